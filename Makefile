@@ -1,0 +1,51 @@
+# Set-up and the two main commands. `make demo` runs the demo scenario end to end;
+# `make test` runs the whole test suite. Both install what they need first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := src/darkcargo/web/vendor
+
+.PHONY: setup setup-browser demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+.setup-stamp-py: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+.setup-stamp-npm: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Browser and geography assets are copied from node_modules into the package under versioned
+# names so the package serves them itself (no CDN at run time).
+$(VENDOR)/.stamp: .setup-stamp-npm scripts/vendor_assets.py | $(BIN)/python
+	$(BIN)/python scripts/vendor_assets.py node_modules $(VENDOR)
+	touch $@
+
+setup: .setup-stamp-py $(VENDOR)/.stamp
+
+# Debian's chromium drives the page tests (Playwright uses it; it never downloads a browser).
+setup-browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests will skip)"; fi; \
+	fi
+
+demo: setup
+	$(BIN)/darkcargo demo
+
+test: setup setup-browser
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: setup
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules .setup-stamp-* $(VENDOR) darkcargo-demo

@@ -1,0 +1,1 @@
+"""Verify stage: quantitative claims extracted from text, attributed, graded against estimates."""

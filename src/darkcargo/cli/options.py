@@ -1,0 +1,45 @@
+"""Options shared by several commands (rasterio-style helpers)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from darkcargo.workspace import WORKSPACE_ENV, default_workspace_path
+
+WorkspaceOpt = Annotated[
+    Path,
+    typer.Option(
+        "--workspace",
+        "-w",
+        envvar=WORKSPACE_ENV,
+        help="Workspace DuckDB file (default ./darkcargo.duckdb, or $DARKCARGO_WORKSPACE).",
+        default_factory=default_workspace_path,
+        show_default=False,
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output as a table, CSV or JSON.")
+]
+
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output file or folder.")]
+
+CaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--case",
+        envvar="DARKCARGO_CASE",
+        help="Case (watched ports and vessels): a built-in name or a TOML file. Default dprk_russia.",
+    ),
+]

@@ -1,0 +1,49 @@
+"""Print Arrow tables as a rich table, CSV or JSON (shared by every listing command)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date, datetime
+from typing import Any
+
+import pyarrow as pa
+from rich.console import Console
+from rich.table import Table
+
+from darkcargo.cli.options import OutputFormat
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def print_table(
+    data: pa.Table, fmt: OutputFormat = OutputFormat.table, title: str | None = None
+) -> None:
+    rows = data.to_pylist()
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(rows, default=_json_default, indent=1) + "\n")
+    elif fmt is OutputFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(data.column_names)
+        for row in rows:
+            writer.writerow(
+                [
+                    "" if v is None else _json_default(v) if isinstance(v, datetime | date) else v
+                    for v in row.values()
+                ]
+            )
+    else:
+        table = Table(title=title, show_lines=False)
+        for name in data.column_names:
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            table.add_row(*["" if v is None else str(v) for v in row.values()])
+        console.print(table)

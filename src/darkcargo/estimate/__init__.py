@@ -1,0 +1,1 @@
+"""Estimate stage: containers and munition rounds as distributions with stated assumptions."""

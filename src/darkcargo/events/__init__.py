@@ -1,0 +1,1 @@
+"""Detect stage: segments and events (port calls, gaps, encounters, loitering, identity, spoofing)."""

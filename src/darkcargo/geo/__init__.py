@@ -1,0 +1,1 @@
+"""Geography: great-circle distances, the land mask and coastline, watched ports."""

@@ -1,0 +1,1 @@
+"""Watch stage (later issue): sanctions lists and vessel matches with evidence."""

@@ -1,0 +1,1 @@
+"""See stage (later issue): vessel detection in Sentinel-1 scenes, matched to AIS."""

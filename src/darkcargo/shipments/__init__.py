@@ -1,0 +1,1 @@
+"""Infer stage: port calls (observed and inferred dark calls) and shipments between watched ports."""

@@ -1,0 +1,1 @@
+"""Analyst observations (containers on a quay, rail cars at a crossing) as a canonical table."""

@@ -1,0 +1,178 @@
+"""The workspace: one DuckDB file whose tables are the canonical tables of every stage.
+
+Any DuckDB client can read it. Each table's schema is owned by its stage's ``schema.py``; this
+module only turns those Arrow schemas into DDL, opens the file, and runs transactions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+import pyarrow as pa
+
+from darkcargo.errors import WorkspaceError
+
+DEFAULT_WORKSPACE = "darkcargo.duckdb"
+WORKSPACE_ENV = "DARKCARGO_WORKSPACE"
+SCHEMA_VERSION = 1
+
+# Stage schema modules, in pipeline order. Each exposes TABLES: dict[str, pa.Schema].
+SCHEMA_MODULES: tuple[str, ...] = (
+    "darkcargo.ais.schema",
+    "darkcargo.sightings.schema",
+    "darkcargo.events.schema",
+    "darkcargo.sar.schema",
+    "darkcargo.sanctions.schema",
+    "darkcargo.shipments.schema",
+    "darkcargo.estimate.schema",
+    "darkcargo.claims.schema",
+)
+
+
+def all_tables() -> dict[str, pa.Schema]:
+    """Every canonical table, by name, from the stage that owns it."""
+    tables: dict[str, pa.Schema] = {}
+    for module_name in SCHEMA_MODULES:
+        module = importlib.import_module(module_name)
+        for name, schema in module.TABLES.items():
+            if name in tables:
+                raise RuntimeError(f"table {name} is defined by two schema modules")
+            tables[name] = schema
+    return tables
+
+
+def default_workspace_path() -> Path:
+    return Path(os.environ.get(WORKSPACE_ENV, DEFAULT_WORKSPACE))
+
+
+def duckdb_type(dtype: pa.DataType) -> str:
+    """DuckDB column type for an Arrow type used in the canonical schemas."""
+    if pa.types.is_int8(dtype):
+        return "TINYINT"
+    if pa.types.is_int16(dtype):
+        return "SMALLINT"
+    if pa.types.is_int32(dtype):
+        return "INTEGER"
+    if pa.types.is_int64(dtype):
+        return "BIGINT"
+    if pa.types.is_float32(dtype):
+        return "FLOAT"
+    if pa.types.is_float64(dtype):
+        return "DOUBLE"
+    if pa.types.is_boolean(dtype):
+        return "BOOLEAN"
+    if pa.types.is_string(dtype) or pa.types.is_large_string(dtype):
+        return "VARCHAR"
+    if pa.types.is_timestamp(dtype):
+        return "TIMESTAMP"  # always UTC by convention
+    if pa.types.is_date32(dtype):
+        return "DATE"
+    raise TypeError(f"no DuckDB type for {dtype}")
+
+
+def create_table_sql(name: str, schema: pa.Schema) -> str:
+    cols = ", ".join(f'"{f.name}" {duckdb_type(f.type)}' for f in schema)
+    return f'CREATE TABLE IF NOT EXISTS "{name}" ({cols})'
+
+
+class Workspace:
+    """An open workspace. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_workspace_path()
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise WorkspaceError(f"{self.path}: no such workspace; run 'darkcargo ingest' first")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise WorkspaceError(f"{self.path}: cannot open workspace ({exc})") from exc
+        if not read_only:
+            self._ensure_tables()
+
+    def _ensure_tables(self) -> None:
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        for name, schema in all_tables().items():
+            self.con.execute(create_table_sql(name, schema))
+        self.con.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+        )
+
+    # -- transactions -------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: an exception (or Ctrl-C) inside rolls every write back."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    def append(self, table: str, data: pa.Table | pa.RecordBatch) -> int:
+        """Append Arrow rows to a canonical table, casting to its schema. Returns rows added."""
+        schema = all_tables()[table]
+        if isinstance(data, pa.RecordBatch):
+            data = pa.Table.from_batches([data])
+        if data.num_rows == 0:
+            return 0
+        data = data.select(schema.names).cast(schema)
+        self.con.register("_dc_append", data)
+        try:
+            cols = ", ".join(f'"{n}"' for n in schema.names)
+            self.con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _dc_append')
+        finally:
+            self.con.unregister("_dc_append")
+        return data.num_rows
+
+    def replace(
+        self, table: str, data: pa.Table, where: str = "", params: list | None = None
+    ) -> int:
+        """Delete rows matching `where` (all rows when empty) and append `data`, in one go."""
+        clause = f" WHERE {where}" if where else ""
+        self.con.execute(f'DELETE FROM "{table}"{clause}', params or [])
+        return self.append(table, data)
+
+    # -- reading ------------------------------------------------------------------------------
+    def arrow(self, sql: str, params: list | None = None) -> pa.Table:
+        return self.con.execute(sql, params or []).fetch_arrow_table()
+
+    def scalar(self, sql: str, params: list | None = None) -> object:
+        row = self.con.execute(sql, params or []).fetchone()
+        return None if row is None else row[0]
+
+    def count(self, table: str) -> int:
+        return int(self.scalar(f'SELECT count(*) FROM "{table}"') or 0)
+
+    def get_meta(self, key: str) -> str | None:
+        value = self.scalar("SELECT value FROM meta WHERE key = ?", [key])
+        return None if value is None else str(value)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_workspace(path: str | Path | None = None, read_only: bool = False) -> Workspace:
+    return Workspace(path, read_only=read_only)
