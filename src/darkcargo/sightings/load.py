@@ -39,8 +39,8 @@ class SightingsReport:
 
 def query_arrow(ws: Workspace, sql: str, params: list | None = None) -> pa.Table:
     """Run a query and return Arrow (works with DuckDB 1.x and 2.x result method names)."""
-    cur = ws.con.execute(sql, params or [])
-    fetch = getattr(cur, "fetch_arrow_table", None) or cur.to_arrow_table
+    rel = ws.con.sql(sql, params=params or None)
+    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
     return fetch()
 
 
