@@ -10,6 +10,8 @@ TS = pa.timestamp("us")
 SEGMENTS = pa.schema(
     [
         ("segment_id", pa.string()),
+        # the vessel's track: segments of one MMSI chained across silences (first segment's id)
+        ("track_id", pa.string()),
         ("mmsi", pa.int64()),
         ("start_ts", TS),
         ("end_ts", TS),
@@ -30,6 +32,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "loitering",
     "identity_change",
     "spoof_jump",
+    "shared_mmsi",  # two transmitters on one MMSI at the same time (not one of the scored six)
 )
 
 EVENTS = pa.schema(

@@ -1,0 +1,235 @@
+"""Encounters (GFW): two vessels within `max_distance_m` for >= `min_hours`, median speed below
+`max_median_speed_kn`, at least `min_port_distance_km` from any port.
+
+Two steps, so that batches of whole MMSIs can be processed one at a time:
+1. `encounter_candidates`: each track resampled every `slot_minutes` (interpolated across
+   silences <= `max_interp_gap_hours`), keeping slow points away from ports. Small.
+2. `detect_encounters`: a time-bucketed spatial join over all candidates (KD-tree over
+   (x, y, z, slot) so only points of the same slot can pair: no O(n^2) Python), then runs of
+   close slots per pair, merged when < `merge_hours` apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+from scipy.spatial import cKDTree
+
+from darkcargo.events.kernels.common import (
+    F64,
+    I64,
+    US_PER_HOUR,
+    EventColumns,
+    GeoContext,
+    TrackView,
+    evidence_json,
+    rounded,
+)
+from darkcargo.events.params import EncounterParams
+from darkcargo.geo.distance import EARTH_RADIUS_M, haversine_m, unit_vectors
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Resampled slow, offshore positions: one row per (track, slot)."""
+
+    mmsi: I64
+    track: I64  # globally unique track key (the caller offsets batch-local keys)
+    slot: I64
+    lat: F64
+    lon: F64
+    speed: F64
+    source_id: I64  # the real position just before the slot (evidence)
+    row_id: I64
+    segment: tuple[str | None, ...] = ()
+
+    def __len__(self) -> int:
+        return int(self.slot.shape[0])
+
+    @staticmethod
+    def concat(parts: list[Candidates]) -> Candidates:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return empty_candidates()
+        return Candidates(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in _ARRAYS),
+            segment=tuple(s for p in parts for s in p.segment),
+        )
+
+
+_ARRAYS = ("mmsi", "track", "slot", "lat", "lon", "speed", "source_id", "row_id")
+
+
+def empty_candidates() -> Candidates:
+    z = np.zeros(0, np.int64)
+    f = np.zeros(0, np.float64)
+    return Candidates(z, z, z, f, f, f, z, z, ())
+
+
+@numba.njit(cache=True)
+def _resample(
+    key: I64,
+    ts: I64,
+    lat: F64,
+    lon: F64,
+    speed: F64,
+    first_slot: I64,
+    count: I64,
+    offsets: I64,
+    slot_us: int,
+) -> tuple[I64, I64, F64, F64, F64]:
+    total = offsets[-1] + count[-1] if count.shape[0] else 0
+    out_src = np.empty(total, np.int64)
+    out_slot = np.empty(total, np.int64)
+    out_lat = np.empty(total, np.float64)
+    out_lon = np.empty(total, np.float64)
+    out_speed = np.empty(total, np.float64)
+    for i in range(count.shape[0]):
+        c = count[i]
+        if c == 0:
+            continue
+        t0 = ts[i]
+        t1 = ts[i + 1]
+        span = t1 - t0
+        dlon = (lon[i + 1] - lon[i] + 540.0) % 360.0 - 180.0
+        for k in range(c):
+            s = first_slot[i] + k
+            f = 0.0 if span == 0 else (s * slot_us - t0) / span
+            o = offsets[i] + k
+            out_src[o] = i
+            out_slot[o] = s
+            out_lat[o] = lat[i] + f * (lat[i + 1] - lat[i])
+            x = lon[i] + f * dlon
+            out_lon[o] = (x + 540.0) % 360.0 - 180.0
+            out_speed[o] = speed[i]
+    return out_src, out_slot, out_lat, out_lon, out_speed
+
+
+def encounter_candidates(
+    view: TrackView, geo: GeoContext, params: EncounterParams, track_offset: int = 0
+) -> Candidates:
+    """Resample each track every slot and keep slow points far enough from every port."""
+    n = len(view)
+    if n < 2:
+        return empty_candidates()
+    slot_us = round(params.slot_minutes * 60_000_000)
+    same = view.key[1:] == view.key[:-1]
+    dt = view.ts[1:] - view.ts[:-1]
+    ok = same & (dt <= params.max_interp_gap_hours * US_PER_HOUR)
+    first = -(-view.ts[:-1] // slot_us)  # ceil
+    last_excl = -(-view.ts[1:] // slot_us)
+    count = np.where(ok, np.maximum(last_excl - first, 0), 0).astype(np.int64)
+    # a track's final position lands on its own slot when exactly on the boundary
+    offsets = np.concatenate(([0], np.cumsum(count)[:-1])).astype(np.int64)
+    implied = view.implied_speed_kn()
+    sog = view.sog
+    # speed over the interval: mean of reported speeds at both ends when known, else implied
+    sog_next = np.concatenate((sog[1:], [np.nan]))
+    both = np.isfinite(sog) & np.isfinite(sog_next)
+    seg_speed = np.where(both, 0.5 * (sog + sog_next), implied)
+    # the caller only wants slow candidates: drop intervals that are clearly fast
+    fast = ~(seg_speed <= params.candidate_max_speed_kn)
+    count = np.where(fast[:-1], 0, count)
+    offsets = np.concatenate(([0], np.cumsum(count)[:-1])).astype(np.int64)
+    src, slot, lat, lon, speed = _resample(
+        view.key,
+        view.ts,
+        view.lat,
+        view.lon,
+        np.ascontiguousarray(seg_speed),
+        first.astype(np.int64),
+        count,
+        offsets,
+        slot_us,
+    )
+    if slot.size == 0:
+        return empty_candidates()
+    near, dist = geo.nearest_port(
+        lat, lon, within_km=geo.max_radius_km + params.min_port_distance_km
+    )
+    keep = np.ones(slot.size, dtype=bool)
+    hit = near >= 0
+    keep[hit] = (dist[hit] >= params.min_port_distance_km) & (
+        dist[hit] > geo.port_radius_km[near[hit]]
+    )
+    src = src[keep]
+    return Candidates(
+        mmsi=view.mmsi[src],
+        track=view.key[src] + track_offset,
+        slot=slot[keep],
+        lat=lat[keep],
+        lon=lon[keep],
+        speed=speed[keep],
+        source_id=view.source_id[src],
+        row_id=view.row_id[src],
+        segment=tuple(view.segment_name(int(i)) for i in src),
+    )
+
+
+def detect_encounters(cands: Candidates, params: EncounterParams) -> EventColumns:
+    """Pair candidates of different vessels in the same slot and build encounter events."""
+    events = EventColumns()
+    if len(cands) < 2:
+        return events
+    xyz = unit_vectors(cands.lat, cands.lon) * EARTH_RADIUS_M
+    # slots far apart in a 4th dimension: only same-slot points can be within r
+    rel_slot = (cands.slot - cands.slot.min()).astype(np.float64) * (100.0 * params.max_distance_m)
+    tree = cKDTree(np.column_stack((xyz, rel_slot)))
+    pairs = tree.query_pairs(r=params.max_distance_m, output_type="ndarray")
+    if pairs.size == 0:
+        return events
+    a, b = pairs[:, 0], pairs[:, 1]
+    keep = cands.mmsi[a] != cands.mmsi[b]
+    a, b = a[keep], b[keep]
+    # order each pair by (mmsi, track)
+    swap = (cands.mmsi[a] > cands.mmsi[b]) | (
+        (cands.mmsi[a] == cands.mmsi[b]) & (cands.track[a] > cands.track[b])
+    )
+    a, b = np.where(swap, b, a), np.where(swap, a, b)
+    order = np.lexsort((cands.slot[a], cands.track[b], cands.track[a]))
+    a, b = a[order], b[order]
+    ta, tb, sl = cands.track[a], cands.track[b], cands.slot[a]
+    merge_slots = params.merge_hours * 60.0 / params.slot_minutes
+    new_run = np.ones(a.size, dtype=bool)
+    new_run[1:] = (ta[1:] != ta[:-1]) | (tb[1:] != tb[:-1]) | (sl[1:] - sl[:-1] > merge_slots)
+    starts = np.flatnonzero(new_run)
+    ends = np.concatenate((starts[1:], [a.size]))
+    slot_h = params.slot_minutes / 60.0
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        ia, ib = a[s:e], b[s:e]
+        hours = (sl[e - 1] - sl[s]) * slot_h
+        if hours < params.min_hours:
+            continue
+        med_a = float(np.median(cands.speed[ia]))
+        med_b = float(np.median(cands.speed[ib]))
+        if not (med_a < params.max_median_speed_kn and med_b < params.max_median_speed_kn):
+            continue
+        dist = haversine_m(cands.lat[ia], cands.lon[ia], cands.lat[ib], cands.lon[ib])
+        slot_us = params.slot_minutes * 60_000_000
+        both_src = np.concatenate((cands.source_id[ia], cands.source_id[ib]))
+        both_row = np.concatenate((cands.row_id[ia], cands.row_id[ib]))
+        events.add(
+            "encounter",
+            cands.mmsi[ia[0]],
+            int(sl[s] * slot_us),
+            int(sl[e - 1] * slot_us),
+            other_mmsi=cands.mmsi[ib[0]],
+            lat=float(np.mean(cands.lat[ia])),
+            lon=float(np.mean(cands.lon[ia])),
+            end_lat=cands.lat[ia[-1]],
+            end_lon=cands.lon[ia[-1]],
+            segment_id=cands.segment[ia[0]] if cands.segment else None,
+            evidence=evidence_json(both_src, both_row),
+            details={
+                "hours": rounded(hours, 3),
+                "median_distance_m": rounded(float(np.median(dist)), 1),
+                "median_speed_kn": rounded(med_a, 2),
+                "other_median_speed_kn": rounded(med_b, 2),
+                "n_slots": int(e - s),
+                "other_segment": cands.segment[ib[0]] if cands.segment else None,
+            },
+            confidence=1.0,
+        )
+    return events

@@ -1,0 +1,109 @@
+"""Loitering: a vessel moving slower than `max_mean_speed_kn` on average for >= `min_hours`,
+at least `min_shore_nm` from shore and never inside a port (GFW's definition).
+
+Runs are built from consecutive positions of one track whose speed (reported, else implied) is
+below the limit, with no silence longer than `max_gap_hours`; a run qualifies when its mean speed
+(distance over time) is below the limit, it lasts long enough, and its farthest-inshore sampled
+point is still offshore enough.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from darkcargo.events.kernels.common import (
+    I64,
+    NM_KM,
+    US_PER_HOUR,
+    B,
+    EventColumns,
+    GeoContext,
+    TrackView,
+    evidence_json,
+    rounded,
+)
+from darkcargo.events.params import LoiteringParams
+from darkcargo.geo.distance import haversine_m
+
+
+@numba.njit(cache=True)
+def _runs(key: I64, ts: I64, slow: B, max_gap_us: int, min_us: int) -> tuple[I64, I64]:
+    n = key.shape[0]
+    starts = np.empty(n, np.int64)
+    ends = np.empty(n, np.int64)
+    nr = 0
+    i = 0
+    while i < n:
+        if not slow[i]:
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < n and slow[j + 1] and key[j + 1] == key[i] and ts[j + 1] - ts[j] <= max_gap_us
+        ):
+            j += 1
+        if ts[j] - ts[i] >= min_us:
+            starts[nr] = i
+            ends[nr] = j
+            nr += 1
+        i = j + 1
+    return starts[:nr], ends[:nr]
+
+
+def detect_loitering(
+    view: TrackView, geo: GeoContext, params: LoiteringParams, port_margin_km: float = 0.0
+) -> EventColumns:
+    """One `loitering` event per qualifying slow run (inputs in track order)."""
+    events = EventColumns()
+    if len(view) < 2:
+        return events
+    speed = view.speed_kn()
+    slow = np.isfinite(speed) & (speed < params.max_mean_speed_kn)
+    if geo.port_ids:
+        near, dist = geo.nearest_port(
+            view.lat, view.lon, within_km=geo.max_radius_km + port_margin_km
+        )
+        inside = near >= 0
+        inside[inside] = dist[inside] <= geo.port_radius_km[near[inside]] + port_margin_km
+        slow &= ~inside
+    starts, ends = _runs(
+        view.key,
+        view.ts,
+        slow,
+        int(params.max_gap_hours * US_PER_HOUR),
+        int(params.min_hours * US_PER_HOUR),
+    )
+    for i, j in zip(starts.tolist(), ends.tolist(), strict=True):
+        sl = slice(i, j + 1)
+        lat, lon = view.lat[sl], view.lon[sl]
+        hours = (view.ts[j] - view.ts[i]) / US_PER_HOUR
+        path_nm = float(np.sum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]))) / 1852.0
+        mean_kn = path_nm / hours if hours > 0 else 0.0
+        if mean_kn >= params.max_mean_speed_kn:
+            continue
+        probe = np.unique(np.linspace(0, j - i, num=min(5, j - i + 1)).astype(np.int64))
+        shore = geo.shore_distance_km(lat[probe], lon[probe])
+        min_shore = float(np.nanmin(shore)) if np.isfinite(shore).any() else float("nan")
+        if np.isfinite(min_shore) and min_shore < params.min_shore_nm * NM_KM:
+            continue
+        events.add(
+            "loitering",
+            view.mmsi[i],
+            view.ts[i],
+            view.ts[j],
+            lat=float(np.mean(lat)),
+            lon=float(np.mean(lon)),
+            end_lat=lat[-1],
+            end_lon=lon[-1],
+            segment_id=view.segment_name(i),
+            evidence=evidence_json(view.source_id[sl], view.row_id[sl]),
+            details={
+                "hours": rounded(hours, 3),
+                "mean_speed_kn": rounded(mean_kn, 3),
+                "min_shore_km": rounded(min_shore, 2),
+                "n_positions": j - i + 1,
+            },
+            confidence=1.0,
+        )
+    return events

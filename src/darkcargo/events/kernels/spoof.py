@@ -1,0 +1,189 @@
+"""Spoof jumps and shared MMSIs, read off the segmentation.
+
+- A *jump*: a short segment (<= `noise_max_points` positions, <= `noise_max_hours`) lying inside
+  the time span of a longer segment of the same MMSI, reached from it at an implied speed above
+  `spoof.max_speed_kn` and at least `spoof.min_distance_km` away. Its positions are marked noise so
+  the other detectors see the vessel where it really was.
+- A *teleport*: a segment that starts shortly after another of the same MMSI ended (within
+  `segment.max_hours`), with no overlap, at an impossible implied speed: one vessel whose reported
+  position jumped and stayed. Its track is merged into the earlier one.
+- A *shared MMSI*: two long segments (>= `shared_min_points`) on different tracks overlapping in
+  time by >= `shared_min_hours`: two transmitters, not a jump.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from darkcargo.events.kernels.common import (
+    F64,
+    I64,
+    US_PER_HOUR,
+    B,
+    EventColumns,
+    evidence_json,
+    rounded,
+)
+from darkcargo.events.kernels.segment import SegmentTable
+from darkcargo.events.params import SegmentParams, SpoofParams
+from darkcargo.geo.distance import haversine_m
+
+
+@dataclass(frozen=True)
+class SpoofResult:
+    noise: B  # per batch position: part of a jump
+    track: I64  # per batch position: track after merging teleports
+    events: EventColumns
+
+
+def detect_spoofing(
+    mmsi: I64,
+    ts: I64,
+    lat: F64,
+    lon: F64,
+    seg: I64,
+    track: I64,
+    valid: B,
+    source_id: I64,
+    row_id: I64,
+    segs: SegmentTable,
+    seg_params: SegmentParams,
+    params: SpoofParams,
+) -> SpoofResult:
+    """Find jumps, teleports and shared MMSIs (inputs sorted by mmsi, ts)."""
+    noise = np.zeros(mmsi.shape[0], dtype=bool)
+    track = track.copy()
+    events = EventColumns()
+    n_seg = segs.count.shape[0]
+    if n_seg == 0:
+        return SpoofResult(noise, track, events)
+    dur_h = (segs.last_ts - segs.first_ts) / US_PER_HOUR
+    short = (segs.count <= seg_params.noise_max_points) & (dur_h <= seg_params.noise_max_hours)
+    long_ = ~short & (segs.count > 0)
+    order = np.lexsort((segs.first_ts, segs.mmsi))
+    bounds = np.flatnonzero(np.diff(segs.mmsi[order])) + 1
+    track_map = np.arange(int(track.max()) + 1 if track.size else 0)
+    for group in np.split(order, bounds):
+        if group.size < 2:
+            continue
+        # jumps: short segments inside a long segment's span
+        hosts = group[long_[group]]
+        for s in group[short[group]]:
+            inside = hosts[
+                (segs.first_ts[hosts] <= segs.first_ts[s])
+                & (segs.last_ts[hosts] >= segs.last_ts[s])
+            ]
+            if inside.size == 0:
+                continue
+            host = inside[np.argmax(segs.count[inside])]
+            i = segs.first[s]
+            # host position just before the jump
+            lo, hi = segs.first[host], i
+            prev = np.flatnonzero((seg[lo:hi] == host) & valid[lo:hi])
+            if prev.size == 0:
+                continue
+            j = lo + prev[-1]
+            dist_km = float(haversine_m(lat[j], lon[j], lat[i], lon[i])) / 1000.0
+            hours = max((ts[i] - ts[j]) / US_PER_HOUR, 1.0 / 3600.0)
+            speed = dist_km / 1.852 / hours
+            if dist_km < params.min_distance_km or speed <= params.max_speed_kn:
+                continue
+            members = np.flatnonzero(seg == s)
+            noise[members] = True
+            events.add(
+                "spoof_jump",
+                mmsi[i],
+                ts[i],
+                ts[segs.last[s]],
+                lat=lat[i],
+                lon=lon[i],
+                end_lat=lat[j],
+                end_lon=lon[j],
+                segment_id=segs.names[host],
+                evidence=evidence_json(source_id[members], row_id[members]),
+                details={
+                    "jump_km": rounded(dist_km),
+                    "implied_speed_kn": rounded(speed, 1),
+                    "n_positions": int(members.size),
+                    "mode": "jump",
+                    "host_segment": segs.names[host],
+                },
+                confidence=1.0,
+            )
+        # teleports and shared MMSIs among long segments
+        longs = group[long_[group]]
+        for a_pos, a in enumerate(longs):
+            for b in longs[a_pos + 1 :]:
+                overlap_h = (
+                    min(segs.last_ts[a], segs.last_ts[b]) - max(segs.first_ts[a], segs.first_ts[b])
+                ) / US_PER_HOUR
+                if overlap_h >= seg_params.shared_min_hours:
+                    if (
+                        segs.count[a] >= seg_params.shared_min_points
+                        and segs.count[b] >= seg_params.shared_min_points
+                        and track_map[segs.track[a]] != track_map[segs.track[b]]
+                    ):
+                        ia, ib = segs.first[b], segs.last[a]
+                        events.add(
+                            "shared_mmsi",
+                            mmsi[segs.first[a]],
+                            max(segs.first_ts[a], segs.first_ts[b]),
+                            min(segs.last_ts[a], segs.last_ts[b]),
+                            lat=lat[ia],
+                            lon=lon[ia],
+                            end_lat=lat[ib],
+                            end_lon=lon[ib],
+                            segment_id=segs.names[a],
+                            details={
+                                "segments": [segs.names[a], segs.names[b]],
+                                "overlap_hours": rounded(overlap_h, 2),
+                            },
+                            confidence=1.0,
+                        )
+                    continue
+                if overlap_h > 0:
+                    continue
+                first, second = (a, b) if segs.first_ts[a] <= segs.first_ts[b] else (b, a)
+                gap_h = (segs.first_ts[second] - segs.last_ts[first]) / US_PER_HOUR
+                if gap_h > seg_params.max_hours:
+                    continue
+                if track_map[segs.track[first]] == track_map[segs.track[second]]:
+                    continue
+                # is anything else of this MMSI alive in between? then it is not one vessel
+                others = longs[(longs != first) & (longs != second)]
+                busy = (segs.first_ts[others] <= segs.first_ts[second]) & (
+                    segs.last_ts[others] >= segs.last_ts[first]
+                )
+                if busy.any():
+                    continue
+                j, i = segs.last[first], segs.first[second]
+                dist_km = float(haversine_m(lat[j], lon[j], lat[i], lon[i])) / 1000.0
+                speed = dist_km / 1.852 / max(gap_h, 1.0 / 3600.0)
+                if dist_km < params.min_distance_km or speed <= params.max_speed_kn:
+                    continue
+                track_map[track_map == track_map[segs.track[second]]] = track_map[segs.track[first]]
+                lo, hi = max(j - 2, 0), min(i + 3, mmsi.shape[0])
+                events.add(
+                    "spoof_jump",
+                    mmsi[i],
+                    ts[j],
+                    ts[i],
+                    lat=lat[i],
+                    lon=lon[i],
+                    end_lat=lat[j],
+                    end_lon=lon[j],
+                    segment_id=segs.names[second],
+                    evidence=evidence_json(source_id[lo:hi], row_id[lo:hi]),
+                    details={
+                        "jump_km": rounded(dist_km),
+                        "implied_speed_kn": rounded(speed, 1),
+                        "mode": "teleport",
+                        "from_segment": segs.names[first],
+                    },
+                    confidence=0.7,
+                )
+    has = track >= 0
+    track[has] = track_map[track[has]]
+    return SpoofResult(noise, track, events)

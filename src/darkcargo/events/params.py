@@ -1,0 +1,228 @@
+"""Detector presets: versioned TOML files turned into one frozen, hashable parameter object.
+
+A preset names every threshold of every detector. Built-in presets live in ``presets/*.toml``
+(``gfw`` reproduces Global Fishing Watch's published definitions, ``sensitive`` is for near-shore
+legs); a user passes their own file, optionally ``extends = "gfw"`` to override only some values.
+The hash of the resolved parameters is recorded on every row the detectors write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from darkcargo.errors import ConfigError
+
+PRESETS_DIR = Path(__file__).parent / "presets"
+BUILTIN_PRESETS = ("gfw", "sensitive")
+
+
+@dataclass(frozen=True)
+class ValidityParams:
+    max_sog_kn: float
+    sog_not_available: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class SegmentParams:
+    max_hours: float
+    max_speed_kn: float
+    buffer_hours: float
+    penalty_hours: float
+    hours_exp: float
+    track_max_speed_kn: float
+    noise_max_points: int
+    noise_max_hours: float
+    shared_min_points: int
+    shared_min_hours: float
+
+
+@dataclass(frozen=True)
+class PortCallParams:
+    hysteresis_km: float
+    stop_max_kn: float
+    move_min_kn: float
+    gap_hours: float
+    min_confidence_reported: int
+
+
+@dataclass(frozen=True)
+class GapParams:
+    min_hours: float
+    disabling_min_hours: float
+    disabling_min_shore_nm: float
+    disabling_prior_hours: float
+    disabling_min_prior_positions: int
+    coastal_nm: float
+    near_shore_mode: bool
+
+
+@dataclass(frozen=True)
+class EncounterParams:
+    max_distance_m: float
+    min_hours: float
+    max_median_speed_kn: float
+    min_port_distance_km: float
+    slot_minutes: float
+    max_interp_gap_hours: float
+    merge_hours: float
+    candidate_max_speed_kn: float
+
+
+@dataclass(frozen=True)
+class LoiteringParams:
+    max_mean_speed_kn: float
+    min_hours: float
+    min_shore_nm: float
+    max_gap_hours: float
+
+
+@dataclass(frozen=True)
+class IdentityParams:
+    fields: tuple[str, ...]
+    min_repeats: int
+
+
+@dataclass(frozen=True)
+class SpoofParams:
+    max_speed_kn: float
+    min_distance_km: float
+
+
+SECTIONS: dict[str, type] = {
+    "validity": ValidityParams,
+    "segment": SegmentParams,
+    "port_call": PortCallParams,
+    "gap": GapParams,
+    "encounter": EncounterParams,
+    "loitering": LoiteringParams,
+    "identity": IdentityParams,
+    "spoof": SpoofParams,
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """All detector parameters of one preset. Frozen; `params_hash` is stable across runs."""
+
+    name: str
+    version: int
+    description: str
+    validity: ValidityParams
+    segment: SegmentParams
+    port_call: PortCallParams
+    gap: GapParams
+    encounter: EncounterParams
+    loitering: LoiteringParams
+    identity: IdentityParams
+    spoof: SpoofParams
+    source: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The parameters (not the description or source path) as plain JSON-able data."""
+        out: dict[str, Any] = {"name": self.name, "version": self.version}
+        for section in SECTIONS:
+            out[section] = dataclasses.asdict(getattr(self, section))
+        return out
+
+    @property
+    def params_hash(self) -> str:
+        """First 16 hex digits of SHA-256 over the canonical JSON of the parameters."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _coerce(path: str, section: str, cls: type, values: dict[str, Any]) -> Any:
+    names = {f.name: f for f in fields(cls)}
+    unknown = set(values) - set(names)
+    if unknown:
+        raise ConfigError(f"{path}: [{section}] has unknown keys {sorted(unknown)}")
+    missing = set(names) - set(values)
+    if missing:
+        raise ConfigError(f"{path}: [{section}] is missing {sorted(missing)}")
+    kwargs: dict[str, Any] = {}
+    for name, f in names.items():
+        v = values[name]
+        kind = str(f.type)
+        try:
+            if kind.startswith("tuple"):
+                inner = float if "float" in kind else str
+                kwargs[name] = tuple(inner(x) for x in v)
+            elif kind == "bool":
+                if not isinstance(v, bool):
+                    raise TypeError
+                kwargs[name] = v
+            elif kind == "int":
+                if isinstance(v, bool) or int(v) != v:
+                    raise TypeError
+                kwargs[name] = int(v)
+            else:
+                if isinstance(v, bool):
+                    raise TypeError
+                kwargs[name] = float(v)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{path}: [{section}] {name} = {v!r} is not a {kind}") from None
+    return cls(**kwargs)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such preset file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def _resolve(path: Path, depth: int = 0) -> dict[str, Any]:
+    """The preset's table with `extends` applied (section by section, key by key)."""
+    if depth > 4:
+        raise ConfigError(f"{path}: 'extends' chain too deep")
+    data = _read_toml(path)
+    head = data.get("preset", {})
+    base_name = head.get("extends")
+    if not base_name:
+        return data
+    merged = _resolve(_preset_path(str(base_name)), depth + 1)
+    for key, value in data.items():
+        if isinstance(value, dict):
+            merged[key] = {**merged.get(key, {}), **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _preset_path(name_or_path: str) -> Path:
+    if name_or_path in BUILTIN_PRESETS:
+        return PRESETS_DIR / f"{name_or_path}.toml"
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        raise ConfigError(
+            f"{name_or_path}: not a built-in preset ({', '.join(BUILTIN_PRESETS)}) or a .toml file"
+        )
+    return path
+
+
+def load_preset(name_or_path: str | Path = "gfw") -> Preset:
+    """Load a built-in preset by name or a user TOML file; raises ConfigError naming the file."""
+    path = _preset_path(str(name_or_path))
+    data = _resolve(path)
+    head = data.get("preset", {})
+    if "name" not in head:
+        raise ConfigError(f"{path}: [preset] needs a name")
+    sections = {s: _coerce(str(path), s, cls, data.get(s, {})) for s, cls in SECTIONS.items()}
+    extra = set(data) - set(SECTIONS) - {"preset"}
+    if extra:
+        raise ConfigError(f"{path}: unknown sections {sorted(extra)}")
+    return Preset(
+        name=str(head["name"]),
+        version=int(head.get("version", 1)),
+        description=str(head.get("description", "")),
+        source=str(path),
+        **sections,
+    )
