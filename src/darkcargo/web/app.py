@@ -1,0 +1,326 @@
+"""The dashboard's server: a FastAPI app over a read-only workspace.
+
+The JSON API lives under /api (OpenAPI document at /api/openapi.json); the page and its assets
+under / and /static, all served from the package (Leaflet and Natural Earth land were copied
+from npm at set-up: nothing comes from a CDN). With a token, every /api request needs
+``Authorization: Bearer <token>``; the page shell and static assets hold no workspace data and
+stay open so a browser can load them, and the page sends the token (read from the URL fragment
+``#token=...``, which browsers never send to the server) with each API call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+
+from darkcargo import __version__
+from darkcargo.assets import vendor_manifest, vendor_root
+from darkcargo.web.queries import (
+    DEFAULT_LAND_RESOLUTION,
+    LAYER_TABLES,
+    BBox,
+    WorkspaceReader,
+    to_naive_utc,
+)
+
+STATIC_DIR = Path(__file__).parent / "static"
+# Page assets, in load order; served as /static/<name>?v=<content hash>.
+PAGE_SCRIPTS = ("layers.js", "app.js")
+PAGE_STYLES = ("app.css",)
+KIND_PATTERN = r"^[a-z][a-z0-9_]{0,40}$"
+IMMUTABLE = "public, max-age=31536000, immutable"
+MAX_EVENTS_PAGE = 10_000
+MAX_ZOOM = 22
+
+MediaTypes = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".html": "text/html; charset=utf-8",
+}
+
+
+@cache
+def asset_version(name: str) -> str:
+    """First 10 hex digits of the asset's SHA-256: the cache-busting ?v= of its URL."""
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+
+
+def vendor_urls() -> dict[str, str]:
+    """URLs of the vendored Leaflet files, e.g. /static/vendor/leaflet-1.9.4/leaflet.js."""
+    leaflet = vendor_manifest()["leaflet"]
+    return {
+        "leaflet_js": f"/static/vendor/{leaflet}/leaflet.js",
+        "leaflet_css": f"/static/vendor/{leaflet}/leaflet.css",
+    }
+
+
+def page_html(config: dict[str, Any]) -> str:
+    """The page shell with versioned asset URLs and the client configuration."""
+    v = vendor_urls()
+    styles = [f'<link rel="stylesheet" href="{v["leaflet_css"]}">'] + [
+        f'<link rel="stylesheet" href="/static/{n}?v={asset_version(n)}">' for n in PAGE_STYLES
+    ]
+    scripts = [f'<script src="{v["leaflet_js"]}"></script>'] + [
+        f'<script src="/static/{n}?v={asset_version(n)}"></script>' for n in PAGE_SCRIPTS
+    ]
+    shell = (STATIC_DIR / "index.html").read_text()
+    return (
+        shell.replace("<!--STYLES-->", "\n".join(styles))
+        .replace("<!--SCRIPTS-->", "\n".join(scripts))
+        .replace("<!--CONFIG-->", json.dumps(config).replace("</", "<\\/"))
+        .replace("<!--VERSION-->", __version__)
+    )
+
+
+def safe_file(root: Path, rel: str) -> Path | None:
+    """`rel` under `root`, or None when it escapes root, names a hidden file or is missing."""
+    parts = Path(rel).parts
+    if not rel or any(p in ("..", "") or p.startswith(".") for p in parts) or "\\" in rel:
+        return None
+    if Path(rel).is_absolute():
+        return None
+    root = root.resolve()
+    path = (root / rel).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+def parse_bbox(text: str | None) -> BBox | None:
+    """'west,south,east,north' in degrees (Leaflet's toBBoxString order) or None."""
+    if text is None or text == "":
+        return None
+    try:
+        w, s, e, n = (float(x) for x in text.split(","))
+    except ValueError:
+        raise HTTPException(422, "bbox must be four numbers: west,south,east,north") from None
+    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= n <= 90) or w > e:
+        raise HTTPException(422, "bbox out of range: -180<=west<=east<=180, -90<=south<=north<=90")
+    return (w, s, e, n)
+
+
+def check_window(since: datetime | None, until: datetime | None) -> None:
+    a, b = to_naive_utc(since), to_naive_utc(until)
+    if a is not None and b is not None and a > b:
+        raise HTTPException(422, "since must not be after until")
+
+
+Since = Annotated[
+    datetime | None, Query(description="Start of the time window (ISO 8601; UTC if no offset).")
+]
+Until = Annotated[
+    datetime | None, Query(description="End of the time window (ISO 8601; UTC if no offset).")
+]
+BBoxQ = Annotated[
+    str | None,
+    Query(description="west,south,east,north in degrees", pattern=r"^[-0-9.,eE+ ]+$"),
+]
+
+
+def create_app(
+    workspace_path: str | Path, token: str | None = None, case: str | None = None
+) -> FastAPI:
+    """The dashboard app over `workspace_path`, opened read-only for the app's lifetime."""
+    reader = WorkspaceReader(workspace_path, case=case)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        reader.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="darkcargo",
+        version=__version__,
+        description="Read-only API over a darkcargo workspace: vessels, events, tracks, "
+        "ports, estimates, claims and extra layers. Times are UTC, ISO 8601.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc load from CDNs: never here
+        redoc_url=None,
+    )
+    app.state.reader = reader
+
+    if token:
+        expected = f"Bearer {token}".encode()
+
+        @app.middleware("http")
+        async def require_token(
+            request: Request, call_next: Callable[[Request], Awaitable[Response]]
+        ) -> Response:
+            path = request.url.path
+            if path.startswith("/api"):
+                given = request.headers.get("authorization", "").encode()
+                if not secrets.compare_digest(given, expected):
+                    return JSONResponse(
+                        {"detail": "missing or wrong bearer token"},
+                        status_code=401,
+                        headers={"WWW-Authenticate": "Bearer"},
+                    )
+            return await call_next(request)
+
+    # -- page and assets ----------------------------------------------------------------------
+    @app.get("/", include_in_schema=False)
+    def index() -> HTMLResponse:
+        config = {"mode": "server", "api": "/api", "token_required": bool(token)}
+        return HTMLResponse(page_html(config), headers={"Cache-Control": "no-cache"})
+
+    @app.get("/static/vendor/{rel:path}", include_in_schema=False)
+    def vendor(rel: str) -> FileResponse:
+        path = safe_file(vendor_root(), rel)
+        if path is None:
+            raise HTTPException(404, "no such asset")
+        media = MediaTypes.get(path.suffix, "application/octet-stream")
+        return FileResponse(path, media_type=media, headers={"Cache-Control": IMMUTABLE})
+
+    @app.get("/static/{rel:path}", include_in_schema=False)
+    def static(rel: str) -> FileResponse:
+        path = safe_file(STATIC_DIR, rel)
+        if path is None or path.name == "index.html":
+            raise HTTPException(404, "no such asset")
+        media = MediaTypes.get(path.suffix, "application/octet-stream")
+        return FileResponse(path, media_type=media, headers={"Cache-Control": "no-cache"})
+
+    # -- API ------------------------------------------------------------------------------------
+    @app.get("/api/summary", tags=["context"])
+    def summary() -> dict[str, Any]:
+        """Version, case, table counts, time extent, map box and the extra layers."""
+        return reader.summary()
+
+    @app.get("/api/vessels", tags=["vessels"])
+    def vessels() -> list[dict[str, Any]]:
+        """Every vessel (MMSI) in the workspace with its latest identity and event counts."""
+        return reader.vessels()
+
+    @app.get("/api/vessels/{vessel_id}", tags=["vessels"])
+    def vessel(
+        vessel_id: Annotated[int, PathParam(ge=1, le=999_999_999, description="MMSI or IMO")],
+    ) -> dict[str, Any]:
+        """One vessel by MMSI or IMO: identity history, events, matches, port calls."""
+        found = reader.vessel(vessel_id)
+        if found is None:
+            raise HTTPException(404, f"no vessel with MMSI or IMO {vessel_id} in this workspace")
+        return found
+
+    @app.get("/api/events", tags=["events"])
+    def events(
+        since: Since = None,
+        until: Until = None,
+        kind: Annotated[list[str] | None, Query(description="Event kind(s).")] = None,
+        vessel: Annotated[int | None, Query(ge=1, le=999_999_999)] = None,
+        port: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_\-/]{1,64}$")] = None,
+        bbox: BBoxQ = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_EVENTS_PAGE)] = 1000,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """Events filtered by kind, vessel (MMSI or IMO), port, time and box; paged."""
+        for k in kind or []:
+            if not re.match(KIND_PATTERN, k):
+                raise HTTPException(422, f"bad event kind {k!r}")
+        check_window(since, until)
+        return reader.events(kind, vessel, port, since, until, parse_bbox(bbox), limit, offset)
+
+    @app.get("/api/tracks", tags=["tracks"])
+    def tracks(
+        zoom: Annotated[float, Query(ge=0, le=MAX_ZOOM)] = 6,
+        bbox: BBoxQ = None,
+        since: Since = None,
+        until: Until = None,
+    ) -> Response:
+        """Every vessel's track, decimated for `zoom` within `bbox` and the time window."""
+        check_window(since, until)
+        box = parse_bbox(bbox)
+        out = []
+        for v in reader.vessels():
+            if v["n_positions"]:
+                t = reader.track(v["mmsi"], zoom, box, since, until)
+                if t.runs:
+                    out.append(t.as_json())
+        return Response(json.dumps({"tracks": out}), media_type="application/json")
+
+    @app.get("/api/tracks/{mmsi}", tags=["tracks"])
+    def track(
+        mmsi: Annotated[int, PathParam(ge=1, le=999_999_999)],
+        zoom: Annotated[
+            float | None, Query(ge=0, le=MAX_ZOOM, description="Map zoom; omit for every fix.")
+        ] = None,
+        bbox: BBoxQ = None,
+        since: Since = None,
+        until: Until = None,
+    ) -> Response:
+        """One MMSI's track as runs of [lat, lon, epoch seconds], broken at gaps, decimated
+        server-side to `zoom` (about one point per screen pixel) within `bbox` and the window."""
+        check_window(since, until)
+        box = parse_bbox(bbox)
+        if mmsi not in {v["mmsi"] for v in reader.vessels()}:
+            raise HTTPException(404, f"no positions or events for MMSI {mmsi}")
+        t = reader.track(mmsi, zoom, box, since, until)
+        return Response(json.dumps(t.as_json()), media_type="application/json")
+
+    @app.get("/api/ports", tags=["context"])
+    def ports() -> list[dict[str, Any]]:
+        """The case's watched ports and places, with event and port-call counts."""
+        return reader.ports()
+
+    @app.get("/api/estimates", tags=["estimates"])
+    def estimates() -> list[dict[str, Any]]:
+        """Estimates as intervals (p05, p50, p95) with their assumptions and unverified inputs."""
+        return reader.estimates()
+
+    @app.get("/api/claims", tags=["claims"])
+    def claims() -> list[dict[str, Any]]:
+        """Claims with their source document and gradings against the estimates."""
+        return reader.claims()
+
+    @app.get("/api/land", tags=["context"])
+    def land(
+        resolution: Annotated[str, Query(pattern=r"^(10m|50m|110m)$")] = DEFAULT_LAND_RESOLUTION,
+    ) -> Response:
+        """Natural Earth land clipped to the case box (grown to the data), as GeoJSON."""
+        body = json.dumps(reader.land(resolution))
+        return Response(body, media_type="application/geo+json")
+
+    @app.get("/api/parameters", tags=["context"])
+    def parameters() -> list[dict[str, Any]]:
+        """Presets and parameter hashes recorded on derived rows."""
+        return reader.parameters()
+
+    @app.get("/api/sources", tags=["context"])
+    def sources() -> list[dict[str, Any]]:
+        """Input files ingested into the workspace."""
+        return reader.sources()
+
+    @app.get("/api/layers", tags=["layers"])
+    def layers() -> list[dict[str, Any]]:
+        """Extra layers (detections, port calls, shipments, sightings, watchlist, matches)."""
+        return reader.layers()
+
+    @app.get("/api/layers/{name}", tags=["layers"])
+    def layer(
+        name: Annotated[str, PathParam(pattern=r"^[a-z_]{1,32}$")],
+        since: Since = None,
+        until: Until = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_EVENTS_PAGE)] = 5000,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """Rows of one extra layer's table, overlapping the time window; paged."""
+        if name not in LAYER_TABLES:
+            raise HTTPException(404, f"no layer {name!r}; layers: {', '.join(LAYER_TABLES)}")
+        check_window(since, until)
+        return reader.layer(name, since, until, limit, offset)
+
+    return app

@@ -1,0 +1,698 @@
+"""Read-only queries behind the dashboard, the report and the exports.
+
+`WorkspaceReader` opens the workspace's DuckDB file read-only and answers each question with
+plain JSON-ready Python values (lists of dicts, ISO-8601 UTC times with a trailing Z). The web
+server, the single-file report and the export bundles call the same methods, so the three always
+tell the same story. No method writes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import shapely
+
+from darkcargo import __version__
+from darkcargo.assets import asset_path
+from darkcargo.config import Case, load_case
+from darkcargo.errors import WorkspaceError
+from darkcargo.web.decimate import (
+    DEFAULT_GAP_BREAK_S,
+    DEFAULT_MAX_POINTS,
+    decimate_track,
+    tolerance_for_zoom,
+)
+from darkcargo.workspace import all_tables
+
+log = logging.getLogger(__name__)
+
+# Extra layers the page draws when their tables hold rows: table -> time columns (start, end).
+# Each is exposed at /api/layers/{name}; the page's layer registry decides how to draw it.
+LAYER_TABLES: dict[str, tuple[str | None, str | None]] = {
+    "detections": ("ts", "ts"),
+    "port_calls": ("arrival_ts", "departure_ts"),
+    "shipments": ("depart_ts", "arrive_ts"),
+    "sightings": ("ts", "ts"),
+    "watchlist": (None, None),
+    "matches": (None, None),
+}
+# JSON-in-text columns decoded for the client.
+JSON_COLUMNS = frozenset({"evidence", "details", "inputs", "assumptions", "unverified", "fields"})
+# Margin in degrees added around the case box and the data when clipping land.
+LAND_MARGIN_DEG = 1.0
+DEFAULT_LAND_RESOLUTION = "10m"
+# Coordinates in responses are rounded to this many decimals (1e-5 deg ~ 1 m).
+COORD_DECIMALS = 5
+# Identity fields whose changes make a new row in a vessel's identity history.
+IDENTITY_FIELDS = ("imo", "name", "callsign", "ship_type", "length_m", "beam_m")
+
+BBox = tuple[float, float, float, float]  # west, south, east, north
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """ISO-8601 text for a naive-UTC timestamp (with Z) or a date."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat(timespec="seconds") + "Z"
+    return value.isoformat()
+
+
+def to_naive_utc(value: datetime | None) -> datetime | None:
+    """Time filters arrive with or without an offset; the workspace stores naive UTC."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _clean(value: Any, key: str = "") -> Any:
+    if isinstance(value, datetime | date):
+        return iso(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if key in JSON_COLUMNS and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def rows(table: pa.Table) -> list[dict[str, Any]]:
+    """Arrow rows as JSON-ready dicts (times as ISO text, JSON columns decoded, NaN as null)."""
+    return [{k: _clean(v, k) for k, v in r.items()} for r in table.to_pylist()]
+
+
+@dataclass(frozen=True)
+class Track:
+    """A decimated track: runs of [lat, lon, epoch seconds] broken at gaps."""
+
+    mmsi: int
+    n_positions: int
+    tolerance_deg: float
+    runs: list[list[list[float]]]
+
+    @property
+    def n_points(self) -> int:
+        return sum(len(r) for r in self.runs)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "mmsi": self.mmsi,
+            "n_positions": self.n_positions,
+            "n_points": self.n_points,
+            "tolerance_deg": self.tolerance_deg,
+            "runs": self.runs,
+        }
+
+
+@cache
+def land_geojson(bbox: BBox, resolution: str = DEFAULT_LAND_RESOLUTION) -> dict[str, Any]:
+    """Natural Earth land (world-atlas, vendored at set-up) clipped to bbox, as a GeoJSON
+    FeatureCollection of one MultiPolygon. Cached per (bbox, resolution)."""
+    from darkcargo.geo.land import decode_topojson
+
+    topo = json.loads(asset_path("world-atlas", f"land-{resolution}.json").read_text())
+    parts = shapely.get_parts(decode_topojson(topo, "land"))
+    west, south, east, north = bbox
+    clipped = shapely.clip_by_rect(parts, west, south, east, north)
+    polys = shapely.get_parts(clipped[~shapely.is_empty(clipped)])
+    polys = polys[shapely.get_type_id(polys) == 3]  # drop slivers clipped to lines/points
+    polys = shapely.set_precision(polys, 10.0**-COORD_DECIMALS)
+    polys = polys[~shapely.is_empty(polys)]
+    geometry = shapely.geometry.mapping(shapely.multipolygons(shapely.get_parts(polys)))
+    return {
+        "type": "FeatureCollection",
+        "bbox": [west, south, east, north],
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"source": f"Natural Earth land {resolution} (world-atlas)"},
+                "geometry": _lists(geometry),
+            }
+        ],
+    }
+
+
+def _lists(obj: Any) -> Any:
+    """shapely's mapping() uses tuples; GeoJSON writers and tests expect lists."""
+    if isinstance(obj, dict):
+        return {k: _lists(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_lists(v) for v in obj]
+    return obj
+
+
+class WorkspaceReader:
+    """Read-only view of a workspace for presentation. Safe to share between threads: each
+    query runs on its own cursor of one read-only DuckDB connection."""
+
+    def __init__(self, path: str | Path, case: str | None = None) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise WorkspaceError(f"{self.path}: no such workspace; run 'darkcargo ingest' first")
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as exc:
+            raise WorkspaceError(f"{self.path}: cannot open workspace read-only ({exc})") from exc
+        self._lock = threading.Lock()
+        self.case: Case = load_case(case)
+        present = {
+            r[0]
+            for r in self._con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+        self.tables = {name: schema for name, schema in all_tables().items() if name in present}
+        self._cache: dict[str, Any] = {}
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> WorkspaceReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            rel = cur.sql(sql, params=list(params or []))
+            # DuckDB 2 renamed the relation's arrow() to to_arrow_table()
+            fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
+            return fetch()
+        finally:
+            cur.close()
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        table = self.arrow(sql, params)
+        return table.column(0)[0].as_py() if table.num_rows else None
+
+    def has(self, table: str) -> bool:
+        return table in self.tables
+
+    def count(self, table: str) -> int:
+        if not self.has(table):
+            return 0
+        return int(self.scalar(f'SELECT count(*) FROM "{table}"') or 0)
+
+    def table(self, name: str) -> pa.Table:
+        """A whole canonical table (empty with its schema when missing)."""
+        if not self.has(name):
+            return all_tables()[name].empty_table()
+        return self.arrow(f'SELECT * FROM "{name}"')
+
+    def meta(self) -> dict[str, str]:
+        try:
+            table = self.arrow("SELECT key, value FROM meta ORDER BY key").to_pylist()
+            return {str(r["key"]): str(r["value"]) for r in table}
+        except duckdb.Error:
+            return {}
+
+    # -- vessels ------------------------------------------------------------------------------
+    def vessels(self) -> list[dict[str, Any]]:
+        """Every MMSI seen in positions, statics or events, with its latest identity (last
+        non-null value of each static field), position span and event counts by kind."""
+        if "vessels" in self._cache:
+            return list(self._cache["vessels"])
+        parts = []
+        for t, col in (("positions", "mmsi"), ("statics", "mmsi"), ("events", "mmsi")):
+            if self.has(t):
+                parts.append(f'SELECT DISTINCT {col} AS mmsi FROM "{t}" WHERE {col} IS NOT NULL')
+        if not parts:
+            return []
+        ident = ", ".join(
+            f"arg_max({f}, ts) FILTER (WHERE {f} IS NOT NULL) AS {f}"
+            for f in (*IDENTITY_FIELDS, "draught_m", "destination")
+        )
+        sql = f"""
+            WITH ids AS ({" UNION ".join(parts)}),
+            ident AS (SELECT mmsi, {ident}, max(ts) AS last_static_ts
+                      FROM statics GROUP BY mmsi),
+            pos AS (SELECT mmsi, count(*) AS n_positions, min(ts) AS first_ts, max(ts) AS last_ts
+                    FROM positions GROUP BY mmsi)
+            SELECT ids.mmsi, ident.* EXCLUDE (mmsi), pos.* EXCLUDE (mmsi)
+            FROM ids LEFT JOIN ident USING (mmsi) LEFT JOIN pos USING (mmsi)
+            ORDER BY ids.mmsi
+        """
+        out = rows(self.arrow(sql))
+        counts: dict[int, dict[str, int]] = {}
+        if self.has("events"):
+            for r in self.arrow(
+                "SELECT mmsi, kind, count(*) AS n FROM events GROUP BY mmsi, kind"
+            ).to_pylist():
+                counts.setdefault(r["mmsi"], {})[r["kind"]] = r["n"]
+        matched = self._matched_ids()
+        watched = self._watched_lookup()
+        for v in out:
+            v["n_positions"] = v.get("n_positions") or 0
+            v["event_counts"] = counts.get(v["mmsi"], {})
+            v["n_events"] = sum(v["event_counts"].values())
+            v["sanctioned"] = v["mmsi"] in matched[0] or (v.get("imo") in matched[1])
+            w = watched.get(("mmsi", v["mmsi"])) or watched.get(("imo", v.get("imo")))
+            v["watched"] = w
+        self._cache["vessels"] = out
+        return list(out)
+
+    def _matched_ids(self) -> tuple[set[int], set[int]]:
+        if not self.has("matches"):
+            return set(), set()
+        t = self.arrow("SELECT mmsi, imo FROM matches").to_pydict()
+        return {m for m in t["mmsi"] if m is not None}, {i for i in t["imo"] if i is not None}
+
+    def _watched_lookup(self) -> dict[tuple[str, int | None], str]:
+        out: dict[tuple[str, int | None], str] = {}
+        for v in self.case.vessels:
+            if v.mmsi is not None:
+                out[("mmsi", v.mmsi)] = v.name
+            if v.imo is not None:
+                out[("imo", v.imo)] = v.name
+        return out
+
+    def resolve_vessel(self, ident: int) -> list[int]:
+        """MMSIs for a vessel id: the MMSI itself when known, else every MMSI that broadcast
+        that IMO number. Empty when unknown."""
+        known = {v["mmsi"] for v in self.vessels()}
+        if ident in known:
+            return [ident]
+        if self.has("statics"):
+            found = self.arrow(
+                "SELECT DISTINCT mmsi FROM statics WHERE imo = ? ORDER BY mmsi", [ident]
+            ).column("mmsi")
+            return [int(m) for m in found.to_pylist()]
+        return []
+
+    def identity_history(self, mmsis: Sequence[int]) -> list[dict[str, Any]]:
+        """Runs of unchanged identity per MMSI (fields forward-filled over partial messages)."""
+        if not mmsis or not self.has("statics"):
+            return []
+        fill = ", ".join(
+            f"last_value({f} IGNORE NULLS) OVER (PARTITION BY mmsi ORDER BY ts "
+            f"ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS {f}"
+            for f in IDENTITY_FIELDS
+        )
+        key = ", ".join(IDENTITY_FIELDS)
+        sql = f"""
+            WITH f AS (SELECT mmsi, ts, destination, {fill} FROM statics
+                       WHERE mmsi IN (SELECT unnest(?))),
+            c AS (SELECT *, CASE WHEN ({key}) IS NOT DISTINCT FROM
+                         lag(({key})) OVER (PARTITION BY mmsi ORDER BY ts) THEN 0 ELSE 1 END AS chg
+                  FROM f),
+            g AS (SELECT *, sum(chg) OVER (PARTITION BY mmsi ORDER BY ts
+                                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS grp
+                  FROM c)
+            SELECT mmsi, {key}, min(ts) AS first_seen, max(ts) AS last_seen,
+                   count(*) AS n_messages,
+                   list(DISTINCT destination) FILTER (WHERE destination IS NOT NULL) AS destinations
+            FROM g GROUP BY mmsi, grp, {key} ORDER BY first_seen, mmsi
+        """
+        return rows(self.arrow(sql, [list(mmsis)]))
+
+    def vessel(self, ident: int) -> dict[str, Any] | None:
+        """One vessel by MMSI or IMO: identity, identity history, events, sanctions matches,
+        port calls and shipments. None when the workspace has never seen it."""
+        mmsis = self.resolve_vessel(ident)
+        if not mmsis:
+            return None
+        by_mmsi = {v["mmsi"]: v for v in self.vessels()}
+        summaries = [by_mmsi[m] for m in mmsis if m in by_mmsi]
+        events = self.events(vessel=ident, limit=None)["items"]
+        out: dict[str, Any] = {
+            "id": ident,
+            "mmsis": mmsis,
+            "identity": summaries[0] if summaries else {"mmsi": mmsis[0]},
+            "vessels": summaries,
+            "identity_history": self.identity_history(mmsis),
+            "events": events,
+        }
+        imos = {s.get("imo") for s in summaries if s.get("imo") is not None}
+        for name, id_cols in (
+            ("matches", ("mmsi", "imo")),
+            ("port_calls", ("mmsi", "imo")),
+            ("shipments", ("mmsi", "imo")),
+        ):
+            if not self.has(name):
+                out[name] = []
+                continue
+            sql = (
+                f'SELECT * FROM "{name}" WHERE {id_cols[0]} IN (SELECT unnest(?)) '
+                f"OR {id_cols[1]} IN (SELECT unnest(?))"
+            )
+            out[name] = rows(self.arrow(sql, [mmsis, sorted(imos)]))
+        if out["matches"] and self.has("watchlist"):
+            ids = [m["entry_id"] for m in out["matches"]]
+            wl = rows(
+                self.arrow("SELECT * FROM watchlist WHERE entry_id IN (SELECT unnest(?))", [ids])
+            )
+            entries = {w["entry_id"]: w for w in wl}
+            for m in out["matches"]:
+                m["entry"] = entries.get(m["entry_id"])
+        return out
+
+    # -- events -------------------------------------------------------------------------------
+    def events(
+        self,
+        kinds: Iterable[str] | None = None,
+        vessel: int | None = None,
+        port: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        bbox: BBox | None = None,
+        limit: int | None = 1000,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """Events filtered by kind(s), vessel (MMSI or IMO, either side of an encounter), port,
+        time overlap with [since, until] and bbox (start or end point inside); paged."""
+        if not self.has("events"):
+            return {"total": 0, "limit": limit, "offset": offset, "items": []}
+        where, params = self._event_filters(kinds, vessel, port, since, until, bbox)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        total = int(self.scalar(f"SELECT count(*) FROM events {clause}", params) or 0)
+        page = f" LIMIT {int(limit)}" if limit is not None else ""
+        page += f" OFFSET {int(offset)}" if offset else ""
+        items = rows(
+            self.arrow(f"SELECT * FROM events {clause} ORDER BY start_ts, event_id{page}", params)
+        )
+        return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+    def _event_filters(
+        self,
+        kinds: Iterable[str] | None,
+        vessel: int | None,
+        port: str | None,
+        since: datetime | None,
+        until: datetime | None,
+        bbox: BBox | None,
+    ) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        kinds = [k for k in (kinds or []) if k]
+        if kinds:
+            where.append("kind IN (SELECT unnest(?))")
+            params.append(kinds)
+        if vessel is not None:
+            mmsis = self.resolve_vessel(vessel) or [vessel]
+            where.append("(mmsi IN (SELECT unnest(?)) OR other_mmsi IN (SELECT unnest(?)))")
+            params += [mmsis, mmsis]
+        if port:
+            where.append("port_id = ?")
+            params.append(port)
+        if since is not None:
+            where.append("coalesce(end_ts, start_ts) >= ?")
+            params.append(to_naive_utc(since))
+        if until is not None:
+            where.append("start_ts <= ?")
+            params.append(to_naive_utc(until))
+        if bbox is not None:
+            w, s, e, n = bbox
+            where.append(
+                "((lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?) OR "
+                "(end_lat BETWEEN ? AND ? AND end_lon BETWEEN ? AND ?))"
+            )
+            params += [s, n, w, e, s, n, w, e]
+        return where, params
+
+    def event_kinds(self) -> dict[str, int]:
+        if not self.has("events"):
+            return {}
+        return {
+            r["kind"]: r["n"]
+            for r in self.arrow(
+                "SELECT kind, count(*) AS n FROM events GROUP BY kind ORDER BY kind"
+            ).to_pylist()
+        }
+
+    # -- tracks -------------------------------------------------------------------------------
+    def positions_of(
+        self, mmsi: int, since: datetime | None = None, until: datetime | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(epoch seconds, lat, lon) of one MMSI's fixes in time order."""
+        if not self.has("positions"):
+            z = np.zeros(0)
+            return z, z, z
+        where, params = ["mmsi = ?"], [mmsi]
+        if since is not None:
+            where.append("ts >= ?")
+            params.append(to_naive_utc(since))
+        if until is not None:
+            where.append("ts <= ?")
+            params.append(to_naive_utc(until))
+        t = self.arrow(
+            "SELECT epoch_us(ts) AS t, lat, lon FROM positions WHERE "
+            + " AND ".join(where)
+            + " ORDER BY ts",
+            params,
+        )
+        ts = t.column("t").to_numpy(zero_copy_only=False).astype(np.float64) / 1e6
+        lat = t.column("lat").to_numpy(zero_copy_only=False).astype(np.float64)
+        lon = t.column("lon").to_numpy(zero_copy_only=False).astype(np.float64)
+        return ts, lat, lon
+
+    def track(
+        self,
+        mmsi: int,
+        zoom: float | None = None,
+        bbox: BBox | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        gap_break_s: float = DEFAULT_GAP_BREAK_S,
+        max_points: int = DEFAULT_MAX_POINTS,
+    ) -> Track:
+        """One MMSI's track decimated for display at `zoom` (None: every fix) in bbox/time."""
+        ts, lat, lon = self.positions_of(mmsi, since, until)
+        tol = tolerance_for_zoom(zoom) if zoom is not None else 0.0
+        dec = decimate_track(ts, lat, lon, tol, bbox, gap_break_s, max_points)
+        idx = dec.index
+        if idx.size == 0:
+            return Track(mmsi, int(ts.size), tol, [])
+        pts = np.column_stack(
+            (
+                np.round(lat[idx], COORD_DECIMALS),
+                np.round(lon[idx], COORD_DECIMALS),
+                np.round(ts[idx]),
+            )
+        )
+        cuts = np.flatnonzero(np.diff(dec.run)) + 1
+        runs = [p.tolist() for p in np.split(pts, cuts)]
+        return Track(mmsi, int(ts.size), tol, runs)
+
+    # -- places, estimates, claims, layers ----------------------------------------------------
+    def ports(self) -> list[dict[str, Any]]:
+        """The case's watched places with their event and port-call counts."""
+        ev: dict[str, int] = {}
+        if self.has("events"):
+            ev = {
+                r["port_id"]: r["n"]
+                for r in self.arrow(
+                    "SELECT port_id, count(*) AS n FROM events WHERE port_id IS NOT NULL "
+                    "GROUP BY port_id"
+                ).to_pylist()
+            }
+        calls: dict[str, int] = {}
+        if self.has("port_calls"):
+            calls = {
+                r["port_id"]: r["n"]
+                for r in self.arrow(
+                    "SELECT port_id, count(*) AS n FROM port_calls GROUP BY port_id"
+                ).to_pylist()
+            }
+        origin, dest = set(self.case.origin_ports), set(self.case.destination_ports)
+        return [
+            {
+                "id": p.id,
+                "name": p.name,
+                "lat": p.lat,
+                "lon": p.lon,
+                "radius_km": p.radius_km,
+                "locode": p.locode,
+                "country": p.country,
+                "kind": p.kind,
+                "watched": p.watched,
+                "role": "origin" if p.id in origin else "destination" if p.id in dest else None,
+                "unverified": list(p.unverified),
+                "n_events": ev.get(p.id, 0),
+                "n_port_calls": calls.get(p.id, 0),
+            }
+            for p in self.case.ports
+        ]
+
+    def estimates(self) -> list[dict[str, Any]]:
+        if not self.has("estimates"):
+            return []
+        return rows(self.arrow("SELECT * FROM estimates ORDER BY quantity, method, estimate_id"))
+
+    def claims(self) -> list[dict[str, Any]]:
+        """Claims with their document's title and date and every grading of them."""
+        if not self.has("claims"):
+            return []
+        docs = ""
+        if self.has("documents"):
+            docs = (
+                "LEFT JOIN (SELECT doc_id, title AS doc_title, published AS doc_published, "
+                "path AS doc_path FROM documents) d USING (doc_id)"
+            )
+        out = rows(self.arrow(f"SELECT * FROM claims {docs} ORDER BY claim_date, claim_id"))
+        grades: dict[str, list[dict[str, Any]]] = {}
+        if self.has("gradings"):
+            for g in rows(self.arrow("SELECT * FROM gradings ORDER BY graded_at")):
+                grades.setdefault(g["claim_id"], []).append(g)
+        for c in out:
+            c["gradings"] = grades.get(c["claim_id"], [])
+        return out
+
+    def layers(self) -> list[dict[str, Any]]:
+        """The extra layers' tables, their row counts and time columns."""
+        return [
+            {"name": name, "count": self.count(name), "time": list(cols)}
+            for name, cols in LAYER_TABLES.items()
+        ]
+
+    def layer(
+        self,
+        name: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = 5000,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """Rows of one extra layer's table, overlapping [since, until] when it has times."""
+        if name not in LAYER_TABLES:
+            raise KeyError(name)
+        if not self.has(name):
+            return {"name": name, "total": 0, "items": []}
+        start, end = LAYER_TABLES[name]
+        where: list[str] = []
+        params: list[Any] = []
+        if since is not None and end:
+            where.append(f"coalesce({end}, {start}) >= ?")
+            params.append(to_naive_utc(since))
+        if until is not None and start:
+            where.append(f"coalesce({start}, {end}) <= ?")
+            params.append(to_naive_utc(until))
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        total = int(self.scalar(f'SELECT count(*) FROM "{name}" {clause}', params) or 0)
+        order = f"ORDER BY {start}" if start else ""
+        page = f" LIMIT {int(limit)}" if limit is not None else ""
+        page += f" OFFSET {int(offset)}" if offset else ""
+        items = rows(self.arrow(f'SELECT * FROM "{name}" {clause} {order}{page}', params))
+        return {"name": name, "total": total, "items": items}
+
+    # -- context ------------------------------------------------------------------------------
+    def time_extent(self) -> tuple[str | None, str | None]:
+        """Earliest and latest time across positions and events."""
+        parts = []
+        if self.has("positions"):
+            parts.append("SELECT min(ts) AS a, max(ts) AS b FROM positions")
+        if self.has("events"):
+            parts.append("SELECT min(start_ts), max(coalesce(end_ts, start_ts)) FROM events")
+        if not parts:
+            return None, None
+        r = self.arrow(f"SELECT min(a) AS a, max(b) AS b FROM ({' UNION ALL '.join(parts)})")
+        a, b = r.column("a")[0].as_py(), r.column("b")[0].as_py()
+        return iso(a), iso(b)
+
+    def data_bbox(self) -> BBox | None:
+        """Extent (west, south, east, north) of every valid position and event point."""
+        if "data_bbox" in self._cache:
+            return self._cache["data_bbox"]  # type: ignore[no-any-return]
+        parts = []
+        if self.has("positions"):
+            parts.append("SELECT lat, lon FROM positions")
+        if self.has("events"):
+            parts.append("SELECT lat, lon FROM events")
+        box: BBox | None = None
+        if parts:
+            r = self.arrow(
+                "SELECT min(lon) AS w, min(lat) AS s, max(lon) AS e, max(lat) AS n FROM ("
+                + " UNION ALL ".join(parts)
+                + ") WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180"
+            ).to_pylist()[0]
+            if r["w"] is not None:
+                box = (r["w"], r["s"], r["e"], r["n"])
+        self._cache["data_bbox"] = box
+        return box
+
+    def bbox(self) -> BBox:
+        """The case box grown to take in every position and event, plus a margin."""
+        lat_min, lat_max, lon_min, lon_max = self.case.bbox
+        west, south, east, north = lon_min, lat_min, lon_max, lat_max
+        data = self.data_bbox()
+        if data is not None:
+            west, south = min(west, data[0]), min(south, data[1])
+            east, north = max(east, data[2]), max(north, data[3])
+        m = LAND_MARGIN_DEG
+        return (
+            max(-180.0, west - m),
+            max(-90.0, south - m),
+            min(180.0, east + m),
+            min(90.0, north + m),
+        )
+
+    def land(self, resolution: str = DEFAULT_LAND_RESOLUTION) -> dict[str, Any]:
+        return land_geojson(self.bbox(), resolution)
+
+    def parameters(self) -> list[dict[str, Any]]:
+        """Distinct (table, preset, params_hash) recorded on derived rows."""
+        out: list[dict[str, Any]] = []
+        for t in ("segments", "events"):
+            if self.has(t):
+                out += [
+                    {"table": t, **r}
+                    for r in rows(
+                        self.arrow(
+                            f'SELECT preset, params_hash, count(*) AS n FROM "{t}" '
+                            "GROUP BY preset, params_hash ORDER BY preset, params_hash"
+                        )
+                    )
+                ]
+        if self.has("estimates"):
+            out += [
+                {"table": "estimates", "preset": r["method"], **r}
+                for r in rows(
+                    self.arrow(
+                        "SELECT method, params_hash, count(*) AS n FROM estimates "
+                        "GROUP BY method, params_hash ORDER BY method, params_hash"
+                    )
+                )
+            ]
+            for r in out:
+                r.pop("method", None)
+        return out
+
+    def sources(self) -> list[dict[str, Any]]:
+        if not self.has("sources"):
+            return []
+        return rows(self.arrow("SELECT * FROM sources ORDER BY source_id"))
+
+    def summary(self) -> dict[str, Any]:
+        """What the page needs first: version, case, counts, time extent, bbox, layers."""
+        start, end = self.time_extent()
+        return {
+            "darkcargo_version": __version__,
+            "workspace": self.path.name,
+            "case": {"name": self.case.name, "title": self.case.title, "start": self.case.start},
+            "counts": {name: self.count(name) for name in self.tables},
+            "event_kinds": self.event_kinds(),
+            "time": {"start": start, "end": end},
+            "bbox": list(self.bbox()),
+            "data_bbox": list(data) if (data := self.data_bbox()) else None,
+            "layers": self.layers(),
+            "meta": self.meta(),
+        }
