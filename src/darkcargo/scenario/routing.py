@@ -1,0 +1,456 @@
+"""Sea routes that never cross land: a coarse water grid, Dijkstra, then string pulling.
+
+The grid covers the case's bounding box. Nodes on Natural Earth land are dropped; edges cost
+their length times a penalty that keeps routes off the coast, out of other ports' circles and
+(for non-DPRK traffic) out of North Korean coastal waters. Each port gets a berth node: the
+water point nearest its centre inside its radius. Natural Earth is generalised, so the short
+link from a berth to the grid may cross its land, but only inside that port's radius.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+import shapely
+import shapely.affinity
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
+
+from darkcargo.config import Port
+from darkcargo.geo.distance import haversine_m
+from darkcargo.geo.land import Land
+
+log = logging.getLogger(__name__)
+
+F64 = npt.NDArray[np.float64]
+
+GRID_STEP_DEG = 0.04  # ~4.4 km north-south, ~3.3 km east-west at 42 N
+SHORE_WEIGHT = 1.5  # extra cost factor next to the shore, decaying with distance
+SHORE_SCALE_KM = 6.0
+DPRK_ZONE_NM = 25.0  # civil traffic keeps this far from the North Korean coast ...
+DPRK_WEIGHT = 6.0  # ... at this cost factor inside it
+PORT_CIRCLE_WEIGHT = 6.0  # passing through another port's circle costs this factor
+CLEARANCE_DEG = 0.0135  # smoothed legs keep this far from shore (1.5 km N-S, ~1.1 km E-W) ...
+BBOX_MARGIN_DEG = 0.5  # ... outside the end ports' circles; land is clipped to the box + this
+DENSIFY_KM = 0.25  # spacing of check points along a candidate leg
+EDGE_CHECK_SHORE_KM = 6.0  # grid edges this close to shore are checked against the land
+BERTH_SEARCH_STEP_DEG = 0.002
+BERTH_SHORE_KM = 0.15  # berth at least this far from the generalised coast when possible
+
+# North Korea's coast for the civil-traffic penalty: coast points in this box are DPRK's.
+DPRK_COAST_BOX = (38.62, 42.30, 127.0, 130.70)  # lat_min, lat_max, lon_min, lon_max
+
+PROFILES = ("civil", "dprk")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A polyline at sea from one place to another, with cumulative distance in metres."""
+
+    lat: F64
+    lon: F64
+    cum_m: F64
+    start_id: str
+    end_id: str
+
+    @property
+    def length_m(self) -> float:
+        return float(self.cum_m[-1])
+
+
+def polyline(lat: F64, lon: F64, start_id: str, end_id: str) -> Route:
+    d = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    return Route(lat, lon, np.concatenate(([0.0], np.cumsum(d))), start_id, end_id)
+
+
+def densify(lat: F64, lon: F64, step_km: float = DENSIFY_KM) -> tuple[F64, F64]:
+    """Points every step_km (or closer) along a polyline, vertices included."""
+    d = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    n = np.maximum(1, np.ceil(d / (step_km * 1000.0)).astype(np.int64))
+    seg = np.repeat(np.arange(len(d)), n)
+    frac = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n, n)
+    out_lat = np.concatenate((lat[seg] + (lat[seg + 1] - lat[seg]) * frac, lat[-1:]))
+    out_lon = np.concatenate((lon[seg] + (lon[seg + 1] - lon[seg]) * frac, lon[-1:]))
+    return out_lat, out_lon
+
+
+def _circle_mask(lat: F64, lon: F64, ports: list[Port] | tuple[Port, ...]) -> npt.NDArray[np.bool_]:
+    mask = np.zeros(lat.shape, dtype=bool)
+    for p in ports:
+        mask |= haversine_m(lat, lon, p.lat, p.lon) <= p.radius_km * 1000.0
+    return mask
+
+
+@dataclass
+class SeaGraph:
+    """Water grid + berths + gates with shortest-path trees from every terminal."""
+
+    land: Land
+    ports: tuple[Port, ...]
+    node_lat: F64
+    node_lon: F64
+    terminal_ids: list[str]
+    terminal_nodes: npt.NDArray[np.int64]
+    preds: dict[str, npt.NDArray[np.int32]]  # profile -> (n_terminals, n_nodes)
+    dist: dict[str, F64]
+    n_grid: int
+    tree: cKDTree
+    land_clip: BaseGeometry
+    shore_buffer: BaseGeometry
+    dprk_zone: BaseGeometry
+    _cache: dict[tuple[str, str, str], Route] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        land: Land,
+        ports: list[Port] | tuple[Port, ...],
+        gates: list[tuple[str, float, float]],
+        bbox: tuple[float, float, float, float],
+        dprk_terminals: tuple[str, ...] = ("RAJIN", "CHONGJIN"),
+    ) -> SeaGraph:
+        ports = tuple(p for p in ports if p.kind == "port")
+        lat_min, lat_max, lon_min, lon_max = bbox
+        glat = np.arange(lat_min, lat_max + 1e-9, GRID_STEP_DEG)
+        glon = np.arange(lon_min, lon_max + 1e-9, GRID_STEP_DEG)
+        LA, LO = np.meshgrid(glat, glon, indexing="ij")
+        h, w = LA.shape
+        sea = ~land.is_land(LA.ravel(), LO.ravel())
+        idx = np.full(h * w, -1, dtype=np.int64)
+        idx[sea] = np.arange(int(sea.sum()))
+        idx2 = idx.reshape(h, w)
+        node_lat = LA.ravel()[sea]
+        node_lon = LO.ravel()[sea]
+        n_grid = len(node_lat)
+
+        dshore = land.distance_to_shore_km(node_lat, node_lon)
+        base_pen = 1.0 + SHORE_WEIGHT * np.exp(-dshore / SHORE_SCALE_KM)
+        base_pen += PORT_CIRCLE_WEIGHT * _circle_mask(node_lat, node_lon, ports)
+        coast = np.asarray(_dprk_coast(land))
+        dprk_tree = cKDTree(np.column_stack((coast[:, 1], coast[:, 0] * 0.75)))
+        dd, _ = dprk_tree.query(np.column_stack((node_lat, node_lon * 0.75)))
+        in_dprk = dd * 111.0 < DPRK_ZONE_NM * 1.852
+        zone_deg = DPRK_ZONE_NM * 1.852 / 111.0
+        dprk_zone = shapely.buffer(shapely.multipoints(coast[::20]), zone_deg, quad_segs=4)
+        shapely.prepare(dprk_zone)
+        pen = {"dprk": base_pen, "civil": base_pen + DPRK_WEIGHT * in_dprk}
+
+        # 8-neighbour edges between water nodes whose midpoint is water too.
+        ea, eb = [], []
+        for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
+            ys, ye = 0, h - dy
+            xs, xe = max(0, -dx), w - max(0, dx)
+            a = idx2[ys:ye, xs:xe].ravel()
+            b = idx2[ys + dy : ye + dy, xs + dx : xe + dx].ravel()
+            ok = (a >= 0) & (b >= 0)
+            ea.append(a[ok])
+            eb.append(b[ok])
+        a = np.concatenate(ea)
+        b = np.concatenate(eb)
+        m = BBOX_MARGIN_DEG
+        clip = shapely.intersection(
+            land.geometry, shapely.box(lon_min - m, lat_min - m, lon_max + m, lat_max + m)
+        )
+        shore_buffer = shapely.buffer(clip, CLEARANCE_DEG, quad_segs=2)
+        shapely.prepare(clip)
+        shapely.prepare(shore_buffer)
+        a, b = _water_edges(clip, node_lat, node_lon, a, b, dshore)
+        length = haversine_m(node_lat[a], node_lon[a], node_lat[b], node_lon[b])
+
+        # Berth nodes (one per port) and their links into the grid.
+        tree = cKDTree(np.column_stack((node_lat, node_lon * np.cos(np.radians(42.0)))))
+        extra_lat, extra_lon, la_, lb_, ll_ = [], [], [], [], []
+        terminal_ids: list[str] = []
+        terminal_nodes: list[int] = []
+        for k, p in enumerate(ports):
+            blat, blon = berth_point(land, p)
+            node = n_grid + k
+            extra_lat.append(blat)
+            extra_lon.append(blon)
+            links = _berth_links(clip, p, blat, blon, node_lat, node_lon, tree)
+            if not links.size:
+                log.warning("port %s: no water link to the sea grid; skipped", p.id)
+                continue
+            la_.append(np.full(links.size, node))
+            lb_.append(links)
+            ll_.append(haversine_m(blat, blon, node_lat[links], node_lon[links]))
+            terminal_ids.append(p.id)
+            terminal_nodes.append(node)
+        for gid, glat_, glon_ in gates:
+            _, j = tree.query([glat_, glon_ * np.cos(np.radians(42.0))])
+            terminal_ids.append(gid)
+            terminal_nodes.append(int(j))
+        all_lat = np.concatenate((node_lat, extra_lat))
+        all_lon = np.concatenate((node_lon, extra_lon))
+        n_all = len(all_lat)
+        a = np.concatenate([a, *la_])
+        b = np.concatenate([b, *lb_])
+        length = np.concatenate([length, *ll_])
+        preds: dict[str, npt.NDArray[np.int32]] = {}
+        dists: dict[str, F64] = {}
+        tn = np.asarray(terminal_nodes, dtype=np.int64)
+        for prof in PROFILES:
+            p_all = np.concatenate((pen[prof], np.full(len(extra_lat), 1.0 + PORT_CIRCLE_WEIGHT)))
+            wgt = length * (p_all[a] + p_all[b]) / 2.0
+            g = sp.csr_matrix((wgt, (a, b)), shape=(n_all, n_all))
+            sources = (
+                tn
+                if prof == "civil"
+                else tn[[i for i, t in enumerate(terminal_ids) if t in dprk_terminals]]
+            )
+            dist, pr = dijkstra(g, directed=False, indices=sources, return_predecessors=True)
+            if prof == "dprk":
+                full_pr = np.full((len(tn), n_all), -9999, dtype=np.int32)
+                full_d = np.full((len(tn), n_all), np.inf)
+                rows = [i for i, t in enumerate(terminal_ids) if t in dprk_terminals]
+                full_pr[rows] = pr
+                full_d[rows] = dist
+                pr, dist = full_pr, full_d
+            preds[prof] = pr.astype(np.int32)
+            dists[prof] = dist
+        return cls(
+            land=land,
+            ports=ports,
+            node_lat=all_lat,
+            node_lon=all_lon,
+            terminal_ids=terminal_ids,
+            terminal_nodes=tn,
+            preds=preds,
+            dist=dists,
+            n_grid=n_grid,
+            tree=tree,
+            land_clip=clip,
+            shore_buffer=shore_buffer,
+            dprk_zone=dprk_zone,
+        )
+
+    # -- queries ---------------------------------------------------------------------------
+    def port(self, pid: str) -> Port | None:
+        for p in self.ports:
+            if p.id == pid:
+                return p
+        return None
+
+    def terminal_point(self, tid: str) -> tuple[float, float]:
+        node = self.terminal_nodes[self.terminal_ids.index(tid)]
+        return float(self.node_lat[node]), float(self.node_lon[node])
+
+    def nearest_node(self, lat: float, lon: float) -> int:
+        _, j = self.tree.query([lat, lon * np.cos(np.radians(42.0))])
+        return int(j)
+
+    def _node_path(self, node: int, terminal: str, profile: str) -> list[int]:
+        """Nodes from `node` to the terminal along the terminal's shortest-path tree."""
+        t = self.terminal_ids.index(terminal)
+        pr = self.preds[profile][t]
+        target = int(self.terminal_nodes[t])
+        if not np.isfinite(self.dist[profile][t, node]):
+            raise ValueError(f"no sea route from node {node} to {terminal} ({profile})")
+        out = [node]
+        while out[-1] != target:
+            out.append(int(pr[out[-1]]))
+        return out
+
+    def route(
+        self,
+        start: str | tuple[float, float],
+        end: str | tuple[float, float],
+        profile: str = "civil",
+    ) -> Route:
+        """Sea route between two terminals (port or gate ids) or a sea point and a terminal."""
+        key = (str(start), str(end), profile)
+        if key in self._cache:
+            return self._cache[key]
+        if isinstance(end, str) and isinstance(start, str):
+            if not np.isfinite(self.dist[profile][self.terminal_ids.index(end), 0:1]).all() and (
+                profile == "dprk"
+            ):
+                profile = profile  # dprk trees exist only for DPRK terminals
+            tree_end, other, flip = (end, start, False)
+            if profile == "dprk" and end not in self._dprk_terminals():
+                tree_end, other, flip = (start, end, True)
+            node0 = int(self.terminal_nodes[self.terminal_ids.index(other)])
+            nodes = self._node_path(node0, tree_end, profile)
+            if flip:
+                nodes = nodes[::-1]
+            lat, lon = self.node_lat[nodes], self.node_lon[nodes]
+        elif isinstance(end, str):
+            assert not isinstance(start, str)
+            nodes = self._node_path(self.nearest_node(*start), end, profile)
+            lat = np.concatenate(([start[0]], self.node_lat[nodes]))
+            lon = np.concatenate(([start[1]], self.node_lon[nodes]))
+        elif isinstance(start, str):
+            back = self.route(end, start, profile)
+            r = polyline(back.lat[::-1].copy(), back.lon[::-1].copy(), str(start), str(end))
+            self._cache[key] = r
+            return r
+        else:
+            lat = np.array([start[0], end[0]])
+            lon = np.array([start[1], end[1]])
+        sid = start if isinstance(start, str) else "SEA"
+        eid = end if isinstance(end, str) else "SEA"
+        zones = [p for p in (self.port(str(sid)), self.port(str(eid))) if p is not None]
+        lat, lon = self._pull(lat, lon, zones, profile)
+        r = polyline(lat, lon, str(sid), str(eid))
+        self._cache[key] = r
+        return r
+
+    def _dprk_terminals(self) -> set[str]:
+        return {
+            t for i, t in enumerate(self.terminal_ids) if np.isfinite(self.dist["dprk"][i]).any()
+        }
+
+    def leg_clear(self, lat: F64, lon: F64, zones: list[Port], profile: str = "dprk") -> bool:
+        """Whether straight legs keep CLEARANCE_DEG off land outside the end ports' circles.
+
+        Civil legs also keep out of the DPRK coastal zone unless they start or end inside it.
+        """
+        line: BaseGeometry = shapely.LineString(np.column_stack((lon, lat)))
+        if zones:
+            line = shapely.difference(line, shapely.union_all([port_circle(p) for p in zones]))
+            if line.is_empty:
+                return True
+        if shapely.intersects(self.shore_buffer, line):
+            return False
+        if profile == "civil":
+            ends = shapely.points([lon[0], lon[-1]], [lat[0], lat[-1]])
+            if not shapely.intersects(self.dprk_zone, ends).any() and shapely.intersects(
+                self.dprk_zone, line
+            ):
+                return False
+        return True
+
+    def _pull(self, lat: F64, lon: F64, zones: list[Port], profile: str) -> tuple[F64, F64]:
+        """Greedy string pulling: keep a vertex only where the straight shortcut is not clear."""
+        n = len(lat)
+        keep = [0]
+        i = 0
+        while i < n - 1:
+            best = i + 1
+            step = 1
+            lo_ok, hi_bad = i + 1, None
+            while True:
+                j = min(i + step * 2, n - 1)
+                if self._clear_pair(lat, lon, i, j, zones, profile):
+                    lo_ok = j
+                    if j == n - 1:
+                        break
+                    step *= 2
+                else:
+                    hi_bad = j
+                    break
+            if hi_bad is not None:
+                a, b = lo_ok, hi_bad
+                while b - a > 1:
+                    m = (a + b) // 2
+                    if self._clear_pair(lat, lon, i, m, zones, profile):
+                        a = m
+                    else:
+                        b = m
+                lo_ok = a
+            best = max(best, lo_ok)
+            keep.append(best)
+            i = best
+        return lat[keep], lon[keep]
+
+    def _clear_pair(
+        self, lat: F64, lon: F64, i: int, j: int, zones: list[Port], profile: str
+    ) -> bool:
+        return self.leg_clear(lat[[i, j]], lon[[i, j]], zones, profile)
+
+
+def _water_edges(
+    land: BaseGeometry,
+    node_lat: F64,
+    node_lon: F64,
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    dshore: F64,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Keep the grid edges that do not touch land (exact test, near the shore only)."""
+    near = np.minimum(dshore[a], dshore[b]) < EDGE_CHECK_SHORE_KM
+    k = np.nonzero(near)[0]
+    coords = np.stack(
+        (
+            np.column_stack((node_lon[a[k]], node_lat[a[k]])),
+            np.column_stack((node_lon[b[k]], node_lat[b[k]])),
+        ),
+        axis=1,
+    )
+    lines = shapely.linestrings(coords)
+    keep = np.ones(len(a), dtype=bool)
+    keep[k] = ~shapely.intersects(land, lines)
+    return a[keep], b[keep]
+
+
+def _dprk_coast(land: Land) -> F64:
+    lat_min, lat_max, lon_min, lon_max = DPRK_COAST_BOX
+    box = shapely.box(lon_min, lat_min, lon_max, lat_max)
+    coast = shapely.intersection(shapely.boundary(land.geometry), box)
+    dense = shapely.segmentize(coast, 0.01)
+    return np.asarray(shapely.get_coordinates(dense))
+
+
+def port_circle(port: Port, scale: float = 1.0) -> BaseGeometry:
+    """The port's radius as a polygon in lon/lat degrees (an ellipse: degrees shrink east-west)."""
+    r = port.radius_km * scale / 111.0
+    circle = shapely.Point(port.lon, port.lat).buffer(r, quad_segs=16)
+    return shapely.affinity.scale(circle, xfact=1.0 / np.cos(np.radians(port.lat)), yfact=1.0)
+
+
+def berth_point(land: Land, port: Port) -> tuple[float, float]:
+    """The water point nearest the port centre inside its radius (the centre if none)."""
+    r_deg = port.radius_km / 111.0
+    coslat = np.cos(np.radians(port.lat))
+    g = np.arange(-r_deg, r_deg + 1e-12, BERTH_SEARCH_STEP_DEG)
+    dy, dx = np.meshgrid(g, g / coslat, indexing="ij")
+    lat = port.lat + dy.ravel()
+    lon = port.lon + dx.ravel()
+    d = haversine_m(lat, lon, port.lat, port.lon)
+    ok = d <= port.radius_km * 1000.0 * 0.8
+    lat, lon, d = lat[ok], lon[ok], d[ok]
+    water = ~land.is_land(lat, lon)
+    if not water.any():
+        return port.lat, port.lon
+    lat, lon, d = lat[water], lon[water], d[water]
+    off = land.distance_to_shore_km(lat, lon) >= BERTH_SHORE_KM
+    if off.any():
+        lat, lon, d = lat[off], lon[off], d[off]
+    k = int(np.argmin(d))
+    return float(np.round(lat[k], 5)), float(np.round(lon[k], 5))
+
+
+def _berth_links(
+    land: BaseGeometry,
+    port: Port,
+    blat: float,
+    blon: float,
+    node_lat: F64,
+    node_lon: F64,
+    tree: cKDTree,
+) -> npt.NDArray[np.int64]:
+    """Grid nodes a berth links to: straight links that touch land only inside the port circle."""
+    coslat = np.cos(np.radians(42.0))
+    circle = port_circle(port)
+    for reach in (1.0, 1.6, 2.5):
+        r = (port.radius_km * reach) / 111.0 + GRID_STEP_DEG * 1.5
+        cand = np.sort(np.asarray(tree.query_ball_point([blat, blon * coslat], r), dtype=np.int64))
+        if not cand.size:
+            continue
+        coords = np.stack(
+            (
+                np.broadcast_to([blon, blat], (cand.size, 2)),
+                np.column_stack((node_lon[cand], node_lat[cand])),
+            ),
+            axis=1,
+        )
+        outside = shapely.difference(shapely.linestrings(coords), circle)
+        good = cand[~shapely.intersects(land, outside)]
+        if good.size:
+            return good
+    return np.zeros(0, dtype=np.int64)
