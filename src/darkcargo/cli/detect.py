@@ -1,0 +1,58 @@
+"""`darkcargo detect`: positions and statics -> segments and events, with a named preset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from darkcargo.cli.options import CaseOpt, WorkspaceOpt
+from darkcargo.events.detect import detect
+
+
+def detect_cmd(
+    workspace: WorkspaceOpt,
+    preset: Annotated[
+        str, typer.Option(help="Preset: gfw, sensitive, or a TOML file of your own.")
+    ] = "gfw",
+    since: Annotated[
+        datetime | None, typer.Option(help="Only positions at or after this UTC time.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(help="Only positions before this UTC time.")
+    ] = None,
+    ports: Annotated[
+        list[Path] | None,
+        typer.Option(help="Extra ports CSV (name/label, lat, lon[, id, radius_km]); repeatable."),
+    ] = None,
+    case: CaseOpt = None,
+) -> None:
+    """Detect port calls, gaps, encounters, loitering, identity changes and spoof jumps."""
+    with Progress(transient=True) as bar:
+        task = bar.add_task("detecting", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = detect(
+            workspace,
+            preset,
+            since=since,
+            until=until,
+            ports_csv=[str(p) for p in ports or []],
+            case=case,
+            progress=tick,
+        )
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.events.items())) or "none"
+    typer.echo(
+        f"{report.positions} positions of {report.mmsis} MMSIs -> {report.segments} segments, "
+        f"{report.total_events} events ({kinds}); preset {report.preset} "
+        f"[{report.params_hash}] in {report.seconds:.1f} s"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("detect")(detect_cmd)
