@@ -1,0 +1,86 @@
+"""Shipments rule v1 on hand-made events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from darkcargo.config import load_case
+from darkcargo.shipments.build import RuleParams, _Gap, build_shipments, reachable_origin
+from darkcargo.sightings.load import query_arrow
+from darkcargo.workspace import Workspace
+
+from .conftest import ANGARA_MMSI, DUNAI, LADY_R_MMSI, OTHER_MMSI, VOSTOCHNY, day
+
+
+def _shipments(path: Path) -> list[dict]:
+    with Workspace(path, read_only=True) as ws:
+        return query_arrow(ws, "SELECT * FROM shipments ORDER BY mmsi, arrive_ts").to_pylist()
+
+
+def test_observed_and_inferred_shipments_from_hand_made_events(hand_workspace: Path) -> None:
+    report = build_shipments(hand_workspace, load_case("dprk_russia"))
+    assert report.vessels == {"ANGARA": [ANGARA_MMSI], "LADY R": [LADY_R_MMSI]}
+    assert set(report.unmapped) == {"MARIA", "MAIA-1"}
+    assert (report.shipments_observed, report.shipments_inferred) == (1, 3)
+    rows = _shipments(hand_workspace)
+    angara = [r for r in rows if r["mmsi"] == ANGARA_MMSI]
+    assert [(r["origin_port"], r["destination_port"], r["inferred"]) for r in angara] == [
+        ("RAJIN", "DUNAI", False),
+        ("RAJIN", "VOSTOCHNY", True),
+    ]
+    assert angara[0]["imo"] == 9179842 and angara[0]["depart_ts"] == day(9, 4, 6)
+    assert angara[0]["arrive_ts"] == day(9, 5)
+    ev = json.loads(angara[1]["evidence"])
+    assert ev["events"] == ["a4", "a5"] and ev["confidence"] == 0.6 and ev["rule"] == "v1"
+    lady = [r for r in rows if r["mmsi"] == LADY_R_MMSI]
+    assert [(r["origin_port"], r["arrive_ts"]) for r in lady] == [
+        (None, day(3, 14)),
+        ("RAJIN", day(3, 16)),
+    ]
+    assert json.loads(lady[0]["evidence"])["confidence"] == 0.3
+    assert not any(r["mmsi"] == OTHER_MMSI for r in rows)
+
+
+def test_port_calls_keep_every_vessel_and_add_inferred_origin_calls(hand_workspace: Path) -> None:
+    report = build_shipments(hand_workspace, load_case("dprk_russia"))
+    with Workspace(hand_workspace, read_only=True) as ws:
+        calls = query_arrow(ws, "SELECT * FROM port_calls ORDER BY arrival_ts").to_pylist()
+    observed = [c for c in calls if c["kind"] == "observed"]
+    inferred = [c for c in calls if c["kind"] == "inferred"]
+    assert len(observed) == report.port_calls_observed == 8
+    assert any(c["mmsi"] == OTHER_MMSI and c["port_id"] == "RAJIN" for c in observed)
+    assert len(inferred) == report.port_calls_inferred == 2
+    assert {c["port_id"] for c in inferred} == {"RAJIN"}
+    assert all(c["arrival_ts"] < c["departure_ts"] for c in inferred)
+    assert all(c["confidence"] == pytest.approx(0.6) for c in inferred)
+
+
+def test_short_gap_cannot_hide_a_trip_to_an_origin_port(hand_workspace: Path) -> None:
+    report = build_shipments(hand_workspace, load_case("dprk_russia"))
+    # the 8 h Vostochny -> Nakhodka gap is too short for Rajin and back
+    assert report.gaps_rejected == 1
+    rows = _shipments(hand_workspace)
+    assert not any(r["destination_port"] == "NAKHODKA" for r in rows)
+
+
+def test_rebuilding_replaces_rows_and_records_the_rule(hand_workspace: Path) -> None:
+    build_shipments(hand_workspace)
+    build_shipments(hand_workspace)
+    with Workspace(hand_workspace, read_only=True) as ws:
+        assert ws.count("shipments") == 4
+        assert ws.get_meta("shipments_rule") == "v1"
+        assert ws.get_meta("shipments_params_hash") == RuleParams().hash()
+
+
+def test_reachability_picks_the_shortest_detour() -> None:
+    case = load_case("dprk_russia")
+    origins = [(p, case.port(p).lat, case.port(p).lon) for p in case.origin_ports]
+    gap = _Gap("g", day(9, 6), day(9, 8), DUNAI[0], DUNAI[1], VOSTOCHNY[0], VOSTOCHNY[1])
+    origin = reachable_origin(gap, origins, RuleParams())
+    assert origin is not None and origin.port == "RAJIN"
+    assert gap.start < origin.arrive < origin.depart < gap.end  # type: ignore[operator]
+    slow = reachable_origin(gap, origins, RuleParams(max_speed_kn=4.0))
+    assert slow is None
