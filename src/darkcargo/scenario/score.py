@@ -147,7 +147,8 @@ def score(
                 "SELECT preset FROM events GROUP BY preset ORDER BY count(*) DESC LIMIT 1"
             ).fetchone()
             preset = row[0] if row else None
-        detected = ws.arrow(
+        detected = _arrow(
+            ws,
             "SELECT kind, mmsi, other_mmsi, start_ts, end_ts, port_id, details, confidence "
             "FROM events WHERE preset = ?",
             [preset],
@@ -164,3 +165,10 @@ def score(
             d = [r for r in d if (r["confidence"] or 0) >= min_port_call_confidence]
         report.kinds[kind] = match_kind(kind, t, d, tol)
     return report
+
+
+def _arrow(ws: Workspace, sql: str, params: list[Any] | None = None) -> pa.Table:
+    """Query result as Arrow (works across DuckDB 1.x and 2.x result APIs)."""
+    rel = ws.con.sql(sql, params=params or None)
+    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
+    return fetch()

@@ -1,0 +1,208 @@
+"""Detector kernels on small hand-built tracks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from helpers import PORT, T0, concat, geo, track, ts_us  # noqa: E402
+
+from darkcargo.events.detect import BatchResult, detect_batch  # noqa: E402
+from darkcargo.events.kernels.encounters import detect_encounters  # noqa: E402
+from darkcargo.events.kernels.identity import detect_identity_changes  # noqa: E402
+from darkcargo.events.params import load_preset  # noqa: E402
+
+GFW = load_preset("gfw")
+SENSITIVE = load_preset("sensitive")
+
+
+def run(cols, preset=GFW, g=None) -> tuple[BatchResult, list[dict]]:
+    res = detect_batch(cols, preset, g or geo())
+    ev = res.events
+    ev.extend(detect_encounters(res.candidates, preset.encounter))
+    rows = [
+        {
+            "kind": ev.kind[i],
+            "mmsi": ev.mmsi[i],
+            "other": ev.other_mmsi[i],
+            "start": ev.start_ts[i],
+            "end": ev.end_ts[i],
+            "port": ev.port_id[i],
+            "conf": ev.confidence[i],
+            "details": json.loads(ev.details[i]),
+            "evidence": json.loads(ev.evidence[i]),
+        }
+        for i in range(len(ev))
+    ]
+    return res, rows
+
+
+def kinds(rows, kind):
+    return [r for r in rows if r["kind"] == kind]
+
+
+def test_gap_across_midnight_is_one_event_with_ends_and_speed():
+    a = track(111, T0 + timedelta(hours=20), 40.0, 133.0, n=12, speed_kn=10)
+    b = track(111, T0 + timedelta(hours=32), 40.0, 134.0, n=5, speed_kn=10, first_row=13)
+    _, rows = run(concat(a, b))
+    gaps = kinds(rows, "gap")
+    assert len(gaps) == 1
+    g = gaps[0]
+    assert g["start"] == ts_us(T0 + timedelta(hours=21, minutes=50))
+    assert g["end"] == ts_us(T0 + timedelta(hours=32))
+    assert g["details"]["hours"] == pytest.approx(10.167, abs=1e-3)
+    assert g["details"]["implied_speed_kn"] > 0
+    assert g["details"]["start_shore_km"] == 100.0
+    assert g["evidence"] == {"source_rows": [[1, 12, 13]], "n_positions": 2}
+
+
+def test_intentional_disabling_needs_offshore_and_good_reception():
+    a = track(111, T0, 40.0, 133.0, minutes=5, n=150, speed_kn=10)
+    b = track(111, T0 + timedelta(hours=30), 40.0, 134.5, n=5, speed_kn=10)
+    _, far = run(concat(a, b), g=geo(shore_km=200.0))
+    _, near = run(concat(a, b), g=geo(shore_km=30.0))
+    assert kinds(far, "gap")[0]["details"]["intentional_disabling"] is True
+    assert kinds(near, "gap")[0]["details"]["intentional_disabling"] is False
+    # near-shore mode (sensitive) flags the coastal leg
+    _, sens = run(concat(a, b), SENSITIVE, geo(shore_km=30.0))
+    g = kinds(sens, "gap")[0]["details"]
+    assert g["coastal_leg"] is True and g["intentional_disabling"] is True
+
+
+def test_short_silence_is_not_a_gap():
+    a = track(111, T0, 40.0, 133.0, n=5, speed_kn=10)
+    b = track(111, T0 + timedelta(hours=5), 40.0, 133.3, n=5, speed_kn=10)
+    _, rows = run(concat(a, b))
+    assert kinds(rows, "gap") == []
+
+
+def test_port_call_with_entry_stop_exit_has_confidence_4():
+    inbound = track(222, T0, 42.25, 130.20, n=6, speed_kn=6, course=90)  # enters ~3 km out
+    stay = track(222, T0 + timedelta(hours=1), 42.25, 130.30, n=30, speed_kn=0)
+    out = track(222, T0 + timedelta(hours=6), 42.25, 130.30, n=12, speed_kn=8, course=90)
+    _, rows = run(concat(inbound, stay, out))
+    calls = kinds(rows, "port_call")
+    assert len(calls) == 1
+    c = calls[0]
+    assert c["port"] == PORT.id and c["conf"] == 4.0
+    assert c["details"]["entry"] and c["details"]["exit"] and c["details"]["stop"]
+
+
+def test_vessel_that_never_moves_in_port_has_one_call_without_entry_or_exit():
+    _, rows = run(track(333, T0, 42.25, 130.30, n=200, speed_kn=0))
+    calls = kinds(rows, "port_call")
+    assert len(calls) == 1
+    assert calls[0]["conf"] == 3.0
+    assert kinds(rows, "loitering") == [] and kinds(rows, "gap") == []
+
+
+def test_passing_through_without_stopping_is_confidence_2():
+    _, rows = run(track(444, T0, 42.25, 130.20, n=30, minutes=5, speed_kn=8, course=90))
+    calls = kinds(rows, "port_call")
+    assert [c["conf"] for c in calls] == [2.0]
+
+
+def test_encounter_offshore_pairs_two_vessels_once():
+    b = track(555, T0, 41.0, 132.0, n=20, speed_kn=0.3)
+    c = track(666, T0, 41.0027, 132.0, n=20, speed_kn=0.3)  # 300 m north
+    _, rows = run(concat(b, c))
+    enc = kinds(rows, "encounter")
+    assert len(enc) == 1
+    e = enc[0]
+    assert (e["mmsi"], e["other"]) == (555, 666)
+    assert e["details"]["hours"] >= 2.0
+    assert 250 < e["details"]["median_distance_m"] < 350
+    # sensitive preset: 250 m is too far
+    _, sens = run(concat(b, c), SENSITIVE)
+    assert kinds(sens, "encounter") == []
+
+
+def test_no_encounter_or_loitering_inside_a_port():
+    b = track(555, T0, 42.25, 130.30, n=30, speed_kn=0)
+    c = track(666, T0, 42.2509, 130.30, n=30, speed_kn=0)
+    _, rows = run(concat(b, c), g=geo(shore_km=100.0))
+    assert kinds(rows, "encounter") == [] and kinds(rows, "loitering") == []
+
+
+def test_short_meeting_or_fast_pass_is_not_an_encounter():
+    b = track(555, T0, 41.0, 132.0, n=8, speed_kn=0.3)  # 70 min only
+    c = track(666, T0, 41.0027, 132.0, n=8, speed_kn=0.3)
+    _, rows = run(concat(b, c))
+    assert kinds(rows, "encounter") == []
+    f1 = track(555, T0, 41.0, 132.0, n=20, speed_kn=10)
+    f2 = track(666, T0, 41.0027, 132.0, n=20, speed_kn=10)
+    _, rows = run(concat(f1, f2))
+    assert kinds(rows, "encounter") == []
+
+
+def test_loitering_requires_offshore():
+    slow = track(777, T0, 40.0, 135.0, n=20, speed_kn=1.0)
+    _, far = run(slow, g=geo(shore_km=60.0))
+    _, near = run(slow, g=geo(shore_km=10.0))
+    lo = kinds(far, "loitering")
+    assert len(lo) == 1 and lo[0]["details"]["mean_speed_kn"] == pytest.approx(1.0, abs=0.05)
+    assert kinds(near, "loitering") == []
+
+
+def test_out_of_order_duplicate_and_nan_positions_are_harmless():
+    a = track(888, T0, 40.0, 133.0, n=20, speed_kn=10)
+    cols = {k: v.copy() for k, v in a.items()}
+    rng = np.random.default_rng(1)
+    perm = rng.permutation(20)
+    cols = {k: np.concatenate([v[perm], v[:5]]) for k, v in cols.items()}  # shuffled + 5 dups
+    cols["lat"][3] = np.nan
+    res, rows = run(cols)
+    assert rows == [] or all(r["kind"] != "spoof_jump" for r in rows)
+    assert res.segments["n_positions"] == [19]  # 20 unique, one NaN
+
+
+def test_single_point_and_empty_batch():
+    res, rows = run(track(999, T0, 40.0, 133.0, n=1))
+    assert rows == [] and res.segments["n_positions"] == [1]
+    empty = {k: v[:0] for k, v in track(999, T0, 40.0, 133.0, n=1).items()}
+    res, rows = run(empty)
+    assert rows == [] and res.segments["segment_id"] == []
+
+
+def test_spoof_jump_is_marked_and_removed_from_the_track():
+    a = track(121, T0, 40.0, 133.0, n=30, speed_kn=10)
+    jump = {k: v[10:11].copy() for k, v in a.items()}
+    jump["lat"] = jump["lat"] + 2.0  # 220 km away for one message
+    jump["ts"] = jump["ts"] + 60_000_000
+    res, rows = run(concat(a, jump))
+    sj = kinds(rows, "spoof_jump")
+    assert len(sj) == 1
+    assert sj[0]["details"]["jump_km"] == pytest.approx(222.4, abs=1.0)
+    assert kinds(rows, "shared_mmsi") == []
+    assert res.segments["n_positions"] == [30]
+
+
+def test_shared_mmsi_gives_two_tracks_not_spoofing():
+    a = track(131, T0, 40.0, 133.0, n=40, speed_kn=10)
+    b = track(131, T0 + timedelta(minutes=3), 35.0, 125.0, n=40, speed_kn=10)
+    res, rows = run(concat(a, b))
+    assert len(set(res.segments["track_id"])) == 2
+    assert kinds(rows, "spoof_jump") == []
+    assert len(kinds(rows, "shared_mmsi")) == 1
+
+
+def test_identity_changes_name_callsign_and_imo_reflag():
+    mmsi = np.array([273210440, 273210440, 273210440, 273210440, 613000001], np.int64)
+    ts = np.array([ts_us(T0 + timedelta(hours=h)) for h in (0, 1, 2, 3, 48)], np.int64)
+    cols = {
+        "name": ["ANGARA", "angara ", None, "LADY R", "LADY R"],
+        "callsign": ["UBYT2", "UBYT2", "UBYT2", "UBYT2", "XXX1"],
+        "imo": [9179842, 9179842, None, 9179842, 9179842],
+        "ship_type": [70, 70, 70, 70, 70],
+    }
+    ev = detect_identity_changes(
+        mmsi, ts, cols, np.ones(5, np.int64), np.arange(1, 6), GFW.identity
+    )
+    got = sorted((ev.mmsi[i], json.loads(ev.details[i])["field"]) for i in range(len(ev)))
+    assert got == [(273210440, "name"), (613000001, "flag"), (613000001, "mmsi")]
