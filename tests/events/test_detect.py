@@ -12,14 +12,14 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
-from helpers import T0, concat, geo, track  # noqa: E402
+from helpers import T0, concat, geo, track
 
-from darkcargo.ais.schema import POSITIONS, STATICS  # noqa: E402
-from darkcargo.cli.main import app  # noqa: E402
-from darkcargo.errors import ConfigError  # noqa: E402
-from darkcargo.events.detect import detect  # noqa: E402
-from darkcargo.events.params import load_preset  # noqa: E402
-from darkcargo.workspace import Workspace  # noqa: E402
+from darkcargo.ais.schema import POSITIONS, STATICS
+from darkcargo.cli.main import app
+from darkcargo.errors import ConfigError
+from darkcargo.events.detect import detect
+from darkcargo.events.params import load_preset
+from darkcargo.workspace import Workspace
 
 
 def positions_table(cols: dict) -> pa.Table:
@@ -83,7 +83,7 @@ def test_detect_writes_events_and_segments_with_preset_and_hash(ws: Path):
         ev = [dict(zip(cols, r, strict=True)) for r in ev]
         assert {e["preset"] for e in ev} == {"gfw"}
         assert {e["params_hash"] for e in ev} == {load_preset("gfw").params_hash}
-        enc = [e for e in ev if e["kind"] == "encounter"][0]
+        enc = next(e for e in ev if e["kind"] == "encounter")
         assert (enc["mmsi"], enc["other_mmsi"]) == (222, 333)
         rows = json.loads(enc["evidence"])["source_rows"]
         assert rows[0][0] == 1 and rows[0][1] >= 100

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from helpers import PORT, T0, concat, geo, track, ts_us  # noqa: E402
+from helpers import PORT, T0, concat, geo, track, ts_us
 
-from darkcargo.events.detect import BatchResult, detect_batch  # noqa: E402
-from darkcargo.events.kernels.encounters import detect_encounters  # noqa: E402
-from darkcargo.events.kernels.identity import detect_identity_changes  # noqa: E402
-from darkcargo.events.params import load_preset  # noqa: E402
+from darkcargo.events.detect import BatchResult, detect_batch
+from darkcargo.events.kernels.encounters import detect_encounters
+from darkcargo.events.kernels.identity import detect_identity_changes
+from darkcargo.events.params import load_preset
 
 GFW = load_preset("gfw")
 SENSITIVE = load_preset("sensitive")

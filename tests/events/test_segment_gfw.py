@@ -80,5 +80,5 @@ def test_338013000_main_track_stays_whole(shared_data: Path):
     d = load(shared_data / "ais/gfw_segment/338013000.json", "expected")
     seg = run(d)
     main = d["label"] == d["label"][0]
-    values, counts = np.unique(seg[main], return_counts=True)
+    _values, counts = np.unique(seg[main], return_counts=True)
     assert counts.max() / main.sum() > 0.99
