@@ -44,6 +44,7 @@ MODEL_PARAMS: tuple[str, ...] = (
     "dunnage_kg",
     "other_cargo_share",
     "load_factor",
+    "inferred_trip_share",
     "sighting_rel_error",
 )
 
@@ -355,7 +356,14 @@ def _build(raw: dict[str, Any], origin: str, sources: tuple[str, ...]) -> Catalo
     missing = [p for p in MODEL_PARAMS if p not in model]
     if missing:
         raise ConfigError(f"{origin}: [model]: missing {', '.join(missing)}")
-    for share in ("packing_efficiency", "older_box_share", "other_cargo_share", "load_factor"):
+    shares = (
+        "packing_efficiency",
+        "older_box_share",
+        "other_cargo_share",
+        "load_factor",
+        "inferred_trip_share",
+    )
+    for share in shares:
         if model[share].bounds[1] > 1:
             raise ConfigError(f"{origin}: model.{share}: a share cannot exceed 1")
 

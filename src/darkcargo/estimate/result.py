@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata
 
 # Rank correlations are computed on at most this many draws (ranking 1M draws per input would
 # cost more than the simulation itself; 50k draws pin rho to about +-0.005).
@@ -108,6 +107,24 @@ class EstimateResult:
             "draws": self.draws,
             "seed": self.seed,
         }
+
+
+def rankdata(values: np.ndarray) -> np.ndarray:
+    """Ranks with ties averaged (as scipy.stats.rankdata, without importing scipy)."""
+    a = np.asarray(values)
+    order = np.argsort(a, kind="stable")
+    s = a[order]
+    first = np.empty(a.size, dtype=bool)
+    if a.size:
+        first[0] = True
+        first[1:] = s[1:] != s[:-1]
+    group = np.cumsum(first) - 1
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, a.size))
+    avg = starts + (counts + 1) / 2.0
+    ranks = np.empty(a.size, dtype=np.float64)
+    ranks[order] = avg[group]
+    return ranks
 
 
 def quantiles(samples: np.ndarray | float) -> tuple[float, float, float, float]:

@@ -22,6 +22,12 @@ ESTIMATES = pa.schema(
         ("unverified", pa.string()),  # JSON list of unverified parameters used
         ("params_hash", pa.string()),
         ("created_at", pa.timestamp("us")),
+        ("unit", pa.string()),  # shells, rockets, containers, "shells per 20ft box", ...
+        # JSON list of {param, label, rho, range, unverified}: inputs that drive the spread
+        ("sensitivity", pa.string()),
+        ("binding", pa.string()),  # JSON {mass, fill_volume, geometry}: share of draws each binds
+        ("draws", pa.int64()),
+        ("seed", pa.int64()),
     ]
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,9 +40,13 @@ class SightingsReport:
 
 def query_arrow(ws: Workspace, sql: str, params: list | None = None) -> pa.Table:
     """Run a query and return Arrow (works with DuckDB 1.x and 2.x result method names)."""
-    rel = ws.con.sql(sql, params=params or None)
-    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
-    return fetch()
+    cur = ws.con.execute(sql, params or [])
+    fetch = getattr(cur, "fetch_arrow_table", None) or cur.to_arrow_table
+    with warnings.catch_warnings():
+        # DuckDB 2 warns that DB-API results copy rows into Arrow; relations (con.sql) would
+        # not, but refuse to run while an earlier execute() result is unfinished.
+        warnings.simplefilter("ignore", UserWarning)
+        return fetch()
 
 
 def _parse_ts(text: str) -> datetime:
