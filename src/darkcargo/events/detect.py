@@ -8,6 +8,7 @@ engine would feed it from grouped Arrow batches.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import time
@@ -144,6 +145,11 @@ def detect_batch(
         row_id=cols["row_id"][order],
         segment_names=segs.names,
     )
+    reach = geo.max_radius_km + max(
+        preset.encounter.min_port_distance_km, preset.port_call.hysteresis_km
+    )
+    near, near_km = geo.nearest_port(view.lat, view.lon, within_km=reach)
+    view = dataclasses.replace(view, near_port=near, near_port_km=near_km)
     events = EventColumns()
     events.extend(spoof.events)
     events.extend(detect_gaps(view, geo, preset.gap))

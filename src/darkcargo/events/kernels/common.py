@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -104,6 +105,16 @@ class TrackView:
     source_id: I64
     row_id: I64
     segment_names: tuple[str, ...] = ()
+    # nearest port (index into GeoContext ports, -1 if none within the search bound) and km
+    near_port: I64 | None = None
+    near_port_km: F64 | None = None
+
+    def nearest_port(self, geo: GeoContext, within_km: float) -> tuple[I64, F64]:
+        """Nearest port per position, reusing the precomputed lookup when it reaches far enough."""
+        if self.near_port is not None and self.near_port_km is not None:
+            far = self.near_port_km > within_km
+            return np.where(far, -1, self.near_port), np.where(far, np.inf, self.near_port_km)
+        return geo.nearest_port(self.lat, self.lon, within_km=within_km)
 
     def segment_name(self, i: int) -> str | None:
         s = int(self.segment[i])
@@ -114,6 +125,10 @@ class TrackView:
 
     def implied_speed_kn(self) -> F64:
         """Speed from each position to the next of its track (NaN at a track's last position)."""
+        return self._implied
+
+    @cached_property
+    def _implied(self) -> F64:
         n = len(self)
         out = np.full(n, np.nan)
         if n < 2:

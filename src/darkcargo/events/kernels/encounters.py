@@ -146,9 +146,9 @@ def encounter_candidates(
     )
     if slot.size == 0:
         return empty_candidates()
-    near, dist = geo.nearest_port(
-        lat, lon, within_km=geo.max_radius_km + params.min_port_distance_km
-    )
+    # nearest port of the real position before each slot (moves < 1.3 km in a slot at 4 kn)
+    near_all, dist_all = view.nearest_port(geo, geo.max_radius_km + params.min_port_distance_km)
+    near, dist = near_all[src], dist_all[src]
     keep = np.ones(slot.size, dtype=bool)
     hit = near >= 0
     keep[hit] = (dist[hit] >= params.min_port_distance_km) & (
@@ -164,8 +164,17 @@ def encounter_candidates(
         speed=speed[keep],
         source_id=view.source_id[src],
         row_id=view.row_id[src],
-        segment=tuple(view.segment_name(int(i)) for i in src),
+        segment=_names_of(view, src),
     )
+
+
+def _names_of(view: TrackView, src: I64) -> tuple[str | None, ...]:
+    """Segment names of the candidates' source positions (looked up once per segment)."""
+    if not view.segment_names:
+        return (None,) * int(src.size)
+    names = np.asarray(view.segment_names, dtype=object)
+    seg = view.segment[src]
+    return tuple(names[seg].tolist())
 
 
 def detect_encounters(cands: Candidates, params: EncounterParams) -> EventColumns:

@@ -61,9 +61,7 @@ def detect_loitering(
     speed = view.speed_kn()
     slow = np.isfinite(speed) & (speed < params.max_mean_speed_kn)
     if geo.port_ids:
-        near, dist = geo.nearest_port(
-            view.lat, view.lon, within_km=geo.max_radius_km + port_margin_km
-        )
+        near, dist = view.nearest_port(geo, geo.max_radius_km + port_margin_km)
         inside = near >= 0
         inside[inside] = dist[inside] <= geo.port_radius_km[near[inside]] + port_margin_km
         slow &= ~inside
@@ -74,34 +72,48 @@ def detect_loitering(
         int(params.max_gap_hours * US_PER_HOUR),
         int(params.min_hours * US_PER_HOUR),
     )
-    for i, j in zip(starts.tolist(), ends.tolist(), strict=True):
+    if starts.size == 0:
+        return events
+    step = np.zeros(len(view))
+    step[1:] = haversine_m(view.lat[:-1], view.lon[:-1], view.lat[1:], view.lon[1:]) / 1852.0
+    cum = np.cumsum(step)
+    path_nm = cum[ends] - cum[starts]
+    hours = (view.ts[ends] - view.ts[starts]) / US_PER_HOUR
+    mean_kn = np.where(hours > 0, path_nm / np.maximum(hours, 1e-9), 0.0)
+    ok = mean_kn < params.max_mean_speed_kn
+    starts, ends, hours, mean_kn = starts[ok], ends[ok], hours[ok], mean_kn[ok]
+    # shore distance at 5 probes along each run, in one call
+    frac = np.linspace(0.0, 1.0, 5)
+    probe = np.rint(starts[:, None] + frac[None, :] * (ends - starts)[:, None]).astype(np.int64)
+    shore = geo.shore_distance_km(view.lat[probe.ravel()], view.lon[probe.ravel()]).reshape(
+        probe.shape
+    )
+    with np.errstate(invalid="ignore"):
+        min_shore = np.where(
+            np.isfinite(shore).any(axis=1),
+            np.nanmin(np.where(np.isfinite(shore), shore, np.inf), axis=1),
+            np.nan,
+        )
+    keep = ~(np.isfinite(min_shore) & (min_shore < params.min_shore_nm * NM_KM))
+    for k in np.flatnonzero(keep).tolist():
+        i, j = int(starts[k]), int(ends[k])
         sl = slice(i, j + 1)
         lat, lon = view.lat[sl], view.lon[sl]
-        hours = (view.ts[j] - view.ts[i]) / US_PER_HOUR
-        path_nm = float(np.sum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]))) / 1852.0
-        mean_kn = path_nm / hours if hours > 0 else 0.0
-        if mean_kn >= params.max_mean_speed_kn:
-            continue
-        probe = np.unique(np.linspace(0, j - i, num=min(5, j - i + 1)).astype(np.int64))
-        shore = geo.shore_distance_km(lat[probe], lon[probe])
-        min_shore = float(np.nanmin(shore)) if np.isfinite(shore).any() else float("nan")
-        if np.isfinite(min_shore) and min_shore < params.min_shore_nm * NM_KM:
-            continue
         events.add(
             "loitering",
             view.mmsi[i],
             view.ts[i],
             view.ts[j],
-            lat=float(np.mean(lat)),
-            lon=float(np.mean(lon)),
+            lat=float(lat.mean()),
+            lon=float(lon.mean()),
             end_lat=lat[-1],
             end_lon=lon[-1],
             segment_id=view.segment_name(i),
             evidence=evidence_json(view.source_id[sl], view.row_id[sl]),
             details={
-                "hours": rounded(hours, 3),
-                "mean_speed_kn": rounded(mean_kn, 3),
-                "min_shore_km": rounded(min_shore, 2),
+                "hours": rounded(hours[k], 3),
+                "mean_speed_kn": rounded(mean_kn[k], 3),
+                "min_shore_km": rounded(min_shore[k], 2),
                 "n_positions": j - i + 1,
             },
             confidence=1.0,

@@ -128,7 +128,7 @@ def detect_port_calls(view: TrackView, geo: GeoContext, params: PortCallParams) 
     events = EventColumns()
     if len(view) == 0 or len(geo.port_ids) == 0:
         return events
-    near, near_km = geo.nearest_port(view.lat, view.lon, within_km=geo.max_radius_km)
+    near, near_km = view.nearest_port(geo, geo.max_radius_km)
     speed = view.speed_kn()
     port, first, last, entry, exit_, stop, gap, s_first, s_last = _visits(
         view.key,
