@@ -302,7 +302,7 @@ def detect(
     p = preset if isinstance(preset, Preset) else load_preset(str(preset))
     geo = geo or build_geo(case, ports_csv)
     own = not isinstance(workspace, Workspace)
-    ws = Workspace(workspace) if own else workspace  # type: ignore[arg-type]
+    ws: Workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     try:
         report = _detect(ws, p, geo, since, until, progress, batch_positions)
     finally:
@@ -356,7 +356,8 @@ def _detect(
     events.extend(_identity(ws, p, where, params))
     ev_tbl = events_table(events, p)
     sg_tbl = segments_table(seg_rows, p)
-    del_where, del_params = "preset = ?", [p.name]
+    del_where = "preset = ?"
+    del_params: list[Any] = [p.name]
     if since is not None:
         del_where += " AND start_ts >= ?"
         del_params.append(since)

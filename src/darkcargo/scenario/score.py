@@ -140,7 +140,9 @@ def score(
     """
     truth = load_truth(truth_dir).to_pylist()
     own = not isinstance(workspace, Workspace)
-    ws = Workspace(workspace, read_only=True) if own else workspace  # type: ignore[arg-type]
+    ws: Workspace = (
+        workspace if isinstance(workspace, Workspace) else Workspace(workspace, read_only=True)
+    )
     try:
         if preset is None:
             row = ws.con.execute(

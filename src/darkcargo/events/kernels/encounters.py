@@ -53,10 +53,8 @@ class Candidates:
         parts = [p for p in parts if len(p)]
         if not parts:
             return empty_candidates()
-        return Candidates(
-            *(np.concatenate([getattr(p, f) for p in parts]) for f in _ARRAYS),
-            segment=tuple(s for p in parts for s in p.segment),
-        )
+        arrays = {f: np.concatenate([getattr(p, f) for p in parts]) for f in _ARRAYS}
+        return Candidates(**arrays, segment=tuple(s for p in parts for s in p.segment))
 
 
 _ARRAYS = ("mmsi", "track", "slot", "lat", "lon", "speed", "source_id", "row_id")
