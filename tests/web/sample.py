@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from darkcargo.workspace import Workspace
+from darkcargo.workspace import Workspace, all_tables
 
 T0 = datetime(2023, 9, 5, 0, 0)
 ANGARA = 273210440
@@ -219,16 +219,29 @@ def sources_table() -> pa.Table:
     )
 
 
+def conform(name: str, table: pa.Table) -> pa.Table:
+    """Add, as nulls, any column the stage has since added to its schema, so this sample keeps
+    working while the other stages grow their tables."""
+    schema = all_tables()[name]
+    for f in schema:
+        if f.name not in table.column_names:
+            table = table.append_column(f.name, pa.nulls(table.num_rows, f.type))
+    return table
+
+
 def build_sample_workspace(path: Path) -> Path:
     """Write the sample workspace to `path` (a new DuckDB file) and return the path."""
+    tables = {
+        "sources": sources_table(),
+        "positions": positions_table(),
+        "statics": statics_table(),
+        "events": events_table(),
+        "estimates": estimates_table(),
+        **claims_tables(),
+    }
     with Workspace(path) as ws, ws.transaction():
-        ws.append("sources", sources_table())
-        ws.append("positions", positions_table())
-        ws.append("statics", statics_table())
-        ws.append("events", events_table())
-        ws.append("estimates", estimates_table())
-        for name, table in claims_tables().items():
-            ws.append(name, table)
+        for name, table in tables.items():
+            ws.append(name, conform(name, table))
     return path
 
 

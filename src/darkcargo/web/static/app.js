@@ -714,6 +714,8 @@
       } else {
         for (var i = 0; i <= 5; i++) ticks.push(d0 + (d1 - d0) * i / 5);
       }
+      var lastX = -Infinity;
+      ticks = ticks.filter(function (v) { var px = x(v); if (px - lastX < 48) return false; lastX = px; return true; });
       ticks.forEach(function (v) {
         s += '<line x1="' + x(v).toFixed(1) + '" x2="' + x(v).toFixed(1) + '" y1="' + (y + 4) + '" y2="' + (y + 8) + '"/>' +
           '<text x="' + x(v).toFixed(1) + '" y="' + (y + 20) + '" text-anchor="middle">' + esc(fmtNum(v)) + "</text>";
