@@ -33,7 +33,7 @@ InputDraws = tuple[np.ndarray | float, str, str, bool]
 
 _COMPONENT_LABELS = {
     "mass_kg": "mass",
-    "per_crate": "per crate",
+    "per_crate": "items per crate",
     "crate_mass_kg": "crate mass",
     "crate_length_m": "crate length",
     "crate_width_m": "crate width",

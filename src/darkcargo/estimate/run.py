@@ -245,7 +245,9 @@ def estimate_workspace(
     Returns, in order: containers (shipments x capacity x load, or x the user's per-trip
     range), containers from quay sightings (when any match a trip), then for each munition the
     physical-packing and official-ratio estimates. Writes them to `estimates` unless
-    write=False (rows of an earlier run over the same period are replaced).
+    write=False (rows of an earlier run over the same period are replaced). Shipments are
+    built by rule v1 first when the table is empty or older than the events
+    (rebuild_shipments="auto"), always ("always") or never ("never").
     """
     n = _check_draws(draws)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
@@ -256,11 +258,12 @@ def estimate_workspace(
     per_trip_range = parse_count(per_trip) if per_trip is not None else None
     muns = [cat.munition(m) for m in (munitions or list(cat.munitions))]
     box = cat.container(container)
+    read_only = not write and rebuild_shipments == "never"
     ws = (
-        workspace if isinstance(workspace, Workspace) else Workspace(workspace, read_only=not write)
+        workspace if isinstance(workspace, Workspace) else Workspace(workspace, read_only=read_only)
     )
     try:
-        built = _maybe_build(ws, the_case, rebuild_shipments) if write else False
+        built = False if ws.read_only else _maybe_build(ws, the_case, rebuild_shipments)
         trips, vessels, unmapped = _trips(ws, the_case, t0, t1)
         _, mmsi_imo, _ = watched_mmsis(ws, the_case)
         sightings = _quay_sightings(ws, the_case, t0, t1)
