@@ -211,7 +211,7 @@
     var start = document.getElementById("dc-time-start"), end = document.getElementById("dc-time-end");
     [start, end].forEach(function (inp) {
       inp.min = String(Math.floor(a)); inp.max = String(Math.ceil(b));
-      inp.step = String(Math.max(1, Math.round((b - a) / 1000)));
+      inp.step = "any";  // a snapped step would cut off events at the very end
     });
     start.value = String(Math.floor(a)); end.value = String(Math.ceil(b));
     function onInput() {

@@ -1,0 +1,233 @@
+"""The dashboard and the report in a real browser: Debian's chromium driven by Playwright.
+
+The server runs for real (uvicorn in a thread on a free loopback port) over the sample
+workspace. Screenshots land in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.sample import ANGARA, MARIA, build_sample_workspace
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+READY_TIMEOUT_MS = 20_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def sample_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_workspace(tmp_path_factory.mktemp("browser") / "ws.duckdb")
+
+
+@pytest.fixture(scope="module")
+def server(sample_ws: Path) -> Iterator[str]:
+    import uvicorn
+
+    from darkcargo.web import create_app
+
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(sample_ws), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the dashboard server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page with its console errors and requests recorded."""
+
+    def __init__(self, browser: Any) -> None:
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+
+    def open(self, url: str) -> Any:
+        self.page.goto(url)
+        self.page.wait_for_selector(
+            "#dc-app[data-ready]", timeout=READY_TIMEOUT_MS, state="attached"
+        )
+        assert self.page.get_attribute("#dc-app", "data-ready") == "1", self.errors
+        return self.page
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Page]:
+    p = Page(browser)
+    yield p
+    p.page.close()
+
+
+def events_in_view(pg: Any) -> int:
+    return int(pg.get_attribute("#dc-events-count", "data-count"))
+
+
+def set_window(pg: Any, start_iso: str | None = None, end_iso: str | None = None) -> None:
+    """Move the time filter's thumbs as a user would (value change plus an input event)."""
+    pg.evaluate(
+        """([a, b]) => {
+            for (const [id, iso] of [["dc-time-start", a], ["dc-time-end", b]]) {
+                if (!iso) continue;
+                const el = document.getElementById(id);
+                el.value = String(Date.parse(iso) / 1000);
+                el.dispatchEvent(new Event("input", {bubbles: true}));
+            }
+        }""",
+        [start_iso, end_iso],
+    )
+    pg.wait_for_timeout(300)
+
+
+def test_page_loads_and_shows_tracks_events_ports(
+    server: str, page: Page, artifacts_dir: Path
+) -> None:
+    pg = page.open(server)
+    pg.wait_for_timeout(500)
+    assert pg.locator("path.dc-track").count() == 3  # ANGARA's two runs around the gap, MARIA
+    assert pg.locator(".dc-event").count() == 6
+    assert pg.locator("path.dc-gap").count() == 1  # the gap, dashed between its end points
+    assert pg.locator("path.dc-gap").get_attribute("stroke-dasharray") == "6 6"
+    assert pg.locator("path.dc-port").count() == 11
+    assert events_in_view(pg) == 6
+    # land is drawn from the package's Natural Earth (no tile server)
+    assert pg.locator(".leaflet-land-pane path").count() >= 1
+    assert pg.locator(".leaflet-tile").count() == 0
+    # the estimates chart plots both intervals and both claims
+    assert pg.locator("#dc-chart rect.dc-est").count() == 2
+    assert pg.locator("#dc-chart path.dc-claim").count() == 2
+    pg.screenshot(path=str(artifacts_dir / "dashboard.png"), full_page=True)
+    assert page.errors == []
+    # only our own server was asked for anything
+    assert all(u.startswith(server) or u.startswith("data:") for u in page.requests), page.requests
+
+
+def test_time_filter_changes_every_layer_and_the_table(
+    server: str, page: Page, artifacts_dir: Path
+) -> None:
+    pg = page.open(server)
+    assert pg.locator("path.dc-track").count() == 3
+    set_window(pg, start_iso="2023-09-06T12:00:00Z")
+    # only the leg after the gap is still in the window; MARIA's track ended on the 5th
+    assert pg.locator("path.dc-track").count() == 1
+    assert pg.locator(".dc-event").count() == 2  # the Dunai call and the rename
+    assert events_in_view(pg) == 2
+    assert pg.get_attribute("#dc-time-label", "data-since") == "2023-09-06T12:00:00Z"
+    pg.screenshot(path=str(artifacts_dir / "dashboard-time-filtered.png"))
+    set_window(pg, start_iso="2023-09-05T00:00:00Z", end_iso="2023-09-05T05:00:00Z")
+    assert events_in_view(pg) == 1  # the Rajin call only
+    # playback moves the window forward by itself
+    pg.click("#dc-reset")
+    pg.click("#dc-play")
+    since0 = pg.get_attribute("#dc-time-label", "data-since")
+    pg.wait_for_timeout(1200)
+    assert pg.get_attribute("#dc-time-label", "data-since") != since0
+    pg.click("#dc-play")  # pause
+    assert page.errors == []
+
+
+def test_vessel_page_opens_from_the_map(server: str, page: Page, artifacts_dir: Path) -> None:
+    pg = page.open(server)
+    # click an event marker on the map, then the vessel in its popup
+    pg.locator("path.dc-event-loitering").click()
+    pg.wait_for_selector(".leaflet-popup .dc-link")
+    pg.locator(f'.leaflet-popup .dc-link[data-vessel="{MARIA}"]').click()
+    pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
+    assert "MARIA" in pg.inner_text("#dc-vessel-title")
+    pg.click("#dc-vessel-close")
+    # a click on a track opens that vessel's page too
+    track = pg.locator("path.dc-track").first
+    track.dispatch_event("click")
+    pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
+    pg.goto(server + f"#vessel={ANGARA}")
+    pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title", timeout=READY_TIMEOUT_MS)
+    pg.wait_for_selector("#dc-vessel-map path.dc-vessel-track")
+    assert "LAURA" in pg.inner_text("#dc-vessel-title")
+    body = pg.inner_text("#dc-vessel-body")
+    assert "ANGARA" in body and "LAURA" in body  # identity history shows the rename
+    assert pg.locator("#dc-vessel-timeline rect.dc-tl-event").count() == 5
+    pg.wait_for_timeout(400)
+    pg.screenshot(path=str(artifacts_dir / "vessel-page.png"))
+    assert page.errors == []
+
+
+def test_report_opens_offline(
+    sample_ws: Path, tmp_path: Path, browser: Any, artifacts_dir: Path
+) -> None:
+    from darkcargo.report import build_report
+
+    out = build_report(sample_ws, tmp_path / "report.html")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, offline=True)
+    outside: list[str] = []
+
+    def block(route: Any) -> None:
+        outside.append(route.request.url)
+        route.abort()
+
+    context.route("http*://**/*", block)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(out.as_uri())
+    pg.wait_for_selector("#dc-app[data-ready]", timeout=READY_TIMEOUT_MS, state="attached")
+    assert pg.get_attribute("#dc-app", "data-ready") == "1", errors
+    assert pg.locator("path.dc-track").count() == 3
+    assert pg.locator(".dc-event").count() == 6
+    set_window(pg, start_iso="2023-09-06T12:00:00Z")
+    assert pg.locator("path.dc-track").count() == 1
+    pg.locator(f'#dc-vessels tr[data-vessel="{ANGARA}"]').click()
+    pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
+    pg.click("#dc-vessel-close")
+    set_window(pg, start_iso="2023-09-05T00:00:00Z")
+    pg.screenshot(path=str(artifacts_dir / "report.png"), full_page=True)
+    assert outside == []
+    assert errors == []
+    context.close()
