@@ -84,3 +84,18 @@ def test_reachability_picks_the_shortest_detour() -> None:
     assert gap.start < origin.arrive < origin.depart < gap.end  # type: ignore[operator]
     slow = reachable_origin(gap, origins, RuleParams(max_speed_kn=4.0))
     assert slow is None
+
+
+def test_vessel_without_imo_in_the_case_is_matched_by_ais_name_and_flagged(
+    hand_workspace: Path,
+) -> None:
+    from .conftest import statics_rows
+
+    with Workspace(hand_workspace) as ws:
+        ws.append("statics", statics_rows([(273555000, 9876543, "MAIA 1")]))
+    report = build_shipments(hand_workspace, load_case("dprk_russia"))
+    assert report.vessels["MAIA-1"] == [273555000]
+    assert report.by_name_only == ["MAIA-1"] and report.unmapped == ["MARIA"]
+    assert any("AIS name only" in n for n in report.notes)
+    # a ship whose IMO is in the case is never matched by name: OTHER_MMSI is also "ANGARA"
+    assert report.vessels["ANGARA"] == [ANGARA_MMSI]

@@ -36,7 +36,12 @@ from darkcargo.estimate.montecarlo import (
 )
 from darkcargo.estimate.result import EstimateResult, params_hash, quantiles, rank_sensitivity
 from darkcargo.estimate.schema import ESTIMATES
-from darkcargo.shipments.build import build_shipments, events_fingerprint, watched_mmsis
+from darkcargo.shipments.build import (
+    VesselMap,
+    build_shipments,
+    events_fingerprint,
+    watched_mmsis,
+)
 from darkcargo.sightings.load import query_arrow
 from darkcargo.workspace import Workspace, duckdb_type
 
@@ -109,8 +114,9 @@ def _trips(
     case: Case,
     start: datetime | None,
     end: datetime | None,
-) -> tuple[_Trips, dict[str, WatchedVessel], list[str]]:
-    by_name, _, unmapped = watched_mmsis(ws, case)
+) -> tuple[_Trips, dict[str, WatchedVessel], VesselMap]:
+    vmap = watched_mmsis(ws, case)
+    by_name = vmap.mmsis
     vessel_by_mmsi = {
         m: next(v for v in case.vessels if v.name == name)
         for name, ms in by_name.items()
@@ -159,7 +165,7 @@ def _trips(
         first=rows[0]["arrive_ts"] if rows else None,
         last=rows[-1]["arrive_ts"] if rows else None,
     )
-    return trips, vessels, unmapped
+    return trips, vessels, vmap
 
 
 def _quay_sightings(
@@ -264,15 +270,13 @@ def estimate_workspace(
     )
     try:
         built = False if ws.read_only else _maybe_build(ws, the_case, rebuild_shipments)
-        trips, vessels, unmapped = _trips(ws, the_case, t0, t1)
-        _, mmsi_imo, _ = watched_mmsis(ws, the_case)
+        trips, vessels, vmap = _trips(ws, the_case, t0, t1)
         sightings = _quay_sightings(ws, the_case, t0, t1)
         results = _estimate(
             trips,
             vessels,
-            unmapped,
+            vmap,
             sightings,
-            mmsi_imo,
             cat,
             muns,
             box,
@@ -301,9 +305,8 @@ def _inclusive_end(raw: date | datetime | str | None, t1: datetime | None) -> da
 def _estimate(
     trips: _Trips,
     vessels: dict[str, WatchedVessel],
-    unmapped: list[str],
+    vmap: VesselMap,
     sightings: list[dict[str, Any]],
-    mmsi_imo: dict[int, int],
     cat: Catalogue,
     muns: list,
     box: Any,
@@ -324,9 +327,14 @@ def _estimate(
     ]
     if built:
         assumptions.append("shipments were built from events by shipments rule v1")
-    if unmapped:
+    if vmap.unmapped:
         assumptions.append(
-            "no AIS identity for " + ", ".join(unmapped) + ": their trips are not counted"
+            "no AIS identity for " + ", ".join(vmap.unmapped) + ": their trips are not counted"
+        )
+    for name in vmap.by_name_only:
+        unverified.append(
+            f"assumes {name} is the AIS station(s) named {name} "
+            "(no IMO or MMSI in the case file), unverified"
         )
 
     # share of inferred trips that were real shipments, one draw per world
@@ -435,7 +443,7 @@ def _estimate(
     )
     results = [containers]
 
-    quay = _quay_estimate(sightings, trips, mmsi_imo, real_trips, cat, n, rng, seed, upstream)
+    quay = _quay_estimate(sightings, trips, vmap.imo_of, real_trips, cat, n, rng, seed, upstream)
     if quay is not None:
         results.append(quay)
 

@@ -67,6 +67,7 @@ class ShipmentsReport:
     params_hash: str
     vessels: dict[str, list[int]]  # watched vessel name -> MMSIs found for it
     unmapped: list[str]  # watched vessels with neither an IMO in statics nor an MMSI
+    by_name_only: list[str]  # watched vessels matched by AIS name (no IMO/MMSI in the case)
     port_calls_observed: int
     port_calls_inferred: int
     shipments_observed: int
@@ -144,12 +145,26 @@ def reachable_origin(
     return _Origin(origins[k][0], arrive, depart, params.inferred_confidence)
 
 
-def watched_mmsis(
-    ws: Workspace, case: Case
-) -> tuple[dict[str, list[int]], dict[int, int], list[str]]:
+@dataclass(frozen=True)
+class VesselMap:
+    """The case's vessels as AIS identities."""
+
+    mmsis: dict[str, list[int]]  # vessel name -> MMSIs
+    imo_of: dict[int, int]  # MMSI -> the case's IMO for it
+    unmapped: list[str]  # vessels with no AIS identity found
+    by_name_only: list[str]  # vessels without IMO or MMSI in the case, matched by AIS name
+
+
+def _norm_name(name: str) -> str:
+    return "".join(ch for ch in name.upper() if ch.isalnum())
+
+
+def watched_mmsis(ws: Workspace, case: Case, match_names: bool = True) -> VesselMap:
     """Map the case's vessels to MMSIs: by IMO through `statics`, plus any MMSI the case gives.
 
-    Returns (name -> MMSIs, MMSI -> IMO, names of vessels that could not be mapped).
+    A vessel with neither IMO nor MMSI in the case (MAIA-1 in the built-in case) is matched by
+    its AIS name when `match_names` is set, and reported as such: a name is weak evidence
+    (several ships are called ANGARA), so only those vessels are ever matched by name.
     """
     imos = [v.imo for v in case.vessels if v.imo]
     pairs: list[tuple[int, int]] = []
@@ -161,21 +176,45 @@ def watched_mmsis(
             [imos],
         )
         pairs = list(zip(t.column("mmsi").to_pylist(), t.column("imo").to_pylist(), strict=True))
-    by_name: dict[str, list[int]] = {}
-    mmsi_imo: dict[int, int] = {}
+    mmsis: dict[str, list[int]] = {}
+    imo_of: dict[int, int] = {}
     unmapped: list[str] = []
     for v in case.vessels:
         found = sorted(
             {m for m, i in pairs if v.imo and i == v.imo} | ({v.mmsi} if v.mmsi else set())
         )
-        if not found:
-            unmapped.append(v.name)
+        if found:
+            mmsis[v.name] = found
+            for m in found:
+                if v.imo:
+                    imo_of[m] = v.imo
+    claimed = {m for ms in mmsis.values() for m in ms}
+    by_name_only: list[str] = []
+    for v in case.vessels:
+        if v.name in mmsis:
             continue
-        by_name[v.name] = found
-        for m in found:
-            if v.imo:
-                mmsi_imo[m] = v.imo
-    return by_name, mmsi_imo, unmapped
+        if match_names and not v.imo and not v.mmsi:
+            t = query_arrow(
+                ws,
+                "SELECT DISTINCT mmsi, name FROM statics WHERE name IS NOT NULL "
+                "AND mmsi IS NOT NULL",
+            )
+            key = _norm_name(v.name)
+            found = sorted(
+                {
+                    m
+                    for m, n in zip(
+                        t.column("mmsi").to_pylist(), t.column("name").to_pylist(), strict=True
+                    )
+                    if _norm_name(n) == key and m not in claimed
+                }
+            )
+            if found:
+                mmsis[v.name] = found
+                by_name_only.append(v.name)
+                continue
+        unmapped.append(v.name)
+    return VesselMap(mmsis, imo_of, unmapped, by_name_only)
 
 
 def events_fingerprint(ws: Workspace) -> str:
@@ -207,12 +246,17 @@ def _build(ws: Workspace, case: Case, params: RuleParams) -> ShipmentsReport:
     origin_ids = set(case.origin_ports)
     dest_ids = set(case.destination_ports)
     origins = [(p, case.port(p).lat, case.port(p).lon) for p in case.origin_ports]
-    by_name, mmsi_imo, unmapped = watched_mmsis(ws, case)
+    vmap = watched_mmsis(ws, case)
+    by_name, mmsi_imo, unmapped = vmap.mmsis, vmap.imo_of, vmap.unmapped
     watched = sorted({m for ms in by_name.values() for m in ms})
     notes: list[str] = []
     if unmapped:
         notes.append(
             "no MMSI found for " + ", ".join(unmapped) + " (no IMO in statics and none in the case)"
+        )
+    if vmap.by_name_only:
+        notes.append(
+            "matched by AIS name only (no IMO or MMSI in the case): " + ", ".join(vmap.by_name_only)
         )
 
     case_ports = sorted(origin_ids | dest_ids)
@@ -448,6 +492,7 @@ def _build(ws: Workspace, case: Case, params: RuleParams) -> ShipmentsReport:
         params_hash=ph,
         vessels=by_name,
         unmapped=unmapped,
+        by_name_only=list(vmap.by_name_only),
         port_calls_observed=n_observed_calls,
         port_calls_inferred=n_inf_calls,
         shipments_observed=n_obs,
