@@ -1,0 +1,311 @@
+"""Fast NMEA 0183 AIS decoding (AIVDM/AIVDO) into the canonical positions/statics/rejects tables.
+
+The work happens in a compiled kernel (`_nmea_kernel.decode_buffer`, numba) that walks a byte
+buffer once; this module streams a file in bounded batches, carries multipart groups across batch
+boundaries and turns the kernel's column arrays into Arrow tables.
+
+What is read
+- `!xxVDM` / `!xxVDO` sentences (any talker), single and multipart (up to 9 parts), reassembled by
+  channel + sequential message id + part count, tolerant of other lines in between. A part that
+  arrives out of order, more than `window_lines` lines after the previous part, or whose group never
+  completes is rejected as `orphan_part` (every line of the broken group).
+- Checksums are required and verified (`bad_checksum`); a sentence without `*hh` is `unparseable`.
+  A tag block checksum, when present, must be valid too (`bad_checksum` otherwise).
+- Time of a sentence, first found of: NMEA 4.0 tag block `c:` (unix seconds, or milliseconds when
+  the value exceeds `ms_threshold`); a receive-time trailer after the checksum (USCG style
+  `,...,r003669946,1325394060,...`: the first all-digit field of >= 9 digits); a leading timestamp
+  before the sentence (epoch seconds/ms or `YYYY-MM-DD[T ]HH:MM:SS[.f][Z|+hh:mm]`, any separator);
+  a preceding Gatehouse `$PGHP,1,...` line (applies to the next AIS sentence only); the time of an
+  earlier sentence of the same tag-block group (`g:1-2-id` then `g:2-2-id` without `c:`). A
+  multipart message takes the first time among its parts. A type 4 message without any of these
+  uses the base station's own UTC when that is a valid date. Otherwise `default_time`, else the
+  message is rejected `no_time`.
+- Decoded: types 1, 2, 3, 18, 27 -> positions; 4 -> positions; 19 and 21 -> one positions row and
+  one statics row each; 5 and 24 (part A: name; part B: callsign, ship type, dimensions) ->
+  statics. Other well-formed types, and type 24 parts 2 and 3, are `unsupported_type`.
+
+Values
+- Sentinels become nulls: lat 91, lon 181, sog 102.3 kn (type 27: 63), cog 360 (and the invalid
+  360.1-409.5), heading 511 (and 360-510), nav_status 15 ("not defined"), ship_type 0, IMO 0,
+  draught 0, dimensions whose two parts are both 0, empty strings. Latitude/longitude beyond the
+  physical range (other than the sentinels) reject the message as `out_of_range`.
+- Lengths: length = to_bow + to_stern, beam = to_port + to_starboard (metres); for type 24 B of an
+  auxiliary craft (MMSI 98xxxxxxx) those bits hold the mothership MMSI, so both are null. Type 21:
+  the name includes the name extension. Strings: 6-bit ASCII, trailing '@' padding and spaces
+  stripped.
+- MMSI kept as transmitted; `mmsi_valid` is True for 100000000..999999999 (nine digits without a
+  leading zero, i.e. a ship station: coast stations 00xxxxxxx, group 0xxxxxxxx, SAR 111xxxxxx
+  are all in range only when nine significant digits).
+- A message must hold the bits of every field decoded (e.g. 137 for types 1-3, 302 for type 5:
+  a short destination is decoded from the characters present), else `truncated`.
+
+Line accounting: blank lines are not counted. Every other line is accepted (it is part of an
+accepted message, or a valid `$PGHP` time line) or rejected with a reason from
+`darkcargo.ais.schema.REJECT_REASONS`: comments (`#...`), junk and non-AIS NMEA sentences
+(`$GPGGA`, ...) are `unparseable`; fill bits outside 0-5 or nonzero on a non-final part are
+`bad_fill_bits`; a sentence with an empty payload is `empty_payload`; characters outside the 6-bit
+armour are `bad_payload`. When a message is rejected, every line of it is. `raw` in rejects is the
+line with surrounding whitespace removed, cut at `max_raw_chars` characters.
+"""
+
+from __future__ import annotations
+
+import logging
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+import pyarrow as pa
+
+from darkcargo.ais import _nmea_kernel as K  # noqa: N812
+from darkcargo.ais.schema import POSITIONS, REJECT_REASONS, REJECTS, STATICS, TS
+
+__all__ = ["DecodedBatch", "NmeaParams", "decode_nmea_bytes", "iter_nmea_batches", "mmsi_is_valid"]
+
+log = logging.getLogger(__name__)
+
+assert all(r in REJECT_REASONS for r in K.REASON_NAMES[1:]), "kernel reason codes out of sync"
+
+MMSI_MIN = 100_000_000
+MMSI_MAX = 999_999_999
+
+
+@dataclass(frozen=True)
+class NmeaParams:
+    """Decoder thresholds.
+
+    window_lines: a multipart part must follow the previous part within this many lines.
+    ms_threshold: epoch values above this are milliseconds (1e10 s is the year 2286).
+    max_raw_chars: rejects keep at most this many characters of the offending line.
+    """
+
+    window_lines: int = 1000
+    ms_threshold: int = 10_000_000_000
+    max_raw_chars: int = 2000
+
+
+DEFAULT_PARAMS = NmeaParams()
+
+
+@dataclass
+class DecodedBatch:
+    """One decoded batch: canonical tables plus the line accounting of the batch.
+
+    Invariant: lines_accepted + rejects.num_rows == lines_read.
+    """
+
+    positions: pa.Table  # exactly darkcargo.ais.schema.POSITIONS
+    statics: pa.Table  # exactly STATICS
+    rejects: pa.Table  # exactly REJECTS (source_id, line_no, raw, reason)
+    lines_read: int  # non-blank input lines consumed (resolved) by this batch
+    lines_accepted: int  # lines of accepted messages, plus $PGHP time lines
+
+
+def mmsi_is_valid(mmsi: np.ndarray) -> np.ndarray:
+    """True where an MMSI has nine significant digits (100000000..999999999)."""
+    return (mmsi >= MMSI_MIN) & (mmsi <= MMSI_MAX)
+
+
+def _to_us(default_time: datetime | None) -> int:
+    if default_time is None:
+        return int(K.NULL_TIME)
+    if default_time.tzinfo is not None:
+        default_time = default_time.astimezone(UTC).replace(tzinfo=None)
+    delta = default_time - datetime(1970, 1, 1)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+class _Outputs:
+    """Preallocated kernel output columns for a buffer of at most `cap` lines.
+
+    np.empty leaves pages uncommitted until written, so only the rows used cost memory."""
+
+    def __init__(self, cap: int) -> None:
+        e = np.empty
+        self.P = (
+            e(cap, np.int64), e(cap, np.int64), e(cap, np.float64), e(cap, np.float64),
+            e(cap, np.float32), e(cap, np.float32), e(cap, np.int16), e(cap, np.int8),
+            e(cap, np.int8), e(cap, np.int64),
+        )  # fmt: skip
+        self.S = (
+            e(cap, np.int64), e(cap, np.int64), e(cap, np.int64),
+            e((cap, K.CALLSIGN_W), np.uint8), e((cap, K.NAME_W), np.uint8),
+            e(cap, np.int16), e(cap, np.float32), e(cap, np.float32), e(cap, np.float32),
+            e((cap, K.DEST_W), np.uint8), e(cap, np.int8), e(cap, np.int64),
+        )  # fmt: skip
+        self.R = (e(cap, np.int64), e(cap, np.int64), e(cap, np.int64), e(cap, np.int8))
+        cc = K.MAX_SLOTS * K.MAX_PARTS
+        self.C = (e(cc, np.int64), e(cc, np.int64), e(cc, np.int64), e(cc, np.int64))
+
+
+def _bitmap(valid: np.ndarray) -> pa.Buffer | None:
+    if valid.all():
+        return None
+    return pa.py_buffer(np.packbits(valid, bitorder="little"))
+
+
+def _masked(values: np.ndarray, valid: np.ndarray, typ: pa.DataType) -> pa.Array:
+    """Arrow array over `values` (zero-copy) with nulls where valid is False."""
+    return pa.Array.from_buffers(typ, len(values), [_bitmap(valid), pa.py_buffer(values)])
+
+
+def _strings(chars: np.ndarray, n: int) -> pa.Array:
+    offsets, data, valid = K.pack_fixed_strings(chars, n)
+    return pa.Array.from_buffers(
+        pa.string(), n, [_bitmap(valid), pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+
+
+def _positions_table(P: tuple, n: int, source_id: int) -> pa.Table:
+    mmsi, ts, lat, lon, sog, cog, hdg, nav, mtype, row = (a[:n] for a in P)
+    cols = [
+        pa.array(mmsi),
+        pa.Array.from_buffers(TS, n, [None, pa.py_buffer(ts)]),
+        _masked(lat, ~np.isnan(lat), pa.float64()),
+        _masked(lon, ~np.isnan(lon), pa.float64()),
+        _masked(sog, ~np.isnan(sog), pa.float32()),
+        _masked(cog, ~np.isnan(cog), pa.float32()),
+        _masked(hdg, hdg >= 0, pa.int16()),
+        _masked(nav, nav >= 0, pa.int8()),
+        pa.array(mtype),
+        pa.array(mmsi_is_valid(mmsi)),
+        pa.array(np.full(n, source_id, np.int32)),
+        pa.array(row),
+    ]
+    return pa.Table.from_arrays(cols, schema=POSITIONS)
+
+
+def _statics_table(S: tuple, n: int, source_id: int) -> pa.Table:
+    mmsi, ts, imo, call, name, stype, length, beam, draught, dest, mtype, row = S
+    mmsi, ts, imo, stype, length, beam, draught, mtype, row = (
+        a[:n] for a in (mmsi, ts, imo, stype, length, beam, draught, mtype, row)
+    )
+    cols = [
+        pa.array(mmsi),
+        pa.Array.from_buffers(TS, n, [None, pa.py_buffer(ts)]),
+        _masked(imo, imo > 0, pa.int64()),
+        _strings(call, n),
+        _strings(name, n),
+        _masked(stype, stype >= 0, pa.int16()),
+        _masked(length, ~np.isnan(length), pa.float32()),
+        _masked(beam, ~np.isnan(beam), pa.float32()),
+        _masked(draught, ~np.isnan(draught), pa.float32()),
+        _strings(dest, n),
+        pa.array(mtype),
+        pa.array(mmsi_is_valid(mmsi)),
+        pa.array(np.full(n, source_id, np.int32)),
+        pa.array(row),
+    ]
+    return pa.Table.from_arrays(cols, schema=STATICS)
+
+
+def _rejects_table(buf: bytes, R: tuple, n: int, source_id: int, max_raw: int) -> pa.Table:
+    """Rejects are rare: a small Python loop over them is fine."""
+    rs, re_, lno, reason = (a[:n] for a in R)
+    order = np.argsort(lno, kind="stable")
+    raws = []
+    for i in order:
+        s = int(rs[i])
+        raws.append(
+            buf[s : min(int(re_[i]), s + max_raw * 4)].decode("utf-8", "backslashreplace")[:max_raw]
+        )
+    names = np.array(K.REASON_NAMES, dtype=object)[reason[order].astype(np.int64)]
+    return pa.Table.from_arrays(
+        [
+            pa.array(np.full(n, source_id, np.int32)),
+            pa.array(lno[order]),
+            pa.array(raws, pa.string()),
+            pa.array(names, pa.string()),
+        ],
+        schema=REJECTS,
+    )
+
+
+class _Decoder:
+    """Stateful batch decoder: feeds successive whole-line chunks of one file to the kernel,
+    keeping multipart fragments and time context between chunks."""
+
+    def __init__(self, source_id: int, default_time: datetime | None, params: NmeaParams) -> None:
+        self.source_id = source_id
+        self.default_us = _to_us(default_time)
+        self.params = params
+        self.state = np.full(K.STATE_LEN, K.NULL_TIME, np.int64)
+        self.state[K.ST_GROUP_ID] = -1
+        self.next_line = 1  # physical line number of the next chunk's first line
+        self.carry = b""
+        self.carry_lno = np.empty(0, np.int64)
+        self.carry_time = np.empty(0, np.int64)
+
+    def decode(self, chunk: bytes, final: bool) -> DecodedBatch:
+        """Decode `chunk` (whole lines; the last may lack its newline only when final)."""
+        buf = self.carry + chunk if self.carry else chunk
+        n_chunk_lines = chunk.count(b"\n") + (1 if chunk and not chunk.endswith(b"\n") else 0)
+        cap = len(self.carry_lno) + n_chunk_lines + 1
+        out = _Outputs(cap)
+        arr = np.frombuffer(buf, np.uint8)
+        n_pos, n_sta, n_rej, n_car, n_read, n_acc = K.decode_buffer(
+            arr, len(self.carry_lno), self.carry_lno, self.carry_time, self.next_line,
+            self.state, self.default_us, final, self.params.window_lines,
+            self.params.ms_threshold, out.P, out.S, out.R, out.C,
+        )  # fmt: skip
+        self.next_line += n_chunk_lines
+        # fragments of open groups go in front of the next chunk, in line order
+        cs, ce, clno, ct = (a[:n_car] for a in out.C)
+        order = np.argsort(clno, kind="stable")
+        self.carry = b"".join(buf[int(cs[i]) : int(ce[i])] + b"\n" for i in order)
+        self.carry_lno = np.ascontiguousarray(clno[order])
+        self.carry_time = np.ascontiguousarray(ct[order])
+        batch = DecodedBatch(
+            positions=_positions_table(out.P, n_pos, self.source_id),
+            statics=_statics_table(out.S, n_sta, self.source_id),
+            rejects=_rejects_table(buf, out.R, n_rej, self.source_id, self.params.max_raw_chars),
+            lines_read=int(n_read),
+            lines_accepted=int(n_acc),
+        )
+        if batch.lines_accepted + batch.rejects.num_rows != batch.lines_read:
+            raise AssertionError("NMEA line accounting broken")  # a bug, never bad input
+        return batch
+
+
+def iter_nmea_batches(
+    stream: typing.BinaryIO,
+    *,
+    source_id: int,
+    default_time: datetime | None = None,
+    batch_bytes: int = 32 << 20,
+    params: NmeaParams = DEFAULT_PARAMS,
+) -> Iterator[DecodedBatch]:
+    """Decode a (decompressed) binary NMEA stream in batches of about `batch_bytes`.
+
+    Memory stays bounded by the batch size. Multipart groups that straddle a batch boundary are
+    carried into the next batch with their original line numbers; fragments still incomplete at
+    the end of the stream are rejected as `orphan_part`. Yields nothing for an empty stream.
+    """
+    dec = _Decoder(source_id, default_time, params)
+    tail = b""
+    while True:
+        chunk = stream.read(batch_bytes)
+        if not chunk:
+            if tail or dec.carry:
+                yield dec.decode(tail, final=True)
+            return
+        data = tail + chunk if tail else chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:  # one line longer than a batch: keep reading
+            tail = data
+            continue
+        tail = data[cut + 1 :]
+        yield dec.decode(data[: cut + 1], final=False)
+
+
+def decode_nmea_bytes(
+    data: bytes,
+    *,
+    source_id: int = 0,
+    default_time: datetime | None = None,
+    params: NmeaParams = DEFAULT_PARAMS,
+) -> DecodedBatch:
+    """Decode a whole in-memory buffer as one batch (convenience for tests and small inputs)."""
+    return _Decoder(source_id, default_time, params).decode(bytes(data), final=True)
