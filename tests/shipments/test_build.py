@@ -42,6 +42,10 @@ def test_observed_and_inferred_shipments_from_hand_made_events(hand_workspace: P
     ]
     assert json.loads(lady[0]["evidence"])["confidence"] == 0.3
     assert not any(r["mmsi"] == OTHER_MMSI for r in rows)
+    # inferred trips point at their inferred origin call (or none when the origin is unknown)
+    assert angara[0]["origin_call"] == "pc-a2" and angara[0]["destination_call"] == "pc-a3"
+    assert angara[1]["origin_call"].startswith("ipc-")
+    assert lady[0]["origin_call"] is None and lady[1]["origin_call"].startswith("ipc-")
 
 
 def test_port_calls_keep_every_vessel_and_add_inferred_origin_calls(hand_workspace: Path) -> None:

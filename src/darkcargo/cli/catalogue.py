@@ -112,7 +112,7 @@ def _rich_table(rows: list[dict[str, Any]]) -> Table:
             table.add_section()
             table.add_row(f"[bold]{escape(section)}[/bold]", "", "", "")
         name = str(r["parameter"])
-        key = section.split(" ", 1)[-1]
+        key = str(section).split(" ", 1)[-1]
         for prefix in (f"container.{key}.", f"{key}."):
             name = name.removeprefix(prefix)
         tag = f"[bold red]{r['tag']}[/bold red]" if r["unverified"] else r["tag"]

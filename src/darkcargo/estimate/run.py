@@ -16,6 +16,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -232,7 +233,7 @@ def _sighting_bounds(s: dict[str, Any], rel_error: float) -> tuple[float, float]
 
 
 def estimate_workspace(
-    workspace: Workspace | str,
+    workspace: Workspace | str | Path,
     *,
     start: date | datetime | str | None = None,
     end: date | datetime | str | None = None,
@@ -398,7 +399,7 @@ def _estimate(
             f"{len(trips.known_ids)} trips with a known count contribute {trips.known:,.0f} containers"
         )
     total_arr = np.broadcast_to(np.asarray(total, dtype=np.float64), (n,))
-    inputs = {
+    inputs: dict[str, Any] = {
         "shipments": trips.ids,
         "observed_trips": dict(trips.observed),
         "inferred_trips": dict(trips.inferred),

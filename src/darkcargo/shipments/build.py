@@ -26,6 +26,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -131,6 +132,8 @@ def reachable_origin(
         return None
     if not origins:
         return None
+    assert gap.lat0 is not None and gap.lon0 is not None  # checked by _finite above
+    assert gap.lat1 is not None and gap.lon1 is not None
     lat = np.array([o[1] for o in origins])
     lon = np.array([o[2] for o in origins])
     d_in = haversine_m(gap.lat0, gap.lon0, lat, lon) / NM_M
@@ -227,7 +230,7 @@ def events_fingerprint(ws: Workspace) -> str:
 
 
 def build_shipments(
-    workspace: Workspace | str,
+    workspace: Workspace | str | Path,
     case: Case | None = None,
     params: RuleParams | None = None,
 ) -> ShipmentsReport:
@@ -432,13 +435,13 @@ def _build(ws: Workspace, case: Case, params: RuleParams) -> ShipmentsReport:
                 if best is not None:
                     g, origin = best
                     used.add(g.event_id)
-                    cid = add_inferred_call(mmsi, g, origin)
+                    icid = add_inferred_call(mmsi, g, origin)
                     add_shipment(
                         mmsi,
                         d,
                         d.start,
                         origin.port,
-                        cid,
+                        icid,
                         origin.depart or g.start,
                         True,
                         [g.event_id, d.event_id],
@@ -454,13 +457,13 @@ def _build(ws: Workspace, case: Case, params: RuleParams) -> ShipmentsReport:
                     if origin is None:
                         continue
                     used.add(g.event_id)
-                    cid = add_inferred_call(mmsi, g, origin)
+                    icid = add_inferred_call(mmsi, g, origin)
                     add_shipment(
                         mmsi,
                         d,
                         g.end,
                         origin.port,
-                        cid,
+                        icid,
                         origin.depart or g.start,
                         True,
                         [g.event_id, d.event_id],

@@ -167,7 +167,7 @@ def load_sightings(path: str | Path, workspace: Workspace | str | Path) -> Sight
                 ws.con.register("_dc_sighting_ids", pa.table({"sid": ids}))
                 try:
                     replaced = int(
-                        ws.scalar(
+                        ws.scalar(  # type: ignore[call-overload]
                             "SELECT count(*) FROM sightings WHERE sighting_id IN "
                             "(SELECT sid FROM _dc_sighting_ids)"
                         )
