@@ -1,0 +1,281 @@
+"""Dates in a sentence: what a figure refers to ("on Monday", "in 2024", "by January") and the
+start of the period it counts ("since August 2023", "between August 2023 and February 2024").
+
+Candidate spans are found with regular expressions; each span is then parsed on its own, by
+dateparser's DateDataParser.get_date_data (which reports the precision) for calendar dates and
+by small rules for what it does not read ("mid-2022", "the end of October", weekdays relative
+to the publication date). dateparser's search_dates is never run on whole sentences. Dates are
+stored as the first day of their precision period ("August 2023" -> 2023-08-01, month).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+DAY, MONTH, YEAR = "day", "month", "year"
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_MONTH_NUM = {
+    m: i
+    for i, names in enumerate(
+        [
+            (),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_YEAR = r"(?:19[5-9]\d|20\d\d)"
+_DAYNUM = r"\d{1,2}(?:st|nd|rd|th)?"
+
+# Order matters: longer forms first so "26 February 2024" wins over "February 2024".
+_DATE_RE = re.compile(
+    rf"""
+    (?P<iso>\b{_YEAR}-\d{{2}}-\d{{2}}\b)
+  | (?P<slash>\b\d{{1,2}}/\d{{1,2}}/(?:{_YEAR}|\d{{2}})\b)
+  | (?P<endof>\b(?:the\s+)?end\s+of\s+(?:{_MONTH}(?:\s+{_YEAR})?|{_YEAR})(?![\w]))
+  | (?P<part>\b(?:early|mid|late|the\s+middle\s+of|the\s+start\s+of|the\s+beginning\s+of)
+        [\s-]*(?:{_MONTH}\s+{_YEAR}|{_YEAR})\b)
+  | (?P<dmy>\b{_DAYNUM}(?:\s*[-–]\s*{_DAYNUM})?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?(?![\w]))
+  | (?P<mdy>\b{_MONTH}\s+{_DAYNUM}(?:\s*[-–]\s*{_DAYNUM})?(?:,?\s+{_YEAR})?(?![\w]))
+  | (?P<my>\b{_MONTH}(?:,?\s+{_YEAR})?(?![\w]))
+  | (?P<year>(?<![\w$€£-])(?<!\d[,.]){_YEAR}(?![\w%]|[.,]\d|\s*(?:-|–)\s*\d))
+  | (?P<rel>\b(?:last|this|next|past)\s+(?:year|month|week)\b)
+  | (?P<wd>\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
+    """,
+    re.VERBOSE,
+)
+# Words before a date that give its role.
+_BASELINE_CUE = re.compile(
+    r"(?:\bsince|\bfrom|\bstarting(?:\s+(?:in|from|on))?|\bbeginning(?:\s+(?:in|on))?|\bbetween)"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PERIOD_CUE = re.compile(
+    r"(?:\bin|\bduring|\bthroughout|\bfor|\bover|\bof|\balone\s+in)\s+(?:the\s+(?:whole\s+of\s+)?)?$",
+    re.IGNORECASE,
+)
+_POINT_CUE = re.compile(
+    r"(?:\bby|\bas\s+of|\bthrough|\buntil|\btill|\bto|\bon|\bat|\bbefore|\bin\s+the\s+week\s+to"
+    r"|\bas\s+at|\bup\s+to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# A statement date: "said on Monday", "said in a statement on Friday", "on Monday said".
+_STATEMENT_BEFORE = re.compile(
+    r"\b(?:said|says|told\s+\w+(?:\s+\w+)?|stated|announced|estimated|estimates|claimed|believes|"
+    r"reported|wrote|added|warned|briefed\s+\w+|testified|noted|confirmed|denied|calculated)"
+    r"(?:\s+(?:in|at|after|during|before)\s+(?:a|an|the|its|his|her)\s+[\w-]+(?:\s+[\w-]+){0,2})?"
+    r"\s+(?:on|late\s+on|early\s+on)\s+$",
+    re.IGNORECASE,
+)
+_STATEMENT_AFTER = re.compile(
+    r"^\s+(?:said|says|told|stated|announced|estimated|claimed|reported|warned|wrote)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date found in a sentence: offsets, the date (start of its period), precision, role."""
+
+    start: int
+    end: int
+    value: date
+    precision: str  # day | month | year
+    role: str  # baseline | period | point | statement | plain
+    end_value: date | None = None  # last day of the period
+
+
+def period_end(value: date, precision: str) -> date:
+    """Last day of the period a date stands for."""
+    if precision == YEAR:
+        return date(value.year, 12, 31)
+    if precision == MONTH:
+        return date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+    return value
+
+
+def _start_of(value: date, precision: str) -> date:
+    if precision == YEAR:
+        return date(value.year, 1, 1)
+    if precision == MONTH:
+        return date(value.year, value.month, 1)
+    return value
+
+
+@lru_cache(maxsize=8)
+def _parser(base: date | None) -> Any:
+    from dateparser.date import DateDataParser
+
+    settings: dict[str, Any] = {
+        "PREFER_DATES_FROM": "past",
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": [],
+    }
+    if base is not None:
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day, 12)
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def _month_num(word: str) -> int | None:
+    return _MONTH_NUM.get(word.lower().rstrip("."))
+
+
+def _last_day_before(base: date, month: int, day: int | None = None) -> date:
+    """Most recent (year of) month[/day] not after base."""
+    year = base.year
+    d = date(year, month, min(day or 1, calendar.monthrange(year, month)[1]))
+    if d > base:
+        year -= 1
+        d = date(year, month, min(day or 1, calendar.monthrange(year, month)[1]))
+    return d
+
+
+@lru_cache(maxsize=4096)
+def parse_date_span(span: str, base: date | None) -> tuple[date, str] | None:
+    """(date at the start of its period, precision) for one candidate span, or None.
+
+    `base` is the reference date (publication) used for spans without a year.
+    """
+    s = " ".join(span.split())
+    low = s.lower()
+    has_year = re.search(_YEAR, s) is not None
+    # Rules first for what dateparser does not read.
+    m = re.fullmatch(rf"(?:the\s+)?end\s+of\s+({_MONTH})(?:\s+({_YEAR}))?", s, re.IGNORECASE)
+    if m:
+        mon = _month_num(m.group(1))
+        if mon is None:
+            return None
+        if m.group(2):
+            y = int(m.group(2))
+        elif base is not None:
+            y = _last_day_before(base, mon).year
+        else:
+            return None
+        return date(y, mon, calendar.monthrange(y, mon)[1]), DAY
+    m = re.fullmatch(rf"(?:the\s+)?end\s+of\s+({_YEAR})", s, re.IGNORECASE)
+    if m:
+        return date(int(m.group(1)), 12, 31), DAY
+    m = re.fullmatch(
+        rf"(early|mid|late|the\s+middle\s+of|the\s+start\s+of|the\s+beginning\s+of)[\s-]*"
+        rf"(?:({_MONTH})\s+)?({_YEAR})",
+        s,
+        re.IGNORECASE,
+    )
+    if m:
+        part = m.group(1).lower()
+        y = int(m.group(3))
+        if m.group(2):
+            mon = _month_num(m.group(2)) or 1
+            day = {"early": 1, "mid": 15, "late": 21}.get(part.split()[0], 1)
+            if "middle" in part:
+                day = 15
+            return date(y, mon, day), MONTH
+        mon = 7 if part.startswith(("mid", "the middle")) else 10 if part == "late" else 1
+        return date(y, mon, 1), YEAR if mon == 1 else MONTH
+    if low in _WEEKDAYS:
+        if base is None:
+            return None
+        delta = (base.weekday() - _WEEKDAYS.index(low)) % 7
+        return base - timedelta(days=delta), DAY
+    m = re.fullmatch(r"(last|this|next|past)\s+(year|month|week)", low)
+    if m:
+        if base is None:
+            return None
+        which, unit = m.groups()
+        if unit == "year":
+            y = base.year - (1 if which in ("last", "past") else 0) + (1 if which == "next" else 0)
+            return date(y, 1, 1), YEAR
+        if unit == "month":
+            mth = (
+                base.month - (1 if which in ("last", "past") else 0) + (1 if which == "next" else 0)
+            )
+            y = base.year + (mth - 1) // 12
+            mth = (mth - 1) % 12 + 1
+            return date(y, mth, 1), MONTH
+        return None
+    if re.fullmatch(_YEAR, s):
+        return date(int(s), 1, 1), YEAR
+    if not has_year and base is None:
+        return None  # a month or day without a year and nothing to anchor it to
+    # "7-8 September" / "September 7-8": the first day.
+    s2 = re.sub(r"(\d{1,2})(?:st|nd|rd|th)?\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?", r"\1", s)
+    s2 = re.sub(r"\bSept\b", "Sep", s2)
+    data = _parser(base).get_date_data(s2)
+    if data is None or data.date_obj is None:
+        return None
+    precision = data.period if data.period in (DAY, MONTH, YEAR) else DAY
+    value = data.date_obj.date()
+    if not has_year and base is not None:
+        # Month names without a year: the latest such date on or before the base date.
+        mon = value.month
+        day = value.day if precision == DAY else None
+        value = _last_day_before(base, mon, day)
+    return _start_of(value, precision), precision
+
+
+def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateMention]:
+    """Dates in text[start:end] with their roles, offsets into `text`."""
+    out: list[DateMention] = []
+    for m in _DATE_RE.finditer(text, start, end):
+        kind = m.lastgroup
+        span = m.group()
+        if kind == "my" and span.rstrip(".") == "May" and m.end() < len(text):
+            # "may" the verb is lower case; a bare capitalised May still needs a date cue.
+            before = text[max(start, m.start() - 12) : m.start()]
+            if not re.search(
+                r"\b(?:in|since|by|from|until|of|through|early|late)\s+$", before, re.IGNORECASE
+            ):
+                continue
+        if kind == "my" and span.lower().rstrip(".") in ("mar", "jan", "jun", "jul", "dec", "sep"):
+            continue  # bare abbreviations are too ambiguous without a day or year
+        parsed = parse_date_span(span, base)
+        if parsed is None:
+            continue
+        value, precision = parsed
+        before = text[max(start, m.start() - 60) : m.start()]
+        after = text[m.end() : min(end, m.end() + 20)]
+        if _STATEMENT_BEFORE.search(before) or (
+            kind == "wd" and re.search(r"\bon\s+$", before) and _STATEMENT_AFTER.match(after)
+        ):
+            role = "statement"
+        elif _BASELINE_CUE.search(before):
+            role = "baseline"
+        elif kind == "endof" or _POINT_CUE.search(before):
+            role = "point"
+        elif _PERIOD_CUE.search(before) or kind == "rel":
+            role = "period"
+        elif kind == "wd":
+            role = "statement"
+        else:
+            role = "plain"
+        out.append(
+            DateMention(m.start(), m.end(), value, precision, role, period_end(value, precision))
+        )
+    # "between August 2023 and February 2024", "from X to Y": the second date is the end point.
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        gap = text[a.end : b.start]
+        if a.role == "baseline" and re.fullmatch(r"\s*(?:and|to|through|until|-|–)\s*", gap):
+            out[i + 1] = DateMention(b.start, b.end, b.value, b.precision, "point", b.end_value)
+    return out

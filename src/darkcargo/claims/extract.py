@@ -1,0 +1,650 @@
+"""Quantitative claims from text: number, item, calibre, bound, speaker, stance, dates.
+
+`extract_claims(text)` is rule-based and offline. For every sentence it finds numbers (digits
+and words), throws out what is not a quantity (years, ages, list numbers, dates, times,
+identifiers such as "IMO 9179842" or "KN-23", measures such as "20-foot" or "43.56 kg"), reads
+the counted item and calibre after each number, the bound cue before it, the "could hold"
+capacity cue and any negation in its clause, then attaches the speaker (resolving pronouns and
+titles through the document) and the dates the sentence gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from darkcargo.claims import bound as cues
+from darkcargo.claims.attribution import Attribution, Resolver, find_attributions
+from darkcargo.claims.dates import DateMention, find_dates
+from darkcargo.claims.items import (
+    CALIBER_RE,
+    CURRENCY_ITEMS,
+    CURRENCY_NAMES,
+    MASS_ITEMS,
+    find_item_words,
+    read_item,
+)
+from darkcargo.claims.numbers import SCALES, NumberMention, find_numbers
+from darkcargo.claims.text import (
+    Sentence,
+    clause_bounds,
+    clause_starts,
+    document_id,
+    parse_date_text,
+    read_header,
+    split_sentences,
+)
+
+EXTRACTOR_VERSION = "rules-1"
+
+COUNT, CAPACITY, RATE, MONEY, PERCENTAGE, RATIO, MASS = (
+    "count",
+    "capacity",
+    "rate",
+    "money",
+    "percentage",
+    "ratio",
+    "mass",
+)
+
+
+@dataclass(frozen=True)
+class ExtractParams:
+    """Named thresholds of the extractor."""
+
+    # A number with no item, no scale word and no thousands separator below this is dropped.
+    min_bare_value: float = 1000.0
+    # Inherit the previous sentence's speaker when a sentence opens with an anaphor ("That...").
+    inherit_on_anaphor: bool = True
+    # Characters around a quotation in which its attribution is looked for.
+    quote_attribution_window: int = 80
+
+
+@dataclass
+class Claim:
+    """One quantitative claim, shaped like a row of the `claims` table."""
+
+    claim_id: str
+    doc_id: str | None
+    span_start: int | None
+    span_end: int | None
+    quote: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    item: str | None
+    caliber: str | None
+    bound: str
+    hedge: str | None = None
+    speaker: str | None = None
+    speaker_title: str | None = None
+    stance: str | None = None
+    negated: bool = False
+    basis: str = COUNT
+    quantity: str | None = None
+    claim_date: date | None = None
+    date_precision: str | None = None
+    baseline_date: date | None = None
+    source_url: str | None = None
+    cluster_id: str | None = None
+    extractor: str = EXTRACTOR_VERSION
+
+    def as_row(self) -> dict[str, object]:
+        return asdict(self)
+
+    @property
+    def surface(self) -> str:
+        """The quote cut to the claim's span when offsets point inside it."""
+        return self.quote
+
+
+def quantity_key(item: str | None, caliber: str | None, unit: str) -> str | None:
+    """Name of the quantity a claim speaks of, in the estimates' vocabulary
+    (containers, rounds_152mm, rockets_122mm, rounds_152mm_per_container, euros...)."""
+    if unit == "percent":
+        return f"{item}_percent" if item else "percent"
+    if unit == "ratio":
+        return f"{item}_ratio" if item else "ratio"
+    if item is None:
+        return None
+    base = item
+    if caliber:
+        base = f"rounds_{caliber}" if item == "shells" else f"{item}_{caliber}"
+    if unit == "per_container":
+        return f"{base}_per_container"
+    if unit.startswith("per_"):
+        return f"{base}_{unit}"
+    if unit == "tonnes":
+        return f"{base}_tonnes"
+    return base
+
+
+def make_claim_id(*parts: object) -> str:
+    return hashlib.sha256(
+        "|".join("" if p is None else str(p) for p in parts).encode()
+    ).hexdigest()[:16]
+
+
+# -- spans that hold numbers which are not quantities -------------------------------------------
+_MASKS = [
+    re.compile(r"\b\d{1,2}:\d{2}(?:\s?(?:a\.m\.|p\.m\.|am|pm|GMT|UTC|KST))?"),
+    re.compile(r"\b\d{1,2}\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"),
+    re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b"),
+    re.compile(r"\bin\s+(?:his|her|their)\s+\d0s\b|\b\d{2,4}s\b"),
+    re.compile(r"\b\d+(?:st|nd|rd|th)\b"),
+    re.compile(
+        r"\b(?:IMO|MMSI|No\.?|Nos\.?|[Nn]umber|Resolutions?|Regulations?|Articles?|Annex(?:e|es)?"
+        r"|Sections?|Chapters?|[Pp]ages?|[Pp]aragraphs?|Flight|Route|[Pp]ier|[Bb]erth|Gate|Terminal"
+        r"|Unit|Brigade|Division|Regiment|Battalion|Squadron|Highway|Table|Figure|Fig\.|Item"
+        r"|Decree|Protocol|Hwasong|Platform|Track|Level|Phase|Building|Room|Lot|Case|Law|Act"
+        r"|Order|Directive|Rule|Point|Box|Container)[\s#-]*\d[\d/.-]*\d?"
+    ),
+    re.compile(r"\b\d+\s+(?:Committee|Panel|Brigade|Regiment|Division|Corps|Group|Plan)\b"),
+    re.compile(r"\b[A-Za-z]+-\d[\w-]*"),  # KN-23, MAIA-1, F-16, Su-27
+    re.compile(r"\b\d+[A-Za-z]+\d[\w]*"),  # 9M22U
+    re.compile(r"\b[A-Za-z]+\d+[A-Za-z\d]*\b"),  # G7, UBYT2
+    re.compile(r"\b\d+/\d+\b"),  # 833/2014
+    re.compile(r"#\d+"),
+    re.compile(r"\b\d{5,}\b(?![,.]\d)"),  # long bare digit strings: identifiers, phone numbers
+]
+_AGE_APPOSITIVE = re.compile(r"\b[A-Z][\w'’-]+,\s(\d{1,3}),\s")
+_LIST_MARKER = re.compile(r"\s*(?:\(?(\d{1,3})[.)]|[-*•]\s*(\d{1,3})[.)]?)\s")
+_COMPOUND_AFTER = re.compile(
+    r"-(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|foot|feet|ft|metres?|meters?"
+    r"|miles?|km|kilometres?|kilometers?|tonnes?|tons?|star|storey|story|member|page|point"
+    r"|inch|kilo|gun|man|nation|party|seat|lane|mile|hour|minute|day|year|month|week|yard"
+    r"|kilogram|gram|litre|liter|degree)\b",
+    re.IGNORECASE,
+)
+_MEASURE_AFTER = re.compile(
+    r"[ \u00a0]?(?:km\b|kilomet|miles?\b|nautical|nm\b|knots?\b|kts?\b|kn\b|met(?:re|er)s?\b|cm\b"
+    r"|feet\b|foot\b|ft\b|kg\b|kilo|grams?\b|g\b|hours?\b|hrs?\b|minutes?\b|mins?\b|seconds?\b"
+    r"|days?\b|weeks?\b|months?\b|years?\b|decades?\b|centur|dwt\b|gt\b|GT\b|deadweight|gross\b"
+    r"|degrees?\b|°|hectares?\b|sq\b|square\b|litres?\b|liters?\b|mph\b|km/h|TEU-|times\b"
+    r"|people\b|persons?\b|points?\b|percentage\s+points?)",
+)
+_RATIO_TIMES = re.compile(
+    r"[ \u00a0]times\s+(?:more|as\s+many|as\s+much|larger|higher|bigger|greater|the)\b",
+    re.IGNORECASE,
+)
+_CHANGE_VERB = re.compile(
+    r"\b(?:rose|risen|rising|fell|fallen|falling|dropped|dropping|declined|declining|increased"
+    r"|increasing|decreased|decreasing|grew|grown|growing|climbed|jumped|surged|slumped|plunged"
+    r"|went|gone|cut|raised|lowered|revised|doubled)\b",
+    re.IGNORECASE,
+)
+_BACK_ITEM = re.compile(
+    r"\b(?:number|total|tally|count|figure|amount|volume|quantity)\s+of\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?P<item>[A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
+_ANAPHOR_START = re.compile(
+    r"[\"“‘']?(?:That|This|These|Those|It|They|Such|Those|The\s+(?:figure|figures|number|total"
+    r"|containers|shells|shipments|estimate|cargo|boxes|ships|vessels|rounds|amount))\b"
+)
+_POINTER_NEXT = re.compile(
+    r"[\"“]?(?:That|This|The\s+(?:figure|figures|number|estimate|estimates))(?:['’]s|\s+is|\s+was"
+    r"|\s+comes|\s+came)?\s+(?:according\s+to|from|based\s+on)\b",
+    re.IGNORECASE,
+)
+
+
+def _masked(masks: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(s < me and ms < e for ms, me in masks)
+
+
+@dataclass
+class _Cand:
+    first: NumberMention
+    last: NumberMention
+    value: float | None
+    low: float | None
+    high: float | None
+    is_range: bool = False
+    item: str | None = None
+    caliber: str | None = None
+    unit: str = "count"
+    basis: str = COUNT
+    end: int = 0
+    bound: str = cues.EXACT
+    hedge: str | None = None
+    span_start: int = 0
+    negated: bool = False
+    clause: tuple[int, int] = (0, 0)
+    item_pos: tuple[int, int] | None = None
+    dates: dict[str, object] = field(default_factory=dict)
+
+
+def _masks_for(text: str, sent: Sentence, dates: list[DateMention]) -> list[tuple[int, int]]:
+    s, e = sent.start, sent.end
+    masks = [(d.start, d.end) for d in dates]
+    for cm in CALIBER_RE.finditer(text, s, e):
+        masks.append((cm.start(), cm.end()))
+    for rx in _MASKS:
+        masks.extend((m.start(), m.end()) for m in rx.finditer(text, s, e))
+    masks.extend((m.start(1), m.end(1)) for m in _AGE_APPOSITIVE.finditer(text, s, e))
+    line_start = text.rfind("\n", 0, s) + 1
+    if not text[line_start:s].strip():
+        lm = _LIST_MARKER.match(text, s, e)
+        if lm:
+            masks.append((lm.start(), lm.end()))
+    return masks
+
+
+def _ranges(text: str, nums: list[NumberMention], clause_of: list[tuple[int, int]]) -> list[_Cand]:
+    """Pair numbers into ranges ("between 1 and 2 million", "10,000-20,000", "two or three")."""
+    out: list[_Cand] = []
+    i = 0
+    while i < len(nums):
+        a = nums[i]
+        if i + 1 < len(nums):
+            b = nums[i + 1]
+            gap = text[a.end : b.start]
+            before = text[max(0, a.start - 12) : a.start].lower()
+            cs, _ = clause_of[i]
+            is_range = False
+            if re.fullmatch(r"\s*[-–]\s*", gap) and not a.percent:
+                is_range = True
+            elif re.fullmatch(r"\s+to\s+", gap):
+                is_range = not (
+                    before.rstrip().endswith("from")
+                    and _CHANGE_VERB.search(text, cs, a.start) is not None
+                )
+            elif re.fullmatch(r"\s+and\s+", gap):
+                is_range = before.rstrip().endswith("between")
+            elif re.fullmatch(r"\s+or\s+", gap):
+                is_range = a.words == b.words and not a.magnitude
+            if is_range and a.ratio == b.ratio:
+                lo, hi = a.value, b.value
+                if not a.magnitude and b.magnitude and not a.grouped and a.value < 1000:
+                    lo = a.value * (b.value / _unscaled(b))
+                cur = a.currency or b.currency
+                first = a
+                last = NumberMention(
+                    b.start,
+                    b.end,
+                    b.value,
+                    cur,
+                    a.percent or b.percent,
+                    b.ratio,
+                    b.magnitude,
+                    b.grouped,
+                    b.words,
+                    b.plus,
+                )
+                if lo > hi:
+                    lo, hi = hi, lo
+                out.append(_Cand(first, last, None, lo, hi, True))
+                i += 2
+                continue
+        out.append(_Cand(a, a, a.value, None, None))
+        i += 1
+    return out
+
+
+def _unscaled(n: NumberMention) -> float:
+    """The number as written before its scale word ("2 million" -> 2)."""
+    if n.magnitude is None:
+        return n.value
+    scale = SCALES.get(n.magnitude, SCALES.get(n.magnitude.lower(), 1.0))
+    return n.value / scale
+
+
+def _is_year_like(n: NumberMention) -> bool:
+    return (
+        not n.grouped
+        and not n.magnitude
+        and not n.currency
+        and not n.percent
+        and n.value.is_integer()
+        and 1900 <= n.value <= 2100
+        and not n.words
+    )
+
+
+def _sentence_candidates(
+    text: str,
+    sent: Sentence,
+    dates: list[DateMention],
+    params: ExtractParams,
+) -> list[_Cand]:
+    s, e = sent.start, sent.end
+    masks = _masks_for(text, sent, dates)
+    cstarts = clause_starts(text, s, e)
+    nums = [n for n in find_numbers(text, s, e) if not _masked(masks, n.start, n.end)]
+    keep: list[NumberMention] = []
+    for n in nums:
+        after = text[n.end : min(e, n.end + 40)]
+        if after[:1].isalpha() and not (n.ratio or n.percent or n.magnitude):
+            continue
+        if _COMPOUND_AFTER.match(after):
+            continue
+        if not (n.percent or n.ratio or n.currency):
+            if _RATIO_TIMES.match(after):
+                n = NumberMention(
+                    n.start, n.end + len(" times"), n.value, ratio=True, words=n.words
+                )
+            elif _MEASURE_AFTER.match(after):
+                continue
+        keep.append(n)
+    clause_of = [clause_bounds(cstarts, e, n.start) for n in keep]
+    cands = _ranges(text, keep, clause_of)
+    out: list[_Cand] = []
+    prev_items: list[tuple[int, str, str | None]] = []  # (pos, item, caliber) of earlier claims
+    for c in cands:
+        cs, ce = clause_bounds(cstarts, e, c.first.start)
+        c.clause = (cs, ce)
+        last = c.last
+        ip = read_item(text, last.end, e)
+        # "2.5m shells" is 2.5 million; "a 120m vessel" and "120m-long" are metres.
+        if last.ambiguous_m:
+            before = text[max(s, c.first.start - 4) : c.first.start].lower()
+            if (
+                ip.item is None
+                or not ip.plural
+                or ip.item in MASS_ITEMS
+                or re.search(r"\ban?\s+$", before)
+                or text[last.end : last.end + 1] == "-"
+            ):
+                continue
+        if (
+            _is_year_like(c.first)
+            and not c.is_range
+            and (ip.item is None or (ip.item_start is not None and ip.item_start - last.end > 25))
+        ):
+            continue
+        c.end = ip.end if (ip.item or ip.rate) else last.end
+        c.caliber = ip.caliber
+        c.item_pos = (ip.item_start, ip.end) if ip.item_start is not None else None
+        currency = c.first.currency or last.currency
+        if currency:
+            c.unit, c.item, c.basis = (
+                currency,
+                CURRENCY_NAMES.get(currency, currency.lower()),
+                MONEY,
+            )
+        elif ip.item in CURRENCY_ITEMS:
+            c.unit, c.item, c.basis = CURRENCY_ITEMS[ip.item], ip.item, MONEY
+        elif last.percent or c.first.percent:
+            c.unit, c.item, c.basis = "percent", None, PERCENTAGE
+            c.end = last.end
+        elif last.ratio or c.first.ratio:
+            c.unit, c.item, c.basis = "ratio", None, RATIO
+            c.end = last.end
+        elif ip.mass:
+            c.unit, c.item, c.basis = "tonnes", ip.item if ip.item not in MASS_ITEMS else None, MASS
+        else:
+            c.item = ip.item
+            if c.item is None:
+                c.item = _item_from_context(text, cs, c.first.start, prev_items)
+                if c.item is not None and c.caliber is None:
+                    c.caliber = next(
+                        (cal for _, it, cal in reversed(prev_items) if it == c.item), None
+                    )
+            if ip.rate:
+                c.unit, c.basis = ip.rate, RATE
+        if c.item is None and c.basis == COUNT:
+            big = (c.first.grouped or c.first.magnitude or last.magnitude) and (
+                (c.value or c.high or 0) >= params.min_bare_value
+            )
+            if not big:
+                continue
+        if c.basis == RATE and c.item is None and not (c.first.grouped or last.magnitude):
+            # "20 a day" with nothing to count.
+            prev = c.item
+            if prev is None and (c.value or c.high or 0) < params.min_bare_value:
+                continue
+        # Bound and hedge.
+        bnd, cue, cue_start = cues.bound_before(text, c.first.start, s)
+        after_bound, after_cue = cues.bound_after(text, c.end, e)
+        if c.is_range:
+            c.bound = cues.RANGE
+            c.hedge = cue
+            if cue:
+                c.span_start = cue_start
+            else:
+                bm = re.search(
+                    r"\b(?:between|from)\s+$",
+                    text[max(s, c.first.start - 10) : c.first.start],
+                    re.IGNORECASE,
+                )
+                c.span_start = c.first.start - (len(bm.group()) if bm else 0)
+        else:
+            c.bound, c.hedge = bnd, cue
+            c.span_start = cue_start if cue else c.first.start
+            if c.first.plus and c.bound == cues.EXACT:
+                c.bound, c.hedge = cues.LOWER, "+"
+            if after_bound and c.bound == cues.EXACT:
+                c.bound, c.hedge = after_bound, after_cue
+        # Capacity, per container, negation.
+        cap = cues.capacity_cue(text, cs, c.first.start)
+        if cap and c.basis in (COUNT,):
+            c.basis = CAPACITY
+        if (
+            c.basis in (COUNT, CAPACITY)
+            and c.item not in ("containers", None)
+            and cues.per_container_cue(text, cs, ce)
+        ):
+            c.unit = "per_container"
+        c.negated = cues.negated(text, cs, c.span_start)
+        if c.item:
+            prev_items.append((c.first.start, c.item, c.caliber))
+        out.append(c)
+    return out
+
+
+def _item_from_context(
+    text: str, clause_start: int, pos: int, prev_items: list[tuple[int, str, str | None]]
+) -> str | None:
+    """Item of a bare number: "the number of containers ... passed 5,000", or the item of the
+    previous claim in the same sentence ("73 rail cars ..., against 20 a day")."""
+    best = None
+    for m in _BACK_ITEM.finditer(text, max(0, clause_start - 200), pos):
+        words = find_item_words(text, m.start(), min(pos, m.end() + 30))
+        if words:
+            best = words[0][2]
+    if best:
+        return best
+    if prev_items:
+        return prev_items[-1][1]
+    return None
+
+
+# -- dates --------------------------------------------------------------------------------------
+def _assign_dates(
+    text: str, sent: Sentence, cands: list[_Cand], dates: list[DateMention], cstarts: list[int]
+) -> None:
+    statement = next((d for d in dates if d.role == "statement"), None)
+    by_clause: dict[tuple[int, int], list[DateMention]] = {}
+    for d in dates:
+        if d.role == "statement":
+            continue
+        by_clause.setdefault(clause_bounds(cstarts, sent.end, d.start), []).append(d)
+    claim_clauses = {c.clause for c in cands}
+    intro: list[DateMention] = []
+    first_clause = clause_bounds(cstarts, sent.end, sent.start)
+    if first_clause not in claim_clauses:
+        intro = by_clause.get(first_clause, [])
+    for c in cands:
+        pos = c.first.start
+        ds = by_clause.get(c.clause, [])
+        baseline = [d for d in ds if d.role == "baseline"]
+        others = [d for d in ds if d.role != "baseline"]
+        if not ds and intro:
+            baseline = [d for d in intro if d.role == "baseline"]
+            others = [d for d in intro if d.role != "baseline"]
+        claim_d: DateMention | None = None
+        if others:
+            claim_d = min(others, key=lambda d: abs(d.start - pos))
+        base_d = min(baseline, key=lambda d: abs(d.start - pos)) if baseline else None
+        if claim_d is None and statement is not None:
+            claim_d = statement
+        if claim_d is not None:
+            c.dates["claim_date"] = claim_d.value
+            c.dates["date_precision"] = claim_d.precision
+        if base_d is not None:
+            c.dates["baseline_date"] = base_d.value
+        elif claim_d is not None and claim_d.role == "period":
+            c.dates["baseline_date"] = claim_d.value
+
+
+# -- speakers -----------------------------------------------------------------------------------
+def _pick_attribution(attrs: list[Attribution], c: _Cand) -> Attribution | None:
+    if not attrs:
+        return None
+    pos = c.first.start
+    cs, _ = c.clause
+    before = [a for a in attrs if a.anchor < pos and a.end <= c.span_start + 1]
+    same_clause = [a for a in before if a.anchor >= cs]
+    if same_clause:
+        return same_clause[-1]
+    after = [a for a in attrs if a.anchor > pos]
+    if after:
+        return after[0]
+    if before:
+        return before[-1]
+    return None
+
+
+def _quote_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quoted stretches in text[start:end] (curly or straight double quotes), possibly spanning
+    several sentences."""
+    regions: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for m in re.finditer(r"[“”\"]", text[start:end]):
+        ch = m.group()
+        p = start + m.start()
+        if ch == "“" or (ch == '"' and open_at is None):
+            if open_at is None:
+                open_at = p
+        elif open_at is not None:
+            regions.append((open_at, p + 1))
+            open_at = None
+    return regions
+
+
+def extract_claims(
+    text: str,
+    *,
+    doc_id: str | None = None,
+    source_url: str | None = None,
+    published: date | None = None,
+    params: ExtractParams | None = None,
+) -> list[Claim]:
+    """Every quantitative claim in `text`, in document order.
+
+    `published` anchors dates written without a year ("on Monday", "since August"); a leading
+    "Date:" header line supplies it when not given.
+    """
+    params = params or ExtractParams()
+    if not text or not text.strip():
+        return []
+    doc_id = doc_id or document_id(text)
+    header, body_start = read_header(text)
+    if published is None:
+        for key in ("date", "published"):
+            if header.get(key):
+                published = parse_date_text(header[key])
+                if published:
+                    break
+    if source_url is None:
+        source_url = header.get("url") or header.get("source_url")
+    sentences = split_sentences(text, body_start)
+    resolver = Resolver()
+    per_sent: list[tuple[Sentence, list[_Cand], list[Attribution]]] = []
+    for sent in sentences:
+        dates = find_dates(text, sent.start, sent.end, published)
+        # A year-like number right before an item is a count ("2000 containers"), not a year.
+        dates = [
+            d
+            for d in dates
+            if not (
+                re.fullmatch(r"\d{4}", text[d.start : d.end])
+                and read_item(text, d.end, sent.end).item_start is not None
+                and (read_item(text, d.end, sent.end).item_start or 0) - d.end < 3
+            )
+        ]
+        cands = _sentence_candidates(text, sent, dates, params)
+        attrs = find_attributions(text, sent.start, sent.end, resolver)
+        cstarts = clause_starts(text, sent.start, sent.end)
+        _assign_dates(text, sent, cands, dates, cstarts)
+        per_sent.append((sent, cands, attrs))
+
+    # Attribution across sentences: quotations, "That is according to ...", anaphors.
+    regions = _quote_regions(text, body_start, len(text))
+    claims: list[Claim] = []
+    for idx, (sent, cands, attrs) in enumerate(per_sent):
+        fallback: Attribution | None = None
+        if not attrs:
+            for qs, qe in regions:
+                if qs <= sent.start < qe or qs <= sent.end - 1 < qe:
+                    w = params.quote_attribution_window
+                    pool = [
+                        a
+                        for _, _, aa in per_sent[max(0, idx - 3) : idx + 4]
+                        for a in aa
+                        if qe <= a.anchor <= qe + w or qs - w <= a.anchor < qs
+                    ]
+                    if pool:
+                        fallback = min(
+                            pool, key=lambda a: min(abs(a.anchor - qe), abs(a.anchor - qs))
+                        )
+                        break
+            if fallback is None and idx + 1 < len(per_sent):
+                nxt_sent, _, nxt_attrs = per_sent[idx + 1]
+                if nxt_attrs and _POINTER_NEXT.match(text, nxt_sent.start, nxt_sent.end):
+                    fallback = nxt_attrs[0]
+            if (
+                fallback is None
+                and params.inherit_on_anaphor
+                and idx > 0
+                and _ANAPHOR_START.match(text, sent.start, sent.end)
+            ):
+                prev_attrs = per_sent[idx - 1][2]
+                if prev_attrs:
+                    fallback = prev_attrs[-1]
+        quote = text[sent.start : sent.end]
+        for c in cands:
+            a = _pick_attribution(attrs, c) or fallback
+            speaker = a.speaker if a else None
+            stance = a.stance if a else None
+            negated = c.negated or stance == "denied"
+            value = c.value
+            low, high = c.low, c.high
+            if not c.is_range:
+                if c.bound == cues.EXACT:
+                    low = high = value
+                elif c.bound == cues.LOWER:
+                    low = value
+                elif c.bound == cues.UPPER:
+                    high = value
+            claim = Claim(
+                claim_id=make_claim_id(doc_id, c.span_start, c.end, value, low, high, c.item),
+                doc_id=doc_id,
+                span_start=c.span_start,
+                span_end=c.end,
+                quote=quote,
+                value=value,
+                low=low,
+                high=high,
+                unit=c.unit,
+                item=c.item,
+                caliber=c.caliber,
+                bound=c.bound,
+                hedge=c.hedge,
+                speaker=speaker,
+                speaker_title=a.title if a else None,
+                stance=stance,
+                negated=negated,
+                basis=c.basis,
+                quantity=quantity_key(c.item, c.caliber, c.unit),
+                claim_date=c.dates.get("claim_date"),  # type: ignore[arg-type]
+                date_precision=c.dates.get("date_precision"),  # type: ignore[arg-type]
+                baseline_date=c.dates.get("baseline_date"),  # type: ignore[arg-type]
+                source_url=source_url,
+            )
+            claims.append(claim)
+    return claims

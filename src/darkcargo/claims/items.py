@@ -1,0 +1,322 @@
+"""What a number counts: the item ("containers", "shells", "rockets", "euros"...) and calibre.
+
+After a number the extractor reads the noun phrase that follows it ("3 million rounds of 152 mm
+artillery shells", "500,000 122mm multiple rocket launcher rounds") and names its head with a
+canonical item. Calibres are normalised to "152mm" whether written "152 mm", "152mm", "152-mm"
+or "152-millimetre".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (easier to read and edit)."""
+    return frozenset(text.split())
+
+
+# Canonical item -> surface forms (longest first when matched). Money words map to a currency.
+ITEM_FORMS: dict[str, tuple[str, ...]] = {
+    "containers": ("shipping containers", "containers", "container", "teus", "teu"),
+    "shells": (
+        "artillery shells",
+        "artillery rounds",
+        "shells",
+        "shell",
+        "rounds",
+        "round",
+        "projectiles",
+        "projectile",
+        "munitions",
+        "ammunition",
+    ),
+    "rockets": ("rockets", "rocket"),
+    "missiles": ("missiles", "missile"),
+    "railcars": (
+        "freight rail cars",
+        "rail cars",
+        "rail car",
+        "railcars",
+        "railcar",
+        "freight cars",
+        "freight car",
+        "railway wagons",
+        "rail wagons",
+        "wagons",
+        "wagon",
+        "boxcars",
+    ),
+    "ships": (
+        "cargo ships",
+        "ships",
+        "ship",
+        "vessels",
+        "vessel",
+        "freighters",
+        "freighter",
+        "tankers",
+        "tanker",
+    ),
+    "voyages": (
+        "round trips",
+        "round-trips",
+        "voyages",
+        "voyage",
+        "trips",
+        "trip",
+        "shipments",
+        "shipment",
+        "port calls",
+        "port call",
+        "deliveries",
+        "sailings",
+        "crossings",
+    ),
+    "troops": ("troops", "soldiers"),
+    "launchers": ("launchers", "launcher"),
+    "howitzers": ("howitzers", "howitzer"),
+    "trucks": ("trucks", "truck", "lorries"),
+    "drones": ("drones", "drone"),
+    "barrels": ("barrels",),
+    "tonnes": ("metric tons", "tonnes", "tonne", "tons", "ton"),
+    "euros": ("euros", "euro"),
+    "dollars": ("dollars", "dollar"),
+    "won": ("won",),
+    "roubles": ("roubles", "rubles", "rouble", "ruble"),
+    "yuan": ("yuan",),
+    "yen": ("yen",),
+}
+
+CURRENCY_ITEMS: dict[str, str] = {
+    "euros": "EUR",
+    "dollars": "USD",
+    "won": "KRW",
+    "roubles": "RUB",
+    "yuan": "CNY",
+    "yen": "JPY",
+}
+CURRENCY_NAMES: dict[str, str] = {
+    "EUR": "euros",
+    "USD": "dollars",
+    "GBP": "pounds",
+    "KRW": "won",
+    "RUB": "roubles",
+    "CNY": "yuan",
+    "JPY": "yen",
+}
+# Items that are a unit of measure rather than a count of things.
+MASS_ITEMS = frozenset({"tonnes"})
+
+_FORM_TO_ITEM = {form: item for item, forms in ITEM_FORMS.items() for form in forms}
+_ITEM_RE = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(re.escape(f) for f in sorted(_FORM_TO_ITEM, key=len, reverse=True))
+    + r")(?![\w-])",
+    re.IGNORECASE,
+)
+CALIBER_RE = re.compile(
+    r"(?<![\w.,])(?P<cal>\d{2,3}(?:\.\d{1,2})?)[ \u00a0]?-?[ \u00a0]?"
+    r"(?:mm|millimet(?:re|er)s?)(?![\w])(?:[ \u00a0-]?calib(?:re|er))?",
+    re.IGNORECASE,
+)
+# Words that mark the noun phrase as rockets or missiles even when its head is "rounds".
+ROCKET_MARKERS = frozenset({"rocket", "rockets", "grad", "mlrs", "multiple-rocket", "katyusha"})
+ARTILLERY_MARKERS = frozenset({"artillery"})
+# Words that end the noun phrase after a number.
+STOP_WORDS = _words(
+    """was were is are be been being had has have will would could can may might should did do
+    does to from in on at by for with into onto that which who whom whose and or but than as
+    since between while after before during until through across via per each every said says
+    say according over under about around including worth this these those it its their his her
+    they he she we a an the if when where not no so also only just more less some all any both
+    either neither than then there here plus"""
+)
+# Lower-case words ending in -ed that still sit inside a noun phrase ("loaded containers").
+ED_MODIFIERS = frozenset(
+    {"loaded", "unguided", "guided", "armed", "used", "refurbished", "related", "unmarked"}
+)
+ITEM_WINDOW = 6  # tokens read after a number when looking for its item
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*|[^\s]")
+_RATE = re.compile(
+    r"\s*(?:(?:a|per|each|every)\s+(?P<u>day|week|month|year)\b|(?P<adv>daily|weekly|monthly|"
+    r"annually|yearly)\b)",
+    re.IGNORECASE,
+)
+RATE_UNITS = {
+    "day": "per_day",
+    "daily": "per_day",
+    "week": "per_week",
+    "weekly": "per_week",
+    "month": "per_month",
+    "monthly": "per_month",
+    "year": "per_year",
+    "annually": "per_year",
+    "yearly": "per_year",
+}
+
+
+def normalize_caliber(text: str) -> str | None:
+    """'152 mm', '152-mm', '152 millimetre' -> '152mm'; None when text holds no calibre."""
+    m = CALIBER_RE.search(text)
+    if not m:
+        return None
+    cal = m.group("cal")
+    if "." in cal:
+        cal = cal.rstrip("0").rstrip(".")
+    return f"{cal}mm"
+
+
+def normalize_item(text: str | None) -> str | None:
+    """Canonical item for a surface form ('rail cars' -> 'railcars'); unknown words pass through."""
+    if text is None:
+        return None
+    t = " ".join(text.lower().split())
+    if t in ITEM_FORMS:
+        return t
+    return _FORM_TO_ITEM.get(t, t or None)
+
+
+def find_item_words(
+    text: str, start: int = 0, end: int | None = None
+) -> list[tuple[int, int, str]]:
+    """(start, end, canonical item) of every item word in text[start:end]."""
+    stop = len(text) if end is None else end
+    return [
+        (m.start(), m.end(), _FORM_TO_ITEM[m.group().lower()])
+        for m in _ITEM_RE.finditer(text, start, stop)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPhrase:
+    """What the noun phrase after a number says it counts."""
+
+    item: str | None
+    caliber: str | None
+    end: int  # offset just past the phrase (past the item word when one was found)
+    rate: str | None = None  # per_day | per_week | per_month | per_year
+    item_start: int | None = None
+    plural: bool = True
+    mass: bool = False  # "5,000 tonnes of ammunition": the number is a mass, not a count
+
+
+def _decide(words: list[str], items: list[str]) -> str | None:
+    lw = {w.lower() for w in words}
+    if not items:
+        return None
+    head = items[-1]
+    if (head in ("shells", "launchers") or "rockets" in items) and (
+        lw & ROCKET_MARKERS and not lw & ARTILLERY_MARKERS
+    ):
+        return "rockets"
+    if "missiles" in items:
+        return "missiles"
+    if head == "launchers" and "rockets" in items:
+        return "rockets"
+    return head
+
+
+def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
+    """Read the noun phrase starting at `pos` (just after a number) up to `limit`.
+
+    Stops at punctuation, a verb or preposition (STOP_WORDS), or after ITEM_WINDOW tokens.
+    "rounds of 152 mm shells" reads through "of"; "500,000 of them" finds no item.
+    """
+    stop = len(text) if limit is None else limit
+    i = pos
+    words: list[str] = []
+    items: list[str] = []
+    caliber: str | None = None
+    item_end: int | None = None
+    item_start: int | None = None
+    plural = True
+    n_tokens = 0
+    through_of = False
+    items_before_of = 0
+    while i < stop and n_tokens < ITEM_WINDOW:
+        while i < stop and text[i] in " \u00a0\t\n":
+            i += 1
+        if i >= stop:
+            break
+        cm = CALIBER_RE.match(text, i)
+        if cm and cm.end() <= stop:
+            caliber = normalize_caliber(cm.group())
+            i = cm.end()
+            n_tokens += 1
+            continue
+        im = _ITEM_RE.match(text, i)
+        if im and im.end() <= stop:
+            form = im.group().lower()
+            item = _FORM_TO_ITEM[form]
+            # "round" in "round trips" is handled by the longer form; "won" after a word that is
+            # not a number scale is a verb, but here we are right after a number.
+            items.append(item)
+            words.extend(form.split())
+            item_end = im.end()
+            if item_start is None or through_of:
+                item_start = im.start()
+            plural = form.endswith("s") or item in CURRENCY_ITEMS or item in ("ammunition",)
+            i = im.end()
+            n_tokens += 1
+            continue
+        tm = _TOKEN.match(text, i)
+        if not tm:
+            break
+        tok = tm.group()
+        low = tok.lower()
+        if low == "of":
+            head = items[-1] if items else None
+            if head is None or (
+                head in ("shells", "tonnes")
+                and words
+                and words[-1]
+                in (
+                    "rounds",
+                    "round",
+                    "tonnes",
+                    "tons",
+                    "tonne",
+                    "ton",
+                    "ammunition",
+                )
+            ):
+                # "rounds of 152 mm shells", "330,000 of the promised one million shells".
+                through_of = True
+                items_before_of = len(items)
+                i = tm.end()
+                n_tokens += 1
+                continue
+            break
+        if not tok[0].isalnum():
+            if tok in ("-", "–") and items:
+                break
+            if tok not in ("-",):
+                break
+        if low in STOP_WORDS and not (through_of and low in ("the", "them")):
+            break
+        if low == "them":
+            break
+        if tok[0].isdigit():
+            if not through_of:
+                break
+        elif tok[0].islower() and low.endswith("ed") and low not in ED_MODIFIERS and not through_of:
+            break
+        if items and (not through_of or len(items) > items_before_of):
+            # A word after the item: a compound ("rocket launcher rounds") continues only with
+            # another item word, which the item matcher above would have taken.
+            break
+        words.append(tok)
+        i = tm.end()
+        n_tokens += 1
+    item = _decide(words, items)
+    end = item_end if item_end is not None else pos
+    rate = None
+    rm = _RATE.match(text, end, stop)
+    if rm:
+        rate = RATE_UNITS[(rm.group("u") or rm.group("adv")).lower()]
+        end = rm.end()
+    return ItemPhrase(
+        item, caliber, end, rate, item_start, plural, bool(items) and items[0] in MASS_ITEMS
+    )
