@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from darkcargo.cli.main import app
+from darkcargo.workspace import Workspace
 
 runner = CliRunner()
 
@@ -62,6 +63,7 @@ def test_bad_container_count_is_one_line_and_exit_2() -> None:
 
 def test_estimate_workspace_json(tmp_path: Path) -> None:
     ws = tmp_path / "ws.duckdb"
+    Workspace(ws).close()
     res = runner.invoke(app, ["estimate", "--workspace", str(ws), "--json", "--draws", "2000"])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)

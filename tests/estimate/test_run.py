@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from darkcargo.errors import WorkspaceError
 from darkcargo.estimate.run import estimate_workspace
 from darkcargo.sightings.load import load_sightings, query_arrow
 from darkcargo.workspace import Workspace
@@ -122,9 +123,16 @@ def test_quay_sightings_give_a_separate_cross_check(hand_ws: Path, tmp_path: Pat
 
 
 def test_a_workspace_without_trips_estimates_zero(tmp_path: Path) -> None:
+    Workspace(tmp_path / "empty.duckdb").close()
     results = estimate_workspace(tmp_path / "empty.duckdb", draws=1000)
     assert results[0].p05 == results[0].p95 == 0
     assert _get(results, "rounds_152mm", "physical_packing").p95 == 0
+
+
+def test_a_missing_workspace_is_an_error_not_a_new_file(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match="--containers"):
+        estimate_workspace(tmp_path / "nope.duckdb", draws=10)
+    assert not (tmp_path / "nope.duckdb").exists()
 
 
 def test_shipments_are_rebuilt_when_events_change(hand_ws: Path) -> None:

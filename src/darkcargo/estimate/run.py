@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from darkcargo.config import Case, WatchedVessel, load_case
-from darkcargo.errors import InputError
+from darkcargo.errors import InputError, WorkspaceError
 from darkcargo.estimate.catalogue import Catalogue, load_catalogue
 from darkcargo.estimate.montecarlo import (
     DEFAULT_DRAWS,
@@ -265,6 +265,11 @@ def estimate_workspace(
     per_trip_range = parse_count(per_trip) if per_trip is not None else None
     muns = [cat.munition(m) for m in (munitions or list(cat.munitions))]
     box = cat.container(container)
+    if not isinstance(workspace, Workspace) and not Path(workspace).exists():
+        raise WorkspaceError(
+            f"{workspace}: no such workspace; ingest AIS first, or give --containers to "
+            "estimate from a container count alone"
+        )
     read_only = not write and rebuild_shipments == "never"
     ws = (
         workspace if isinstance(workspace, Workspace) else Workspace(workspace, read_only=read_only)
