@@ -137,7 +137,7 @@ def sample_packing(
 
 def _check_draws(draws: int) -> int:
     if not 1 <= draws <= MAX_DRAWS:
-        raise InputError(None, f"--draws must be between 1 and {MAX_DRAWS:,}, got {draws}")
+        raise InputError("--draws", f"must be between 1 and {MAX_DRAWS:,}, got {draws}")
     return int(draws)
 
 
@@ -299,8 +299,10 @@ def rounds_estimates(
     return out
 
 
-def parse_count(value: float | int | str | tuple[float, float]) -> tuple[float, float]:
-    """A count or a LOW:HIGH range, as (low, high)."""
+def parse_count(
+    value: float | int | str | tuple[float, float], what: str = "--containers"
+) -> tuple[float, float]:
+    """A count or a LOW:HIGH range, as (low, high); `what` names the option in errors."""
     if isinstance(value, tuple):
         lo, hi = float(value[0]), float(value[1])
     elif isinstance(value, str):
@@ -312,11 +314,11 @@ def parse_count(value: float | int | str | tuple[float, float]) -> tuple[float, 
             else:
                 lo = hi = float(text)
         except ValueError:
-            raise InputError(None, f"expected a number or LOW:HIGH, got {value!r}") from None
+            raise InputError(what, f"expected a number or LOW:HIGH, got {value!r}") from None
     else:
         lo = hi = float(value)
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo < 0 or hi < lo:
-        raise InputError(None, f"expected 0 <= LOW <= HIGH, got {value!r}")
+        raise InputError(what, f"expected 0 <= LOW <= HIGH, got {value!r}")
     return lo, hi
 
 

@@ -83,7 +83,7 @@ def parse_day(value: date | datetime | str | None, *, end: bool = False) -> date
         try:
             d = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            raise InputError(None, f"not a date (YYYY-MM-DD): {value!r}") from None
+            raise InputError("--from/--to", f"not a date (YYYY-MM-DD): {value!r}") from None
         if d.tzinfo is not None:
             d = d.replace(tzinfo=None)
         if len(str(value).strip()) > 10:
@@ -261,8 +261,8 @@ def estimate_workspace(
     the_case = case if isinstance(case, Case) else load_case(case)
     t0, t1 = parse_day(start), parse_day(end, end=True)
     if t0 is not None and t1 is not None and t1 <= t0:
-        raise InputError(None, f"--to {end} is before --from {start}")
-    per_trip_range = parse_count(per_trip) if per_trip is not None else None
+        raise InputError("--to", f"{end} is before --from {start}")
+    per_trip_range = parse_count(per_trip, "--per-trip") if per_trip is not None else None
     muns = [cat.munition(m) for m in (munitions or list(cat.munitions))]
     box = cat.container(container)
     if not isinstance(workspace, Workspace) and not Path(workspace).exists():
