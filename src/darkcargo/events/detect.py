@@ -75,8 +75,15 @@ class BatchResult:
 def sort_and_dedupe(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Sort by (mmsi, ts) and drop exact repeats (same mmsi, ts, lat, lon): out-of-order and
     duplicated input is normal in AIS feeds."""
-    order = np.lexsort((cols["row_id"], cols["source_id"], cols["ts"], cols["mmsi"]))
-    out = {k: v[order] for k, v in cols.items()}
+    m, t = cols["mmsi"], cols["ts"]
+    ordered = m.shape[0] < 2 or bool(
+        np.all((m[1:] > m[:-1]) | ((m[1:] == m[:-1]) & (t[1:] >= t[:-1])))
+    )
+    if ordered:  # the DuckDB reader already sorts by (mmsi, ts)
+        out = dict(cols)
+    else:
+        order = np.lexsort((cols["row_id"], cols["source_id"], t, m))
+        out = {k: v[order] for k, v in cols.items()}
     n = out["mmsi"].shape[0]
     if n > 1:
         dup = np.zeros(n, dtype=bool)
