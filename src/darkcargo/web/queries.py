@@ -447,7 +447,8 @@ class WorkspaceReader:
         if not self.has("positions"):
             z = np.zeros(0)
             return z, z, z
-        where, params = ["mmsi = ?"], [mmsi]
+        where: list[str] = ["mmsi = ?"]
+        params: list[Any] = [mmsi]
         if since is not None:
             where.append("ts >= ?")
             params.append(to_naive_utc(since))
