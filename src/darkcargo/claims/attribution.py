@@ -42,7 +42,7 @@ for _stance, _verbs in (
     ),
     (BELIEVES, "believes believe believed thinks think suspects suspect suspected"),
     (CLAIMED, "claimed claims claim alleged alleges asserted asserts insisted insists argued"),
-    (DENIED, "denied denies deny rejected rejects"),
+    (DENIED, "denied denies deny rejected rejects dismissed dismisses"),
 ):
     for _v in _verbs.split():
         VERB_STANCE[_v] = _stance
@@ -59,7 +59,7 @@ _ACCORDING_SOURCE = re.compile(
 _PASSIVE_RE = re.compile(
     r"\b(?:is|are|was|were|been|being)\s+(?:widely\s+|now\s+|also\s+)?"
     r"(?P<v>believed|thought|estimated|said|reported|suspected|understood|alleged|assessed|"
-    r"calculated|claimed)\b(?:\s+by\s+)?",
+    r"calculated|claimed|told)\b(?:\s+by\s+)?",
     re.IGNORECASE,
 )
 _PASSIVE_STANCE = {
@@ -74,7 +74,26 @@ _PASSIVE_STANCE = {
     "reported": SAID,
     "alleged": CLAIMED,
     "claimed": CLAIMED,
+    "told": SAID,
 }
+# "<speaker> raised its estimate to", "<speaker> put the total at": an estimate.
+_ESTIMATE_NOUN_RE = re.compile(
+    r"\b(?:put|puts|raised|raises|lowered|lowers|revised|revises|updated|updates|increased|cut"
+    r"|cuts|placed|places|gave|gives)\s+(?:its|their|his|her|the|this|that|an?)\s+(?:own\s+|new\s+|"
+    r"latest\s+)?(?:estimate|estimates|figure|figures|total|tally|count|number|assessment|forecast)"
+    r"\b",
+    re.IGNORECASE,
+)
+# "A report by the UN panel listed ...": the author of a document as the source.
+_REPORT_BY_RE = re.compile(
+    r"\b(?:report|study|analysis|assessment|review|investigation|survey|tally|count|estimate|data"
+    r"|imagery|records)\s+(?:by|from|of)\s+",
+    re.IGNORECASE,
+)
+_REPORT_VERB_RE = re.compile(
+    r"\s*(?P<v>listed|lists|showed|shows|found|finds|identified|identifies|counted|counts|estimated"
+    r"|estimates|said|says|concluded|concludes|put|puts|recorded|records|documented|documents)\b"
+)
 
 # Lower-case words that may sit inside a speaker's noun phrase.
 TITLE_WORDS = _words(
@@ -282,6 +301,15 @@ class Resolver:
             return None, None
         low = [w.lower() for w in words]
         caps = [w for w in words if _is_cap(w)]
+        for i in range(len(words) - 2, -1, -1):
+            if (
+                not _is_cap(words[i])
+                and low[i] in HEAD_NOUNS
+                and low[i] not in TITLE_WORDS
+                and all(_is_cap(w) for w in words[i + 1 :])
+            ):
+                # "the monitoring group Open Source Centre", "the think tank CSIS"
+                return self.resolve(words[i + 1 :])
         if definite and not caps:
             # "the minister", "the defence ministry", "the think tank"
             phrase = " ".join(low)
@@ -497,6 +525,7 @@ def _appositive_subject(
     """'Shin Won-sik, 63, a retired general, told ...': the name before the appositives."""
     j = k - 1
     commas = 0
+    name_np: tuple[int, list[str]] | None = None
     while j >= sent_first and commas < 4:
         if toks[j][2] == ",":
             commas += 1
@@ -505,13 +534,37 @@ def _appositive_subject(
                 first, words = np
                 at_start = first == sent_first or toks[first - 1][2] in ('"', "“", ":", "—")
                 if at_start and any(_is_cap(w) for w in words):
+                    # "Ukraine's foreign minister, Dmytro Kuleba, said": the name, not the title.
+                    if name_np is not None and _is_title_phrase(words):
+                        return name_np
                     return first, words
+                if (
+                    commas == 1
+                    and first > sent_first
+                    and toks[first - 1][2] == ","
+                    and _is_name(words)
+                ):
+                    name_np = (first, words)
         elif toks[j][2] in (".", ";", '"', "“", "”"):
             break
         j -= 1
         if k - j > 30:
             break
-    return None
+    return name_np
+
+
+def _is_name(words: list[str]) -> bool:
+    """A personal name: two to four capitalised words, none of them an organisation word."""
+    core = _strip_det(list(words))
+    return (
+        2 <= len(core) <= 4
+        and all(_is_cap(w) for w in core)
+        and not any(re.sub(r"['’]s$", "", w.lower()) in ORG_WORDS for w in core)
+    )
+
+
+def _is_title_phrase(words: list[str]) -> bool:
+    return any(re.sub(r"['’]s$", "", w.lower()) in TITLE_WORDS for w in words)
 
 
 def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> list[Attribution]:
@@ -577,6 +630,39 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             Attribution(
                 m.start(), min(s_off, m.start()), e_off, speaker, stance, title, _join(words)
             )
+        )
+    for m in _ESTIMATE_NOUN_RE.finditer(text, start, end):
+        k = index.get(m.start())
+        if k is None or any(a.anchor == m.start() for a in out):
+            continue
+        np = _np_backward(toks, k)
+        if np is None:
+            continue
+        speaker, title = resolver.resolve(list(np[1]))
+        if speaker is None:
+            continue
+        out.append(
+            Attribution(m.start(), toks[np[0]][0], m.end(), speaker, ESTIMATED, title, _join(np[1]))
+        )
+    for m in _REPORT_BY_RE.finditer(text, start, end):
+        k = index.get(m.end())
+        if k is None:
+            continue
+        fw = _np_forward(toks, k)
+        if fw is None:
+            continue
+        j, words = fw
+        vm = _REPORT_VERB_RE.match(text, toks[j - 1][1], end) if j > 0 else None
+        if vm is None or any(a.anchor == vm.start("v") for a in out):
+            continue
+        verb = vm.group("v")
+        speaker, title = resolver.resolve(list(words))
+        if speaker is None:
+            continue
+        stance = VERB_STANCE.get(verb, SAID)
+        out = [a for a in out if a.anchor != vm.start("v")]
+        out.append(
+            Attribution(vm.start("v"), m.start(), vm.end(), speaker, stance, title, _join(words))
         )
     for m in _ACCORDING_RE.finditer(text, start, end):
         pos = m.end()

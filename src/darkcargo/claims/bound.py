@@ -75,6 +75,7 @@ _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "more or less",
             "approximately",
             "an estimated",
+            "closer to",
             "close to",
             "roughly",
             "around",

@@ -249,6 +249,12 @@ def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateM
                 continue
         if kind == "my" and span.lower().rstrip(".") in ("mar", "jan", "jun", "jul", "dec", "sep"):
             continue  # bare abbreviations are too ambiguous without a day or year
+        if kind == "year" and re.search(
+            r"\b(?:a|an|the|its|their|this|that|his|her)\s+$",
+            text[max(start, m.start() - 8) : m.start()],
+            re.IGNORECASE,
+        ):
+            continue  # "a 2023 report", "the 2024 figures": a label, not a date of the figure
         parsed = parse_date_span(span, base)
         if parsed is None:
             continue

@@ -23,6 +23,7 @@ from darkcargo.claims.items import (
     CURRENCY_ITEMS,
     CURRENCY_NAMES,
     MASS_ITEMS,
+    STOP_WORDS,
     find_item_words,
     read_item,
 )
@@ -320,8 +321,10 @@ def _sentence_candidates(
         after = text[n.end : min(e, n.end + 40)]
         if after[:1].isalpha() and not (n.ratio or n.percent or n.magnitude):
             continue
-        if _COMPOUND_AFTER.match(after):
-            continue
+        if _COMPOUND_AFTER.match(after) or (
+            after[:1] in "-–" and after[1:2].isalpha() and not (n.ratio or n.plus)
+        ):
+            continue  # "20-foot", "three-star", "three-quarters": part of a compound word
         if not (n.percent or n.ratio or n.currency):
             if _RATIO_TIMES.match(after):
                 n = NumberMention(
@@ -378,7 +381,7 @@ def _sentence_candidates(
             c.unit, c.item, c.basis = "tonnes", ip.item if ip.item not in MASS_ITEMS else None, MASS
         else:
             c.item = ip.item
-            if c.item is None:
+            if c.item is None and not _counts_something_else(text, last.end, e):
                 c.item = _item_from_context(text, cs, c.first.start, prev_items)
                 if c.item is not None and c.caliber is None:
                     c.caliber = next(
@@ -434,6 +437,27 @@ def _sentence_candidates(
             prev_items.append((c.first.start, c.item, c.caliber))
         out.append(c)
     return out
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
+
+
+def _counts_something_else(text: str, pos: int, end: int) -> bool:
+    """True when the number is followed by a noun that is not an item ("5 companies"): such a
+    number does not borrow the item of an earlier claim."""
+    m = _NEXT_WORD.match(text, pos, end)
+    if not m:
+        return False
+    word = m.group(1).lower()
+    if word in STOP_WORDS or word in ("a", "per", "each", "this", "last", "next"):
+        return False
+    return not re.fullmatch(_MONTHS_WEEKDAYS, word)
+
+
+_MONTHS_WEEKDAYS = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:mon|tues|wednes|thurs|fri"
+    r"|satur|sun)day"
+)
 
 
 def _item_from_context(
@@ -526,6 +550,29 @@ def _quote_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return regions
 
 
+def _quote_attribution(
+    per_sent: list[tuple[Sentence, list[_Cand], list[Attribution]]],
+    idx: int,
+    regions: list[tuple[int, int]],
+    pos: int,
+    params: ExtractParams,
+) -> Attribution | None:
+    """The attribution of the quotation holding offset `pos`, if any."""
+    w = params.quote_attribution_window
+    for qs, qe in regions:
+        if not qs <= pos < qe:
+            continue
+        pool = [
+            a
+            for _, _, aa in per_sent[max(0, idx - 3) : idx + 4]
+            for a in aa
+            if a.speaker is not None and (qe <= a.anchor <= qe + w or qs - w <= a.anchor < qs)
+        ]
+        if pool:
+            return min(pool, key=lambda a: min(abs(a.anchor - qe), abs(a.anchor - qs)))
+    return None
+
+
 def extract_claims(
     text: str,
     *,
@@ -611,6 +658,14 @@ def extract_claims(
             a = _pick_attribution(attrs, c) or fallback
             speaker = a.speaker if a else None
             stance = a.stance if a else None
+            title = a.title if a else None
+            if speaker is None:
+                # "'We estimate 6,700 containers,' Shin told reporters": inside a quotation the
+                # speaker is whoever the quotation is attributed to.
+                qa = _quote_attribution(per_sent, idx, regions, c.first.start, params)
+                if qa is not None:
+                    speaker, title = qa.speaker, qa.title
+                    stance = stance or qa.stance
             negated = c.negated or stance == "denied"
             value = c.value
             low, high = c.low, c.high
@@ -636,7 +691,7 @@ def extract_claims(
                 bound=c.bound,
                 hedge=c.hedge,
                 speaker=speaker,
-                speaker_title=a.title if a else None,
+                speaker_title=title,
                 stance=stance,
                 negated=negated,
                 basis=c.basis,
