@@ -249,3 +249,101 @@ def build_empty_workspace(path: Path) -> Path:
     """A workspace with every table created and none filled."""
     Workspace(path).close()
     return path
+
+
+def layer_tables() -> dict[str, pa.Table]:
+    """Rows for the later stages' tables: radar detections, port calls, a shipment, a sighting
+    and a sanctions match for ANGARA."""
+    ts = pa.timestamp("us")
+    return {
+        "detections": pa.table(
+            {
+                "scene_id": ["s1", "s1"],
+                "ts": pa.array([GAP_START + timedelta(hours=8)] * 2, ts),
+                "row": pa.array([10, 20], pa.int32()),
+                "col": pa.array([10, 20], pa.int32()),
+                "lat": [42.52, 42.70],
+                "lon": [131.30, 132.95],
+                "length_m": pa.array([118.0, 95.0], pa.float32()),
+                "width_m": pa.array([18.0, 15.0], pa.float32()),
+                "score": pa.array([0.9, 0.8], pa.float32()),
+                "matched_mmsi": pa.array([None, MARIA], pa.int64()),
+                "match_distance_m": pa.array([None, 300.0], pa.float32()),
+                "dark": [True, False],
+            }
+        ),
+        "port_calls": pa.table(
+            {
+                "call_id": ["pc1"],
+                "mmsi": pa.array([ANGARA], pa.int64()),
+                "imo": pa.array([ANGARA_IMO], pa.int64()),
+                "port_id": ["RAJIN"],
+                "arrival_ts": pa.array([T0], ts),
+                "departure_ts": pa.array([T0 + timedelta(hours=2)], ts),
+                "kind": ["inferred"],
+                "confidence": pa.array([0.7], pa.float32()),
+                "evidence": [json.dumps({"events": ["e1"]})],
+            }
+        ),
+        "shipments": pa.table(
+            {
+                "shipment_id": ["sh1"],
+                "mmsi": pa.array([ANGARA], pa.int64()),
+                "imo": pa.array([ANGARA_IMO], pa.int64()),
+                "origin_port": ["RAJIN"],
+                "origin_call": ["pc1"],
+                "destination_port": ["DUNAI"],
+                "destination_call": [None],
+                "depart_ts": pa.array([T0 + timedelta(hours=2)], ts),
+                "arrive_ts": pa.array([GAP_END + timedelta(hours=9)], ts),
+                "inferred": [True],
+                "containers": pa.array([300.0], pa.float64()),
+                "evidence": [json.dumps({"port_calls": ["pc1"]})],
+            }
+        ),
+        "sightings": pa.table(
+            {
+                "sighting_id": ["si1"],
+                "ts": pa.array([T0 + timedelta(hours=1)], ts),
+                "place": ["RAJIN"],
+                "kind": ["containers_on_quay"],
+                "count": [300.0],
+                "count_low": [250.0],
+                "count_high": [350.0],
+                "mmsi": pa.array([None], pa.int64()),
+                "imo": pa.array([None], pa.int64()),
+                "source": ["imagery 2023-09-05"],
+            }
+        ),
+        "watchlist": pa.table(
+            {
+                "entry_id": ["w1"],
+                "list": ["OFAC_SDN"],
+                "program": ["RUSSIA-EO14024"],
+                "name": ["ANGARA"],
+                "imo": pa.array([ANGARA_IMO], pa.int64()),
+                "mmsi": pa.array([None], pa.int64()),
+                "flag": ["RU"],
+                "callsign": ["UBYT2"],
+                "listed_on": pa.array([date(2022, 5, 8)], pa.date32()),
+            }
+        ),
+        "matches": pa.table(
+            {
+                "mmsi": pa.array([ANGARA], pa.int64()),
+                "imo": pa.array([ANGARA_IMO], pa.int64()),
+                "entry_id": ["w1"],
+                "strength": pa.array([1.0], pa.float32()),
+                "fields": [json.dumps(["imo", "name"])],
+            }
+        ),
+    }
+
+
+def build_full_workspace(path: Path) -> Path:
+    """The sample workspace plus rows in every later stage's table."""
+    build_sample_workspace(path)
+    with Workspace(path) as ws, ws.transaction():
+        for name, table in layer_tables().items():
+            ws.append(name, conform(name, table))
+    return path

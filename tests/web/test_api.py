@@ -16,6 +16,7 @@ from tests.web.sample import (
     ANGARA_IMO,
     MARIA,
     build_empty_workspace,
+    build_full_workspace,
     build_sample_workspace,
 )
 
@@ -317,3 +318,27 @@ def test_missing_workspace_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(WorkspaceError, match="no such workspace"):
         create_app(tmp_path / "nope.duckdb")
+
+
+def test_later_layers_are_served_when_their_tables_fill(tmp_path: Path) -> None:
+    ws = build_full_workspace(tmp_path / "full.duckdb")
+    with TestClient(create_app(ws)) as c:
+        layers = {la["name"]: la["count"] for la in c.get("/api/layers").json()}
+        assert layers == {
+            "detections": 2,
+            "port_calls": 1,
+            "shipments": 1,
+            "sightings": 1,
+            "watchlist": 1,
+            "matches": 1,
+        }
+        dets = c.get("/api/layers/detections?since=2023-09-05T17:00:00Z").json()
+        assert dets["total"] == 2 and dets["items"][0]["dark"] is True
+        assert c.get("/api/layers/detections?until=2023-09-05T12:00:00Z").json()["total"] == 0
+        v = c.get(f"/api/vessels/{ANGARA}").json()
+        assert v["matches"][0]["entry"]["list"] == "OFAC_SDN"
+        assert v["port_calls"][0]["kind"] == "inferred"
+        assert v["shipments"][0]["destination_port"] == "DUNAI"
+        by = {x["mmsi"]: x for x in c.get("/api/vessels").json()}
+        assert by[ANGARA]["sanctioned"] is True and by[MARIA]["sanctioned"] is False
+        assert {p["id"]: p["n_port_calls"] for p in c.get("/api/ports").json()}["RAJIN"] == 1

@@ -231,3 +231,41 @@ def test_report_opens_offline(
     assert outside == []
     assert errors == []
     context.close()
+
+
+def test_later_layers_slot_in_when_their_tables_fill(
+    tmp_path: Path, page: Page, artifacts_dir: Path
+) -> None:
+    import uvicorn
+
+    from darkcargo.web import create_app
+    from tests.web.sample import build_full_workspace
+
+    ws = build_full_workspace(tmp_path / "full.duckdb")
+    port = free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(ws), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 15
+        while not srv.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pg = page.open(f"http://127.0.0.1:{port}/")
+        assert pg.locator("path.dc-detection").count() == 2
+        assert pg.locator("path.dc-port-call").count() == 1
+        assert pg.locator("path.dc-shipment").count() == 1
+        assert pg.locator("path.dc-sighting").count() == 1
+        assert pg.locator("#dc-vessels .dc-badge.dc-sanctioned").count() == 1
+        # the same time filter drives them: the detections are after the gap began
+        set_window(pg, end_iso="2023-09-05T12:00:00Z")
+        assert pg.locator("path.dc-detection").count() == 0
+        assert pg.locator("path.dc-port-call").count() == 1
+        pg.click("#dc-reset")
+        pg.wait_for_timeout(300)
+        pg.screenshot(path=str(artifacts_dir / "dashboard-all-layers.png"), full_page=True)
+        assert page.errors == []
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
