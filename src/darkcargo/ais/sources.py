@@ -1,0 +1,274 @@
+"""Input files as given: open plain/gzip/bz2/zip by magic bytes, hash them, guess their format.
+
+A source is identified by the SHA-256 of its bytes exactly as given (compressed), so the same
+file ingested twice, under any name, is recognised. Decompression is chosen from the leading
+magic bytes, never from the file name. Reading errors from a damaged archive (a gzip cut half
+way, a bad CRC in a zip member) surface as `InputError` naming the file, so a half-read file is
+never mistaken for a short one.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import hashlib
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from darkcargo.errors import InputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+BZ2_MAGIC = b"BZh"
+ZIP_MAGIC = b"PK\x03\x04"
+PARQUET_MAGIC = b"PAR1"
+
+HASH_CHUNK = 4 << 20
+SNIFF_BYTES = 64 << 10
+
+FORMATS: tuple[str, ...] = ("nmea", "csv", "parquet")
+
+# An NMEA 0183 AIS sentence anywhere in the head of a file: !AIVDM, !BSVDO, $AIVDM ...
+_NMEA_RE = re.compile(rb"[!$][A-Z]{2}VD[MO],")
+_NMEA_SUFFIXES = {".nmea", ".aivdm", ".ais", ".nm4", ".txt", ".log"}
+_DAMAGE = (EOFError, OSError, zlib.error, zipfile.BadZipFile, ValueError)
+
+
+def compression_of(head: bytes) -> str:
+    """'gzip', 'bz2', 'zip' or 'plain', from the first bytes of a file."""
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(BZ2_MAGIC):
+        return "bz2"
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    return "plain"
+
+
+def sha256_file(path: str | Path, chunk: int = HASH_CHUNK) -> str:
+    """Hex SHA-256 of a file's bytes as given (the source identity)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_readable(path: Path) -> int:
+    """Size in bytes of a readable regular file; InputError naming the file otherwise."""
+    try:
+        if not path.exists():
+            raise InputError(str(path), "no such file")
+        if path.is_dir():
+            raise InputError(str(path), "is a directory, not a file (pass the files inside it)")
+        with open(path, "rb") as fh:
+            fh.read(1)
+        return path.stat().st_size
+    except PermissionError as exc:
+        raise InputError(str(path), "permission denied; cannot read the file") from exc
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from exc
+
+
+class CountingReader(io.RawIOBase):
+    """Reads a binary file, reporting how many raw (as-given) bytes each read consumed.
+
+    It also hashes the bytes as they pass, so a file read once from start to end needs no
+    separate hashing pass (`sha256()` says None when reads were not one sequential sweep).
+    """
+
+    def __init__(self, raw: BinaryIO, on_read: Callable[[int], None] | None = None) -> None:
+        self._raw = raw
+        self._on_read = on_read
+        self.bytes_read = 0
+        self._digest = hashlib.sha256()
+        self._sequential = True
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        pos = self._raw.seek(offset, whence)
+        if pos != self._pos:
+            self._sequential = False
+        return pos
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        n = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        if n:
+            self.bytes_read += n
+            self._pos += n
+            if self._sequential:
+                self._digest.update(memoryview(buffer)[:n])
+            if self._on_read is not None:
+                self._on_read(n)
+        return n or 0
+
+    def sha256(self, size: int) -> str | None:
+        """Hex SHA-256 of the file if it was read sequentially to its end (`size` bytes)."""
+        if not self._sequential or self._pos != size:
+            return None
+        return self._digest.hexdigest()
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class DamageGuard(io.RawIOBase):
+    """Wraps a decompressing stream: decompression errors become InputError naming the file."""
+
+    def __init__(self, inner: BinaryIO, path: str, compression: str) -> None:
+        self._inner = inner
+        self._path = path
+        self._compression = compression
+        self.bytes_out = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            n = self._inner.readinto(buffer)  # type: ignore[attr-defined]
+        except _DAMAGE as exc:
+            raise InputError(
+                self._path,
+                f"corrupt {self._compression} data after {self.bytes_out} decompressed bytes "
+                f"({exc}); nothing from this file was kept",
+            ) from exc
+        self.bytes_out += n or 0
+        return n or 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            chunks = []
+            while chunk := self.read(1 << 20):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        buf = bytearray(size)
+        n = self.readinto(buf)
+        return bytes(buf[:n])
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+@dataclass
+class OpenedSource:
+    """A decompressed, readable view of one input file."""
+
+    stream: BinaryIO  # decompressed bytes
+    compression: str  # plain, gzip, bz2, zip
+    member: str | None  # the zip member read, if any
+    counter: CountingReader  # raw bytes consumed so far (for progress)
+
+    @property
+    def inner_name(self) -> str | None:
+        return self.member
+
+
+def _zip_member(zf: zipfile.ZipFile, path: str) -> str:
+    names = [
+        i.filename
+        for i in zf.infolist()
+        if not i.is_dir() and not i.filename.startswith("__MACOSX/")
+    ]
+    if len(names) != 1:
+        raise InputError(
+            path,
+            f"zip archive holds {len(names)} files; darkcargo reads zips of exactly one file "
+            "(extract it and ingest the files one by one)",
+        )
+    return names[0]
+
+
+@contextmanager
+def open_source(
+    path: str | Path, on_read: Callable[[int], None] | None = None
+) -> Iterator[OpenedSource]:
+    """Open a file for reading its decompressed bytes; `on_read(n)` gets raw bytes consumed."""
+    path = Path(path)
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the stream stack below
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from exc
+    head = raw.read(4)
+    raw.seek(0)
+    counter = CountingReader(raw, on_read)
+    kind = compression_of(head)
+    member: str | None = None
+    stream: BinaryIO
+    try:
+        if kind == "gzip":
+            inner: BinaryIO = gzip.GzipFile(fileobj=io.BufferedReader(counter, 1 << 20), mode="rb")  # type: ignore[assignment]
+            stream = io.BufferedReader(DamageGuard(inner, str(path), kind), 1 << 20)  # type: ignore[assignment]
+        elif kind == "bz2":
+            inner = bz2.BZ2File(io.BufferedReader(counter, 1 << 20), mode="rb")  # type: ignore[assignment]
+            stream = io.BufferedReader(DamageGuard(inner, str(path), kind), 1 << 20)  # type: ignore[assignment]
+        elif kind == "zip":
+            try:
+                zf = zipfile.ZipFile(counter)  # type: ignore[arg-type]
+            except zipfile.BadZipFile as exc:
+                raise InputError(str(path), f"corrupt zip archive ({exc})") from exc
+            member = _zip_member(zf, str(path))
+            inner = zf.open(member)  # type: ignore[assignment]
+            stream = io.BufferedReader(DamageGuard(inner, str(path), kind), 1 << 20)  # type: ignore[assignment]
+        else:
+            stream = io.BufferedReader(counter, 1 << 20)  # type: ignore[assignment]
+        yield OpenedSource(stream=stream, compression=kind, member=member, counter=counter)
+    finally:
+        raw.close()
+
+
+def read_head(path: str | Path, size: int = SNIFF_BYTES) -> tuple[bytes, str, str | None]:
+    """First `size` decompressed bytes, the compression and the zip member name."""
+    with open_source(path) as src:
+        head = src.stream.read(size)
+        return head, src.compression, src.member
+
+
+def detect_format(name: str, head: bytes) -> str:
+    """'parquet', 'nmea' or 'csv' from the decompressed head of a file (name breaks ties).
+
+    Parquet by its magic; NMEA when an AIS sentence appears in the head; CSV when the first
+    line has several comma, semicolon, tab or pipe separators. Raises InputError otherwise.
+    """
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    if _NMEA_RE.search(head):
+        return "nmea"
+    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    if max(first.count(sep) for sep in (b",", b";", b"\t", b"|")) >= 2:
+        return "csv"
+    suffixes = [s.lower() for s in Path(name).suffixes]
+    if ".parquet" in suffixes:
+        return "parquet"
+    if ".csv" in suffixes:
+        return "csv"
+    if any(s in _NMEA_SUFFIXES for s in suffixes):
+        return "nmea"
+    raise InputError(
+        name,
+        "cannot tell the format (no AIS sentence, no CSV header, no Parquet magic in the "
+        "first bytes); pass --format nmea|csv|parquet",
+        1,
+    )
+
+
+def looks_like_nmea(head: bytes) -> bool:
+    """True when the head holds at least one AIS NMEA sentence."""
+    return _NMEA_RE.search(head) is not None

@@ -1,0 +1,199 @@
+"""`darkcargo ingest`: AIS files (NMEA, provider CSV, Parquet; plain, gzip, bz2 or zip) into the
+workspace, with a progress bar per file and accepted/rejected counts by reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from darkcargo.ais.ingest import (
+    STATUS_DUPLICATE,
+    STATUS_EMPTY,
+    FileResult,
+    IngestReport,
+    ingest,
+)
+from darkcargo.cli.options import WorkspaceOpt
+from darkcargo.cli.output import console, err_console
+from darkcargo.errors import InputError
+
+
+class InputFormat(StrEnum):
+    auto = "auto"
+    nmea = "nmea"
+    csv = "csv"
+    parquet = "parquet"
+
+
+HELP = """Load AIS files into the workspace: positions, statics, and rejects with a reason.
+
+Formats: NMEA 0183 AIVDM/AIVDO (tag blocks, multipart, receive-time trailers), CSV from MarineCadastre or the Danish Maritime Authority (recognised by their header), any other CSV with --columns, and Parquet with the canonical column names. Files may be plain, gzip, bz2 or a zip holding one file (recognised by their first bytes, not their names).
+
+Each file is ingested in one transaction: if it fails half way (bad input, Ctrl-C, a crash), nothing of that file is kept, while files finished earlier by the same command stay committed. A file whose bytes were ingested before (same SHA-256, under any name) is skipped as "already ingested". Every line or row ends up accepted or in the rejects table with a reason code; see them with `darkcargo info`.
+
+Exit code 2 on input that cannot be read as its format; the message names the file, the line and the reason.
+"""
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InputError(
+            "--default-time", f"'{value}' is not an ISO 8601 time (e.g. 2024-03-12T06:00Z)"
+        ) from exc
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def _reasons(reasons: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in reasons.items())
+
+
+def describe(result: FileResult) -> str:
+    """One line about one file, as printed after its progress bar."""
+    if result.status == STATUS_EMPTY:
+        return f"{result.path}: empty, nothing to ingest"
+    if result.status == STATUS_DUPLICATE:
+        return (
+            f"{result.path}: already ingested (source {result.source_id}, "
+            f"{result.accepted:,} accepted, {result.rejected:,} rejected); nothing added"
+        )
+    line = (
+        f"{result.path}: {result.format}, {result.lines_read:,} lines: "
+        f"{result.accepted:,} accepted, {result.rejected:,} rejected"
+    )
+    if result.reasons:
+        line += f" ({_reasons(result.reasons)})"
+    rate = result.lines_read / result.seconds if result.seconds > 0 else 0.0
+    return (
+        f"{line}; {result.positions:,} positions, {result.statics:,} statics "
+        f"in {result.seconds:.1f} s ({rate:,.0f} lines/s)"
+    )
+
+
+def summarize(report: IngestReport) -> str:
+    """The closing line: totals over the files of one command."""
+    done = sum(1 for f in report.files if f.status not in (STATUS_DUPLICATE, STATUS_EMPTY))
+    dup = sum(1 for f in report.files if f.status == STATUS_DUPLICATE)
+    text = (
+        f"total: {done} file(s) ingested, {dup} already ingested; {report.lines_read:,} lines: "
+        f"{report.accepted:,} accepted, {report.rejected:,} rejected"
+    )
+    if report.reasons:
+        text += f" ({_reasons(report.reasons)})"
+    return text + f"; {report.positions:,} positions, {report.statics:,} statics"
+
+
+class BarProgress:
+    """Draws one byte-counting progress bar per file and prints each file's result line."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+        self.current: str | None = None
+        self.finished: list[FileResult] = []
+
+    def start(self, path: str, total_bytes: int) -> None:
+        self.current = path
+        self.task = self.progress.add_task(Path(path).name, total=total_bytes)
+
+    def advance(self, nbytes: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, advance=nbytes)
+
+    def done(self, result: FileResult) -> None:
+        if self.task is not None:
+            self.progress.remove_task(self.task)
+            self.task = None
+        self.current = None
+        self.finished.append(result)
+        self.progress.console.print(describe(result), highlight=False, soft_wrap=True)
+
+
+def ingest_cmd(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="AIS files: NMEA, CSV or Parquet; plain, .gz, .bz2 or .zip."),
+    ],
+    workspace: WorkspaceOpt,
+    default_time: Annotated[
+        str | None,
+        typer.Option(
+            "--default-time",
+            help="ISO 8601 time (UTC unless an offset is given) for positions that carry no "
+            "time of their own; without it they are rejected as no_time.",
+        ),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Column map for CSVs of no known layout: 'mmsi=MMSI,ts=time,lat=Latitude,"
+            "lon=Longitude' plus any of sog, cog, heading, nav_status, msg_type, imo, callsign, "
+            "name, ship_type, length_m, beam_m, draught_m, destination, and ts_format=<strptime "
+            "format> (default ISO 8601 or epoch seconds).",
+        ),
+    ] = None,
+    input_format: Annotated[
+        InputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Input format; auto detects it from the file's content.",
+            case_sensitive=False,
+        ),
+    ] = InputFormat.auto,
+) -> None:
+    """Load AIS files into the workspace (see HELP)."""
+    when = _parse_time(default_time)
+    with Progress(
+        TextColumn("[bold]{task.description}", justify="left"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        sink = BarProgress(bar)
+        try:
+            report = ingest(
+                paths,
+                workspace,
+                default_time=when,
+                columns=columns,
+                progress=sink,
+                input_format=input_format.value,
+            )
+        except KeyboardInterrupt:
+            bar.stop()
+            kept = sum(1 for f in sink.finished if f.status not in (STATUS_DUPLICATE, STATUS_EMPTY))
+            where = f"{sink.current} was rolled back" if sink.current else "nothing was half done"
+            err_console.print(
+                f"interrupted: {where}; {kept} file(s) finished earlier by this command stay "
+                "committed",
+                highlight=False,
+            )
+            raise typer.Exit(130) from None
+    console.print(summarize(report), highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest", help=HELP)(ingest_cmd)
