@@ -996,8 +996,8 @@ def decode_buffer(
 @njit(cache=True)
 def pack_fixed_strings(chars, n):
     """Arrow string buffers from the first n fixed-width rows of `chars` (uint8 [rows, width]):
-    each row is cut at its first NUL, then trailing '@' padding and spaces are stripped; rows that
-    end up empty are null. Returns (int32 offsets[n+1], uint8 data, bool valid[n])."""
+    each row ends at its first NUL or '@' (the 6-bit text fill character), then trailing spaces
+    are stripped; rows that end up empty are null. Returns (int32 offsets[n+1], uint8 data, bool valid[n])."""
     width = chars.shape[1]
     offsets = np.empty(n + 1, np.int32)
     valid = np.empty(n, np.bool_)
@@ -1005,9 +1005,9 @@ def pack_fixed_strings(chars, n):
     total = 0
     for i in range(n):
         ln = 0
-        while ln < width and chars[i, ln] != 0:
+        while ln < width and chars[i, ln] != 0 and chars[i, ln] != 64:
             ln += 1
-        while ln > 0 and (chars[i, ln - 1] == 64 or chars[i, ln - 1] == 32):
+        while ln > 0 and chars[i, ln - 1] == 32:
             ln -= 1
         lens[i] = ln
         total += ln

@@ -31,11 +31,11 @@ Values
   physical range (other than the sentinels) reject the message as `out_of_range`.
 - Lengths: length = to_bow + to_stern, beam = to_port + to_starboard (metres); for type 24 B of an
   auxiliary craft (MMSI 98xxxxxxx) those bits hold the mothership MMSI, so both are null. Type 21:
-  the name includes the name extension. Strings: 6-bit ASCII, trailing '@' padding and spaces
-  stripped.
-- MMSI kept as transmitted; `mmsi_valid` is True for 100000000..999999999 (nine digits without a
-  leading zero, i.e. a ship station: coast stations 00xxxxxxx, group 0xxxxxxxx, SAR 111xxxxxx
-  are all in range only when nine significant digits).
+  the name includes the name extension. Strings: 6-bit ASCII ending at the first '@' (the fill
+  character, as GPSD reads it), trailing spaces stripped, empty -> null.
+- MMSI kept as transmitted; `mmsi_valid` is True when it has nine significant digits
+  (100000000..999999999, a ship station); coast stations (00xxxxxxx), AtoN (99xxxxxxx is valid
+  by this rule) and garbage values outside that range are flagged False.
 - A message must hold the bits of every field decoded (e.g. 137 for types 1-3, 302 for type 5:
   a short destination is decoded from the characters present), else `truncated`.
 
