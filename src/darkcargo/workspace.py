@@ -143,7 +143,14 @@ class Workspace:
 
     # -- reading ------------------------------------------------------------------------------
     def arrow(self, sql: str, params: list | None = None) -> pa.Table:
-        return self.con.execute(sql, params or []).fetch_arrow_table()
+        """Run a query and return an Arrow table (relation API: no extra copy on DuckDB 2)."""
+        rel = self.con.sql(sql, params=params or None)
+        if rel is None:
+            return pa.table({})
+        # DuckDB 2 names it to_arrow_table; 1.x calls it arrow
+        fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
+        table: pa.Table = fetch()
+        return table
 
     def scalar(self, sql: str, params: list | None = None) -> object:
         row = self.con.execute(sql, params or []).fetchone()
