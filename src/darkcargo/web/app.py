@@ -28,7 +28,6 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from darkcargo import __version__
 from darkcargo.assets import vendor_manifest, vendor_root
 from darkcargo.web.queries import (
-    DEFAULT_LAND_RESOLUTION,
     LAYER_TABLES,
     BBox,
     WorkspaceReader,
@@ -288,7 +287,13 @@ def create_app(
 
     @app.get("/api/land", tags=["context"])
     def land(
-        resolution: Annotated[str, Query(pattern=r"^(10m|50m|110m)$")] = DEFAULT_LAND_RESOLUTION,
+        resolution: Annotated[
+            str | None,
+            Query(
+                pattern=r"^(10m|50m|110m)$",
+                description="Natural Earth detail; by default 10m, coarser for wide boxes.",
+            ),
+        ] = None,
     ) -> Response:
         """Natural Earth land clipped to the case box (grown to the data), as GeoJSON."""
         body = json.dumps(reader.land(resolution))

@@ -53,6 +53,9 @@ JSON_COLUMNS = frozenset({"evidence", "details", "inputs", "assumptions", "unver
 # Margin in degrees added around the case box and the data when clipping land.
 LAND_MARGIN_DEG = 1.0
 DEFAULT_LAND_RESOLUTION = "10m"
+# Boxes wider than these spans (degrees) get the coarser Natural Earth land.
+LAND_10M_MAX_SPAN_DEG = 40.0
+LAND_50M_MAX_SPAN_DEG = 120.0
 # Coordinates in responses are rounded to this many decimals (1e-5 deg ~ 1 m).
 COORD_DECIMALS = 5
 # Identity fields whose changes make a new row in a vessel's identity history.
@@ -634,13 +637,18 @@ class WorkspaceReader:
         return box
 
     def bbox(self) -> BBox:
-        """The case box grown to take in every position and event, plus a margin."""
+        """The map's box: the case box grown to take in the data when they overlap, the data's
+        own box when they do not (someone else's sea), plus a margin."""
         lat_min, lat_max, lon_min, lon_max = self.case.bbox
         west, south, east, north = lon_min, lat_min, lon_max, lat_max
         data = self.data_bbox()
         if data is not None:
-            west, south = min(west, data[0]), min(south, data[1])
-            east, north = max(east, data[2]), max(north, data[3])
+            overlaps = data[0] <= east and data[2] >= west and data[1] <= north and data[3] >= south
+            if overlaps:
+                west, south = min(west, data[0]), min(south, data[1])
+                east, north = max(east, data[2]), max(north, data[3])
+            else:
+                west, south, east, north = data
         m = LAND_MARGIN_DEG
         return (
             max(-180.0, west - m),
@@ -649,8 +657,20 @@ class WorkspaceReader:
             min(90.0, north + m),
         )
 
-    def land(self, resolution: str = DEFAULT_LAND_RESOLUTION) -> dict[str, Any]:
-        return land_geojson(self.bbox(), resolution)
+    def land(self, resolution: str | None = None) -> dict[str, Any]:
+        """Land clipped to the map's box; by default 10m detail, coarser for wide boxes so the
+        page stays light."""
+        box = self.bbox()
+        if resolution is None:
+            span = max(box[2] - box[0], box[3] - box[1])
+            resolution = (
+                DEFAULT_LAND_RESOLUTION
+                if span <= LAND_10M_MAX_SPAN_DEG
+                else "50m"
+                if span <= LAND_50M_MAX_SPAN_DEG
+                else "110m"
+            )
+        return land_geojson(box, resolution)
 
     def parameters(self) -> list[dict[str, Any]]:
         """Distinct (table, preset, params_hash) recorded on derived rows."""
