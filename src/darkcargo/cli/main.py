@@ -60,6 +60,20 @@ for _name in _command_modules():
         _module.register(app)
 
 
+def _click_exception_types() -> tuple[type[BaseException], ...]:
+    """Usage-error classes: typer may vendor click (typer._click) or use the click package."""
+    types: list[type[BaseException]] = []
+    for module_name in ("typer._click", "click"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        cls = getattr(module, "ClickException", None)
+        if isinstance(cls, type):
+            types.append(cls)
+    return tuple(types)
+
+
 def main() -> None:
     """Entry point: run the app, turning darkcargo errors into one line and an exit code."""
     try:
@@ -74,10 +88,6 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(1)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except _click_exception_types() as exc:
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(getattr(exc, "exit_code", 2))
