@@ -37,7 +37,13 @@ CLAIMS = pa.schema(
         ("date_precision", pa.string()),  # day | month | year
         ("baseline_date", pa.date32()),  # start of the period counted ("since August 2023")
         ("source_url", pa.string()),
-        ("cluster_id", pa.string()),
+        ("cluster_id", pa.string()),  # repeated claims: same speaker, quantity and value
+        ("hedge", pa.string()),  # the bound cue as written ("as many as", "about")
+        ("speaker_title", pa.string()),  # "South Korean Defence Minister"
+        ("negated", pa.bool_()),  # "denied receiving 1 million shells", "no evidence that"
+        ("basis", pa.string()),  # count | capacity | rate | money | percentage | ratio | mass
+        ("quantity", pa.string()),  # estimates' vocabulary: containers, rounds_152mm, ...
+        ("extractor", pa.string()),  # rules-1 | manual
     ]
 )
 
@@ -49,6 +55,12 @@ GRADINGS = pa.schema(
         ("log_ratio", pa.float64()),
         ("reason", pa.string()),
         ("graded_at", TS),
+        ("quantity", pa.string()),
+        ("method", pa.string()),  # the estimate's method
+        ("claim_value", pa.float64()),  # the figure compared (geometric mid-point of a range)
+        ("p05", pa.float64()),
+        ("p50", pa.float64()),
+        ("p95", pa.float64()),
     ]
 )
 

@@ -1,0 +1,194 @@
+"""Extraction: items, calibres, bounds, capacity, traps that are not quantities, speakers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from darkcargo.claims import extract_claims
+from darkcargo.claims.text import document_from_text, split_sentences
+
+
+def one(text: str, published: date | None = date(2024, 2, 27)):
+    claims = extract_claims(text, published=published)
+    assert len(claims) == 1, [(c.value, c.item) for c in claims]
+    return claims[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ANGARA (IMO 9179842) was built in 1998.",
+        "Kim Jong Un, 40, visited a munitions factory.",
+        "The 62-year-old minister took office in 2023.",
+        "Resolution 2270 and Regulation 833/2014 apply.",
+        "North Korea may have sent KN-23 missiles and 9M22U rockets.",
+        "The 20-foot containers weigh 2,300 kg empty.",
+        "The LADY R, a 120m vessel, is 138 metres long.",
+        "At 10:30 a.m. on 7 September the ship docked.",
+        "It was the ship's 11th voyage in the 1990s sense.",
+        "The ship was loaded with 152 mm and 122mm ammunition.",
+        "The two leaders met for about four hours.",
+        "",
+        "   \n\n  ",
+    ],
+)
+def test_not_quantities(text: str) -> None:
+    assert extract_claims(text, published=date(2024, 3, 1)) == []
+
+
+def test_list_numbers_are_not_quantities() -> None:
+    assert extract_claims("Ships named:\n1. ANGARA\n2. MARIA\n3. MAIA-1\n") == []
+
+
+def test_caliber_with_and_without_space_is_the_same() -> None:
+    a = one("Over 200,000 122mm rockets were sent.")
+    b = one("Over 200,000 122 mm rockets were sent.")
+    assert (a.value, a.item, a.caliber, a.bound) == (200000, "rockets", "122mm", "lower")
+    assert (b.value, b.item, b.caliber, b.bound) == (200000, "rockets", "122mm", "lower")
+    assert a.quantity == "rockets_122mm"
+
+
+def test_2_5m_shells_is_millions_not_metres() -> None:
+    c = one("Russia fired some 2.5m shells last year.")
+    assert c.value == 2_500_000 and c.item == "shells" and c.bound == "approximate"
+
+
+def test_capacity_is_not_a_count() -> None:
+    claims = extract_claims(
+        "About 6,700 containers were sent, which could hold 3 million 152 mm shells."
+    )
+    assert [(c.item, c.basis) for c in claims] == [("containers", "count"), ("shells", "capacity")]
+    assert claims[1].quantity == "rounds_152mm"
+
+
+@pytest.mark.parametrize(
+    ("text", "bound", "low", "high"),
+    [
+        ("about 6,700 containers", "approximate", None, None),
+        ("more than 1,000 containers", "lower", 1000, None),
+        ("over 1 million shells", "lower", 1e6, None),
+        ("up to 4.8 million shells", "upper", None, 4.8e6),
+        ("as many as 3 million shells", "upper", None, 3e6),
+        ("no more than 20 ships", "upper", None, 20),
+        ("between 1 and 2 million shells", "range", 1e6, 2e6),
+        ("1-2 million shells", "range", 1e6, 2e6),
+        ("10,000 containers or more", "lower", 10000, None),
+        ("6,700 containers", "exact", 6700, 6700),
+    ],
+)
+def test_bounds(text: str, bound: str, low: float | None, high: float | None) -> None:
+    c = one(f"Officials said {text} had been shipped.")
+    assert c.bound == bound
+    assert c.low == low and c.high == high
+
+
+def test_change_from_to_is_two_figures_not_a_range() -> None:
+    claims = extract_claims("Fire dropped from 40,000 rounds a day to 27,000 rounds a day.")
+    assert [(c.value, c.bound, c.unit) for c in claims] == [
+        (40000, "exact", "per_day"),
+        (27000, "exact", "per_day"),
+    ]
+
+
+def test_money_and_percentages() -> None:
+    eur = one("EU leaders agreed a €50 billion package.")
+    assert (eur.value, eur.unit, eur.item, eur.basis) == (5e10, "EUR", "euros", "money")
+    pct = one("About 30% of them were rockets.")
+    assert (pct.value, pct.unit, pct.basis, pct.item) == (30, "percent", "percentage", None)
+    ratio = one("Rail traffic rose 10X.")
+    assert (ratio.value, ratio.unit) == (10, "ratio")
+
+
+def test_year_like_count_before_an_item_is_a_count() -> None:
+    c = one("Officials said 2000 containers were loaded in 2023.")
+    assert c.value == 2000 and c.item == "containers"
+    assert c.claim_date == date(2023, 1, 1) and c.date_precision == "year"
+
+
+def test_negation_and_denial() -> None:
+    denied = one("Moscow denied receiving 1 million shells.")
+    assert denied.negated and denied.stance == "denied" and denied.speaker == "Moscow"
+    c = one("Officials said there was no evidence that more than 10 ships were involved.")
+    assert c.negated and c.bound == "lower"
+    not_neg = one("Officials said no more than 20 ships were involved.")
+    assert not not_neg.negated and not_neg.bound == "upper"
+
+
+def test_pronoun_and_title_resolve_to_the_full_name() -> None:
+    text = (
+        "Defence Minister Shin Won-sik spoke on Monday. He said about 6,700 containers had "
+        "been shipped. That equates to more than 3 million shells, the minister said. "
+        "Shin said 5,000 of them arrived in December."
+    )
+    claims = extract_claims(text, published=date(2024, 2, 27))
+    assert [c.speaker for c in claims] == ["Shin Won-sik"] * 3
+    assert claims[0].speaker_title == "Defence Minister"
+
+
+def test_acronym_resolves_to_the_organisation() -> None:
+    text = (
+        "The ships made 32 trips, according to the Royal United Services Institute (RUSI). "
+        "RUSI said as many as 2,000 containers were moved."
+    )
+    speakers = {c.speaker for c in extract_claims(text)}
+    assert speakers == {"Royal United Services Institute"}
+
+
+def test_quotation_is_attributed_to_the_speaker_after_it() -> None:
+    text = (
+        '"North Korea has delivered about 5 million shells. Some 20,000 containers have '
+        'crossed the border," Budanov told Ukrainian television.'
+    )
+    assert [c.speaker for c in extract_claims(text)] == ["Budanov", "Budanov"]
+
+
+def test_dates_and_baseline_from_the_sentence() -> None:
+    c = one(
+        "Shin said on Monday that North Korea had shipped about 6,700 containers since August 2023."
+    )
+    assert c.claim_date == date(2024, 2, 26) and c.date_precision == "day"
+    assert c.baseline_date == date(2023, 8, 1)
+
+
+def test_spans_point_at_the_claim_in_the_text() -> None:
+    text = "Seoul said North Korea had sent more than 3 million 152 mm shells to Russia."
+    c = one(text)
+    assert text[c.span_start : c.span_end] == "more than 3 million 152 mm shells"
+    assert c.quote == text
+
+
+def test_claim_ids_are_stable_and_distinct() -> None:
+    text = "About 6,700 containers and 3 million shells were sent."
+    a = extract_claims(text)
+    b = extract_claims(text)
+    assert [c.claim_id for c in a] == [c.claim_id for c in b]
+    assert len({c.claim_id for c in a}) == 2
+
+
+def test_html_is_reduced_to_its_text() -> None:
+    html = (
+        "<html><head><title>T</title><script>var n = 5000000;</script>"
+        '<meta property="article:published_time" content="2024-02-26T09:00:00Z"></head>'
+        "<body><nav>Home 2024</nav><p>Zelensky said on Sunday that North Korea sent roughly "
+        "1.5&nbsp;million shells.</p><p>Second&amp;para.</p></body></html>"
+    )
+    doc = document_from_text(html, path="a.html")
+    assert "var n" not in doc.text and "Home" not in doc.text
+    assert "Second&para." in doc.text
+    assert doc.title == "T" and doc.published == date(2024, 2, 26)
+    (c,) = extract_claims(doc.text, published=doc.published)
+    assert c.value == 1.5e6 and c.claim_date == date(2024, 2, 25)
+
+
+def test_header_block_gives_the_date_and_is_not_mined() -> None:
+    text = "Title: 6,700 containers, minister says\nDate: 2024-02-27\n\nShin said on Monday that 6,700 containers were sent."
+    claims = extract_claims(text)
+    assert len(claims) == 1 and claims[0].claim_date == date(2024, 2, 26)
+
+
+def test_sentence_splitter_keeps_abbreviations_together() -> None:
+    text = "Gen. Kim said on Dec. 29 that U.S. officials met. The ships left."
+    spans = [text[s.start : s.end] for s in split_sentences(text)]
+    assert spans == ["Gen. Kim said on Dec. 29 that U.S. officials met.", "The ships left."]
