@@ -1,0 +1,350 @@
+"""Ingest orchestration: idempotence, atomicity, compression, format checks, real NMEA files."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from darkcargo.ais import sources
+from darkcargo.ais.ingest import (
+    STATUS_DUPLICATE,
+    STATUS_EMPTY,
+    STATUS_INGESTED,
+    FileResult,
+    ingest,
+    workspace_info,
+)
+from darkcargo.errors import InputError
+from darkcargo.workspace import Workspace
+
+MC_HEADER = (
+    "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,"
+    "Length,Width,Draft,Cargo,TransceiverClass"
+)
+SKIP_SUFFIXES = (".json", ".chk")
+SKIP_NAMES = {"LICENSE", "LICENSE.txt", "COPYING"}
+
+
+def marinecadastre_csv(n: int, vessels: int = 50, seed: int = 1, bad_every: int = 0) -> str:
+    """A MarineCadastre-style CSV of n rows (vectorised, deterministic)."""
+    rng = np.random.default_rng(seed)
+    v = rng.integers(0, vessels, n)
+    secs = np.sort(rng.integers(0, 86_400, n))
+    ts = np.datetime_as_string(np.datetime64("2024-03-01T00:00:00") + secs.astype("m8[s]"))
+    lat = np.round(rng.uniform(40, 44, n), 5).astype(str)
+    if bad_every:
+        lat[::bad_every] = "95.0"  # out of range
+    cols = [
+        (367_000_000 + v).astype(str),
+        ts,
+        lat,
+        np.round(rng.uniform(128, 134, n), 5).astype(str),
+        np.round(rng.uniform(0, 15, n), 1).astype(str),
+        np.round(rng.uniform(0, 359, n), 1).astype(str),
+        rng.integers(0, 360, n).astype(str),
+        np.char.add("SHIP ", v.astype(str)),
+        np.char.add("IMO", (9_000_000 + v).astype(str)),
+        np.char.add("CS", v.astype(str)),
+        np.full(n, "70"),
+        np.full(n, "0"),
+        np.full(n, "120"),
+        np.full(n, "20"),
+        np.full(n, "6.5"),
+        np.full(n, "70"),
+        np.full(n, "A"),
+    ]
+    body = cols[0]
+    for c in cols[1:]:
+        body = np.char.add(np.char.add(body, ","), c)
+    return MC_HEADER + "\n" + "\n".join(body.tolist()) + "\n"
+
+
+def nmea_files(root: Path) -> list[Path]:
+    out = []
+    for p in sorted((root / "ais").rglob("*")):
+        if not p.is_file() or p.name in SKIP_NAMES or p.suffix in SKIP_SUFFIXES:
+            continue
+        head, _, _ = sources.read_head(p)
+        if sources.looks_like_nmea(head):
+            out.append(p)
+    return out
+
+
+def counts(ws_path: Path) -> dict[str, int]:
+    with Workspace(ws_path, read_only=True) as ws:
+        return {t: ws.count(t) for t in ("sources", "positions", "statics", "rejects")}
+
+
+class Recorder:
+    """An IngestProgress that remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, int]] = []
+        self.bytes = 0
+        self.results: list[FileResult] = []
+
+    def start(self, path: str, total_bytes: int) -> None:
+        self.started.append((path, total_bytes))
+
+    def advance(self, nbytes: int) -> None:
+        self.bytes += nbytes
+
+    def done(self, result: FileResult) -> None:
+        self.results.append(result)
+
+
+def test_every_shared_nmea_file_is_accounted_for_and_reingest_adds_nothing(
+    shared_data: Path, workspace_path: Path
+) -> None:
+    files = nmea_files(shared_data)
+    assert len(files) >= 9
+    report = ingest(files, workspace_path)
+    assert [f.status for f in report.files] == [STATUS_INGESTED] * len(files)
+    for f, path in zip(report.files, files, strict=True):
+        non_blank = sum(1 for line in path.read_bytes().splitlines() if line.strip())
+        assert f.accepted + f.rejected == f.lines_read == non_blank, path.name
+        assert f.format == "nmea"
+    with Workspace(workspace_path, read_only=True) as ws:
+        rows = ws.con.execute(
+            "SELECT s.source_id, s.lines_read, s.accepted, s.rejected, count(r.line_no) "
+            "FROM sources s LEFT JOIN rejects r USING (source_id) GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+        reasons = {r[0] for r in ws.con.execute("SELECT DISTINCT reason FROM rejects").fetchall()}
+    for _sid, read, accepted, rejected, stored_rejects in rows:
+        assert accepted + rejected == read and stored_rejects == rejected
+    from darkcargo.ais.schema import REJECT_REASONS
+
+    assert reasons <= set(REJECT_REASONS)
+    before = counts(workspace_path)
+    again = ingest(files, workspace_path)
+    assert [f.status for f in again.files] == [STATUS_DUPLICATE] * len(files)
+    assert [f.source_id for f in again.files] == [f.source_id for f in report.files]
+    assert counts(workspace_path) == before
+
+
+def test_sources_row_records_hash_size_and_counts(tmp_path: Path, workspace_path: Path) -> None:
+    path = tmp_path / "day.csv"
+    path.write_text(marinecadastre_csv(500, bad_every=100))
+    report = ingest([path], workspace_path)
+    f = report.files[0]
+    assert f.status == STATUS_INGESTED and f.format == "csv:marinecadastre"
+    assert (f.lines_read, f.accepted, f.rejected) == (500, 495, 5)
+    assert f.reasons == {"out_of_range": 5}
+    assert f.statics == 50 and f.positions == 495
+    with Workspace(workspace_path, read_only=True) as ws:
+        row = ws.con.execute(
+            "SELECT path, sha256, format, bytes, lines_read, accepted, rejected FROM sources"
+        ).fetchall()[0]
+    assert row == (
+        str(path.resolve()),
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        "csv:marinecadastre",
+        path.stat().st_size,
+        500,
+        495,
+        5,
+    )
+
+
+def test_same_bytes_under_another_name_is_already_ingested(
+    tmp_path: Path, workspace_path: Path
+) -> None:
+    a = tmp_path / "a.csv"
+    a.write_text(marinecadastre_csv(100))
+    b = tmp_path / "copy-of-a.csv"
+    shutil.copy(a, b)
+    first = ingest([a], workspace_path)
+    before = counts(workspace_path)
+    second = ingest([b], workspace_path)
+    assert second.files[0].status == STATUS_DUPLICATE
+    assert second.files[0].source_id == first.files[0].source_id
+    assert second.files[0].path == str(b)
+    assert counts(workspace_path) == before
+
+
+@pytest.mark.parametrize("kind", ["gzip", "bz2", "zip"])
+def test_compressed_inputs_read_like_the_plain_file(
+    tmp_path: Path, workspace_path: Path, kind: str
+) -> None:
+    text = marinecadastre_csv(300, bad_every=50)
+    plain = tmp_path / "plain.csv"
+    plain.write_text(text)
+    packed = tmp_path / "packed.bin"  # names say nothing: magic bytes decide
+    if kind == "gzip":
+        packed.write_bytes(gzip.compress(text.encode()))
+    elif kind == "bz2":
+        packed.write_bytes(bz2.compress(text.encode()))
+    else:
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("inner/day.csv", text)
+    rec = Recorder()
+    report = ingest([plain, packed], workspace_path, progress=rec)
+    p, z = report.files
+    assert z.status == STATUS_INGESTED and z.format == f"csv:marinecadastre+{kind}"
+    assert (z.lines_read, z.accepted, z.rejected, z.statics) == (
+        p.lines_read,
+        p.accepted,
+        p.rejected,
+        p.statics,
+    )
+    assert rec.bytes >= plain.stat().st_size + packed.stat().st_size
+    assert [s for _, s in rec.started] == [plain.stat().st_size, packed.stat().st_size]
+    with Workspace(workspace_path, read_only=True) as ws:
+        diff = ws.con.execute(
+            "SELECT count(*) FROM (SELECT * EXCLUDE (source_id) FROM positions WHERE source_id = 1 "
+            "EXCEPT SELECT * EXCLUDE (source_id) FROM positions WHERE source_id = 2)"
+        ).fetchall()[0][0]
+    assert diff == 0
+
+
+def test_gzipped_nmea_is_read(shared_data: Path, tmp_path: Path, workspace_path: Path) -> None:
+    src = shared_data / "ais" / "pyais" / "nmea_data_sample.txt"
+    gz = tmp_path / "feed.nmea.gz"
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    plain = ingest([src], tmp_path / "plain.duckdb").files[0]
+    packed = ingest([gz], workspace_path).files[0]
+    assert packed.format == "nmea+gzip"
+    assert (packed.lines_read, packed.accepted, packed.reasons) == (
+        plain.lines_read,
+        plain.accepted,
+        plain.reasons,
+    )
+
+
+def test_corrupt_gzip_half_way_keeps_nothing_of_that_file_but_keeps_earlier_files(
+    tmp_path: Path, workspace_path: Path
+) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(marinecadastre_csv(200, seed=2))
+    data = gzip.compress(marinecadastre_csv(60_000, seed=3).encode())
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError) as err:
+        ingest([good, bad], workspace_path, batch_rows=5_000)
+    assert err.value.path == str(bad) and "corrupt gzip" in err.value.reason
+    after = counts(workspace_path)
+    assert (after["sources"], after["positions"], after["rejects"]) == (1, 200, 0)
+    with Workspace(workspace_path, read_only=True) as ws:
+        vessels = ws.con.execute("SELECT count(DISTINCT mmsi) FROM positions").fetchall()[0][0]
+        ids = ws.con.execute("SELECT DISTINCT source_id FROM statics").fetchall()
+    assert after["statics"] == vessels and ids == [(1,)]
+
+
+def test_damaged_gzip_payload_is_an_input_error(tmp_path: Path, workspace_path: Path) -> None:
+    data = bytearray(gzip.compress(marinecadastre_csv(20_000).encode()))
+    for i in range(len(data) // 2, len(data) // 2 + 64):
+        data[i] ^= 0x5A
+    bad = tmp_path / "flipped.gz"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="corrupt gzip"):
+        ingest([bad], workspace_path)
+    assert counts(workspace_path)["sources"] == 0
+
+
+def test_empty_file_is_reported_and_adds_nothing(tmp_path: Path, workspace_path: Path) -> None:
+    empty = tmp_path / "empty.nmea"
+    empty.write_bytes(b"")
+    empty_gz = tmp_path / "empty.gz"
+    empty_gz.write_bytes(gzip.compress(b""))
+    report = ingest([empty, empty_gz], workspace_path)
+    assert [f.status for f in report.files] == [STATUS_EMPTY, STATUS_EMPTY]
+    assert counts(workspace_path) == {"sources": 0, "positions": 0, "statics": 0, "rejects": 0}
+
+
+def test_wrong_format_is_an_input_error_naming_the_file(
+    shared_data: Path, tmp_path: Path, workspace_path: Path
+) -> None:
+    csv_path = tmp_path / "day.csv"
+    csv_path.write_text(marinecadastre_csv(10))
+    nmea = shared_data / "ais" / "libais" / "tagblock.nmea"
+    with pytest.raises(InputError, match="not a Parquet file") as err:
+        ingest([csv_path], workspace_path, input_format="parquet")
+    assert err.value.path == str(csv_path)
+    with pytest.raises(InputError, match="no AIS NMEA sentence"):
+        ingest([csv_path], workspace_path, input_format="nmea")
+    with pytest.raises(InputError, match="matches no known layout"):
+        ingest([nmea], workspace_path, input_format="csv")
+    with pytest.raises(InputError, match="unknown format 'xml'"):
+        ingest([nmea], workspace_path, input_format="xml")
+    assert counts(workspace_path)["sources"] == 0
+
+
+def test_unreadable_inputs_are_input_errors(tmp_path: Path, workspace_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        ingest([tmp_path / "missing.nmea"], workspace_path)
+    with pytest.raises(InputError, match="is a directory"):
+        ingest([tmp_path], workspace_path)
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as zf:
+        zf.writestr("a.csv", "x")
+        zf.writestr("b.csv", "y")
+    with pytest.raises(InputError, match="holds 2 files"):
+        ingest([two], workspace_path)
+    noise = tmp_path / "noise.bin"
+    noise.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InputError, match="cannot tell the format"):
+        ingest([noise], workspace_path)
+
+
+def test_failure_mid_file_rolls_back_that_file(
+    tmp_path: Path, workspace_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "day.csv"
+    path.write_text(marinecadastre_csv(20_000))
+    real_append = Workspace.append
+    calls = {"n": 0}
+
+    def failing_append(self: Workspace, table: str, data: pa.Table) -> int:
+        calls["n"] += 1
+        if calls["n"] == 7:
+            raise KeyboardInterrupt
+        return real_append(self, table, data)
+
+    monkeypatch.setattr(Workspace, "append", failing_append)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([path], workspace_path, batch_rows=2_000)
+    monkeypatch.setattr(Workspace, "append", real_append)
+    assert counts(workspace_path) == {"sources": 0, "positions": 0, "statics": 0, "rejects": 0}
+    report = ingest([path], workspace_path)
+    assert report.files[0].status == STATUS_INGESTED and report.files[0].positions == 20_000
+
+
+def test_parquet_file_ingests(tmp_path: Path, workspace_path: Path) -> None:
+    path = tmp_path / "fixes.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "mmsi": [273210440, 273210440],
+                "ts": pa.array([0, 3_600_000_000], pa.timestamp("us")),
+                "lat": [42.25, 42.3],
+                "lon": [130.3, 130.4],
+            }
+        ),
+        path,
+    )
+    f = ingest([path], workspace_path).files[0]
+    assert (f.format, f.lines_read, f.accepted, f.positions) == ("parquet", 2, 2, 2)
+
+
+def test_workspace_info_summarises_sources_span_vessels_and_rejects(
+    tmp_path: Path, workspace_path: Path
+) -> None:
+    path = tmp_path / "day.csv"
+    path.write_text(marinecadastre_csv(1_000, vessels=30, bad_every=250))
+    ingest([path], workspace_path)
+    with Workspace(workspace_path, read_only=True) as ws:
+        info = workspace_info(ws)
+    assert info.positions == 996 and info.statics == 30 and info.vessels == 30
+    assert info.rejects == {"out_of_range": 4}
+    assert info.first_ts is not None and info.first_ts.date().isoformat() == "2024-03-01"
+    assert len(info.sources) == 1 and info.sources[0].format == "csv:marinecadastre"
+    assert info.tables["positions"] == 996 and "events" in info.tables and "meta" not in info.tables
