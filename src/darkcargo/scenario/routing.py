@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 F64 = npt.NDArray[np.float64]
 
 GRID_STEP_DEG = 0.04  # ~4.4 km north-south, ~3.3 km east-west at 42 N
+ANCHOR_EVERY = 5  # routes from points at sea start at the coarse lattice when clear
 SHORE_WEIGHT = 1.5  # extra cost factor next to the shore, decaying with distance
 SHORE_SCALE_KM = 6.0
 DPRK_ZONE_NM = 25.0  # civil traffic keeps this far from the North Korean coast ...
@@ -100,10 +101,13 @@ class SeaGraph:
     dist: dict[str, F64]
     n_grid: int
     tree: cKDTree
+    anchor_tree: cKDTree
+    anchor_nodes: npt.NDArray[np.int64]
     land_clip: BaseGeometry
     shore_buffer: BaseGeometry
     dprk_zone: BaseGeometry
     _cache: dict[tuple[str, str, str], Route] = field(default_factory=dict)
+    _shapes: dict[tuple[str, str, str], BaseGeometry] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -126,6 +130,9 @@ class SeaGraph:
         idx2 = idx.reshape(h, w)
         node_lat = LA.ravel()[sea]
         node_lon = LO.ravel()[sea]
+        ii, jj = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
+        lattice = ((ii.ravel() % ANCHOR_EVERY) == 0) & ((jj.ravel() % ANCHOR_EVERY) == 0)
+        anchors = np.nonzero(lattice[sea])[0].astype(np.int64)
         n_grid = len(node_lat)
 
         dshore = land.distance_to_shore_km(node_lat, node_lon)
@@ -224,6 +231,10 @@ class SeaGraph:
             dist=dists,
             n_grid=n_grid,
             tree=tree,
+            anchor_tree=cKDTree(
+                np.column_stack((node_lat[anchors], node_lon[anchors] * np.cos(np.radians(42.0))))
+            ),
+            anchor_nodes=anchors,
             land_clip=clip,
             shore_buffer=shore_buffer,
             dprk_zone=dprk_zone,
@@ -239,6 +250,11 @@ class SeaGraph:
     def terminal_point(self, tid: str) -> tuple[float, float]:
         node = self.terminal_nodes[self.terminal_ids.index(tid)]
         return float(self.node_lat[node]), float(self.node_lon[node])
+
+    def nearest_anchor(self, lat: float, lon: float) -> int:
+        """The nearest node of the coarse anchor lattice (every ANCHOR_EVERY-th grid line)."""
+        _, j = self.anchor_tree.query([lat, lon * np.cos(np.radians(42.0))])
+        return int(self.anchor_nodes[j])
 
     def nearest_node(self, lat: float, lon: float) -> int:
         _, j = self.tree.query([lat, lon * np.cos(np.radians(42.0))])
@@ -281,9 +297,35 @@ class SeaGraph:
             lat, lon = self.node_lat[nodes], self.node_lon[nodes]
         elif isinstance(end, str):
             assert not isinstance(start, str)
-            nodes = self._node_path(self.nearest_node(*start), end, profile)
-            lat = np.concatenate(([start[0]], self.node_lat[nodes]))
-            lon = np.concatenate(([start[1]], self.node_lon[nodes]))
+            node = self.nearest_node(*start)
+            anchor = self.nearest_anchor(*start)
+            if anchor != node and self.leg_clear(
+                np.array([start[0], self.node_lat[anchor]]),
+                np.array([start[1], self.node_lon[anchor]]),
+                [],
+                profile,
+            ):
+                node = anchor  # shared cached path from a coarse anchor node
+            nkey = (f"node{node}", end, profile)
+            if nkey not in self._cache:
+                nodes = self._node_path(node, end, profile)
+                zones = [p for p in (self.port(end),) if p is not None]
+                nlat, nlon = self._pull(self.node_lat[nodes], self.node_lon[nodes], zones, profile)
+                self._cache[nkey] = polyline(nlat, nlon, nkey[0], end)
+            pulled = self._cache[nkey]
+            zones = [p for p in (self.port(end),) if p is not None]
+            # the point joins the cached path at its first vertex, or skips it when clear
+            skip = len(pulled.lat) > 2 and self.leg_clear(
+                np.array([start[0], pulled.lat[1]]),
+                np.array([start[1], pulled.lon[1]]),
+                zones,
+                profile,
+            )
+            lat = np.concatenate(([start[0]], pulled.lat[int(skip) :]))
+            lon = np.concatenate(([start[1]], pulled.lon[int(skip) :]))
+            r = polyline(lat, lon, "SEA", end)
+            self._cache[key] = r
+            return r
         elif isinstance(start, str):
             back = self.route(end, start, profile)
             r = polyline(back.lat[::-1].copy(), back.lon[::-1].copy(), str(start), str(end))
@@ -311,12 +353,14 @@ class SeaGraph:
         Civil legs also keep out of the DPRK coastal zone unless they start or end inside it.
         """
         line: BaseGeometry = shapely.LineString(np.column_stack((lon, lat)))
-        if zones:
-            line = shapely.difference(line, shapely.union_all([port_circle(p) for p in zones]))
+        if shapely.intersects(self.shore_buffer, line):
+            if not zones:
+                return False
+            line = shapely.difference(line, self._zone_shape(zones))
             if line.is_empty:
                 return True
-        if shapely.intersects(self.shore_buffer, line):
-            return False
+            if shapely.intersects(self.shore_buffer, line):
+                return False
         if profile == "civil":
             ends = shapely.points([lon[0], lon[-1]], [lat[0], lat[-1]])
             if not shapely.intersects(self.dprk_zone, ends).any() and shapely.intersects(
@@ -324,6 +368,12 @@ class SeaGraph:
             ):
                 return False
         return True
+
+    def _zone_shape(self, zones: list[Port]) -> BaseGeometry:
+        key = ("zones", ",".join(p.id for p in zones), "")
+        if key not in self._shapes:
+            self._shapes[key] = shapely.union_all([port_circle(p) for p in zones])
+        return self._shapes[key]
 
     def _pull(self, lat: F64, lon: F64, zones: list[Port], profile: str) -> tuple[F64, F64]:
         """Greedy string pulling: keep a vertex only where the straight shortcut is not clear."""
