@@ -262,14 +262,14 @@ def add_claim(
         extractor="manual",
     )
     with open_ledger(workspace) as ws:
-        exists = ws.scalar("SELECT count(*) FROM claims WHERE claim_id = ?", [claim_id])
+        exists = ws.arrow("SELECT 1 FROM claims WHERE claim_id = ?", [claim_id]).num_rows
         if not exists:
             with ws.transaction():
                 ws.append("claims", claims_table([claim]))
                 recluster(ws)
-        claim.cluster_id = str(
-            ws.scalar("SELECT cluster_id FROM claims WHERE claim_id = ?", [claim_id])
-        )
+        # Read through the relation API: Workspace.scalar leaves a pending result on DuckDB 2.
+        rows = ws.arrow("SELECT cluster_id FROM claims WHERE claim_id = ?", [claim_id])
+        claim.cluster_id = rows.column(0)[0].as_py() if rows.num_rows else None
     return claim
 
 

@@ -1,0 +1,156 @@
+"""Grading against hand-made estimate rows: consistent, above, below, or not comparable."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from darkcargo.claims import add_claim, grade_claims
+from darkcargo.claims.grading import grade_claim
+from darkcargo.workspace import Workspace
+
+from .conftest import HAND_MADE_ESTIMATES, count, estimate_row
+
+
+def by_estimate(grades: list) -> dict:
+    return {g.estimate_id: g for g in grades}
+
+
+def claim(**kw: object) -> dict:
+    base = {
+        "claim_id": "c1",
+        "value": None,
+        "low": None,
+        "high": None,
+        "unit": "count",
+        "bound": "exact",
+        "basis": "count",
+        "negated": False,
+        "stance": "said",
+        "claim_date": date(2024, 2, 26),
+        "date_precision": "day",
+        "baseline_date": None,
+    }
+    base.update(kw)
+    return base
+
+
+def test_count_inside_the_interval_is_consistent_with_log_ratio() -> None:
+    c = claim(value=6700, quantity="containers", bound="approximate")
+    g = by_estimate(grade_claim(c, HAND_MADE_ESTIMATES))
+    ok = g["est-containers"]
+    assert ok.grade == "consistent"
+    assert math.isclose(ok.log_ratio, math.log(6700 / 6500))
+    assert "inside the shipments_x_load estimate's 90% interval" in ok.reason
+    # The container estimate that only restates an input is never graded against.
+    assert g["est-given"].grade == "not_comparable" and "restates an input" in g["est-given"].reason
+    # Capacity estimates of rounds are another item.
+    assert set(g) == {"est-containers", "est-given"}
+
+
+def test_above_and_below() -> None:
+    above = grade_claim(claim(value=9000, quantity="containers"), HAND_MADE_ESTIMATES)
+    below = grade_claim(claim(value=4000, quantity="containers"), HAND_MADE_ESTIMATES)
+    assert by_estimate(above)["est-containers"].grade == "above"
+    assert by_estimate(below)["est-containers"].grade == "below"
+    assert by_estimate(below)["est-containers"].log_ratio < 0
+
+
+def test_capacity_claim_is_graded_against_capacity_methods_only() -> None:
+    c = claim(value=3e6, low=3e6, quantity="rounds_152mm", bound="lower", basis="capacity")
+    g = by_estimate(grade_claim(c, HAND_MADE_ESTIMATES))
+    assert g["est-152-pack"].grade == "above"  # more than 3M > p95 2.9M
+    assert g["est-152-official"].grade == "consistent"
+    count = claim(value=3e6, quantity="rounds_152mm", basis="count")
+    g2 = by_estimate(grade_claim(count, HAND_MADE_ESTIMATES))
+    assert g2["est-152-pack"].grade == "not_comparable"
+    assert "basis" in g2["est-152-pack"].reason and "capacity" in g2["est-152-pack"].reason
+
+
+def test_bounds_and_ranges() -> None:
+    est = [estimate_row("e", "containers", "shipments_x_load", 5000, 6500, 8000)]
+    up = claim(value=5500, high=5500, quantity="containers", bound="upper")
+    assert grade_claim(up, est)[0].grade == "consistent"
+    up_low = claim(value=4000, high=4000, quantity="containers", bound="upper")
+    assert grade_claim(up_low, est)[0].grade == "below"
+    rng = claim(low=7000, high=12000, quantity="containers", bound="range")
+    g = grade_claim(rng, est)[0]
+    assert g.grade == "consistent" and math.isclose(g.claim_value, math.sqrt(7000 * 12000))
+    assert (
+        grade_claim(claim(low=9000, high=12000, quantity="containers", bound="range"), est)[0].grade
+        == "above"
+    )
+
+
+def test_not_comparable_reasons() -> None:
+    shells = grade_claim(claim(value=1.5e6, quantity="shells"), HAND_MADE_ESTIMATES)
+    assert len(shells) == 1 and shells[0].estimate_id is None
+    assert "different item: no estimate of shells" in shells[0].reason
+    euros = grade_claim(
+        claim(value=5e10, quantity="euros", basis="money", unit="EUR"), HAND_MADE_ESTIMATES
+    )
+    assert "different item" in euros[0].reason
+    pct = grade_claim(claim(value=30, quantity="percent", basis="percentage"), HAND_MADE_ESTIMATES)
+    assert "basis" in pct[0].reason
+    neg = grade_claim(claim(value=6700, quantity="containers", negated=True), HAND_MADE_ESTIMATES)
+    assert neg[0].grade == "not_comparable" and "negated" in neg[0].reason
+    late = claim(value=6700, quantity="containers", claim_date=date(2024, 11, 1))
+    g = by_estimate(grade_claim(late, HAND_MADE_ESTIMATES))["est-containers"]
+    assert g.grade == "not_comparable" and g.reason.startswith("period:")
+    other_start = claim(value=6700, quantity="containers", baseline_date=date(2022, 7, 1))
+    g = by_estimate(grade_claim(other_start, HAND_MADE_ESTIMATES))["est-containers"]
+    assert g.grade == "not_comparable" and "counts from 2022-07-01" in g.reason
+    undated = claim(value=6700, quantity="containers", claim_date=None)
+    g = by_estimate(grade_claim(undated, HAND_MADE_ESTIMATES))["est-containers"]
+    assert g.grade == "not_comparable" and "no date" in g.reason
+    # ... unless its document has a publication date.
+    g = by_estimate(grade_claim(undated, HAND_MADE_ESTIMATES, published=date(2024, 2, 27)))
+    assert g["est-containers"].grade == "consistent"
+
+
+def test_per_container_claims_ignore_the_period() -> None:
+    c = claim(
+        value=448,
+        quantity="rounds_152mm_per_container",
+        unit="per_container",
+        basis="capacity",
+        bound="approximate",
+        claim_date=date(2019, 1, 1),
+    )
+    g = by_estimate(grade_claim(c, HAND_MADE_ESTIMATES))
+    assert g["est-152-per-box"].grade == "consistent"  # 448 inside [300, 460], any date
+
+
+def test_grade_claims_writes_gradings_and_never_says_true_or_false(
+    ws_with_estimates: Workspace,
+) -> None:
+    ws = ws_with_estimates
+    add_claim(
+        ws,
+        value=6700,
+        item="containers",
+        bound="approximate",
+        speaker="Shin",
+        claim_date=date(2024, 2, 26),
+        baseline_date=date(2023, 8, 1),
+    )
+    add_claim(
+        ws,
+        low=3e6,
+        item="shells",
+        caliber="152mm",
+        bound="lower",
+        basis="capacity",
+        speaker="Shin",
+        claim_date=date(2024, 2, 26),
+    )
+    add_claim(ws, value=1.5e6, item="shells", speaker="Zelensky", claim_date=date(2024, 2, 25))
+    add_claim(ws, value=5e10, item="euros", speaker="European Council")
+    gradings = grade_claims(ws)
+    assert count(ws, "gradings") == len(gradings)
+    grades = {g.grade for g in gradings}
+    assert grades <= {"consistent", "above", "below", "not_comparable"}
+    assert {"consistent", "above", "not_comparable"} <= grades
+    # Grading again replaces, never accumulates.
+    again = grade_claims(ws)
+    assert count(ws, "gradings") == len(again) == len(gradings)
