@@ -3,6 +3,7 @@ workspace, with a progress bar per file and accepted/rejected counts by reason."
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -191,7 +192,8 @@ def ingest_cmd(
                 "committed",
                 highlight=False,
             )
-            raise typer.Exit(130) from None
+            # sys.exit, not typer.Exit: click hands an Exit's code back instead of exiting
+            sys.exit(130)
     console.print(summarize(report), highlight=False, soft_wrap=True)
 
 

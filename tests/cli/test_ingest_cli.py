@@ -1,0 +1,198 @@
+"""`darkcargo ingest`: counts by reason per file and in total, exit 2 with one line on bad input."""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from pathlib import Path
+
+import pytest
+from tests.ais.test_ingest import MC_HEADER, marinecadastre_csv
+
+from darkcargo.cli.main import main
+from darkcargo.workspace import Workspace
+
+
+def run_cli(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, str]:
+    """Run the real entry point; returns (exit code, stdout, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["darkcargo", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def positions(ws: Path) -> int:
+    with Workspace(ws, read_only=True) as w:
+        return w.count("positions")
+
+
+def test_ingest_prints_counts_by_reason_per_file_and_total(
+    shared_data: Path,
+    tmp_path: Path,
+    workspace_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    csv_path = tmp_path / "day.csv"
+    csv_path.write_text(marinecadastre_csv(400, bad_every=100))
+    nmea = shared_data / "ais" / "pyais" / "nmea_data_sample.txt"
+    code, out, err = run_cli(
+        ["ingest", str(csv_path), str(nmea), "-w", str(workspace_path)], capsys, monkeypatch
+    )
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    csv_line = next(line for line in lines if line.startswith(str(csv_path)))
+    assert "csv:marinecadastre, 400 lines: 396 accepted, 4 rejected (out_of_range 4)" in csv_line
+    nmea_line = next(line for line in lines if line.startswith(str(nmea)))
+    assert "898 lines: 6 accepted, 892 rejected" in nmea_line and "empty_payload 100" in nmea_line
+    total = lines[-1]
+    assert total.startswith("total: 2 file(s) ingested, 0 already ingested; 1,298 lines")
+    assert "out_of_range 4" in total and "empty_payload 100" in total
+
+    code, out, _ = run_cli(
+        ["ingest", str(csv_path), "-w", str(workspace_path)], capsys, monkeypatch
+    )
+    assert code == 0 and "already ingested" in out and "nothing added" in out
+    assert positions(workspace_path) == 396 + 6
+
+
+def test_workspace_defaults_to_the_environment_variable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv_path = tmp_path / "day.csv"
+    csv_path.write_text(marinecadastre_csv(10))
+    ws = tmp_path / "env.duckdb"
+    monkeypatch.setenv("DARKCARGO_WORKSPACE", str(ws))
+    code, _, err = run_cli(["ingest", str(csv_path)], capsys, monkeypatch)
+    assert code == 0, err
+    assert positions(ws) == 10
+
+
+def test_unknown_csv_header_exits_2_with_one_line_naming_file_and_line(
+    tmp_path: Path,
+    workspace_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    odd = tmp_path / "odd.csv"
+    odd.write_text("ship,when,y,x\n273210440,2024-03-12T06:00:00,42.25,130.3\n")
+    code, _, err = run_cli(["ingest", str(odd), "-w", str(workspace_path)], capsys, monkeypatch)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith(f"error: {odd}:1: CSV header matches no")
+
+    code, out, err = run_cli(
+        [
+            "ingest",
+            str(odd),
+            "-w",
+            str(workspace_path),
+            "--columns",
+            "mmsi=ship,ts=when,lat=y,lon=x",
+        ],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0, err
+    assert "csv:columns, 1 lines: 1 accepted, 0 rejected" in out
+
+
+def test_corrupt_gzip_exits_2_and_keeps_nothing_of_it(
+    tmp_path: Path,
+    workspace_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(marinecadastre_csv(50))
+    data = gzip.compress(marinecadastre_csv(20_000, seed=5).encode())
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(data[: len(data) // 2])
+    code, out, err = run_cli(
+        ["ingest", str(good), str(bad), "-w", str(workspace_path)], capsys, monkeypatch
+    )
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith(f"error: {bad}: corrupt gzip data")
+    assert f"{good}: csv:marinecadastre, 50 lines" in out  # the earlier file was reported
+    assert positions(workspace_path) == 50
+
+
+def test_wrong_format_exits_2(
+    tmp_path: Path,
+    workspace_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    csv_path = tmp_path / "day.csv"
+    csv_path.write_text(MC_HEADER + "\n")
+    code, _, err = run_cli(
+        ["ingest", str(csv_path), "-w", str(workspace_path), "--format", "parquet"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2 and "not a Parquet file" in err and str(csv_path) in err
+    code, _, err = run_cli(
+        ["ingest", str(csv_path), "-w", str(workspace_path), "--format", "xml"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2 and "xml" in err
+
+
+def test_missing_file_and_bad_default_time_exit_2(
+    tmp_path: Path,
+    workspace_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, _, err = run_cli(
+        ["ingest", str(tmp_path / "nope.nmea"), "-w", str(workspace_path)], capsys, monkeypatch
+    )
+    assert code == 2 and err.strip() == f"error: {tmp_path / 'nope.nmea'}: no such file"
+    csv_path = tmp_path / "day.csv"
+    csv_path.write_text(marinecadastre_csv(5))
+    code, _, err = run_cli(
+        ["ingest", str(csv_path), "-w", str(workspace_path), "--default-time", "noon"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2 and "--default-time" in err and "ISO 8601" in err
+
+
+def test_default_time_dates_untimed_sentences(
+    shared_data: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    nmea = shared_data / "ais" / "pyais" / "messages.ais"
+    ws_a, ws_b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    code, out_a, _ = run_cli(["ingest", str(nmea), "-w", str(ws_a)], capsys, monkeypatch)
+    assert code == 0 and "no_time" in out_a
+    code, out_b, _ = run_cli(
+        ["ingest", str(nmea), "-w", str(ws_b), "--default-time", "2024-03-12T06:00+09:00"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0 and "no_time" not in out_b
+    assert positions(ws_b) > positions(ws_a)
+    with Workspace(ws_b, read_only=True) as ws:
+        times = {r[0] for r in ws.con.execute("SELECT DISTINCT ts FROM positions").fetchall()}
+    assert any(t.isoformat() == "2024-03-11T21:00:00" for t in times)
+
+
+def test_help_explains_atomicity_and_options(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run_cli(["ingest", "--help"], capsys, monkeypatch)
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "files finished earlier by the same command stay committed" in flat
+    for option in ("--workspace", "--default-time", "--columns", "--format"):
+        assert option in flat
