@@ -228,9 +228,7 @@ def parse_date_span(span: str, base: date | None) -> tuple[date, str] | None:
     value = data.date_obj.date()
     if not has_year and base is not None:
         # Month names without a year: the latest such date on or before the base date.
-        mon = value.month
-        day = value.day if precision == DAY else None
-        value = _last_day_before(base, mon, day)
+        value = _last_day_before(base, value.month, value.day if precision == DAY else None)
     return _start_of(value, precision), precision
 
 

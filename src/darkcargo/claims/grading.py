@@ -182,14 +182,11 @@ def grade_claim(
         if basis not in (CAPACITY, COUNT) and basis != "rate":
             claim_basis = basis
         if claim_basis != est_basis:
-            what = {
-                CAPACITY: "a capacity ('could hold')",
-                COUNT: "a count",
-            }
+            words = {CAPACITY: "a capacity ('could hold')", COUNT: "a count"}
             out.append(
                 nc(
-                    f"basis: the claim states {what.get(claim_basis, claim_basis)}, the "
-                    f"{method} estimate {what.get(est_basis, est_basis)}",
+                    f"basis: the claim states {words.get(claim_basis, claim_basis)}, the "
+                    f"{method} estimate {words.get(est_basis, est_basis)}",
                     est,
                 )
             )

@@ -310,7 +310,7 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
         words.append(tok)
         i = tm.end()
         n_tokens += 1
-    item = _decide(words, items)
+    decided = _decide(words, items)
     end = item_end if item_end is not None else pos
     rate = None
     rm = _RATE.match(text, end, stop)
@@ -318,5 +318,5 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
         rate = RATE_UNITS[(rm.group("u") or rm.group("adv")).lower()]
         end = rm.end()
     return ItemPhrase(
-        item, caliber, end, rate, item_start, plural, bool(items) and items[0] in MASS_ITEMS
+        decided, caliber, end, rate, item_start, plural, bool(items) and items[0] in MASS_ITEMS
     )
