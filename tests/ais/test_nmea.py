@@ -483,6 +483,25 @@ def test_line_longer_than_a_batch_and_missing_final_newline() -> None:
     assert len(joined.rejects.column("raw")[0].as_py()) == NmeaParams().max_raw_chars
 
 
+@pytest.mark.parametrize("batch_bytes", [100, 1500, 10_000])
+def test_over_long_line_is_counted_once_and_skipped(batch_bytes: int) -> None:
+    params = NmeaParams(max_line_bytes=1000)
+    data = ("y" * 3000 + "\n" + type1() + "\n" + "z" * 2500).encode()
+    batches = list(
+        iter_nmea_batches(
+            io.BytesIO(data),
+            source_id=1,
+            default_time=T_2012,
+            batch_bytes=batch_bytes,
+            params=params,
+        )
+    )
+    joined = _concat(batches)
+    assert joined.positions.column("row_id").to_pylist() == [2]
+    assert _reasons(joined) == {1: "unparseable", 3: "unparseable"}
+    assert joined.lines_read == 3
+
+
 def test_empty_stream_yields_nothing() -> None:
     assert list(iter_nmea_batches(io.BytesIO(b""), source_id=1)) == []
     b = decode_nmea_bytes(b"\n\n  \n")

@@ -79,11 +79,14 @@ class NmeaParams:
     window_lines: a multipart part must follow the previous part within this many lines.
     ms_threshold: epoch values above this are milliseconds (1e10 s is the year 2286).
     max_raw_chars: rejects keep at most this many characters of the offending line.
+    max_line_bytes: a longer line (no AIS sentence is) is decoded from its start only, so that
+        a file without newlines cannot grow the read buffer without bound.
     """
 
     window_lines: int = 1000
     ms_threshold: int = 10_000_000_000
     max_raw_chars: int = 2000
+    max_line_bytes: int = 1 << 20
 
 
 DEFAULT_PARAMS = NmeaParams()
@@ -201,16 +204,17 @@ def _statics_table(S: tuple, n: int, source_id: int) -> pa.Table:
     return pa.Table.from_arrays(cols, schema=STATICS)
 
 
-def _rejects_table(buf: bytes, R: tuple, n: int, source_id: int, max_raw: int) -> pa.Table:
+def _rejects_table(
+    buf: bytes | memoryview, R: tuple, n: int, source_id: int, max_raw: int
+) -> pa.Table:
     """Rejects are rare: a small Python loop over them is fine."""
     rs, re_, lno, reason = (a[:n] for a in R)
     order = np.argsort(lno, kind="stable")
     raws = []
     for i in order:
         s = int(rs[i])
-        raws.append(
-            buf[s : min(int(re_[i]), s + max_raw * 4)].decode("utf-8", "backslashreplace")[:max_raw]
-        )
+        raw = bytes(buf[s : min(int(re_[i]), s + max_raw * 4)])
+        raws.append(raw.decode("utf-8", "backslashreplace")[:max_raw])
     names = np.array(K.REASON_NAMES, dtype=object)[reason[order].astype(np.int64)]
     return pa.Table.from_arrays(
         [
@@ -238,11 +242,10 @@ class _Decoder:
         self.carry_lno = np.empty(0, np.int64)
         self.carry_time = np.empty(0, np.int64)
 
-    def decode(self, chunk: bytes, final: bool) -> DecodedBatch:
-        """Decode `chunk` (whole lines; the last may lack its newline only when final)."""
-        buf = self.carry + chunk if self.carry else chunk
-        n_chunk_lines = chunk.count(b"\n") + (1 if chunk and not chunk.endswith(b"\n") else 0)
-        cap = len(self.carry_lno) + n_chunk_lines + 1
+    def decode(self, buf: bytes | memoryview, n_new_lines: int, final: bool) -> DecodedBatch:
+        """Decode `buf`: the carried fragments (`self.carry`) followed by whole new lines (the last
+        may lack its newline only when final); `n_new_lines` counts the physical new lines."""
+        cap = len(self.carry_lno) + n_new_lines + 1
         out = _Outputs(cap)
         arr = np.frombuffer(buf, np.uint8)
         n_pos, n_sta, n_rej, n_car, n_read, n_acc = K.decode_buffer(
@@ -250,11 +253,12 @@ class _Decoder:
             self.state, self.default_us, final, self.params.window_lines,
             self.params.ms_threshold, out.P, out.S, out.R, out.C,
         )  # fmt: skip
-        self.next_line += n_chunk_lines
+        del arr
+        self.next_line += n_new_lines
         # fragments of open groups go in front of the next chunk, in line order
         cs, ce, clno, ct = (a[:n_car] for a in out.C)
         order = np.argsort(clno, kind="stable")
-        self.carry = b"".join(buf[int(cs[i]) : int(ce[i])] + b"\n" for i in order)
+        self.carry = b"".join(bytes(buf[int(cs[i]) : int(ce[i])]) + b"\n" for i in order)
         self.carry_lno = np.ascontiguousarray(clno[order])
         self.carry_time = np.ascontiguousarray(ct[order])
         batch = DecodedBatch(
@@ -269,6 +273,23 @@ class _Decoder:
         return batch
 
 
+def _fill(stream: typing.BinaryIO, view: memoryview) -> int:
+    """Read into `view` until it is full or the stream ends; returns the bytes read."""
+    readinto = getattr(stream, "readinto", None)
+    n = 0
+    while n < len(view):
+        if readinto is not None:
+            k = readinto(view[n:]) or 0
+        else:
+            data = stream.read(len(view) - n)
+            k = len(data)
+            view[n : n + k] = data
+        if k == 0:
+            break
+        n += k
+    return n
+
+
 def iter_nmea_batches(
     stream: typing.BinaryIO,
     *,
@@ -279,25 +300,57 @@ def iter_nmea_batches(
 ) -> Iterator[DecodedBatch]:
     """Decode a (decompressed) binary NMEA stream in batches of about `batch_bytes`.
 
-    Memory stays bounded by the batch size. Multipart groups that straddle a batch boundary are
-    carried into the next batch with their original line numbers; fragments still incomplete at
-    the end of the stream are rejected as `orphan_part`. Yields nothing for an empty stream.
+    Memory stays bounded by the batch size: one read buffer is reused for every batch (the
+    tables do not point into it). Multipart groups that straddle a batch boundary are carried
+    into the next batch with their original line numbers; fragments still incomplete at the end
+    of the stream are rejected as `orphan_part`. A line longer than `params.max_line_bytes` is
+    decoded from its first max_line_bytes (so it is counted, and rejected, once) and the rest of
+    it is skipped. Yields nothing for an empty stream.
     """
     dec = _Decoder(source_id, default_time, params)
-    tail = b""
+    buf = bytearray(batch_bytes + len(dec.carry))
+    tail = b""  # start of a line not yet ended by a newline
+    skipping = False  # inside the rest of an over-long line
     while True:
-        chunk = stream.read(batch_bytes)
-        if not chunk:
-            if tail or dec.carry:
-                yield dec.decode(tail, final=True)
+        head = dec.carry + tail
+        need = len(head) + batch_bytes
+        if len(buf) < need:
+            buf = bytearray(need)
+        buf[: len(head)] = head
+        view = memoryview(buf)
+        got = _fill(stream, view[len(head) : need])
+        total = len(head) + got
+        start = len(dec.carry)
+        if skipping:
+            nl = buf.find(b"\n", start, total)
+            if nl < 0 and got:
+                continue
+            # drop the rest of the long line (the line itself was counted already)
+            rest = bytes(view[nl + 1 : total]) if nl >= 0 else b""
+            buf[start : start + len(rest)] = rest
+            total = start + len(rest)
+            skipping = False
+            if got and not rest:
+                tail = b""
+                continue
+        if got == 0:
+            if total > 0:
+                n_new = buf.count(b"\n", start, total) + (1 if buf[total - 1] != 10 else 0)
+                yield dec.decode(view[:total], n_new, final=True)
             return
-        data = tail + chunk if tail else chunk
-        cut = data.rfind(b"\n")
-        if cut < 0:  # one line longer than a batch: keep reading
-            tail = data
+        cut = buf.rfind(b"\n", start, total)
+        if cut < 0:
+            if total - start > params.max_line_bytes:  # over-long line: decode its start only
+                line = bytes(view[start : start + params.max_line_bytes]) + b"\n"
+                skipping = True
+                tail = b""
+                yield dec.decode(bytes(view[:start]) + line, 1, final=False)
+            else:
+                tail = bytes(view[start:total])
             continue
-        tail = data[cut + 1 :]
-        yield dec.decode(data[: cut + 1], final=False)
+        n_new = buf.count(b"\n", start, cut + 1)
+        tail = bytes(view[cut + 1 : total])
+        yield dec.decode(view[: cut + 1], n_new, final=False)
 
 
 def decode_nmea_bytes(
@@ -308,4 +361,5 @@ def decode_nmea_bytes(
     params: NmeaParams = DEFAULT_PARAMS,
 ) -> DecodedBatch:
     """Decode a whole in-memory buffer as one batch (convenience for tests and small inputs)."""
-    return _Decoder(source_id, default_time, params).decode(bytes(data), final=True)
+    n_lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+    return _Decoder(source_id, default_time, params).decode(data, n_lines, final=True)
