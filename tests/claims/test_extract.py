@@ -192,3 +192,18 @@ def test_sentence_splitter_keeps_abbreviations_together() -> None:
     text = "Gen. Kim said on Dec. 29 that U.S. officials met. The ships left."
     spans = [text[s.start : s.end] for s in split_sentences(text)]
     assert spans == ["Gen. Kim said on Dec. 29 that U.S. officials met.", "The ships left."]
+
+
+def test_wire_dateline_dates_the_story_not_the_figures() -> None:
+    text = (
+        "SEOUL, June 3 (Reuters) - North Korea has sent about 10,000 containers to Russia "
+        "since last August, South Korea's defence ministry said on Monday."
+    )
+    c = one(text, published=date(2024, 6, 3))
+    assert c.claim_date == date(2024, 6, 3) and c.baseline_date == date(2023, 8, 1)
+    assert c.speaker == "South Korea's defence ministry"
+
+
+def test_person_of_the_organisation() -> None:
+    c = one("Lee Sung-jun of the Joint Chiefs of Staff said about 13,000 containers were sent.")
+    assert c.speaker == "Lee Sung-jun" and c.speaker_title == "Joint Chiefs of Staff"

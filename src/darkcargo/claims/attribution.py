@@ -301,6 +301,18 @@ class Resolver:
             return None, None
         low = [w.lower() for w in words]
         caps = [w for w in words if _is_cap(w)]
+        for i in range(1, len(words) - 1):
+            if low[i] in ("of", "at", "from") and low[i + 1] == "the" and _is_name(words[:i]):
+                # "Lee Sung-jun of the Joint Chiefs of Staff": the person, titled by the rest.
+                rest = _join(words[i + 2 :])
+                self.resolve(words[i + 2 :])
+                name, title = self.resolve(words[:i])
+                ent = self._by_token(words[0]) or next(
+                    (e for e in self.entities if e.name == name), None
+                )
+                if ent is not None and not ent.title:
+                    ent.title = rest
+                return name, title or rest
         for i in range(len(words) - 2, -1, -1):
             if (
                 not _is_cap(words[i])
@@ -467,7 +479,29 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             first = j
             j -= 1
             continue
+        if (
+            low == "the"
+            and words
+            and j >= 2
+            and toks[j - 1][2].lower() in ("of", "at", "from")
+            and (_is_cap(toks[j - 2][2]) or toks[j - 2][2].lower() in HEAD_NOUNS)
+        ):
+            # "analysts at the Korea Institute ...", "Lee Sung-jun of the Joint Chiefs ..."
+            words[:0] = [toks[j - 1][2], t]
+            first = j - 1
+            j -= 2
+            continue
         if low in ("the", "a", "an") and words:
+            words.insert(0, t)
+            first = j
+        elif (
+            words
+            and low.isalpha()
+            and low not in NOT_NAMES
+            and words[0].lower() in HEAD_NOUNS
+            and (j == 0 or toks[j - 1][2] in (",", '"', "“", "”", "the", "The", "a", "A"))
+        ):
+            # One plain modifier at the start of the phrase: ", satellite analysts said".
             words.insert(0, t)
             first = j
         break

@@ -68,16 +68,17 @@ _DATE_RE = re.compile(
 # Words before a date that give its role.
 _BASELINE_CUE = re.compile(
     r"(?:\bsince|\bfrom|\bstarting(?:\s+(?:in|from|on))?|\bbeginning(?:\s+(?:in|on))?|\bbetween)"
-    r"\s+(?:the\s+)?$",
+    r"\s+(?:the\s+|last\s+|this\s+)?$",
     re.IGNORECASE,
 )
 _PERIOD_CUE = re.compile(
-    r"(?:\bin|\bduring|\bthroughout|\bfor|\bover|\bof|\balone\s+in)\s+(?:the\s+(?:whole\s+of\s+)?)?$",
+    r"(?:\bin|\bduring|\bthroughout|\bfor|\bover|\bof|\balone\s+in)\s+"
+    r"(?:the\s+(?:whole\s+of\s+)?|last\s+|this\s+)?$",
     re.IGNORECASE,
 )
 _POINT_CUE = re.compile(
     r"(?:\bby|\bas\s+of|\bthrough|\buntil|\btill|\bto|\bon|\bat|\bbefore|\bin\s+the\s+week\s+to"
-    r"|\bas\s+at|\bup\s+to)\s+(?:the\s+)?$",
+    r"|\bas\s+at|\bup\s+to)\s+(?:the\s+|last\s+|this\s+)?$",
     re.IGNORECASE,
 )
 # A statement date: "said on Monday", "said in a statement on Friday", "on Monday said".
@@ -92,6 +93,22 @@ _STATEMENT_AFTER = re.compile(
     r"^\s+(?:said|says|told|stated|announced|estimated|claimed|reported|warned|wrote)\b",
     re.IGNORECASE,
 )
+
+
+# A wire dateline: "SEOUL, June 3 (Reuters) - ", "KYIV, Feb 26, 2024 (AP) —".
+DATELINE_RE = re.compile(
+    rf"[A-Z][A-Z .'’/-]{{1,40}},\s+(?P<date>{_MONTH}\s+\d{{1,2}}(?:,\s+{_YEAR})?)"
+    r"(?:\s*\([^)]{1,30}\))?\s*[-–—]+\s*"
+)
+
+
+def read_dateline(text: str, start: int, base: date | None) -> tuple[date | None, int]:
+    """(date of a dateline at `start`, offset just past it) or (None, start)."""
+    m = DATELINE_RE.match(text, start)
+    if not m:
+        return None, start
+    parsed = parse_date_span(m.group("date"), base)
+    return (parsed[0] if parsed and parsed[1] == DAY else None), m.end()
 
 
 @dataclass(frozen=True, slots=True)

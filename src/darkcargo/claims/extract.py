@@ -17,7 +17,7 @@ from datetime import date
 
 from darkcargo.claims import bound as cues
 from darkcargo.claims.attribution import Attribution, Resolver, find_attributions
-from darkcargo.claims.dates import DateMention, find_dates
+from darkcargo.claims.dates import DateMention, find_dates, read_dateline
 from darkcargo.claims.items import (
     CALIBER_RE,
     CURRENCY_ITEMS,
@@ -599,6 +599,12 @@ def extract_claims(
                     break
     if source_url is None:
         source_url = header.get("url") or header.get("source_url")
+    # A wire dateline ("SEOUL, June 3 (Reuters) -") dates the story, not the figures in it.
+    ws_start = body_start + len(text[body_start:]) - len(text[body_start:].lstrip())
+    line_date, after_dateline = read_dateline(text, ws_start, published)
+    if after_dateline > ws_start:
+        published = published or line_date
+        body_start = after_dateline
     sentences = split_sentences(text, body_start)
     resolver = Resolver()
     per_sent: list[tuple[Sentence, list[_Cand], list[Attribution]]] = []
