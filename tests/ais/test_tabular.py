@@ -230,7 +230,11 @@ def test_many_chunks_keep_exact_line_numbers(monkeypatch: pytest.MonkeyPatch) ->
     rows[123] = "garbage"
     text = MC_HEADER + "\n" + "\n".join(rows)  # no final newline
     plan = T.plan_csv(text.encode(), "t.csv")
-    chunks = list(T._csv_chunks(io.BufferedReader(io.BytesIO(text.encode())), plan, "t.csv", 256))
+    chunks = list(
+        T.parse_csv_chunks(
+            io.BufferedReader(io.BytesIO(text.encode())), plan, "t.csv", chunk_bytes=256
+        )
+    )
     assert len(chunks) > 10
     pos, _, rej, read, ok = read_csv_text(text, batch_rows=37)
     assert read == 200 and ok == 198

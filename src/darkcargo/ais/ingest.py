@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Generator, Iterable, Mapping
-from contextlib import closing
+from collections.abc import Generator, Iterable, Iterator, Mapping
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 INPUT_FORMATS: tuple[str, ...] = ("auto", "nmea", "csv", "parquet")
 NMEA_BATCH_BYTES = 32 << 20  # decompressed NMEA bytes per decoder batch
+DUCKDB_THREADS = 1  # DuckDB threads while ingesting: parsing and decoding use the other cores
 STATUS_INGESTED = "ingested"
 STATUS_DUPLICATE = "already ingested"
 STATUS_EMPTY = "empty"
@@ -139,24 +140,40 @@ def ingest(
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     report = IngestReport()
     try:
-        for path in paths:
-            result = ingest_file(
-                ws,
-                Path(path),
-                default_time=default_time,
-                column_map=column_map,
-                progress=progress,
-                input_format=input_format,
-                batch_rows=batch_rows,
-                nmea_batch_bytes=nmea_batch_bytes,
-            )
-            report.files.append(result)
-            if progress is not None:
-                progress.done(result)
+        with _duckdb_threads(ws, DUCKDB_THREADS):
+            for path in paths:
+                result = ingest_file(
+                    ws,
+                    Path(path),
+                    default_time=default_time,
+                    column_map=column_map,
+                    progress=progress,
+                    input_format=input_format,
+                    batch_rows=batch_rows,
+                    nmea_batch_bytes=nmea_batch_bytes,
+                )
+                report.files.append(result)
+                if progress is not None:
+                    progress.done(result)
     finally:
         if own:
             ws.close()
     return report
+
+
+@contextmanager
+def _duckdb_threads(ws: Workspace, threads: int) -> Iterator[None]:
+    """Run DuckDB with `threads` threads for a while (the readers use the other cores).
+
+    Appending from one thread also fills row groups in order, so closing the workspace does
+    not have to merge partial row groups left by parallel appends.
+    """
+    before = _one(ws, "SELECT current_setting('threads')")[0]
+    ws.con.execute(f"SET threads = {int(threads)}")
+    try:
+        yield
+    finally:
+        ws.con.execute(f"SET threads = {int(before)}")
 
 
 def _one(ws: Workspace, sql: str, params: list[object] | None = None) -> tuple[Any, ...]:
@@ -270,7 +287,7 @@ def ingest_file(
                 )
                 with closing(batches):
                     for batch in batches:
-                        result.positions += ws.append("positions", batch.positions)
+                        result.positions += ws.append("positions", batch.positions.combine_chunks())
                         result.statics += ws.append("statics", batch.statics)
                         ws.append("rejects", batch.rejects)
                         result.lines_read += batch.lines_read

@@ -26,7 +26,9 @@ import io
 import logging
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Generator, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
@@ -49,7 +51,8 @@ TS_US = pa.timestamp("us")
 DEFAULT_BATCH_ROWS = 1 << 18  # rows per transform batch (bounded memory, amortised overhead)
 CSV_BLOCK_BYTES = 1 << 20  # pyarrow CSV block size (1 MB measured fastest here)
 CSV_CHUNK_BYTES = 4 << 20  # bytes of whole lines parsed at a time
-READ_AHEAD_CHUNKS = 8  # parsed chunks queued ahead of the transform (about 8 x 4 MB)
+READ_AHEAD_CHUNKS = 4  # runs of lines read ahead of the parsers (about 4 x 4 MB)
+PARSE_WORKERS = 2  # threads parsing CSV chunks while the caller transforms and writes
 TYPED_FAILURES_BEFORE_TEXT = 4  # chunks that fail typed parsing before the rest is read as text
 MMSI_MAX = (1 << 30) - 1  # the AIS MMSI field is 30 bits
 IMO_MAX = (1 << 30) - 1
@@ -1109,14 +1112,17 @@ def read_ahead(
         worker.join(timeout=30)
 
 
-def _line_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[bytes]:
-    """Successive runs of whole lines (the last one may lack its newline)."""
+def _line_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
+    """Successive runs of whole lines (the last may lack its newline), each with its first line
+    number; the header line is consumed first (it is line 1)."""
+    stream.readline()
+    line = 2
     carry = b""
     while True:
         block = stream.read(chunk_bytes)
         if not block:
             if carry:
-                yield carry
+                yield carry, line
             return
         buf = carry + block if carry else block
         cut = buf.rfind(b"\n")
@@ -1124,7 +1130,19 @@ def _line_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[bytes]:
             carry = buf
             continue
         carry = buf[cut + 1 :]
-        yield buf[: cut + 1]
+        data = buf[: cut + 1]
+        yield data, line
+        line += data.count(b"\n")
+
+
+def used_columns(plan: CsvPlan) -> tuple[list[str], dict[str, int]]:
+    """Names of the CSV columns the layout uses (in file order) and each field's index among them.
+
+    Columns no field uses are never converted; parsed tables hold only the used ones.
+    """
+    used = sorted(set(plan.fields.values()))
+    position = {col: k for k, col in enumerate(used)}
+    return [f"c{i}" for i in used], {f: position[i] for f, i in plan.fields.items()}
 
 
 def _typed_columns(plan: CsvPlan, names: list[str]) -> dict[str, pa.DataType]:
@@ -1141,59 +1159,61 @@ def _typed_columns(plan: CsvPlan, names: list[str]) -> dict[str, pa.DataType]:
     return types
 
 
-def _csv_chunks(
-    stream: BinaryIO, plan: CsvPlan, path: str, chunk_bytes: int = CSV_CHUNK_BYTES
-) -> Iterator[CsvChunk]:
-    """Parse a CSV body chunk by chunk: typed when a chunk converts cleanly, else as text.
+class CsvChunkParser:
+    """Parses runs of whole CSV lines: typed when a run converts cleanly, else as text.
 
     A chunk whose values do not all convert is parsed again with every column as text, so the
     transform can reject just the bad rows; after a few such chunks the typed attempt is skipped
-    for the rest of the file. Identity hashes are computed here too (this runs in the read-ahead
-    worker, in parallel with the transform).
+    for the rest of the file. Identity hashes are computed here too. Safe to call from several
+    threads at once: chunks of one file are parsed in parallel workers (pyarrow and the hash
+    kernel release the GIL).
     """
-    names = [f"c{i}" for i in range(len(plan.header))]
-    text_types = {c: pa.string() for c in names}
-    typed = _typed_columns(plan, names)
-    parsers = [plan.layout.ts_format] if plan.layout.ts_format else None
-    id_cols = identity_columns(plan.fields)
-    failures = 0
-    stream.readline()  # the header (already read by plan_csv)
-    line = 2
-    for data in _line_chunks(stream, chunk_bytes):
+
+    def __init__(self, plan: CsvPlan, path: str) -> None:
+        self.plan = plan
+        self.path = path
+        self.names = [f"c{i}" for i in range(len(plan.header))]
+        self.include, self.fields = used_columns(plan)
+        self.text_types = {c: pa.string() for c in self.include}
+        self.typed = _typed_columns(plan, self.names)
+        self.parsers = [plan.layout.ts_format] if plan.layout.ts_format else None
+        self.id_cols = identity_columns(self.fields)
+        self.failures = 0
+
+    def _read(self, data: bytes, types: dict[str, pa.DataType], bad: _BadRows) -> pa.Table:
+        convert = pcsv.ConvertOptions(
+            column_types=types,
+            include_columns=self.include,
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            null_values=[""],
+            timestamp_parsers=self.parsers if types is self.typed else None,
+        )
+        return pcsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pcsv.ReadOptions(
+                use_threads=False, column_names=self.names, block_size=CSV_BLOCK_BYTES
+            ),
+            parse_options=pcsv.ParseOptions(
+                delimiter=self.plan.delimiter, invalid_row_handler=bad, ignore_empty_lines=False
+            ),
+            convert_options=convert,
+        )
+
+    def __call__(self, data: bytes, line: int) -> CsvChunk:
         table = None
         bad = _BadRows()
-        for types in (
-            (typed, text_types) if failures < TYPED_FAILURES_BEFORE_TEXT else (text_types,)
-        ):
-            bad = _BadRows()
-            convert = pcsv.ConvertOptions(
-                column_types=types,
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-                null_values=[""],
-                timestamp_parsers=parsers if types is typed else None,
-            )
+        if self.failures < TYPED_FAILURES_BEFORE_TEXT:
             try:
-                table = pcsv.read_csv(
-                    pa.BufferReader(data),
-                    read_options=pcsv.ReadOptions(
-                        use_threads=False, column_names=names, block_size=CSV_BLOCK_BYTES
-                    ),
-                    parse_options=pcsv.ParseOptions(
-                        delimiter=plan.delimiter,
-                        invalid_row_handler=bad,
-                        ignore_empty_lines=False,
-                    ),
-                    convert_options=convert,
-                )
-                break
+                table = self._read(data, self.typed, bad)
+            except pa.ArrowInvalid:
+                self.failures += 1
+        if table is None:
+            bad = _BadRows()
+            try:
+                table = self._read(data, self.text_types, bad)
             except pa.ArrowInvalid as exc:
-                if types is typed:
-                    failures += 1
-                    continue
-                raise InputError(path, f"cannot read CSV ({exc})", line) from exc
-        assert table is not None
-        n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+                raise InputError(self.path, f"cannot read CSV ({exc})", line) from exc
         broken = [line + b - 1 for b in bad.numbers if b > 0]
         span = np.arange(line, line + table.num_rows + len(bad.numbers), dtype=np.int64)
         if broken:
@@ -1201,9 +1221,11 @@ def _csv_chunks(
         if len(span) != table.num_rows:  # multi-line quoted records: number consecutively
             span = np.arange(line, line + table.num_rows, dtype=np.int64)
         hashes = (
-            identity_hashes([table.column(i) for i in id_cols], table.num_rows) if id_cols else None
+            identity_hashes([table.column(i) for i in self.id_cols], table.num_rows)
+            if self.id_cols
+            else None
         )
-        yield CsvChunk(
+        return CsvChunk(
             table=table,
             lines=span,
             hashes=hashes,
@@ -1212,7 +1234,45 @@ def _csv_chunks(
             broken_lines=broken,
             broken_texts=list(bad.texts),
         )
-        line += n_lines
+
+
+def parse_csv_chunks(
+    stream: BinaryIO,
+    plan: CsvPlan,
+    path: str,
+    *,
+    chunk_bytes: int | None = None,
+    workers: int | None = None,
+) -> Generator[CsvChunk, None, None]:
+    """Parsed chunks of a CSV (positioned at its header), in file order.
+
+    One thread reads (and decompresses) runs of whole lines; `workers` threads parse them; the
+    caller gets them in order, at most a few chunks ahead (bounded memory).
+    """
+    workers = PARSE_WORKERS if workers is None else workers
+    parse = CsvChunkParser(plan, path)
+    runs = read_ahead(_line_chunks(stream, chunk_bytes or CSV_CHUNK_BYTES))
+    if workers <= 1:
+        try:
+            for data, line in runs:
+                yield parse(data, line)
+        finally:
+            runs.close()
+        return
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="darkcargo-csv")
+    pending: deque[Future[CsvChunk]] = deque()
+    try:
+        for data, line in runs:
+            pending.append(pool.submit(parse, data, line))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for fut in pending:
+            fut.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        runs.close()
 
 
 class _ChunkText:
@@ -1257,6 +1317,7 @@ def iter_csv_batches(
     pending_rows = 0
     candidates: list[pa.Table] = []
     tracker = IdentityTracker()
+    _, table_fields = used_columns(plan)
 
     def flush() -> Generator[DecodedBatch, None, None]:
         nonlocal pending, pending_rows
@@ -1276,7 +1337,7 @@ def iter_csv_batches(
         res = decode_rows(
             table,
             np.concatenate([c.lines for c in chunks if c.table.num_rows]),
-            plan.fields,
+            table_fields,
             source_id=source_id,
             ts_format=plan.layout.ts_format,
             null_tokens=plan.layout.null_tokens,
@@ -1296,7 +1357,7 @@ def iter_csv_batches(
             lines_accepted=res.positions.num_rows,
         )
 
-    chunk_iter = read_ahead(_csv_chunks(stream, plan, path))
+    chunk_iter = parse_csv_chunks(stream, plan, path)
     try:
         for chunk in chunk_iter:
             pending.append(chunk)
