@@ -502,6 +502,24 @@ def test_over_long_line_is_counted_once_and_skipped(batch_bytes: int) -> None:
     assert joined.lines_read == 3
 
 
+class _Trickle:
+    """A stream with only read(), returning at most 5 bytes per call (pipes, sockets)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.buf = io.BytesIO(data)
+
+    def read(self, n: int = -1) -> bytes:
+        return self.buf.read(min(n, 5) if n >= 0 else 5)
+
+
+def test_streams_with_short_reads_and_no_readinto(shared_data: Path) -> None:
+    data = (shared_data / "ais/libais/tagblock.nmea").read_bytes()
+    whole = decode_nmea_bytes(data, source_id=1)
+    joined = _concat(list(iter_nmea_batches(_Trickle(data), source_id=1, batch_bytes=64)))  # type: ignore[arg-type]
+    assert joined.positions.equals(whole.positions)
+    assert joined.statics.equals(whole.statics)
+
+
 def test_empty_stream_yields_nothing() -> None:
     assert list(iter_nmea_batches(io.BytesIO(b""), source_id=1)) == []
     b = decode_nmea_bytes(b"\n\n  \n")

@@ -9,8 +9,9 @@ What is read
   channel + sequential message id + part count, tolerant of other lines in between. A part that
   arrives out of order, more than `window_lines` lines after the previous part, or whose group never
   completes is rejected as `orphan_part` (every line of the broken group).
-- Checksums are required and verified (`bad_checksum`); a sentence without `*hh` is `unparseable`.
-  A tag block checksum, when present, must be valid too (`bad_checksum` otherwise).
+- Checksums are required and verified before anything else (`bad_checksum`, also for non-AIS
+  `$`/`!` sentences); a sentence without `*hh` is `unparseable`. A tag block checksum, when
+  present, must be valid too (`bad_checksum` otherwise). Text after the checksum is allowed.
 - Time of a sentence, first found of: NMEA 4.0 tag block `c:` (unix seconds, or milliseconds when
   the value exceeds `ms_threshold`); a receive-time trailer after the checksum (USCG style
   `,...,r003669946,1325394060,...`: the first all-digit field of >= 9 digits); a leading timestamp
@@ -33,9 +34,9 @@ Values
   auxiliary craft (MMSI 98xxxxxxx) those bits hold the mothership MMSI, so both are null. Type 21:
   the name includes the name extension. Strings: 6-bit ASCII ending at the first '@' (the fill
   character, as GPSD reads it), trailing spaces stripped, empty -> null.
-- MMSI kept as transmitted; `mmsi_valid` is True when it has nine significant digits
-  (100000000..999999999, a ship station); coast stations (00xxxxxxx), AtoN (99xxxxxxx is valid
-  by this rule) and garbage values outside that range are flagged False.
+- MMSI kept as transmitted (as an integer); `mmsi_valid` is True when it has nine significant
+  digits (100000000..999999999). Coast stations (00MIDxxxx), group calls (0MIDxxxxx) and
+  out-of-range garbage are therefore flagged False; they are still stored.
 - A message must hold the bits of every field decoded (e.g. 137 for types 1-3, 302 for type 5:
   a short destination is decoded from the characters present), else `truncated`.
 
@@ -45,7 +46,12 @@ accepted message, or a valid `$PGHP` time line) or rejected with a reason from
 (`$GPGGA`, ...) are `unparseable`; fill bits outside 0-5 or nonzero on a non-final part are
 `bad_fill_bits`; a sentence with an empty payload is `empty_payload`; characters outside the 6-bit
 armour are `bad_payload`. When a message is rejected, every line of it is. `raw` in rejects is the
-line with surrounding whitespace removed, cut at `max_raw_chars` characters.
+line with surrounding whitespace removed, cut at `max_raw_chars` characters. Rejects come
+sorted by line number within a batch.
+
+Not done here: de-duplication of repeated sentences (the `duplicate` reason code is unused by
+this decoder), the tag-block `s:` source station (parsed over, not stored: the tables have no
+column for it), message types other than those above.
 """
 
 from __future__ import annotations
