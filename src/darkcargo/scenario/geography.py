@@ -112,5 +112,8 @@ STATIONS: tuple[Station, ...] = (
     Station("JPRIS1", 45.20, 141.20),
     Station("JPSAK1", 35.55, 133.24),
     Station("JPHKT1", 33.60, 130.40),
+    Station("JPHKD1", 41.77, 140.72),  # Tsugaru Strait
+    Station("JPTAP1", 41.25, 140.35),
+    Station("JPWKN1", 45.41, 141.67),  # La Perouse Strait
 )
 SATELLITE_STATIONS: tuple[str, ...] = ("SAT101", "SAT102", "SAT103", "SAT104")

@@ -207,6 +207,8 @@ class Planner:
         self.t_end = s.t1
         self._cross: dict[tuple[int, str, bool], float] = {}
         self._spots: dict[str, list[tuple[float, float]]] = {}
+        self._port_lat = np.array([p.lat for p in ports.values()])
+        self._port_lon = np.array([p.lon for p in ports.values()])
 
     # -- building blocks ---------------------------------------------------------------------
     def is_port(self, tid: str) -> bool:
@@ -390,22 +392,24 @@ class Planner:
         self,
         box: tuple[float, float, float, float],
         shore_km: tuple[float, float],
-        tries: int = 400,
+        tries: int = 8,
         need_coverage: bool = False,
     ) -> tuple[float, float]:
+        """A random point in the box at the given distance from shore (away from ports)."""
         lat_min, lat_max, lon_min, lon_max = box
         land = self.g.land
         for _ in range(tries):
-            lat = float(self.rng.uniform(lat_min, lat_max))
-            lon = float(self.rng.uniform(lon_min, lon_max))
-            d = float(land.distance_to_shore_km(lat, lon)[0])
-            if not (shore_km[0] <= d <= shore_km[1]) or bool(land.is_land(lat, lon)):
-                continue
-            if need_coverage and min_station_km(lat, lon) > self.s.station_range_km - 10.0:
-                continue
-            if min_port_km(self.ports, lat, lon) < 30.0:
-                continue
-            return round(lat, 5), round(lon, 5)
+            lat = self.rng.uniform(lat_min, lat_max, size=64)
+            lon = self.rng.uniform(lon_min, lon_max, size=64)
+            d = land.distance_to_shore_km(lat, lon)
+            ok = (d >= shore_km[0]) & (d <= shore_km[1]) & ~land.is_land(lat, lon)
+            ok &= min_km(lat, lon, _STATION_LAT, _STATION_LON) <= (
+                self.s.station_range_km - 10.0 if need_coverage else np.inf
+            )
+            ok &= min_km(lat, lon, self._port_lat, self._port_lon) >= 30.0
+            if ok.any():
+                k = int(np.argmax(ok))
+                return round(float(lat[k]), 5), round(float(lon[k]), 5)
         raise RuntimeError(f"no offshore point found in {box}")
 
     def fishing_spot(self, ground: Ground) -> tuple[float, float]:
@@ -429,17 +433,16 @@ class Planner:
         return round(float(lat), 5), round(float(lon), 5)
 
     def nearby_spot(self, pos: tuple[float, float]) -> tuple[float, float] | None:
-        for _ in range(20):
-            dist = self.uniform(FISHING_SEARCH_KM) * 1000.0
-            ang = self.rng.uniform(0, 2 * np.pi)
-            lat = pos[0] + np.degrees(dist * np.cos(ang) / 6_371_000.0)
-            lon = pos[1] + np.degrees(
-                dist * np.sin(ang) / (6_371_000.0 * np.cos(np.radians(pos[0])))
-            )
-            d = float(self.g.land.distance_to_shore_km(lat, lon)[0])
-            if d >= FISHING_SPOT_SHORE_NM * NM_M / 1000.0:
-                return round(float(lat), 5), round(float(lon), 5)
-        return None
+        """Another drifting start 5-25 km away, still far enough offshore."""
+        dist = self.rng.uniform(FISHING_SEARCH_KM[0], FISHING_SEARCH_KM[1], size=16) * 1000.0
+        ang = self.rng.uniform(0, 2 * np.pi, size=16)
+        lat = pos[0] + np.degrees(dist * np.cos(ang) / 6_371_000.0)
+        lon = pos[1] + np.degrees(dist * np.sin(ang) / (6_371_000.0 * np.cos(np.radians(pos[0]))))
+        ok = self.g.land.distance_to_shore_km(lat, lon) >= FISHING_SPOT_SHORE_NM * NM_M / 1000.0
+        if not ok.any():
+            return None
+        k = int(np.argmax(ok))
+        return round(float(lat[k]), 5), round(float(lon[k]), 5)
 
     # -- covert shuttle ----------------------------------------------------------------------
     def covert(self, v: Vessel, prof: CovertProfile) -> tuple[list[Phase], list[dict]]:
@@ -536,6 +539,13 @@ def _time_at(ph: Phase, d_m: float) -> int:
 
 _STATION_LAT = np.array([st.lat for st in STATIONS])
 _STATION_LON = np.array([st.lon for st in STATIONS])
+
+
+def min_km(lat: np.ndarray, lon: np.ndarray, plat: np.ndarray, plon: np.ndarray) -> np.ndarray:
+    """Distance (km) from each point to the nearest of a few reference points."""
+    return (
+        haversine_m(lat[:, None], lon[:, None], plat[None, :], plon[None, :]).min(axis=1) / 1000.0
+    )
 
 
 def min_station_km(lat: float, lon: float) -> float:

@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 
 from darkcargo.geo.distance import EARTH_RADIUS_M, unit_vectors
 from darkcargo.scenario.geography import SATELLITE_STATIONS, STATIONS
-from darkcargo.scenario.motion import along, transit_profile
+from darkcargo.scenario.motion import KN, along, transit_profile
 from darkcargo.scenario.plan import ABSENT, DWELL, TRANSIT, Phase, Plan
 from darkcargo.scenario.settings import ScenarioSettings
 
@@ -143,42 +143,172 @@ def sample_phase(
     }
 
 
+def _times(
+    t0: np.ndarray,
+    t1: np.ndarray,
+    spacing: np.ndarray,
+    native: np.ndarray,
+    loss: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Kept report times of many phases at once; returns (ts, owning phase row)."""
+    first = t0 + (rng.random(len(t0)) * spacing).astype(np.int64)
+    n = np.maximum(0, -(-(t1 - first) // spacing))
+    owner = np.repeat(np.arange(len(t0)), n)
+    k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    ts = first[owner] + k * spacing[owner]
+    ts = ts + (rng.geometric(1.0 - loss, size=len(ts)) - 1) * native[owner]
+    keep = ts < t1[owner]
+    return ts[keep], owner[keep]
+
+
+def _sample_fixed(
+    rows: list[tuple[int, Phase, str]], s: ScenarioSettings, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Berth and drifting phases, vectorised over all of them."""
+    kind = np.array([ph.kind for _, ph, _ in rows], dtype=np.int8)
+    t0 = np.array([ph.t0 for _, ph, _ in rows], dtype=np.int64)
+    t1 = np.array([ph.t1 for _, ph, _ in rows], dtype=np.int64)
+    cls_a = np.array([c == "A" for _, _, c in rows])
+    dwell = kind == DWELL
+    native = np.where(dwell, np.where(cls_a, NATIVE_A_MOORED_S, NATIVE_B_SLOW_S),
+                      np.where(cls_a, NATIVE_A_UNDERWAY_S, NATIVE_B_SLOW_S)).astype(np.int64)  # fmt: skip
+    interval = np.where(dwell, s.product_interval_stationary_s, s.product_interval_s)
+    spacing = -(-interval // native) * native
+    ts, own = _times(t0, t1, spacing, native, s.reception_loss, rng)
+    n = len(ts)
+    lat = np.empty(n)
+    lon = np.empty(n)
+    sog = np.empty(n)
+    cog = np.empty(n)
+    heading = np.empty(n)
+    d = dwell[own]
+    # berths: a fixed point, swinging a few metres
+    plat = np.array([ph.lat for _, ph, _ in rows])
+    plon = np.array([ph.lon for _, ph, _ in rows])
+    phead = np.array([ph.heading for _, ph, _ in rows])
+    nd = int(d.sum())
+    swing = rng.normal(0.0, MOORED_SWING_M, size=(2, nd))
+    lat[d] = plat[own[d]] + np.degrees(swing[0] / EARTH_RADIUS_M)
+    lon[d] = plon[own[d]] + np.degrees(
+        swing[1] / (EARTH_RADIUS_M * np.cos(np.radians(plat[own[d]])))
+    )
+    sog[d] = np.abs(rng.normal(0.0, 0.05, size=nd))
+    cog[d] = rng.uniform(0.0, 360.0, size=nd)
+    heading[d] = (phead[own[d]] + rng.normal(0.0, 1.0, size=nd)) % 360.0
+    # drifting: closed-form motion with per-phase parameters
+    lo = ~d
+    nl = int(lo.sum())
+    if nl:
+        names = (
+            "t0",
+            "lat0",
+            "lon0",
+            "vn",
+            "ve",
+            "an",
+            "ae",
+            "wn",
+            "we",
+            "pn",
+            "pe",
+            "off_n",
+            "off_e",
+        )
+        par = {
+            k: np.array([getattr(ph.drift, k) if ph.drift else 0.0 for _, ph, _ in rows])
+            for k in names
+        }
+        la, lo_, sg, cg = drift_eval(par, own[lo], ts[lo].astype(np.float64))
+        lat[lo], lon[lo] = la, lo_
+        sog[lo] = np.abs(sg + rng.normal(0.0, 0.05, nl))
+        cog[lo] = (cg + rng.normal(0.0, 3.0, nl)) % 360.0
+        heading[lo] = (cog[lo] + rng.normal(0.0, 15.0, nl)) % 360.0
+    pidx = np.array([k for k, _, _ in rows], dtype=np.int64)
+    return {
+        "ts": ts,
+        "lat": lat,
+        "lon": lon,
+        "sog": sog,
+        "cog": cog,
+        "heading": heading,
+        "ais_on": np.array([ph.ais_on for _, ph, _ in rows])[own],
+        "absent": np.zeros(n, dtype=bool),
+        "phase": pidx[own],
+    }
+
+
+def drift_eval(
+    par: dict[str, np.ndarray], own: np.ndarray, t: np.ndarray
+) -> tuple[F64, F64, F64, F64]:
+    """Drift positions, speed (kn) and course for rows owned by parameter rows ``own``."""
+    g = {k: v[own] for k, v in par.items()}
+    tau = t - g["t0"]
+    n = g["vn"] * tau + g["an"] * (np.sin(g["wn"] * tau + g["pn"]) - np.sin(g["pn"])) + g["off_n"]
+    e = g["ve"] * tau + g["ae"] * (np.sin(g["we"] * tau + g["pe"]) - np.sin(g["pe"])) + g["off_e"]
+    lat = g["lat0"] + np.degrees(n / EARTH_RADIUS_M)
+    lon = g["lon0"] + np.degrees(e / (EARTH_RADIUS_M * np.cos(np.radians(g["lat0"]))))
+    vn = g["vn"] + g["an"] * g["wn"] * np.cos(g["wn"] * tau + g["pn"])
+    ve = g["ve"] + g["ae"] * g["we"] * np.cos(g["we"] * tau + g["pe"])
+    return lat, lon, np.hypot(vn, ve) / KN, np.degrees(np.arctan2(ve, vn)) % 360.0
+
+
 def sample_season(
     plan: Plan, s: ScenarioSettings, rng: np.random.Generator
 ) -> tuple[Samples, list[Phase]]:
     """All reports of all vessels, sorted by (vessel, time), and the flat phase list."""
-    cols: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("ts", "lat", "lon", "sog", "cog", "heading", "ais_on", "absent")
-    }
-    vids: list[np.ndarray] = []
-    pids: list[np.ndarray] = []
-    kinds: list[np.ndarray] = []
-    navs: list[np.ndarray] = []
     flat: list[Phase] = []
+    fixed: list[tuple[int, Phase, str]] = []
+    moving: list[tuple[int, Phase, str]] = []
+    absent: list[tuple[int, Phase, str]] = []
     for v, phases in zip(plan.vessels, plan.phases, strict=True):
         for ph in phases:
-            pidx = len(flat)
+            k = len(flat)
             flat.append(ph)
-            if ph.t1 <= s.t0 - 86400 or ph.t0 >= s.t1:
+            if ph.t1 <= s.t0 - 86400 or ph.t0 >= s.t1 or ph.t1 <= ph.t0:
                 continue
-            out = sample_phase(ph, v.ais_class, s, rng)
-            if out is None:
-                continue
-            n = len(out["ts"])
-            for k, arr in out.items():
-                cols[k].append(arr)
-            vids.append(np.full(n, v.vid, dtype=np.int32))
-            pids.append(np.full(n, pidx, dtype=np.int32))
-            kinds.append(np.full(n, ph.kind, dtype=np.int8))
-            navs.append(np.full(n, ph.nav_status, dtype=np.int8))
+            row = (k, ph, v.ais_class)
+            if ph.kind == TRANSIT:
+                moving.append(row)
+            elif ph.kind == ABSENT:
+                absent.append(row)
+            else:
+                fixed.append(row)
+    parts: list[dict[str, np.ndarray]] = []
+    if fixed:
+        parts.append(_sample_fixed(fixed, s, rng))
+    for k, ph, cls in moving:
+        out = sample_phase(ph, cls, s, rng)
+        if out is not None:
+            out["phase"] = np.full(len(out["ts"]), k, dtype=np.int64)
+            parts.append(out)
+    if absent:
+        m = len(absent)
+        parts.append(
+            {
+                "ts": np.array([ph.t0 for _, ph, _ in absent], dtype=np.int64),
+                "lat": np.full(m, np.nan),
+                "lon": np.full(m, np.nan),
+                "sog": np.full(m, np.nan),
+                "cog": np.full(m, np.nan),
+                "heading": np.full(m, np.nan),
+                "ais_on": np.zeros(m, dtype=bool),
+                "absent": np.ones(m, dtype=bool),
+                "phase": np.array([k for k, _, _ in absent], dtype=np.int64),
+            }
+        )
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    phase = cols.pop("phase")
+    vid_of = np.array([ph.vid for ph in flat], dtype=np.int32)
+    kind_of = np.array([ph.kind for ph in flat], dtype=np.int8)
+    nav_of = np.array([ph.nav_status for ph in flat], dtype=np.int8)
     smp = Samples(
-        vid=np.concatenate(vids),
-        phase=np.concatenate(pids),
-        kind=np.concatenate(kinds),
-        nav=np.concatenate(navs),
-        **{k: np.concatenate(v) for k, v in cols.items()},  # type: ignore[arg-type]
+        vid=vid_of[phase],
+        phase=phase.astype(np.int32),
+        kind=kind_of[phase],
+        nav=nav_of[phase],
+        **cols,  # type: ignore[arg-type]
     )
-    # phases of one vessel are contiguous, but loss delays can reorder two reports at a seam
     order = np.lexsort((smp.ts, smp.vid))
     return smp.take(order), flat
 
