@@ -207,3 +207,36 @@ def test_wire_dateline_dates_the_story_not_the_figures() -> None:
 def test_person_of_the_organisation() -> None:
     c = one("Lee Sung-jun of the Joint Chiefs of Staff said about 13,000 containers were sent.")
     assert c.speaker == "Lee Sung-jun" and c.speaker_title == "Joint Chiefs of Staff"
+
+
+def test_scenario_style_document() -> None:
+    """The demo scenario's news texts: header, day-first dateline, appositive speaker, a
+    quotation whose capacity runs across ', or', and a pronoun."""
+    text = (
+        "Title: Seoul says North shipped thousands of containers to Russia\n"
+        "Date: 2023-11-04\nSource: Scenario Herald\nURL: https://example.org/doc02\n"
+        "Note: Simulated document; people and figures are fictional.\n\n"
+        "SEOUL, 4 November 2023 - South Korea's defence minister, Han Jae-won, told a "
+        "parliamentary committee\non 4 November 2023 that North Korea had sent about 4,400 "
+        'containers to Russia since August. "Those\ncontainers could hold more than 2,200,000 '
+        'rounds of 152 mm artillery shells, or more than\n440,000 122 mm rockets," Han said. '
+        "He added that North Korean munitions factories were\nrunning at full capacity.\n"
+    )
+    claims = extract_claims(text)
+    assert [(c.value, c.quantity, c.bound, c.basis) for c in claims] == [
+        (4400, "containers", "approximate", "count"),
+        (2_200_000, "rounds_152mm", "lower", "capacity"),
+        (440_000, "rockets_122mm", "lower", "capacity"),
+    ]
+    assert {c.speaker for c in claims} == {"Han Jae-won"}
+    assert claims[0].claim_date == date(2023, 11, 4)
+    assert claims[0].baseline_date == date(2023, 8, 1)
+    assert claims[0].source_url == "https://example.org/doc02"
+
+
+def test_seasons_as_baselines() -> None:
+    c = one(
+        "Russia has received roughly 3 million shells since last summer, he said.",
+        published=date(2024, 2, 19),
+    )
+    assert c.baseline_date == date(2023, 6, 1)

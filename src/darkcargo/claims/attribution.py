@@ -122,7 +122,8 @@ ORG_WORDS = _words(
     government command headquarters committee panel office bureau pentagon kremlin union
     nations reuters forces army navy military intelligence university foundation group
     parliament assembly cabinet commission organization organisation corps administration
-    monitoring network project parallel initiative programme program tank studies"""
+    monitoring network project parallel initiative programme program tank studies chiefs
+    monitor railways"""
 )
 PLACES = _words(
     """korea russia ukraine pyongyang moscow kyiv kiev seoul washington tokyo beijing china
@@ -302,10 +303,16 @@ class Resolver:
         low = [w.lower() for w in words]
         caps = [w for w in words if _is_cap(w)]
         for i in range(1, len(words) - 1):
-            if low[i] in ("of", "at", "from") and low[i + 1] == "the" and _is_name(words[:i]):
-                # "Lee Sung-jun of the Joint Chiefs of Staff": the person, titled by the rest.
-                rest = _join(words[i + 2 :])
-                self.resolve(words[i + 2 :])
+            skip = 2 if low[i + 1] == "the" else 1
+            if (
+                low[i] in ("of", "at", "from")
+                and len(words) - i - skip >= (1 if skip == 2 else 2)
+                and _is_name(words[:i])
+            ):
+                # "Lee Sung-jun of the Joint Chiefs of Staff", "Mina Cho of Open Sea Monitor":
+                # the person, titled by the rest.
+                rest = _join(words[i + skip :])
+                self.resolve(words[i + skip :])
                 name, title = self.resolve(words[:i])
                 ent = self._by_token(words[0]) or next(
                     (e for e in self.entities if e.name == name), None
@@ -573,11 +580,12 @@ def _appositive_subject(
                         return name_np
                     return first, words
                 if (
-                    commas == 1
+                    name_np is None
                     and first > sent_first
                     and toks[first - 1][2] == ","
                     and _is_name(words)
                 ):
+                    # "..., Oleksandr Marchenko, an adviser to the office, said"
                     name_np = (first, words)
         elif toks[j][2] in (".", ";", '"', "“", "”"):
             break

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-DAY, MONTH, YEAR = "day", "month", "year"
+DAY, MONTH, SEASON, YEAR = "day", "month", "season", "year"
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -61,6 +61,7 @@ _DATE_RE = re.compile(
   | (?P<my>\b{_MONTH}(?:,?\s+{_YEAR})?(?![\w]))
   | (?P<year>(?<![\w$€£-])(?<!\d[,.]){_YEAR}(?![\w%]|[.,]\d|\s*(?:-|–)\s*\d))
   | (?P<rel>\b(?:last|this|next|past)\s+(?:year|month|week)\b)
+  | (?P<season>\b(?:(?:last|this|the)\s+)?(?:summer|winter|spring|autumn|fall)(?:\s+(?:of\s+)?{_YEAR})?\b)
   | (?P<wd>\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
     """,
     re.VERBOSE,
@@ -97,7 +98,8 @@ _STATEMENT_AFTER = re.compile(
 
 # A wire dateline: "SEOUL, June 3 (Reuters) - ", "KYIV, Feb 26, 2024 (AP) —".
 DATELINE_RE = re.compile(
-    rf"[A-Z][A-Z .'’/-]{{1,40}},\s+(?P<date>{_MONTH}\s+\d{{1,2}}(?:,\s+{_YEAR})?)"
+    rf"[A-Z][A-Z .'’/-]{{1,40}},\s+(?P<date>{_MONTH}\s+\d{{1,2}}(?:,\s+{_YEAR})?"
+    rf"|\d{{1,2}}\s+{_MONTH}(?:,?\s+{_YEAR})?)"
     r"(?:\s*\([^)]{1,30}\))?\s*[-–—]+\s*"
 )
 
@@ -118,7 +120,7 @@ class DateMention:
     start: int
     end: int
     value: date
-    precision: str  # day | month | year
+    precision: str  # day | month | season | year
     role: str  # baseline | period | point | statement | plain
     end_value: date | None = None  # last day of the period
 
@@ -129,6 +131,11 @@ def period_end(value: date, precision: str) -> date:
         return date(value.year, 12, 31)
     if precision == MONTH:
         return date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+    if precision == SEASON:
+        y, m = (
+            (value.year + 1, value.month - 9) if value.month > 9 else (value.year, value.month + 3)
+        )
+        return date(y, m, 1) - timedelta(days=1)
     return value
 
 
@@ -215,6 +222,26 @@ def parse_date_span(span: str, base: date | None) -> tuple[date, str] | None:
             return None
         delta = (base.weekday() - _WEEKDAYS.index(low)) % 7
         return base - timedelta(days=delta), DAY
+    m = re.fullmatch(
+        rf"(?:(last|this|the)\s+)?(summer|winter|spring|autumn|fall)(?:\s+(?:of\s+)?({_YEAR}))?",
+        low,
+    )
+    if m:
+        # Northern-hemisphere seasons, dated by their first month (winter starts in December).
+        which, season, year = m.groups()
+        month = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}[season]
+        if year:
+            return date(int(year) - (1 if month == 12 else 0), month, 1), SEASON
+        if base is None:
+            return None
+        start = _last_day_before(base, month)
+        if (
+            which == "last"
+            and start.year == base.year
+            and base < date(base.year, month, 1) + timedelta(days=92)
+        ):
+            start = date(start.year - 1, month, 1)  # "last summer" said during the summer
+        return start, SEASON
     m = re.fullmatch(r"(last|this|next|past)\s+(year|month|week)", low)
     if m:
         if base is None:
@@ -284,7 +311,7 @@ def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateM
             role = "baseline"
         elif kind == "endof" or _POINT_CUE.search(before):
             role = "point"
-        elif _PERIOD_CUE.search(before) or kind == "rel":
+        elif _PERIOD_CUE.search(before) or kind in ("rel", "season"):
             role = "period"
         elif kind == "wd":
             role = "statement"

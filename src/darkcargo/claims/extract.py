@@ -423,7 +423,11 @@ def _sentence_candidates(
             if after_bound and c.bound == cues.EXACT:
                 c.bound, c.hedge = after_bound, after_cue
         # Capacity, per container, negation.
-        cap = cues.capacity_cue(text, cs, c.first.start)
+        cap_from = cs
+        if re.match(r"(?:or|and)\b", text[cs : cs + 4]):
+            # "could hold 3 million shells, or more than 500,000 rockets": the same capacity.
+            cap_from = clause_bounds(cstarts, e, max(s, cs - 2))[0]
+        cap = cues.capacity_cue(text, cap_from, c.first.start)
         if cap and c.basis in (COUNT,):
             c.basis = CAPACITY
         if (

@@ -294,7 +294,9 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
                 break
             if tok not in ("-",):
                 break
-        if low in STOP_WORDS and not (through_of and low in ("the", "them")):
+        if low in STOP_WORDS and not (
+            through_of and low in ("the", "them", "those", "these", "its", "their")
+        ):
             break
         if low == "them":
             break

@@ -34,7 +34,7 @@ CLAIMS = pa.schema(
         ("speaker", pa.string()),
         ("stance", pa.string()),  # said | estimated | believes | claimed | according_to | ...
         ("claim_date", pa.date32()),
-        ("date_precision", pa.string()),  # day | month | year
+        ("date_precision", pa.string()),  # day | month | season | year
         ("baseline_date", pa.date32()),  # start of the period counted ("since August 2023")
         ("source_url", pa.string()),
         ("cluster_id", pa.string()),  # repeated claims: same speaker, quantity and value

@@ -144,7 +144,8 @@ def looks_like_html(text: str, path: str | None = None) -> bool:
 
 # -- metadata header ------------------------------------------------------------------------
 _HEADER_LINE = re.compile(
-    r"^(?P<key>title|date|published|source|url|source_url|headline|byline|author)\s*:\s*(?P<val>.*)$",
+    r"^(?P<key>title|date|published|source|url|source_url|headline|byline|author|note|tags"
+    r"|language|summary)\s*:\s*(?P<val>.*)$",
     re.IGNORECASE,
 )
 
