@@ -182,6 +182,11 @@ def test_tag_block_time_in_seconds_and_milliseconds() -> None:
     assert b.positions.column("ts").to_pylist() == [T_2012, T_2012 + timedelta(milliseconds=500)]
 
 
+def test_absurd_epoch_values_are_no_time() -> None:
+    b = _decode(_tag("c:9999999999999999") + type1(), type1() + ",r1,99999999999999999")
+    assert _reasons(b) == {1: "no_time", 2: "no_time"}
+
+
 def test_uscg_trailer_time_after_the_checksum() -> None:
     line = type1() + ",d-109,S2105,t050056.00,T56.13718694,r003669946,1325394060,1325394001"
     b = _decode(line, type1() + ",b003669794,1325394061")

@@ -16,6 +16,7 @@ from numba import njit
 
 NULL_TIME = np.int64(-(2**63))  # "no time" marker in int64 microsecond columns
 US = np.int64(1_000_000)
+MAX_EPOCH_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: larger epoch values are not times
 
 # Reject reason codes (index into REASON_NAMES; 0 means accepted).
 R_OK = 0
@@ -137,7 +138,8 @@ def _uint(buf: np.ndarray, s: int, e: int) -> int:
 @njit(cache=True)
 def _epoch_to_us(buf: np.ndarray, s: int, e: int, ms_threshold: int) -> np.int64:
     """Epoch number in buf[s:e] ("1325394060", "1325394060.25", or milliseconds when the integer
-    part exceeds ms_threshold) as microseconds; NULL_TIME when it is not such a number."""
+    part exceeds ms_threshold) as microseconds; NULL_TIME when it is not such a number or lies
+    beyond the year 9999."""
     i = s
     v = 0
     nd = 0
@@ -158,6 +160,8 @@ def _epoch_to_us(buf: np.ndarray, s: int, e: int, ms_threshold: int) -> np.int64
     if i != e:
         return NULL_TIME
     if v > ms_threshold:
+        if v > MAX_EPOCH_MS:
+            return NULL_TIME
         return np.int64(v) * 1000 + np.int64(frac_us // 1000)
     return np.int64(v) * US + np.int64(frac_us)
 
