@@ -316,3 +316,11 @@ def test_identity_hash_tells_field_boundaries_apart() -> None:
     assert a[0] != a[1]
     long = T.identity_hashes([pa.array(["ABCDEFGHIJKLMNOPQ", "ABCDEFGHIJKLMNOPR"])], 2)
     assert long[0] != long[1]
+
+
+def test_blank_lines_are_counted_and_keep_line_numbers() -> None:
+    row = "367000001,2023-03-01T00:00:00,42,130,1,1,1,,,,,,,,,,A"
+    pos, _, rej, read, ok = read_csv_text(MC_HEADER + "\n" + row + "\n\n" + row + "\n")
+    assert (read, ok) == (3, 2)
+    assert rej.to_pylist() == [{"source_id": 7, "line_no": 3, "raw": "", "reason": "unparseable"}]
+    assert pos.column("row_id").to_pylist() == [2, 4]
