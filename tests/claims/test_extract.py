@@ -240,3 +240,8 @@ def test_seasons_as_baselines() -> None:
         published=date(2024, 2, 19),
     )
     assert c.baseline_date == date(2023, 6, 1)
+
+
+def test_quay_count_is_an_observation() -> None:
+    c = one("Satellite images show about 630 containers stacked on the quay at Rajin.")
+    assert c.basis == "observed" and c.value == 630

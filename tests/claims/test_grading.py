@@ -83,9 +83,9 @@ def test_bounds_and_ranges() -> None:
 
 
 def test_not_comparable_reasons() -> None:
-    shells = grade_claim(claim(value=1.5e6, quantity="shells"), HAND_MADE_ESTIMATES)
+    shells = grade_claim(claim(value=12, quantity="drones"), HAND_MADE_ESTIMATES)
     assert len(shells) == 1 and shells[0].estimate_id is None
-    assert "different item: no estimate of shells" in shells[0].reason
+    assert "different item: no estimate of drones" in shells[0].reason
     euros = grade_claim(
         claim(value=5e10, quantity="euros", basis="money", unit="EUR"), HAND_MADE_ESTIMATES
     )
@@ -154,3 +154,27 @@ def test_grade_claims_writes_gradings_and_never_says_true_or_false(
     # Grading again replaces, never accumulates.
     again = grade_claims(ws)
     assert count(ws, "gradings") == len(again) == len(gradings)
+
+
+def test_a_snapshot_count_is_not_graded_against_a_period_total() -> None:
+    c = claim(value=630, quantity="containers", basis="observed", bound="approximate")
+    (g,) = grade_claim(c, HAND_MADE_ESTIMATES)
+    assert g.grade == "not_comparable" and "one place and time" in g.reason
+
+
+def test_shells_without_calibre_explain_why_not_comparable() -> None:
+    (g,) = grade_claim(claim(value=1.5e6, quantity="shells", item="shells"), HAND_MADE_ESTIMATES)
+    assert g.grade == "not_comparable" and "no calibre" in g.reason
+
+
+def test_reason_figures_are_readable() -> None:
+    from darkcargo.claims.grading import _fmt
+
+    assert [_fmt(v) for v in (1288.7, 999915.0, 2.2e6, 5.5e9, 448.0, 30.0)] == [
+        "1,290",
+        "1M",
+        "2.2M",
+        "5.5B",
+        "448",
+        "30",
+    ]

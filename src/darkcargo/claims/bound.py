@@ -161,6 +161,21 @@ def capacity_cue(text: str, clause_start: int, num_start: int) -> str | None:
     return found[-1].group() if found else None
 
 
+# A count of what was seen at one place and time (a stock), not a total over a period.
+OBSERVED_RE = re.compile(
+    r"\b(?:on\s+(?:the\s+|its\s+)?(?:quay|quayside|deck|dock|pier|wharf|berth)"
+    r"|at\s+(?:the\s+|\w+['’]s\s+)?(?:quay|quayside|pier|dock|wharf|berth)"
+    r"|stacked|piled|seen\s+(?:at|on|in|near)|photographed|spotted|visible\s+(?:at|on|in))\b",
+    re.IGNORECASE,
+)
+
+
+def observed_cue(text: str, clause_start: int, clause_end: int) -> str | None:
+    """The cue that makes a count a snapshot ("stacked on the quay", "seen at the pier")."""
+    m = OBSERVED_RE.search(text, clause_start, clause_end)
+    return m.group() if m else None
+
+
 PER_CONTAINER_RE = re.compile(
     r"\b(?:per|each|every|a\s+single|one|in\s+a|in\s+each|in\s+one)\s+"
     r"(?:(?:20|40|twenty|forty)[- ]?(?:foot|feet|ft)\s+)?(?:shipping\s+)?(?:container|box)\b",

@@ -40,7 +40,7 @@ from darkcargo.claims.text import (
 
 EXTRACTOR_VERSION = "rules-1"
 
-COUNT, CAPACITY, RATE, MONEY, PERCENTAGE, RATIO, MASS = (
+COUNT, CAPACITY, RATE, MONEY, PERCENTAGE, RATIO, MASS, OBSERVED = (
     "count",
     "capacity",
     "rate",
@@ -48,6 +48,7 @@ COUNT, CAPACITY, RATE, MONEY, PERCENTAGE, RATIO, MASS = (
     "percentage",
     "ratio",
     "mass",
+    "observed",  # what was seen at one place and time: a stock, not a total over a period
 )
 
 
@@ -436,6 +437,8 @@ def _sentence_candidates(
             and cues.per_container_cue(text, cs, ce)
         ):
             c.unit = "per_container"
+        if c.basis == COUNT and c.unit == "count" and cues.observed_cue(text, cs, ce):
+            c.basis = OBSERVED
         c.negated = cues.negated(text, cs, c.span_start)
         if c.item:
             prev_items.append((c.first.start, c.item, c.caliber))

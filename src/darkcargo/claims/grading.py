@@ -67,16 +67,17 @@ class Grading:
 
 
 def _fmt(v: float | None) -> str:
+    """A figure to three significant digits: 1,289 -> '1,290', 999,915 -> '1M', 2.2e6 -> '2.2M'."""
     if v is None:
         return "?"
-    a = abs(v)
-    if a >= 1e9:
-        return f"{v / 1e9:.3g}B"
-    if a >= 1e6:
-        return f"{v / 1e6:.3g}M"
-    if a >= 1e4:
-        return f"{v / 1e3:.3g}k"
-    return f"{v:,.0f}" if v == int(v) else f"{v:.3g}"
+    if v == 0:
+        return "0"
+    r = float(f"{v:.3g}")
+    a = abs(r)
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e4, "k")):
+        if a >= scale:
+            return f"{r / scale:g}{suffix}"
+    return f"{r:,.0f}" if a >= 100 else f"{r:g}"
 
 
 def _as_date(v: object) -> date | None:
@@ -153,11 +154,29 @@ def grade_claim(
     basis = claim.get("basis") or COUNT
     if basis in ("percentage", "ratio"):
         return [nc(f"basis: a {basis}, not a total that an estimate could match")]
+    if basis == "observed":
+        return [
+            nc(
+                "basis: a count seen at one place and time (a quay, a deck), not a total "
+                "over a period"
+            )
+        ]
     if fig is None:
         return [nc("no figure to compare")]
     if not qty:
         return [nc("different item: the claim names no counted item")]
     same = [e for e in estimates if qty in estimate_quantity(e)]
+    if not same and claim.get("item") in ("shells", "rockets") and not claim.get("caliber"):
+        per_cal = sorted(
+            {str(e.get("quantity")) for e in estimates if e.get("item") == claim.get("item")}
+        )
+        if per_cal:
+            return [
+                nc(
+                    f"different item: the claim gives no calibre; estimates are per calibre "
+                    f"({', '.join(per_cal)}) and calibres are alternatives, not additive"
+                )
+            ]
     if not same:
         covered = sorted({str(e.get("quantity")) for e in estimates if e.get("quantity")})
         what = ", ".join(covered) if covered else "nothing yet"
@@ -192,6 +211,12 @@ def grade_claim(
             )
             continue
         e_start, e_end = _as_date(est.get("period_start")), _as_date(est.get("period_end"))
+        caveat = ""
+        if not timeless and baseline is not None and e_start is None:
+            caveat = (
+                f"; note: the claim counts from {baseline.isoformat()}, the estimate from the "
+                "start of its data"
+            )
         if not timeless and e_end is not None:
             if ref is None:
                 out.append(nc("period: the claim gives no date and its document none", est))
@@ -243,7 +268,7 @@ def grade_claim(
         }[grade]
         reason = (
             f"claimed {claimed}: {where} the {method} estimate's 90% interval "
-            f"[{_fmt(p05)}, {_fmt(p95)}] (median {_fmt(p50)})"
+            f"[{_fmt(p05)}, {_fmt(p95)}] (median {_fmt(p50)}){caveat}"
         )
         out.append(
             Grading(
