@@ -170,11 +170,13 @@ def test_shells_without_calibre_explain_why_not_comparable() -> None:
 def test_reason_figures_are_readable() -> None:
     from darkcargo.claims.grading import _fmt
 
-    assert [_fmt(v) for v in (1288.7, 999915.0, 2.2e6, 5.5e9, 448.0, 30.0)] == [
+    assert [_fmt(v) for v in (1288.7, 999915.0, 2.2e6, 5.5e9, 448.0, 30.0, 440000.0, 12500.0)] == [
         "1,290",
         "1M",
         "2.2M",
         "5.5B",
         "448",
         "30",
+        "440k",
+        "12.5k",
     ]

@@ -74,8 +74,8 @@ def _fmt(v: float | None) -> str:
         return "0"
     r = float(f"{v:.3g}")
     a = abs(r)
-    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e4, "k")):
-        if a >= scale:
+    for threshold, scale, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
+        if a >= threshold:
             return f"{r / scale:g}{suffix}"
     return f"{r:,.0f}" if a >= 100 else f"{r:g}"
 
