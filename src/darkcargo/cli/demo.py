@@ -1,0 +1,111 @@
+"""`darkcargo demo`: the demo season end to end, with no arguments needed."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from darkcargo.cli.output import console
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for the scenario, workspace, report, exports."),
+    ] = Path("darkcargo-demo"),
+    seed: Annotated[
+        int, typer.Option(help="Scenario seed: the same seed gives the same season.")
+    ] = 7,
+    vessels: Annotated[int, typer.Option(help="Vessels in the simulated season.")] = 300,
+    start: Annotated[
+        str, typer.Option(help="First day of the season (YYYY-MM-DD).")
+    ] = "2023-08-01",
+    end: Annotated[str, typer.Option(help="Last day of the season (YYYY-MM-DD).")] = "2024-02-29",
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Simulate again even if a cached season matches.")
+    ] = False,
+) -> None:
+    """Build the demo season (or reuse the cached one) and run every stage on it.
+
+    Writes OUT/scenario/ (AIS as NMEA and CSV, sightings, documents, ground truth),
+    OUT/workspace.duckdb, OUT/report.html and OUT/exports/, then prints what it found.
+    """
+    from darkcargo.demo import run_demo
+    from darkcargo.errors import InputError
+    from darkcargo.scenario.settings import ScenarioSettings
+
+    try:
+        settings = ScenarioSettings(
+            seed=seed, vessels=vessels, start=date.fromisoformat(start), end=date.fromisoformat(end)
+        )
+    except ValueError as exc:
+        raise InputError(None, f"--start/--end: {exc}") from exc
+    with console.status("demo") as status:
+        result = run_demo(out, settings, fresh=fresh, say=lambda msg: status.update(msg))
+    _print_summary(result)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if math.isfinite(x) else "-"
+
+
+def _print_summary(r: object) -> None:
+    from darkcargo.demo import DemoReport
+
+    assert isinstance(r, DemoReport)
+    total = sum(r.timings.values())
+    cached = " (scenario cached)" if r.scenario_cached else ""
+    console.print(f"[bold]darkcargo demo[/bold] finished in {total:.1f} s{cached}")
+    c = r.counts
+    console.print(
+        f"ingest: {c['lines']:,} NMEA lines, {c['accepted']:,} accepted, {c['rejected']:,} rejected; "
+        f"{c['positions']:,} positions of {c['vessels']:,} vessels"
+    )
+
+    events = Table(title="events found (preset gfw) and scored against the ground truth")
+    for col in ("kind", "found", "truth", "precision", "recall"):
+        events.add_column(col, justify="left" if col == "kind" else "right")
+    scores = r.score.kinds if r.score else {}
+    for kind in sorted(set(r.events) | set(scores)):
+        s = scores.get(kind)
+        events.add_row(
+            kind,
+            f"{r.events.get(kind, 0):,}",
+            f"{s.truth:,}" if s else "-",
+            f"{s.precision:.2f}" if s and s.detected else "-",
+            f"{s.recall:.2f}" if s and s.truth else "-",
+        )
+    console.print(events)
+
+    est = Table(title="estimates (90% interval; see the report for assumptions)")
+    for col in ("quantity", "method", "p05", "p50", "p95"):
+        est.add_column(col, justify="left" if col in ("quantity", "method") else "right")
+    unverified: set[str] = set()
+    for e in r.estimates:
+        est.add_row(e.quantity, e.method, _fmt(e.p05), _fmt(e.p50), _fmt(e.p95))
+        unverified.update(e.unverified)
+    console.print(est)
+    if r.truth_containers is not None:
+        console.print(f"ground truth: the covert carriers loaded {r.truth_containers:,} containers")
+    if unverified:
+        console.print(
+            f"[yellow]{len(unverified)} unverified parameters[/yellow] drive these figures; each is "
+            "named in the report and in `darkcargo estimate --workspace W --json`"
+        )
+    grades = ", ".join(f"{k} {v}" for k, v in sorted(r.gradings.items())) or "none"
+    console.print(f"claims: {c['claims']} extracted from the documents; grades: {grades}")
+    console.print(f"shipments: {c['shipments']} trips of watched vessels")
+    console.print(f"report: {r.report_html}  (one file, opens offline)")
+    console.print(f"exports: {', '.join(str(p) for p in r.exports.values())}")
+    console.print(
+        f"dashboard: darkcargo serve --workspace {r.workspace}  then open http://127.0.0.1:8000/"
+    )
