@@ -19,7 +19,7 @@ from typing import Any
 from darkcargo.errors import ConfigError
 
 PRESETS_DIR = Path(__file__).parent / "presets"
-BUILTIN_PRESETS = ("gfw", "sensitive")
+BUILTIN_PRESETS = ("gfw", "sensitive", "gpsdio")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class SegmentParams:
     penalty_hours: float
     hours_exp: float
     track_max_speed_kn: float
+    ambiguity_factor: float
+    ambiguity_min_points: int
     noise_max_points: int
     noise_max_hours: float
     shared_min_points: int

@@ -3,7 +3,10 @@
 The idea is Global Fishing Watch's gpsdio-segment: keep the open segments of an MMSI and give
 each new position to the segment whose dead-reckoned prediction it fits best (discrepancy below
 `max_speed_kn` x effective hours); a position that fits none opens a new segment. A segment
-closes after `max_hours` of silence. Segments are then chained into *tracks*: a new segment
+closes after `max_hours` of silence. When a position fits two or more open segments about equally
+well (the runner-up's metric within `ambiguity_factor` of the best), those segments are closed and
+the position starts a new one: gpsdio-segment's rule for not guessing between two vessels that
+share an MMSI in one place. Segments are then chained into *tracks*: a new segment
 continues the track of an earlier segment of the same MMSI whose last position it could have
 reached at `track_max_speed_kn` (so a long dark gap keeps one track, while a second vessel using
 the same MMSI, or a jump, gets its own).
@@ -118,6 +121,8 @@ def _segment_kernel(
     penalty_hours: float,
     hours_exp: float,
     track_max_speed: float,
+    ambiguity: float,
+    ambiguity_min_points: int,
 ) -> tuple[I64, I64]:
     n = mmsi.shape[0]
     seg = np.full(n, -1, np.int64)
@@ -126,6 +131,7 @@ def _segment_kernel(
     seg_n = np.zeros(n, np.int64)
     seg_track = np.empty(n, np.int64)
     open_ids = np.empty(MAX_OPEN, np.int64)
+    metrics = np.empty(MAX_OPEN, np.float64)
     n_seg = 0
     n_track = 0
     start = 0
@@ -145,6 +151,7 @@ def _segment_kernel(
                 s = open_ids[k]
                 j = seg_last[s]
                 hours = (ts[i] - ts[j]) / US_PER_HOUR
+                metrics[k] = -1.0
                 if hours > max_hours:
                     # closed for good: positions arrive in time order
                     open_ids[k] = open_ids[n_open - 1]
@@ -158,10 +165,36 @@ def _segment_kernel(
                 allowed = (buffer_hours + eff) * max_speed
                 if disc < allowed:
                     metric = disc / allowed
+                    metrics[k] = metric
                     if metric < best_metric:
                         best_metric = metric
                         best = s
                 k += 1
+            if best >= 0 and ambiguity >= 1.0:
+                # a runner-up about as good as the best: close all of them, start afresh.
+                # Segments shorter than ambiguity_min_points (jumps, noise) take no part.
+                n_close = 0
+                for k2 in range(n_open):
+                    if (
+                        metrics[k2] >= 0.0
+                        and metrics[k2] <= best_metric * ambiguity
+                        and seg_n[open_ids[k2]] >= ambiguity_min_points
+                    ):
+                        n_close += 1
+                if n_close > 1:
+                    k2 = 0
+                    while k2 < n_open:
+                        if (
+                            metrics[k2] >= 0.0
+                            and metrics[k2] <= best_metric * ambiguity
+                            and seg_n[open_ids[k2]] >= ambiguity_min_points
+                        ):
+                            open_ids[k2] = open_ids[n_open - 1]
+                            metrics[k2] = metrics[n_open - 1]
+                            n_open -= 1
+                        else:
+                            k2 += 1
+                    best = -1
             if best >= 0:
                 seg[i] = best
                 seg_last[best] = i
@@ -235,6 +268,8 @@ def segment_positions(
         params.penalty_hours,
         params.hours_exp,
         params.track_max_speed_kn,
+        params.ambiguity_factor,
+        params.ambiguity_min_points,
     )
     _fill_forward(np.ascontiguousarray(mmsi, dtype=np.int64), seg, track)
     return Segmentation(segment=seg, track=track, valid=ok)
