@@ -9,6 +9,7 @@ room for. All randomness comes from one generator, consumed in a fixed order.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from dataclasses import dataclass, field
@@ -227,12 +228,12 @@ class Planner:
         slow_s = isinstance(start, str) and self.is_port(start)
         slow_e = isinstance(end, str) and self.is_port(end)
         d, t, _ = transit_profile(r.length_m, speed_kn, slow_s, slow_e)
-        ph = Phase(vid, TRANSIT, t0, t0 + int(round(t[-1])), route=r, speed_kn=speed_kn)
+        ph = Phase(vid, TRANSIT, t0, t0 + round(t[-1]), route=r, speed_kn=speed_kn)
         ph.slow_start, ph.slow_end = slow_s, slow_e
         if slow_s:
-            ph.t_exit = t0 + int(round(np.interp(self.crossing(r, str(start), True), d, t)))
+            ph.t_exit = t0 + round(np.interp(self.crossing(r, str(start), True), d, t))
         if slow_e:
-            ph.t_enter = t0 + int(round(np.interp(self.crossing(r, str(end), False), d, t)))
+            ph.t_enter = t0 + round(np.interp(self.crossing(r, str(end), False), d, t))
         return ph
 
     def crossing(self, r: Route, pid: str, leaving: bool) -> float:
@@ -311,7 +312,11 @@ class Planner:
             if app is not None:
                 probe = self.transit(v.vid, at, (app.lat, app.lon), 0, v.cruise_kn)
                 if end + probe.t1 + 6 * HOUR > app.t0:
-                    depart = max(t, app.t0 - probe.t1)
+                    # leave the current stay in time (cutting it short if need be)
+                    depart = max(phases[-1].t0 + HOUR, app.t0 - probe.t1)
+                    if depart + probe.t1 > app.t1 - HOUR:  # cannot make it: skip the meeting
+                        apps.pop(0)
+                        continue
                     phases[-1].t1 = depart
                     go = self.transit(v.vid, at, (app.lat, app.lon), depart, v.cruise_kn)
                     phases.append(go)
@@ -534,7 +539,7 @@ class Planner:
 def _time_at(ph: Phase, d_m: float) -> int:
     assert ph.route is not None
     d, t, _ = transit_profile(ph.route.length_m, ph.speed_kn, ph.slow_start, ph.slow_end)
-    return ph.t0 + int(round(np.interp(min(d_m, d[-1]), d, t)))
+    return ph.t0 + round(np.interp(min(d_m, d[-1]), d, t))
 
 
 _STATION_LAT = np.array([st.lat for st in STATIONS])
@@ -823,6 +828,10 @@ def plan_season(
 
             ph = pl.run(v, start_at, block, apps.get(v.vid, []), after, first)
         phases.append(ph)
+    for ph_list in phases:
+        for a, b in itertools.pairwise(ph_list):
+            if b.t0 != a.t1 or a.t1 < a.t0:
+                raise RuntimeError(f"vessel {a.vid}: phases overlap or leave a hole at {a.t1}")
     # identity events and shared MMSI facts for the truth
     identity_events: list[dict] = []
     for v in vessels:

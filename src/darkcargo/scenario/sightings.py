@@ -74,7 +74,7 @@ def make_sightings(
         stock = np.maximum(stock, 0.0)
         err = rng.normal(0.0, s.sighting_error, size=len(tt))
         for k, (ts, true) in enumerate(zip(times, stock, strict=True)):
-            count = max(0, int(round(true * math.exp(err[k]))))
+            count = max(0, round(true * math.exp(err[k])))
             sid = f"S-{place}-{k + 1:03d}"
             rows.append(
                 {
@@ -83,8 +83,8 @@ def make_sightings(
                     "place": place,
                     "kind": "containers_on_quay",
                     "count": count,
-                    "count_low": int(math.floor(count * (1 - 2 * s.sighting_error))),
-                    "count_high": int(math.ceil(count * (1 + 2 * s.sighting_error))),
+                    "count_low": math.floor(count * (1 - 2 * s.sighting_error)),
+                    "count_high": math.ceil(count * (1 + 2 * s.sighting_error)),
                     "mmsi": None,
                     "imo": None,
                     "source": SOURCE,

@@ -32,7 +32,7 @@ import shapely
 from darkcargo.config import Port, load_case
 from darkcargo.geo.distance import EARTH_RADIUS_M
 from darkcargo.geo.land import load_land
-from darkcargo.scenario import truth as T
+from darkcargo.scenario import truth
 from darkcargo.scenario.documents import write_documents
 from darkcargo.scenario.geography import EXTRA_PORTS, GATES
 from darkcargo.scenario.output import (
@@ -148,7 +148,7 @@ def simulate(
 
     say("ground truth")
     events = truth_events(plan, smp, flat, emitted, rx.received, pos, statics, ids, spoofs, land, s)
-    evt = T.events_table(events)
+    evt = truth.events_table(events)
     pq.write_table(evt, paths["events"], **PARQUET_OPTIONS)
     pq.write_table(vessels_table(plan, ids), paths["vessels"], **PARQUET_OPTIONS)
     voyages = voyages_table(plan, s)
@@ -227,11 +227,11 @@ def identities(plan: Plan, smp: Samples) -> tuple[Identities, npt.NDArray[np.int
                     ident.flag,
                     ident.ship_type,
                     v.ais_class,
-                    int(round(v.length_m)),
-                    int(round(v.beam_m)),
-                    int(round(v.draught_m * 10)),
+                    round(v.length_m),
+                    round(v.beam_m),
+                    round(v.draught_m * 10),
                     ident.valid_from,
-                )  # fmt: skip
+                )
             )
     cols = list(zip(*rows, strict=True))
     ids = Identities(
@@ -421,7 +421,7 @@ def plant_spoofs(
             used.add(vid)
             dn, de, lat0, lon0 = done
             out.append(
-                T.ev(
+                truth.ev(
                     "spoof_jump",
                     int(pos.mmsi[win[0]]),
                     int(pos.ts[win[0]]),
@@ -500,10 +500,10 @@ def truth_events(
     s: ScenarioSettings,
 ) -> list[dict]:
     events: list[dict] = []
-    events += T.port_calls(plan, s, plan.phases)
-    events += T.gaps(pos.ts, pos.mmsi, pos.vid, smp, emitted, received, s)
-    events += T.loitering(plan, smp, flat, land, s, emitted)
-    events += T.encounters(plan, flat, list(plan.ports.values()), s)
+    events += truth.port_calls(plan, s, plan.phases)
+    events += truth.gaps(pos.ts, pos.mmsi, pos.vid, smp, emitted, received, s)
+    events += truth.loitering(plan, smp, flat, land, s, emitted)
+    events += truth.encounters(plan, flat, list(plan.ports.values()), s)
     events += spoofs
     for ie in plan.identity_events:
         vid = ie["vid"]
@@ -514,7 +514,7 @@ def truth_events(
         if ie["ts"] < s.t0 or ie["ts"] >= s.t1:
             continue
         events.append(
-            T.ev(
+            truth.ev(
                 "identity_change",
                 ie["mmsi_before"],
                 ie["ts"],
@@ -538,7 +538,7 @@ def truth_events(
             continue
         va, vb = plan.vessels[a], plan.vessels[b]
         events.append(
-            T.ev(
+            truth.ev(
                 "shared_mmsi",
                 sh["mmsi"],
                 int(start),
