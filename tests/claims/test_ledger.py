@@ -154,3 +154,13 @@ def test_add_claim_validates_and_is_idempotent(workspace_path: Path) -> None:
         add_claim(workspace_path, item="shells")
     with pytest.raises(InputError, match="above --high"):
         add_claim(workspace_path, low=3, high=2, item="shells")
+
+
+def test_older_workspace_gains_the_new_columns(tmp_path: Path, workspace_path: Path) -> None:
+    with Workspace(workspace_path) as ws:
+        ws.con.execute('ALTER TABLE claims DROP COLUMN "basis"')
+        ws.con.execute('ALTER TABLE gradings DROP COLUMN "method"')
+    assert list_claims(workspace_path).column("basis").to_pylist() == []
+    report = extract_files([write(tmp_path / "a.txt", ARTICLE)], workspace_path)
+    assert report.claims_added == 2
+    assert set(list_claims(workspace_path).column("basis").to_pylist()) == {"count", "capacity"}

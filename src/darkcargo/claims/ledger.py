@@ -30,10 +30,10 @@ from darkcargo.claims.extract import (
     quantity_key,
 )
 from darkcargo.claims.items import CURRENCY_ITEMS, normalize_caliber, normalize_item
-from darkcargo.claims.schema import CLAIMS, DOCUMENTS
+from darkcargo.claims.schema import CLAIMS, DOCUMENTS, TABLES
 from darkcargo.claims.text import Document, read_document
 from darkcargo.errors import InputError
-from darkcargo.workspace import Workspace
+from darkcargo.workspace import Workspace, duckdb_type
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +44,35 @@ STANCES = (SAID, ESTIMATED, BELIEVES, CLAIMED, ACCORDING_TO, DENIED)
 BOUNDS = (cues.EXACT, cues.APPROXIMATE, cues.LOWER, cues.UPPER, cues.RANGE)
 
 
+def existing_columns(ws: Workspace, table: str) -> set[str]:
+    """Columns the workspace's table has (older workspaces may lack newer ones)."""
+    rows = ws.arrow(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    )
+    return set(rows.column(0).to_pylist())
+
+
+def ensure_columns(ws: Workspace) -> None:
+    """Add the columns this stage's tables gained since the workspace was created."""
+    for table, schema in TABLES.items():
+        have = existing_columns(ws, table)
+        for f in schema:
+            if f.name not in have:
+                ws.con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{f.name}" {duckdb_type(f.type)}')
+
+
 @contextmanager
 def open_ledger(workspace: Workspace | str | Path, read_only: bool = False) -> Iterator[Workspace]:
     """Use an open Workspace as is, or open (and close) one from a path."""
     if isinstance(workspace, Workspace):
+        if not (read_only or workspace.read_only):
+            ensure_columns(workspace)
         yield workspace
         return
     ws = Workspace(workspace, read_only=read_only)
     try:
+        if not read_only:
+            ensure_columns(ws)
         yield ws
     finally:
         ws.close()
@@ -293,12 +314,17 @@ def list_claims(
         where.append("lower(c.speaker) LIKE ?")
         params.append(f"%{speaker.lower()}%")
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    cols = ", ".join(f"c.{c}" for c in (columns or CLAIMS.names))
+    wanted = list(columns or CLAIMS.names)
     said = (
         "CASE WHEN c.span_start IS NULL THEN c.quote "
         "ELSE substr(d.text, c.span_start + 1, c.span_end - c.span_start) END AS said"
     )
     with open_ledger(workspace, read_only=True) as ws:
+        have = existing_columns(ws, "claims")
+        cols = ", ".join(
+            f"c.{c}" if c in have else f"CAST(NULL AS {duckdb_type(CLAIMS.field(c).type)}) AS {c}"
+            for c in wanted
+        )
         return ws.arrow(
             f"""SELECT {cols}, {said} FROM claims c LEFT JOIN documents d USING (doc_id) {clause}
             ORDER BY coalesce(c.claim_date, d.published), d.path, c.span_start, c.claim_id""",
