@@ -167,3 +167,25 @@ def test_shipments_are_rebuilt_when_events_change(hand_ws: Path) -> None:
         )
     results = estimate_workspace(hand_ws, draws=1000)
     assert results[0].inputs["observed_trips"] == {"ANGARA": 2}
+
+
+def test_quay_load_is_the_peak_count_less_the_background_stock(
+    hand_ws: Path, tmp_path: Path
+) -> None:
+    # DUNAI holds ~20 boxes between calls; ANGARA's trip arrives 5 Sep 2023 00:00
+    lines = ["ts,place,kind,count,count_low,count_high"]
+    lines += [f"2023-10-{d:02d}T02:00:00,DUNAI,containers_on_quay,20,19,21" for d in range(1, 13)]
+    lines += [
+        "2023-09-04T02:00:00,DUNAI,containers_on_quay,25,24,26",  # before the arrival: not read
+        "2023-09-05T20:00:00,DUNAI,containers_on_quay,250,240,260",  # unloading
+        "2023-09-06T20:00:00,DUNAI,containers_on_quay,320,310,330",  # the peak
+    ]
+    f = tmp_path / "quay.csv"
+    f.write_text("\n".join(lines) + "\n")
+    load_sightings(f, hand_ws)
+    results = estimate_workspace(hand_ws, start="2023-09-01", end="2023-09-07", draws=DRAWS)
+    quay = _get(results, "containers", "quay_sightings")
+    assert quay.inputs["background"] == {"DUNAI": 20.0}
+    assert len(quay.inputs["sightings"]) == 1
+    # one trip in the period, matched: 310-330 less 20 boxes of background
+    assert 290 <= quay.p05 <= quay.p95 <= 310

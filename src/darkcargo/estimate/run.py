@@ -49,9 +49,14 @@ from darkcargo.workspace import Workspace, duckdb_type
 log = logging.getLogger(__name__)
 
 QUAY_KIND = "containers_on_quay"
-# A quay count taken within this many hours of a trip's departure (origin) or arrival
-# (destination) at the same port is read as that trip's load.
-SIGHTING_MATCH_HOURS = 72.0
+# Quay stock peaks when a carrier's whole load is on the quay: at the origin just before
+# loading (boxes are staged in the days before the call), at the destination just after
+# unloading (before they leave by rail). The highest count in these windows, less the place's
+# background stock, is read as that trip's load.
+ORIGIN_WINDOW_H = (96.0, 0.0)  # hours before and after the departure from the origin port
+DESTINATION_WINDOW_H = (0.0, 72.0)  # hours before and after the arrival at the destination
+BACKGROUND_QUANTILE = 0.10  # a place's background stock: this quantile of its counts
+MIN_COUNTS_FOR_BACKGROUND = 10  # with fewer counts at a place, no background is subtracted
 
 Rebuild = Literal["auto", "always", "never"]
 
@@ -169,55 +174,74 @@ def _trips(
     return trips, vessels, vmap
 
 
-def _quay_sightings(
-    ws: Workspace, case: Case, start: datetime | None, end: datetime | None
-) -> list[dict[str, Any]]:
+def _quay_sightings(ws: Workspace, case: Case) -> list[dict[str, Any]]:
+    """Every quay count at the case's ports: all of them set a place's background stock; the
+    trips of the period (through their time windows) decide which are read as loads."""
     ports = sorted(set(case.origin_ports) | set(case.destination_ports))
-    where = ["kind = ?", "upper(place) IN (SELECT unnest(?))"]
-    params: list[Any] = [QUAY_KIND, ports]
-    # a sighting slightly outside the period may still match a trip inside it
-    pad = timedelta(hours=SIGHTING_MATCH_HOURS)
-    if start is not None:
-        where.append("ts >= ?")
-        params.append(start - pad)
-    if end is not None:
-        where.append("ts < ?")
-        params.append(end + pad)
     t = query_arrow(
-        ws, f"SELECT * FROM sightings WHERE {' AND '.join(where)} ORDER BY ts, sighting_id", params
+        ws,
+        "SELECT * FROM sightings WHERE kind = ? AND upper(place) IN (SELECT unnest(?)) "
+        "ORDER BY ts, sighting_id",
+        [QUAY_KIND, ports],
     )
     return t.to_pylist()
 
 
+def _count(s: dict[str, Any]) -> float:
+    if s["count"] is not None:
+        return float(s["count"])
+    return (float(s["count_low"]) + float(s["count_high"])) / 2.0
+
+
 def _match_sightings(
-    sightings: list[dict[str, Any]], trips: _Trips, mmsi_imo: dict[int, int]
-) -> dict[str, dict[str, Any]]:
-    """shipment_id -> the quay sighting read as its load (nearest in time, one per trip)."""
-    window = timedelta(hours=SIGHTING_MATCH_HOURS)
-    matched: dict[str, dict[str, Any]] = {}
-    used: set[str] = set()
+    sightings: list[dict[str, Any]], trips: _Trips, imo_of: dict[int, int]
+) -> dict[str, tuple[dict[str, Any], float]]:
+    """shipment_id -> (the quay count read as its load, the place's background stock).
+
+    For each trip, the highest count in its origin or destination window, each count used once.
+    """
+    by_place: dict[str, list[float]] = {}
     for s in sightings:
-        place = str(s["place"]).upper()
-        best: tuple[timedelta, str] | None = None
-        for r in trips.rows:
-            if r["shipment_id"] in matched:
+        by_place.setdefault(str(s["place"]).upper(), []).append(_count(s))
+    background = {
+        p: float(np.quantile(np.asarray(v), BACKGROUND_QUANTILE))
+        if len(v) >= MIN_COUNTS_FOR_BACKGROUND
+        else 0.0
+        for p, v in by_place.items()
+    }
+    o_before, o_after = (timedelta(hours=h) for h in ORIGIN_WINDOW_H)
+    d_before, d_after = (timedelta(hours=h) for h in DESTINATION_WINDOW_H)
+    matched: dict[str, tuple[dict[str, Any], float]] = {}
+    used: set[str] = set()
+    for r in trips.rows:
+        best: tuple[float, dict[str, Any]] | None = None
+        for s in sightings:
+            if s["sighting_id"] in used:
                 continue
             if s["mmsi"] is not None and s["mmsi"] != r["mmsi"]:
                 continue
-            if s["imo"] is not None and s["imo"] != (r["imo"] or mmsi_imo.get(r["mmsi"])):
+            if s["imo"] is not None and s["imo"] != (r["imo"] or imo_of.get(r["mmsi"])):
                 continue
-            for port, ts in (
-                (r["origin_port"], r["depart_ts"]),
-                (r["destination_port"], r["arrive_ts"]),
-            ):
-                if port is None or ts is None or str(port).upper() != place:
-                    continue
-                dt = abs(s["ts"] - ts)
-                if dt <= window and (best is None or dt < best[0]):
-                    best = (dt, r["shipment_id"])
-        if best is not None and s["sighting_id"] not in used:
-            matched[best[1]] = s
+            place, ts = str(s["place"]).upper(), s["ts"]
+            at_origin = (
+                r["origin_port"] is not None
+                and r["depart_ts"] is not None
+                and place == str(r["origin_port"]).upper()
+                and r["depart_ts"] - o_before <= ts <= r["depart_ts"] + o_after
+            )
+            at_dest = (
+                place == str(r["destination_port"]).upper()
+                and r["arrive_ts"] - d_before <= ts <= r["arrive_ts"] + d_after
+            )
+            if not (at_origin or at_dest):
+                continue
+            load = _count(s) - background[place]
+            if best is None or load > best[0]:
+                best = (load, s)
+        if best is not None:
+            s = best[1]
             used.add(s["sighting_id"])
+            matched[r["shipment_id"]] = (s, background[str(s["place"]).upper()])
     return matched
 
 
@@ -277,7 +301,7 @@ def estimate_workspace(
     try:
         built = False if ws.read_only else _maybe_build(ws, the_case, rebuild_shipments)
         trips, vessels, vmap = _trips(ws, the_case, t0, t1)
-        sightings = _quay_sightings(ws, the_case, t0, t1)
+        sightings = _quay_sightings(ws, the_case)
         results = _estimate(
             trips,
             vessels,
@@ -446,6 +470,7 @@ def _estimate(
         seed=seed,
         period_start=period[0],
         period_end=period[1],
+        samples=total_arr,
     )
     results = [containers]
 
@@ -476,7 +501,7 @@ def _estimate(
 def _quay_estimate(
     sightings: list[dict[str, Any]],
     trips: _Trips,
-    mmsi_imo: dict[int, int],
+    imo_of: dict[int, int],
     real_trips: dict[str, np.ndarray | float],
     cat: Catalogue,
     n: int,
@@ -488,7 +513,7 @@ def _quay_estimate(
     mean of the matched counts, resampled (Bayesian bootstrap) to carry its uncertainty."""
     if not sightings or not trips.rows:
         return None
-    matched = _match_sightings(sightings, trips, mmsi_imo)
+    matched = _match_sightings(sightings, trips, imo_of)
     if not matched:
         return None
     rel = cat.model["sighting_rel_error"]
@@ -496,8 +521,9 @@ def _quay_estimate(
     sum_matched: np.ndarray | float = 0.0
     weighted = np.zeros(n)
     weights = np.zeros(n)
-    for s in matched.values():
+    for s, background in matched.values():
         lo, hi = _sighting_bounds(s, rel_err)
+        lo, hi = max(lo - background, 0.0), max(hi - background, 0.0)
         v = rng.uniform(lo, hi, n) if hi > lo else np.full(n, lo)
         w = rng.exponential(1.0, n)
         sum_matched = sum_matched + v
@@ -511,16 +537,19 @@ def _quay_estimate(
     total = np.broadcast_to(sum_matched + others * mean_per_trip, (n,))
     p05, p50, p95, mean = quantiles(total)
     unverified = []
-    if any(s["count_low"] is None or s["count_high"] is None for s in matched.values()):
+    if any(s["count_low"] is None or s["count_high"] is None for s, _ in matched.values()):
         unverified.append(unverified_phrase(rel))
     inputs = {
-        "sightings": sorted(s["sighting_id"] for s in matched.values()),
+        "sightings": sorted(s["sighting_id"] for s, _ in matched.values()),
+        "background": {str(s["place"]).upper(): b for s, b in matched.values()},
         "matched_shipments": sorted(matched),
         "shipments": trips.ids,
     }
     assumptions = (
-        f"a quay count within {SIGHTING_MATCH_HOURS:.0f} h of a trip's call at the same port "
-        "is that trip's load",
+        f"a trip's load is the highest quay count in the {ORIGIN_WINDOW_H[0]:.0f} h before it "
+        f"leaves the origin port or the {DESTINATION_WINDOW_H[1]:.0f} h after it reaches the "
+        f"destination, less the place's background stock ({BACKGROUND_QUANTILE:.0%} quantile "
+        "of its counts)",
         "trips without a matched count carry the mean of the matched counts (Bayesian bootstrap)",
         "counts drawn uniformly between count_low and count_high",
     )
