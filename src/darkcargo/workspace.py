@@ -153,8 +153,10 @@ class Workspace:
         return table
 
     def scalar(self, sql: str, params: list | None = None) -> object:
-        row = self.con.execute(sql, params or []).fetchone()
-        return None if row is None else row[0]
+        # fetchall, not fetchone: DuckDB 2 refuses further work on a connection whose last
+        # result was not read to the end.
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
 
     def count(self, table: str) -> int:
         return int(self.scalar(f'SELECT count(*) FROM "{table}"') or 0)

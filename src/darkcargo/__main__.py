@@ -1,0 +1,5 @@
+"""`python -m darkcargo` runs the command line."""
+
+from darkcargo.cli.main import main
+
+main()
