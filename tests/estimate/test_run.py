@@ -51,6 +51,9 @@ def test_containers_from_trips_capacity_and_load(hand_ws: Path) -> None:
     # load 0.5-1: at least the observed trip at half of 300, at most every trip full
     assert 150 <= boxes.p05 < boxes.p50 < boxes.p95 <= 2 * 450 + 2 * 450
     assert len(boxes.inputs["shipments"]) == 4
+    # no period asked: the estimate covers the span of the trips it counted
+    assert boxes.inputs["period_requested"] == "*..*"
+    assert (boxes.period_start, boxes.period_end) == (datetime(2023, 9, 4), datetime(2024, 3, 16))
     assert boxes.inputs["observed_trips"] == {"ANGARA": 1}
     assert boxes.inputs["inferred_trips"] == {"ANGARA": 1, "LADY R": 2}
     assert "assumes ANGARA capacity 300-450 TEU (case file), unverified" in boxes.unverified
@@ -75,6 +78,14 @@ def test_estimates_are_written_and_rewritten_per_period(hand_ws: Path) -> None:
     assert set(json.loads(row["inputs"])["shipments"]) == set(first[0].inputs["shipments"])
     assert json.loads(row["unverified"]) and json.loads(row["sensitivity"])[0]["param"]
     assert row["params_hash"] == first[0].params_hash and row["draws"] == DRAWS
+    assert row["period_requested"] == "*..*"
+    # another period adds its own rows
+    estimate_workspace(hand_ws, start="2023-08-01", end="2024-02-29", draws=DRAWS)
+    with Workspace(hand_ws, read_only=True) as ws:
+        scopes = query_arrow(
+            ws, "SELECT period_requested, count(*) AS n FROM estimates GROUP BY 1 ORDER BY 1"
+        ).to_pylist()
+    assert [r["period_requested"] for r in scopes] == ["*..*", "2023-08-01..2024-02-29"]
 
 
 def test_period_filter_counts_trips_by_arrival(hand_ws: Path) -> None:

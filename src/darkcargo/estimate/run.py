@@ -168,8 +168,8 @@ def _trips(
         known=known,
         known_ids=known_ids,
         rows=rows,
-        first=rows[0]["arrive_ts"] if rows else None,
-        last=rows[-1]["arrive_ts"] if rows else None,
+        first=min((r["depart_ts"] or r["arrive_ts"] for r in rows), default=None),
+        last=max((r["arrive_ts"] for r in rows), default=None),
     )
     return trips, vessels, vmap
 
@@ -302,6 +302,11 @@ def estimate_workspace(
         built = False if ws.read_only else _maybe_build(ws, the_case, rebuild_shipments)
         trips, vessels, vmap = _trips(ws, the_case, t0, t1)
         sightings = _quay_sightings(ws, the_case)
+        end_incl = _inclusive_end(end, t1)
+        scope = f"{t0.date() if t0 else '*'}..{end_incl.date() if end_incl else '*'}"
+        # without a requested period, the estimate covers the span of the trips it counted
+        p0 = t0 or (_day(trips.first) if trips.first else None)
+        p1 = end_incl or (_day(trips.last) if trips.last else None)
         results = _estimate(
             trips,
             vessels,
@@ -314,14 +319,19 @@ def estimate_workspace(
             seed,
             per_trip_range,
             built,
-            (t0, _inclusive_end(end, t1)),
+            (p0, p1),
+            scope,
         )
         if write:
-            write_estimates(ws, results)
+            write_estimates(ws, results, scope)
         return results
     finally:
         if not isinstance(workspace, Workspace):
             ws.close()
+
+
+def _day(ts: datetime) -> datetime:
+    return datetime(ts.year, ts.month, ts.day)
 
 
 def _inclusive_end(raw: date | datetime | str | None, t1: datetime | None) -> datetime | None:
@@ -345,6 +355,7 @@ def _estimate(
     per_trip_range: tuple[float, float] | None,
     built: bool,
     period: tuple[datetime | None, datetime | None],
+    scope: str = "*..*",
 ) -> list[EstimateResult]:
     rng = np.random.default_rng(seed)
     model = cat.model
@@ -434,7 +445,8 @@ def _estimate(
         "inferred_trips": dict(trips.inferred),
         "known_count_shipments": trips.known_ids,
         "vessels": sorted(set(trips.vessel_of.values())),
-        "first_arrival": trips.first.isoformat() if trips.first else None,
+        "period_requested": scope,
+        "first_departure": trips.first.isoformat() if trips.first else None,
         "last_arrival": trips.last.isoformat() if trips.last else None,
         "catalogue": list(cat.sources),
     }
@@ -587,8 +599,9 @@ def _ensure_columns(ws: Workspace) -> None:
             ws.con.execute(f'ALTER TABLE estimates ADD COLUMN "{f.name}" {duckdb_type(f.type)}')
 
 
-def write_estimates(ws: Workspace, results: Sequence[EstimateResult]) -> int:
-    """Write results to `estimates`, replacing earlier rows over the same period."""
+def write_estimates(ws: Workspace, results: Sequence[EstimateResult], scope: str) -> int:
+    """Write results to `estimates`, replacing earlier rows of the same requested period
+    (`scope`, e.g. '2023-08-01..2024-02-29', or '*..*' for every trip)."""
     if not results:
         return 0
     now = datetime.now().replace(microsecond=0)
@@ -617,16 +630,11 @@ def write_estimates(ws: Workspace, results: Sequence[EstimateResult]) -> int:
                 "binding": json.dumps(r.binding) if r.binding is not None else None,
                 "draws": r.draws,
                 "seed": r.seed,
+                "period_requested": scope,
             }
         )
     table = pa.Table.from_pylist(rows, schema=ESTIMATES)
     _ensure_columns(ws)
-    p0, p1 = results[0].period_start, results[0].period_end
     with ws.transaction():
-        ws.replace(
-            "estimates",
-            table,
-            where="period_start IS NOT DISTINCT FROM ? AND period_end IS NOT DISTINCT FROM ?",
-            params=[p0, p1],
-        )
+        ws.replace("estimates", table, where="period_requested = ?", params=[scope])
     return table.num_rows

@@ -10,7 +10,9 @@ ESTIMATES = pa.schema(
         ("quantity", pa.string()),  # containers | rounds_152mm | rockets_122mm | ...
         ("item", pa.string()),  # containers | shells | rockets | ...
         ("caliber", pa.string()),
-        ("method", pa.string()),  # physical_packing | official_ratio | shipments_x_load | ...
+        # given | physical_packing | official_ratio | shipments_x_load | shipments_x_per_trip |
+        # quay_sightings
+        ("method", pa.string()),
         ("period_start", pa.timestamp("us")),
         ("period_end", pa.timestamp("us")),
         ("p05", pa.float64()),
@@ -28,6 +30,9 @@ ESTIMATES = pa.schema(
         ("binding", pa.string()),  # JSON {mass, fill_volume, geometry}: share of draws each binds
         ("draws", pa.int64()),
         ("seed", pa.int64()),
+        # the period asked for ('2023-08-01..2024-02-29', '*..*' = all trips; period_start/end
+        # then give the span of the trips counted); a new run replaces rows of the same value
+        ("period_requested", pa.string()),
     ]
 )
 
