@@ -225,8 +225,8 @@ def events_fingerprint(ws: Workspace) -> str:
     row = ws.con.execute(
         "SELECT count(*), coalesce(sum(hash(event_id)), 0) FROM events "
         "WHERE kind IN ('port_call', 'gap')"
-    ).fetchone()
-    return f"{row[0]}:{row[1]}" if row else "0:0"
+    ).fetchall()
+    return f"{row[0][0]}:{row[0][1]}" if row else "0:0"
 
 
 def build_shipments(
