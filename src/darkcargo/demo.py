@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_OUT = Path("darkcargo-demo")
 DEMO_PRESET = "gfw"
-EXPORT_FORMATS = ("geojson", "kml", "csv", "parquet")
+# The demo writes the two bundles most readers want; `darkcargo export` writes KML and CSV too.
+EXPORT_FORMATS = ("geojson", "parquet")
 # Files a cached scenario must have for the demo to reuse it.
 SCENARIO_FILES = ("ais.nmea", "ports.csv", "sightings.csv", "settings.json", "truth/events.parquet")
 

@@ -65,6 +65,7 @@ def _print_summary(r: object) -> None:
     total = sum(r.timings.values())
     cached = " (scenario cached)" if r.scenario_cached else ""
     console.print(f"[bold]darkcargo demo[/bold] finished in {total:.1f} s{cached}")
+    console.print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in r.timings.items()))
     c = r.counts
     console.print(
         f"ingest: {c['lines']:,} NMEA lines, {c['accepted']:,} accepted, {c['rejected']:,} rejected; "
