@@ -24,6 +24,7 @@ STATION_WIDTH = 6
 TS_DIGITS = 10  # unix seconds, 2001-09-09 .. 2286-11-20
 SIXBIT_CHARS = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?"
 HEX = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
+SIX_WEIGHTS = np.array([32, 16, 8, 4, 2, 1], dtype=np.uint8)
 
 # Sentinels ("not available") from ITU-R M.1371.
 LON_NA = 181 * 600000
@@ -69,22 +70,15 @@ def pack_bits(fields: list[Field], n: int) -> tuple[U8, int]:
         else:
             _put(bits, np.broadcast_to(v, (n,)), pos, width)
         pos += width
-    six = bits.reshape(n, n_chars, 6)
-    sym = (
-        (six[:, :, 0] << 5)
-        | (six[:, :, 1] << 4)
-        | (six[:, :, 2] << 3)
-        | (six[:, :, 3] << 2)
-        | (six[:, :, 4] << 1)
-        | six[:, :, 5]
-    )
+    sym = bits.reshape(n, n_chars, 6) @ SIX_WEIGHTS
     return armour(sym), n_chars * 6 - total
 
 
 def _put(bits: U8, v: I64, pos: int, width: int) -> None:
-    masked = v & ((1 << width) - 1)
-    shifts = np.arange(width - 1, -1, -1, dtype=np.int64)
-    bits[:, pos : pos + width] = (masked[:, None] >> shifts) & 1
+    """Write the low `width` bits of v (big-endian) into bit columns pos .. pos+width."""
+    masked = (v & ((1 << width) - 1)).astype(">u8")
+    all_bits = np.unpackbits(masked.view(np.uint8).reshape(-1, 8), axis=1)
+    bits[:, pos : pos + width] = all_bits[:, 64 - width :]
 
 
 def armour(sym: npt.NDArray[np.integer]) -> U8:

@@ -6,6 +6,7 @@ vessels that share a drifting motion (a planted ship-to-ship meeting) stay toget
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,23 +20,107 @@ KN = NM_M / 3600.0  # metres per second in one knot
 
 PORT_SPEED_KN = 5.0  # speed at the berth end of a port approach ...
 RAMP_M = 9000.0  # ... rising linearly to cruise speed over this distance
-PROFILE_POINTS = 97
 
 
-def transit_profile(
+def _ramps(
+    length_m: npt.ArrayLike,
+    cruise_kn: npt.ArrayLike,
+    slow_start: npt.ArrayLike,
+    slow_end: npt.ArrayLike,
+) -> tuple[F64, F64, F64, F64, F64, F64, F64]:
+    """Ramp lengths (start, end), port and cruise speeds (m/s), ramp slope, ramp times, total."""
+    L = np.asarray(length_m, dtype=np.float64)
+    vc = np.asarray(cruise_kn, dtype=np.float64) * KN
+    vp = np.minimum(PORT_SPEED_KN * KN, vc)
+    ramp = np.minimum(RAMP_M, L / 2.2)
+    rs = np.where(np.asarray(slow_start, dtype=bool), ramp, 0.0)
+    re = np.where(np.asarray(slow_end, dtype=bool), ramp, 0.0)
+    k = np.where(ramp > 0, (vc - vp) / np.maximum(ramp, 1e-9), 0.0)
+    k = np.maximum(k, 1e-12)
+    t_ramp = np.log(vc / vp) / k  # time to run one full ramp
+    total = np.where(rs > 0, t_ramp, 0.0) + (L - rs - re) / vc + np.where(re > 0, t_ramp, 0.0)
+    return rs, re, vp, vc, k, t_ramp, total
+
+
+def transit_duration(
+    length_m: npt.ArrayLike,
+    cruise_kn: npt.ArrayLike,
+    slow_start: npt.ArrayLike,
+    slow_end: npt.ArrayLike,
+) -> F64:
+    """Seconds to run a route at cruise speed, slowing linearly to PORT_SPEED_KN over RAMP_M at
+    port ends (closed form: on a ramp v = vp + k*d, so t = ln(1 + k*d/vp) / k)."""
+    return _ramps(length_m, cruise_kn, slow_start, slow_end)[6]
+
+
+def transit_duration_scalar(
     length_m: float, cruise_kn: float, slow_start: bool, slow_end: bool
-) -> tuple[F64, F64, F64]:
-    """Distance grid, time grid (s) and speed (kn) of a transit with slow port approaches."""
-    d = np.linspace(0.0, max(length_m, 1.0), PROFILE_POINTS)
-    v = np.full(d.shape, cruise_kn)
-    port = min(PORT_SPEED_KN, cruise_kn)
-    if slow_start:
-        v = np.minimum(v, port + (cruise_kn - port) * d / RAMP_M)
-    if slow_end:
-        v = np.minimum(v, port + (cruise_kn - port) * (d[-1] - d) / RAMP_M)
-    vm = (v[1:] + v[:-1]) / 2.0 * KN
-    t = np.concatenate(([0.0], np.cumsum(np.diff(d) / vm)))
-    return d, t, v
+) -> float:
+    """transit_duration for one transit, in plain floats (the planner calls it per leg)."""
+    vc = cruise_kn * KN
+    vp = min(PORT_SPEED_KN * KN, vc)
+    ramp = min(RAMP_M, length_m / 2.2)
+    rs = ramp if slow_start else 0.0
+    re = ramp if slow_end else 0.0
+    k = max((vc - vp) / ramp if ramp > 0 else 0.0, 1e-12)
+    t_ramp = math.log(vc / vp) / k
+    return (t_ramp if rs else 0.0) + (length_m - rs - re) / vc + (t_ramp if re else 0.0)
+
+
+def time_at_scalar(
+    d: float, length_m: float, cruise_kn: float, slow_start: bool, slow_end: bool
+) -> float:
+    """time_at for one distance on one transit, in plain floats."""
+    vc = cruise_kn * KN
+    vp = min(PORT_SPEED_KN * KN, vc)
+    ramp = min(RAMP_M, length_m / 2.2)
+    rs = ramp if slow_start else 0.0
+    re = ramp if slow_end else 0.0
+    k = max((vc - vp) / ramp if ramp > 0 else 0.0, 1e-12)
+    t_ramp = math.log(vc / vp) / k
+    d = min(max(d, 0.0), length_m)
+    t_up = t_ramp if rs else 0.0
+    if d < rs:
+        return math.log1p(k * d / vp) / k
+    if d <= length_m - re:
+        return t_up + (d - rs) / vc
+    total = t_up + (length_m - rs - re) / vc + (t_ramp if re else 0.0)
+    return total - math.log1p(k * (length_m - d) / vp) / k
+
+
+def time_at(
+    d: npt.ArrayLike, length_m: npt.ArrayLike, cruise_kn: npt.ArrayLike,
+    slow_start: npt.ArrayLike, slow_end: npt.ArrayLike,
+) -> F64:  # fmt: skip
+    """Seconds from the start of a transit until distance d along it."""
+    L = np.asarray(length_m, dtype=np.float64)
+    rs, re, vp, vc, k, tr, total = _ramps(L, cruise_kn, slow_start, slow_end)
+    d = np.clip(np.asarray(d, dtype=np.float64), 0.0, L)
+    t_up = np.where(rs > 0, tr, 0.0)
+    up = np.log1p(k * d / vp) / k
+    mid = t_up + (d - rs) / vc
+    down = total - np.log1p(k * (L - d) / vp) / k
+    return np.where(d < rs, up, np.where(d <= L - re, mid, down))
+
+
+def distance_at(
+    t: npt.ArrayLike, length_m: npt.ArrayLike, cruise_kn: npt.ArrayLike,
+    slow_start: npt.ArrayLike, slow_end: npt.ArrayLike,
+) -> tuple[F64, F64]:  # fmt: skip
+    """Distance along a transit (m) and speed (kn) at t seconds after its start."""
+    L = np.asarray(length_m, dtype=np.float64)
+    rs, re, vp, vc, k, tr, total = _ramps(L, cruise_kn, slow_start, slow_end)
+    t = np.clip(np.asarray(t, dtype=np.float64), 0.0, total)
+    t_up = np.where(rs > 0, tr, 0.0)
+    t_mid_end = t_up + (L - rs - re) / vc
+    d_up = vp * np.expm1(k * np.minimum(t, t_up)) / k
+    v_up = vp + k * d_up
+    d_mid = rs + vc * (t - t_up)
+    rem = np.maximum(total - t, 0.0)
+    r_down = vp * np.expm1(k * rem) / k
+    d = np.where(t < t_up, d_up, np.where(t <= t_mid_end, d_mid, L - r_down))
+    v = np.where(t < t_up, v_up, np.where(t <= t_mid_end, vc, vp + k * r_down))
+    return np.clip(d, 0.0, L), v / KN
 
 
 def along(route: Route, d: F64) -> tuple[F64, F64, F64]:

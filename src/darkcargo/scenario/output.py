@@ -225,32 +225,55 @@ def write_nmea(
     return n_lines
 
 
+def _iso_seconds(ts: I64) -> pa.Array:
+    """ISO 8601 times ('2023-08-01T00:00:05') from unix seconds, built from day and
+    second-of-day dictionaries (string formatting per row is the slow part of CSV writing)."""
+    day = ts // 86400
+    sod = ts % 86400
+    days, day_idx = np.unique(day, return_inverse=True)
+    day_str = pa.array(np.datetime_as_string(days.astype("datetime64[D]")))
+    hh, rem = np.divmod(np.arange(86400), 3600)
+    mm, ss = np.divmod(rem, 60)
+    clock = np.char.add(
+        np.char.add(np.char.zfill(hh.astype("U2"), 2), ":"),
+        np.char.add(
+            np.char.add(np.char.zfill(mm.astype("U2"), 2), ":"), np.char.zfill(ss.astype("U2"), 2)
+        ),
+    )
+    return pc.binary_join_element_wise(
+        day_str.take(pa.array(day_idx)), pa.array(clock).take(pa.array(sod)), "T"
+    )
+
+
 def positions_table(pos: Positions, ids: Identities) -> pa.Table:
     """The MarineCadastre layout, one row per position (same values as the NMEA carries)."""
-    i = pos.ident
-    class_a = ids.ais_class[i] == "A"
-    imo = ids.imo[i]
-    imo_str = np.where(imo > 0, np.char.add("IMO", imo.astype("U7")), "")
+    i = pa.array(pos.ident)
+    class_a = ids.ais_class[pos.ident] == "A"
+    imo = ids.imo
+    imo_str = pa.array(np.where(imo > 0, np.char.add("IMO", imo.astype("U7")), ""), mask=imo == 0)
     sog = np.where(pos.sog10 == aisenc.SOG_NA, np.nan, pos.sog10 / 10.0)
-    ts = pa.array(pos.ts.astype("datetime64[s]"))
+
+    def ident(values: np.ndarray) -> pa.Array:
+        return pa.array(values).take(i)
+
     cols = {
         "MMSI": pa.array(pos.mmsi),
-        "BaseDateTime": pc.strftime(ts, format="%Y-%m-%dT%H:%M:%S"),
+        "BaseDateTime": _iso_seconds(pos.ts),
         "LAT": pa.array(np.round(pos.lat, 5)),
         "LON": pa.array(np.round(pos.lon, 5)),
         "SOG": pa.array(sog),
         "COG": pa.array(pos.cog10 / 10.0),
         "Heading": pa.array(pos.heading),
-        "VesselName": pa.array(ids.name[i]),
-        "IMO": pa.array(imo_str, mask=imo == 0),
-        "CallSign": pa.array(ids.callsign[i]),
-        "VesselType": pa.array(ids.ship_type[i]),
+        "VesselName": ident(ids.name),
+        "IMO": imo_str.take(i),
+        "CallSign": ident(ids.callsign),
+        "VesselType": ident(ids.ship_type),
         "Status": pa.array(pos.nav, mask=~class_a),
-        "Length": pa.array(ids.length[i]),
-        "Width": pa.array(ids.beam[i]),
-        "Draft": pa.array(ids.draught10[i] / 10.0, mask=~class_a),
-        "Cargo": pa.array(ids.ship_type[i], mask=~class_a),
-        "TransceiverClass": pa.array(ids.ais_class[i]),
+        "Length": ident(ids.length),
+        "Width": ident(ids.beam),
+        "Draft": pa.array(ids.draught10[pos.ident] / 10.0, mask=~class_a),
+        "Cargo": pa.array(ids.ship_type[pos.ident], mask=~class_a),
+        "TransceiverClass": ident(ids.ais_class),
     }
     return pa.table(cols)
 

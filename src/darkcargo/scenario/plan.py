@@ -20,7 +20,13 @@ from darkcargo.config import Port
 from darkcargo.geo.distance import NM_M, haversine_m
 from darkcargo.scenario.fleet import SHIP_TYPE, Identity, IdentityFactory, Vessel
 from darkcargo.scenario.geography import GATES, GROUNDS, STATIONS, Ground
-from darkcargo.scenario.motion import Drift, along, random_drift, transit_profile
+from darkcargo.scenario.motion import (
+    Drift,
+    along,
+    random_drift,
+    time_at_scalar,
+    transit_duration_scalar,
+)
 from darkcargo.scenario.routing import Route, SeaGraph
 from darkcargo.scenario.settings import CovertProfile, ScenarioSettings, utc_seconds
 
@@ -30,6 +36,7 @@ DWELL, TRANSIT, LOITER, ABSENT = 0, 1, 2, 3
 HOUR = 3600
 DAY = 86400
 
+CROSSING_STEP_M = 50.0  # resolution of port-circle entry and exit along a route
 NAV_UNDERWAY, NAV_ANCHOR, NAV_MOORED, NAV_FISHING = 0, 1, 5, 7
 
 # Port rotations per role; gate ids stand for voyages out of the area.
@@ -206,7 +213,7 @@ class Planner:
         self.rng = rng
         self.t_start = s.t0
         self.t_end = s.t1
-        self._cross: dict[tuple[int, str, bool], float] = {}
+        self._cross: dict[tuple, float] = {}
         self._spots: dict[str, list[tuple[float, float]]] = {}
         self._port_lat = np.array([p.lat for p in ports.values()])
         self._port_lon = np.array([p.lon for p in ports.values()])
@@ -227,28 +234,33 @@ class Planner:
         r = self.g.route(start, end, profile)
         slow_s = isinstance(start, str) and self.is_port(start)
         slow_e = isinstance(end, str) and self.is_port(end)
-        d, t, _ = transit_profile(r.length_m, speed_kn, slow_s, slow_e)
-        ph = Phase(vid, TRANSIT, t0, t0 + round(t[-1]), route=r, speed_kn=speed_kn)
+        total = transit_duration_scalar(r.length_m, speed_kn, slow_s, slow_e)
+        ph = Phase(vid, TRANSIT, t0, t0 + round(total), route=r, speed_kn=speed_kn)
         ph.slow_start, ph.slow_end = slow_s, slow_e
         if slow_s:
-            ph.t_exit = t0 + round(np.interp(self.crossing(r, str(start), True), d, t))
+            d = self.crossing(r, str(start), True)
+            ph.t_exit = t0 + round(time_at_scalar(d, r.length_m, speed_kn, slow_s, slow_e))
         if slow_e:
-            ph.t_enter = t0 + round(np.interp(self.crossing(r, str(end), False), d, t))
+            d = self.crossing(r, str(end), False)
+            ph.t_enter = t0 + round(time_at_scalar(d, r.length_m, speed_kn, slow_s, slow_e))
         return ph
 
     def crossing(self, r: Route, pid: str, leaving: bool) -> float:
         """Along-route distance where the route leaves (or enters) a port's circle."""
-        key = (id(r), pid, leaving)
-        if key not in self._cross:
+        # routes into a port share their last vertices (cached paths): key on them
+        tail = slice(0, 3) if leaving else slice(-3, None)
+        key = (pid, leaving, r.lat[tail].tobytes() + r.lon[tail].tobytes())
+        if key not in self._cross:  # distance from the port end of the route
             p = self.ports[pid]
             reach = min(r.length_m, p.radius_km * 3000.0 + 2000.0)
-            step = np.arange(0.0, reach + 25.0, 25.0)
+            step = np.arange(0.0, reach + CROSSING_STEP_M, CROSSING_STEP_M)
             d = step if leaving else r.length_m - step
             lat, lon, _ = along(r, np.clip(d, 0.0, r.length_m))
             inside = haversine_m(lat, lon, p.lat, p.lon) <= p.radius_km * 1000.0
             out = np.nonzero(~inside)[0]
-            self._cross[key] = float(d[out[0]]) if out.size else float(d[-1])
-        return self._cross[key]
+            self._cross[key] = float(step[out[0]]) if out.size else float(step[-1])
+        off = self._cross[key]
+        return off if leaving else max(r.length_m - off, 0.0)
 
     def stay(self, vid: int, at: str, t0: int, t1: int, nav: int = NAV_MOORED) -> Phase:
         """Berth at a port, or be out of the area behind a gate."""
@@ -443,7 +455,7 @@ class Planner:
         ang = self.rng.uniform(0, 2 * np.pi, size=16)
         lat = pos[0] + np.degrees(dist * np.cos(ang) / 6_371_000.0)
         lon = pos[1] + np.degrees(dist * np.sin(ang) / (6_371_000.0 * np.cos(np.radians(pos[0]))))
-        ok = self.g.land.distance_to_shore_km(lat, lon) >= FISHING_SPOT_SHORE_NM * NM_M / 1000.0
+        ok = self.g.shore_km_at_least(lat, lon) >= FISHING_SPOT_SHORE_NM * NM_M / 1000.0
         if not ok.any():
             return None
         k = int(np.argmax(ok))
@@ -538,8 +550,8 @@ class Planner:
 
 def _time_at(ph: Phase, d_m: float) -> int:
     assert ph.route is not None
-    d, t, _ = transit_profile(ph.route.length_m, ph.speed_kn, ph.slow_start, ph.slow_end)
-    return ph.t0 + round(np.interp(min(d_m, d[-1]), d, t))
+    L = ph.route.length_m
+    return ph.t0 + round(time_at_scalar(min(d_m, L), L, ph.speed_kn, ph.slow_start, ph.slow_end))
 
 
 _STATION_LAT = np.array([st.lat for st in STATIONS])

@@ -10,6 +10,7 @@ link from a berth to the grid may cross its land, but only inside that port's ra
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +23,7 @@ from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from darkcargo.config import Port
-from darkcargo.geo.distance import haversine_m
+from darkcargo.geo.distance import EARTH_RADIUS_M, haversine_m
 from darkcargo.geo.land import Land
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,10 @@ class SeaGraph:
     dist: dict[str, F64]
     n_grid: int
     tree: cKDTree
+    grid_index: npt.NDArray[np.int64]  # (rows, cols) -> water node or -1
+    grid_origin: tuple[float, float]
+    node_dshore: F64  # km to the shore from each water node
+    node_dprk_km: F64  # km to the North Korean coast from each water node
     anchor_tree: cKDTree
     anchor_nodes: npt.NDArray[np.int64]
     land_clip: BaseGeometry
@@ -231,6 +236,10 @@ class SeaGraph:
             dist=dists,
             n_grid=n_grid,
             tree=tree,
+            grid_index=idx2,
+            grid_origin=(lat_min, lon_min),
+            node_dshore=dshore,
+            node_dprk_km=dd * 111.0,
             anchor_tree=cKDTree(
                 np.column_stack((node_lat[anchors], node_lon[anchors] * np.cos(np.radians(42.0))))
             ),
@@ -251,12 +260,72 @@ class SeaGraph:
         node = self.terminal_nodes[self.terminal_ids.index(tid)]
         return float(self.node_lat[node]), float(self.node_lon[node])
 
+    def _cell(
+        self, lat: npt.ArrayLike, lon: npt.ArrayLike, every: int = 1
+    ) -> npt.NDArray[np.int64]:
+        """Water node at the nearest grid point (on every `every`-th line), or -1."""
+        h, w = self.grid_index.shape
+        i = np.rint((np.asarray(lat) - self.grid_origin[0]) / GRID_STEP_DEG / every).astype(
+            np.int64
+        )
+        j = np.rint((np.asarray(lon) - self.grid_origin[1]) / GRID_STEP_DEG / every).astype(
+            np.int64
+        )
+        i, j = i * every, j * every
+        ok = (i >= 0) & (i < h) & (j >= 0) & (j < w)
+        out = np.full(np.shape(i), -1, dtype=np.int64)
+        out[ok] = self.grid_index[i[ok], j[ok]]
+        return out
+
+    def shore_km_at_least(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> F64:
+        """A lower bound of the distance to shore (km) from the grid, for cheap screening."""
+        node = self._cell(lat, lon)
+        slack = GRID_STEP_DEG * 111.0 * 0.75  # farthest a point is from its grid point
+        return np.where(node >= 0, self.node_dshore[np.maximum(node, 0)] - slack, 0.0)
+
+    def _cell1(self, lat: float, lon: float, every: int = 1) -> int:
+        """_cell for one point, in plain Python (the planner calls it per leg)."""
+        h, w = self.grid_index.shape
+        i = round((lat - self.grid_origin[0]) / GRID_STEP_DEG / every) * every
+        j = round((lon - self.grid_origin[1]) / GRID_STEP_DEG / every) * every
+        if 0 <= i < h and 0 <= j < w:
+            return int(self.grid_index[i, j])
+        return -1
+
+    def _far_enough(self, lat: F64, lon: F64, profile: str) -> bool:
+        """Cheap sufficient test for a straight leg far from every shore (and the DPRK zone)."""
+        if len(lat) != 2:
+            return False
+        a, b = self._cell1(lat[0], lon[0]), self._cell1(lat[1], lon[1])
+        if a < 0 or b < 0:
+            return False
+        la0, lo0, la1, lo1 = (math.radians(float(x)) for x in (lat[0], lon[0], lat[1], lon[1]))
+        hav = (
+            math.sin((la1 - la0) / 2) ** 2
+            + math.cos(la0) * math.cos(la1) * math.sin((lo1 - lo0) / 2) ** 2
+        )
+        half = 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(hav, 1.0))) / 2000.0
+        slack = GRID_STEP_DEG * 111.0 * 0.75
+        shore = min(self.node_dshore[a], self.node_dshore[b]) - slack - half
+        if shore <= CLEARANCE_DEG * 111.0 * 1.5:
+            return False
+        if profile == "civil":
+            zone = min(self.node_dprk_km[a], self.node_dprk_km[b]) - slack - half
+            return bool(zone > DPRK_ZONE_NM * 1.852 * 1.1)
+        return True
+
     def nearest_anchor(self, lat: float, lon: float) -> int:
         """The nearest node of the coarse anchor lattice (every ANCHOR_EVERY-th grid line)."""
+        node = self._cell1(lat, lon, ANCHOR_EVERY)
+        if node >= 0:
+            return node
         _, j = self.anchor_tree.query([lat, lon * np.cos(np.radians(42.0))])
         return int(self.anchor_nodes[j])
 
     def nearest_node(self, lat: float, lon: float) -> int:
+        node = self._cell1(lat, lon)
+        if node >= 0:
+            return node
         _, j = self.tree.query([lat, lon * np.cos(np.radians(42.0))])
         return int(j)
 
@@ -352,6 +421,8 @@ class SeaGraph:
 
         Civil legs also keep out of the DPRK coastal zone unless they start or end inside it.
         """
+        if self._far_enough(lat, lon, profile):
+            return True
         line: BaseGeometry = shapely.LineString(np.column_stack((lon, lat)))
         if shapely.intersects(self.shore_buffer, line):
             if not zones:

@@ -113,7 +113,7 @@ def simulate(
 
     say("sampling reports")
     smp, flat = sample_season(plan, s, rng_smp)
-    rx = receive(smp, s, rng_rx)
+    rx = receive(smp, s, rng_rx, case.bbox)
     in_season = (smp.ts >= s.t0) & (smp.ts < s.t1)
     emitted = smp.ais_on & rx.received & in_season & ~smp.absent
     ids, ident_of = identities(plan, smp)
@@ -147,7 +147,9 @@ def simulate(
     write_ports(paths["ports"], ports, case)
 
     say("ground truth")
-    events = truth_events(plan, smp, flat, emitted, rx.received, pos, statics, ids, spoofs, land, s)
+    events = truth_events(
+        plan, smp, flat, emitted, rx.received, pos, statics, ids, spoofs, graph, s
+    )
     evt = truth.events_table(events)
     pq.write_table(evt, paths["events"], **PARQUET_OPTIONS)
     pq.write_table(vessels_table(plan, ids), paths["vessels"], **PARQUET_OPTIONS)
@@ -496,13 +498,13 @@ def truth_events(
     statics: Records,
     ids: Identities,
     spoofs: list[dict],
-    land: Any,
+    graph: SeaGraph,
     s: ScenarioSettings,
 ) -> list[dict]:
     events: list[dict] = []
     events += truth.port_calls(plan, s, plan.phases)
     events += truth.gaps(pos.ts, pos.mmsi, pos.vid, smp, emitted, received, s)
-    events += truth.loitering(plan, smp, flat, land, s, emitted)
+    events += truth.loitering(plan, smp, flat, graph, s, emitted)
     events += truth.encounters(plan, flat, list(plan.ports.values()), s)
     events += spoofs
     for ie in plan.identity_events:

@@ -18,8 +18,9 @@ from scipy.spatial import cKDTree
 
 from darkcargo.geo.distance import EARTH_RADIUS_M, unit_vectors
 from darkcargo.scenario.geography import SATELLITE_STATIONS, STATIONS
-from darkcargo.scenario.motion import KN, along, transit_profile
+from darkcargo.scenario.motion import KN, distance_at
 from darkcargo.scenario.plan import ABSENT, DWELL, TRANSIT, Phase, Plan
+from darkcargo.scenario.routing import Route
 from darkcargo.scenario.settings import ScenarioSettings
 
 F64 = npt.NDArray[np.float64]
@@ -35,6 +36,7 @@ SOG_NOISE_KN = 0.15
 COG_NOISE_DEG = 1.5
 HEADING_NOISE_DEG = 2.0
 MOORED_SWING_M = 8.0
+COVERAGE_STEP_DEG = 0.02
 
 
 def native_period(ais_class: str, kind: int, speed_kn: float) -> int:
@@ -72,75 +74,6 @@ class Samples:
 
     def take(self, idx: npt.NDArray[np.int64]) -> Samples:
         return Samples(**{k: getattr(self, k)[idx] for k in self.__dataclass_fields__})
-
-
-def sample_phase(
-    ph: Phase, ais_class: str, s: ScenarioSettings, rng: np.random.Generator
-) -> dict[str, np.ndarray] | None:
-    """Report times and true state of one phase (None for empty phases)."""
-    if ph.kind == ABSENT:
-        return {
-            "ts": np.array([ph.t0], dtype=np.int64),
-            "lat": np.array([np.nan]),
-            "lon": np.array([np.nan]),
-            "sog": np.array([np.nan]),
-            "cog": np.array([np.nan]),
-            "heading": np.array([np.nan]),
-            "ais_on": np.array([False]),
-            "absent": np.array([True]),
-        }
-    speed = ph.speed_kn if ph.kind == TRANSIT else (0.0 if ph.kind == DWELL else 1.0)
-    native = native_period(ais_class, ph.kind, speed)
-    interval = s.product_interval_stationary_s if ph.kind == DWELL else s.product_interval_s
-    spacing = kept_spacing(interval, native)
-    first = ph.t0 + int(rng.integers(0, spacing))
-    if first >= ph.t1:
-        return None
-    ts = np.arange(first, ph.t1, spacing, dtype=np.int64)
-    lost = rng.geometric(1.0 - s.reception_loss, size=len(ts)) - 1
-    ts = ts + lost * native
-    ts = ts[ts < ph.t1]
-    n = len(ts)
-    if n == 0:
-        return None
-    ais_on = np.full(n, ph.ais_on)
-    if ph.kind == DWELL:
-        swing = rng.normal(0.0, MOORED_SWING_M, size=(2, n))
-        lat = ph.lat + np.degrees(swing[0] / EARTH_RADIUS_M)
-        lon = ph.lon + np.degrees(swing[1] / (EARTH_RADIUS_M * np.cos(np.radians(ph.lat))))
-        sog = np.abs(rng.normal(0.0, 0.05, size=n))
-        cog = rng.uniform(0.0, 360.0, size=n)
-        heading = (ph.heading + rng.normal(0.0, 1.0, size=n)) % 360.0
-    elif ph.kind == TRANSIT:
-        assert ph.route is not None
-        dgrid, tgrid, vgrid = transit_profile(
-            ph.route.length_m, ph.speed_kn, ph.slow_start, ph.slow_end
-        )
-        d = np.interp(ts - ph.t0, tgrid, dgrid)
-        lat, lon, course = along(ph.route, d)
-        sog = np.maximum(np.interp(d, dgrid, vgrid) + rng.normal(0.0, SOG_NOISE_KN, n), 0.0)
-        cog = (course + rng.normal(0.0, COG_NOISE_DEG, n)) % 360.0
-        heading = (cog + rng.normal(0.0, HEADING_NOISE_DEG, n)) % 360.0
-        if np.isfinite(ph.dark_from_m):
-            ais_on &= ~((d >= ph.dark_from_m) & (d < ph.dark_to_m))
-    else:  # LOITER
-        assert ph.drift is not None
-        t = ts.astype(np.float64)
-        lat, lon = ph.drift.position(t)
-        sog, cog = ph.drift.velocity(t)
-        sog = np.abs(sog + rng.normal(0.0, 0.05, n))
-        cog = (cog + rng.normal(0.0, 3.0, n)) % 360.0
-        heading = (cog + rng.normal(0.0, 15.0, n)) % 360.0
-    return {
-        "ts": ts,
-        "lat": lat,
-        "lon": lon,
-        "sog": sog,
-        "cog": cog,
-        "heading": heading,
-        "ais_on": ais_on,
-        "absent": np.zeros(n, dtype=bool),
-    }
 
 
 def _times(
@@ -238,6 +171,88 @@ def _sample_fixed(
     }
 
 
+def _sample_transits(
+    rows: list[tuple[int, Phase, str]], s: ScenarioSettings, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Transits, vectorised over all of them: closed-form speed profile, positions on routes."""
+    bank = RouteBank([ph.route for _, ph, _ in rows])  # type: ignore[misc]
+    t0 = np.array([ph.t0 for _, ph, _ in rows], dtype=np.int64)
+    t1 = np.array([ph.t1 for _, ph, _ in rows], dtype=np.int64)
+    speed = np.array([ph.speed_kn for _, ph, _ in rows])
+    slow_s = np.array([ph.slow_start for _, ph, _ in rows])
+    slow_e = np.array([ph.slow_end for _, ph, _ in rows])
+    dark0 = np.array([ph.dark_from_m for _, ph, _ in rows])
+    dark1 = np.array([ph.dark_to_m for _, ph, _ in rows])
+    on = np.array([ph.ais_on for _, ph, _ in rows])
+    cls_a = np.array([c == "A" for _, _, c in rows])
+    native = np.where(
+        cls_a,
+        np.where(speed > FAST_A_KN, NATIVE_A_FAST_S, NATIVE_A_UNDERWAY_S),
+        np.where(speed > SLOW_B_KN, NATIVE_B_FAST_S, NATIVE_B_SLOW_S),
+    ).astype(np.int64)
+    spacing = -(-s.product_interval_s // native) * native
+    ts, own = _times(t0, t1, spacing, native, s.reception_loss, rng)
+    n = len(ts)
+    L = bank.length[own]
+    d, v = distance_at(ts - t0[own], L, speed[own], slow_s[own], slow_e[own])
+    lat, lon, course = bank.along(own, d)
+    sog = np.maximum(v + rng.normal(0.0, SOG_NOISE_KN, n), 0.0)
+    cog = (course + rng.normal(0.0, COG_NOISE_DEG, n)) % 360.0
+    heading = (cog + rng.normal(0.0, HEADING_NOISE_DEG, n)) % 360.0
+    ais_on = on[own] & ~((d >= dark0[own]) & (d < dark1[own]))
+    pidx = np.array([k for k, _, _ in rows], dtype=np.int64)
+    return {
+        "ts": ts,
+        "lat": lat,
+        "lon": lon,
+        "sog": sog,
+        "cog": cog,
+        "heading": heading,
+        "ais_on": ais_on,
+        "absent": np.zeros(n, dtype=bool),
+        "phase": pidx[own],
+    }
+
+
+class RouteBank:
+    """Many routes in one set of arrays, so positions along any of them are one vector op."""
+
+    GAP_M = 1.0e7  # spacing between routes on the concatenated distance axis
+
+    def __init__(self, routes: list[Route]) -> None:
+        index: dict[int, int] = {}
+        uniq: list[Route] = []
+        self.row_route = np.empty(len(routes), dtype=np.int64)
+        for i, r in enumerate(routes):
+            k = index.setdefault(id(r), len(uniq))
+            if k == len(uniq):
+                uniq.append(r)
+            self.row_route[i] = k
+        sizes = np.array([len(r.lat) for r in uniq])
+        self.first = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        self.last = self.first + sizes - 1
+        lengths = np.array([r.length_m for r in uniq])
+        self.base = np.concatenate(([0.0], np.cumsum(lengths + self.GAP_M)[:-1]))
+        self.lat = np.concatenate([r.lat for r in uniq])
+        self.lon = np.concatenate([r.lon for r in uniq])
+        self.cum = np.concatenate([r.cum_m + b for r, b in zip(uniq, self.base, strict=True)])
+        self.length = lengths[self.row_route]
+
+    def along(self, rows: np.ndarray, d: F64) -> tuple[F64, F64, F64]:
+        """Latitude, longitude and course at distance d on the route of each given row."""
+        r = self.row_route[rows]
+        g = self.base[r] + d
+        seg = np.searchsorted(self.cum, g, side="right") - 1
+        seg = np.clip(seg, self.first[r], self.last[r] - 1)
+        seg_len = np.maximum(self.cum[seg + 1] - self.cum[seg], 1e-9)
+        f = np.clip((g - self.cum[seg]) / seg_len, 0.0, 1.0)
+        lat = self.lat[seg] + (self.lat[seg + 1] - self.lat[seg]) * f
+        lon = self.lon[seg] + (self.lon[seg + 1] - self.lon[seg]) * f
+        dy = self.lat[seg + 1] - self.lat[seg]
+        dx = (self.lon[seg + 1] - self.lon[seg]) * np.cos(np.radians(self.lat[seg]))
+        return lat, lon, np.degrees(np.arctan2(dx, dy)) % 360.0
+
+
 def drift_eval(
     par: dict[str, np.ndarray], own: np.ndarray, t: np.ndarray
 ) -> tuple[F64, F64, F64, F64]:
@@ -277,11 +292,8 @@ def sample_season(
     parts: list[dict[str, np.ndarray]] = []
     if fixed:
         parts.append(_sample_fixed(fixed, s, rng))
-    for k, ph, cls in moving:
-        out = sample_phase(ph, cls, s, rng)
-        if out is not None:
-            out["phase"] = np.full(len(out["ts"]), k, dtype=np.int64)
-            parts.append(out)
+    if moving:
+        parts.append(_sample_transits(moving, s, rng))
     if absent:
         m = len(absent)
         parts.append(
@@ -324,21 +336,35 @@ def station_ids() -> list[str]:
     return [st.id for st in STATIONS] + list(SATELLITE_STATIONS)
 
 
-def receive(smp: Samples, s: ScenarioSettings, rng: np.random.Generator) -> Reception:
-    """Which reports reach a receiver: shore stations within range, else satellite passes."""
+def receive(
+    smp: Samples,
+    s: ScenarioSettings,
+    rng: np.random.Generator,
+    bbox: tuple[float, float, float, float],
+) -> Reception:
+    """Which reports reach a receiver: shore stations within range, else satellite passes.
+
+    Station range is looked up on a COVERAGE_STEP_DEG raster of the area (nearest station and
+    its distance per cell), which is exact to about a kilometre at the range edge.
+    """
     n = len(smp)
-    st_lat = np.array([st.lat for st in STATIONS])
-    st_lon = np.array([st.lon for st in STATIONS])
-    tree = cKDTree(unit_vectors(st_lat, st_lon))
+    lat_min, lat_max, lon_min, lon_max = bbox
+    glat = np.arange(lat_min, lat_max + COVERAGE_STEP_DEG, COVERAGE_STEP_DEG)
+    glon = np.arange(lon_min, lon_max + COVERAGE_STEP_DEG, COVERAGE_STEP_DEG)
+    LA, LO = np.meshgrid(glat, glon, indexing="ij")
+    tree = cKDTree(unit_vectors([st.lat for st in STATIONS], [st.lon for st in STATIONS]))
+    chord, near = tree.query(unit_vectors(LA.ravel(), LO.ravel()))
+    cell_km = (2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0, 1)) / 1000.0).reshape(LA.shape)
+    cell_st = near.reshape(LA.shape)
     ok = np.isfinite(smp.lat)
-    chord = np.full(n, np.inf)
-    nearest = np.zeros(n, dtype=np.int64)
-    if ok.any():
-        c, j = tree.query(unit_vectors(smp.lat[ok], smp.lon[ok]))
-        chord[ok] = c
-        nearest[ok] = j
-    dist_km = 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0, 1)) / 1000.0
-    covered = ok & (dist_km <= s.station_range_km)
+    i = np.clip(
+        np.rint((np.where(ok, smp.lat, lat_min) - lat_min) / COVERAGE_STEP_DEG), 0, len(glat) - 1
+    ).astype(np.int64)
+    j = np.clip(
+        np.rint((np.where(ok, smp.lon, lon_min) - lon_min) / COVERAGE_STEP_DEG), 0, len(glon) - 1
+    ).astype(np.int64)
+    covered = ok & (cell_km[i, j] <= s.station_range_km)
+    nearest = cell_st[i, j]
     # satellite passes over the whole sea: irregular revisits, short windows
     gaps_h = rng.uniform(
         s.sat_pass_gap_h[0], s.sat_pass_gap_h[1], size=int((s.t1 - s.t0) / 1800) + 50

@@ -26,8 +26,8 @@ from scipy.spatial import cKDTree
 
 from darkcargo.config import Port
 from darkcargo.geo.distance import EARTH_RADIUS_M, NM_M, chord_to_m, haversine_m, unit_vectors
-from darkcargo.geo.land import Land
 from darkcargo.scenario.plan import ABSENT, DWELL, LOITER, TRANSIT, Phase, Plan
+from darkcargo.scenario.routing import GRID_STEP_DEG, SeaGraph
 from darkcargo.scenario.settings import ScenarioSettings
 from darkcargo.scenario.tracks import Samples
 
@@ -224,7 +224,7 @@ def loitering(
     plan: Plan,
     smp: Samples,
     flat: list[Phase],
-    land: Land,
+    graph: SeaGraph,
     s: ScenarioSettings,
     emitted: npt.NDArray[np.bool_],
 ) -> list[dict]:
@@ -232,8 +232,15 @@ def loitering(
     idx = np.nonzero(smp.kind == LOITER)[0]
     if not idx.size:
         return []
-    dshore = land.distance_to_shore_km(smp.lat[idx], smp.lon[idx])
-    far = (dshore >= s.loiter_shore_nm * NM_M / 1000.0) & (smp.sog[idx] < s.loiter_speed_kn)
+    # screen with the routing grid's bounds, measure exactly only near the threshold
+    need = s.loiter_shore_nm * NM_M / 1000.0
+    lat, lon = smp.lat[idx], smp.lon[idx]
+    dshore = graph.shore_km_at_least(lat, lon)
+    slack = 2 * GRID_STEP_DEG * 111.0
+    unsure = dshore < need + slack
+    if unsure.any():
+        dshore[unsure] = graph.land.distance_to_shore_km(lat[unsure], lon[unsure])
+    far = (dshore >= need) & (smp.sog[idx] < s.loiter_speed_kn)
     ph = smp.phase[idx]
     # runs of consecutive far samples within one phase
     brk = np.concatenate(([True], (ph[1:] != ph[:-1]) | (far[1:] != far[:-1])))
