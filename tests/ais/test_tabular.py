@@ -324,3 +324,18 @@ def test_blank_lines_are_counted_and_keep_line_numbers() -> None:
     assert (read, ok) == (3, 2)
     assert rej.to_pylist() == [{"source_id": 7, "line_no": 3, "raw": "", "reason": "unparseable"}]
     assert pos.column("row_id").to_pylist() == [2, 4]
+
+
+def test_bytes_that_are_not_utf8_cost_a_character_not_the_file() -> None:
+    row = "367000001,2023-03-01T00:00:0{s},42,130,1,1,1,{name},,,70,0,,,,,A"
+    text = (
+        MC_HEADER + "\n" + row.format(s=0, name="ALPHA") + "\n" + row.format(s=1, name="B\xd8RGE")
+    )
+    data = (text + "\n").encode("latin-1")
+    plan = T.plan_csv(data, "latin.csv")
+    batches = list(
+        T.iter_csv_batches(io.BufferedReader(io.BytesIO(data)), plan, path="latin.csv", source_id=1)
+    )
+    assert sum(b.lines_read for b in batches) == sum(b.lines_accepted for b in batches) == 2
+    statics = pa.concat_tables([b.statics for b in batches])
+    assert statics.column("name").to_pylist() == ["ALPHA", "B\ufffdRGE"]

@@ -1220,7 +1220,14 @@ class CsvChunkParser:
             try:
                 table = self._read(data, self.text_types, bad)
             except pa.ArrowInvalid as exc:
-                raise InputError(self.path, f"cannot read CSV ({exc})", line) from exc
+                if "utf8" not in str(exc).lower():
+                    raise InputError(self.path, f"cannot read CSV ({exc})", line) from exc
+                # Bytes that are not UTF-8 (a Latin-1 vessel name, say) become U+FFFD, so one
+                # odd byte costs a character, not the file; newlines are untouched.
+                log.warning("%s: lines %d+: bytes that are not UTF-8 replaced", self.path, line)
+                data = data.decode("utf-8", errors="replace").encode("utf-8")
+                bad = _BadRows()
+                table = self._read(data, self.text_types, bad)
         broken = [line + b - 1 for b in bad.numbers if b > 0]
         span = np.arange(line, line + table.num_rows + len(bad.numbers), dtype=np.int64)
         if broken:
