@@ -16,7 +16,13 @@ Sentinels become nulls as for NMEA: lat 91, lon 181, sog 102.3, cog 360 (and any
 0..360), heading 511 (and any outside 0..359), nav_status outside 0..15. Identity fields (name,
 IMO, call sign, ship type, dimensions, destination) are lenient: a value that does not parse
 becomes null instead of costing the row. Statics are emitted once per MMSI whenever its identity
-changes (in time order), not once per row. Times are normalised to UTC.
+changes (found in file order, which is time order per vessel in provider exports), not once per
+row. Times are normalised to UTC.
+
+CSV pipeline: one thread reads (and decompresses and hashes) runs of whole lines, worker threads
+parse them with pyarrow (numbers and times typed when a chunk converts cleanly, otherwise as text)
+and hash each row's identity text, and the caller transforms and writes; memory stays bounded
+by a few chunks and one transform batch.
 """
 
 from __future__ import annotations
