@@ -9,6 +9,7 @@ engine would feed it from grouped Arrow batches.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import time
@@ -36,6 +37,7 @@ from darkcargo.events.kernels.segment import clean_sog, segment_positions, segme
 from darkcargo.events.kernels.spoof import detect_spoofing
 from darkcargo.events.params import Preset, load_preset
 from darkcargo.events.schema import EVENTS, SEGMENTS
+from darkcargo.events.shore import ShoreDistance
 from darkcargo.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -247,13 +249,18 @@ def segments_table(rows: dict[str, list[Any]], preset: Preset) -> pa.Table:
 
 
 def build_geo(case: str | None, ports_csv: Sequence[str | Path]) -> GeoContext:
-    """Ports of the case plus extra CSVs, and the 10m land model's distance to shore."""
+    """Ports of the case plus extra CSVs, and the 10m land model's distance to shore (exact
+    near the coast, see `darkcargo.events.shore`)."""
     from darkcargo.geo.land import load_land
     from darkcargo.geo.ports import case_ports
 
     ports = case_ports(case, list(ports_csv))
-    land = load_land("10m")
-    return GeoContext.build(ports, shore_km=land.distance_to_shore_km)
+    return GeoContext.build(ports, shore_km=_shore(load_land("10m")))
+
+
+@functools.cache
+def _shore(land: Any) -> ShoreDistance:
+    return ShoreDistance.from_land(land)
 
 
 def _time_filter(since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:

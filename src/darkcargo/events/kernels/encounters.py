@@ -4,18 +4,19 @@
 Two steps, so that batches of whole MMSIs can be processed one at a time:
 1. `encounter_candidates`: each track resampled every `slot_minutes` (interpolated across
    silences <= `max_interp_gap_hours`), keeping slow points away from ports. Small.
-2. `detect_encounters`: a time-bucketed spatial join over all candidates (KD-tree over
-   (x, y, z, slot) so only points of the same slot can pair: no O(n^2) Python), then runs of
-   close slots per pair, merged when < `merge_hours` apart.
+2. `detect_encounters`: a time-bucketed spatial join over all candidates (a sweep over rows of
+   latitude within each slot, so only points of the same slot and neighbouring rows are
+   compared: O(n log n), compiled), then runs of close slots per pair, merged when
+   < `merge_hours` apart.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numba
 import numpy as np
-from scipy.spatial import cKDTree
 
 from darkcargo.events.kernels.common import (
     F64,
@@ -28,7 +29,7 @@ from darkcargo.events.kernels.common import (
     rounded,
 )
 from darkcargo.events.params import EncounterParams
-from darkcargo.geo.distance import EARTH_RADIUS_M, haversine_m, unit_vectors
+from darkcargo.geo.distance import EARTH_RADIUS_M, haversine_m
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,15 @@ class Candidates:
     speed: F64
     source_id: I64  # the real position just before the slot (evidence)
     row_id: I64
-    segment: tuple[str | None, ...] = ()
+    segment: I64  # index into segment_names, -1 when unknown
+    segment_names: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return int(self.slot.shape[0])
+
+    def segment_name(self, i: int) -> str | None:
+        s = int(self.segment[i])
+        return self.segment_names[s] if 0 <= s < len(self.segment_names) else None
 
     @staticmethod
     def concat(parts: list[Candidates]) -> Candidates:
@@ -54,7 +60,13 @@ class Candidates:
         if not parts:
             return empty_candidates()
         arrays = {f: np.concatenate([getattr(p, f) for p in parts]) for f in _ARRAYS}
-        return Candidates(**arrays, segment=tuple(s for p in parts for s in p.segment))
+        # segment indices are per part: shift them past the names of the parts before
+        shifted, names, base = [], [], 0
+        for part in parts:
+            shifted.append(np.where(part.segment >= 0, part.segment + base, -1))
+            names.extend(part.segment_names)
+            base += len(part.segment_names)
+        return Candidates(**arrays, segment=np.concatenate(shifted), segment_names=tuple(names))
 
 
 _ARRAYS = ("mmsi", "track", "slot", "lat", "lon", "speed", "source_id", "row_id")
@@ -63,7 +75,7 @@ _ARRAYS = ("mmsi", "track", "slot", "lat", "lon", "speed", "source_id", "row_id"
 def empty_candidates() -> Candidates:
     z = np.zeros(0, np.int64)
     f = np.zeros(0, np.float64)
-    return Candidates(z, z, z, f, f, f, z, z, ())
+    return Candidates(z, z, z, f, f, f, z, z, z, ())
 
 
 @numba.njit(cache=True)
@@ -162,17 +174,125 @@ def encounter_candidates(
         speed=speed[keep],
         source_id=view.source_id[src],
         row_id=view.row_id[src],
-        segment=_names_of(view, src),
+        segment=view.segment[src] if view.segment_names else np.full(src.size, -1, np.int64),
+        segment_names=view.segment_names,
     )
 
 
-def _names_of(view: TrackView, src: I64) -> tuple[str | None, ...]:
-    """Segment names of the candidates' source positions (looked up once per segment)."""
-    if not view.segment_names:
-        return (None,) * int(src.size)
-    names = np.asarray(view.segment_names, dtype=object)
-    seg = view.segment[src]
-    return tuple(names[seg].tolist())
+@numba.njit(cache=True)
+def _hav_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1 = math.radians(lat1)
+    p2 = math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, max(0.0, a))))
+
+
+@numba.njit(cache=True)
+def _first_at_least(ck: I64, lo: int, hi: int, x: int) -> int:
+    """First index in [lo, hi) with ck >= x (ck sorted)."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ck[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@numba.njit(cache=True)
+def _sweep_pairs(
+    ck: I64,
+    row: I64,
+    lat: F64,
+    lon: F64,
+    mmsi: I64,
+    width: F64,
+    r_m: float,
+    quanta: float,
+    lon_bits: int,
+    out_a: I64,
+    out_b: I64,
+) -> int:
+    """Pairs of points within r_m among points sorted by ck = (slot row of latitude, quantised
+    longitude): each point is compared with later points of its row and with the next row,
+    within +/- width[i] degrees of longitude. Writes into out_* when they are large enough
+    and returns the number of pairs either way."""
+    n = ck.shape[0]
+    cap = out_a.shape[0]
+    slack = 1.0 / quanta  # one longitude quantum: the sort is by quantised longitude
+    m = 0
+    for i in range(n):
+        w = width[i] + slack
+        j = i + 1
+        while j < n and row[j] == row[i] and lon[j] <= lon[i] + w:
+            if mmsi[j] != mmsi[i] and _hav_m(lat[i], lon[i], lat[j], lon[j]) <= r_m:
+                if m < cap:
+                    out_a[m] = i
+                    out_b[m] = j
+                m += 1
+            j += 1
+        q = max(math.floor((lon[i] - w + 181.0) * quanta), 0)
+        j = _first_at_least(ck, i + 1, n, ((row[i] + 1) << lon_bits) + q)
+        while j < n and row[j] == row[i] + 1 and lon[j] <= lon[i] + w:
+            if mmsi[j] != mmsi[i] and _hav_m(lat[i], lon[i], lat[j], lon[j]) <= r_m:
+                if m < cap:
+                    out_a[m] = i
+                    out_b[m] = j
+                m += 1
+            j += 1
+    return m
+
+
+def close_pairs(slot: I64, lat: F64, lon: F64, mmsi: I64, r_m: float) -> tuple[I64, I64]:
+    """Index pairs (a, b) of points of different MMSIs in the same slot within r_m metres."""
+    n = slot.shape[0]
+    if n < 2:
+        z = np.zeros(0, np.int64)
+        return z, z
+    dlat = math.degrees(r_m / EARTH_RADIUS_M) * 1.001
+    # longitude window: r at the most poleward latitude a partner can have, plus 1 %
+    pole = np.minimum(np.abs(lat) + dlat, 89.9)
+    width = np.degrees(r_m / EARTH_RADIUS_M) / np.cos(np.radians(pole)) * 1.01
+    idx = np.arange(n, dtype=np.int64)
+    lon_x = lon
+    # points near the antimeridian also take part once more, shifted by 360 degrees
+    wrap = np.flatnonzero(lon < -180.0 + width)
+    if wrap.size:
+        idx = np.concatenate((idx, wrap))
+        lon_x = np.concatenate((lon, lon[wrap] + 360.0))
+    lat_x, mmsi_x, width_x = lat[idx], mmsi[idx], width[idx]
+    rows = np.floor((lat_x + 90.0) / dlat).astype(np.int64)
+    row = (slot[idx] - slot.min()) * (int(180.0 / dlat) + 2) + rows
+    # one int64 sort key: the row in the high bits, longitude + 181 (< 400 degrees) quantised below
+    lon_bits = 62 - int(row.max() + 2).bit_length()
+    quanta = float(2**lon_bits) / 400.0
+    ck = (row << lon_bits) + np.floor((lon_x + 181.0) * quanta).astype(np.int64)
+    order = np.argsort(ck, kind="stable")
+    args = (
+        ck[order],
+        row[order],
+        lat_x[order],
+        np.ascontiguousarray(lon_x[order]),
+        mmsi_x[order],
+        width_x[order],
+        float(r_m),
+        quanta,
+        lon_bits,
+    )
+    empty = np.zeros(0, np.int64)
+    m = _sweep_pairs(*args, empty, empty)
+    out_a = np.empty(m, np.int64)
+    out_b = np.empty(m, np.int64)
+    _sweep_pairs(*args, out_a, out_b)
+    a, b = idx[order[out_a]], idx[order[out_b]]
+    if wrap.size:
+        # a pair of two shifted copies repeats a pair of originals
+        both_copies = (order[out_a] >= n) & (order[out_b] >= n)
+        a, b = a[~both_copies], b[~both_copies]
+    return a, b
 
 
 def detect_encounters(cands: Candidates, params: EncounterParams) -> EventColumns:
@@ -180,16 +300,9 @@ def detect_encounters(cands: Candidates, params: EncounterParams) -> EventColumn
     events = EventColumns()
     if len(cands) < 2:
         return events
-    xyz = unit_vectors(cands.lat, cands.lon) * EARTH_RADIUS_M
-    # slots far apart in a 4th dimension: only same-slot points can be within r
-    rel_slot = (cands.slot - cands.slot.min()).astype(np.float64) * (100.0 * params.max_distance_m)
-    tree = cKDTree(np.column_stack((xyz, rel_slot)))
-    pairs = tree.query_pairs(r=params.max_distance_m, output_type="ndarray")
-    if pairs.size == 0:
+    a, b = close_pairs(cands.slot, cands.lat, cands.lon, cands.mmsi, params.max_distance_m)
+    if a.size == 0:
         return events
-    a, b = pairs[:, 0], pairs[:, 1]
-    keep = cands.mmsi[a] != cands.mmsi[b]
-    a, b = a[keep], b[keep]
     # order each pair by (mmsi, track)
     swap = (cands.mmsi[a] > cands.mmsi[b]) | (
         (cands.mmsi[a] == cands.mmsi[b]) & (cands.track[a] > cands.track[b])
@@ -227,7 +340,7 @@ def detect_encounters(cands: Candidates, params: EncounterParams) -> EventColumn
             lon=float(np.mean(cands.lon[ia])),
             end_lat=cands.lat[ia[-1]],
             end_lon=cands.lon[ia[-1]],
-            segment_id=cands.segment[ia[0]] if cands.segment else None,
+            segment_id=cands.segment_name(int(ia[0])),
             evidence=evidence_json(both_src, both_row),
             details={
                 "hours": rounded(hours, 3),
@@ -235,7 +348,7 @@ def detect_encounters(cands: Candidates, params: EncounterParams) -> EventColumn
                 "median_speed_kn": rounded(med_a, 2),
                 "other_median_speed_kn": rounded(med_b, 2),
                 "n_slots": int(e - s),
-                "other_segment": cands.segment[ib[0]] if cands.segment else None,
+                "other_segment": cands.segment_name(int(ib[0])),
             },
             confidence=1.0,
         )

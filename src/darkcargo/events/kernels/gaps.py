@@ -9,16 +9,19 @@ before). In near-shore mode (sensitive preset) coastal legs qualify too.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from darkcargo.events.kernels.common import (
+    I64,
     NM_KM,
     US_PER_HOUR,
     EventColumns,
     GeoContext,
     TrackView,
-    evidence_json,
-    rounded,
+    json_column,
+    json_objects,
+    slice_evidence,
 )
 from darkcargo.events.params import GapParams
 from darkcargo.geo.distance import haversine_m
@@ -46,10 +49,9 @@ def detect_gaps(view: TrackView, geo: GeoContext, params: GapParams) -> EventCol
     p1, d1 = geo.nearest_port(lat1, lon1)
     # positions in the prior window, within the same track
     track_start = np.searchsorted(view.key, view.key[starts], side="left")
-    prior = np.empty(starts.size, dtype=np.int64)
-    window = int(params.disabling_prior_hours * US_PER_HOUR)
-    for k, (i, t0) in enumerate(zip(starts.tolist(), track_start.tolist(), strict=True)):
-        prior[k] = i + 1 - (t0 + int(np.searchsorted(view.ts[t0 : i + 1], view.ts[i] - window)))
+    prior = _prior_counts(
+        view.ts, starts, track_start, int(params.disabling_prior_hours * US_PER_HOUR)
+    )
     coastal = (shore0 < params.coastal_nm * NM_KM) & (shore1 < params.coastal_nm * NM_KM)
     offshore_ok = shore0 >= params.disabling_min_shore_nm * NM_KM
     if params.near_shore_mode:
@@ -59,33 +61,52 @@ def detect_gaps(view: TrackView, geo: GeoContext, params: GapParams) -> EventCol
         & offshore_ok
         & (prior >= params.disabling_min_prior_positions)
     )
-    ids = geo.port_ids
-    for k, (i, j) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        events.add(
-            "gap",
-            view.mmsi[i],
-            view.ts[i],
-            view.ts[j],
-            lat=lat0[k],
-            lon=lon0[k],
-            end_lat=lat1[k],
-            end_lon=lon1[k],
-            segment_id=view.segment_name(i),
-            evidence=evidence_json(view.source_id[i : j + 1], view.row_id[i : j + 1]),
-            details={
-                "hours": rounded(hours[k], 3),
-                "distance_km": rounded(dist_km[k], 3),
-                "implied_speed_kn": rounded(speed_kn[k], 2),
-                "start_shore_km": rounded(shore0[k], 2),
-                "end_shore_km": rounded(shore1[k], 2),
-                "start_port": ids[p0[k]] if p0[k] >= 0 else None,
-                "start_port_km": rounded(d0[k], 2),
-                "end_port": ids[p1[k]] if p1[k] >= 0 else None,
-                "end_port_km": rounded(d1[k], 2),
-                "prior_positions": int(prior[k]),
-                "coastal_leg": bool(coastal[k]),
-                "intentional_disabling": bool(disabling[k]),
-            },
-            confidence=1.0 if disabling[k] else 0.5,
-        )
+    ids = np.asarray((*geo.port_ids, None), dtype=object)  # index -1 -> None
+    events.extend_arrays(
+        "gap",
+        view.mmsi[starts],
+        view.ts[starts],
+        view.ts[ends],
+        lat=lat0,
+        lon=lon0,
+        end_lat=lat1,
+        end_lon=lon1,
+        segment_id=view.segment_names_of(starts),
+        evidence=slice_evidence(view.source_id, view.row_id, starts, ends),
+        details=json_objects(
+            {
+                "hours": json_column(hours, 3),
+                "distance_km": json_column(dist_km, 3),
+                "implied_speed_kn": json_column(speed_kn, 2),
+                "start_shore_km": json_column(shore0, 2),
+                "end_shore_km": json_column(shore1, 2),
+                "start_port": json_column(ids[p0].tolist()),
+                "start_port_km": json_column(d0, 2),
+                "end_port": json_column(ids[p1].tolist()),
+                "end_port_km": json_column(d1, 2),
+                "prior_positions": json_column(prior),
+                "coastal_leg": json_column(coastal),
+                "intentional_disabling": json_column(disabling),
+            }
+        ),
+        confidence=np.where(disabling, 1.0, 0.5),
+    )
     return events
+
+
+@numba.njit(cache=True)
+def _prior_counts(ts: I64, starts: I64, track_start: I64, window: int) -> I64:
+    """Positions of the same track within `window` before (and including) each start."""
+    out = np.empty(starts.shape[0], np.int64)
+    for k in range(starts.shape[0]):
+        i = starts[k]
+        lo, hi = track_start[k], i + 1
+        t0 = ts[i] - window
+        while lo < hi:  # first index with ts >= t0
+            mid = (lo + hi) // 2
+            if ts[mid] < t0:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[k] = i + 1 - lo
+    return out

@@ -20,11 +20,11 @@ from darkcargo.events.kernels.common import (
     EventColumns,
     GeoContext,
     TrackView,
-    evidence_json,
-    rounded,
+    json_column,
+    json_objects,
+    slice_evidence,
 )
 from darkcargo.events.params import LoiteringParams
-from darkcargo.geo.distance import haversine_m
 
 
 @numba.njit(cache=True)
@@ -74,14 +74,14 @@ def detect_loitering(
     )
     if starts.size == 0:
         return events
-    step = np.zeros(len(view))
-    step[1:] = haversine_m(view.lat[:-1], view.lon[:-1], view.lat[1:], view.lon[1:]) / 1852.0
-    cum = np.cumsum(step)
+    cum = np.cumsum(view.step_nm) - view.step_nm  # path length from the view's start
     path_nm = cum[ends] - cum[starts]
     hours = (view.ts[ends] - view.ts[starts]) / US_PER_HOUR
     mean_kn = np.where(hours > 0, path_nm / np.maximum(hours, 1e-9), 0.0)
     ok = mean_kn < params.max_mean_speed_kn
     starts, ends, hours, mean_kn = starts[ok], ends[ok], hours[ok], mean_kn[ok]
+    if starts.size == 0:
+        return events
     # shore distance at the start, middle and end of each run, in one call
     frac = np.linspace(0.0, 1.0, 3)
     probe = np.rint(starts[:, None] + frac[None, :] * (ends - starts)[:, None]).astype(np.int64)
@@ -95,27 +95,32 @@ def detect_loitering(
             np.nan,
         )
     keep = ~(np.isfinite(min_shore) & (min_shore < params.min_shore_nm * NM_KM))
-    for k in np.flatnonzero(keep).tolist():
-        i, j = int(starts[k]), int(ends[k])
-        sl = slice(i, j + 1)
-        lat, lon = view.lat[sl], view.lon[sl]
-        events.add(
-            "loitering",
-            view.mmsi[i],
-            view.ts[i],
-            view.ts[j],
-            lat=float(lat.mean()),
-            lon=float(lon.mean()),
-            end_lat=lat[-1],
-            end_lon=lon[-1],
-            segment_id=view.segment_name(i),
-            evidence=evidence_json(view.source_id[sl], view.row_id[sl]),
-            details={
-                "hours": rounded(hours[k], 3),
-                "mean_speed_kn": rounded(mean_kn[k], 3),
-                "min_shore_km": rounded(min_shore[k], 2),
-                "n_positions": j - i + 1,
-            },
-            confidence=1.0,
-        )
+    i, j = starts[keep], ends[keep]
+    if i.size == 0:
+        return events
+    # mean position of each run from prefix sums (runs are disjoint slices of the view)
+    clat = np.concatenate(([0.0], np.cumsum(view.lat)))
+    clon = np.concatenate(([0.0], np.cumsum(view.lon)))
+    count = j - i + 1
+    events.extend_arrays(
+        "loitering",
+        view.mmsi[i],
+        view.ts[i],
+        view.ts[j],
+        lat=(clat[j + 1] - clat[i]) / count,
+        lon=(clon[j + 1] - clon[i]) / count,
+        end_lat=view.lat[j],
+        end_lon=view.lon[j],
+        segment_id=view.segment_names_of(i),
+        evidence=slice_evidence(view.source_id, view.row_id, i, j),
+        details=json_objects(
+            {
+                "hours": json_column(hours[keep], 3),
+                "mean_speed_kn": json_column(mean_kn[keep], 3),
+                "min_shore_km": json_column(min_shore[keep], 2),
+                "n_positions": json_column(count),
+            }
+        ),
+        confidence=np.ones(i.size),
+    )
     return events

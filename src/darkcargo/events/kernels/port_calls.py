@@ -20,8 +20,9 @@ from darkcargo.events.kernels.common import (
     EventColumns,
     GeoContext,
     TrackView,
-    evidence_json,
-    rounded,
+    json_column,
+    json_objects,
+    slice_evidence,
 )
 from darkcargo.events.params import PortCallParams
 
@@ -146,39 +147,47 @@ def detect_port_calls(view: TrackView, geo: GeoContext, params: PortCallParams) 
         params.move_min_kn,
         int(params.gap_hours * US_PER_HOUR),
     )
-    for k in range(port.shape[0]):
-        i, j = int(first[k]), int(last[k])
-        both = bool(entry[k] and exit_[k])
-        halt = bool(stop[k] or gap[k])
-        confidence = 4 if (both and halt) else 3 if halt else 2 if both else 1
-        if confidence < params.min_confidence_reported:
-            continue
-        sl = slice(i, j + 1)
-        events.add(
-            "port_call",
-            view.mmsi[i],
-            view.ts[i],
-            view.ts[j],
-            lat=float(np.mean(view.lat[sl])),
-            lon=float(np.mean(view.lon[sl])),
-            end_lat=view.lat[j],
-            end_lon=view.lon[j],
-            port_id=geo.port_ids[port[k]],
-            segment_id=view.segment_name(i),
-            evidence=evidence_json(view.source_id[sl], view.row_id[sl]),
-            details={
-                "entry": bool(entry[k]),
-                "exit": bool(exit_[k]),
-                "stop": bool(stop[k]),
-                "port_gap": bool(gap[k]),
-                "hours": rounded((view.ts[j] - view.ts[i]) / US_PER_HOUR, 3),
-                "stop_start": _iso(view.ts[s_first[k]]) if s_first[k] >= 0 else None,
-                "stop_end": _iso(view.ts[s_last[k]]) if s_last[k] >= 0 else None,
-            },
-            confidence=float(confidence),
-        )
+    both = (entry > 0) & (exit_ > 0)
+    halt = (stop > 0) | (gap > 0)
+    confidence = np.where(both & halt, 4, np.where(halt, 3, np.where(both, 2, 1)))
+    keep = confidence >= params.min_confidence_reported
+    i, j = first[keep], last[keep]
+    if i.size == 0:
+        return events
+    clat = np.concatenate(([0.0], np.cumsum(view.lat)))
+    clon = np.concatenate(([0.0], np.cumsum(view.lon)))
+    count = j - i + 1
+    s_first, s_last = s_first[keep], s_last[keep]
+    events.extend_arrays(
+        "port_call",
+        view.mmsi[i],
+        view.ts[i],
+        view.ts[j],
+        lat=(clat[j + 1] - clat[i]) / count,
+        lon=(clon[j + 1] - clon[i]) / count,
+        end_lat=view.lat[j],
+        end_lon=view.lon[j],
+        port_id=[geo.port_ids[k] for k in port[keep].tolist()],
+        segment_id=view.segment_names_of(i),
+        evidence=slice_evidence(view.source_id, view.row_id, i, j),
+        details=json_objects(
+            {
+                "entry": json_column(entry[keep] > 0),
+                "exit": json_column(exit_[keep] > 0),
+                "stop": json_column(stop[keep] > 0),
+                "port_gap": json_column(gap[keep] > 0),
+                "hours": json_column((view.ts[j] - view.ts[i]) / US_PER_HOUR, 3),
+                "stop_start": json_column(_iso_or_none(view.ts, s_first)),
+                "stop_end": json_column(_iso_or_none(view.ts, s_last)),
+            }
+        ),
+        confidence=confidence[keep].astype(np.float64),
+    )
     return events
 
 
-def _iso(t: int) -> str:
-    return str(np.datetime64(int(t), "us").astype("datetime64[s]"))
+def _iso_or_none(ts: I64, rows: I64) -> list[str | None]:
+    """ISO seconds of ts[rows], None where rows < 0."""
+    iso = np.asarray(ts[np.maximum(rows, 0)], dtype="datetime64[us]").astype("datetime64[s]")
+    text = iso.astype(str).tolist()
+    return [t if r >= 0 else None for t, r in zip(text, rows.tolist(), strict=True)]
