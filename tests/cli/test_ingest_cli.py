@@ -196,3 +196,28 @@ def test_help_explains_atomicity_and_options(
     assert "files finished earlier by the same command stay committed" in flat
     for option in ("--workspace", "--default-time", "--columns", "--format"):
         assert option in flat
+
+
+def test_ctrl_c_exits_130_saying_what_was_rolled_back(
+    tmp_path: Path,
+    workspace_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import darkcargo.cli.ingest as cli_ingest
+    from darkcargo.ais.ingest import FileResult
+
+    def interrupted(paths: list[Path], workspace: Path, **kw: object) -> None:
+        progress = kw["progress"]
+        progress.start("first.csv", 10)  # type: ignore[attr-defined]
+        progress.done(FileResult(path="first.csv", status="ingested"))  # type: ignore[attr-defined]
+        progress.start("second.csv", 10)  # type: ignore[attr-defined]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_ingest, "ingest", interrupted)
+    code, _, err = run_cli(["ingest", "a", "b", "-w", str(workspace_path)], capsys, monkeypatch)
+    assert code == 130
+    assert " ".join(err.split()) == (
+        "interrupted: second.csv was rolled back; 1 file(s) finished earlier by this command "
+        "stay committed"
+    )

@@ -191,6 +191,7 @@ def ingest_cmd(
                 f"interrupted: {where}; {kept} file(s) finished earlier by this command stay "
                 "committed",
                 highlight=False,
+                soft_wrap=True,
             )
             # sys.exit, not typer.Exit: click hands an Exit's code back instead of exiting
             sys.exit(130)
