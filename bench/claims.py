@@ -88,6 +88,16 @@ def main() -> None:
         f"quantulum3 parser.parse (no classifier): first call {q_first:.3f} s, median of "
         f"{args.repeat} {q_warm:.3f} s, {len(found)} quantities"
     )
+    # Run-on text (no sentence ends): every context scan is windowed, so time grows linearly.
+    for name, text in (
+        ("20k bare numbers", "1 " * 20000),
+        ("40k bare numbers", "1 " * 40000),
+        ("20k capitalised words", "Minister " * 20000),
+        ("10k list lines", "1.\n" * 10000),
+    ):
+        t0 = time.perf_counter()
+        extract_claims(text, published=date(2024, 1, 1))
+        print(f"run-on text, {name} ({len(text):,} chars): {time.perf_counter() - t0:.2f} s")
     print(
         f"ratio: darkcargo extract_claims / quantulum3 parse = {warm / q_warm:.2f} (warm), "
         f"{first / q_first:.2f} (first call)"

@@ -141,6 +141,9 @@ NOT_NAMES = _words(
     many much most several such than then"""
 )
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+# A speaker's noun phrase is at most this many words ("South Korean Defence Minister Shin
+# Won-sik" is six); keeps the backward scan bounded on run-on capitalised text.
+MAX_NP_WORDS = 14
 ADVERBS = _words(
     """now also previously earlier later recently separately repeatedly publicly privately
     has have had will would separately again already once then first further"""
@@ -237,6 +240,7 @@ class Resolver:
 
     def __init__(self) -> None:
         self.entities: list[Entity] = []
+        self.by_name: dict[str, Entity] = {}
         self.counter = 0
 
     # -- registry -------------------------------------------------------------------------
@@ -247,22 +251,23 @@ class Resolver:
 
     def register(self, name: str, kind: str, title: str = "") -> Entity:
         key = name.lower()
-        for ent in self.entities:
-            if ent.name.lower() == key:
-                if title and not ent.title:
-                    ent.title = title
-                if kind == "person":
-                    ent.kind = "person"
-                return self._touch(ent)
+        found = self.by_name.get(key)
+        if found is not None:
+            if title and not found.title:
+                found.title = title
+            if kind == "person":
+                found.kind = "person"
+            return self._touch(found)
         ent = Entity(name=name, kind=kind, title=title, tokens=tuple(name.lower().split()))
         self.entities.append(ent)
+        self.by_name[key] = ent
         return self._touch(ent)
 
     def add_alias(self, name: str, alias: str) -> None:
-        for ent in self.entities:
-            if ent.name.lower() == name.lower():
-                ent.aliases.add(alias.lower())
-                return
+        found = self.by_name.get(name.lower())
+        if found is not None:
+            found.aliases.add(alias.lower())
+            return
         ent = self.register(name, "org")
         ent.aliases.add(alias.lower())
 
@@ -412,7 +417,7 @@ class Resolver:
                 if name and not any(re.sub(r"['’]s$", "", w.lower()) in ORG_WORDS for w in name):
                     # Title words before the name, back to the start of the capitalised run.
                     k = i
-                    while k - 1 >= 0 and (
+                    while k - 1 >= max(0, i - 8) and (
                         _is_cap(toks[k - 1][2])
                         or toks[k - 1][2].lower() in MODIFIER_WORDS
                         or toks[k - 1][2].lower() in TITLE_WORDS
@@ -467,7 +472,7 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
         return j, [toks[j][2]]
     words: list[str] = []
     first = j + 1
-    while j >= 0:
+    while j >= 0 and len(words) < MAX_NP_WORDS:
         t = toks[j][2]
         low = t.lower()
         if _np_word(t):
@@ -530,7 +535,7 @@ def _np_forward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str
     n = len(toks)
     if j < n and toks[j][2].lower() in PRONOUNS:
         return j, [toks[j][2]]
-    while j < n:
+    while j < n and len(words) < MAX_NP_WORDS:
         t = toks[j][2]
         low = t.lower()
         if low in ("the", "a", "an") and not words:

@@ -10,6 +10,7 @@ titles through the document) and the dates the sentence gives.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
@@ -62,6 +63,9 @@ class ExtractParams:
     inherit_on_anaphor: bool = True
     # Characters around a quotation in which its attribution is looked for.
     quote_attribution_window: int = 80
+    # Cues (capacity, negation, "stacked on the quay", dates, speakers) are looked for at most
+    # this many characters from the number, inside its clause: keeps run-on text linear.
+    context_window: int = 400
 
 
 @dataclass
@@ -194,8 +198,21 @@ _POINTER_NEXT = re.compile(
 )
 
 
-def _masked(masks: list[tuple[int, int]], s: int, e: int) -> bool:
-    return any(s < me and ms < e for ms, me in masks)
+class _Masks:
+    """Spans that hold no quantities, with an overlap test in O(log n)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.max_end: list[int] = []
+        running = -1
+        for _, e in spans:
+            running = max(running, e)
+            self.max_end.append(running)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        k = bisect.bisect_left(self.starts, e)
+        return k > 0 and self.max_end[k - 1] > s
 
 
 @dataclass
@@ -236,7 +253,9 @@ def _masks_for(text: str, sent: Sentence, dates: list[DateMention]) -> list[tupl
     return masks
 
 
-def _ranges(text: str, nums: list[NumberMention], clause_of: list[tuple[int, int]]) -> list[_Cand]:
+def _ranges(
+    text: str, nums: list[NumberMention], clause_of: list[tuple[int, int]], window: int
+) -> list[_Cand]:
     """Pair numbers into ranges ("between 1 and 2 million", "10,000-20,000", "two or three")."""
     out: list[_Cand] = []
     i = 0
@@ -253,7 +272,7 @@ def _ranges(text: str, nums: list[NumberMention], clause_of: list[tuple[int, int
             elif re.fullmatch(r"\s+to\s+", gap):
                 is_range = not (
                     before.rstrip().endswith("from")
-                    and _CHANGE_VERB.search(text, cs, a.start) is not None
+                    and _CHANGE_VERB.search(text, max(cs, a.start - window), a.start) is not None
                 )
             elif re.fullmatch(r"\s+and\s+", gap):
                 is_range = before.rstrip().endswith("between")
@@ -316,7 +335,8 @@ def _sentence_candidates(
     s, e = sent.start, sent.end
     masks = _masks_for(text, sent, dates)
     cstarts = clause_starts(text, s, e)
-    nums = [n for n in find_numbers(text, s, e) if not _masked(masks, n.start, n.end)]
+    mask = _Masks(masks)
+    nums = [n for n in find_numbers(text, s, e) if not mask.overlaps(n.start, n.end)]
     keep: list[NumberMention] = []
     for n in nums:
         after = text[n.end : min(e, n.end + 40)]
@@ -335,13 +355,16 @@ def _sentence_candidates(
                 continue
         keep.append(n)
     clause_of = [clause_bounds(cstarts, e, n.start) for n in keep]
-    cands = _ranges(text, keep, clause_of)
+    cands = _ranges(text, keep, clause_of, params.context_window)
     out: list[_Cand] = []
     prev_items: list[tuple[int, str, str | None]] = []  # (pos, item, caliber) of earlier claims
+    w = params.context_window
     for c in cands:
         cs, ce = clause_bounds(cstarts, e, c.first.start)
         c.clause = (cs, ce)
         last = c.last
+        # The clause, clipped to the context window around the number.
+        wcs, wce = max(cs, c.first.start - w), min(ce, last.end + w)
         ip = read_item(text, last.end, e)
         # "2.5m shells" is 2.5 million; "a 120m vessel" and "120m-long" are metres.
         if last.ambiguous_m:
@@ -383,10 +406,10 @@ def _sentence_candidates(
         else:
             c.item = ip.item
             if c.item is None and not _counts_something_else(text, last.end, e):
-                c.item = _item_from_context(text, cs, c.first.start, prev_items)
+                c.item = _item_from_context(text, wcs, c.first.start, prev_items)
                 if c.item is not None and c.caliber is None:
                     c.caliber = next(
-                        (cal for _, it, cal in reversed(prev_items) if it == c.item), None
+                        (cal for _, it, cal in reversed(prev_items[-5:]) if it == c.item), None
                     )
             if ip.rate:
                 c.unit, c.basis = ip.rate, RATE
@@ -424,22 +447,22 @@ def _sentence_candidates(
             if after_bound and c.bound == cues.EXACT:
                 c.bound, c.hedge = after_bound, after_cue
         # Capacity, per container, negation.
-        cap_from = cs
+        cap_from = wcs
         if re.match(r"(?:or|and)\b", text[cs : cs + 4]):
             # "could hold 3 million shells, or more than 500,000 rockets": the same capacity.
-            cap_from = clause_bounds(cstarts, e, max(s, cs - 2))[0]
+            cap_from = max(clause_bounds(cstarts, e, max(s, cs - 2))[0], c.first.start - w)
         cap = cues.capacity_cue(text, cap_from, c.first.start)
         if cap and c.basis in (COUNT,):
             c.basis = CAPACITY
         if (
             c.basis in (COUNT, CAPACITY)
             and c.item not in ("containers", None)
-            and cues.per_container_cue(text, cs, ce)
+            and cues.per_container_cue(text, wcs, wce)
         ):
             c.unit = "per_container"
-        if c.basis == COUNT and c.unit == "count" and cues.observed_cue(text, cs, ce):
+        if c.basis == COUNT and c.unit == "count" and cues.observed_cue(text, wcs, wce):
             c.basis = OBSERVED
-        c.negated = cues.negated(text, cs, c.span_start)
+        c.negated = cues.negated(text, wcs, c.span_start)
         if c.item:
             prev_items.append((c.first.start, c.item, c.caliber))
         out.append(c)
@@ -473,7 +496,7 @@ def _item_from_context(
     """Item of a bare number: "the number of containers ... passed 5,000", or the item of the
     previous claim in the same sentence ("73 rail cars ..., against 20 a day")."""
     best = None
-    for m in _BACK_ITEM.finditer(text, max(0, clause_start - 200), pos):
+    for m in _BACK_ITEM.finditer(text, max(0, clause_start - 200, pos - 400), pos):
         words = find_item_words(text, m.start(), min(pos, m.end() + 30))
         if words:
             best = words[0][2]
@@ -485,8 +508,23 @@ def _item_from_context(
 
 
 # -- dates --------------------------------------------------------------------------------------
+def _nearest(ds: list[DateMention], pos: int, window: int) -> DateMention | None:
+    """The date in `ds` (sorted by start) nearest to `pos`, within `window` characters."""
+    if not ds:
+        return None
+    starts = [d.start for d in ds]
+    k = bisect.bisect_left(starts, pos)
+    best = [d for d in ds[max(0, k - 1) : k + 1] if abs(d.start - pos) <= window]
+    return min(best, key=lambda d: abs(d.start - pos)) if best else None
+
+
 def _assign_dates(
-    text: str, sent: Sentence, cands: list[_Cand], dates: list[DateMention], cstarts: list[int]
+    text: str,
+    sent: Sentence,
+    cands: list[_Cand],
+    dates: list[DateMention],
+    cstarts: list[int],
+    window: int = 400,
 ) -> None:
     statement = next((d for d in dates if d.role == "statement"), None)
     by_clause: dict[tuple[int, int], list[DateMention]] = {}
@@ -507,10 +545,8 @@ def _assign_dates(
         if not ds and intro:
             baseline = [d for d in intro if d.role == "baseline"]
             others = [d for d in intro if d.role != "baseline"]
-        claim_d: DateMention | None = None
-        if others:
-            claim_d = min(others, key=lambda d: abs(d.start - pos))
-        base_d = min(baseline, key=lambda d: abs(d.start - pos)) if baseline else None
+        claim_d = _nearest(others, pos, window) if others else None
+        base_d = _nearest(baseline, pos, window) if baseline else None
         if claim_d is None and statement is not None:
             claim_d = statement
         if claim_d is not None:
@@ -523,21 +559,21 @@ def _assign_dates(
 
 
 # -- speakers -----------------------------------------------------------------------------------
-def _pick_attribution(attrs: list[Attribution], c: _Cand) -> Attribution | None:
+def _pick_attribution(attrs: list[Attribution], anchors: list[int], c: _Cand) -> Attribution | None:
+    """The nearest attribution before the number in its clause, else the first after it,
+    else the nearest before it in the sentence. `attrs` are sorted by anchor."""
     if not attrs:
         return None
     pos = c.first.start
     cs, _ = c.clause
-    before = [a for a in attrs if a.anchor < pos and a.end <= c.span_start + 1]
-    same_clause = [a for a in before if a.anchor >= cs]
-    if same_clause:
-        return same_clause[-1]
-    after = [a for a in attrs if a.anchor > pos]
-    if after:
-        return after[0]
-    if before:
-        return before[-1]
-    return None
+    k = bisect.bisect_left(anchors, pos)
+    before = next(
+        (a for a in reversed(attrs[max(0, k - 4) : k]) if a.end <= c.span_start + 1), None
+    )
+    if before is not None and before.anchor >= cs:
+        return before
+    after = next((a for a in attrs[k : k + 2] if a.anchor > pos), None)
+    return after or before
 
 
 def _quote_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -565,19 +601,40 @@ def _quote_attribution(
     params: ExtractParams,
 ) -> Attribution | None:
     """The attribution of the quotation holding offset `pos`, if any."""
-    w = params.quote_attribution_window
-    for qs, qe in regions:
-        if not qs <= pos < qe:
-            continue
-        pool = [
-            a
-            for _, _, aa in per_sent[max(0, idx - 3) : idx + 4]
-            for a in aa
-            if a.speaker is not None and (qe <= a.anchor <= qe + w or qs - w <= a.anchor < qs)
-        ]
-        if pool:
-            return min(pool, key=lambda a: min(abs(a.anchor - qe), abs(a.anchor - qs)))
+    region = _region_at(regions, pos)
+    if region is None:
+        return None
+    return _attribution_near(per_sent, idx, region, params, need_speaker=True)
+
+
+def _region_at(regions: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    """The quotation (regions are disjoint and sorted) holding offset `pos`, if any."""
+    k = bisect.bisect_right(regions, (pos, float("inf"))) - 1
+    if k >= 0 and regions[k][0] <= pos < regions[k][1]:
+        return regions[k]
     return None
+
+
+def _attribution_near(
+    per_sent: list[tuple[Sentence, list[_Cand], list[Attribution]]],
+    idx: int,
+    region: tuple[int, int],
+    params: ExtractParams,
+    need_speaker: bool = False,
+) -> Attribution | None:
+    """The attribution right after a quotation closes, or right before it opens."""
+    qs, qe = region
+    w = params.quote_attribution_window
+    pool = [
+        a
+        for _, _, aa in per_sent[max(0, idx - 3) : idx + 4]
+        for a in aa
+        if (a.speaker is not None or not need_speaker)
+        and (qe <= a.anchor <= qe + w or qs - w <= a.anchor < qs)
+    ]
+    if not pool:
+        return None
+    return min(pool, key=lambda a: min(abs(a.anchor - qe), abs(a.anchor - qs)))
 
 
 def extract_claims(
@@ -630,7 +687,7 @@ def extract_claims(
         cands = _sentence_candidates(text, sent, dates, params)
         attrs = find_attributions(text, sent.start, sent.end, resolver)
         cstarts = clause_starts(text, sent.start, sent.end)
-        _assign_dates(text, sent, cands, dates, cstarts)
+        _assign_dates(text, sent, cands, dates, cstarts, params.context_window)
         per_sent.append((sent, cands, attrs))
 
     # Attribution across sentences: quotations, "That is according to ...", anaphors.
@@ -639,19 +696,10 @@ def extract_claims(
     for idx, (sent, cands, attrs) in enumerate(per_sent):
         fallback: Attribution | None = None
         if not attrs:
-            for qs, qe in regions:
-                if qs <= sent.start < qe or qs <= sent.end - 1 < qe:
-                    w = params.quote_attribution_window
-                    pool = [
-                        a
-                        for _, _, aa in per_sent[max(0, idx - 3) : idx + 4]
-                        for a in aa
-                        if qe <= a.anchor <= qe + w or qs - w <= a.anchor < qs
-                    ]
-                    if pool:
-                        fallback = min(
-                            pool, key=lambda a: min(abs(a.anchor - qe), abs(a.anchor - qs))
-                        )
+            for region in (_region_at(regions, sent.start), _region_at(regions, sent.end - 1)):
+                if region is not None:
+                    fallback = _attribution_near(per_sent, idx, region, params)
+                    if fallback is not None:
                         break
             if fallback is None and idx + 1 < len(per_sent):
                 nxt_sent, _, nxt_attrs = per_sent[idx + 1]
@@ -667,8 +715,9 @@ def extract_claims(
                 if prev_attrs:
                     fallback = prev_attrs[-1]
         quote = text[sent.start : sent.end]
+        anchors = [a.anchor for a in attrs]
         for c in cands:
-            a = _pick_attribution(attrs, c) or fallback
+            a = _pick_attribution(attrs, anchors, c) or fallback
             speaker = a.speaker if a else None
             stance = a.stance if a else None
             title = a.title if a else None

@@ -108,6 +108,8 @@ _START_WORDS = set(UNITS) | set(TENS) | {"a", "an", "half", "dozen"}
 # Smallest value a number written in words must have to count ("one official said" is not a
 # quantity claim; "two ships" is).
 MIN_WORD_VALUE = 2
+# Longest run of number words read as one number ("two thousand five hundred and sixty-one").
+MAX_WORD_RUN = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +233,7 @@ def parse_words(text: str, start: int = 0, end: int | None = None) -> list[Numbe
             continue
         # Extend over number words joined by spaces or hyphens.
         j = i
-        while j + 1 < len(tokens):
+        while j + 1 < len(tokens) and j - i < MAX_WORD_RUN:
             gap = text[tokens[j][1] : tokens[j + 1][0]]
             nxt = tokens[j + 1][2].lower()
             if gap not in (" ", "-", "\u00a0") or nxt not in _NUMBER_WORDS:

@@ -310,15 +310,15 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         nl = text.find("\n", pos, end)
         if nl < 0:
             break
-        prev_line = text[s:nl].rstrip()
-        nxt = text[nl + 1 : end]
+        line = text[pos:nl]  # the physical line that ends here
+        prev_line = line.rstrip()
         hard = (
             not prev_line
             or prev_line[-1] in ".!?:\"”'’"
-            or _LIST_LINE.match(nxt) is not None
-            or _LIST_LINE.match(text[s:nl]) is not None
+            or _LIST_LINE.match(text, nl + 1, end) is not None
+            or _LIST_LINE.match(line) is not None
             or len(prev_line) - len(prev_line.lstrip()) > 0
-            or len(text[s:nl].strip()) < 60
+            or len(line.strip()) < 60
         )
         if hard:
             pieces.append((s, nl))
@@ -346,7 +346,9 @@ def split_sentences(text: str, start: int = 0) -> list[Sentence]:
                 b_end = bm.end()
                 if not _NEXT_START.match(text, b_end, le):
                     continue
-                word_m = re.search(r"([A-Za-z][A-Za-z.]*)\.+[\"'”’)\]]*$", text[s:b_end])
+                word_m = re.search(
+                    r"([A-Za-z][A-Za-z.]*)\.+[\"'”’)\]]*$", text[max(s, b_end - 40) : b_end]
+                )
                 if word_m:
                     word = word_m.group(1).lower().rstrip(".")
                     if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
