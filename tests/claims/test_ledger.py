@@ -164,3 +164,17 @@ def test_older_workspace_gains_the_new_columns(tmp_path: Path, workspace_path: P
     report = extract_files([write(tmp_path / "a.txt", ARTICLE)], workspace_path)
     assert report.claims_added == 2
     assert set(list_claims(workspace_path).column("basis").to_pylist()) == {"count", "capacity"}
+
+
+def test_malformed_html_and_utf16_text_are_read(tmp_path: Path, workspace_path: Path) -> None:
+    broken = write(
+        tmp_path / "broken.html",
+        "<html><body><p>Officials said about 6,700 containers <b>were sent<p>to Russia. <div",
+    )
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes("Officials said 3 million shells were sent.".encode("utf-16"))
+    report = extract_files([broken, utf16], workspace_path, published=date(2024, 2, 27))
+    assert sorted((c.value, c.item) for c in report.claims) == [
+        (6700, "containers"),
+        (3e6, "shells"),
+    ]

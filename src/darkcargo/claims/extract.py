@@ -101,11 +101,6 @@ class Claim:
     def as_row(self) -> dict[str, object]:
         return asdict(self)
 
-    @property
-    def surface(self) -> str:
-        """The quote cut to the claim's span when offsets point inside it."""
-        return self.quote
-
 
 def quantity_key(item: str | None, caliber: str | None, unit: str) -> str | None:
     """Name of the quantity a claim speaks of, in the estimates' vocabulary
@@ -233,7 +228,6 @@ class _Cand:
     span_start: int = 0
     negated: bool = False
     clause: tuple[int, int] = (0, 0)
-    item_pos: tuple[int, int] | None = None
     dates: dict[str, object] = field(default_factory=dict)
 
 
@@ -385,7 +379,6 @@ def _sentence_candidates(
             continue
         c.end = ip.end if (ip.item or ip.rate) else last.end
         c.caliber = ip.caliber
-        c.item_pos = (ip.item_start, ip.end) if ip.item_start is not None else None
         currency = c.first.currency or last.currency
         if currency:
             c.unit, c.item, c.basis = (
