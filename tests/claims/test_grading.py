@@ -180,3 +180,27 @@ def test_reason_figures_are_readable() -> None:
         "440k",
         "12.5k",
     ]
+
+
+def test_reference_dates_are_the_cut_offs_estimates_need(ws_with_estimates: Workspace) -> None:
+    from darkcargo.claims import reference_dates
+
+    ws = ws_with_estimates
+    add_claim(ws, value=6700, item="containers", claim_date=date(2024, 2, 26))
+    add_claim(
+        ws, value=2000, item="containers", claim_date=date(2023, 11, 1), date_precision="month"
+    )
+    add_claim(
+        ws,
+        value=448,
+        item="shells",
+        caliber="152mm",
+        unit="per_container",
+        basis="capacity",
+        claim_date=date(2024, 2, 26),
+    )
+    add_claim(
+        ws, value=30, item="shells", unit="percent", basis="percentage", claim_date=date(2024, 1, 1)
+    )
+    add_claim(ws, value=5e10, item="euros", claim_date=date(2024, 2, 1))
+    assert reference_dates(ws) == [date(2023, 11, 30), date(2024, 2, 26)]

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from darkcargo.claims.claimreview import claim_reviews, export_claimreview
 from darkcargo.claims.extract import Claim, ExtractParams, extract_claims
-from darkcargo.claims.grading import Grading, GradingParams, grade_claim, grade_claims
+from darkcargo.claims.grading import (
+    Grading,
+    GradingParams,
+    grade_claim,
+    grade_claims,
+    reference_dates,
+)
 from darkcargo.claims.ledger import (
     ExtractReport,
     FileResult,
@@ -33,4 +39,5 @@ __all__ = [
     "grade_claim",
     "grade_claims",
     "list_claims",
+    "reference_dates",
 ]

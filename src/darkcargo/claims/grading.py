@@ -289,6 +289,33 @@ def grade_claim(
     return out
 
 
+def reference_dates(workspace: Workspace | str | Path) -> list[date]:
+    """The dates the gradable claims refer to (end of their date's period, else their
+    document's publication date), sorted and distinct.
+
+    An estimate is comparable with a claim only when it ends near that date, so a caller that
+    wants every claim graded runs the estimate for each of these cut-off dates first (e.g.
+    `estimate_workspace(ws, end=d)` for d in reference_dates(ws)).
+    """
+    with open_ledger(workspace, read_only=True) as ws:
+        rows = ws.arrow(
+            """SELECT c.claim_date, c.date_precision, d.published, c.unit
+               FROM claims c LEFT JOIN documents d USING (doc_id)
+               WHERE c.quantity IS NOT NULL AND coalesce(c.negated, false) = false
+                 AND coalesce(c.basis, 'count') IN ('count', 'capacity')"""
+        ).to_pylist()
+    out: set[date] = set()
+    for r in rows:
+        if r["unit"] == "per_container":
+            continue
+        d = _as_date(r["claim_date"])
+        if d is not None:
+            out.add(period_end(d, r["date_precision"] or "day"))
+        elif _as_date(r["published"]) is not None:
+            out.add(_as_date(r["published"]))  # type: ignore[arg-type]
+    return sorted(out)
+
+
 def gradings_table(gradings: Sequence[Grading]) -> pa.Table:
     return pa.Table.from_pylist([g.as_row() for g in gradings], schema=GRADINGS)
 

@@ -253,6 +253,8 @@ def add_claim(
         raise InputError(None, f"--caliber: cannot read a calibre in {caliber!r} (e.g. 152mm)")
     if it in CURRENCY_ITEMS and unit == "count":
         unit = CURRENCY_ITEMS[it]
+    if it in CURRENCY_ITEMS and basis == COUNT:
+        basis = "money"
     precision = date_precision or ("day" if claim_date else None)
     claim_id = make_claim_id(
         "manual", value, low, high, unit, it, cal, bound, speaker, stance, claim_date, baseline_date
