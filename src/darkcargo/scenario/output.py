@@ -90,7 +90,7 @@ class Records:
     ref: I64  # row in Positions (position types) or Identities (statics)
     station: npt.NDArray[np.int16]
     channel: npt.NDArray[np.uint8]
-    destination: npt.NDArray[np.str_]  # for type 5
+    destination: npt.NDArray[np.int16]  # type 5: index into the destination names
     dup: npt.NDArray[np.bool_]
     corrupt: npt.NDArray[np.int8]
 
@@ -113,7 +113,11 @@ def _stations_ascii(station_ids: list[str]) -> npt.NDArray[np.uint8]:
 
 
 def encode_block(
-    rec: Records, pos: Positions, ids: Identities, stations: npt.NDArray[np.uint8]
+    rec: Records,
+    pos: Positions,
+    ids: Identities,
+    stations: npt.NDArray[np.uint8],
+    dest_names: npt.NDArray[np.str_],
 ) -> tuple[list[tuple[I64, npt.NDArray[np.uint8]]], I64]:
     """Encode records of every type; returns (row indices, line block) per type and widths."""
     n = len(rec)
@@ -161,7 +165,7 @@ def encode_block(
                 half,
                 ids.beam[r] - half,
                 ids.draught10[r],
-                rec.destination[rows],
+                dest_names[rec.destination[rows]],
             )
         elif mtype == 24:
             payload, fill = aisenc.static_b_part_a(rec.mmsi[rows], ids.name[r])
@@ -197,6 +201,7 @@ def write_nmea(
     pos: Positions,
     ids: Identities,
     station_ids: list[str],
+    dest_names: npt.NDArray[np.str_],
     rng: np.random.Generator,
 ) -> int:
     """Write records in order; returns the number of lines written."""
@@ -208,7 +213,7 @@ def write_nmea(
         for a in range(0, len(rec), CHUNK):
             sl = np.arange(a, min(a + CHUNK, len(rec)))
             part = rec.take(sl)
-            blocks, widths = encode_block(part, pos, ids, stations)
+            blocks, widths = encode_block(part, pos, ids, stations, dest_names)
             trunc = part.corrupt == CORRUPT_TRUNCATED
             widths = np.where(trunc, np.minimum(trunc_at[sl], widths - 10), widths)
             offsets = np.concatenate(([0], np.cumsum(widths)[:-1]))

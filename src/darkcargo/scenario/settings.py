@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 
@@ -141,12 +142,12 @@ class ScenarioSettings:
     sighting_error: float = 0.08  # relative counting error (1 sigma)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
-    @property
+    @cached_property
     def t0(self) -> int:
         """Season start, unix seconds."""
         return utc_seconds(self.start)
 
-    @property
+    @cached_property
     def t1(self) -> int:
         """Season end (exclusive), unix seconds."""
         return utc_seconds(self.end) + 86400

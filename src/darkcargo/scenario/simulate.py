@@ -141,7 +141,9 @@ def simulate(
         "truth": out_dir / "truth" / "truth.json",
         "documents": out_dir / "documents",
     }
-    n_lines = write_nmea(paths["nmea"], rec, pos, ids, station_ids(), rng_out)
+    n_lines = write_nmea(
+        paths["nmea"], rec, pos, ids, station_ids(), destination_names(plan, flat), rng_out
+    )
     csv_order = np.lexsort((pos.mmsi, pos.ts))
     write_csv(paths["csv"], positions_table(take_positions(pos, csv_order), ids))
     write_ports(paths["ports"], ports, case)
@@ -308,7 +310,7 @@ def position_records(pos: Positions) -> Records:
         ref=np.arange(n, dtype=np.int64),
         station=pos.station,
         channel=pos.channel,
-        destination=np.full(n, "", dtype="U20"),
+        destination=np.zeros(n, dtype=np.int16),
         dup=np.zeros(n, dtype=bool),
         corrupt=np.zeros(n, dtype=np.int8),
     )
@@ -326,6 +328,11 @@ def next_ports(plan: Plan, flat: list[Phase]) -> list[str]:
             out[k] = "FOR ORDERS" if nxt == "RAJIN" else nxt
             k -= 1
     return out
+
+
+def destination_names(plan: Plan, flat: list[Phase]) -> npt.NDArray[np.str_]:
+    """Every 'destination' text used, sorted, with the empty one first (code 0)."""
+    return np.array(sorted(set(next_ports(plan, flat)) | {""}), dtype="U20")
 
 
 def static_records(
@@ -348,7 +355,10 @@ def static_records(
         )
     )
     k = np.nonzero(first)[0]
-    dest_of_phase = np.asarray(next_ports(plan, flat), dtype="U20")
+    names = next_ports(plan, flat)
+    dest_names = destination_names(plan, flat)
+    code = {n: i for i, n in enumerate(dest_names)}
+    dest_of_phase = np.array([code[n] for n in names], dtype=np.int16)
     dest = dest_of_phase[smp.phase[pos.sample[k]]]
     class_a = ids.ais_class[ident_pos[k]] == "A"
     parts = []
@@ -362,7 +372,7 @@ def static_records(
                 ref=ident_pos[kk],
                 station=pos.station[kk],
                 channel=pos.channel[kk],
-                destination=dest[sel] if mtype == 5 else np.full(len(kk), "", dtype="U20"),
+                destination=dest[sel] if mtype == 5 else np.zeros(len(kk), dtype=np.int16),
                 dup=np.zeros(len(kk), dtype=bool),
                 corrupt=np.zeros(len(kk), dtype=np.int8),
             )
@@ -428,8 +438,8 @@ def plant_spoofs(
                     int(pos.mmsi[win[0]]),
                     int(pos.ts[win[0]]),
                     int(pos.ts[win[-1]]),
-                    float(pos.lat[win[0]]),
-                    float(pos.lon[win[0]]),
+                    float(pos.lat_q[win[0]] / 600000.0),
+                    float(pos.lon_q[win[0]] / 600000.0),
                     vessel_id=vid,
                     jump_km=round(float(np.hypot(dn, de)) / 1000.0, 2),
                     true_lat=round(lat0, 5),
@@ -445,7 +455,8 @@ def _spoof_window(
     pos: Positions, smp: Samples, vid: int, n: int, t_want: float, s: ScenarioSettings
 ) -> npt.NDArray[np.int64] | None:
     """n consecutive reports of one vessel in one transit, densely tracked, nearest t_want."""
-    rows = np.nonzero((pos.vid == vid) & (smp.kind[pos.sample] == TRANSIT))[0]
+    rows = np.nonzero(pos.vid == vid)[0]
+    rows = rows[smp.kind[pos.sample[rows]] == TRANSIT]
     if len(rows) < n + 2:
         return None
     for start in rows[np.argsort(np.abs(pos.ts[rows] - t_want), kind="stable")[:300]]:
@@ -463,17 +474,18 @@ def _spoof_window(
 def _try_offset(
     pos: Positions, win: npt.NDArray[np.int64], graph: SeaGraph, rng: np.random.Generator
 ) -> tuple[float, float, float, float] | None:
-    lat = pos.lat[win]
-    lon = pos.lon[win]
+    lat = pos.lat_q[win] / 600000.0
+    lon = pos.lon_q[win] / 600000.0
     lat0, lon0 = float(lat[0]), float(lon[0])
+    before, after = win[0] - 1, win[-1] + 1
     for _ in range(40):
         dist = rng.uniform(*SPOOF_KM) * 1000.0
         ang = rng.uniform(0, 2 * np.pi)
         dn, de = dist * np.cos(ang), dist * np.sin(ang)
         flat_ = lat + np.degrees(dn / EARTH_RADIUS_M)
         flon = lon + np.degrees(de / (EARTH_RADIUS_M * np.cos(np.radians(lat))))
-        track_lat = np.concatenate(([pos.lat[win[0] - 1]], flat_, [pos.lat[win[-1] + 1]]))
-        track_lon = np.concatenate(([pos.lon[win[0] - 1]], flon, [pos.lon[win[-1] + 1]]))
+        track_lat = np.concatenate(([pos.lat_q[before] / 6e5], flat_, [pos.lat_q[after] / 6e5]))
+        track_lon = np.concatenate(([pos.lon_q[before] / 6e5], flon, [pos.lon_q[after] / 6e5]))
         line = shapely.LineString(np.column_stack((track_lon, track_lat)))
         if shapely.intersects(graph.shore_buffer, line):
             continue
