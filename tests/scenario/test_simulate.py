@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -64,7 +65,7 @@ def test_same_seed_gives_byte_identical_outputs_and_another_seed_does_not(tmp_pa
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
-    simulate(tmp_path / "c", ScenarioSettings(**{**TINY.__dict__, "seed": 4}))
+    simulate(tmp_path / "c", dataclasses.replace(TINY, seed=4))
     c = _files(tmp_path / "c")
     assert (
         a["ais.nmea"] != c["ais.nmea"]

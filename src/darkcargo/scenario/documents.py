@@ -170,7 +170,7 @@ running at full capacity.
         "Open Sea Monitor (scenario)",
         f"""
 VLADIVOSTOK, {_long(t3)} - The Russian-flagged cargo ship ANGARA (IMO 9179842) has made at least
-{n3} voyages between Rajin and Dunai since {first}, according to Mina Cho, an analyst at Open Sea
+{n3} voyages from Rajin to Dunai and Vostochny since {first}, according to Mina Cho, an analyst at Open Sea
 Monitor. On {n_dark} of those trips its transponder was switched off for more than a day as it
 approached North Korean waters, and it reappeared only on the way back, Cho said.
 """,

@@ -841,9 +841,9 @@ def plan_season(
             ph = pl.run(v, start_at, block, apps.get(v.vid, []), after, first)
         phases.append(ph)
     for ph_list in phases:
-        for a, b in itertools.pairwise(ph_list):
-            if b.t0 != a.t1 or a.t1 < a.t0:
-                raise RuntimeError(f"vessel {a.vid}: phases overlap or leave a hole at {a.t1}")
+        for p0, p1 in itertools.pairwise(ph_list):
+            if p1.t0 != p0.t1 or p0.t1 < p0.t0:
+                raise RuntimeError(f"vessel {p0.vid}: phases overlap or leave a hole at {p0.t1}")
     # identity events and shared MMSI facts for the truth
     identity_events: list[dict] = []
     for v in vessels:

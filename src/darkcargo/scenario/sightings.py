@@ -100,13 +100,13 @@ def make_sightings(
                     "vessel_id": None,
                 }
             )
-            for v in plan.vessels:
-                if v.role != "covert":
+            for ves in plan.vessels:
+                if ves.role != "covert":
                     continue
-                for ph in plan.phases[v.vid]:
+                for ph in plan.phases[ves.vid]:
                     if ph.kind == DWELL and ph.port_id == place and ph.t0 <= ts < ph.t1:
-                        ident = v.identity_at(ts)
-                        vsid = f"{sid}-V{v.vid}"
+                        ident = ves.identity_at(ts)
+                        vsid = f"{sid}-V{ves.vid}"
                         rows.append(
                             {
                                 "sighting_id": vsid,
@@ -128,7 +128,7 @@ def make_sightings(
                                 "place": place,
                                 "kind": "vessel_at_berth",
                                 "true_count": 1.0,
-                                "vessel_id": v.vid,
+                                "vessel_id": ves.vid,
                             }
                         )
     rows.sort(key=lambda r: (r["ts"], r["sighting_id"]))

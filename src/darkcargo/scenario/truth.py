@@ -292,7 +292,7 @@ def encounters(plan: Plan, flat: list[Phase], ports: list[Port], s: ScenarioSett
         if b < a:
             continue
         slots = np.arange(a, b + 1, dtype=np.int64)
-        lat, lon = ph.drift.position(slots * float(ENCOUNTER_STEP_S))
+        lat, lon = ph.drift.position((slots * ENCOUNTER_STEP_S).astype(np.float64))
         rows_vid.append(np.full(len(slots), ph.vid))
         rows_slot.append(slots)
         rows_lat.append(lat)
@@ -337,14 +337,14 @@ def encounters(plan: Plan, flat: list[Phase], ports: list[Port], s: ScenarioSett
     ends = np.concatenate((starts[1:], [len(i)])) - 1
     need = int(np.ceil(s.encounter_hours * 3600 / ENCOUNTER_STEP_S))
     out = []
-    for a, b in zip(starts, ends, strict=True):
-        if slot[i[b]] - slot[i[a]] < need:
+    for ra, rb in zip(starts, ends, strict=True):
+        if slot[i[rb]] - slot[i[ra]] < need:
             continue
-        va, vb = int(vid[i[a]]), int(vid[j[a]])
-        ga, gb = int(grp[i[a]]), int(grp[j[a]])
+        va, vb = int(vid[i[ra]]), int(vid[j[ra]])
+        ga, gb = int(grp[i[ra]]), int(grp[j[ra]])
         planned = ga >= 0 and ga == gb
-        t0, t1 = int(slot[i[a]] * ENCOUNTER_STEP_S), int(slot[i[b]] * ENCOUNTER_STEP_S)
-        sl = i[a : b + 1]
+        t0, t1 = int(slot[i[ra]] * ENCOUNTER_STEP_S), int(slot[i[rb]] * ENCOUNTER_STEP_S)
+        sl = i[ra : rb + 1]
         out.append(
             ev(
                 "encounter",
@@ -361,10 +361,10 @@ def encounters(plan: Plan, flat: list[Phase], ports: list[Port], s: ScenarioSett
                 min_distance_m=round(
                     float(
                         haversine_m(
-                            lat[i[a : b + 1]],
-                            lon[i[a : b + 1]],
-                            lat[j[a : b + 1]],
-                            lon[j[a : b + 1]],
+                            lat[i[ra : rb + 1]],
+                            lon[i[ra : rb + 1]],
+                            lat[j[ra : rb + 1]],
+                            lon[j[ra : rb + 1]],
                         ).min()
                     ),
                     1,
