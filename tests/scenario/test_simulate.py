@@ -270,3 +270,11 @@ def test_nmea_has_statics_duplicates_and_corrupted_sentences(season: Path) -> No
     assert len(sentences) - len(set(sentences)) >= truth["duplicates"]
     short = [s for s in sentences if "*" not in s]
     assert short  # truncated sentences
+
+
+def test_a_finished_season_is_recognised_as_current_for_its_settings(season: Path) -> None:
+    from darkcargo.scenario import is_current
+
+    assert is_current(season, SMALL)
+    assert not is_current(season, dataclasses.replace(SMALL, seed=12))
+    assert not is_current(season.parent / "nowhere", SMALL)

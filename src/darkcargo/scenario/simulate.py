@@ -65,6 +65,38 @@ SPOOF_KM = (40.0, 120.0)
 SPOOF_ROLES = ("tanker", "bulk", "feeder", "covert")
 
 
+SCENARIO_VERSION = 1  # bump when the simulator's output changes for the same settings
+OUTPUT_FILES = (
+    "ais.nmea",
+    "ais_marinecadastre.csv",
+    "ports.csv",
+    "sightings.csv",
+    "truth/vessels.parquet",
+    "truth/voyages.parquet",
+    "truth/events.parquet",
+    "truth/sightings.parquet",
+    "truth/truth.json",
+)
+
+
+def is_current(out_dir: Path, settings: ScenarioSettings = ScenarioSettings()) -> bool:  # noqa: B008
+    """Whether out_dir already holds a complete season made with these settings (a cache hit).
+
+    settings.json is written last, so its presence with a matching hash and simulator version
+    means every other file was written completely.
+    """
+    out_dir = Path(out_dir)
+    try:
+        meta = json.loads((out_dir / "settings.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return (
+        meta.get("settings_hash") == settings.settings_hash
+        and meta.get("scenario_version") == SCENARIO_VERSION
+        and all((out_dir / f).is_file() for f in OUTPUT_FILES)
+    )
+
+
 @dataclass
 class ScenarioResult:
     """Where the season was written and how big it is."""
@@ -95,6 +127,7 @@ def simulate(
     say = progress or (lambda msg: log.info(msg))
     out_dir = Path(out_dir)
     (out_dir / "truth").mkdir(parents=True, exist_ok=True)
+    (out_dir / "settings.json").unlink(missing_ok=True)  # not current until written again
     (out_dir / "documents").mkdir(parents=True, exist_ok=True)
     seeds = np.random.SeedSequence(s.seed).spawn(8)
     rng_plan, rng_smp, rng_rx, rng_emit, rng_out, rng_sight, rng_docs, rng_spoof = (
@@ -161,12 +194,6 @@ def simulate(
     write_sightings(paths["sightings"], sightings)
     pq.write_table(sight_truth, paths["sightings_truth"], **PARQUET_OPTIONS)
     docs = write_documents(paths["documents"], plan, voyages, sight_truth, s, rng_docs)
-    paths["settings"].write_text(
-        json.dumps(
-            {"settings": s.to_dict(), "settings_hash": s.settings_hash}, indent=1, sort_keys=True
-        )
-        + "\n"
-    )
     kinds = Counter(evt.column("kind").to_pylist())
     counts = {
         "vessels": len(plan.vessels),
@@ -208,6 +235,13 @@ def simulate(
         ),
     }
     paths["truth"].write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    # written last: its presence with a matching hash marks a complete season (is_current)
+    meta = {
+        "settings": s.to_dict(),
+        "settings_hash": s.settings_hash,
+        "scenario_version": SCENARIO_VERSION,
+    }
+    paths["settings"].write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
     elapsed = time.perf_counter() - started
     say(f"done: {len(pos):,} positions, {n_lines:,} NMEA lines in {elapsed:.1f} s")
     return ScenarioResult(out_dir, paths, counts, s, elapsed, dict(sorted(kinds.items())))
