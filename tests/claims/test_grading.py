@@ -204,3 +204,14 @@ def test_reference_dates_are_the_cut_offs_estimates_need(ws_with_estimates: Work
     )
     add_claim(ws, value=5e10, item="euros", claim_date=date(2024, 2, 1))
     assert reference_dates(ws) == [date(2023, 11, 30), date(2024, 2, 26)]
+
+
+def test_other_periods_are_dropped_once_one_period_matches() -> None:
+    ests = [
+        estimate_row("nov", "containers", "shipments_x_load", 1500, 2200, 3300, end="2023-11-04"),
+        estimate_row("feb", "containers", "shipments_x_load", 5000, 6500, 8000, end="2024-02-19"),
+    ]
+    g = grade_claim(claim(value=4400, quantity="containers", claim_date=date(2023, 11, 4)), ests)
+    assert [(x.estimate_id, x.grade) for x in g] == [("nov", "above")]
+    g = grade_claim(claim(value=4400, quantity="containers", claim_date=date(2023, 6, 1)), ests)
+    assert [x.grade for x in g] == ["not_comparable", "not_comparable"]

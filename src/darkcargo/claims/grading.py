@@ -286,6 +286,9 @@ def grade_claim(
                 p95,
             )
         )
+    if any(g.grade != NOT_COMPARABLE for g in out):
+        # Estimates over other periods add nothing once one over the claim's period exists.
+        out = [g for g in out if not g.reason.startswith("period:")]
     return out
 
 
