@@ -565,16 +565,6 @@ def min_km(lat: np.ndarray, lon: np.ndarray, plat: np.ndarray, plon: np.ndarray)
     )
 
 
-def min_station_km(lat: float, lon: float) -> float:
-    return float(haversine_m(lat, lon, _STATION_LAT, _STATION_LON).min() / 1000.0)
-
-
-def min_port_km(ports: dict[str, Port], lat: float, lon: float) -> float:
-    plat = np.array([p.lat for p in ports.values()])
-    plon = np.array([p.lon for p in ports.values()])
-    return float(haversine_m(lat, lon, plat, plon).min() / 1000.0)
-
-
 # -- the whole season ------------------------------------------------------------------------
 
 

@@ -374,10 +374,6 @@ def encounters(plan: Plan, flat: list[Phase], ports: list[Port], s: ScenarioSett
     return out
 
 
-def phases_by_vessel(plan: Plan) -> list[list[Phase]]:
-    return plan.phases
-
-
 __all__ = [
     "ABSENT",
     "EVENTS_SCHEMA",
