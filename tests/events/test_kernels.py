@@ -204,5 +204,38 @@ def test_identity_changes_name_callsign_and_imo_reflag():
     ev = detect_identity_changes(
         mmsi, ts, cols, np.ones(5, np.int64), np.arange(1, 6), GFW.identity
     )
-    got = sorted((ev.mmsi[i], json.loads(ev.details[i])["field"]) for i in range(len(ev)))
-    assert got == [(273210440, "name"), (613000001, "flag"), (613000001, "mmsi")]
+    got = sorted(
+        (ev.mmsi[i], ev.other_mmsi[i] or 0, json.loads(ev.details[i])["field"])
+        for i in range(len(ev))
+    )
+    # the move to a new MMSI is recorded under the MMSI left, once per changed attribute
+    assert got == [
+        (273210440, 0, "name"),
+        (273210440, 613000001, "callsign"),
+        (273210440, 613000001, "flag"),
+    ]
+
+
+def test_identity_flipping_between_two_names_is_not_a_change():
+    # two boats sharing one MMSI: names alternate for days
+    n = 40
+    mmsi = np.full(n, 440613329, np.int64)
+    ts = np.array([ts_us(T0 + timedelta(hours=3 * k)) for k in range(n)], np.int64)
+    names = ["SEO JIN 81HO" if k % 2 == 0 else "SAM HO 104HO" for k in range(n)]
+    cols = {"name": names, "callsign": [None] * n, "imo": [None] * n, "ship_type": [None] * n}
+    ev = detect_identity_changes(mmsi, ts, cols, np.ones(n, np.int64), np.arange(n), GFW.identity)
+    assert len(ev) == 0
+
+
+def test_identity_move_without_other_changes_is_an_mmsi_change():
+    mmsi = np.array([273210440, 273210441], np.int64)
+    ts = np.array([ts_us(T0), ts_us(T0 + timedelta(days=2))], np.int64)
+    cols = {
+        "name": ["A", "A"],
+        "callsign": ["X", "X"],
+        "imo": [9179842, 9179842],
+        "ship_type": [70, 70],
+    }
+    ev = detect_identity_changes(mmsi, ts, cols, np.ones(2, np.int64), np.arange(2), GFW.identity)
+    assert [json.loads(d)["field"] for d in ev.details] == ["mmsi"]
+    assert ev.mmsi == [273210440] and ev.other_mmsi == [273210441]

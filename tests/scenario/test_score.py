@@ -42,3 +42,21 @@ def test_identity_changes_match_on_field():
     det = [ev(5, 0, 0, details='{"field": "callsign"}'), ev(5, 0, 0, details='{"field": "name"}')]
     s = match_kind("identity_change", truth, det, timedelta(hours=1))
     assert s.matched_truth == 1 and s.detected == 2
+
+
+def test_identity_change_matches_under_either_mmsi_of_a_move():
+    # truth records a reflag under the MMSI left; a detector may record it under the new one
+    truth = [ev(5, 0, 0, other=9, details='{"field": "flag"}')]
+    det = [ev(9, 0, 0, other=5, details='{"field": "flag"}')]
+    assert match_kind("identity_change", truth, det, timedelta(hours=1)).recall == 1.0
+
+
+def test_optional_truth_is_not_missed_but_may_be_matched():
+    seen, unseen = ev(1, 0, 5), {**ev(1, 10, 15), "optional": True}
+    # the unseen event is not detected: recall stays 1; a detection of it is not a false alarm
+    s = match_kind("loitering", [seen, unseen], [ev(1, 0, 5)], timedelta(0))
+    assert (s.truth, s.optional, s.recall, s.precision) == (1, 1, 1.0, 1.0)
+    s = match_kind("loitering", [seen, unseen], [ev(1, 0, 5), ev(1, 11, 14)], timedelta(0))
+    assert (s.recall, s.precision) == (1.0, 1.0)
+    s = match_kind("loitering", [seen, unseen], [ev(1, 11, 14), ev(1, 30, 31)], timedelta(0))
+    assert (s.recall, s.precision) == (0.0, 0.5)

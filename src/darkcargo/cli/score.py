@@ -23,7 +23,9 @@ def score_cmd(
 ) -> None:
     """Grade the events in the workspace against the scenario's truth, per event kind."""
     report = score(workspace, truth, preset=preset, tolerance_hours=tolerance_hours)
-    print_table(report.table(), fmt, title=f"score ({report.preset}, +/- {tolerance_hours} h)")
+    in_port = ", ".join(f"{k} {v}" for k, v in report.in_port.items())
+    title = f"score ({report.preset}, +/- {tolerance_hours} h; inside a port: {in_port})"
+    print_table(report.table(), fmt, title=title)
 
 
 def register(app: typer.Typer) -> None:

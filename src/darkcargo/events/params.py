@@ -88,6 +88,7 @@ class LoiteringParams:
 class IdentityParams:
     fields: tuple[str, ...]
     min_repeats: int
+    revert_hours: float
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,35 @@
 """Grade detected events against the demo scenario's ground truth (precision and recall per kind).
 
 A detected event matches a true one when the kind and vessel agree (an unordered pair for
-encounters), their time intervals overlap once widened by `tolerance_hours`, and for port calls the
+encounters, and for identity changes that move a vessel to another MMSI, so either MMSI may carry
+the event), their time intervals overlap once widened by `tolerance_hours`, and for port calls the
 port agrees, for identity changes the changed field. Matching is one-to-one, greedy in time order.
+
+The truth lists what happened, seen or not (a fishing drift far offshore with one satellite report
+every few hours; a port call made out of every receiver's range). Such events are *optional*:
+recall is counted over the observable ones only, and a detection that matches an optional event
+is still correct. Observable means: at least `min_positions` received positions of the vessel (of
+both vessels for encounters) inside the event's interval; for loitering, received positions
+covering at least `loiter_hours` with no silence longer than `max_silence_hours` (what any
+detector needs to see a drift); for port calls, a berth reached within the season (a vessel
+entering the circle in its last minutes has not stopped yet).
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from darkcargo.errors import InputError
+from darkcargo.geo.distance import haversine_m
 from darkcargo.workspace import Workspace
 
 SCORED_KINDS = ("port_call", "gap", "encounter", "loitering", "identity_change", "spoof_jump")
@@ -25,10 +38,11 @@ SCORED_KINDS = ("port_call", "gap", "encounter", "loitering", "identity_change",
 @dataclass(frozen=True)
 class KindScore:
     kind: str
-    truth: int
+    truth: int  # observable true events (the recall denominator)
     detected: int
     matched_truth: int
     matched_detected: int
+    optional: int = 0  # true events not observable in the data (not counted in recall)
 
     @property
     def precision(self) -> float:
@@ -44,12 +58,15 @@ class ScoreReport:
     preset: str | None
     tolerance_hours: float
     kinds: dict[str, KindScore] = field(default_factory=dict)
+    # detected encounters and loitering events whose position lies inside a port circle
+    in_port: dict[str, int] = field(default_factory=dict)
 
     def table(self) -> pa.Table:
         rows = [
             {
                 "kind": s.kind,
                 "truth": s.truth,
+                "optional": s.optional,
                 "detected": s.detected,
                 "matched": s.matched_truth,
                 "precision": round(s.precision, 3) if s.detected else None,
@@ -69,7 +86,9 @@ def _key(kind: str, row: dict[str, Any]) -> tuple[Any, ...]:
     if kind == "port_call":
         return (mmsi, (row.get("port_id") or "").upper())
     if kind == "identity_change":
-        return (mmsi, _field(row))
+        other = row.get("other_mmsi")
+        other = int(other) if other is not None else mmsi
+        return (min(mmsi, other), max(mmsi, other), _field(row))
     return (mmsi,)
 
 
@@ -89,31 +108,192 @@ def match_kind(
     detected: list[dict[str, Any]],
     tolerance: timedelta,
 ) -> KindScore:
-    """One-to-one greedy matching of detected to true events of one kind."""
+    """One-to-one greedy matching of detected to true events of one kind.
+
+    Truth rows with a true `optional` field are matched after the others and do not count in
+    recall (see the module docstring)."""
     by_key: dict[tuple[Any, ...], list[int]] = {}
     for i, d in enumerate(detected):
         by_key.setdefault(_key(kind, d), []).append(i)
     used = [False] * len(detected)
+    required = [t for t in truth if not t.get("optional")]
+    optional = [t for t in truth if t.get("optional")]
     matched = 0
-    for t in sorted(truth, key=lambda r: r["start_ts"]):
-        best, best_overlap = -1, None
-        for i in by_key.get(_key(kind, t), []):
-            if used[i]:
+    for group, counts in ((required, True), (optional, False)):
+        for t in sorted(group, key=lambda r: r["start_ts"]):
+            best, best_overlap = -1, None
+            for i in by_key.get(_key(kind, t), []):
+                if used[i]:
+                    continue
+                d = detected[i]
+                lo = max(t["start_ts"], d["start_ts"])
+                hi = min(t["end_ts"], d["end_ts"])
+                if (
+                    d["start_ts"] - tolerance <= t["end_ts"]
+                    and t["start_ts"] - tolerance <= d["end_ts"]
+                ):
+                    overlap = hi - lo
+                    if best_overlap is None or overlap > best_overlap:
+                        best, best_overlap = i, overlap
+            if best >= 0:
+                used[best] = True
+                matched += int(counts)
+    return KindScore(kind, len(required), len(detected), matched, sum(used), len(optional))
+
+
+def mark_optional(
+    ws: Workspace,
+    truth: list[dict[str, Any]],
+    *,
+    min_positions: int = 2,
+    loiter_hours: float = 2.0,
+    max_silence_hours: float = 2.0,
+    kinds: tuple[str, ...] = ("port_call", "encounter", "loitering"),
+) -> None:
+    """Set `optional` on truth rows the workspace's positions cannot show (in place)."""
+    rows = [(k, t) for k, t in enumerate(truth) if t["kind"] in kinds]
+    if not rows:
+        return
+    ids, mmsis, starts, ends, lats, lons, radii = [], [], [], [], [], [], []
+    for k, t in rows:
+        hours = (t["end_ts"] - t["start_ts"]).total_seconds() / 3600.0
+        # positions count only near the event: an MMSI shared by two vessels carries the other
+        # vessel's reports too (drifts move < 2 kn; port calls stay inside the circle)
+        radius = 15.0 if t["kind"] == "port_call" else max(10.0, 2.0 * 1.852 * hours + 5.0)
+        for m in (t["mmsi"], t.get("other_mmsi")) if t["kind"] == "encounter" else (t["mmsi"],):
+            if m is None:
                 continue
-            d = detected[i]
-            lo = max(t["start_ts"], d["start_ts"])
-            hi = min(t["end_ts"], d["end_ts"])
-            if (
-                d["start_ts"] - tolerance <= t["end_ts"]
-                and t["start_ts"] - tolerance <= d["end_ts"]
-            ):
-                overlap = hi - lo
-                if best_overlap is None or overlap > best_overlap:
-                    best, best_overlap = i, overlap
-        if best >= 0:
-            used[best] = True
-            matched += 1
-    return KindScore(kind, len(truth), len(detected), matched, sum(used))
+            ids.append(k)
+            mmsis.append(int(m))
+            starts.append(t["start_ts"])
+            ends.append(t["end_ts"])
+            lats.append(t.get("lat"))
+            lons.append(t.get("lon"))
+            radii.append(radius)
+    intervals = pa.table(
+        {
+            "k": pa.array(ids, pa.int64()),
+            "mmsi": pa.array(mmsis, pa.int64()),
+            "t0": pa.array(starts, pa.timestamp("us")),
+            "t1": pa.array(ends, pa.timestamp("us")),
+            "lat0": pa.array(lats, pa.float64()),
+            "lon0": pa.array(lons, pa.float64()),
+            "r_km": pa.array(radii, pa.float64()),
+        }
+    )
+    ws.con.register("truth_intervals", intervals)
+    try:
+        got = _arrow(
+            ws,
+            "SELECT i.k, i.mmsi, epoch_us(p.ts) AS t, p.lat, p.lon, i.lat0, i.lon0, i.r_km "
+            "FROM truth_intervals i JOIN positions p "
+            "ON p.mmsi = i.mmsi AND p.ts >= i.t0 AND p.ts <= i.t1 ORDER BY i.k, i.mmsi, p.ts",
+        )
+    finally:
+        ws.con.unregister("truth_intervals")
+    near = np.ones(got.num_rows, dtype=bool)
+    if got.num_rows:
+        lat0 = got.column("lat0").to_numpy(zero_copy_only=False)
+        has = np.isfinite(lat0)
+        d_km = (
+            haversine_m(
+                got.column("lat").to_numpy(zero_copy_only=False),
+                got.column("lon").to_numpy(zero_copy_only=False),
+                lat0,
+                got.column("lon0").to_numpy(zero_copy_only=False),
+            )
+            / 1000.0
+        )
+        near = ~has | (d_km <= got.column("r_km").to_numpy(zero_copy_only=False))
+    got = got.filter(pa.array(near))
+    k_arr = got.column("k").to_numpy()
+    m_arr = got.column("mmsi").to_numpy()
+    t_arr = got.column("t").to_numpy()
+    # per (event, vessel): positions and longest well-sampled run in hours; an event is as
+    # visible as its least visible vessel
+    count: dict[int, int] = {}
+    run_h: dict[int, float] = {}
+    vessels_seen: Counter[int] = Counter()
+    silence_us = max_silence_hours * 3.6e9
+    bounds = np.flatnonzero((np.diff(k_arr) != 0) | (np.diff(m_arr) != 0)) + 1
+    for part in np.split(np.arange(k_arr.size), bounds) if k_arr.size else []:
+        k = int(k_arr[part[0]])
+        t = t_arr[part]
+        brk = np.flatnonzero(np.diff(t) > silence_us) + 1
+        first = np.concatenate(([0], brk))
+        last = np.concatenate((brk, [t.size])) - 1
+        longest = float((t[last] - t[first]).max()) / 3.6e9
+        count[k] = min(count.get(k, part.size), part.size)
+        run_h[k] = min(run_h.get(k, longest), longest)
+        vessels_seen[k] += 1
+    n_vessels = Counter(ids)
+    for k, t in rows:
+        seen = count.get(k, 0) if vessels_seen[k] == n_vessels[k] else 0
+        t["optional"] = (
+            seen < min_positions
+            or (t["kind"] == "loitering" and run_h.get(k, 0.0) < loiter_hours)
+            or (t["kind"] == "port_call" and _no_berth(t))
+        )
+
+
+def _no_berth(row: dict[str, Any]) -> bool:
+    """A truncated port call whose vessel had not reached the berth before the season ended."""
+    b0, b1 = _detail(row, "berth_start_ts"), _detail(row, "berth_end_ts")
+    return bool(_detail(row, "truncated")) and b0 is not None and b1 is not None and b0 >= b1
+
+
+def _detail(row: dict[str, Any], name: str) -> Any:
+    details = row.get("details")
+    if isinstance(details, str):
+        try:
+            details = json.loads(details)
+        except ValueError:
+            return None
+    return details.get(name) if isinstance(details, dict) else None
+
+
+def events_in_ports(
+    detected: list[dict[str, Any]],
+    ports: list[Any],
+    kinds: tuple[str, ...] = ("encounter", "loitering"),
+) -> dict[str, int]:
+    """How many detected events of each kind lie (by their position) inside a port circle."""
+    out = {k: 0 for k in kinds}
+    if not ports:
+        return out
+    plat = np.array([p.lat for p in ports])
+    plon = np.array([p.lon for p in ports])
+    prad = np.array([p.radius_km for p in ports]) * 1000.0
+    for d in detected:
+        if (
+            d["kind"] in out
+            and d.get("lat") is not None
+            and d.get("lon") is not None
+            and (haversine_m(d["lat"], d["lon"], plat, plon) <= prad).any()
+        ):
+            out[d["kind"]] += 1
+    return out
+
+
+def _truth_ports(truth_dir: str | Path) -> list[Any]:
+    """The case's ports plus the scenario's ports.csv (beside truth/), as the truth used."""
+    from darkcargo.geo.ports import case_ports
+
+    for path in (Path(truth_dir) / "ports.csv", Path(truth_dir).parent / "ports.csv"):
+        if path.exists():
+            return case_ports(None, [path])
+    return case_ports(None, [])
+
+
+def _truth_setting(truth_dir: str | Path, name: str, default: float) -> float:
+    """A setting of the scenario that made the truth (settings.json beside truth/), if any."""
+    for path in (Path(truth_dir) / "settings.json", Path(truth_dir).parent / "settings.json"):
+        if path.exists():
+            try:
+                return float(json.loads(path.read_text())["settings"][name])
+            except (KeyError, TypeError, ValueError):
+                return default
+    return default
 
 
 def load_truth(truth_dir: str | Path) -> pa.Table:
@@ -132,11 +312,14 @@ def score(
     preset: str | None = None,
     tolerance_hours: float = 1.0,
     min_port_call_confidence: int = 3,
+    min_positions: int = 2,
+    max_silence_hours: float = 2.0,
     kinds: tuple[str, ...] = SCORED_KINDS,
 ) -> ScoreReport:
     """Precision and recall per event kind of the workspace's events against the truth files.
 
     Port calls are graded from confidence `min_port_call_confidence` up (the truth lists stops).
+    Truth events the data cannot show are optional (see the module docstring).
     """
     truth = load_truth(truth_dir).to_pylist()
     own = not isinstance(workspace, Workspace)
@@ -147,18 +330,26 @@ def score(
         if preset is None:
             row = ws.con.execute(
                 "SELECT preset FROM events GROUP BY preset ORDER BY count(*) DESC LIMIT 1"
-            ).fetchall()
-            preset = row[0][0] if row else None
+            ).fetchone()
+            preset = row[0] if row else None
         detected = _arrow(
             ws,
-            "SELECT kind, mmsi, other_mmsi, start_ts, end_ts, port_id, details, confidence "
-            "FROM events WHERE preset = ?",
+            "SELECT kind, mmsi, other_mmsi, start_ts, end_ts, port_id, details, confidence, "
+            "lat, lon FROM events WHERE preset = ?",
             [preset],
         ).to_pylist()
+        mark_optional(
+            ws,
+            truth,
+            min_positions=min_positions,
+            loiter_hours=_truth_setting(truth_dir, "loiter_hours", 2.0),
+            max_silence_hours=max_silence_hours,
+        )
     finally:
         if own:
             ws.close()
     report = ScoreReport(preset, tolerance_hours)
+    report.in_port = events_in_ports(detected, _truth_ports(truth_dir))
     tol = timedelta(hours=tolerance_hours)
     for kind in kinds:
         t = [r for r in truth if r["kind"] == kind]

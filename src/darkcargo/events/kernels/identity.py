@@ -1,19 +1,25 @@
 """Identity changes from static reports: name, IMO, call sign, ship type per MMSI, and one IMO
-seen under several MMSIs (a new MMSI, and a new flag when the MMSI's country digits differ).
+seen under several MMSIs (a reflag or re-registration).
 
 A value counts once it has been reported `min_repeats` times in a row (blank values are skipped),
-so one garbled message does not make a change. Input: columns sorted by (mmsi, ts).
+so one garbled message does not make a change. A change is a value *replacing* another: when the
+old value comes back within `revert_hours` of the new one's first report, the MMSI is carrying
+two identities at once (two transmitters sharing it), which is not a change (see `shared_mmsi`).
+
+When an IMO moves to another MMSI, the event is recorded under the MMSI the vessel left, with
+`other_mmsi` the one it moved to, once per changed attribute: `flag` (the MMSI's country digits),
+`callsign`, `name`, `ship_type`; a move that changes none of them is recorded as field `mmsi`.
+Input: columns sorted by (mmsi, ts).
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
 import numpy as np
 
-from darkcargo.events.kernels.common import I64, EventColumns, evidence_json
+from darkcargo.events.kernels.common import I64, US_PER_HOUR, EventColumns, evidence_json
 from darkcargo.events.params import IdentityParams
 
 _SPACES = re.compile(r"\s+")
@@ -79,19 +85,25 @@ def detect_identity_changes(
     row_id: I64,
     params: IdentityParams,
 ) -> EventColumns:
-    """`identity_change` events, details {field, old, new} (plus mmsi/flag changes per IMO)."""
+    """`identity_change` events, details {field, old, new} (plus imo, old/new MMSI for moves)."""
     events = EventColumns()
     n = mmsi.shape[0]
     if n == 0:
         return events
+    revert_us = params.revert_hours * US_PER_HOUR
+    normalised: dict[str, list[Any]] = {}
     for fld in params.fields:
         if fld not in columns:
             continue
         norm = NORMALISE.get(fld, _norm_text)
         values = [norm(v) for v in columns[fld]]
+        normalised[fld] = values
         runs = _committed_runs(mmsi, values, params.min_repeats)
-        for prev, cur in itertools.pairwise(runs):
+        for k in range(1, len(runs)):
+            prev, cur = runs[k - 1], runs[k]
             if prev[0] != cur[0] or prev[3] == cur[3]:
+                continue
+            if not _replaces(runs, k, ts, revert_us):
                 continue
             i, j = prev[2], cur[1]
             events.add(
@@ -103,52 +115,103 @@ def detect_identity_changes(
                 details={"field": fld, "old": prev[3], "new": cur[3]},
                 confidence=1.0,
             )
-    # one IMO under several MMSIs, in time order of first use
     if "imo" in columns:
-        imos = np.array([_norm_int(v) or 0 for v in columns["imo"]], dtype=np.int64)
-        has = imos > 0
-        if has.any():
-            idx = np.flatnonzero(has)
-            order = idx[np.lexsort((ts[idx], imos[idx]))]
-            k = 0
-            while k < order.size:
-                imo = imos[order[k]]
-                e = k
-                while e < order.size and imos[order[e]] == imo:
-                    e += 1
-                rows = order[k:e]
-                prev_m, prev_i = int(mmsi[rows[0]]), int(rows[0])
-                for r in rows[1:].tolist():
-                    m = int(mmsi[r])
-                    if m != prev_m:
-                        ev = evidence_json(source_id[[prev_i, r]], row_id[[prev_i, r]])
-                        base = {"imo": int(imo), "old_mmsi": prev_m, "new_mmsi": m}
-                        events.add(
-                            "identity_change",
-                            m,
-                            ts[prev_i],
-                            ts[r],
-                            other_mmsi=prev_m,
-                            evidence=ev,
-                            details={"field": "mmsi", "old": prev_m, "new": m, **base},
-                            confidence=1.0,
-                        )
-                        if mid(prev_m) != mid(m):
-                            events.add(
-                                "identity_change",
-                                m,
-                                ts[prev_i],
-                                ts[r],
-                                other_mmsi=prev_m,
-                                evidence=ev,
-                                details={
-                                    "field": "flag",
-                                    "old": mid(prev_m),
-                                    "new": mid(m),
-                                    **base,
-                                },
-                                confidence=1.0,
-                            )
-                    prev_m, prev_i = m, r
-                k = e
+        _imo_moves(mmsi, ts, columns["imo"], normalised, source_id, row_id, events)
     return events
+
+
+def _replaces(runs: list[tuple[int, int, int, Any]], k: int, ts: I64, revert_us: float) -> bool:
+    """Whether run k's value replaces run k-1's: new for this MMSI, and the old value does not
+    come back within `revert_us` of the new one's first report."""
+    m, first, _, value = runs[k]
+    old = runs[k - 1][3]
+    for q in range(k - 1, -1, -1):
+        if runs[q][0] != m:
+            break
+        if runs[q][3] == value:
+            return False  # a value seen before: flipping between identities
+    for q in range(k + 1, len(runs)):
+        if runs[q][0] != m or ts[runs[q][1]] - ts[first] > revert_us:
+            break
+        if runs[q][3] == old:
+            return False
+    return True
+
+
+def _imo_moves(
+    mmsi: I64,
+    ts: I64,
+    imo_col: list[Any],
+    normalised: dict[str, list[Any]],
+    source_id: I64,
+    row_id: I64,
+    events: EventColumns,
+) -> None:
+    """One IMO under several MMSIs, in time order of use: the attributes that changed."""
+    imos = np.array([_norm_int(v) or 0 for v in imo_col], dtype=np.int64)
+    idx = np.flatnonzero(imos > 0)
+    if idx.size == 0:
+        return
+    order = idx[np.lexsort((ts[idx], imos[idx]))]
+    starts = np.flatnonzero(np.diff(imos[order], prepend=-1) != 0)
+    for rows in np.split(order, starts[1:]):
+        imo = int(imos[rows[0]])
+        prev_m, prev_i = int(mmsi[rows[0]]), int(rows[0])
+        for r in rows[1:].tolist():
+            m = int(mmsi[r])
+            if m == prev_m:
+                prev_i = r
+                continue
+            changed: list[tuple[str, Any, Any]] = []
+            if mid(prev_m) != mid(m):
+                changed.append(("flag", mid(prev_m), mid(m)))
+            for fld in ("callsign", "name", "ship_type"):
+                if fld not in normalised:
+                    continue
+                old = _last_value(mmsi, normalised[fld], prev_i)
+                new = _first_value(mmsi, normalised[fld], r)
+                if old is not None and new is not None and old != new:
+                    changed.append((fld, old, new))
+            if not changed:
+                changed.append(("mmsi", prev_m, m))
+            ev = evidence_json(source_id[[prev_i, r]], row_id[[prev_i, r]])
+            for fld, old, new in changed:
+                events.add(
+                    "identity_change",
+                    prev_m,
+                    ts[prev_i],
+                    ts[r],
+                    other_mmsi=m,
+                    evidence=ev,
+                    details={
+                        "field": fld,
+                        "old": old,
+                        "new": new,
+                        "imo": imo,
+                        "old_mmsi": prev_m,
+                        "new_mmsi": m,
+                    },
+                    confidence=1.0,
+                )
+            prev_m, prev_i = m, r
+
+
+def _last_value(mmsi: I64, values: list[Any], i: int) -> Any:
+    """Last non-blank value of this MMSI at or before row i (rows sorted by mmsi, ts)."""
+    m = mmsi[i]
+    while i >= 0 and mmsi[i] == m:
+        if values[i] is not None:
+            return values[i]
+        i -= 1
+    return None
+
+
+def _first_value(mmsi: I64, values: list[Any], i: int) -> Any:
+    """First non-blank value of this MMSI at or after row i."""
+    m = mmsi[i]
+    n = len(values)
+    while i < n and mmsi[i] == m:
+        if values[i] is not None:
+            return values[i]
+        i += 1
+    return None

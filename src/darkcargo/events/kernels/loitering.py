@@ -2,15 +2,16 @@
 at least `min_shore_nm` from shore and never inside a port (GFW's definition).
 
 Runs are built from consecutive positions of one track whose speed (reported, else implied) is
-below the limit, with no silence longer than `max_gap_hours`; a run qualifies when its mean speed
-(distance over time) is below the limit, it lasts long enough, and its farthest-inshore sampled
-point is still offshore enough.
+below the limit, outside every port and at least `min_shore_nm` from shore, with no silence longer
+than `max_gap_hours`; a run qualifies when its mean speed (distance over time) is below the limit
+and it lasts long enough.
 """
 
 from __future__ import annotations
 
 import numba
 import numpy as np
+import numpy.typing as npt
 
 from darkcargo.events.kernels.common import (
     I64,
@@ -65,36 +66,40 @@ def detect_loitering(
         inside = near >= 0
         inside[inside] = dist[inside] <= geo.port_radius_km[near[inside]] + port_margin_km
         slow &= ~inside
-    starts, ends = _runs(
-        view.key,
-        view.ts,
-        slow,
-        int(params.max_gap_hours * US_PER_HOUR),
-        int(params.min_hours * US_PER_HOUR),
-    )
+    gap_us = int(params.max_gap_hours * US_PER_HOUR)
+    min_us = int(params.min_hours * US_PER_HOUR)
+    starts, ends = _runs(view.key, view.ts, slow, gap_us, min_us)
     if starts.size == 0:
         return events
+    # offshore only: positions nearer the shore than min_shore_nm split a run (GFW filters
+    # positions, not runs). Shore distance changes no faster than the track moves, so three
+    # probes per run settle most runs; the rest get every position measured.
+    need_km = params.min_shore_nm * NM_KM
     cum = np.cumsum(view.step_nm) - view.step_nm  # path length from the view's start
+    shore, probe = _probe_shore(view, geo, starts, ends)
+    margin_km = np.maximum(cum[probe[:, 1]] - cum[probe[:, 0]], cum[probe[:, 2]] - cum[probe[:, 1]])
+    margin_km = margin_km * NM_KM / 2.0
+    known = np.isfinite(shore).all(axis=1)
+    safe = ~known | (shore.min(axis=1) - margin_km >= need_km)
+    if not safe.all():
+        far = np.ones(len(view), dtype=bool)
+        for i, j in zip(starts[~safe].tolist(), ends[~safe].tolist(), strict=True):
+            d = geo.shore_distance_km(view.lat[i : j + 1], view.lon[i : j + 1])
+            far[i : j + 1] = ~(d < need_km)
+        starts, ends = _runs(view.key, view.ts, slow & far, gap_us, min_us)
+        if starts.size == 0:
+            return events
+        shore, probe = _probe_shore(view, geo, starts, ends)
     path_nm = cum[ends] - cum[starts]
     hours = (view.ts[ends] - view.ts[starts]) / US_PER_HOUR
     mean_kn = np.where(hours > 0, path_nm / np.maximum(hours, 1e-9), 0.0)
-    ok = mean_kn < params.max_mean_speed_kn
-    starts, ends, hours, mean_kn = starts[ok], ends[ok], hours[ok], mean_kn[ok]
-    if starts.size == 0:
-        return events
-    # shore distance at the start, middle and end of each run, in one call
-    frac = np.linspace(0.0, 1.0, 3)
-    probe = np.rint(starts[:, None] + frac[None, :] * (ends - starts)[:, None]).astype(np.int64)
-    shore = geo.shore_distance_km(view.lat[probe.ravel()], view.lon[probe.ravel()]).reshape(
-        probe.shape
-    )
+    keep = mean_kn < params.max_mean_speed_kn
     with np.errstate(invalid="ignore"):
         min_shore = np.where(
             np.isfinite(shore).any(axis=1),
             np.nanmin(np.where(np.isfinite(shore), shore, np.inf), axis=1),
             np.nan,
         )
-    keep = ~(np.isfinite(min_shore) & (min_shore < params.min_shore_nm * NM_KM))
     i, j = starts[keep], ends[keep]
     if i.size == 0:
         return events
@@ -124,3 +129,14 @@ def detect_loitering(
         confidence=np.ones(i.size),
     )
     return events
+
+
+def _probe_shore(
+    view: TrackView, geo: GeoContext, starts: I64, ends: I64
+) -> tuple[npt.NDArray[np.float64], I64]:
+    """Distance to shore (km) at the start, middle and end of each run, in one call."""
+    frac = np.linspace(0.0, 1.0, 3)
+    probe = np.rint(starts[:, None] + frac[None, :] * (ends - starts)[:, None]).astype(np.int64)
+    flat = probe.ravel()
+    shore = geo.shore_distance_km(view.lat[flat], view.lon[flat]).reshape(probe.shape)
+    return shore, probe
