@@ -16,7 +16,8 @@ from darkcargo.events.detect import detect
 def detect_cmd(
     workspace: WorkspaceOpt,
     preset: Annotated[
-        str, typer.Option(help="Preset: gfw, sensitive, or a TOML file of your own.")
+        str,
+        typer.Option(help="Preset: gfw, sensitive, gpsdio, or a TOML file of your own."),
     ] = "gfw",
     since: Annotated[
         datetime | None, typer.Option(help="Only positions at or after this UTC time.")
