@@ -479,6 +479,8 @@ class Planner:
                 continue
             keep = [a for a in arrivals if abs(a[0] - ta) >= 8 * DAY]
             arrivals = sorted([*keep, (ta, boxes)])
+        # a season starting after the shuttle began picks it up mid-cycle
+        arrivals = [a for a in arrivals if a[0] >= self.t_start + 2 * DAY]
         phases: list[Phase] = []
         voyages: list[dict] = []
         if not arrivals:  # the shuttle starts after the season: trading elsewhere
