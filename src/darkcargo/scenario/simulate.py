@@ -9,6 +9,13 @@ Output folder::
     documents/*.txt           news-style texts with quantitative claims
     truth/                    vessels, voyages, events (Parquet), sightings truth, truth.json
     settings.json             the settings (and their hash) that made the season
+
+Truth tables: ``vessels.parquet`` has one row per identity period of a vessel (vessel_id is the
+stable key; a reflagged vessel has two MMSIs, two fishing boats share one). ``voyages.parquet``
+has one row per laden covert trip Rajin -> Dunai/Vostochny: origin_arrive_ts/depart_ts bound the
+Rajin call, arrive_ts is the berth arrival at the destination, dark_start_ts/dark_end_ts the
+moments AIS went off on the way in and came back on the way out (null for trips made with AIS
+on). ``events.parquet`` semantics are in :mod:`darkcargo.scenario.truth`.
 """
 
 from __future__ import annotations
