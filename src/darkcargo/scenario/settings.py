@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -140,7 +140,6 @@ class ScenarioSettings:
     # Sightings of containers on the quay.
     sighting_gap_days: tuple[float, float] = (3.0, 9.0)
     sighting_error: float = 0.08  # relative counting error (1 sigma)
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @cached_property
     def t0(self) -> int:
@@ -153,9 +152,7 @@ class ScenarioSettings:
         return utc_seconds(self.end) + 86400
 
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        d.pop("extra", None)
-        return _jsonable(d)
+        return _jsonable(dataclasses.asdict(self))
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, indent=1) + "\n"
