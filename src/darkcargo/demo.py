@@ -8,7 +8,6 @@ its public function, exactly as the CLI and notebooks call it.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -27,7 +26,7 @@ from darkcargo.events.detect import detect
 from darkcargo.report import build_report, export_bundle
 from darkcargo.scenario.score import ScoreReport, score
 from darkcargo.scenario.settings import ScenarioSettings
-from darkcargo.scenario.simulate import simulate
+from darkcargo.scenario.simulate import is_current, simulate
 from darkcargo.shipments.build import build_shipments
 from darkcargo.sightings.load import load_sightings
 from darkcargo.workspace import Workspace
@@ -40,8 +39,6 @@ DEMO_PRESET = "gfw"
 CLAIM_DATE_DRAWS = 200_000
 # The demo writes the two bundles most readers want; `darkcargo export` writes KML and CSV too.
 EXPORT_FORMATS = ("geojson", "parquet")
-# Files a cached scenario must have for the demo to reuse it.
-SCENARIO_FILES = ("ais.nmea", "ports.csv", "sightings.csv", "settings.json", "truth/events.parquet")
 
 Say = Callable[[str], None]
 
@@ -63,17 +60,6 @@ class DemoReport:
     gradings: dict[str, int] = field(default_factory=dict)
     score: ScoreReport | None = None
     truth_containers: int | None = None
-
-
-def scenario_is_cached(scenario_dir: Path, settings: ScenarioSettings) -> bool:
-    """Whether scenario_dir holds a complete season made with exactly these settings."""
-    if not all((scenario_dir / name).exists() for name in SCENARIO_FILES):
-        return False
-    try:
-        saved = json.loads((scenario_dir / "settings.json").read_text())
-    except (OSError, json.JSONDecodeError):
-        return False
-    return bool(saved.get("settings_hash") == settings.settings_hash)
 
 
 def _remove_workspace(path: Path) -> None:
@@ -103,7 +89,7 @@ def run_demo(
         timings[name] = time.perf_counter() - started
         return result
 
-    cached = not fresh and scenario_is_cached(scenario_dir, settings)
+    cached = not fresh and is_current(scenario_dir, settings)
     if cached:
         say(f"scenario: reusing the cached season in {scenario_dir} (same settings)")
     else:

@@ -103,7 +103,10 @@ def _print_summary(r: object) -> None:
             "named in the report and in `darkcargo estimate --workspace W --json`"
         )
     grades = ", ".join(f"{k} {v}" for k, v in sorted(r.gradings.items())) or "none"
-    console.print(f"claims: {c['claims']} extracted from the documents; grades: {grades}")
+    console.print(
+        f"claims: {c['claims']} extracted from the documents; graded against every comparable "
+        f"estimate ({sum(r.gradings.values())} comparisons): {grades}"
+    )
     console.print(f"shipments: {c['shipments']} trips of watched vessels")
     console.print(f"report: {r.report_html}  (one file, opens offline)")
     console.print(f"exports: {', '.join(str(p) for p in r.exports.values())}")
