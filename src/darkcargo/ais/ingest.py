@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 INPUT_FORMATS: tuple[str, ...] = ("auto", "nmea", "csv", "parquet")
 NMEA_BATCH_BYTES = 32 << 20  # decompressed NMEA bytes per decoder batch
+NMEA_READ_AHEAD = 1  # decoded NMEA batches held ahead of the writer
 DUCKDB_THREADS = 1  # DuckDB threads while ingesting: parsing and decoding use the other cores
 STATUS_INGESTED = "ingested"
 STATUS_DUPLICATE = "already ingested"
@@ -373,9 +374,21 @@ def _batches(
             batch_rows=batch_rows,
         )
     else:
-        yield from iter_nmea_batches(
-            stream, source_id=source_id, default_time=default_time, batch_bytes=nmea_batch_bytes
+        # Decode the next batch in a worker while this thread writes the last one to DuckDB
+        # (DuckDB releases the GIL while it inserts).
+        decoded = tabular.read_ahead(
+            iter_nmea_batches(
+                stream,
+                source_id=source_id,
+                default_time=default_time,
+                batch_bytes=nmea_batch_bytes,
+            ),
+            depth=NMEA_READ_AHEAD,
         )
+        try:
+            yield from decoded
+        finally:
+            decoded.close()
 
 
 # ---------------------------------------------------------------------------------------------
