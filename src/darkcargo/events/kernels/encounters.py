@@ -61,7 +61,9 @@ class Candidates:
             return empty_candidates()
         arrays = {f: np.concatenate([getattr(p, f) for p in parts]) for f in _ARRAYS}
         # segment indices are per part: shift them past the names of the parts before
-        shifted, names, base = [], [], 0
+        shifted: list[I64] = []
+        names: list[str] = []
+        base = 0
         for part in parts:
             shifted.append(np.where(part.segment >= 0, part.segment + base, -1))
             names.extend(part.segment_names)
