@@ -24,6 +24,7 @@ app = typer.Typer(
 # Every module of this package that defines register(app) adds its commands: a new command
 # group is a new file, with no shared list to edit.
 NOT_COMMANDS = {"main", "options", "output"}
+INTERRUPTED = 130  # exit code for Ctrl-C, as shells report SIGINT
 
 
 def _command_modules() -> list[str]:
@@ -77,13 +78,14 @@ def _click_exception_types() -> tuple[type[BaseException], ...]:
 def main() -> None:
     """Entry point: run the app, turning darkcargo errors into one line and an exit code."""
     try:
-        app(standalone_mode=False)
+        # Non-standalone mode returns typer.Exit codes (and 130 for Ctrl-C) instead of exiting.
+        code = app(standalone_mode=False)
     except DarkcargoError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("interrupted: the workspace is left as it was before this command", err=True)
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -91,3 +93,7 @@ def main() -> None:
     except _click_exception_types() as exc:
         exc.show()  # type: ignore[attr-defined]
         sys.exit(getattr(exc, "exit_code", 2))
+    if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+        if code == INTERRUPTED:
+            typer.echo("interrupted: the workspace is left as it was before this command", err=True)
+        sys.exit(code)
