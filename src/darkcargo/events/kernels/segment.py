@@ -6,10 +6,10 @@ each new position to the segment whose dead-reckoned prediction it fits best (di
 closes after `max_hours` of silence. When a position fits two or more open segments about equally
 well (the runner-up's metric within `ambiguity_factor` of the best), those segments are closed and
 the position starts a new one: gpsdio-segment's rule for not guessing between two vessels that
-share an MMSI in one place. Segments are then chained into *tracks*: a new segment
-continues the track of an earlier segment of the same MMSI whose last position it could have
-reached at `track_max_speed_kn` (so a long dark gap keeps one track, while a second vessel using
-the same MMSI, or a jump, gets its own).
+share an MMSI in one place. Segments are then chained into *tracks*: a new segment continues the
+track of the same MMSI whose latest position it could have reached at `track_max_speed_kn`, the
+best-fitting one when several could (so a long dark gap keeps one track, a second vessel using the
+same MMSI or a jump gets its own, and two vessels that both restart after a silence keep theirs).
 
 Input: columns of one batch sorted by (mmsi, ts). Output: per-position segment and track numbers
 (unique within the batch, -1 for positions that cannot be placed: NaN or out-of-range).
@@ -130,6 +130,7 @@ def _segment_kernel(
     seg_last = np.empty(n, np.int64)  # last position index of each segment
     seg_n = np.zeros(n, np.int64)
     seg_track = np.empty(n, np.int64)
+    track_last = np.empty(n, np.int64)  # latest position index of each track
     open_ids = np.empty(MAX_OPEN, np.int64)
     metrics = np.empty(MAX_OPEN, np.float64)
     n_seg = 0
@@ -139,7 +140,7 @@ def _segment_kernel(
         end = start
         while end < n and mmsi[end] == mmsi[start]:
             end += 1
-        first_seg = n_seg
+        first_track = n_track
         n_open = 0
         for i in range(start, end):
             if not ok[i]:
@@ -200,26 +201,29 @@ def _segment_kernel(
                 seg_last[best] = i
                 seg_n[best] += 1
                 track[i] = seg_track[best]
+                track_last[seg_track[best]] = i
                 continue
-            # new segment; continue the most recent reachable track of this MMSI, if any
+            # new segment: continue the track of this MMSI whose latest position it fits best
+            # (reachable at track_max_speed, smallest share of the reachable distance); a track
+            # another new segment has just extended is judged by that newer position
             s = n_seg
             n_seg += 1
             seg_last[s] = i
             seg_n[s] = 1
             tr = -1
-            best_ts = -(2**62)
-            for q in range(first_seg, s):
-                j = seg_last[q]
-                if ts[j] <= best_ts:
-                    continue
+            best_fit = 1e300
+            for q in range(first_track, n_track):
+                j = track_last[q]
                 hours = (ts[i] - ts[j]) / US_PER_HOUR
+                reach = (hours + buffer_hours) * track_max_speed
                 dist = _haversine_nm(lat[j], lon[j], lat[i], lon[i])
-                if dist <= (hours + buffer_hours) * track_max_speed:
-                    best_ts = ts[j]
-                    tr = seg_track[q]
+                if dist <= reach and dist / reach < best_fit:
+                    best_fit = dist / reach
+                    tr = q
             if tr < 0:
                 tr = n_track
                 n_track += 1
+            track_last[tr] = i
             seg_track[s] = tr
             seg[i] = s
             track[i] = tr
