@@ -86,7 +86,7 @@ def _free_port() -> int:
 
 def _serve_and_probe(cmd: str, cwd: Path) -> None:
     port = _free_port()
-    args = shlex.split(cmd) + ["--port", str(port)]
+    args = [*shlex.split(cmd), "--port", str(port)]
     proc = subprocess.Popen(
         args, cwd=cwd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -152,7 +153,7 @@ class Workspace:
         table: pa.Table = fetch()
         return table
 
-    def scalar(self, sql: str, params: list | None = None) -> object:
+    def scalar(self, sql: str, params: list | None = None) -> Any:
         # fetchall, not fetchone: DuckDB 2 refuses further work on a connection whose last
         # result was not read to the end.
         rows = self.con.execute(sql, params or []).fetchall()
