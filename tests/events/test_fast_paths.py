@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -10,12 +11,13 @@ import pytest
 from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).parent))
-from helpers import T0, geo, track
+from helpers import T0, concat, geo, track
 
 from darkcargo.config import Port
 from darkcargo.events.detect import detect_batch
 from darkcargo.events.kernels.common import GeoContext, evidence_json, slice_evidence
 from darkcargo.events.kernels.encounters import close_pairs
+from darkcargo.events.kernels.segment import segment_positions
 from darkcargo.events.params import load_preset
 from darkcargo.events.shore import ShoreDistance
 from darkcargo.geo.distance import EARTH_RADIUS_M, unit_vectors
@@ -118,3 +120,27 @@ def test_jump_of_several_reports_inside_a_track_is_one_spoof_jump():
     assert len(jumps) == 1
     k = jumps[0]
     assert (res.events.start_ts[k], res.events.end_ts[k]) == (a["ts"][20], a["ts"][25])
+
+
+def test_two_vessels_on_one_mmsi_restarting_after_a_silence_keep_their_tracks():
+    m = 440613329
+    a1 = track(m, T0, 38.20, 128.60, n=20)  # at anchor off Sokcho
+    b1 = track(m, T0 + timedelta(minutes=5), 37.90, 128.83, n=20, first_row=100)  # off Jumunjin
+    a2 = track(m, T0 + timedelta(hours=30), 38.20, 128.60, n=20, first_row=200)
+    b2 = track(m, T0 + timedelta(hours=30, minutes=5), 37.90, 128.83, n=20, first_row=300)
+    cols = concat(a1, b1, a2, b2)
+    order = np.argsort(cols["ts"], kind="stable")
+    cols = {k: v[order] for k, v in cols.items()}
+    s = segment_positions(
+        cols["mmsi"],
+        cols["ts"],
+        cols["lat"],
+        cols["lon"],
+        cols["sog"],
+        cols["cog"],
+        GFW.segment,
+        GFW.validity,
+    )
+    north = cols["lat"] > 38.0
+    assert len(np.unique(s.track)) == 2
+    assert len(np.unique(s.track[north])) == 1 and len(np.unique(s.track[~north])) == 1
