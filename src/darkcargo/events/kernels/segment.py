@@ -8,8 +8,9 @@ well (the runner-up's metric within `ambiguity_factor` of the best), those segme
 the position starts a new one: gpsdio-segment's rule for not guessing between two vessels that
 share an MMSI in one place. Segments are then chained into *tracks*: a new segment continues the
 track of the same MMSI whose latest position it could have reached at `track_max_speed_kn`, the
-best-fitting one when several could (so a long dark gap keeps one track, a second vessel using the
-same MMSI or a jump gets its own, and two vessels that both restart after a silence keep theirs).
+nearest in distance plus reach when several could (so a long dark gap keeps one track, a second
+vessel using the same MMSI or a jump gets its own, and two vessels that both restart after a
+silence keep theirs).
 
 Input: columns of one batch sorted by (mmsi, ts). Output: per-position segment and track numbers
 (unique within the batch, -1 for positions that cannot be placed: NaN or out-of-range).
@@ -203,9 +204,10 @@ def _segment_kernel(
                 track[i] = seg_track[best]
                 track_last[seg_track[best]] = i
                 continue
-            # new segment: continue the track of this MMSI whose latest position it fits best
-            # (reachable at track_max_speed, smallest share of the reachable distance); a track
-            # another new segment has just extended is judged by that newer position
+            # new segment: continue a track of this MMSI whose latest position it could have
+            # reached at track_max_speed; of several, the nearest in distance plus reach (so
+            # recent and close beats old or far). A track another new segment has just extended
+            # is judged by that newer position.
             s = n_seg
             n_seg += 1
             seg_last[s] = i
@@ -217,8 +219,8 @@ def _segment_kernel(
                 hours = (ts[i] - ts[j]) / US_PER_HOUR
                 reach = (hours + buffer_hours) * track_max_speed
                 dist = _haversine_nm(lat[j], lon[j], lat[i], lon[i])
-                if dist <= reach and dist / reach < best_fit:
-                    best_fit = dist / reach
+                if dist <= reach and dist + reach < best_fit:
+                    best_fit = dist + reach
                     tr = q
             if tr < 0:
                 tr = n_track
