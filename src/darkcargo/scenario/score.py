@@ -9,7 +9,8 @@ The truth lists what happened, seen or not (a fishing drift far offshore with on
 every few hours; a port call made out of every receiver's range). Such events are *optional*:
 recall is counted over the observable ones only, and a detection that matches an optional event
 is still correct. Observable means: at least `min_positions` received positions of the vessel (of
-both vessels for encounters) inside the event's interval; for loitering, received positions
+both vessels for encounters) inside the event's interval and near its place (an MMSI shared by
+two vessels carries the other one's reports too); for loitering, received positions
 covering at least `loiter_hours` with no silence longer than `max_silence_hours` (what any
 detector needs to see a drift); for port calls, a berth reached within the season (a vessel
 entering the circle in its last minutes has not stopped yet).
