@@ -176,10 +176,12 @@ def gaps(
     received: npt.NDArray[np.bool_],
     s: ScenarioSettings,
 ) -> list[dict]:
-    """Gaps in the emitted position stream of each MMSI, with the reason reports were missing."""
-    order = np.lexsort((pos_ts, pos_mmsi))
+    """Gaps in the emitted position stream of each vessel under each MMSI, with the reason
+    reports were missing. Per vessel, not per MMSI: when two vessels share one MMSI, each has its
+    own silences (a detector that separates their tracks sees them)."""
+    order = np.lexsort((pos_ts, pos_vid, pos_mmsi))
     ts, mmsi, vid = pos_ts[order], pos_mmsi[order], pos_vid[order]
-    same = mmsi[1:] == mmsi[:-1]
+    same = (mmsi[1:] == mmsi[:-1]) & (vid[1:] == vid[:-1])
     dt = ts[1:] - ts[:-1]
     k = np.nonzero(same & (dt >= s.gap_hours * 3600))[0]
     if not k.size:
