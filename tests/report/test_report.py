@@ -10,6 +10,7 @@ import pytest
 
 from darkcargo import __version__
 from darkcargo.report import build_report
+from darkcargo.report.html import unpack
 from tests.web.sample import ANGARA, build_empty_workspace, build_sample_workspace
 
 # Web addresses allowed in the file: the SVG namespace (a name, never fetched) and the sample
@@ -49,9 +50,12 @@ def test_report_inlines_leaflet_and_land(report_html: str) -> None:
     land = data["land"]["features"][0]["geometry"]
     assert land["type"] == "MultiPolygon" and len(land["coordinates"]) > 10
     assert {t["mmsi"] for t in data["tracks"]["tracks"]} == {ANGARA, 273000001}
-    assert len(data["events"]) == 6
-    assert str(ANGARA) in data["vessel_details"]
-    assert data["vessel_details"][str(ANGARA)]["identity_history"][1]["name"] == "LAURA"
+    assert len(unpack(data["events"])) == 6
+    page = data["vessel_details"][str(ANGARA)]
+    assert page["identity_history"][1]["name"] == "LAURA"
+    # vessel pages reference the embedded events by id instead of copying them
+    assert "events" not in page
+    assert sorted(page["event_ids"]) == ["e1", "e2", "e3", "e4", "e6"]
 
 
 def test_report_tables_name_estimates_claims_parameters_sources_version(report_html: str) -> None:
@@ -90,4 +94,4 @@ def test_report_of_an_empty_workspace(tmp_path: Path) -> None:
     assert "No estimates yet." in html
     assert "No claims extracted yet." in html
     data = embedded_data(html)
-    assert data["events"] == [] and data["tracks"] == {"tracks": []}
+    assert unpack(data["events"]) == [] and data["tracks"] == {"tracks": []}

@@ -12,6 +12,7 @@ import base64
 import json
 import logging
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,20 +21,42 @@ import jinja2
 
 from darkcargo import __version__
 from darkcargo.assets import vendor_manifest, vendor_root
-from darkcargo.web.queries import WorkspaceReader
+from darkcargo.web.decimate import tolerance_for_zoom
+from darkcargo.web.queries import (
+    STORY_NEAR_WATCHED_PORT_KM,
+    STORY_SAMPLE_PER_KIND,
+    WorkspaceReader,
+    rows,
+)
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent.parent / "web" / "static"
-# The map's tracks are decimated for this zoom (about 1 px at a regional view) ...
-REPORT_TRACK_ZOOM = 9
-# ... and to at most this many points per vessel, to keep the file small.
-REPORT_TRACK_MAX_POINTS = 5_000
-# At most this many events are embedded and listed (the exports carry every row).
-MAX_REPORT_EVENTS = 20_000
-# Vessel pages are embedded for at most this many vessels (most events first).
-MAX_REPORT_VESSEL_PAGES = 500
+# Tracks of the case's watched vessels: decimated for this zoom (about 1 px at a close view),
+# broken at silences longer than an hour, at most this many points each ...
+WATCHED_TRACK_ZOOM = 10
+WATCHED_TRACK_GAP_BREAK_S = 3600.0
+WATCHED_TRACK_MAX_POINTS = 5_000
+# ... every other vessel's track much harder: a regional zoom, lines drawn across reception
+# holes shorter than the gap detector's 6 h (longer silences still break the line), and a cap.
+OTHER_TRACK_ZOOM = 7
+OTHER_TRACK_GAP_BREAK_S = 6 * 3600.0
+OTHER_TRACK_MAX_POINTS = 300
+# Events: see WorkspaceReader.story_events (all that matter to the case, then a time-spread
+# sample of each common kind).
+REPORT_SAMPLE_PER_KIND = STORY_SAMPLE_PER_KIND
+# Vessel pages (identity history, sanctions matches, ids of their events in the report) for at
+# most this many vessels with events that matter, watched vessels first.
+MAX_REPORT_VESSEL_PAGES = 300
+# Rows of each extra layer (port calls, shipments, detections, sightings ...), time-spread.
+MAX_REPORT_LAYER_ROWS = 5_000
+# Event columns left out of the report (in the export bundles): internal segment names.
+REPORT_DROP_EVENT_COLUMNS = ("segment_id",)
+# Identity histories longer than this are shown as one row per distinct identity.
+MAX_IDENTITY_HISTORY_ROWS = 40
+# Events listed in the report's static (no-JavaScript) tables.
+MAX_STATIC_EVENT_ROWS = 400
 KIND_COLORS = {
     "port_call": "#1f77b4",
     "gap": "#111111",
@@ -41,6 +64,7 @@ KIND_COLORS = {
     "loitering": "#9467bd",
     "identity_change": "#17becf",
     "spoof_jump": "#d62728",
+    "shared_mmsi": "#8c564b",
 }
 GRADE_COLORS = {
     "consistent": "#2e7d32",
@@ -92,39 +116,186 @@ def json_for_script(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def pack(items: list[dict[str, Any]], drop: Iterable[str] = ()) -> dict[str, Any]:
+    """Rows as columns plus lists of values, with columns that hold one value in every row
+    stated once: the same rows in about half the bytes of a list of objects. The page's
+    script unpacks it (unpack() in app.js)."""
+    if not items:
+        return {"columns": [], "rows": [], "constants": {}}
+    skip = set(drop)
+    columns = [c for c in items[0] if c not in skip]
+    constants: dict[str, Any] = {}
+    varying: list[str] = []
+    for c in columns:
+        first = items[0].get(c)
+        if len(items) > 1 and all(r.get(c) == first for r in items):
+            constants[c] = first
+        else:
+            varying.append(c)
+    return {
+        "columns": varying,
+        "rows": [[r.get(c) for c in varying] for r in items],
+        "constants": constants,
+    }
+
+
+def _matches_of(reader: WorkspaceReader, mmsis: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Sanctions matches (with their watchlist entry) of the given MMSIs, by MMSI."""
+    if not mmsis or not reader.has("matches"):
+        return {}
+    found = rows(reader.arrow("SELECT * FROM matches WHERE mmsi IN (SELECT unnest(?))", [mmsis]))
+    if found and reader.has("watchlist"):
+        ids = sorted({m["entry_id"] for m in found})
+        wl = rows(
+            reader.arrow("SELECT * FROM watchlist WHERE entry_id IN (SELECT unnest(?))", [ids])
+        )
+        entries = {w["entry_id"]: w for w in wl}
+        for m in found:
+            m["entry"] = entries.get(m["entry_id"])
+    out: dict[int, list[dict[str, Any]]] = {}
+    for m in found:
+        out.setdefault(m["mmsi"], []).append(m)
+    return out
+
+
+def vessel_pages(
+    reader: WorkspaceReader, events: list[dict[str, Any]], watched: dict[int, str]
+) -> dict[str, dict[str, Any]]:
+    """Vessel pages for vessels with events that matter to the case (watched vessels first,
+    then by how many such events, at most MAX_REPORT_VESSEL_PAGES): identity history,
+    sanctions matches and the ids of their events in the report (never copies of them)."""
+    ids: dict[int, list[str]] = {}
+    weight: dict[int, int] = {}
+    for e in events:
+        for m in (e["mmsi"], e.get("other_mmsi")):
+            if m is None:
+                continue
+            ids.setdefault(m, []).append(e["event_id"])
+            if e.get("why"):
+                weight[m] = weight.get(m, 0) + 1
+    candidates = set(weight) | set(watched)
+    chosen = sorted(candidates, key=lambda m: (m not in watched, -weight.get(m, 0), m))
+    chosen = chosen[:MAX_REPORT_VESSEL_PAGES]
+    history: dict[int, list[dict[str, Any]]] = {}
+    for h in reader.identity_history(chosen):
+        history.setdefault(h["mmsi"], []).append(h)
+    matches = _matches_of(reader, chosen)
+    pages = {}
+    for m in chosen:
+        hist = history.get(m, [])
+        pages[str(m)] = {
+            "id": m,
+            "mmsis": [m],
+            "identity_history": collapse_history(hist),
+            "identity_history_total": len(hist),
+            "matches": matches.get(m, []),
+            "event_ids": ids.get(m, []),
+        }
+    return pages
+
+
+def collapse_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A vessel's identity history as it is when short; when it has more than
+    MAX_IDENTITY_HISTORY_ROWS runs (two transmitters sharing one MMSI flip thousands of times),
+    one row per distinct identity instead, with its first and last sighting, its message count
+    and how many separate runs it had (`runs`)."""
+    if len(history) <= MAX_IDENTITY_HISTORY_ROWS:
+        return history
+    keys = ("mmsi", "imo", "name", "callsign", "ship_type", "length_m", "beam_m")
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for h in history:
+        k = tuple(h.get(f) for f in keys)
+        row = merged.get(k)
+        if row is None:
+            merged[k] = {**h, "destinations": list(h.get("destinations") or []), "runs": 1}
+            continue
+        row["last_seen"] = max(row["last_seen"], h["last_seen"])
+        row["n_messages"] += h["n_messages"]
+        row["runs"] += 1
+        for d in h.get("destinations") or []:
+            if d not in row["destinations"]:
+                row["destinations"].append(d)
+    return sorted(merged.values(), key=lambda r: (r["first_seen"], r["mmsi"]))
+
+
+def report_tracks(reader: WorkspaceReader, watched: dict[int, str]) -> list[dict[str, Any]]:
+    """Watched vessels' tracks finely decimated, every other vessel's much harder."""
+    keep = sorted(watched)
+    fine = (
+        reader.tracks(
+            keep,
+            zoom=WATCHED_TRACK_ZOOM,
+            gap_break_s=WATCHED_TRACK_GAP_BREAK_S,
+            max_points=WATCHED_TRACK_MAX_POINTS,
+        )
+        if keep
+        else []
+    )
+    coarse = reader.tracks(
+        None,
+        zoom=OTHER_TRACK_ZOOM,
+        gap_break_s=OTHER_TRACK_GAP_BREAK_S,
+        max_points=OTHER_TRACK_MAX_POINTS,
+        exclude=keep,
+    )
+    out = [{**t.as_json(), "watched": True} for t in fine]
+    out += [{**t.as_json(), "watched": False} for t in coarse]
+    out.sort(key=lambda t: t["mmsi"])
+    return out
+
+
+def report_caps() -> dict[str, Any]:
+    """The report's limits, stated on the page."""
+    return {
+        "events_sample_per_kind": REPORT_SAMPLE_PER_KIND,
+        "events_near_watched_port_km": STORY_NEAR_WATCHED_PORT_KM,
+        "watched_track": {
+            "zoom": WATCHED_TRACK_ZOOM,
+            "tolerance_deg": tolerance_for_zoom(WATCHED_TRACK_ZOOM),
+            "gap_break_h": WATCHED_TRACK_GAP_BREAK_S / 3600,
+            "max_points": WATCHED_TRACK_MAX_POINTS,
+        },
+        "other_track": {
+            "zoom": OTHER_TRACK_ZOOM,
+            "tolerance_deg": tolerance_for_zoom(OTHER_TRACK_ZOOM),
+            "gap_break_h": OTHER_TRACK_GAP_BREAK_S / 3600,
+            "max_points": OTHER_TRACK_MAX_POINTS,
+        },
+        "vessel_pages": MAX_REPORT_VESSEL_PAGES,
+        "layer_rows": MAX_REPORT_LAYER_ROWS,
+    }
+
+
 def report_data(reader: WorkspaceReader) -> dict[str, Any]:
-    """Everything the page's script reads, in the shapes the API returns."""
+    """Everything the page's script reads: the API's shapes, with the long lists packed
+    (see pack()) and the events chosen by WorkspaceReader.story_events."""
     summary = reader.summary()
     vessels = reader.vessels()
-    events = reader.events(limit=MAX_REPORT_EVENTS)
-    tracks = [
-        reader.track(v["mmsi"], REPORT_TRACK_ZOOM, max_points=REPORT_TRACK_MAX_POINTS).as_json()
-        for v in vessels
-        if v["n_positions"]
-    ]
-    ranked = sorted(vessels, key=lambda v: (-v["n_events"], v["mmsi"]))
-    details = {}
-    for v in ranked[:MAX_REPORT_VESSEL_PAGES]:
-        found = reader.vessel(v["mmsi"])
-        if found is not None:
-            details[str(v["mmsi"])] = found
-    layers = {
-        la["name"]: reader.layer(la["name"], limit=None)["items"]
-        for la in summary["layers"]
-        if la["count"]
-    }
+    watched = reader.watched()
+    story = reader.story_events(per_kind_sample=REPORT_SAMPLE_PER_KIND)
+    events = story["items"]
+    layers: dict[str, Any] = {}
+    layer_totals: dict[str, int] = {}
+    for la in summary["layers"]:
+        if la["count"]:
+            found = reader.layer(la["name"], sample=MAX_REPORT_LAYER_ROWS)
+            layers[la["name"]] = pack(found["items"])
+            layer_totals[la["name"]] = found["total"]
     return {
         "summary": summary,
         "vessels": vessels,
         "ports": reader.ports(),
-        "events": events["items"],
-        "events_total": events["total"],
+        "events": pack(events, drop=REPORT_DROP_EVENT_COLUMNS),
+        "events_total": story["total"],
+        "selection": {"kinds": story["kinds"], "rules": story["rules"]},
+        "caps": report_caps(),
         "land": reader.land(),
-        "tracks": {"tracks": [t for t in tracks if t["runs"]]},
+        "tracks": {"tracks": report_tracks(reader, watched)},
         "estimates": reader.estimates(),
         "claims": reader.claims(),
         "layers": layers,
-        "vessel_details": details,
+        "layer_totals": layer_totals,
+        "vessel_details": vessel_pages(reader, events, watched),
     }
 
 
@@ -144,6 +315,166 @@ def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def period_label(e: dict[str, Any]) -> str:
+    """How an estimate's period reads: the whole season or up to a claim's date."""
+    req = e.get("period_requested") or ""
+    a, b = (e.get("period_start") or "")[:10], (e.get("period_end") or "")[:10]
+    if req in ("", "*..*"):
+        return f"whole record ({a} → {b})" if a or b else "whole record"
+    lo, _, hi = req.partition("..")
+    if lo in ("", "*"):
+        return f"up to {hi}"
+    if hi in ("", "*"):
+        return f"from {lo}"
+    return f"{lo} → {hi}"
+
+
+def estimate_sort_key(e: dict[str, Any]) -> tuple[Any, ...]:
+    """Quantities in a reading order, the whole record first, then periods by end date."""
+    req = e.get("period_requested") or "*..*"
+    return (e.get("quantity") or "", e.get("method") or "", req != "*..*", req)
+
+
+def unverified_of(e: dict[str, Any]) -> list[str]:
+    """An estimate's unverified parameters as text (the list, else the sensitivity entries
+    flagged unverified)."""
+    found = [str(u) for u in _as_list(e.get("unverified"))]
+    if found:
+        return found
+    sens = e.get("sensitivity")
+    if isinstance(sens, list):
+        return [
+            str(x.get("label") or x.get("param"))
+            for x in sens
+            if isinstance(x, dict) and x.get("unverified")
+        ]
+    return []
+
+
+def _port_summary(reader: WorkspaceReader, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per watched port: port-call events (all vessels, distinct vessels, watched vessels'),
+    the shipments stage's observed and inferred calls, and trips from and to it."""
+    watched = sorted(reader.watched())
+    by_port: dict[str, dict[str, Any]] = {}
+    if reader.has("events"):
+        for r in reader.arrow(
+            "SELECT port_id, count(*) AS calls, count(DISTINCT mmsi) AS vessels, "
+            "count(*) FILTER (WHERE mmsi IN (SELECT unnest(?))) AS watched_calls "
+            "FROM events WHERE kind = 'port_call' AND port_id IS NOT NULL GROUP BY port_id",
+            [watched],
+        ).to_pylist():
+            by_port[r["port_id"]] = r
+    calls: dict[tuple[str, str], int] = {}
+    if reader.has("port_calls"):
+        for r in reader.arrow(
+            "SELECT port_id, kind, count(*) AS n FROM port_calls GROUP BY ALL"
+        ).to_pylist():
+            calls[(r["port_id"], r["kind"])] = r["n"]
+    trips_from: dict[str, int] = {}
+    trips_to: dict[str, int] = {}
+    if reader.has("shipments"):
+        for r in reader.arrow("SELECT origin_port, destination_port FROM shipments").to_pylist():
+            trips_from[r["origin_port"]] = trips_from.get(r["origin_port"], 0) + 1
+            trips_to[r["destination_port"]] = trips_to.get(r["destination_port"], 0) + 1
+    out = []
+    for p in data["ports"]:
+        if not p["watched"]:
+            continue
+        ev = by_port.get(p["id"], {})
+        out.append(
+            {
+                **p,
+                "calls": ev.get("calls", 0),
+                "call_vessels": ev.get("vessels", 0),
+                "watched_calls": ev.get("watched_calls", 0),
+                "observed": calls.get((p["id"], "observed"), 0),
+                "inferred": calls.get((p["id"], "inferred"), 0),
+                "trips_from": trips_from.get(p["id"], 0),
+                "trips_to": trips_to.get(p["id"], 0),
+            }
+        )
+    return out
+
+
+def static_event(e: dict[str, Any]) -> dict[str, Any]:
+    """An event with the text its row in the static table shows: the place (port, or the
+    nearest port a gap started from), its duration in hours and its details as one line."""
+    raw = e.get("details")
+    details: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    hours = details.get("hours")
+    place = e.get("port_id") or ""
+    if not place and details.get("start_port"):
+        km = details.get("start_port_km")
+        place = f"{details['start_port']}" + (
+            f" ({km:.0f} km)" if isinstance(km, int | float) else ""
+        )
+    text = "; ".join(
+        f"{k.replace('_', ' ')}: {v}" for k, v in details.items() if k != "hours" and v is not None
+    )
+    return {
+        **e,
+        "place": place,
+        "hours": hours if isinstance(hours, int | float) else None,
+        "details_text": text,
+    }
+
+
+def story_context(reader: WorkspaceReader, data: dict[str, Any]) -> dict[str, Any]:
+    """What the report's static sections show, derived from the embedded data."""
+    events = unpack(data["events"])
+    watched = reader.watched()
+    vessels = {v["mmsi"]: v for v in data["vessels"]}
+    shipments = unpack(data["layers"].get("shipments", {}))
+    watched_rows = []
+    for name in [v.name for v in reader.case.vessels]:
+        mmsis = sorted(m for m, n in watched.items() if n == name)
+        rows_ = [vessels[m] for m in mmsis if m in vessels]
+        counts: dict[str, int] = {}
+        for v in rows_:
+            for k, n in v["event_counts"].items():
+                counts[k] = counts.get(k, 0) + n
+        trips = [s for s in shipments if s.get("mmsi") in mmsis]
+        watched_rows.append(
+            {
+                "name": name,
+                "mmsis": mmsis,
+                "vessels": rows_,
+                "counts": counts,
+                "positions": sum(v["n_positions"] for v in rows_),
+                "trips": len(trips),
+                "trips_inferred": sum(1 for s in trips if s.get("inferred")),
+            }
+        )
+    notable = [
+        static_event(e) for e in events if e.get("why") and e["why"] != "call at a watched port"
+    ]
+    kinds = []
+    for k in data["selection"]["kinds"]:
+        rest = k["total"] - k["priority"]
+        rest_shown = k["shown"] - k["priority_shown"]
+        kinds.append({**k, "rest": rest, "rest_shown": rest_shown})
+    estimates = sorted(data["estimates"], key=estimate_sort_key)
+    est_by_id = {e["estimate_id"]: e for e in estimates}
+    return {
+        "watched": watched_rows,
+        "notable": notable[:MAX_STATIC_EVENT_ROWS],
+        "notable_total": len(notable),
+        "kinds": kinds,
+        "ports_summary": _port_summary(reader, data),
+        "shipments": sorted(shipments, key=lambda s: s.get("depart_ts") or ""),
+        "estimates": estimates,
+        "est_by_id": est_by_id,
+    }
+
+
+def unpack(packed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of pack()'s output as dicts again."""
+    if not packed:
+        return []
+    cols, const = packed["columns"], packed["constants"]
+    return [{**const, **dict(zip(cols, r, strict=True))} for r in packed["rows"]]
 
 
 def render_report(reader: WorkspaceReader) -> str:
@@ -175,11 +506,16 @@ def render_report(reader: WorkspaceReader) -> str:
         period_end=summary["time"]["end"],
         counts=summary["counts"],
         event_kinds=summary["event_kinds"],
-        events=data["events"],
         events_total=data["events_total"],
-        events_truncated=data["events_total"] > len(data["events"]),
-        vessels=data["vessels"],
-        estimates=data["estimates"],
+        events_shown=len(data["events"]["rows"]),
+        caps=data["caps"],
+        rules=data["selection"]["rules"],
+        vessels=sorted(
+            data["vessels"], key=lambda v: (not v["watched"], -v["n_events"], v["mmsi"])
+        ),
+        vessel_pages=len(data["vessel_details"]),
+        tracks_shown=len(data["tracks"]["tracks"]),
+        layer_totals=data["layer_totals"],
         claims=data["claims"],
         parameters=reader.parameters(),
         meta=summary["meta"],
@@ -194,6 +530,8 @@ def render_report(reader: WorkspaceReader) -> str:
         fmt=_fmt,
         num=_num,
         as_list=_as_list,
+        period_label=period_label,
+        unverified_of=unverified_of,
         data_json=json_for_script(data),
         leaflet_css=drop_web_addresses(
             inline_css_images((leaflet_dir / "leaflet.css").read_text(), leaflet_dir)
@@ -204,14 +542,13 @@ def render_report(reader: WorkspaceReader) -> str:
         ),
         layers_js=script_safe((STATIC / "layers.js").read_text()),
         app_js=script_safe((STATIC / "app.js").read_text()),
+        **story_context(reader, data),
     )
 
 
 def _documents(reader: WorkspaceReader) -> list[dict[str, Any]]:
     if not reader.has("documents"):
         return []
-    from darkcargo.web.queries import rows
-
     return rows(
         reader.arrow(
             "SELECT title, published, path, source_url FROM documents ORDER BY published, title"

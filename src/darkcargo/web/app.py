@@ -29,6 +29,7 @@ from darkcargo import __version__
 from darkcargo.assets import vendor_manifest, vendor_root
 from darkcargo.web.queries import (
     LAYER_TABLES,
+    STORY_SAMPLE_PER_KIND,
     BBox,
     WorkspaceReader,
     to_naive_utc,
@@ -233,6 +234,22 @@ def create_app(
         check_window(since, until)
         return reader.events(kind, vessel, port, since, until, parse_bbox(bbox), limit, offset)
 
+    @app.get("/api/events/overview", tags=["events"])
+    def events_overview(
+        per_kind: Annotated[
+            int,
+            Query(
+                ge=1,
+                le=MAX_EVENTS_PAGE,
+                description="At most this many of each common kind (a time-spread sample).",
+            ),
+        ] = STORY_SAMPLE_PER_KIND,
+    ) -> dict[str, Any]:
+        """What the map draws: every event that matters to the case (watched vessels, rare
+        kinds, flagged gaps, calls at watched ports), a time-spread sample of each common kind,
+        and complete counts by kind. /api/events pages through every event."""
+        return reader.story_events(per_kind_sample=per_kind)
+
     @app.get("/api/tracks", tags=["tracks"])
     def tracks(
         zoom: Annotated[float, Query(ge=0, le=MAX_ZOOM)] = 6,
@@ -242,13 +259,7 @@ def create_app(
     ) -> Response:
         """Every vessel's track, decimated for `zoom` within `bbox` and the time window."""
         check_window(since, until)
-        box = parse_bbox(bbox)
-        out = []
-        for v in reader.vessels():
-            if v["n_positions"]:
-                t = reader.track(v["mmsi"], zoom, box, since, until)
-                if t.runs:
-                    out.append(t.as_json())
+        out = [t.as_json() for t in reader.tracks(None, zoom, parse_bbox(bbox), since, until)]
         return Response(json.dumps({"tracks": out}), media_type="application/json")
 
     @app.get("/api/tracks/{mmsi}", tags=["tracks"])

@@ -12,12 +12,12 @@ import json
 import logging
 import math
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 import numpy as np
@@ -36,6 +36,9 @@ from darkcargo.web.decimate import (
 )
 from darkcargo.workspace import all_tables
 
+if TYPE_CHECKING:
+    from darkcargo.workspace import Workspace
+
 log = logging.getLogger(__name__)
 
 # Extra layers the page draws when their tables hold rows: table -> time columns (start, end).
@@ -48,8 +51,17 @@ LAYER_TABLES: dict[str, tuple[str | None, str | None]] = {
     "watchlist": (None, None),
     "matches": (None, None),
 }
-# JSON-in-text columns decoded for the client.
-JSON_COLUMNS = frozenset({"evidence", "details", "inputs", "assumptions", "unverified", "fields"})
+# JSON-in-text columns, per table, decoded for the client (the schemas' comments say which).
+JSON_COLUMNS_BY_TABLE: dict[str, frozenset[str]] = {
+    "events": frozenset({"evidence", "details"}),
+    "estimates": frozenset({"inputs", "assumptions", "unverified", "sensitivity", "binding"}),
+    "port_calls": frozenset({"evidence"}),
+    "shipments": frozenset({"evidence"}),
+    "matches": frozenset({"fields"}),
+}
+# Every column name that holds JSON in some table. Only text that looks like a JSON object or
+# list is decoded, so a plain string column of the same name elsewhere stays a string.
+JSON_COLUMNS = frozenset().union(*JSON_COLUMNS_BY_TABLE.values())
 # Margin in degrees added around the case box and the data when clipping land.
 LAND_MARGIN_DEG = 1.0
 DEFAULT_LAND_RESOLUTION = "10m"
@@ -58,6 +70,14 @@ LAND_10M_MAX_SPAN_DEG = 40.0
 LAND_50M_MAX_SPAN_DEG = 120.0
 # Coordinates in responses are rounded to this many decimals (1e-5 deg ~ 1 m).
 COORD_DECIMALS = 5
+# The story's selection of events (see WorkspaceReader.story_events): rare kinds always kept,
+# gaps near a watched port when they start or end within this distance of it, ...
+STORY_KINDS = ("encounter", "identity_change", "spoof_jump", "shared_mmsi")
+STORY_NEAR_WATCHED_PORT_KM = 50.0
+# ... at most this many of each common kind otherwise (spread over time) ...
+STORY_SAMPLE_PER_KIND = 800
+# ... and a safety cap per kind on the events that matter (never reached on the demo season).
+STORY_PRIORITY_CAP_PER_KIND = 20_000
 # Identity fields whose changes make a new row in a vessel's identity history.
 IDENTITY_FIELDS = ("imo", "name", "callsign", "ship_type", "length_m", "beam_m")
 
@@ -87,7 +107,7 @@ def _clean(value: Any, key: str = "") -> Any:
         return iso(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    if key in JSON_COLUMNS and isinstance(value, str):
+    if key in JSON_COLUMNS and isinstance(value, str) and value[:1] in ("[", "{"):
         try:
             return json.loads(value)
         except ValueError:
@@ -98,6 +118,14 @@ def _clean(value: Any, key: str = "") -> Any:
 def rows(table: pa.Table) -> list[dict[str, Any]]:
     """Arrow rows as JSON-ready dicts (times as ISO text, JSON columns decoded, NaN as null)."""
     return [{k: _clean(v, k) for k, v in r.items()} for r in table.to_pylist()]
+
+
+class _CursorWorkspace:
+    """Just enough of a Workspace (its `con`) for read-only helpers of other stages that take
+    one, over a cursor of the reader's read-only connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
 
 
 @dataclass(frozen=True)
@@ -121,6 +149,33 @@ class Track:
             "tolerance_deg": self.tolerance_deg,
             "runs": self.runs,
         }
+
+
+def _decimated(
+    mmsi: int,
+    ts: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    tolerance_deg: float,
+    bbox: BBox | None,
+    gap_break_s: float,
+    max_points: int,
+) -> Track:
+    """One vessel's fixes (time order) decimated into a Track of rounded runs."""
+    dec = decimate_track(ts, lat, lon, tolerance_deg, bbox, gap_break_s, max_points)
+    idx = dec.index
+    if idx.size == 0:
+        return Track(mmsi, int(ts.size), tolerance_deg, [])
+    pts = np.column_stack(
+        (
+            np.round(lat[idx], COORD_DECIMALS),
+            np.round(lon[idx], COORD_DECIMALS),
+            np.round(ts[idx]),
+        )
+    )
+    cuts = np.flatnonzero(np.diff(dec.run)) + 1
+    runs = [p.tolist() for p in np.split(pts, cuts)]
+    return Track(mmsi, int(ts.size), tolerance_deg, runs)
 
 
 @cache
@@ -193,11 +248,13 @@ class WorkspaceReader:
         self.close()
 
     # -- plumbing -----------------------------------------------------------------------------
-    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+    def arrow(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pa.Table:
+        """Run one query on its own cursor; positional (?) or named ($name) parameters."""
         with self._lock:
             cur = self._con.cursor()
         try:
-            rel = cur.sql(sql, params=list(params or []))
+            bound = dict(params) if isinstance(params, Mapping) else list(params or [])
+            rel = cur.sql(sql, params=bound)
             # DuckDB 2 renamed the relation's arrow() to to_arrow_table()
             fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
             return fetch()
@@ -263,31 +320,45 @@ class WorkspaceReader:
             ).to_pylist():
                 counts.setdefault(r["mmsi"], {})[r["kind"]] = r["n"]
         matched = self._matched_ids()
-        watched = self._watched_lookup()
+        watched = self.watched()
         for v in out:
             v["n_positions"] = v.get("n_positions") or 0
             v["event_counts"] = counts.get(v["mmsi"], {})
             v["n_events"] = sum(v["event_counts"].values())
             v["sanctioned"] = v["mmsi"] in matched[0] or (v.get("imo") in matched[1])
-            w = watched.get(("mmsi", v["mmsi"])) or watched.get(("imo", v.get("imo")))
-            v["watched"] = w
+            v["watched"] = watched.get(v["mmsi"])
         self._cache["vessels"] = out
         return list(out)
+
+    def watched(self) -> dict[int, str]:
+        """MMSI -> name of the case's watched vessel it belongs to, found the way the shipments
+        stage finds them (darkcargo.shipments.build.watched_mmsis: by IMO through statics, the
+        case's own MMSIs, and by AIS name only for vessels the case gives neither)."""
+        if "watched" in self._cache:
+            return dict(self._cache["watched"])
+        out: dict[int, str] = {}
+        if self.case.vessels:
+            if self.has("statics"):
+                from darkcargo.shipments.build import watched_mmsis
+
+                with self._lock:
+                    cur = self._con.cursor()
+                try:
+                    shim = cast("Workspace", _CursorWorkspace(cur))
+                    found = watched_mmsis(shim, self.case).mmsis
+                finally:
+                    cur.close()
+                out = {m: name for name, ms in found.items() for m in ms}
+            else:
+                out = {v.mmsi: v.name for v in self.case.vessels if v.mmsi is not None}
+        self._cache["watched"] = out
+        return dict(out)
 
     def _matched_ids(self) -> tuple[set[int], set[int]]:
         if not self.has("matches"):
             return set(), set()
         t = self.arrow("SELECT mmsi, imo FROM matches").to_pydict()
         return {m for m in t["mmsi"] if m is not None}, {i for i in t["imo"] if i is not None}
-
-    def _watched_lookup(self) -> dict[tuple[str, int | None], str]:
-        out: dict[tuple[str, int | None], str] = {}
-        for v in self.case.vessels:
-            if v.mmsi is not None:
-                out[("mmsi", v.mmsi)] = v.name
-            if v.imo is not None:
-                out[("imo", v.imo)] = v.name
-        return out
 
     def resolve_vessel(self, ident: int) -> list[int]:
         """MMSIs for a vessel id: the MMSI itself when known, else every MMSI that broadcast
@@ -432,6 +503,110 @@ class WorkspaceReader:
             params += [s, n, w, e, s, n, w, e]
         return where, params
 
+    def story_events(
+        self,
+        per_kind_sample: int = STORY_SAMPLE_PER_KIND,
+        priority_cap: int = STORY_PRIORITY_CAP_PER_KIND,
+        near_port_km: float = STORY_NEAR_WATCHED_PORT_KM,
+    ) -> dict[str, Any]:
+        """The events an analyst of the case needs first, then a sample of the rest.
+
+        Every event is given a reason (`why`) when it matters to the case: it involves a watched
+        vessel (either side), it is of a rare kind (STORY_KINDS: encounters, identity changes,
+        spoofing jumps, shared MMSIs), it is a gap flagged as intentional disabling or starting
+        or ending within `near_port_km` of a watched port, or it is a port call at a watched port.
+        Those are all kept (up to `priority_cap` per kind, a safety net for huge workspaces);
+        the rest (port calls elsewhere, ordinary coverage gaps, loitering) are sampled to at most
+        `per_kind_sample` per kind, evenly spread over their time order so the whole period is
+        covered. Returns the selected rows (time order, with `why`, None for sampled ones) and
+        complete counts by kind, so a page can say what was left out.
+        """
+        empty = {"items": [], "total": 0, "kinds": [], "rules": {}}
+        if not self.has("events"):
+            return empty
+        key = f"story:{per_kind_sample}:{priority_cap}:{near_port_km}"
+        if key in self._cache:
+            return dict(self._cache[key])
+        watched = sorted(self.watched())
+        ports = [p.id for p in self.case.ports if p.watched]
+        rules = {
+            "per_kind_sample": per_kind_sample,
+            "priority_cap_per_kind": priority_cap,
+            "near_watched_port_km": near_port_km,
+            "story_kinds": list(STORY_KINDS),
+            "watched_mmsis": watched,
+            "watched_ports": ports,
+        }
+        detail = "CASE WHEN json_valid(details) THEN json_extract_string(details, '$.{}') END"
+        near = (
+            "({sp} IN (SELECT unnest($ports)) AND TRY_CAST({spk} AS DOUBLE) <= $km)".format(
+                sp=detail.format("start_port"), spk=detail.format("start_port_km")
+            )
+            + " OR "
+            + "({ep} IN (SELECT unnest($ports)) AND TRY_CAST({epk} AS DOUBLE) <= $km)".format(
+                ep=detail.format("end_port"), epk=detail.format("end_port_km")
+            )
+        )
+        intentional = f"TRY_CAST({detail.format('intentional_disabling')} AS BOOLEAN)"
+        sql = f"""
+            WITH e AS (
+                SELECT *, CASE
+                    WHEN mmsi IN (SELECT unnest($watched))
+                         OR other_mmsi IN (SELECT unnest($watched)) THEN 'watched vessel'
+                    WHEN kind IN (SELECT unnest($kinds)) THEN 'rare kind'
+                    WHEN kind = 'gap' AND coalesce({intentional}, false)
+                        THEN 'intentional disabling'
+                    WHEN kind = 'gap' AND ({near}) THEN 'gap near a watched port'
+                    WHEN kind = 'port_call' AND port_id IN (SELECT unnest($ports))
+                        THEN 'call at a watched port'
+                    END AS why
+                FROM events),
+            r AS (
+                SELECT *,
+                    row_number() OVER w AS rn,
+                    count(*) OVER (PARTITION BY why IS NULL, kind) AS n,
+                    CASE WHEN why IS NULL THEN $sample ELSE $cap END AS cap
+                FROM e WINDOW w AS (PARTITION BY why IS NULL, kind ORDER BY start_ts, event_id))
+            SELECT * EXCLUDE (rn, n, cap), why IS NOT NULL AS priority,
+                   n <= cap OR rn = 1
+                   OR floor((rn - 1) * cap / n) > floor((rn - 2) * cap / n) AS keep
+            FROM r
+        """
+        params = {
+            "watched": watched,
+            "kinds": list(STORY_KINDS),
+            "ports": ports,
+            "km": near_port_km,
+            "sample": per_kind_sample,
+            "cap": priority_cap,
+        }
+        base = f"SELECT * FROM ({sql})"
+        rounded = ", ".join(
+            f"round({c}, {COORD_DECIMALS}) AS {c}" for c in ("lat", "lon", "end_lat", "end_lon")
+        )
+        counts = self.arrow(
+            f"SELECT kind, count(*) AS total, count(*) FILTER (WHERE priority) AS priority, "
+            f"count(*) FILTER (WHERE keep) AS shown, "
+            f"count(*) FILTER (WHERE keep AND priority) AS priority_shown "
+            f"FROM ({base}) GROUP BY kind ORDER BY kind",
+            params,
+        ).to_pylist()
+        items = rows(
+            self.arrow(
+                f"SELECT * EXCLUDE (keep, priority) REPLACE ({rounded}) FROM ({base}) WHERE keep "
+                "ORDER BY start_ts, event_id",
+                params,
+            )
+        )
+        out = {
+            "items": items,
+            "total": sum(c["total"] for c in counts),
+            "kinds": counts,
+            "rules": rules,
+        }
+        self._cache[key] = out
+        return dict(out)
+
     def event_kinds(self) -> dict[str, int]:
         if not self.has("events"):
             return {}
@@ -485,20 +660,63 @@ class WorkspaceReader:
         """One MMSI's track decimated for display at `zoom` (None: every fix) in bbox/time."""
         ts, lat, lon = self.positions_of(mmsi, since, until)
         tol = tolerance_for_zoom(zoom) if zoom is not None else 0.0
-        dec = decimate_track(ts, lat, lon, tol, bbox, gap_break_s, max_points)
-        idx = dec.index
-        if idx.size == 0:
-            return Track(mmsi, int(ts.size), tol, [])
-        pts = np.column_stack(
-            (
-                np.round(lat[idx], COORD_DECIMALS),
-                np.round(lon[idx], COORD_DECIMALS),
-                np.round(ts[idx]),
-            )
+        return _decimated(mmsi, ts, lat, lon, tol, bbox, gap_break_s, max_points)
+
+    def tracks(
+        self,
+        mmsis: Sequence[int] | None = None,
+        zoom: float | None = None,
+        bbox: BBox | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        gap_break_s: float = DEFAULT_GAP_BREAK_S,
+        max_points: int = DEFAULT_MAX_POINTS,
+        exclude: Sequence[int] | None = None,
+    ) -> list[Track]:
+        """Tracks of many MMSIs (`mmsis`, default every one, less `exclude`) decimated like
+        track(), from one read of the positions table instead of one query per vessel. Tracks
+        left with no fix in view are omitted; order is by MMSI."""
+        if not self.has("positions"):
+            return []
+        where: list[str] = ["lat IS NOT NULL", "lon IS NOT NULL"]
+        params: list[Any] = []
+        if mmsis is not None:
+            where.append("mmsi IN (SELECT unnest(?))")
+            params.append(list(mmsis))
+        if exclude:
+            where.append("mmsi NOT IN (SELECT unnest(?))")
+            params.append(list(exclude))
+        if since is not None:
+            where.append("ts >= ?")
+            params.append(to_naive_utc(since))
+        if until is not None:
+            where.append("ts <= ?")
+            params.append(to_naive_utc(until))
+        t = self.arrow(
+            "SELECT mmsi, epoch_us(ts) AS t, lat, lon FROM positions WHERE " + " AND ".join(where),
+            params,
         )
-        cuts = np.flatnonzero(np.diff(dec.run)) + 1
-        runs = [p.tolist() for p in np.split(pts, cuts)]
-        return Track(mmsi, int(ts.size), tol, runs)
+        if t.num_rows == 0:
+            return []
+        mm = t.column("mmsi").to_numpy(zero_copy_only=False).astype(np.int64)
+        t_us = t.column("t").to_numpy(zero_copy_only=False).astype(np.int64)
+        lat = t.column("lat").to_numpy(zero_copy_only=False).astype(np.float64)
+        lon = t.column("lon").to_numpy(zero_copy_only=False).astype(np.float64)
+        order = np.lexsort((t_us, mm))
+        mm, lat, lon = mm[order], lat[order], lon[order]
+        ts = t_us[order].astype(np.float64) / 1e6
+        cuts = np.flatnonzero(np.diff(mm)) + 1
+        starts = np.concatenate(([0], cuts))
+        ends = np.concatenate((cuts, [mm.size]))
+        tol = tolerance_for_zoom(zoom) if zoom is not None else 0.0
+        out: list[Track] = []
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+            track = _decimated(
+                int(mm[a]), ts[a:b], lat[a:b], lon[a:b], tol, bbox, gap_break_s, max_points
+            )
+            if track.runs:
+                out.append(track)
+        return out
 
     # -- places, estimates, claims, layers ----------------------------------------------------
     def ports(self) -> list[dict[str, Any]]:
@@ -578,8 +796,12 @@ class WorkspaceReader:
         until: datetime | None = None,
         limit: int | None = 5000,
         offset: int = 0,
+        sample: int | None = None,
     ) -> dict[str, Any]:
-        """Rows of one extra layer's table, overlapping [since, until] when it has times."""
+        """Rows of one extra layer's table, overlapping [since, until] when it has times.
+
+        With `sample`, at most that many rows evenly spread over the table's time order (all of
+        them when there are fewer), instead of a page; `total` still counts every row."""
         if name not in LAYER_TABLES:
             raise KeyError(name)
         if not self.has(name):
@@ -596,6 +818,14 @@ class WorkspaceReader:
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         total = int(self.scalar(f'SELECT count(*) FROM "{name}" {clause}', params) or 0)
         order = f"ORDER BY {start}" if start else ""
+        if sample is not None and total > sample:
+            k = int(sample)
+            spread = (
+                f'SELECT * EXCLUDE (_rn) FROM (SELECT *, row_number() OVER ({order}) AS _rn FROM "{name}" '
+                f"{clause}) WHERE _rn = 1 OR floor((_rn - 1) * {k} / {total}) > "
+                f"floor((_rn - 2) * {k} / {total}) {order}"
+            )
+            return {"name": name, "total": total, "items": rows(self.arrow(spread, params))}
         page = f" LIMIT {int(limit)}" if limit is not None else ""
         page += f" OFFSET {int(offset)}" if offset else ""
         items = rows(self.arrow(f'SELECT * FROM "{name}" {clause} {order}{page}', params))

@@ -46,17 +46,6 @@
         return r.json();
       });
     }
-    function allEvents() {
-      var out = [];
-      function page(offset) {
-        return get("/events", { limit: 10000, offset: offset }).then(function (r) {
-          out = out.concat(r.items);
-          if (out.length < r.total && r.items.length) return page(offset + r.items.length);
-          return out;
-        });
-      }
-      return page(0);
-    }
     return {
       live: true,
       summary: function () { return get("/summary"); },
@@ -65,7 +54,8 @@
       estimates: function () { return get("/estimates"); },
       claims: function () { return get("/claims"); },
       land: function () { return get("/land"); },
-      events: allEvents,
+      events: function () { return get("/events/overview"); },
+      eventsPage: function (params) { return get("/events", params); },
       tracks: function (view) { return get("/tracks", { zoom: view.zoom, bbox: view.bbox }); },
       vessel: function (id) { return get("/vessels/" + encodeURIComponent(id)); },
       vesselTrack: function (mmsi) { return get("/tracks/" + encodeURIComponent(mmsi), { zoom: 10 }); },
@@ -73,8 +63,49 @@
     };
   }
 
+  // Long lists in the report are packed as {columns, rows, constants} (report/html.py pack()).
+  function unpack(v) {
+    if (!v || Array.isArray(v)) return v || [];
+    var cols = v.columns || [], consts = v.constants || {};
+    return (v.rows || []).map(function (r) {
+      var o = {};
+      Object.keys(consts).forEach(function (k) { o[k] = consts[k]; });
+      for (var i = 0; i < cols.length; i++) o[cols[i]] = r[i];
+      return o;
+    });
+  }
+
   function embeddedSource(D) {
     function ok(v) { return Promise.resolve(v); }
+    var events = unpack(D.events);
+    var layers = {};
+    Object.keys(D.layers || {}).forEach(function (k) { layers[k] = unpack(D.layers[k]); });
+    var byId = {};
+    events.forEach(function (e) { byId[e.event_id] = e; });
+    var vessels = {};
+    (D.vessels || []).forEach(function (v) { vessels[v.mmsi] = v; });
+    function ofVessel(rows, mmsis) {
+      return (rows || []).filter(function (r) { return mmsis.indexOf(r.mmsi) >= 0; });
+    }
+    // A vessel page from the report's parts: its page (identity history, matches, event ids)
+    // when the report has one, else what the vessel list and the embedded events say.
+    function vessel(id) {
+      var n = Number(id), page = (D.vessel_details || {})[String(n)];
+      var v = vessels[n];
+      if (!page && !v) return Promise.reject(new Error("no vessel " + id + " in this report"));
+      var mmsis = page ? page.mmsis : [n];
+      var evs = page ? page.event_ids.map(function (i) { return byId[i]; }).filter(Boolean)
+        : events.filter(function (e) { return e.mmsi === n || e.other_mmsi === n; });
+      return ok({
+        id: n, mmsis: mmsis, identity: v || { mmsi: n }, vessels: v ? [v] : [],
+        identity_history: page ? page.identity_history : null,
+        identity_history_total: page ? page.identity_history_total : null,
+        events: evs, events_total: v ? v.n_events : evs.length,
+        matches: page ? page.matches : [],
+        port_calls: ofVessel(layers.port_calls, mmsis), shipments: ofVessel(layers.shipments, mmsis),
+        partial: !page
+      });
+    }
     return {
       live: false,
       summary: function () { return ok(D.summary); },
@@ -83,17 +114,14 @@
       estimates: function () { return ok(D.estimates || []); },
       claims: function () { return ok(D.claims || []); },
       land: function () { return ok(D.land); },
-      events: function () { return ok(D.events || []); },
+      events: function () { return ok({ items: events, total: D.events_total, kinds: (D.selection || {}).kinds || null }); },
       tracks: function () { return ok(D.tracks || { tracks: [] }); },
-      vessel: function (id) {
-        var v = (D.vessel_details || {})[String(id)];
-        return v ? ok(v) : Promise.reject(new Error("no vessel " + id + " in this report"));
-      },
+      vessel: vessel,
       vesselTrack: function (mmsi) {
         var t = ((D.tracks || {}).tracks || []).filter(function (x) { return x.mmsi === Number(mmsi); })[0];
         return ok(t || { mmsi: mmsi, runs: [] });
       },
-      layer: function (name) { return ok((D.layers || {})[name] || []); }
+      layer: function (name) { return ok(layers[name] || []); }
     };
   }
 
@@ -131,6 +159,7 @@
     this.vessels = {};
     this.events = [];
     this.portsById = {};
+    this.kindCounts = {};
     this.time = { min: 0, max: 1, a: 0, b: 1 };
     this.playing = null;
   }
@@ -145,7 +174,9 @@
     }).then(function (r) {
       r[0].forEach(function (v) { self.vessels[v.mmsi] = v; });
       r[1].forEach(function (p) { self.portsById[p.id] = p; });
-      self.events = r[2];
+      self.events = r[2].items || [];
+      self.eventsTotal = r[2].total;
+      (r[2].kinds || []).forEach(function (k) { self.kindCounts[k.kind] = k; });
       self.initTime();
       self.initMap(r[3]);
       Object.keys(self.summary.event_kinds || {}).forEach(function (kind, i) { Ly.registerEventKind(kind, i); });
@@ -304,6 +335,13 @@
     map.attributionControl.addAttribution("Land: Natural Earth");
     map.createPane("land");
     map.getPane("land").style.zIndex = 250;
+    // above the default overlay pane (other traffic): sampled events, watched tracks, events
+    // that matter, in that order
+    [["dc-events-low", 410], ["dc-tracks-top", 420], ["dc-events-top", 430]].forEach(function (p) {
+      map.createPane(p[0]);
+      map.getPane(p[0]).style.zIndex = p[1];
+    });
+    this.addLegend(map);
     if (land) {
       L.geoJSON(land, { pane: "land", interactive: false, style: { color: "#b9b09a", weight: 0.8, fillColor: "#e9e4d8", fillOpacity: 1 } }).addTo(map);
     }
@@ -319,6 +357,22 @@
     this.map = map;
   };
 
+  App.prototype.addLegend = function (map) {
+    var legend = L.control({ position: "bottomleft" });
+    legend.onAdd = function () {
+      var d = L.DomUtil.create("div", "dc-map-legend");
+      d.innerHTML =
+        '<div><svg width="28" height="8"><line x1="0" x2="28" y1="4" y2="4" stroke="#b5368f" stroke-width="3.5"/></svg> watched vessel</div>' +
+        '<div><svg width="28" height="8"><line x1="0" x2="28" y1="4" y2="4" stroke="#4d6b8a" stroke-width="1" stroke-opacity="0.6"/></svg> other traffic</div>' +
+        '<div><svg width="28" height="8"><line x1="0" x2="28" y1="4" y2="4" stroke="#111" stroke-width="2.5" stroke-dasharray="5 4"/></svg> dark gap (last → next fix)</div>' +
+        '<div><svg width="28" height="14"><circle cx="8" cy="7" r="6" fill="#7f7f7f" stroke="#fff" stroke-width="1.5"/><circle cx="22" cy="7" r="3" fill="#7f7f7f" fill-opacity="0.55"/></svg> event that matters / sampled</div>' +
+        '<div><svg width="28" height="14"><circle cx="14" cy="7" r="5.5" fill="none" stroke="#16a085" stroke-width="2"/></svg> port call (dashed: inferred)</div>';
+      L.DomEvent.disableClickPropagation(d);
+      return d;
+    };
+    legend.addTo(map);
+  };
+
   App.prototype.ctx = function () {
     var self = this;
     return {
@@ -328,6 +382,14 @@
       allEvents: function () { return Promise.resolve(self.events); },
       vesselLabel: function (m) { return self.vesselLabel(m); },
       vesselColor: function (m) { return "hsl(" + hue(m) + ",70%,38%)"; },
+      // one fetch of every track per view, shared by the two track layers
+      tracks: function () {
+        var view = this.view(), key = view.zoom + "|" + view.bbox;
+        if (!self._tracks || self._tracks.key !== key) self._tracks = { key: key, promise: self.source.tracks(view) };
+        return self._tracks.promise;
+      },
+      isWatched: function (m) { var v = self.vessels[m]; return !!(v && v.watched); },
+      sampled: function (kind) { var k = self.kindCounts[kind]; return !!(k && k.shown < k.total); },
       openVessel: function (m) { self.openVessel(m); },
       view: function () {
         var b = self.map.getBounds().pad(0.25);
@@ -383,7 +445,10 @@
         });
         var sw = el("span", { "class": "dc-swatch", style: "background:" + st.def.color + (st.def.dashed ? ";background:repeating-linear-gradient(90deg," + st.def.color + " 0 4px,transparent 4px 7px)" : "") });
         row.appendChild(cb); row.appendChild(sw);
-        row.appendChild(el("span", {}, esc(st.def.title) + (st.empty ? " (no rows yet)" : "")));
+        var kind = st.def.id.indexOf("events:") === 0 ? self.kindCounts[st.def.id.slice(7)] : null;
+        var note = kind && kind.shown < kind.total
+          ? '<span class="dc-sample" title="every event of this kind that matters to the case, then a sample spread over the period; the exports carry all">all that matter + sample; ' + fmtNum(kind.total) + " in all</span>" : "";
+        row.appendChild(el("span", {}, esc(st.def.title) + (st.empty ? " (no rows yet)" : "") + note));
         var count = el("span", { "class": "dc-count" });
         row.appendChild(count);
         box.appendChild(row);
@@ -407,12 +472,12 @@
   App.prototype.renderVesselList = function () {
     var box = document.getElementById("dc-vessels"), self = this;
     var list = Object.keys(this.vessels).map(function (k) { return self.vessels[k]; });
-    list.sort(function (a, b) { return (b.n_events - a.n_events) || (a.mmsi - b.mmsi); });
+    list.sort(function (a, b) { return ((b.watched ? 1 : 0) - (a.watched ? 1 : 0)) || (b.n_events - a.n_events) || (a.mmsi - b.mmsi); });
     if (!list.length) { box.innerHTML = '<div class="dc-note">No vessels in this workspace yet.</div>'; return; }
     var html = '<table class="dc-table"><tbody>';
     list.slice(0, 200).forEach(function (v) {
       html += '<tr data-vessel="' + esc(v.mmsi) + '"><td><span class="dc-swatch" style="background:hsl(' + hue(v.mmsi) + ',70%,38%)"></span> ' +
-        esc(v.name || v.mmsi) + (v.watched ? '<span class="dc-badge dc-watched">watched</span>' : "") +
+        esc(v.name || v.mmsi) + (v.watched ? '<span class="dc-badge dc-watched">watched' + (v.watched !== v.name ? ": " + esc(v.watched) : "") + "</span>" : "") +
         (v.sanctioned ? '<span class="dc-badge dc-sanctioned">sanctioned</span>' : "") +
         '</td><td class="num">' + esc(v.n_events) + "</td></tr>";
     });
@@ -429,7 +494,8 @@
       if (enabled["events:" + e.kind] === false) return false;
       var t0 = toSec(e.start_ts), t1 = toSec(e.end_ts || e.start_ts);
       if (t1 < a || t0 > b) return false;
-      var inside = e.lat !== null && bounds.contains([e.lat, e.lon]);
+      if (e.lat === null || e.lat === undefined) return true;  // no position (identity changes)
+      var inside = bounds.contains([e.lat, e.lon]);
       if (!inside && e.end_lat !== null && e.end_lat !== undefined) inside = bounds.contains([e.end_lat, e.end_lon]);
       return inside;
     });
@@ -454,6 +520,7 @@
       tr.addEventListener("click", function (ev) {
         if (ev.target.closest("[data-vessel]")) return;
         var e = self._tableRows[Number(tr.getAttribute("data-event"))];
+        if (e.lat === null || e.lat === undefined) { self.openVessel(e.mmsi); return; }
         self.map.setView([e.lat, e.lon], Math.max(self.map.getZoom(), 9));
       });
     });
@@ -499,18 +566,28 @@
     html += '<h3>Track</h3><div id="dc-vessel-map"></div>';
     html += '<h3>Event timeline</h3><div class="dc-timeline" id="dc-vessel-timeline">' + this.timelineSvg(v.events) + "</div>";
     html += "<h3>Identity history</h3>";
-    if (v.identity_history.length) {
-      html += '<table class="dc-table"><thead><tr><th>from</th><th>to</th><th>MMSI</th><th>name</th><th>IMO</th><th>call sign</th><th>type</th><th>msgs</th><th>destinations</th></tr></thead><tbody>';
-      v.identity_history.forEach(function (h) {
+    var hist = v.identity_history;
+    if (hist === null || hist === undefined) {
+      html += '<div class="dc-note">This report carries full pages only for vessels with events that matter to the case; the identity history of this vessel is in the workspace and the export bundles.</div>';
+    } else if (hist.length) {
+      var runs = hist.some(function (h) { return h.runs !== undefined; });
+      if (runs) {
+        html += '<div class="dc-note">' + esc(v.identity_history_total) + " identity changes, shown as one row per distinct identity (first and last seen, messages, separate runs): identities that keep alternating are a sign of two transmitters on one MMSI.</div>";
+      }
+      html += '<div class="dc-scroll"><table class="dc-table"><thead><tr><th>from</th><th>to</th><th>MMSI</th><th>name</th><th>IMO</th><th>call sign</th><th>type</th><th>msgs</th>' +
+        (runs ? "<th>runs</th>" : "") + "<th>destinations</th></tr></thead><tbody>";
+      hist.forEach(function (h) {
         html += "<tr><td>" + esc(fmtTime(h.first_seen)) + "</td><td>" + esc(fmtTime(h.last_seen)) + "</td><td>" + esc(h.mmsi) +
           "</td><td>" + esc(h.name) + "</td><td>" + esc(h.imo) + "</td><td>" + esc(h.callsign) + "</td><td>" + esc(h.ship_type) +
-          '</td><td class="num">' + esc(h.n_messages) + "</td><td>" + esc((h.destinations || []).join(", ")) + "</td></tr>";
+          '</td><td class="num">' + esc(h.n_messages) + "</td>" + (runs ? '<td class="num">' + esc(h.runs) + "</td>" : "") +
+          "<td>" + esc((h.destinations || []).join(", ")) + "</td></tr>";
       });
-      html += "</tbody></table>";
+      html += "</tbody></table></div>";
     } else {
       html += '<div class="dc-note">No static (identity) messages for this vessel.</div>';
     }
-    html += "<h3>Events (" + v.events.length + ")</h3>";
+    var total = v.events_total !== undefined && v.events_total !== null ? v.events_total : v.events.length;
+    html += "<h3>Events (" + (total > v.events.length ? v.events.length + " of " + total + " in this report" : v.events.length) + ")</h3>";
     if (v.events.length) {
       html += '<div class="dc-scroll"><table class="dc-table"><thead><tr><th>start</th><th>kind</th><th>hours</th><th>port</th><th>confidence</th><th>preset</th></tr></thead><tbody>';
       v.events.forEach(function (e) {
@@ -618,101 +695,201 @@
     });
   };
 
-  function claimQuantity(c, estimates) {
-    var byId = {};
+  // ---- estimates: which rows to plot, and how they read ---------------------------------
+  function periodOf(e) {
+    var req = e.period_requested || "*..*";
+    var a = (e.period_start || "").slice(0, 10), b = (e.period_end || "").slice(0, 10);
+    if (req === "*..*") return { whole: true, label: "whole record" + (a || b ? " (" + a + " → " + b + ")" : ""), short: "whole record", key: "" };
+    var parts = req.split("..");
+    if (parts[0] === "*" || !parts[0]) return { whole: false, label: "up to " + parts[1], short: "up to " + parts[1], key: parts[1] };
+    if (parts[1] === "*" || !parts[1]) return { whole: false, label: "from " + parts[0], short: "from " + parts[0], key: parts[0] };
+    return { whole: false, label: parts[0] + " → " + parts[1], short: parts[0] + " → " + parts[1], key: parts[1] };
+  }
+
+  // Unverified parameters behind an estimate: its list, else the sensitivity entries flagged.
+  function unverifiedOf(e) {
+    if (Array.isArray(e.unverified) && e.unverified.length) return e.unverified.map(String);
+    if (Array.isArray(e.sensitivity)) {
+      return e.sensitivity.filter(function (x) { return x && x.unverified; }).map(function (x) { return String(x.label || x.param); });
+    }
+    return [];
+  }
+
+  function unvBadge(e) {
+    var u = unverifiedOf(e);
+    return u.length ? ' <span class="dc-badge dc-unverified" title="' + esc(u.join("; ")) + '">' + u.length + " unverified</span>" : "";
+  }
+
+  function human(q) { return String(q || "").replace(/_/g, " "); }
+
+  // The date a claim speaks of: its own date, else its document's publication date.
+  function claimRef(c) { return String(c.claim_date || c.doc_published || "").slice(0, 10); }
+
+  // Of a claim's gradings, the one per method whose estimate best matches the claim's own
+  // period: the estimate cut at the claim's date (else the latest cut before it, else the
+  // whole record). The other gradings stay in the tables.
+  function ownGradings(c, byId) {
+    var ref = claimRef(c), best = {};
+    (c.gradings || []).forEach(function (g) {
+      var e = g.estimate_id ? byId[g.estimate_id] : null;
+      if (!e) return;
+      var p = periodOf(e), score;
+      if (p.whole) score = 1;
+      else if (ref && p.key === ref) score = 3;
+      else if (ref && p.key < ref) score = 2 + p.key.localeCompare(ref) * 1e-3;
+      else score = 0;
+      var k = e.quantity + "|" + e.method, cur = best[k];
+      if (!cur || score > cur.score || (score === cur.score && p.key > periodOf(cur.est).key)) best[k] = { score: score, est: e, grade: g };
+    });
+    return Object.keys(best).map(function (k) { return best[k]; });
+  }
+
+  // Groups of chart rows, one group per quantity: each method's whole-record estimate, then the
+  // estimate each claim is compared with at its own date, with the claim on it; claims with no
+  // comparable estimate on a row of their own. Ratios (per container) are plotted only when a
+  // claim was graded against them: the table lists every estimate.
+  function chartGroups(estimates, claims) {
+    var byId = {}, groups = {}, order = [];
     estimates.forEach(function (e) { byId[e.estimate_id] = e; });
-    for (var i = 0; i < (c.gradings || []).length; i++) {
-      var e = byId[c.gradings[i].estimate_id];
-      if (e) return e.quantity;
+    function group(q) {
+      if (!groups[q]) { groups[q] = { quantity: q, rows: [], rowById: {}, loose: [] }; order.push(q); }
+      return groups[q];
     }
-    for (var j = 0; j < estimates.length; j++) {
-      var f = estimates[j];
-      if (f.item && f.item === c.item && (f.caliber || null) === (c.caliber || null)) return f.quantity;
+    function estRow(g, e) {
+      if (!g.rowById[e.estimate_id]) {
+        var r = { est: e, claims: [] };
+        g.rowById[e.estimate_id] = r;
+        g.rows.push(r);
+      }
+      return g.rowById[e.estimate_id];
     }
-    return null;
+    var own = claims.map(function (c) { return ownGradings(c, byId); });
+    var graded = {};
+    own.forEach(function (list) { list.forEach(function (x) { graded[x.est.quantity] = true; }); });
+    estimates.forEach(function (e) {
+      if (!periodOf(e).whole) return;
+      if (/_per_container$/.test(e.quantity) && !graded[e.quantity]) return;
+      estRow(group(e.quantity), e);
+    });
+    claims.forEach(function (c, i) {
+      own[i].forEach(function (x) { estRow(group(x.est.quantity), x.est).claims.push({ claim: c, grade: x.grade }); });
+      if (!own[i].length) {
+        group(c.quantity || c.item || c.unit || "other").loose.push({ claim: c, grade: (c.gradings || [])[0] || null });
+      }
+    });
+    order.forEach(function (q) {
+      groups[q].rows.sort(function (a, b) {
+        var pa = periodOf(a.est), pb = periodOf(b.est);
+        return (a.est.method < b.est.method ? -1 : a.est.method > b.est.method ? 1 : 0) ||
+          ((pa.whole ? 0 : 1) - (pb.whole ? 0 : 1)) || (pa.key < pb.key ? -1 : pa.key > pb.key ? 1 : 0);
+      });
+    });
+    order.sort(function (a, b) { return (groups[b].rows.length ? 1 : 0) - (groups[a].rows.length ? 1 : 0); });
+    return order.map(function (q) { return groups[q]; });
+  }
+
+  // Round tick values for a linear axis over [d0, d1].
+  function niceTicks(d0, d1, n) {
+    var span = d1 - d0, raw = span / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    var step = [1, 2, 5, 10].map(function (m) { return m * mag; }).filter(function (st) { return st >= raw; })[0] || 10 * mag;
+    var out = [];
+    for (var v = Math.ceil(d0 / step) * step; v <= d1 + 1e-9; v += step) out.push(v);
+    return out;
+  }
+
+  function claimValue(c) {
+    if (c.value !== null && c.value !== undefined) return c.value;
+    if (c.low !== null && c.low !== undefined) return c.low;
+    return c.high;
   }
 
   App.prototype.drawEstimateChart = function (estimates, claims) {
     var box = document.getElementById("dc-chart");
     var legend = document.getElementById("dc-legend");
-    legend.innerHTML = '<span><svg width="40" height="10"><rect x="0" y="2" width="40" height="6" fill="#9ec5e8"/><line x1="20" x2="20" y1="0" y2="10" stroke="#0b5cad" stroke-width="2"/></svg> estimate: 5–95% interval, median</span>' +
+    legend.innerHTML = '<span><svg width="40" height="10"><rect x="0" y="2" width="40" height="6" fill="#9ec5e8"/><line x1="20" x2="20" y1="0" y2="10" stroke="#0b5cad" stroke-width="2"/></svg> estimate: 5–95% interval and median</span>' +
       Object.keys(GRADE_COLORS).map(function (g) {
         return '<span><svg width="12" height="12"><path d="M6 0 L12 6 L6 12 L0 6 Z" fill="' + GRADE_COLORS[g] + '"/></svg> claim graded ' + g.replace("_", " ") + "</span>";
-      }).join("") + '<span><svg width="12" height="12"><path d="M6 1 L11 6 L6 11 L1 6 Z" fill="#fff" stroke="#333"/></svg> not graded</span>';
+      }).join("") + '<span><svg width="12" height="12"><path d="M6 1 L11 6 L6 11 L1 6 Z" fill="#fff" stroke="#333"/></svg> not graded</span>' +
+      '<span class="dc-badge dc-unverified">N unverified</span> parameters behind the figure';
     if (!estimates.length && !claims.length) {
       box.innerHTML = '<div class="dc-note">No estimates or claims in this workspace yet.</div>';
       return;
     }
-    var groups = {}, order = [];
-    function group(q) { if (!groups[q]) { groups[q] = { est: [], claims: [] }; order.push(q); } return groups[q]; }
-    estimates.forEach(function (e) { group(e.quantity).est.push(e); });
-    claims.forEach(function (c) {
-      var q = claimQuantity(c, estimates) || ("claims: " + (c.item || c.unit || "other"));
-      group(q).claims.push(c);
-    });
-    var W = 900, left = 190, right = 20, rowH = 22, html = "";
-    order.forEach(function (q) {
-      var g = groups[q], vals = [];
-      g.est.forEach(function (e) { [e.p05, e.p50, e.p95].forEach(function (v) { if (v !== null) vals.push(v); }); });
-      g.claims.forEach(function (c) { [c.value, c.low, c.high].forEach(function (v) { if (v !== null && v !== undefined) vals.push(v); }); });
+    var W = 1000, left = 240, right = 280, rowH = 26, html = "";
+    chartGroups(estimates, claims).forEach(function (g) {
+      var vals = [];
+      g.rows.forEach(function (r) {
+        [r.est.p05, r.est.p50, r.est.p95].forEach(function (v) { if (v !== null && v !== undefined) vals.push(v); });
+        r.claims.forEach(function (x) { [x.claim.value, x.claim.low, x.claim.high].forEach(function (v) { if (v !== null && v !== undefined) vals.push(v); }); });
+      });
+      g.loose.forEach(function (x) { [x.claim.value, x.claim.low, x.claim.high].forEach(function (v) { if (v !== null && v !== undefined) vals.push(v); }); });
       vals = vals.filter(function (v) { return isFinite(v); });
       if (!vals.length) return;
       var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
-      var log = lo > 0;
-      var d0, d1, x;
+      var log = lo > 0, d0, d1, x;
       if (log) {
         d0 = Math.log10(lo) - 0.15; d1 = Math.log10(hi) + 0.15;
         if (d1 - d0 < 0.5) { d0 -= 0.25; d1 += 0.25; }
         x = function (v) { return left + (Math.log10(v) - d0) / (d1 - d0) * (W - left - right); };
       } else {
-        var pad = (hi - lo || 1) * 0.1; d0 = lo - pad; d1 = hi + pad;
+        var pad = (hi - lo || 1) * 0.08; d0 = lo >= 0 ? Math.max(0, lo - pad) : lo - pad; d1 = hi + pad;
         x = function (v) { return left + (v - d0) / (d1 - d0) * (W - left - right); };
       }
-      var rowsN = g.est.length + (g.claims.length ? 1 : 0);
-      var H = 24 + rowsN * rowH + 28;
-      var s = '<svg viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="estimates and claims for ' + esc(q) + '">';
-      s += '<text x="4" y="14" font-weight="600">' + esc(q.replace(/_/g, " ")) + "</text>";
+      var nRows = g.rows.length + (g.loose.length ? 1 : 0);
+      var H = 26 + nRows * rowH + 30;
+      var unit = g.rows.length ? (g.rows[0].est.unit || "") : "";
+      var s = '<svg class="dc-est-group" data-quantity="' + esc(g.quantity) + '" viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="estimates and claims for ' + esc(human(g.quantity)) + '">';
+      s += '<text x="4" y="15" font-weight="600">' + esc(human(g.quantity)) + (unit ? ' <tspan class="dc-muted">(' + esc(unit) + ")</tspan>" : "") +
+        (g.rows.length ? "" : ' <tspan class="dc-muted">— no estimate of this quantity</tspan>') + "</text>";
       var y = 24;
-      g.est.forEach(function (e) {
-        var unv = e.unverified && e.unverified.length;
-        s += '<text x="4" y="' + (y + 14) + '">' + esc(e.method.replace(/_/g, " ")) + (unv ? " *" : "") + "</text>";
+      function diamond(c, grade, yy, extra) {
+        var v = claimValue(c);
+        if (v === null || v === undefined || (log && v <= 0)) return "";
+        var col = grade && grade.grade ? (GRADE_COLORS[grade.grade] || "#757575") : "#fff";
+        var out = "";
+        if (c.low !== null && c.high !== null && c.low !== undefined && c.high !== undefined && c.low !== c.high && (!log || c.low > 0)) {
+          out += '<line x1="' + x(c.low).toFixed(1) + '" x2="' + x(c.high).toFixed(1) + '" y1="' + (yy + 12) + '" y2="' + (yy + 12) + '" stroke="' + (grade ? col : "#333") + '" stroke-width="2"/>';
+        }
+        var cx = x(v), cy = yy + 12;
+        var tip = "“" + (c.quote || "").replace(/\s+/g, " ") + "” — " + (c.speaker || "?") + ", " + (c.claim_date || "undated") +
+          (grade && grade.grade ? "; graded " + grade.grade.replace("_", " ") + (grade.reason ? " (" + grade.reason + ")" : "") : "; not graded") + (extra || "");
+        out += '<path class="dc-claim" d="M' + cx.toFixed(1) + " " + (cy - 7) + " L" + (cx + 7).toFixed(1) + " " + cy + " L" + cx.toFixed(1) + " " + (cy + 7) +
+          " L" + (cx - 7).toFixed(1) + " " + cy + ' Z" fill="' + col + '" stroke="#333" stroke-width="1" fill-opacity="0.9"><title>' + esc(tip) + "</title></path>";
+        var who = String(c.speaker || "").split(/\s+/).slice(-1)[0];
+        out += '<text class="dc-claim-label" x="' + (cx + 9).toFixed(1) + '" y="' + (cy - 3) + '">' + esc((c.hedge ? c.hedge + " " : "") + fmtNum(v) + (who || claimRef(c) ? " · " + [who, claimRef(c)].filter(Boolean).join(", ") : "")) + "</text>";
+        return out;
+      }
+      g.rows.forEach(function (r) {
+        var e = r.est, p = periodOf(e), unv = unverifiedOf(e);
+        s += '<text x="4" y="' + (y + 16) + '">' + esc(human(e.method)) + ' <tspan class="dc-muted">· ' + esc(p.short) + "</tspan></text>";
         if (e.p05 !== null && e.p95 !== null && (!log || e.p05 > 0)) {
-          s += '<rect class="dc-est" x="' + x(e.p05).toFixed(1) + '" y="' + (y + 5) + '" width="' + Math.max(2, x(e.p95) - x(e.p05)).toFixed(1) +
-            '" height="10" fill="#9ec5e8"><title>' + esc(e.quantity + " by " + e.method + ": " + fmtNum(e.p05) + " – " + fmtNum(e.p95) + " (median " + fmtNum(e.p50) + ")" + (unv ? "; unverified inputs: " + e.unverified.join(", ") : "")) + "</title></rect>";
+          s += '<rect class="dc-est" x="' + x(e.p05).toFixed(1) + '" y="' + (y + 7) + '" width="' + Math.max(2, x(e.p95) - x(e.p05)).toFixed(1) +
+            '" height="10" fill="' + (p.whole ? "#9ec5e8" : "#c9def0") + '"><title>' + esc(human(e.quantity) + " by " + human(e.method) + ", " + p.label + ": " + fmtNum(e.p05) + " – " + fmtNum(e.p95) + " (median " + fmtNum(e.p50) + ")" + (unv.length ? "; unverified: " + unv.join("; ") : "")) + "</title></rect>";
         }
         if (e.p50 !== null && (!log || e.p50 > 0)) {
-          s += '<line x1="' + x(e.p50).toFixed(1) + '" x2="' + x(e.p50).toFixed(1) + '" y1="' + (y + 2) + '" y2="' + (y + 18) + '" stroke="#0b5cad" stroke-width="2"/>';
+          s += '<line x1="' + x(e.p50).toFixed(1) + '" x2="' + x(e.p50).toFixed(1) + '" y1="' + (y + 4) + '" y2="' + (y + 20) + '" stroke="#0b5cad" stroke-width="2"/>';
         }
+        // the figures, with their unverified count right beside them
+        var fx = W - right + 8;
+        s += '<text class="dc-est-figure" x="' + fx + '" y="' + (y + 16) + '">' + esc(fmtNum(e.p50)) + ' <tspan class="dc-muted">(' + esc(fmtNum(e.p05) + "–" + fmtNum(e.p95)) + ")</tspan>" +
+          (unv.length ? ' <tspan class="dc-unv-label">⚑ ' + unv.length + " unverified<title>" + esc(unv.join("; ")) + "</title></tspan>" : "") + "</text>";
+        r.claims.forEach(function (c) { s += diamond(c.claim, c.grade, y); });
         y += rowH;
       });
-      if (g.claims.length) {
-        s += '<text x="4" y="' + (y + 14) + '">claims (' + g.claims.length + ")</text>";
-        g.claims.forEach(function (c) {
-          var grade = c.gradings && c.gradings.length ? c.gradings[c.gradings.length - 1] : null;
-          var col = grade ? (GRADE_COLORS[grade.grade] || "#757575") : "#fff";
-          var v = c.value !== null && c.value !== undefined ? c.value : (c.low !== null ? c.low : c.high);
-          if (v === null || v === undefined || (log && v <= 0)) return;
-          if (c.low !== null && c.high !== null && c.low !== undefined && c.high !== undefined && (!log || c.low > 0)) {
-            s += '<line x1="' + x(c.low).toFixed(1) + '" x2="' + x(c.high).toFixed(1) + '" y1="' + (y + 10) + '" y2="' + (y + 10) + '" stroke="' + (grade ? col : "#333") + '" stroke-width="2"/>';
-          }
-          var cx = x(v), cy = y + 10;
-          var tip = '"' + (c.quote || "") + '" — ' + (c.speaker || "?") + ", " + (c.claim_date || "") +
-            (grade ? "; graded " + grade.grade + (grade.reason ? " (" + grade.reason + ")" : "") : "; not graded");
-          s += '<path class="dc-claim" d="M' + cx.toFixed(1) + " " + (cy - 7) + " L" + (cx + 7).toFixed(1) + " " + cy + " L" + cx.toFixed(1) + " " + (cy + 7) +
-            " L" + (cx - 7).toFixed(1) + " " + cy + ' Z" fill="' + col + '" stroke="#333" stroke-width="1" fill-opacity="0.9"><title>' + esc(tip) + "</title></path>";
-        });
+      if (g.loose.length) {
+        s += '<text x="4" y="' + (y + 16) + '">' + (g.rows.length ? "claims not comparable" : "claims") + " (" + g.loose.length + ")</text>";
+        g.loose.forEach(function (c) { s += diamond(c.claim, c.grade, y); });
         y += rowH;
       }
-      // axis
       s += '<g class="dc-axis"><line x1="' + left + '" x2="' + (W - right) + '" y1="' + (y + 4) + '" y2="' + (y + 4) + '"/>';
       var ticks = [];
       if (log) {
         var mults = d1 - d0 < 1.2 ? [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9] : d1 - d0 < 3 ? [1, 2, 5] : [1];
-        for (var p = Math.floor(d0); p <= Math.ceil(d1); p++) {
-          mults.forEach(function (m) { var v = m * Math.pow(10, p); var lv = Math.log10(v); if (lv >= d0 && lv <= d1) ticks.push(v); });
+        for (var pw = Math.floor(d0); pw <= Math.ceil(d1); pw++) {
+          mults.forEach(function (m) { var v = m * Math.pow(10, pw); var lv = Math.log10(v); if (lv >= d0 && lv <= d1) ticks.push(v); });
         }
       } else {
-        for (var i = 0; i <= 5; i++) ticks.push(d0 + (d1 - d0) * i / 5);
+        ticks = niceTicks(d0, d1, 5);
       }
       var lastX = -Infinity;
       ticks = ticks.filter(function (v) { var px = x(v); if (px - lastX < 48) return false; lastX = px; return true; });
@@ -723,31 +900,47 @@
       s += "</g></svg>";
       html += s;
     });
-    box.innerHTML = html + '<div class="dc-note">* uses unverified parameters (see the estimates table). Axes are logarithmic when all values are positive.</div>';
+    box.innerHTML = html + '<div class="dc-note">Each quantity on its own axis (logarithmic when all values are positive). “Whole record” rows span every trip; “up to” rows are the estimate cut at the date a claim refers to, with that claim plotted on it. Figures at the right: median (5–95%); ⚑ counts unverified parameters (hover for the list). Ratios per container appear here only when a claim was graded against them; the estimates table lists every row.</div>';
   };
 
   App.prototype.drawEstimateTables = function (estimates, claims) {
     var box = document.getElementById("dc-est-tables");
     var html = "";
+    var byId = {};
+    estimates.forEach(function (e) { byId[e.estimate_id] = e; });
     if (estimates.length) {
-      html += '<h3>Estimates</h3><table class="dc-table"><thead><tr><th>quantity</th><th>method</th><th class="num">p05</th><th class="num">p50</th><th class="num">p95</th><th>assumptions</th><th>unverified</th><th>params</th></tr></thead><tbody>';
-      estimates.forEach(function (e) {
-        html += "<tr><td>" + esc(e.quantity) + "</td><td>" + esc(e.method) + '</td><td class="num">' + fmtNum(e.p05) + '</td><td class="num">' + fmtNum(e.p50) +
-          '</td><td class="num">' + fmtNum(e.p95) + "</td><td>" + esc((e.assumptions || []).join("; ")) + "</td><td>" +
-          (e.unverified || []).map(function (u) { return '<span class="dc-badge dc-unverified">' + esc(u) + "</span>"; }).join(" ") +
+      var sorted = estimates.slice().sort(function (a, b) {
+        var pa = periodOf(a), pb = periodOf(b);
+        return (a.quantity < b.quantity ? -1 : a.quantity > b.quantity ? 1 : 0) || (a.method < b.method ? -1 : a.method > b.method ? 1 : 0) ||
+          ((pa.whole ? 0 : 1) - (pb.whole ? 0 : 1)) || (pa.key < pb.key ? -1 : pa.key > pb.key ? 1 : 0);
+      });
+      html += '<h3>Estimates (' + estimates.length + ')</h3><div class="dc-scroll"><table class="dc-table" id="dc-estimates-table"><thead><tr><th>quantity</th><th>method</th><th>period</th><th class="num">5–95% (median)</th><th>unit</th><th>drives the spread</th><th>assumptions</th><th>params</th></tr></thead><tbody>';
+      sorted.forEach(function (e) {
+        var sens = Array.isArray(e.sensitivity) ? e.sensitivity.slice(0, 3).map(function (x) {
+          return esc(x.label || x.param) + (x.range ? " (" + esc(x.range) + ")" : "") + (x.unverified ? ' <span class="dc-badge dc-unverified">unverified</span>' : "");
+        }).join("; ") : "";
+        var assum = Array.isArray(e.assumptions) ? e.assumptions : [];
+        html += "<tr><td>" + esc(human(e.quantity)) + "</td><td>" + esc(human(e.method)) + "</td><td>" + esc(periodOf(e).label) + '</td><td class="num">' +
+          fmtNum(e.p05) + " – " + fmtNum(e.p95) + " (" + fmtNum(e.p50) + ")" + unvBadge(e) + "</td><td>" + esc(e.unit) + "</td><td>" + sens + "</td><td>" +
+          (assum.length ? "<details><summary>" + assum.length + "</summary>" + esc(assum.join("; ")) + "</details>" : "") +
           "</td><td><code>" + esc(String(e.params_hash || "").slice(0, 12)) + "</code></td></tr>";
       });
-      html += "</tbody></table>";
+      html += "</tbody></table></div>";
     }
     if (claims.length) {
-      html += '<h3>Claims</h3><table class="dc-table"><thead><tr><th>date</th><th>speaker</th><th>quote</th><th class="num">value</th><th>grade</th><th>reason</th></tr></thead><tbody>';
+      html += '<h3>Claims (' + claims.length + ')</h3><div class="dc-scroll"><table class="dc-table" id="dc-claims-table"><thead><tr><th>date</th><th>speaker</th><th>quote</th><th class="num">value</th><th>as written</th><th>basis</th><th>quantity</th><th>grades</th></tr></thead><tbody>';
       claims.forEach(function (c) {
-        var g = c.gradings && c.gradings.length ? c.gradings[c.gradings.length - 1] : null;
-        html += "<tr><td>" + esc(c.claim_date) + "</td><td>" + esc(c.speaker) + "</td><td>" + esc(c.quote) + '</td><td class="num">' + fmtNum(c.value) +
-          "</td><td>" + (g ? '<span class="dc-kind" style="background:' + (GRADE_COLORS[g.grade] || "#757575") + '">' + esc(g.grade) + "</span>" : "not graded") +
-          "</td><td>" + esc(g ? g.reason : "") + "</td></tr>";
+        var grades = (c.gradings || []).map(function (g) {
+          var e = g.estimate_id ? byId[g.estimate_id] : null;
+          return '<span class="dc-kind" style="background:' + (GRADE_COLORS[g.grade] || "#757575") + '">' + esc(String(g.grade).replace("_", " ")) + "</span> " +
+            (e ? "vs " + esc(human(e.method)) + ", " + esc(periodOf(e).short) + ": " + fmtNum(e.p05) + "–" + fmtNum(e.p95) + unvBadge(e) : esc(g.reason || ""));
+        }).join("<br>");
+        html += "<tr><td>" + esc(c.claim_date) + "</td><td>" + esc(c.speaker) + (c.speaker_title ? '<br><span class="dc-note">' + esc(c.speaker_title) + "</span>" : "") +
+          "</td><td>" + esc(c.quote) + '</td><td class="num">' + fmtNum(c.value) + "</td><td>" + esc(c.hedge) + (c.bound ? ' <span class="dc-note">(' + esc(c.bound) + ")</span>" : "") +
+          (c.negated ? " <b>negated</b>" : "") + "</td><td>" + esc(c.basis) + "</td><td>" + esc(human(c.quantity || c.unit)) + (c.caliber ? " (" + esc(c.caliber) + ")" : "") +
+          "</td><td>" + (grades || "not graded") + "</td></tr>";
       });
-      html += "</tbody></table>";
+      html += "</tbody></table></div>";
     }
     box.innerHTML = html;
   };

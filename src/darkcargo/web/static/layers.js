@@ -17,7 +17,8 @@
     encounter: "#ff7f0e",
     loitering: "#9467bd",
     identity_change: "#17becf",
-    spoof_jump: "#d62728"
+    spoof_jump: "#d62728",
+    shared_mmsi: "#8c564b"
   };
 
   function esc(v) {
@@ -55,6 +56,7 @@
 
   function eventPopup(ctx, e) {
     var rows = [
+      ["why shown", esc(e.why || (ctx.sampled(e.kind) ? "sample of a common kind" : ""))],
       ["vessel", vesselLink(ctx, e.mmsi)],
       ["other vessel", vesselLink(ctx, e.other_mmsi)],
       ["start", esc(fmtTime(e.start_ts))],
@@ -75,24 +77,43 @@
     return html + "</dl></div>";
   }
 
+  // Does an event matter to the case? The report and the overview API say why (`why`); else
+  // (older servers, hand-made data) it matters when a watched vessel or a rare kind is involved.
+  // 2: drawn large (watched vessels, rare kinds, flagged gaps); 1: port calls at watched ports
+  // by other vessels (busy commercial ports: hundreds); 0: a sampled common event.
+  var RARE_KINDS = { encounter: 1, identity_change: 1, spoof_jump: 1, shared_mmsi: 1 };
+  function matters(ctx, e) {
+    if (e.why !== undefined && e.why !== null) return e.why === "call at a watched port" ? 1 : 2;
+    if (e.why === null) return 0;
+    return (RARE_KINDS[e.kind] || ctx.isWatched(e.mmsi) || ctx.isWatched(e.other_mmsi) ||
+      (e.details && e.details.intentional_disabling)) ? 2 : 0;
+  }
+
   // One event -> Leaflet layer: gaps (and jumps with an end point) as dashed segments from the
-  // last position before to the first after; everything else as a circle marker.
+  // last position before to the first after; everything else as a circle marker. Events that
+  // matter are drawn large and on top; sampled common ones small and faint.
   function eventLayer(ctx, e) {
     var color = kindColor(e.kind);
+    var level = matters(ctx, e), big = level === 2;
     var layer;
     var hasEnd = e.end_lat !== null && e.end_lat !== undefined && e.end_lon !== null && e.end_lon !== undefined;
+    var pane = big ? "dc-events-top" : "dc-events-low";
     if ((e.kind === "gap" || e.kind === "spoof_jump") && hasEnd) {
       layer = L.featureGroup([
         L.polyline([[e.lat, e.lon], [e.end_lat, e.end_lon]], {
-          color: color, weight: 3, dashArray: "6 6", opacity: 0.9, className: "dc-event dc-gap"
+          color: color, weight: big ? 3 : 1.2, dashArray: big ? "6 6" : "3 4", opacity: big ? 0.9 : 0.3,
+          className: "dc-event dc-gap" + (big ? " dc-major" : ""), pane: pane
         }),
-        L.circleMarker([e.lat, e.lon], { radius: 4, color: color, fillColor: "#fff", fillOpacity: 1, weight: 2, className: "dc-event-end" }),
-        L.circleMarker([e.end_lat, e.end_lon], { radius: 4, color: color, fillColor: color, fillOpacity: 1, weight: 2, className: "dc-event-end" })
+        L.circleMarker([e.lat, e.lon], { radius: big ? 4 : 2, color: color, fillColor: "#fff", fillOpacity: big ? 1 : 0.4, opacity: big ? 1 : 0.4, weight: big ? 2 : 1, className: "dc-event-end", pane: pane }),
+        L.circleMarker([e.end_lat, e.end_lon], { radius: big ? 4 : 2, color: color, fillColor: color, fillOpacity: big ? 1 : 0.4, opacity: big ? 1 : 0.4, weight: big ? 2 : 1, className: "dc-event-end", pane: pane })
       ]);
     } else {
-      layer = L.circleMarker([e.lat, e.lon], {
-        radius: 7, color: "#fff", weight: 1.5, fillColor: color, fillOpacity: 0.9,
-        className: "dc-event dc-event-" + e.kind
+      layer = L.circleMarker([e.lat, e.lon], big ? {
+        radius: 7, color: "#fff", weight: 1.5, fillColor: color, fillOpacity: 0.95,
+        className: "dc-event dc-major dc-event-" + e.kind, pane: pane
+      } : {
+        radius: level ? 4.5 : 3, color: level ? "#fff" : color, weight: level ? 1 : 0.5, fillColor: color,
+        fillOpacity: level ? 0.85 : 0.5, opacity: 0.7, className: "dc-event dc-event-" + e.kind, pane: pane
       });
     }
     layer.bindPopup(eventPopup(ctx, e));
@@ -133,46 +154,55 @@
   });
 
   // Tracks draw themselves: runs of [lat, lon, t] sliced to the time filter on every change,
-  // refetched (decimated server-side) when the view moves.
-  register({
-    id: "tracks", title: "Tracks", color: "#3b6ea5", order: 20, defaultOn: true,
-    build: function (ctx, state) {
-      state.runs = [];
-      return this.refresh(state, ctx).then(function () { return []; });
-    },
-    refresh: function (state, ctx) {
-      return ctx.source.tracks(ctx.view()).then(function (data) {
-        state.group.clearLayers();
+  // refetched (decimated server-side) when the view moves. Two layers share one fetch: the
+  // case's watched vessels, bold and on top, and the other traffic, thin and faint.
+  function trackLayer(id, title, color, order, watchedOnly) {
+    register({
+      id: id, title: title, color: color, order: order, defaultOn: true,
+      build: function (ctx, state) {
         state.runs = [];
-        (data.tracks || []).forEach(function (tr) {
-          var color = ctx.vesselColor(tr.mmsi);
-          tr.runs.forEach(function (pts) {
-            var line = L.polyline([], { color: color, weight: 2.2, opacity: 0.85, className: "dc-track" });
-            line.on("click", function () { ctx.openVessel(tr.mmsi); });
-            line.bindTooltip(ctx.vesselLabel(tr.mmsi), { sticky: true });
-            var ts = pts.map(function (p) { return p[2]; });
-            state.runs.push({ mmsi: tr.mmsi, pts: pts, ts: ts, line: line });
+        return this.refresh(state, ctx).then(function () { return []; });
+      },
+      refresh: function (state, ctx) {
+        return ctx.tracks().then(function (data) {
+          state.group.clearLayers();
+          state.runs = [];
+          (data.tracks || []).forEach(function (tr) {
+            var watched = ctx.isWatched(tr.mmsi);
+            if (watched !== watchedOnly) return;
+            var style = watched
+              ? { color: ctx.vesselColor(tr.mmsi), weight: 3.5, opacity: 0.95, className: "dc-track dc-track-watched", pane: "dc-tracks-top" }
+              : { color: "#5f7d99", weight: 1, opacity: 0.14, className: "dc-track" };
+            tr.runs.forEach(function (pts) {
+              var line = L.polyline([], style);
+              line.on("click", function () { ctx.openVessel(tr.mmsi); });
+              line.bindTooltip(ctx.vesselLabel(tr.mmsi), { sticky: true });
+              var ts = pts.map(function (p) { return p[2]; });
+              state.runs.push({ mmsi: tr.mmsi, pts: pts, ts: ts, line: line });
+            });
           });
+          state.count = state.runs.length;
+          ctx.layerTouched(state);
         });
-        state.count = state.runs.length;
-        ctx.layerTouched(state);
-      });
-    },
-    filter: function (state, t0, t1) {
-      var shown = 0;
-      state.runs.forEach(function (r) {
-        var pts = sliceRun(r.pts, r.ts, t0, t1);
-        if (pts.length >= 2) {
-          r.line.setLatLngs(pts);
-          if (!state.group.hasLayer(r.line)) state.group.addLayer(r.line);
-          shown++;
-        } else if (state.group.hasLayer(r.line)) {
-          state.group.removeLayer(r.line);
-        }
-      });
-      state.visible = shown;
-    }
-  });
+      },
+      filter: function (state, t0, t1) {
+        var shown = 0;
+        state.runs.forEach(function (r) {
+          var pts = sliceRun(r.pts, r.ts, t0, t1);
+          if (pts.length >= 2) {
+            r.line.setLatLngs(pts);
+            if (!state.group.hasLayer(r.line)) state.group.addLayer(r.line);
+            shown++;
+          } else if (state.group.hasLayer(r.line)) {
+            state.group.removeLayer(r.line);
+          }
+        });
+        state.visible = shown;
+      }
+    });
+  }
+  trackLayer("tracks", "Tracks: watched vessels", "#b5368f", 20, true);
+  trackLayer("tracks-other", "Tracks: other traffic", "#9fb2c5", 21, false);
 
   // The part of a run of [lat, lon, t] inside [t0, t1], with end points interpolated at the
   // window edges (decimation may leave few fixes, but the vessel was moving in between).
@@ -251,9 +281,10 @@
         rows.forEach(function (c) {
           var p = portOf(ctx, c.port_id);
           if (!p) return;
+          // rings, not discs: every call at a port is drawn at the port, and hundreds stack
           var m = L.circleMarker([p.lat, p.lon], {
-            radius: 9, weight: 2, color: "#16a085", dashArray: c.kind === "inferred" ? "3 3" : null,
-            fillOpacity: c.kind === "inferred" ? 0 : 0.35, className: "dc-port-call"
+            radius: c.kind === "inferred" ? 12 : 9, weight: 2, color: c.kind === "inferred" ? "#0e6655" : "#16a085",
+            dashArray: c.kind === "inferred" ? "3 3" : null, fillOpacity: 0, className: "dc-port-call"
           });
           m.bindPopup('<div class="dc-popup"><h4>' + esc(c.kind) + " port call at " + esc(p.name) + '</h4><dl class="dc-kv">' +
             "<dt>vessel</dt><dd>" + vesselLink(ctx, c.mmsi) + "</dd><dt>arrival</dt><dd>" + esc(fmtTime(c.arrival_ts)) +
@@ -297,7 +328,7 @@
         rows.forEach(function (s) {
           var p = portOf(ctx, s.place);
           if (!p) return;
-          var m = L.circleMarker([p.lat, p.lon], { radius: 6, color: "#d35400", weight: 2, fillOpacity: 0.6, className: "dc-sighting" });
+          var m = L.circleMarker([p.lat, p.lon], { radius: 6, color: "#d35400", weight: 2, fillOpacity: 0, className: "dc-sighting" });
           m.bindPopup('<div class="dc-popup"><h4>' + esc(s.kind) + " at " + esc(p.name) + '</h4><dl class="dc-kv">' +
             "<dt>time</dt><dd>" + esc(fmtTime(s.ts)) + "</dd><dt>count</dt><dd>" + esc(s.count) +
             " (" + esc(s.count_low) + "&ndash;" + esc(s.count_high) + ")</dd><dt>source</dt><dd>" + esc(s.source) + "</dd></dl></div>");
@@ -310,6 +341,7 @@
 
   window.DarkcargoLayers = {
     register: register,
+    matters: matters,
     registerEventKind: registerEventKind,
     all: function () { return registry.slice(); },
     kindColor: kindColor,
