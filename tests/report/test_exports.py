@@ -90,12 +90,23 @@ def test_geojson_bundle_validates(ws: Path, tmp_path: Path) -> None:
     gap = next(f for f in events if f["properties"]["kind"] == "gap")
     assert gap["geometry"] == {"type": "LineString", "coordinates": [[131.0, 42.45], [131.6, 42.6]]}
     assert gap["properties"]["start_ts"] == "2023-09-05T09:50:00Z"
+    # JSON-in-text columns arrive as JSON, single-precision floats as the value they hold
+    assert gap["properties"]["details"] == {"hours": 20.0}
+    assert gap["properties"]["evidence"]["source_rows"] == [[1, 1, 10]]
+    assert gap["properties"]["confidence"] == 0.8
     call = next(f for f in events if f["properties"]["event_id"] == "e1")
     assert call["geometry"] == {"type": "Point", "coordinates": [130.3, 42.25]}
     tracks = json.loads((out / "tracks.geojson").read_text())["features"]
     angara = next(f for f in tracks if f["properties"]["mmsi"] == ANGARA)
-    # every fix, split at the 20 h gap
-    assert [len(line) for line in angara["geometry"]["coordinates"]] == [60, 60]
+    # split at the 20 h gap; each straight leg decimated to its two ends, which are the fixes
+    # either side of the gap
+    lines = angara["geometry"]["coordinates"]
+    assert [len(line) for line in lines] == [2, 2]
+    assert lines[0][-1] == [131.0, 42.45] and lines[1][0] == [131.6, 42.6]
+    assert angara["properties"]["n_positions"] == 120 and angara["properties"]["n_points"] == 4
+    assert angara["properties"]["watched"] == "ANGARA"
+    readme = (out / "README.md").read_text()
+    assert "Tracks are decimated for display" in readme and "Douglas-Peucker" in readme
 
 
 def test_kml_bundle_validates_against_the_ogc_schema(ws: Path, tmp_path: Path) -> None:

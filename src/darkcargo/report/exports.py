@@ -4,34 +4,46 @@ Every bundle's README gives the schema of each file, the parameters (presets and
 and the sources behind the rows, and the darkcargo version that wrote it, so a bundle can be
 handed on without the workspace. Geometry: events are points, except gaps (and spoofing jumps)
 with an end position, which are lines from the last fix before to the first fix after; tracks are
-lines broken at gaps (full resolution: exports are not decimated).
+lines broken at silences, decimated for display (the README states how much); the CSV and Parquet
+bundles carry every position.
+
+Writing streams: CSV and Parquet files are written by DuckDB (COPY ... TO) straight from the
+workspace; GeoJSON features and KML placemarks of events are built as text by DuckDB and written
+batch by batch; tracks come from one read of the positions, decimated per vessel in NumPy.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from darkcargo import __version__
 from darkcargo.errors import InputError
-from darkcargo.web.queries import LAYER_TABLES, WorkspaceReader, iso, rows
+from darkcargo.web.decimate import tolerance_for_zoom
+from darkcargo.web.queries import (
+    JSON_COLUMNS_BY_TABLE,
+    LAYER_TABLES,
+    Track,
+    WorkspaceReader,
+)
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("geojson", "kml", "csv", "parquet")
 KML_NS = "http://www.opengis.net/kml/2.2"
 # Event kinds drawn as a line from (lat, lon) to (end_lat, end_lon) when both are known.
-LINE_KINDS = frozenset({"gap", "spoof_jump"})
+LINE_KINDS = ("gap", "spoof_jump")
 # KML colours are aabbggrr.
 KML_KIND_COLORS = {
     "port_call": "ffb4771f",
@@ -40,11 +52,31 @@ KML_KIND_COLORS = {
     "loitering": "ffbd6794",
     "identity_change": "ffcfbe17",
     "spoof_jump": "ff2827d6",
+    "shared_mmsi": "ff4b568c",
 }
 KML_DEFAULT_COLOR = "ff7f7f7f"
 # Tables copied row for row into CSV and Parquet bundles (when they hold rows, or always).
 ALWAYS_TABLES = ("events", "positions", "statics", "estimates", "claims", "gradings", "sources")
 GEOMETRY_COLUMNS = ("lat", "lon", "end_lat", "end_lon")
+# Row order of the copied tables.
+TABLE_ORDER = {
+    "events": "start_ts, event_id",
+    "positions": "mmsi, ts",
+    "statics": "mmsi, ts",
+    "estimates": "quantity, method, estimate_id",
+    "claims": "claim_date, claim_id",
+    "gradings": "claim_id, estimate_id",
+    "sources": "source_id",
+}
+# Tracks in GeoJSON and KML are decimated like the map's at this zoom (tolerance ~38 m), broken
+# where fixes are more than EXPORT_TRACK_GAP_BREAK_S apart, at most this many points a vessel.
+EXPORT_TRACK_ZOOM = 12
+EXPORT_TRACK_GAP_BREAK_S = 3600.0
+EXPORT_TRACK_MAX_POINTS = 50_000
+# Coordinates in GeoJSON and KML: decimal places (1e-6 deg ~ 0.1 m).
+EXPORT_COORD_DECIMALS = 6
+# Rows per batch when streaming features and placemarks.
+STREAM_BATCH_ROWS = 50_000
 
 COLUMN_DOCS: dict[str, str] = {
     "mmsi": "Maritime Mobile Service Identity of the vessel",
@@ -92,40 +124,117 @@ def _arrow_columns(schema: pa.Schema) -> list[tuple[str, str]]:
     return [(f.name, str(f.type)) for f in schema]
 
 
-# ---- selection --------------------------------------------------------------------------------
-def _events_table(reader: WorkspaceReader, kinds: Sequence[str] | None) -> pa.Table:
-    if not reader.has("events"):
-        return reader.table("events")
+# ---- SQL text helpers ---------------------------------------------------------------------------
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def iso_sql(expr: str) -> str:
+    """SQL for a TIMESTAMP as ISO 8601 text with Z: seconds only when whole, else microseconds
+    (the API's form for whole seconds, with no precision lost otherwise)."""
+    return (
+        f"CASE WHEN microsecond({expr}) % 1000000 = 0 "
+        f"THEN strftime({expr}, '%Y-%m-%dT%H:%M:%SZ') "
+        f"ELSE strftime({expr}, '%Y-%m-%dT%H:%M:%S.%fZ') END"
+    )
+
+
+def xml_sql(expr: str) -> str:
+    """SQL escaping a text expression for XML character data and attributes."""
+    out = expr
+    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        out = f"replace({out}, '{a}', '{b}')"
+    return out
+
+
+def _schema(reader: WorkspaceReader, table: str) -> pa.Schema:
+    if not reader.has(table):
+        return reader.table(table).schema
+    return reader.arrow(f"SELECT * FROM {_ident(table)} LIMIT 0").schema
+
+
+def _text_columns(reader: WorkspaceReader, table: str) -> list[str]:
+    """SELECT list of a table for text formats: times as ISO 8601 with Z."""
+    out = []
+    for f in _schema(reader, table):
+        col = _ident(f.name)
+        out.append(f"{iso_sql(col)} AS {col}" if pa.types.is_timestamp(f.type) else col)
+    return out
+
+
+def _json_props_sql(reader: WorkspaceReader, table: str, drop: Iterable[str] = ()) -> str:
+    """SQL building one JSON object of a row's columns: times as ISO text, JSON-in-text columns
+    decoded, single-precision floats rounded to what they hold."""
+    skip = set(drop)
+    json_cols = JSON_COLUMNS_BY_TABLE.get(table, frozenset())
+    parts = []
+    for f in _schema(reader, table):
+        if f.name in skip:
+            continue
+        col = _ident(f.name)
+        if pa.types.is_timestamp(f.type):
+            expr = iso_sql(col)
+        elif f.name in json_cols:
+            expr = f"CASE WHEN json_valid({col}) THEN json({col}) ELSE to_json({col}) END"
+        elif pa.types.is_float32(f.type):
+            expr = f"round({col}::DOUBLE, 6)"
+        else:
+            expr = col
+        parts.append(f"'{f.name}': {expr}")
+    return "to_json({" + ", ".join(parts) + "})"
+
+
+def _stream(
+    reader: WorkspaceReader, sql: str, params: Sequence[Any] | None = None
+) -> Iterator[pa.Array]:
+    """The first column of a query's result, batch by batch."""
+    for batch in reader.batches(sql, params, STREAM_BATCH_ROWS):
+        yield batch.column(0)
+
+
+def _events_where(kinds: Sequence[str] | None) -> tuple[str, list[Any]]:
     if kinds:
-        return reader.arrow(
-            "SELECT * FROM events WHERE kind IN (SELECT unnest(?)) ORDER BY start_ts, event_id",
-            [list(kinds)],
-        )
-    return reader.arrow("SELECT * FROM events ORDER BY start_ts, event_id")
+        return "WHERE kind IN (SELECT unnest(?))", [list(kinds)]
+    return "", []
 
 
-def _ordered(reader: WorkspaceReader, name: str) -> pa.Table:
-    order = {
-        "positions": "mmsi, ts",
-        "statics": "mmsi, ts",
-        "estimates": "quantity, method, estimate_id",
-        "claims": "claim_date, claim_id",
-        "gradings": "claim_id, estimate_id",
-        "sources": "source_id",
-    }.get(name)
+# ---- CSV and Parquet: DuckDB writes them ---------------------------------------------------------
+def _copy_sql(
+    reader: WorkspaceReader, name: str, kinds: Sequence[str] | None, text: bool
+) -> tuple[str, list[Any]]:
+    cols = ", ".join(_text_columns(reader, name)) if text else "*"
+    where, params = _events_where(kinds) if name == "events" else ("", [])
+    order = TABLE_ORDER.get(name)
+    sql = f"SELECT {cols} FROM {_ident(name)} {where}" + (f" ORDER BY {order}" if order else "")
+    return sql, params
+
+
+def _copy_table(
+    reader: WorkspaceReader, name: str, path: Path, fmt: str, kinds: Sequence[str] | None
+) -> tuple[int, pa.Schema]:
+    """COPY one workspace table to a CSV or Parquet file; returns (rows, schema)."""
     if not reader.has(name):
-        return reader.table(name)
-    return reader.arrow(f'SELECT * FROM "{name}"' + (f" ORDER BY {order}" if order else ""))
+        empty = reader.table(name)
+        _write_small(path, empty, fmt)
+        return 0, empty.schema
+    sql, params = _copy_sql(reader, name, kinds, text=fmt == "csv")
+    options = "(HEADER, DELIMITER ',')" if fmt == "csv" else "(FORMAT parquet, COMPRESSION zstd)"
+    reader.execute(f"COPY ({sql}) TO {_sql_path(path)} {options}", params)
+    where, wparams = _events_where(kinds) if name == "events" else ("", [])
+    n = int(reader.scalar(f"SELECT count(*) FROM {_ident(name)} {where}", wparams) or 0)
+    return n, _schema(reader, name)
 
 
-def _tables_for_copy(reader: WorkspaceReader, kinds: Sequence[str] | None) -> dict[str, pa.Table]:
-    tables: dict[str, pa.Table] = {"events": _events_table(reader, kinds)}
-    for name in ALWAYS_TABLES[1:]:
-        tables[name] = _ordered(reader, name)
-    for name in (*LAYER_TABLES, "documents"):
-        if reader.count(name):
-            tables[name] = _ordered(reader, name)
-    return tables
+def _write_small(path: Path, table: pa.Table, fmt: str) -> None:
+    """A small table built in Python (vessels, ports) as CSV or Parquet."""
+    if fmt == "csv":
+        pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
+    else:
+        pq.write_table(table, path, compression="zstd")
 
 
 def _vessels_table(reader: WorkspaceReader) -> pa.Table:
@@ -141,6 +250,7 @@ def _vessels_table(reader: WorkspaceReader) -> pa.Table:
         "first_ts",
         "last_ts",
         "n_events",
+        "watched",
     )
     vs = reader.vessels()
     schema = pa.schema(
@@ -156,6 +266,7 @@ def _vessels_table(reader: WorkspaceReader) -> pa.Table:
             ("first_ts", pa.string()),
             ("last_ts", pa.string()),
             ("n_events", pa.int64()),
+            ("watched", pa.string()),
         ]
     )
     return pa.Table.from_pylist([{c: v.get(c) for c in cols} for v in vs], schema=schema)
@@ -185,65 +296,177 @@ def _ports_table(reader: WorkspaceReader) -> pa.Table:
     return pa.Table.from_pylist(ports, schema=schema)
 
 
-# ---- GeoJSON ----------------------------------------------------------------------------------
-def _finite(*values: Any) -> bool:
-    return all(isinstance(v, int | float) and v == v for v in values)
+TABLE_DESCRIPTIONS = {
+    "events": "Detected events (times UTC).",
+    "positions": "Every accepted AIS position (not decimated).",
+    "statics": "AIS static and voyage messages (identity).",
+    "vessels": "One row per MMSI with its latest identity; `watched` names the case's vessel.",
+    "ports": "Watched ports and places of the case.",
+}
 
 
-def event_geometry(e: dict[str, Any]) -> dict[str, Any] | None:
-    """RFC 7946 geometry of an event row: a line for gaps with both ends, else a point."""
-    if not _finite(e.get("lat"), e.get("lon")):
-        return None
-    if e.get("kind") in LINE_KINDS and _finite(e.get("end_lat"), e.get("end_lon")):
-        return {
-            "type": "LineString",
-            "coordinates": [[e["lon"], e["lat"]], [e["end_lon"], e["end_lat"]]],
-        }
-    return {"type": "Point", "coordinates": [e["lon"], e["lat"]]}
-
-
-def _feature(geometry: dict[str, Any] | None, props: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": geometry, "properties": props}
-
-
-def _collection(features: list[dict[str, Any]], name: str) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "name": name, "features": features}
-
-
-def _props(row: dict[str, Any], drop: Iterable[str] = GEOMETRY_COLUMNS) -> dict[str, Any]:
-    skip = set(drop)
-    return {k: v for k, v in row.items() if k not in skip}
-
-
-def _track_features(reader: WorkspaceReader) -> list[dict[str, Any]]:
-    """One MultiLineString per vessel: its runs of fixes broken at gaps (every fix kept)."""
-    out = []
-    for v in reader.vessels():
-        if not v["n_positions"]:
-            continue
-        track = reader.track(v["mmsi"], zoom=None)
-        lines = [[[p[1], p[0]] for p in run] for run in track.runs if len(run) >= 2]
-        if not lines:
-            continue
-        out.append(
-            _feature(
-                {"type": "MultiLineString", "coordinates": lines},
-                {
-                    "mmsi": v["mmsi"],
-                    "imo": v.get("imo"),
-                    "name": v.get("name"),
-                    "n_positions": v["n_positions"],
-                    "start": v.get("first_ts"),
-                    "end": v.get("last_ts"),
-                },
+def _export_tabular(
+    reader: WorkspaceReader, out: Path, kinds: Sequence[str] | None, fmt: str
+) -> list[BundleFile]:
+    names = list(ALWAYS_TABLES)
+    names += [n for n in (*LAYER_TABLES, "documents") if reader.count(n)]
+    files = []
+    for name in names:
+        fname = f"{name}.{fmt}"
+        n, schema = _copy_table(reader, name, out / fname, fmt, kinds)
+        desc = TABLE_DESCRIPTIONS.get(name, f"The workspace's {name} table.")
+        files.append(BundleFile(fname, desc, n, "rows", _arrow_columns(schema)))
+    for name, table in (("vessels", _vessels_table(reader)), ("ports", _ports_table(reader))):
+        fname = f"{name}.{fmt}"
+        _write_small(out / fname, table, fmt)
+        files.append(
+            BundleFile(
+                fname,
+                TABLE_DESCRIPTIONS[name],
+                table.num_rows,
+                "rows",
+                _arrow_columns(table.schema),
             )
         )
+    return files
+
+
+# ---- tracks (GeoJSON and KML) ---------------------------------------------------------------------
+def export_tracks(reader: WorkspaceReader) -> list[Track]:
+    """Every vessel's track decimated for the GeoJSON and KML bundles."""
+    return reader.tracks(
+        None,
+        zoom=EXPORT_TRACK_ZOOM,
+        gap_break_s=EXPORT_TRACK_GAP_BREAK_S,
+        max_points=EXPORT_TRACK_MAX_POINTS,
+    )
+
+
+def track_decimation_text() -> str:
+    """How the bundles' tracks are decimated, for the README."""
+    tol = tolerance_for_zoom(EXPORT_TRACK_ZOOM)
+    return (
+        f"Tracks are decimated for display: fixes thinned on a grid and simplified with "
+        f"Douglas-Peucker at a tolerance of {tol:.6f} degrees (about {tol * 111_320:.0f} m, the "
+        f"map's one pixel at zoom {EXPORT_TRACK_ZOOM}), lines broken where consecutive fixes are "
+        f"more than {EXPORT_TRACK_GAP_BREAK_S / 3600:g} h apart (every gap's end points kept), at "
+        f"most {EXPORT_TRACK_MAX_POINTS:,} points per vessel (the tolerance grows when a track "
+        "needs more). Every position is in the CSV and Parquet bundles."
+    )
+
+
+def _track_runs(track: Track) -> list[np.ndarray]:
+    """A track's runs of two or more fixes as (n, 2) arrays of [lon, lat]."""
+    out = []
+    for run in track.runs:
+        if len(run) >= 2:
+            a = np.asarray(run, dtype=np.float64)
+            out.append(np.round(a[:, [1, 0]], EXPORT_COORD_DECIMALS))
     return out
 
 
-def _layer_features(reader: WorkspaceReader, name: str) -> list[dict[str, Any]]:
+def _track_props(track: Track, vessel: dict[str, Any]) -> dict[str, Any]:
+    t0 = min(r[0][2] for r in track.runs)
+    t1 = max(r[-1][2] for r in track.runs)
+    return {
+        "mmsi": track.mmsi,
+        "imo": vessel.get("imo"),
+        "name": vessel.get("name"),
+        "watched": vessel.get("watched"),
+        "n_positions": track.n_positions,
+        "n_points": track.n_points,
+        "start": datetime.fromtimestamp(t0, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "end": datetime.fromtimestamp(t1, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+TRACK_COLUMNS = [
+    ("mmsi", "int64"),
+    ("imo", "int64"),
+    ("name", "string"),
+    ("watched", "string (the case's vessel name, or null)"),
+    ("n_positions", "int64 (fixes in the workspace)"),
+    ("n_points", "int64 (fixes kept after decimation)"),
+    ("start", "ISO 8601 UTC"),
+    ("end", "ISO 8601 UTC"),
+]
+
+
+# ---- GeoJSON ------------------------------------------------------------------------------------
+def events_geometry_sql() -> str:
+    """SQL for an event's RFC 7946 geometry as JSON text: a LineString from the last fix before
+    a gap (or jump) to the first after when both ends are known, else a Point, else null."""
+    pt = "'[' || {x}::VARCHAR || ',' || {y}::VARCHAR || ']'"
+    start = pt.format(x="round(lon, 6)", y="round(lat, 6)")
+    end = pt.format(x="round(end_lon, 6)", y="round(end_lat, 6)")
+    kinds = ", ".join(f"'{k}'" for k in LINE_KINDS)
+    return (
+        "CASE WHEN NOT (isfinite(lat) AND isfinite(lon)) OR lat IS NULL OR lon IS NULL THEN 'null' "
+        f"WHEN kind IN ({kinds}) AND isfinite(end_lat) AND isfinite(end_lon) "
+        f"THEN '{{\"type\":\"LineString\",\"coordinates\":[' || {start} || ',' || {end} || ']}}' "
+        f'ELSE \'{{"type":"Point","coordinates":\' || {start} || \'}}\' END'
+    )
+
+
+class _FeatureWriter:
+    """Writes a FeatureCollection feature by feature."""
+
+    def __init__(self, fh: IO[str], name: str) -> None:
+        self.fh = fh
+        self.n = 0
+        fh.write(f'{{"type":"FeatureCollection","name":{json.dumps(name)},"features":[\n')
+
+    def write_many(self, features: Iterable[str]) -> None:
+        for f in features:
+            self.fh.write(f if self.n == 0 else ",\n" + f)
+            self.n += 1
+
+    def close(self) -> None:
+        self.fh.write("\n]}\n")
+
+
+def _write_event_features(reader: WorkspaceReader, path: Path, kinds: Sequence[str] | None) -> int:
+    with path.open("w", encoding="utf-8") as fh:
+        w = _FeatureWriter(fh, "events")
+        if reader.has("events"):
+            where, params = _events_where(kinds)
+            props = _json_props_sql(reader, "events", drop=GEOMETRY_COLUMNS)
+            sql = (
+                f'SELECT \'{{"type":"Feature","geometry":\' || ({events_geometry_sql()}) || '
+                f"',\"properties\":' || {props} || '}}' FROM events {where} "
+                "ORDER BY start_ts, event_id"
+            )
+            for col in _stream(reader, sql, params):
+                w.write_many(col.to_pylist())
+        w.close()
+    return w.n
+
+
+def _feature(geometry: dict[str, Any] | None, props: dict[str, Any]) -> str:
+    return json.dumps(
+        {"type": "Feature", "geometry": geometry, "properties": props},
+        ensure_ascii=False,
+        allow_nan=False,
+        separators=(",", ":"),
+    )
+
+
+def _write_track_features(reader: WorkspaceReader, path: Path, tracks: list[Track]) -> int:
+    vessels = {v["mmsi"]: v for v in reader.vessels()}
+    with path.open("w", encoding="utf-8") as fh:
+        w = _FeatureWriter(fh, "tracks")
+        for t in tracks:
+            runs = _track_runs(t)
+            if not runs:
+                continue
+            geom = {"type": "MultiLineString", "coordinates": [r.tolist() for r in runs]}
+            w.write_many([_feature(geom, _track_props(t, vessels.get(t.mmsi, {})))])
+        w.close()
+    return w.n
+
+
+def _layer_features(reader: WorkspaceReader, name: str) -> Iterator[str]:
     ports = {p["id"]: p for p in reader.ports()}
-    feats = []
     for r in reader.layer(name, limit=None)["items"]:
         geom: dict[str, Any] | None = None
         if name == "detections" and _finite(r.get("lat"), r.get("lon")):
@@ -259,64 +482,55 @@ def _layer_features(reader: WorkspaceReader, name: str) -> list[dict[str, Any]]:
                     "type": "LineString",
                     "coordinates": [[a["lon"], a["lat"]], [b["lon"], b["lat"]]],
                 }
-        feats.append(_feature(geom, _props(r, ("lat", "lon"))))
-    return feats
+        yield _feature(geom, {k: v for k, v in r.items() if k not in ("lat", "lon")})
 
 
-def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+def _finite(*values: Any) -> bool:
+    return all(isinstance(v, int | float) and v == v for v in values)
 
 
 def _export_geojson(
     reader: WorkspaceReader, out: Path, kinds: Sequence[str] | None
 ) -> list[BundleFile]:
     files: list[BundleFile] = []
-    events = rows(_events_table(reader, kinds))
-    ev_feats = [_feature(event_geometry(e), _props(e)) for e in events]
-    _write_json(out / "events.geojson", _collection(ev_feats, "events"))
+    n = _write_event_features(reader, out / "events.geojson", kinds)
     files.append(
         BundleFile(
             "events.geojson",
             "Events: Point at the event, or LineString from the last fix before a gap to the "
-            "first after it. Properties are the events table's columns.",
-            len(ev_feats),
+            "first after it. Properties are the events table's columns (details and evidence "
+            "as JSON objects).",
+            n,
             "features",
-            [
-                c
-                for c in _arrow_columns(reader.table("events").schema)
-                if c[0] not in GEOMETRY_COLUMNS
-            ],
+            [c for c in _arrow_columns(_schema(reader, "events")) if c[0] not in GEOMETRY_COLUMNS],
         )
     )
-    tracks = _track_features(reader)
-    _write_json(out / "tracks.geojson", _collection(tracks, "tracks"))
+    n = _write_track_features(reader, out / "tracks.geojson", export_tracks(reader))
     files.append(
         BundleFile(
             "tracks.geojson",
-            "One MultiLineString per vessel, every fix, broken where fixes are more than an "
-            "hour apart.",
-            len(tracks),
+            "One MultiLineString per vessel, broken at silences. " + track_decimation_text(),
+            n,
             "features",
-            [
-                ("mmsi", "int64"),
-                ("imo", "int64"),
-                ("name", "string"),
-                ("n_positions", "int64"),
-                ("start", "ISO 8601 UTC"),
-                ("end", "ISO 8601 UTC"),
-            ],
+            TRACK_COLUMNS,
         )
     )
     ports = reader.ports()
-    port_feats = [
-        _feature({"type": "Point", "coordinates": [p["lon"], p["lat"]]}, _props(p)) for p in ports
-    ]
-    _write_json(out / "ports.geojson", _collection(port_feats, "ports"))
+    with (out / "ports.geojson").open("w", encoding="utf-8") as fh:
+        w = _FeatureWriter(fh, "ports")
+        w.write_many(
+            _feature(
+                {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+                {k: v for k, v in p.items() if k not in ("lat", "lon")},
+            )
+            for p in ports
+        )
+        w.close()
     files.append(
         BundleFile(
             "ports.geojson",
             "Watched ports and places of the case (radius_km is the port's area).",
-            len(port_feats),
+            len(ports),
             "features",
             [c for c in _arrow_columns(_ports_table(reader).schema) if c[0] not in ("lat", "lon")],
         )
@@ -324,25 +538,23 @@ def _export_geojson(
     for name in LAYER_TABLES:
         if name in ("watchlist", "matches") or not reader.count(name):
             continue
-        feats = _layer_features(reader, name)
-        _write_json(out / f"{name}.geojson", _collection(feats, name))
+        with (out / f"{name}.geojson").open("w", encoding="utf-8") as fh:
+            w = _FeatureWriter(fh, name)
+            w.write_many(_layer_features(reader, name))
+            w.close()
         files.append(
             BundleFile(
                 f"{name}.geojson",
                 f"The {name} table as features.",
-                len(feats),
+                w.n,
                 "features",
-                _arrow_columns(reader.table(name).schema),
+                _arrow_columns(_schema(reader, name)),
             )
         )
     return files
 
 
-# ---- KML ----------------------------------------------------------------------------------------
-def _kml_time(value: str | None) -> str | None:
-    return value if value else None
-
-
+# ---- KML ------------------------------------------------------------------------------------------
 def _kml_data(props: dict[str, Any]) -> str:
     parts = []
     for k, v in props.items():
@@ -355,23 +567,16 @@ def _kml_data(props: dict[str, Any]) -> str:
     return f"<ExtendedData>{''.join(parts)}</ExtendedData>" if parts else ""
 
 
-def _kml_coords(points: Iterable[tuple[float, float]]) -> str:
-    return " ".join(f"{lon:.6f},{lat:.6f}" for lon, lat in points)
-
-
 def _kml_placemark(
     name: str,
     geometry: str,
     style: str | None = None,
     begin: str | None = None,
     end: str | None = None,
-    description: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> str:
     # element order follows the OGC KML 2.2 schema
     out = [f"<Placemark><name>{escape(name)}</name>"]
-    if description:
-        out.append(f"<description>{escape(description)}</description>")
     if begin or end:
         span = "<TimeSpan>"
         span += f"<begin>{begin}</begin>" if begin else ""
@@ -385,12 +590,12 @@ def _kml_placemark(
     return "".join(out)
 
 
-def _kml_point(lon: float, lat: float) -> str:
-    return f"<Point><coordinates>{lon:.6f},{lat:.6f}</coordinates></Point>"
-
-
-def _kml_line(points: Iterable[tuple[float, float]]) -> str:
-    return f"<LineString><tessellate>1</tessellate><coordinates>{_kml_coords(points)}</coordinates></LineString>"
+def kml_coords(lonlat: np.ndarray) -> str:
+    """'lon,lat lon,lat ...' of an (n, 2) array, six decimals, formatted in one pass."""
+    if lonlat.size == 0:
+        return ""
+    flat = np.asarray(lonlat, dtype=np.float64).ravel()
+    return (" ".join(["%.6f,%.6f"] * (flat.size // 2))) % tuple(flat.tolist())
 
 
 def _kml_styles(kinds: Iterable[str]) -> str:
@@ -407,134 +612,121 @@ def _kml_styles(kinds: Iterable[str]) -> str:
     styles.append(
         '<Style id="track"><LineStyle><color>ffa56e3b</color><width>2</width></LineStyle></Style>'
     )
+    styles.append(
+        '<Style id="track-watched"><LineStyle><color>ff8f36b5</color><width>4</width></LineStyle>'
+        "</Style>"
+    )
     return "".join(styles)
+
+
+def events_placemark_sql(reader: WorkspaceReader) -> str:
+    """SQL building each event's KML Placemark as text (OGC element order: name, TimeSpan,
+    styleUrl, ExtendedData, geometry), every column of the row in ExtendedData."""
+    data = []
+    for f in _schema(reader, "events"):
+        col = _ident(f.name)
+        text = iso_sql(col) if pa.types.is_timestamp(f.type) else f"{col}::VARCHAR"
+        if pa.types.is_float32(f.type):
+            text = f"round({col}::DOUBLE, 6)::VARCHAR"
+        data.append(
+            f"coalesce('<Data name=\"{f.name}\"><value>' || {xml_sql(text)} || '</value></Data>', '')"
+        )
+    pt = "printf('%.6f,%.6f', {x}, {y})"
+    start = pt.format(x="lon", y="lat")
+    end = pt.format(x="end_lon", y="end_lat")
+    kinds = ", ".join(f"'{k}'" for k in LINE_KINDS)
+    geometry = (
+        f"CASE WHEN kind IN ({kinds}) AND isfinite(end_lat) AND isfinite(end_lon) "
+        f"THEN '<LineString><tessellate>1</tessellate><coordinates>' || {start} || ' ' || {end} "
+        "|| '</coordinates></LineString>' "
+        f"ELSE '<Point><coordinates>' || {start} || '</coordinates></Point>' END"
+    )
+    name = xml_sql(f"kind || ' ' || mmsi::VARCHAR || ' ' || coalesce({iso_sql('start_ts')}, '')")
+    span = (
+        "CASE WHEN start_ts IS NULL AND end_ts IS NULL THEN '' ELSE '<TimeSpan>' || "
+        f"coalesce('<begin>' || {iso_sql('start_ts')} || '</begin>', '') || "
+        f"coalesce('<end>' || {iso_sql('end_ts')} || '</end>', '') || '</TimeSpan>' END"
+    )
+    return (
+        f"'<Placemark><name>' || {name} || '</name>' || {span} || "
+        f"'<styleUrl>#event-' || {xml_sql('kind')} || '</styleUrl><ExtendedData>' || "
+        + " || ".join(data)
+        + f" || '</ExtendedData>' || {geometry} || '</Placemark>'"
+    )
 
 
 def _export_kml(
     reader: WorkspaceReader, out: Path, kinds: Sequence[str] | None
 ) -> list[BundleFile]:
-    events = rows(_events_table(reader, kinds))
-    by_kind: dict[str, list[dict[str, Any]]] = {}
-    for e in events:
-        by_kind.setdefault(e["kind"], []).append(e)
     ports = reader.ports()
-    parts = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<kml xmlns="{KML_NS}"><Document>',
-        f"<name>darkcargo: {escape(reader.case.title)}</name>",
-        f"<description>darkcargo {__version__} export of {escape(reader.path.name)}; "
-        "see README.md</description>",
-        _kml_styles(by_kind),
-        "<Folder><name>Ports</name>",
-    ]
-    for p in ports:
-        parts.append(
-            _kml_placemark(p["name"], _kml_point(p["lon"], p["lat"]), "port", data=_props(p))
-        )
-    parts.append("</Folder><Folder><name>Events</name>")
+    event_kinds = sorted(reader.event_kinds())
+    if kinds:
+        event_kinds = [k for k in event_kinds if k in set(kinds)]
     n_events = 0
-    for kind, evs in sorted(by_kind.items()):
-        parts.append(f"<Folder><name>{escape(kind)}</name>")
-        for e in evs:
-            geom = event_geometry(e)
-            if geom is None:
+    n_tracks = 0
+    with (out / "darkcargo.kml").open("w", encoding="utf-8") as fh:
+        fh.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<kml xmlns="{KML_NS}"><Document>'
+            f"<name>darkcargo: {escape(reader.case.title)}</name>"
+            f"<description>darkcargo {__version__} export of {escape(reader.path.name)}; "
+            "see README.md</description>" + _kml_styles(event_kinds) + "<Folder><name>Ports</name>"
+        )
+        for p in ports:
+            point = f"<Point><coordinates>{p['lon']:.6f},{p['lat']:.6f}</coordinates></Point>"
+            props = {k: v for k, v in p.items() if k not in ("lat", "lon")}
+            fh.write(_kml_placemark(p["name"], point, "port", data=props))
+        fh.write("</Folder><Folder><name>Events</name>")
+        placemark = events_placemark_sql(reader) if event_kinds else ""
+        for kind in event_kinds:
+            fh.write(f"<Folder><name>{escape(kind)}</name>")
+            sql = (
+                f"SELECT {placemark} FROM events WHERE kind = ? AND isfinite(lat) "
+                "AND isfinite(lon) ORDER BY start_ts, event_id"
+            )
+            for col in _stream(reader, sql, [kind]):
+                texts = col.to_pylist()
+                fh.write("".join(texts))
+                n_events += len(texts)
+            fh.write("</Folder>")
+        fh.write("</Folder><Folder><name>Tracks</name>")
+        vessels = {v["mmsi"]: v for v in reader.vessels()}
+        for t in export_tracks(reader):
+            runs = _track_runs(t)
+            if not runs:
                 continue
-            if geom["type"] == "LineString":
-                g = _kml_line((c[0], c[1]) for c in geom["coordinates"])
-            else:
-                g = _kml_point(*geom["coordinates"])
-            label = f"{kind} {e['mmsi']} {e['start_ts'] or ''}"
-            parts.append(
+            props = _track_props(t, vessels.get(t.mmsi, {}))
+            lines = "".join(
+                "<LineString><tessellate>1</tessellate><coordinates>"
+                + kml_coords(r)
+                + "</coordinates></LineString>"
+                for r in runs
+            )
+            fh.write(
                 _kml_placemark(
-                    label,
-                    g,
-                    f"event-{kind}",
-                    _kml_time(e["start_ts"]),
-                    _kml_time(e["end_ts"]),
-                    data=_props(e),
+                    f"{props['name'] or props['mmsi']}",
+                    f"<MultiGeometry>{lines}</MultiGeometry>",
+                    "track-watched" if props["watched"] else "track",
+                    props["start"],
+                    props["end"],
+                    data=props,
                 )
             )
-            n_events += 1
-        parts.append("</Folder>")
-    parts.append("</Folder><Folder><name>Tracks</name>")
-    n_tracks = 0
-    for f in _track_features(reader):
-        lines = "".join(
-            _kml_line((c[0], c[1]) for c in run) for run in f["geometry"]["coordinates"]
-        )
-        props = f["properties"]
-        parts.append(
-            _kml_placemark(
-                f"{props['name'] or props['mmsi']}",
-                f"<MultiGeometry>{lines}</MultiGeometry>",
-                "track",
-                props["start"],
-                props["end"],
-                data=props,
-            )
-        )
-        n_tracks += 1
-    parts.append("</Folder></Document></kml>\n")
-    (out / "darkcargo.kml").write_text("".join(parts), encoding="utf-8")
+            n_tracks += 1
+        fh.write("</Folder></Document></kml>\n")
     return [
         BundleFile(
             "darkcargo.kml",
             "OGC KML 2.2: folders Ports, Events (one folder per kind; TimeSpan from start to "
             "end; gaps as LineStrings from the last fix before to the first after) and Tracks "
-            "(one MultiGeometry of LineStrings per vessel). Each Placemark's ExtendedData holds "
-            "its row's columns.",
+            "(one MultiGeometry of LineStrings per vessel; the case's watched vessels in their "
+            "own style). Each Placemark's ExtendedData holds its row's columns. "
+            + track_decimation_text(),
             len(ports) + n_events + n_tracks,
             "placemarks",
-            _arrow_columns(reader.table("events").schema),
+            _arrow_columns(_schema(reader, "events")),
         )
     ]
-
-
-# ---- CSV and Parquet ----------------------------------------------------------------------------
-def _csv_cell(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, datetime):
-        return iso(v)
-    return v
-
-
-def _write_csv(path: Path, table: pa.Table) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(table.column_names)
-        for batch in table.to_batches(max_chunksize=50_000):
-            cols = [c.to_pylist() for c in batch.columns]
-            w.writerows([[_csv_cell(v) for v in row] for row in zip(*cols, strict=True)])
-
-
-def _export_tabular(
-    reader: WorkspaceReader,
-    out: Path,
-    kinds: Sequence[str] | None,
-    suffix: str,
-    write: Callable[[Path, pa.Table], None],
-) -> list[BundleFile]:
-    tables = _tables_for_copy(reader, kinds)
-    tables["vessels"] = _vessels_table(reader)
-    tables["ports"] = _ports_table(reader)
-    files = []
-    for name, table in tables.items():
-        fname = f"{name}.{suffix}"
-        write(out / fname, table)
-        desc = {
-            "events": "Detected events (times UTC).",
-            "positions": "Every accepted AIS position.",
-            "statics": "AIS static and voyage messages (identity).",
-            "vessels": "One row per MMSI with its latest identity.",
-            "ports": "Watched ports and places of the case.",
-        }.get(name, f"The workspace's {name} table.")
-        files.append(BundleFile(fname, desc, table.num_rows, "rows", _arrow_columns(table.schema)))
-    return files
-
-
-def _write_parquet(path: Path, table: pa.Table) -> None:
-    pq.write_table(table, path, compression="zstd")
 
 
 # ---- README -------------------------------------------------------------------------------------
@@ -631,9 +823,7 @@ def export_bundle(
             files = _export_geojson(reader, out, kinds)
         elif fmt == "kml":
             files = _export_kml(reader, out, kinds)
-        elif fmt == "csv":
-            files = _export_tabular(reader, out, kinds, "csv", _write_csv)
         else:
-            files = _export_tabular(reader, out, kinds, "parquet", _write_parquet)
+            files = _export_tabular(reader, out, kinds, fmt)
         (out / "README.md").write_text(readme_text(reader, fmt, files, kinds), encoding="utf-8")
     return out

@@ -12,7 +12,7 @@ import json
 import logging
 import math
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -248,10 +248,38 @@ class WorkspaceReader:
         self.close()
 
     # -- plumbing -----------------------------------------------------------------------------
-    def arrow(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pa.Table:
-        """Run one query on its own cursor; positional (?) or named ($name) parameters."""
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of the read-only connection, quiet (no progress bar on long work)."""
         with self._lock:
             cur = self._con.cursor()
+        cur.execute("SET enable_progress_bar = false")
+        return cur
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        """Run a statement whose result nobody needs, such as COPY (...) TO a file: the
+        workspace stays untouched (the connection is read-only)."""
+        cur = self._cursor()
+        try:
+            cur.execute(sql, list(params or []))
+            cur.fetchall()
+        finally:
+            cur.close()
+
+    def batches(
+        self, sql: str, params: Sequence[Any] | None = None, batch_rows: int = 50_000
+    ) -> Iterator[pa.RecordBatch]:
+        """A query's result as Arrow record batches, streamed (never all in memory at once)."""
+        cur = self._cursor()
+        try:
+            rel = cur.sql(sql, params=list(params or []))
+            fetch = getattr(rel, "to_arrow_reader", None) or rel.fetch_arrow_reader
+            yield from fetch(batch_rows)
+        finally:
+            cur.close()
+
+    def arrow(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pa.Table:
+        """Run one query on its own cursor; positional (?) or named ($name) parameters."""
+        cur = self._cursor()
         try:
             bound = dict(params) if isinstance(params, Mapping) else list(params or [])
             rel = cur.sql(sql, params=bound)
