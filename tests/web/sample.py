@@ -152,6 +152,23 @@ def estimates_table() -> pa.Table:
             "unverified": [json.dumps(["teu_capacity"])] * n,
             "params_hash": ["feedbeef"] * n,
             "created_at": pa.array([T0] * n, pa.timestamp("us")),
+            "unit": ["containers", "shells"],
+            "sensitivity": [
+                json.dumps(
+                    [
+                        {
+                            "param": "teu_capacity",
+                            "label": "capacity",
+                            "rho": 0.8,
+                            "range": "300-450 TEU",
+                            "unverified": True,
+                        }
+                    ]
+                )
+            ]
+            * n,
+            "binding": [json.dumps({"mass": 0.7, "fill_volume": 0.3, "geometry": 0.0})] * n,
+            "period_requested": ["*..*"] * n,
         }
     )
 
@@ -188,6 +205,9 @@ def claims_tables() -> dict[str, pa.Table]:
             "baseline_date": pa.array([date(2023, 8, 1)] * 2, pa.date32()),
             "source_url": ["https://example.org/rok"] * 2,
             "cluster_id": ["k1", "k2"],
+            "hedge": ["about", "could hold"],
+            "basis": ["count", "capacity"],
+            "quantity": ["containers", "rounds_152mm"],
         }
     )
     gradings = pa.table(

@@ -169,8 +169,15 @@ def test_ports_estimates_claims_land_layers(client: TestClient) -> None:
     est = client.get("/api/estimates").json()
     assert [e["quantity"] for e in est] == ["containers", "rounds_152mm"]
     assert est[0]["unverified"] == ["teu_capacity"]
+    # the estimate stage's JSON columns arrive decoded
+    assert est[0]["sensitivity"][0]["unverified"] is True
+    assert est[0]["binding"] == {"mass": 0.7, "fill_volume": 0.3, "geometry": 0.0}
+    assert est[0]["inputs"] == ["shipments:12"] and est[0]["period_requested"] == "*..*"
     claims = {c["claim_id"]: c for c in client.get("/api/claims").json()}
     assert claims["c2"]["gradings"][0]["grade"] == "above"
+    # plain text columns of the claims stage stay text
+    assert (claims["c2"]["hedge"], claims["c2"]["basis"]) == ("could hold", "capacity")
+    assert claims["c2"]["quantity"] == "rounds_152mm"
     assert claims["c1"]["doc_title"] == "ROK defence minister, 26 Feb 2024"
     land = client.get("/api/land")
     assert land.headers["content-type"].startswith("application/geo+json")

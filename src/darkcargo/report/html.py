@@ -23,8 +23,12 @@ from darkcargo import __version__
 from darkcargo.assets import vendor_manifest, vendor_root
 from darkcargo.web.decimate import tolerance_for_zoom
 from darkcargo.web.queries import (
+    OTHER_TRAFFIC_BASE_ZOOM,
+    OTHER_TRAFFIC_GAP_BREAK_S,
+    OTHER_TRAFFIC_MAX_POINTS,
     STORY_NEAR_WATCHED_PORT_KM,
     STORY_SAMPLE_PER_KIND,
+    TrackDetail,
     WorkspaceReader,
     rows,
 )
@@ -40,9 +44,10 @@ WATCHED_TRACK_GAP_BREAK_S = 3600.0
 WATCHED_TRACK_MAX_POINTS = 5_000
 # ... every other vessel's track much harder: a regional zoom, lines drawn across reception
 # holes shorter than the gap detector's 6 h (longer silences still break the line), and a cap.
-OTHER_TRACK_ZOOM = 7
-OTHER_TRACK_GAP_BREAK_S = 6 * 3600.0
-OTHER_TRACK_MAX_POINTS = 300
+# (the dashboard's rule for other traffic at its regional zoom: see web.queries)
+OTHER_TRACK_ZOOM = OTHER_TRAFFIC_BASE_ZOOM
+OTHER_TRACK_GAP_BREAK_S = OTHER_TRAFFIC_GAP_BREAK_S
+OTHER_TRACK_MAX_POINTS = OTHER_TRAFFIC_MAX_POINTS
 # Events: see WorkspaceReader.story_events (all that matter to the case, then a time-spread
 # sample of each common kind).
 REPORT_SAMPLE_PER_KIND = STORY_SAMPLE_PER_KIND
@@ -219,29 +224,16 @@ def collapse_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def report_tracks(reader: WorkspaceReader, watched: dict[int, str]) -> list[dict[str, Any]]:
-    """Watched vessels' tracks finely decimated, every other vessel's much harder."""
-    keep = sorted(watched)
-    fine = (
-        reader.tracks(
-            keep,
-            zoom=WATCHED_TRACK_ZOOM,
-            gap_break_s=WATCHED_TRACK_GAP_BREAK_S,
-            max_points=WATCHED_TRACK_MAX_POINTS,
-        )
-        if keep
-        else []
-    )
-    coarse = reader.tracks(
+    """Watched vessels' tracks finely decimated, every other vessel's much harder (one read)."""
+    fine = TrackDetail(WATCHED_TRACK_ZOOM, WATCHED_TRACK_GAP_BREAK_S, WATCHED_TRACK_MAX_POINTS)
+    tracks = reader.tracks(
         None,
         zoom=OTHER_TRACK_ZOOM,
         gap_break_s=OTHER_TRACK_GAP_BREAK_S,
         max_points=OTHER_TRACK_MAX_POINTS,
-        exclude=keep,
+        detail_for={m: fine for m in watched},
     )
-    out = [{**t.as_json(), "watched": True} for t in fine]
-    out += [{**t.as_json(), "watched": False} for t in coarse]
-    out.sort(key=lambda t: t["mmsi"])
-    return out
+    return [{**t.as_json(), "watched": t.mmsi in watched} for t in tracks]
 
 
 def report_caps() -> dict[str, Any]:

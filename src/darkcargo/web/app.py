@@ -257,9 +257,10 @@ def create_app(
         since: Since = None,
         until: Until = None,
     ) -> Response:
-        """Every vessel's track, decimated for `zoom` within `bbox` and the time window."""
+        """Every vessel's track, decimated for `zoom` within `bbox` and the time window: the
+        case's watched vessels in full detail, the other traffic lighter (see map_tracks)."""
         check_window(since, until)
-        out = [t.as_json() for t in reader.tracks(None, zoom, parse_bbox(bbox), since, until)]
+        out = [t.as_json() for t in reader.map_tracks(zoom, parse_bbox(bbox), since, until)]
         return Response(json.dumps({"tracks": out}), media_type="application/json")
 
     @app.get("/api/tracks/{mmsi}", tags=["tracks"])

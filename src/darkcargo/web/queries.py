@@ -78,6 +78,15 @@ STORY_NEAR_WATCHED_PORT_KM = 50.0
 STORY_SAMPLE_PER_KIND = 800
 # ... and a safety cap per kind on the events that matter (never reached on the demo season).
 STORY_PRIORITY_CAP_PER_KIND = 20_000
+# Tracks of vessels the case does not watch, on the map: lines drawn across reception holes
+# shorter than the gap detector's 6 h (longer silences still break them), and at most
+# OTHER_TRAFFIC_MAX_POINTS points each at OTHER_TRAFFIC_BASE_ZOOM (more when zoomed in).
+OTHER_TRAFFIC_GAP_BREAK_S = 6 * 3600.0
+OTHER_TRAFFIC_MAX_POINTS = 300
+OTHER_TRAFFIC_BASE_ZOOM = 7
+# Workspaces with at most this many positions keep them in memory, sorted, for the map's
+# track requests (~32 bytes each: 160 MB at the cap).
+TRACK_CACHE_MAX_POSITIONS = 5_000_000
 # Identity fields whose changes make a new row in a vessel's identity history.
 IDENTITY_FIELDS = ("imo", "name", "callsign", "ship_type", "length_m", "beam_m")
 
@@ -126,6 +135,33 @@ class _CursorWorkspace:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+
+
+@dataclass(frozen=True)
+class TrackDetail:
+    """How hard to decimate a track: display zoom (None keeps every fix), the silence that
+    breaks its line, and a cap on its points."""
+
+    zoom: float | None
+    gap_break_s: float = DEFAULT_GAP_BREAK_S
+    max_points: int = DEFAULT_MAX_POINTS
+
+    @property
+    def tolerance_deg(self) -> float:
+        return tolerance_for_zoom(self.zoom) if self.zoom is not None else 0.0
+
+
+def _epoch_s(value: datetime | None) -> float:
+    """Seconds since 1970 of a naive-UTC datetime."""
+    assert value is not None
+    return (value - datetime(1970, 1, 1)).total_seconds()
+
+
+def other_traffic_max_points(zoom: float) -> int:
+    """Point cap for a track that is not watched: OTHER_TRAFFIC_MAX_POINTS at a regional zoom,
+    doubling with each zoom level closer (the view's box then holds less of the track)."""
+    extra = max(0.0, zoom - OTHER_TRAFFIC_BASE_ZOOM)
+    return int(min(DEFAULT_MAX_POINTS, OTHER_TRAFFIC_MAX_POINTS * 2.0**extra))
 
 
 @dataclass(frozen=True)
@@ -700,12 +736,71 @@ class WorkspaceReader:
         gap_break_s: float = DEFAULT_GAP_BREAK_S,
         max_points: int = DEFAULT_MAX_POINTS,
         exclude: Sequence[int] | None = None,
+        detail_for: Mapping[int, TrackDetail] | None = None,
     ) -> list[Track]:
         """Tracks of many MMSIs (`mmsis`, default every one, less `exclude`) decimated like
-        track(), from one read of the positions table instead of one query per vessel. Tracks
-        left with no fix in view are omitted; order is by MMSI."""
+        track(), from one read of the positions table instead of one query per vessel;
+        `detail_for` gives some MMSIs their own decimation. Tracks left with no fix in view are
+        omitted; order is by MMSI."""
         if not self.has("positions"):
             return []
+        mm, ts, lat, lon = self._fixes(mmsis, exclude, since, until)
+        if mm.size == 0:
+            return []
+        cuts = np.flatnonzero(np.diff(mm)) + 1
+        starts = np.concatenate(([0], cuts))
+        ends = np.concatenate((cuts, [mm.size]))
+        default = TrackDetail(zoom, gap_break_s, max_points)
+        special = detail_for or {}
+        out: list[Track] = []
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+            m = int(mm[a])
+            d = special.get(m, default)
+            track = _decimated(
+                m, ts[a:b], lat[a:b], lon[a:b], d.tolerance_deg, bbox, d.gap_break_s, d.max_points
+            )
+            if track.runs:
+                out.append(track)
+        return out
+
+    def _fixes(
+        self,
+        mmsis: Sequence[int] | None,
+        exclude: Sequence[int] | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(mmsi, epoch seconds, lat, lon) of the chosen fixes, sorted by (mmsi, time).
+
+        A workspace of at most TRACK_CACHE_MAX_POSITIONS positions is read and sorted once and
+        kept (the reader is read-only, so it cannot go stale): the map asks for every track on
+        each move, and the read and sort are most of the cost. Filters are then NumPy masks."""
+        n = self.count("positions")
+        if n <= TRACK_CACHE_MAX_POSITIONS:
+            if "fixes" not in self._cache:
+                self._cache["fixes"] = self._read_fixes(None, None, None, None)
+            mm, ts, lat, lon = self._cache["fixes"]
+            keep = np.ones(mm.size, dtype=bool)
+            if mmsis is not None:
+                keep &= np.isin(mm, np.asarray(list(mmsis), dtype=np.int64))
+            if exclude:
+                keep &= ~np.isin(mm, np.asarray(list(exclude), dtype=np.int64))
+            if since is not None:
+                keep &= ts >= _epoch_s(to_naive_utc(since))
+            if until is not None:
+                keep &= ts <= _epoch_s(to_naive_utc(until))
+            if keep.all():
+                return mm, ts, lat, lon
+            return mm[keep], ts[keep], lat[keep], lon[keep]
+        return self._read_fixes(mmsis, exclude, since, until)
+
+    def _read_fixes(
+        self,
+        mmsis: Sequence[int] | None,
+        exclude: Sequence[int] | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         where: list[str] = ["lat IS NOT NULL", "lon IS NOT NULL"]
         params: list[Any] = []
         if mmsis is not None:
@@ -723,28 +818,35 @@ class WorkspaceReader:
         t = self.arrow(
             "SELECT mmsi, epoch_us(ts) AS t, lat, lon FROM positions WHERE " + " AND ".join(where),
             params,
-        )
-        if t.num_rows == 0:
-            return []
-        mm = t.column("mmsi").to_numpy(zero_copy_only=False).astype(np.int64)
-        t_us = t.column("t").to_numpy(zero_copy_only=False).astype(np.int64)
-        lat = t.column("lat").to_numpy(zero_copy_only=False).astype(np.float64)
-        lon = t.column("lon").to_numpy(zero_copy_only=False).astype(np.float64)
+        ).combine_chunks()
+        mm = t.column("mmsi").to_numpy().astype(np.int64)
+        t_us = t.column("t").to_numpy().astype(np.int64)
+        lat = t.column("lat").to_numpy().astype(np.float64)
+        lon = t.column("lon").to_numpy().astype(np.float64)
         order = np.lexsort((t_us, mm))
-        mm, lat, lon = mm[order], lat[order], lon[order]
-        ts = t_us[order].astype(np.float64) / 1e6
-        cuts = np.flatnonzero(np.diff(mm)) + 1
-        starts = np.concatenate(([0], cuts))
-        ends = np.concatenate((cuts, [mm.size]))
-        tol = tolerance_for_zoom(zoom) if zoom is not None else 0.0
-        out: list[Track] = []
-        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-            track = _decimated(
-                int(mm[a]), ts[a:b], lat[a:b], lon[a:b], tol, bbox, gap_break_s, max_points
-            )
-            if track.runs:
-                out.append(track)
-        return out
+        return mm[order], t_us[order].astype(np.float64) / 1e6, lat[order], lon[order]
+
+    def map_tracks(
+        self,
+        zoom: float,
+        bbox: BBox | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Track]:
+        """Every track for the map at `zoom`: the case's watched vessels in full detail, the
+        other traffic much lighter (lines across reception holes shorter than
+        OTHER_TRAFFIC_GAP_BREAK_S, at most other_traffic_max_points(zoom) points each)."""
+        fine = TrackDetail(zoom, DEFAULT_GAP_BREAK_S, DEFAULT_MAX_POINTS)
+        return self.tracks(
+            None,
+            zoom,
+            bbox,
+            since,
+            until,
+            gap_break_s=OTHER_TRAFFIC_GAP_BREAK_S,
+            max_points=other_traffic_max_points(zoom),
+            detail_for={m: fine for m in self.watched()},
+        )
 
     # -- places, estimates, claims, layers ----------------------------------------------------
     def ports(self) -> list[dict[str, Any]]:
