@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from datetime import date, datetime
 from typing import Any
@@ -14,8 +15,20 @@ from rich.table import Table
 
 from darkcargo.cli.options import OutputFormat
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (files, CI logs, other programs) gets wide tables instead of rich's 80-column
+# default, so that values are not folded mid-word; a terminal keeps its own width.
+PIPED_WIDTH = 160
+
+
+def _console(stderr: bool = False) -> Console:
+    c = Console(stderr=stderr)
+    if not c.is_terminal and "COLUMNS" not in os.environ:
+        c = Console(stderr=stderr, width=PIPED_WIDTH)
+    return c
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 
 def _json_default(value: Any) -> Any:

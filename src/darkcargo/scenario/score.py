@@ -329,10 +329,9 @@ def score(
     )
     try:
         if preset is None:
-            row = ws.con.execute(
+            preset = ws.scalar(
                 "SELECT preset FROM events GROUP BY preset ORDER BY count(*) DESC LIMIT 1"
-            ).fetchone()
-            preset = row[0] if row else None
+            )
         detected = _arrow(
             ws,
             "SELECT kind, mmsi, other_mmsi, start_ts, end_ts, port_id, details, confidence, "
