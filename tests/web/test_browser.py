@@ -6,40 +6,27 @@ workspace. Screenshots land in test-artifacts/.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.web.browser_kit import (
+    CHROMIUM,
+    READY_TIMEOUT_MS,
+    Page,
+    events_in_view,
+    launch,
+    serve,
+    set_window,
+)
 from tests.web.sample import ANGARA, MARIA, build_sample_workspace
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-READY_TIMEOUT_MS = 20_000
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -49,81 +36,21 @@ def sample_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(sample_ws: Path) -> Iterator[str]:
-    import uvicorn
-
-    from darkcargo.web import create_app
-
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(sample_ws), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the dashboard server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(sample_ws) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launch() as b:
         yield b
-        b.close()
-
-
-class Page:
-    """A page with its console errors and requests recorded."""
-
-    def __init__(self, browser: Any) -> None:
-        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-
-    def open(self, url: str) -> Any:
-        self.page.goto(url)
-        self.page.wait_for_selector(
-            "#dc-app[data-ready]", timeout=READY_TIMEOUT_MS, state="attached"
-        )
-        assert self.page.get_attribute("#dc-app", "data-ready") == "1", self.errors
-        return self.page
 
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Page]:
     p = Page(browser)
     yield p
-    p.page.close()
-
-
-def events_in_view(pg: Any) -> int:
-    return int(pg.get_attribute("#dc-events-count", "data-count"))
-
-
-def set_window(pg: Any, start_iso: str | None = None, end_iso: str | None = None) -> None:
-    """Move the time filter's thumbs as a user would (value change plus an input event)."""
-    pg.evaluate(
-        """([a, b]) => {
-            for (const [id, iso] of [["dc-time-start", a], ["dc-time-end", b]]) {
-                if (!iso) continue;
-                const el = document.getElementById(id);
-                el.value = String(Date.parse(iso) / 1000);
-                el.dispatchEvent(new Event("input", {bubbles: true}));
-            }
-        }""",
-        [start_iso, end_iso],
-    )
-    pg.wait_for_timeout(300)
+    p.close()
 
 
 def test_page_loads_and_shows_tracks_events_ports(
@@ -236,23 +163,11 @@ def test_report_opens_offline(
 def test_later_layers_slot_in_when_their_tables_fill(
     tmp_path: Path, page: Page, artifacts_dir: Path
 ) -> None:
-    import uvicorn
-
-    from darkcargo.web import create_app
     from tests.web.sample import build_full_workspace
 
     ws = build_full_workspace(tmp_path / "full.duckdb")
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(ws), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 15
-        while not srv.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        pg = page.open(f"http://127.0.0.1:{port}/")
+    with serve(ws) as url:
+        pg = page.open(url)
         assert pg.locator("path.dc-detection").count() == 2
         assert pg.locator("path.dc-port-call").count() == 1
         assert pg.locator("path.dc-shipment").count() == 1
@@ -266,6 +181,3 @@ def test_later_layers_slot_in_when_their_tables_fill(
         pg.wait_for_timeout(300)
         pg.screenshot(path=str(artifacts_dir / "dashboard-all-layers.png"), full_page=True)
         assert page.errors == []
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)

@@ -330,19 +330,18 @@ def estimate_sort_key(e: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def unverified_of(e: dict[str, Any]) -> list[str]:
-    """An estimate's unverified parameters as text (the list, else the sensitivity entries
-    flagged unverified)."""
+    """An estimate's unverified parameters as text: its `unverified` list, plus any input its
+    sensitivity analysis flags unverified that the list does not already name."""
     found = [str(u) for u in _as_list(e.get("unverified"))]
-    if found:
-        return found
     sens = e.get("sensitivity")
     if isinstance(sens, list):
-        return [
-            str(x.get("label") or x.get("param"))
-            for x in sens
-            if isinstance(x, dict) and x.get("unverified")
-        ]
-    return []
+        for x in sens:
+            if not (isinstance(x, dict) and x.get("unverified")):
+                continue
+            label = str(x.get("label") or x.get("param"))
+            if not any(label.lower() in u.lower() for u in found):
+                found.append(label)
+    return found
 
 
 def _port_summary(reader: WorkspaceReader, data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -209,7 +209,7 @@
       '<aside class="dc-side"><h2>Layers</h2><div id="dc-layers"></div><h2 style="margin-top:0.8em">Vessels</h2><div id="dc-vessels"></div></aside></div>' +
       '<section class="dc-section" id="dc-events"><h2>Events <span class="dc-note" id="dc-events-count"></span></h2>' +
       '<div class="dc-note">Events overlapping the time window with a point inside the map view; click a row to show it on the map.</div>' +
-      '<div class="dc-scroll"><table class="dc-table"><thead><tr><th>start</th><th>end</th><th>kind</th><th>vessel</th><th>port</th><th>hours</th><th>confidence</th></tr></thead><tbody></tbody></table></div></section>' +
+      '<div class="dc-scroll"><table class="dc-table"><thead><tr><th>start</th><th>end</th><th>kind</th><th>vessel</th><th>port or place</th><th>hours</th><th>why shown</th><th>confidence</th></tr></thead><tbody></tbody></table></div></section>' +
       '<section class="dc-section dc-chart" id="dc-estimates"><h2>Estimates and claims</h2><div class="dc-legend" id="dc-legend"></div><div id="dc-chart"></div><div id="dc-est-tables"></div></section>' +
       '<div class="dc-panel" id="dc-vessel" role="dialog" aria-label="vessel page"><button class="dc-btn dc-close" type="button" id="dc-vessel-close">Close</button><div id="dc-vessel-body"></div></div>';
     var self = this;
@@ -499,21 +499,31 @@
       if (!inside && e.end_lat !== null && e.end_lat !== undefined) inside = bounds.contains([e.end_lat, e.end_lon]);
       return inside;
     });
+    // what matters most first (watched vessels, rare kinds, flagged gaps), then by time
+    var ctx = this._ctx || (this._ctx = this.ctx());
+    var level = rows.map(function (e) { return Ly.matters(ctx, e); });
+    var order = rows.map(function (_, i) { return i; });
+    order.sort(function (i, j) { return (level[j] - level[i]) || (i - j); });
+    rows = order.map(function (i) { return rows[i]; });
     var count = document.getElementById("dc-events-count");
-    count.textContent = rows.length + " in view" + (rows.length > MAX_TABLE_ROWS ? " (first " + MAX_TABLE_ROWS + " shown)" : "");
+    var sampled = Object.keys(this.kindCounts).some(function (k) { return self.kindCounts[k].shown < self.kindCounts[k].total; });
+    count.textContent = rows.length + " in view" + (rows.length > MAX_TABLE_ROWS ? " (the " + MAX_TABLE_ROWS + " that matter most shown)" : "") +
+      (sampled ? "; the map holds " + fmtNum(this.events.length) + " of " + fmtNum(this.eventsTotal) + " events: every one that matters, a sample of the rest" : "");
     count.setAttribute("data-count", String(rows.length));
     var tbody = document.querySelector("#dc-events tbody");
     var html = "";
     rows.slice(0, MAX_TABLE_ROWS).forEach(function (e, i) {
       var hours = e.end_ts ? ((toSec(e.end_ts) - toSec(e.start_ts)) / 3600).toFixed(1) : "";
+      var d = e.details && typeof e.details === "object" ? e.details : {};
+      var place = e.port_id || (d.start_port ? "near " + d.start_port + (d.start_port_km !== undefined ? " (" + Math.round(d.start_port_km) + " km)" : "") : "");
       html += '<tr data-event="' + i + '"><td>' + esc(fmtTime(e.start_ts)) + "</td><td>" + esc(fmtTime(e.end_ts)) +
-        '</td><td><span class="dc-kind" style="background:' + Ly.kindColor(e.kind) + '">' + esc(e.kind) + "</span></td><td>" +
+        '</td><td><span class="dc-kind" style="background:' + Ly.kindColor(e.kind) + '">' + esc(e.kind.replace(/_/g, " ")) + "</span></td><td>" +
         '<span class="dc-link" data-vessel="' + esc(e.mmsi) + '">' + esc(self.vesselLabel(e.mmsi)) + "</span>" +
         (e.other_mmsi ? ' &harr; <span class="dc-link" data-vessel="' + esc(e.other_mmsi) + '">' + esc(self.vesselLabel(e.other_mmsi)) + "</span>" : "") +
-        "</td><td>" + esc(e.port_id) + '</td><td class="num">' + hours + '</td><td class="num">' +
-        (e.confidence === null || e.confidence === undefined ? "" : Number(e.confidence).toFixed(2)) + "</td></tr>";
+        "</td><td>" + esc(place) + '</td><td class="num">' + hours + "</td><td>" + esc(e.why || (ctx.sampled(e.kind) ? "sample" : "")) +
+        '</td><td class="num">' + (e.confidence === null || e.confidence === undefined ? "" : Number(e.confidence).toFixed(2)) + "</td></tr>";
     });
-    tbody.innerHTML = html || '<tr><td colspan="7" class="dc-note">No events in this time window and map view.</td></tr>';
+    tbody.innerHTML = html || '<tr><td colspan="8" class="dc-note">No events in this time window and map view.</td></tr>';
     this._tableRows = rows;
     var trs = tbody.querySelectorAll("tr[data-event]");
     Array.prototype.forEach.call(trs, function (tr) {
@@ -706,13 +716,18 @@
     return { whole: false, label: parts[0] + " → " + parts[1], short: parts[0] + " → " + parts[1], key: parts[1] };
   }
 
-  // Unverified parameters behind an estimate: its list, else the sensitivity entries flagged.
+  // Unverified parameters behind an estimate: its list, plus inputs its sensitivity analysis
+  // flags unverified that the list does not already name (report/html.py unverified_of).
   function unverifiedOf(e) {
-    if (Array.isArray(e.unverified) && e.unverified.length) return e.unverified.map(String);
+    var found = Array.isArray(e.unverified) ? e.unverified.map(String) : [];
     if (Array.isArray(e.sensitivity)) {
-      return e.sensitivity.filter(function (x) { return x && x.unverified; }).map(function (x) { return String(x.label || x.param); });
+      e.sensitivity.forEach(function (x) {
+        if (!x || !x.unverified) return;
+        var label = String(x.label || x.param);
+        if (!found.some(function (u) { return u.toLowerCase().indexOf(label.toLowerCase()) >= 0; })) found.push(label);
+      });
     }
-    return [];
+    return found;
   }
 
   function unvBadge(e) {
@@ -835,14 +850,39 @@
         var pad = (hi - lo || 1) * 0.08; d0 = lo >= 0 ? Math.max(0, lo - pad) : lo - pad; d1 = hi + pad;
         x = function (v) { return left + (v - d0) / (d1 - d0) * (W - left - right); };
       }
-      var nRows = g.rows.length + (g.loose.length ? 1 : 0);
-      var H = 26 + nRows * rowH + 30;
+      // claim labels: right of the diamond (left of it near the figures column), stacked on
+      // extra lines when they would overlap
+      function labelText(c) {
+        var who = String(c.speaker || "");
+        if (who.length > 22) who = who.split(/\s+/).slice(-1)[0];
+        var v = claimValue(c);
+        return (c.hedge ? c.hedge + " " : "") + fmtNum(v) + (who || claimRef(c) ? " · " + [who, claimRef(c)].filter(Boolean).join(", ") : "");
+      }
+      function layout(list) {
+        var ends = [], placed = [];
+        list.map(function (c) { return c; }).sort(function (a, b) { return (claimValue(a.claim) || 0) - (claimValue(b.claim) || 0); }).forEach(function (c) {
+          var v = claimValue(c.claim);
+          if (v === null || v === undefined || (log && v <= 0)) return;
+          var text = labelText(c.claim), w = 6.1 * text.length, cx = x(v);
+          var x0 = cx + 9, anchor = "start";
+          if (x0 + w > W - right - 4) { x0 = cx - 9 - w; anchor = "end"; }
+          var lvl = 0;
+          while (ends[lvl] !== undefined && x0 < ends[lvl] + 6) lvl++;
+          ends[lvl] = x0 + w;
+          placed.push({ c: c, text: text, lvl: lvl, anchor: anchor });
+        });
+        var levels = placed.reduce(function (m, p) { return Math.max(m, p.lvl); }, 0);
+        return { placed: placed, extra: levels * 13 };
+      }
+      var layouts = g.rows.map(function (r) { return layout(r.claims); });
+      var looseLayout = g.loose.length ? layout(g.loose) : null;
+      var H = 26 + 30 + layouts.reduce(function (h, l) { return h + rowH + l.extra; }, 0) + (looseLayout ? rowH + looseLayout.extra : 0);
       var unit = g.rows.length ? (g.rows[0].est.unit || "") : "";
       var s = '<svg class="dc-est-group" data-quantity="' + esc(g.quantity) + '" viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="estimates and claims for ' + esc(human(g.quantity)) + '">';
       s += '<text x="4" y="15" font-weight="600">' + esc(human(g.quantity)) + (unit ? ' <tspan class="dc-muted">(' + esc(unit) + ")</tspan>" : "") +
         (g.rows.length ? "" : ' <tspan class="dc-muted">— no estimate of this quantity</tspan>') + "</text>";
       var y = 24;
-      function diamond(c, grade, yy, extra) {
+      function diamond(c, grade, yy, label, extra) {
         var v = claimValue(c);
         if (v === null || v === undefined || (log && v <= 0)) return "";
         var col = grade && grade.grade ? (GRADE_COLORS[grade.grade] || "#757575") : "#fff";
@@ -855,11 +895,14 @@
           (grade && grade.grade ? "; graded " + grade.grade.replace("_", " ") + (grade.reason ? " (" + grade.reason + ")" : "") : "; not graded") + (extra || "");
         out += '<path class="dc-claim" d="M' + cx.toFixed(1) + " " + (cy - 7) + " L" + (cx + 7).toFixed(1) + " " + cy + " L" + cx.toFixed(1) + " " + (cy + 7) +
           " L" + (cx - 7).toFixed(1) + " " + cy + ' Z" fill="' + col + '" stroke="#333" stroke-width="1" fill-opacity="0.9"><title>' + esc(tip) + "</title></path>";
-        var who = String(c.speaker || "").split(/\s+/).slice(-1)[0];
-        out += '<text class="dc-claim-label" x="' + (cx + 9).toFixed(1) + '" y="' + (cy - 3) + '">' + esc((c.hedge ? c.hedge + " " : "") + fmtNum(v) + (who || claimRef(c) ? " · " + [who, claimRef(c)].filter(Boolean).join(", ") : "")) + "</text>";
+        if (label) {
+          var lx = label.anchor === "end" ? cx - 9 : cx + 9;
+          var ly = label.lvl === 0 ? cy - 3 : cy + 4 + 13 * label.lvl;
+          out += '<text class="dc-claim-label" text-anchor="' + label.anchor + '" x="' + lx.toFixed(1) + '" y="' + ly + '">' + esc(label.text) + "</text>";
+        }
         return out;
       }
-      g.rows.forEach(function (r) {
+      g.rows.forEach(function (r, ri) {
         var e = r.est, p = periodOf(e), unv = unverifiedOf(e);
         s += '<text x="4" y="' + (y + 16) + '">' + esc(human(e.method)) + ' <tspan class="dc-muted">· ' + esc(p.short) + "</tspan></text>";
         if (e.p05 !== null && e.p95 !== null && (!log || e.p05 > 0)) {
@@ -873,13 +916,13 @@
         var fx = W - right + 8;
         s += '<text class="dc-est-figure" x="' + fx + '" y="' + (y + 16) + '">' + esc(fmtNum(e.p50)) + ' <tspan class="dc-muted">(' + esc(fmtNum(e.p05) + "–" + fmtNum(e.p95)) + ")</tspan>" +
           (unv.length ? ' <tspan class="dc-unv-label">⚑ ' + unv.length + " unverified<title>" + esc(unv.join("; ")) + "</title></tspan>" : "") + "</text>";
-        r.claims.forEach(function (c) { s += diamond(c.claim, c.grade, y); });
-        y += rowH;
+        layouts[ri].placed.forEach(function (pl) { s += diamond(pl.c.claim, pl.c.grade, y, pl); });
+        y += rowH + layouts[ri].extra;
       });
-      if (g.loose.length) {
+      if (looseLayout) {
         s += '<text x="4" y="' + (y + 16) + '">' + (g.rows.length ? "claims not comparable" : "claims") + " (" + g.loose.length + ")</text>";
-        g.loose.forEach(function (c) { s += diamond(c.claim, c.grade, y); });
-        y += rowH;
+        looseLayout.placed.forEach(function (pl) { s += diamond(pl.c.claim, pl.c.grade, y, pl); });
+        y += rowH + looseLayout.extra;
       }
       s += '<g class="dc-axis"><line x1="' + left + '" x2="' + (W - right) + '" y1="' + (y + 4) + '" y2="' + (y + 4) + '"/>';
       var ticks = [];

@@ -59,6 +59,7 @@
       ["why shown", esc(e.why || (ctx.sampled(e.kind) ? "sample of a common kind" : ""))],
       ["vessel", vesselLink(ctx, e.mmsi)],
       ["other vessel", vesselLink(ctx, e.other_mmsi)],
+      ["position", e.position_from_track ? "the vessel's track at that time (the event has no position of its own)" : ""],
       ["start", esc(fmtTime(e.start_ts))],
       ["end", esc(fmtTime(e.end_ts))],
       ["port", esc(e.port_id)],
@@ -233,14 +234,44 @@
     return lo;
   }
 
+  // Events without a position of their own (identity changes come from static messages) are
+  // drawn where the vessel's track was at that time, and say so in their popup.
+  function trackIndex(data) {
+    var out = {};
+    ((data && data.tracks) || []).forEach(function (tr) {
+      var o = out[tr.mmsi] || (out[tr.mmsi] = { ts: [], pts: [] });
+      tr.runs.forEach(function (run) { run.forEach(function (p) { o.ts.push(p[2]); o.pts.push(p); }); });
+    });
+    return out;
+  }
+
+  function placeOnTrack(e, index) {
+    var tr = index[e.mmsi], t = toSec(e.start_ts);
+    if (!tr || !tr.ts.length || t === null) return e;
+    var i = Math.min(lowerBound(tr.ts, t), tr.ts.length - 1);
+    if (i > 0 && Math.abs(tr.ts[i - 1] - t) < Math.abs(tr.ts[i] - t)) i--;
+    var copy = {};
+    Object.keys(e).forEach(function (k) { copy[k] = e[k]; });
+    copy.lat = tr.pts[i][0];
+    copy.lon = tr.pts[i][1];
+    copy.position_from_track = true;
+    return copy;
+  }
+
   // One layer per event kind present in the workspace (added by the app from the summary).
   function registerEventKind(kind, order) {
     register({
       id: "events:" + kind, title: "Events: " + kind.replace(/_/g, " "), color: kindColor(kind),
       order: 30 + order, defaultOn: true, dashed: kind === "gap",
       build: function (ctx) {
-        return ctx.allEvents().then(function (events) {
-          return pointItems(events.filter(function (e) { return e.kind === kind; }),
+        return Promise.all([ctx.allEvents(), ctx.tracks()]).then(function (r) {
+          var index = null;
+          var evs = r[0].filter(function (e) { return e.kind === kind; }).map(function (e) {
+            if (e.lat !== null && e.lat !== undefined) return e;
+            index = index || trackIndex(r[1]);
+            return placeOnTrack(e, index);
+          });
+          return pointItems(evs,
             function (e) { return eventLayer(ctx, e); },
             function (e) { return [toSec(e.start_ts), toSec(e.end_ts || e.start_ts)]; });
         });

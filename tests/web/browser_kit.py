@@ -1,0 +1,122 @@
+"""Shared pieces of the browser tests: Debian's chromium through Playwright, a real uvicorn
+server on a free loopback port, a page that records console errors and requests, and the time
+filter moved the way a user moves it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+READY_TIMEOUT_MS = 60_000
+SERVER_START_S = 15.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(workspace: Path) -> Iterator[str]:
+    """The dashboard over `workspace` in a thread; yields its base URL."""
+    import uvicorn
+
+    from darkcargo.web import create_app
+
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(workspace), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + SERVER_START_S
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the dashboard server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def launch() -> Iterator[Any]:
+    """A headless chromium (skips the test when Playwright is missing)."""
+    import pytest
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Page:
+    """A page with its console errors and requests recorded."""
+
+    def __init__(self, browser: Any, **context: Any) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, **context)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+
+    def open(self, url: str) -> Any:
+        self.page.goto(url)
+        self.page.wait_for_selector(
+            "#dc-app[data-ready]", timeout=READY_TIMEOUT_MS, state="attached"
+        )
+        assert self.page.get_attribute("#dc-app", "data-ready") == "1", self.errors
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def events_in_view(pg: Any) -> int:
+    return int(pg.get_attribute("#dc-events-count", "data-count"))
+
+
+def set_window(pg: Any, start_iso: str | None = None, end_iso: str | None = None) -> None:
+    """Move the time filter's thumbs as a user would (value change plus an input event)."""
+    pg.evaluate(
+        """([a, b]) => {
+            for (const [id, iso] of [["dc-time-start", a], ["dc-time-end", b]]) {
+                if (!iso) continue;
+                const el = document.getElementById(id);
+                el.value = String(Date.parse(iso) / 1000);
+                el.dispatchEvent(new Event("input", {bubbles: true}));
+            }
+        }""",
+        [start_iso, end_iso],
+    )
+    pg.wait_for_timeout(300)
+
+
+def layer_visible(pg: Any, layer_id: str) -> int:
+    """How many items of a layer the layer list says are shown."""
+    return int(pg.get_attribute(f'.dc-layer[data-layer="{layer_id}"]', "data-visible"))
