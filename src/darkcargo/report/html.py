@@ -344,6 +344,20 @@ def unverified_of(e: dict[str, Any]) -> list[str]:
     return found
 
 
+def binding_text(e: dict[str, Any]) -> str:
+    """What limits a container's load in a packing estimate, from its `binding` shares:
+    'limited by mass 49%, fill volume 37%, geometry 13%'."""
+    b = e.get("binding")
+    if not isinstance(b, dict) or not b:
+        return ""
+    parts = [
+        f"{str(k).replace('_', ' ')} {float(v):.0%}"
+        for k, v in sorted(b.items(), key=lambda kv: -float(kv[1] or 0))
+        if isinstance(v, int | float) and v > 0
+    ]
+    return "limited by " + ", ".join(parts) if parts else ""
+
+
 def _port_summary(reader: WorkspaceReader, data: dict[str, Any]) -> list[dict[str, Any]]:
     """Per watched port: port-call events (all vessels, distinct vessels, watched vessels'),
     the shipments stage's observed and inferred calls, and trips from and to it."""
@@ -389,6 +403,17 @@ def _port_summary(reader: WorkspaceReader, data: dict[str, Any]) -> list[dict[st
     return out
 
 
+def _detail_value(v: Any) -> str:
+    """A detector's detail as a reader would write it (yes/no, lists joined)."""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, list):
+        return ", ".join(_detail_value(x) for x in v)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
 def static_event(e: dict[str, Any]) -> dict[str, Any]:
     """An event with the text its row in the static table shows: the place (port, or the
     nearest port a gap started from), its duration in hours and its details as one line."""
@@ -402,7 +427,9 @@ def static_event(e: dict[str, Any]) -> dict[str, Any]:
             f" ({km:.0f} km)" if isinstance(km, int | float) else ""
         )
     text = "; ".join(
-        f"{k.replace('_', ' ')}: {v}" for k, v in details.items() if k != "hours" and v is not None
+        f"{k.replace('_', ' ')}: {_detail_value(v)}"
+        for k, v in details.items()
+        if k != "hours" and v is not None
     )
     return {
         **e,
@@ -523,6 +550,7 @@ def render_report(reader: WorkspaceReader) -> str:
         as_list=_as_list,
         period_label=period_label,
         unverified_of=unverified_of,
+        binding_text=binding_text,
         data_json=json_for_script(data),
         leaflet_css=drop_web_addresses(
             inline_css_images((leaflet_dir / "leaflet.css").read_text(), leaflet_dir)

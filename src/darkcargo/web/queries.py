@@ -125,8 +125,18 @@ def _clean(value: Any, key: str = "") -> Any:
 
 
 def rows(table: pa.Table) -> list[dict[str, Any]]:
-    """Arrow rows as JSON-ready dicts (times as ISO text, JSON columns decoded, NaN as null)."""
-    return [{k: _clean(v, k) for k, v in r.items()} for r in table.to_pylist()]
+    """Arrow rows as JSON-ready dicts (times as ISO text, JSON columns decoded, NaN as null,
+    single-precision floats as the value they hold: 0.6, not 0.6000000238418579)."""
+    singles = {f.name for f in table.schema if pa.types.is_float32(f.type)}
+    out = []
+    for r in table.to_pylist():
+        d = {k: _clean(v, k) for k, v in r.items()}
+        for k in singles:
+            v = d.get(k)
+            if isinstance(v, float):
+                d[k] = float(f"{v:.7g}")
+        out.append(d)
+    return out
 
 
 class _CursorWorkspace:

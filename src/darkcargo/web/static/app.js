@@ -9,6 +9,7 @@
   var Ly = window.DarkcargoLayers;
   var esc = Ly.esc, toSec = Ly.toSec, fmtTime = Ly.fmtTime;
   var MAX_TABLE_ROWS = 300;
+  var MAX_HISTORY_ROWS = 40;
   var PLAY_TICK_MS = 250;
   var PLAY_STEPS = 120;
   var MOVE_DEBOUNCE_MS = 250;
@@ -563,10 +564,33 @@
     });
   };
 
+  // Long identity histories (two transmitters sharing one MMSI flip thousands of times) as one
+  // row per distinct identity, like the report (report/html.py collapse_history).
+  function collapseHistory(hist) {
+    var keys = ["mmsi", "imo", "name", "callsign", "ship_type", "length_m", "beam_m"], byKey = {}, out = [];
+    hist.forEach(function (h) {
+      var k = JSON.stringify(keys.map(function (f) { return h[f] === undefined ? null : h[f]; }));
+      var row = byKey[k];
+      if (!row) {
+        row = byKey[k] = {};
+        Object.keys(h).forEach(function (f) { row[f] = h[f]; });
+        row.destinations = (h.destinations || []).slice();
+        row.runs = 1;
+        out.push(row);
+        return;
+      }
+      if (h.last_seen > row.last_seen) row.last_seen = h.last_seen;
+      row.n_messages += h.n_messages;
+      row.runs += 1;
+      (h.destinations || []).forEach(function (d) { if (row.destinations.indexOf(d) < 0) row.destinations.push(d); });
+    });
+    return out;
+  }
+
   App.prototype.renderVessel = function (v) {
     var idn = v.identity || {};
     var body = document.getElementById("dc-vessel-body");
-    var badges = (idn.watched ? '<span class="dc-badge dc-watched">watched: ' + esc(idn.watched) + "</span>" : "") +
+    var badges = (idn.watched ? '<span class="dc-badge dc-watched">watched' + (idn.watched !== idn.name ? ": " + esc(idn.watched) : "") + "</span>" : "") +
       (idn.sanctioned || (v.matches && v.matches.length) ? '<span class="dc-badge dc-sanctioned">sanctions match</span>' : "");
     var html = '<h2 id="dc-vessel-title">' + esc(idn.name || "unnamed") + " " + badges + "</h2>" +
       '<dl class="dc-kv"><dt>MMSI</dt><dd>' + esc(v.mmsis.join(", ")) + "</dd><dt>IMO</dt><dd>" + esc(idn.imo) +
@@ -577,6 +601,10 @@
     html += '<h3>Event timeline</h3><div class="dc-timeline" id="dc-vessel-timeline">' + this.timelineSvg(v.events) + "</div>";
     html += "<h3>Identity history</h3>";
     var hist = v.identity_history;
+    if (hist && hist.length > MAX_HISTORY_ROWS) {
+      v.identity_history_total = hist.length;
+      hist = collapseHistory(hist);
+    }
     if (hist === null || hist === undefined) {
       html += '<div class="dc-note">This report carries full pages only for vessels with events that matter to the case; the identity history of this vessel is in the workspace and the export bundles.</div>';
     } else if (hist.length) {
@@ -962,6 +990,10 @@
         var sens = Array.isArray(e.sensitivity) ? e.sensitivity.slice(0, 3).map(function (x) {
           return esc(x.label || x.param) + (x.range ? " (" + esc(x.range) + ")" : "") + (x.unverified ? ' <span class="dc-badge dc-unverified">unverified</span>' : "");
         }).join("; ") : "";
+        var bind = e.binding && typeof e.binding === "object" ? Object.keys(e.binding).filter(function (k) { return e.binding[k] > 0; })
+          .sort(function (a, b) { return e.binding[b] - e.binding[a]; })
+          .map(function (k) { return k.replace(/_/g, " ") + " " + Math.round(e.binding[k] * 100) + "%"; }) : [];
+        if (bind.length) sens += (sens ? "<br>" : "") + '<span class="dc-note">limited by ' + esc(bind.join(", ")) + "</span>";
         var assum = Array.isArray(e.assumptions) ? e.assumptions : [];
         html += "<tr><td>" + esc(human(e.quantity)) + "</td><td>" + esc(human(e.method)) + "</td><td>" + esc(periodOf(e).label) + '</td><td class="num">' +
           fmtNum(e.p05) + " – " + fmtNum(e.p95) + " (" + fmtNum(e.p50) + ")" + unvBadge(e) + "</td><td>" + esc(e.unit) + "</td><td>" + sens + "</td><td>" +
