@@ -1,11 +1,14 @@
-"""Benchmark: one vessel's 1M-position track served decimated by /api/tracks/{mmsi}.
+"""Benchmark: one vessel's 1M-position track served decimated by /api/tracks/{mmsi}, and every
+track of a fleet served for the map by /api/tracks.
 
 Builds a workspace with 1,000,000 positions of one MMSI (shuttle voyages Rajin <-> Dunai every
 10 s with noise and a dark gap on each leg), then times requests through the whole app (routing,
 the DuckDB read, decimation, JSON) with FastAPI's in-process client. The peer, measured in the
-same run, is the same endpoint without decimation (every fix as JSON).
+same run, is the same endpoint without decimation (every fix as JSON). Then a fleet (300 MMSIs,
+2.6M positions: the size of the demo season) and the map's request for every track, against
+the previous way of serving it (one positions query and decimation per vessel).
 
-    .venv/bin/python bench/api.py [--positions N] [--repeat R]
+    .venv/bin/python bench/api.py [--positions N] [--repeat R] [--fleet-positions N]
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ DUNAI = (42.88, 132.3375)
 STEP_S = 10
 LEG_FIXES = 20_000  # ~55 h per leg at 10 s
 TARGET_MS = 300.0
+FLEET_FIRST_MMSI = 273_000_000
 
 
 def make_positions(n: int, seed: int = 7) -> pa.Table:
@@ -64,6 +68,48 @@ def make_positions(n: int, seed: int = 7) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+def make_fleet(n: int, vessels: int) -> pa.Table:
+    """n positions shared round-robin by `vessels` MMSIs (each in time order)."""
+    t = make_positions(n)
+    mmsi = (FLEET_FIRST_MMSI + np.arange(n) % vessels).astype(np.int64)
+    return t.set_column(t.schema.get_field_index("mmsi"), "mmsi", pa.array(mmsi))
+
+
+def bench_fleet(n: int, vessels: int, repeat: int) -> None:
+    """Every track for the map: /api/tracks at a regional zoom, against one query per vessel."""
+    from darkcargo.web.queries import WorkspaceReader
+
+    with tempfile.TemporaryDirectory() as d:
+        ws_path = Path(d) / "fleet.duckdb"
+        with Workspace(ws_path) as ws:
+            ws.append("positions", make_fleet(n, vessels))
+        print(f"fleet: {n:,} positions of {vessels} MMSIs")
+        with TestClient(create_app(ws_path)) as client:
+            client.get("/api/vessels")  # vessel list cached, as after the page's first call
+            cold, body, size = timed(client, "/api/tracks?zoom=6", 1)
+            warm, body, size = timed(client, "/api/tracks?zoom=6", repeat)
+            box, _, _ = timed(client, "/api/tracks?zoom=9&bbox=130.2,42.0,131.5,42.8", repeat)
+        points = sum(t["n_points"] for t in body["tracks"])
+        print(f"{'request':<36} {'median ms':>10} {'tracks':>7} {'points':>8} {'KB':>7}")
+        print(f"{'/api/tracks zoom 6 (first: reads)':<36} {cold[0]:>10.1f}")
+        print(
+            f"{'/api/tracks zoom 6':<36} {statistics.median(warm):>10.1f} "
+            f"{len(body['tracks']):>7} {points:>8,} {size / 1024:>7.0f}"
+        )
+        print(f"{'/api/tracks zoom 9, a box':<36} {statistics.median(box):>10.1f}")
+        with WorkspaceReader(ws_path) as reader:
+            mmsis = [v["mmsi"] for v in reader.vessels()]
+            t = time.perf_counter()
+            for m in mmsis:
+                reader.track(m, 6)
+            peer = (time.perf_counter() - t) * 1000
+        print(f"{'peer: one query per vessel':<36} {peer:>10.1f}")
+        print(
+            f"ratio (fleet): /api/tracks zoom 6 {statistics.median(warm):.1f} ms vs one query "
+            f"per vessel {peer:.1f} ms = {peer / statistics.median(warm):.1f}x faster"
+        )
+
+
 def timed(client: TestClient, url: str, repeat: int) -> tuple[list[float], dict, int]:
     times = []
     body: dict = {}
@@ -82,7 +128,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--positions", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--fleet-positions", type=int, default=2_600_000)
+    ap.add_argument("--fleet-vessels", type=int, default=300)
     args = ap.parse_args()
+
+    bench_fleet(args.fleet_positions, args.fleet_vessels, args.repeat)
 
     with tempfile.TemporaryDirectory() as d:
         ws_path = Path(d) / "bench.duckdb"
