@@ -73,7 +73,7 @@ def _print_summary(r: object) -> None:
     )
 
     events = Table(title="events found (preset gfw) and scored against the ground truth")
-    for col in ("kind", "found", "truth", "precision", "recall"):
+    for col in ("kind", "found", "truth", "unobservable", "precision", "recall"):
         events.add_column(col, justify="left" if col == "kind" else "right")
     scores = r.score.kinds if r.score else {}
     for kind in sorted(set(r.events) | set(scores)):
@@ -82,10 +82,15 @@ def _print_summary(r: object) -> None:
             kind,
             f"{r.events.get(kind, 0):,}",
             f"{s.truth:,}" if s else "-",
+            f"{s.optional:,}" if s else "-",
             f"{s.precision:.2f}" if s and s.detected else "-",
             f"{s.recall:.2f}" if s and s.truth else "-",
         )
     console.print(events)
+    console.print(
+        "truth: planted and simulated events the received AIS could show (recall's denominator); "
+        "unobservable: true events with too few received positions to see (not held against recall)"
+    )
 
     est = Table(title="estimates (90% interval; see the report for assumptions)")
     for col in ("quantity", "method", "p05", "p50", "p95"):
