@@ -163,38 +163,9 @@ running at full capacity.
     n3 = len(angara)
     first = _long(int(min(d for d, _ in angara))) if angara else _long(s.t0)
     n_dark = sum(1 for _, k in angara if k)
-    emit(
-        "doc03_tracking_note",
-        t3,
-        "The ANGARA's dark trips to Rajin",
-        "Open Sea Monitor (scenario)",
-        f"""
-VLADIVOSTOK, {_long(t3)} - The Russian-flagged cargo ship ANGARA (IMO 9179842) has made at least
-{n3} voyages from Rajin to Dunai and Vostochny since {first}, according to Mina Cho, an analyst at Open Sea
-Monitor. On {n_dark} of those trips its transponder was switched off for more than a day as it
-approached North Korean waters, and it reappeared only on the way back, Cho said.
-""",
-        [
-            {
-                "quote": f"at least {n3} voyages",
-                "value": n3,
-                "bound": "lower",
-                "unit": "voyages",
-                "truth": n3,
-                "factor": 1.0,
-                "consistent": True,
-            },
-            {
-                "quote": f"On {n_dark} of those trips",
-                "value": n_dark,
-                "bound": "exact",
-                "unit": "voyages",
-                "truth": n_dark,
-                "factor": 1.0,
-                "consistent": True,
-            },
-        ],
-    )
+    # A season too short for ANGARA to sail has no tracking note ("at least 0 voyages" is no claim).
+    if n3:
+        _tracking_note(emit, t3, n3, n_dark, first)
     # 4. a strongly inflated shell count
     t4 = s.t0 + int(span * 0.95)
     x4 = shipped(t4)
@@ -266,3 +237,50 @@ stacks usually disappear within two or three days, when a ship calls, she said.
         )
     del plan
     return docs
+
+
+def _tracking_note(emit: Any, t3: int, n3: int, n_dark: int, first: str) -> None:
+    """Document 3: a ship-tracking note on ANGARA's voyages, consistent with the truth."""
+    voyages = f"at least {n3} voyage{'s' if n3 != 1 else ''}"
+    claims = [
+        {
+            "quote": voyages,
+            "value": n3,
+            "bound": "lower",
+            "unit": "voyages",
+            "truth": n3,
+            "factor": 1.0,
+            "consistent": True,
+        }
+    ]
+    if n_dark:
+        dark = f"On {n_dark} of those trips"
+        dark_text = (
+            f"{dark} its transponder was switched off for more than a day as it\n"
+            "approached North Korean waters, and it reappeared only on the way back, Cho said."
+        )
+        claims.append(
+            {
+                "quote": dark,
+                "value": n_dark,
+                "bound": "exact",
+                "unit": "voyages",
+                "truth": n_dark,
+                "factor": 1.0,
+                "consistent": True,
+            }
+        )
+    else:
+        dark_text = "Its transponder stayed on throughout, Cho said."
+    emit(
+        "doc03_tracking_note",
+        t3,
+        "The ANGARA's dark trips to Rajin",
+        "Open Sea Monitor (scenario)",
+        f"""
+VLADIVOSTOK, {_long(t3)} - The Russian-flagged cargo ship ANGARA (IMO 9179842) has made {voyages}
+from Rajin to Dunai and Vostochny since {first}, according to Mina Cho, an analyst at Open Sea
+Monitor. {dark_text}
+""",
+        claims,
+    )

@@ -72,7 +72,7 @@ SPOOF_KM = (40.0, 120.0)
 SPOOF_ROLES = ("tanker", "bulk", "feeder", "covert")
 
 
-SCENARIO_VERSION = 2  # bump when the simulator's output changes for the same settings
+SCENARIO_VERSION = 3  # bump when the simulator's output changes for the same settings
 OUTPUT_FILES = (
     "ais.nmea",
     "ais_marinecadastre.csv",
