@@ -47,3 +47,16 @@ def test_read_only_open_of_missing_file_names_the_file(tmp_path: Path) -> None:
 def test_ddl_uses_duckdb_types() -> None:
     sql = create_table_sql("positions", POSITIONS)
     assert '"ts" TIMESTAMP' in sql and '"mmsi" BIGINT' in sql and '"sog" FLOAT' in sql
+
+
+def test_older_workspace_gains_new_columns(workspace_path: Path) -> None:
+    con = duckdb.connect(str(workspace_path))
+    con.execute("CREATE TABLE shipments (shipment_id VARCHAR, mmsi BIGINT)")
+    con.execute("INSERT INTO shipments VALUES ('s1', 273210440)")
+    con.close()
+    with Workspace(workspace_path) as ws:
+        cols = [r[0] for r in ws.con.execute("DESCRIBE shipments").fetchall()]
+        assert {"confidence", "inferred", "evidence"} <= set(cols)
+        assert ws.arrow("SELECT mmsi, confidence FROM shipments").to_pylist() == [
+            {"mmsi": 273210440, "confidence": None}
+        ]

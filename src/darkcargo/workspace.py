@@ -99,11 +99,30 @@ class Workspace:
 
     def _ensure_tables(self) -> None:
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        existing = self._columns()
         for name, schema in all_tables().items():
-            self.con.execute(create_table_sql(name, schema))
+            if name not in existing:
+                self.con.execute(create_table_sql(name, schema))
+                continue
+            # A workspace made by an older version gains the columns added since (as nulls).
+            for f in schema:
+                if f.name not in existing[name]:
+                    self.con.execute(
+                        f'ALTER TABLE "{name}" ADD COLUMN "{f.name}" {duckdb_type(f.type)}'
+                    )
         self.con.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
         )
+
+    def _columns(self) -> dict[str, set[str]]:
+        rows = self.con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main'"
+        ).fetchall()
+        columns: dict[str, set[str]] = {}
+        for table, column in rows:
+            columns.setdefault(table, set()).add(column)
+        return columns
 
     # -- transactions -------------------------------------------------------------------------
     @contextmanager

@@ -354,6 +354,7 @@ def _build(ws: Workspace, case: Case, params: RuleParams) -> ShipmentsReport:
             "depart_ts": depart,
             "arrive_ts": arrive,
             "inferred": inferred,
+            "confidence": confidence,
             "containers": None,
             "evidence": json.dumps(
                 {

@@ -32,6 +32,7 @@ SHIPMENTS = pa.schema(
         ("depart_ts", TS),
         ("arrive_ts", TS),
         ("inferred", pa.bool_()),
+        ("confidence", pa.float32()),  # 1 observed; lower for trips inferred from dark gaps
         ("containers", pa.float64()),  # known containers, when a sighting or document gives it
         ("evidence", pa.string()),
     ]
