@@ -339,3 +339,186 @@ def test_bytes_that_are_not_utf8_cost_a_character_not_the_file() -> None:
     assert sum(b.lines_read for b in batches) == sum(b.lines_accepted for b in batches) == 2
     statics = pa.concat_tables([b.statics for b in batches])
     assert statics.column("name").to_pylist() == ["ALPHA", "B\ufffdRGE"]
+
+
+def _typed_chunk(n: int, seed: int) -> tuple[pa.Table, dict[str, int]]:
+    """A chunk as the CSV reader types it, full of the values the rules single out."""
+    rng = np.random.default_rng(seed)
+
+    def pick(values: list[object], dtype: pa.DataType) -> pa.Array:
+        return pa.array([values[i] for i in rng.integers(0, len(values), n)], dtype)
+
+    nan, inf = float("nan"), float("inf")
+    table = pa.table(
+        {
+            "mmsi": pick([367000001, 2190001, None, -5, 1 << 31, 999_999_999, 0], pa.int64()),
+            "ts": pick([datetime(2024, 3, 1, 12), None, datetime(2024, 3, 2)], T.TS_US),
+            "lat": pick([42.5, 91.0, 95.0, -90.0, None, nan, inf, -91.0], pa.float64()),
+            "lon": pick([130.0, 181.0, -181.0, 180.0, None, nan], pa.float64()),
+            "sog": pick([0.0, 102.3, 102.4, -0.1, 12.5, None, -inf], pa.float64()),
+            "cog": pick([0.0, 359.9, 360.0, -1.0, 400.0, None, nan], pa.float64()),
+            "heading": pick([0.0, 359.0, 360.0, 511.0, -1.0, 12.5, None, nan, 1e300], pa.float64()),
+            "nav_status": pick(["0", "5", "15", "16", "-1", None, "Moored"], pa.string()),
+            "transceiver": pick(["A", "B", "Class A", "Base Station", None, "zz"], pa.string()),
+        }
+    )
+    return table, {name: i for i, name in enumerate(table.column_names)}
+
+
+@pytest.mark.parametrize("default_time", [None, datetime(2024, 1, 1)])
+def test_typed_decoder_matches_the_general_decoder(default_time: datetime | None) -> None:
+    table, fields = _typed_chunk(4_000, seed=5)
+    lines = np.arange(10, 10 + table.num_rows, dtype=np.int64)
+    assert T.typed_decodable(table, fields)
+    general = T.decode_rows(
+        table, lines, fields, source_id=3, default_time=default_time, tracker=T.IdentityTracker()
+    )
+    typed = T.decode_typed(table, lines, fields, source_id=3, default_time=default_time)
+    assert typed.positions.equals(general.positions)
+    assert typed.rejects.equals(general.rejects)
+    reasons = set(typed.rejects.column("reason").to_pylist())
+    expected = {"unparseable", "out_of_range"} | ({"no_time"} if default_time is None else set())
+    assert reasons == expected
+    assert typed.accepted.sum() == typed.positions.num_rows > 0
+
+
+# Field values for the scanner-vs-pyarrow comparison: plain ones the scanner reads, and odd ones
+# it must leave to pyarrow (or read exactly as pyarrow would).
+MC_POOLS: list[list[str]] = [
+    ["367000001", "367000002", "2190001", "", "-5", "1073741824", "36700000X", "3.67e8"],
+    [
+        "2023-03-01T00:00:00",
+        "2023-03-01 00:00:01",
+        "2023-03-01",
+        "2023-03-01T00:05",
+        "2023-03-01T00:00:00.25",
+        "",
+        "2024-02-30T00:00:00",
+        "2023-03-01T00:00:00Z",
+        "1677628800",
+    ],
+    ["42.5", "91", "95.5", "-90", "", "nan", " 42.5", ".5", "1e1", "4x2", "42.123456789012345678"],
+    ["130.25", "181", "-181", "", "-0.0", "+130", "1.5E+2"],
+    ["0", "102.3", "102.4", "-1", "", "12.5", "inf"],
+    ["0", "359.9", "360", "", "-1"],
+    ["0", "359", "511", "12.5", "", "-1", "1e300"],
+    ["ANGARA", "MARIA", "", "LADY R", "A B"],
+    ["IMO9179842", "", "IMO 1", "imo9000001", "123"],
+    ["UBYT2", "", "C1"],
+    ["70", "", "0", "x"],
+    ["0", "5", "15", "16", "", "Moored", " 5 ", "5.0", "0x5"],
+    ["120", "", "0", "-3"],
+    ["20", ""],
+    ["6.5", "", "x"],
+    ["70", ""],
+    ["A", "B", "", "Class A", "base station", "1"],
+]
+
+
+def _csv_text(
+    pools: list[list[str]], header: str, n: int, seed: int, odd: float, broken: bool = True
+) -> str:
+    """n rows from the value pools: mostly the first (plain) values, odd ones at rate `odd`,
+    with a few blank lines, short lines (`broken`) and CRLF endings."""
+    rng = np.random.default_rng(seed)
+    lines = [header]
+    for _ in range(n):
+        r = rng.random() if broken else 1.0
+        if r < 0.01:
+            lines.append("")
+            continue
+        if r < 0.015:
+            lines.append("367000001,2023-03-01T00:00:00,42")
+            continue
+        fields = [
+            pool[int(rng.integers(0, len(pool)))]
+            if rng.random() < odd
+            else pool[int(rng.integers(0, min(2, len(pool))))]
+            for pool in pools
+        ]
+        lines.append(",".join(fields) + ("\r" if rng.random() < 0.02 else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _read_all(text: str, scanner: bool, monkeypatch: pytest.MonkeyPatch) -> tuple:
+    with monkeypatch.context() as m:
+        if not scanner:
+            m.setattr(T, "scan_plan", lambda plan: None)
+        pos, st, rej, read, ok = read_csv_text(text)
+    return pos, st, rej.sort_by("line_no"), read, ok
+
+
+@pytest.mark.parametrize(("seed", "odd"), [(1, 0.0), (2, 0.02), (3, 0.3)])
+def test_scanner_reads_exactly_as_pyarrow_does(
+    seed: int, odd: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(T, "CSV_CHUNK_BYTES", 2_000)  # many runs: scanned and fallback mixed
+    text = _csv_text(MC_POOLS, MC_HEADER, 3_000, seed, odd)
+    outcomes: list[bool] = []
+    real_scan = T.scan_chunk
+
+    def counting_scan(*args: object) -> object:
+        try:
+            out = real_scan(*args)  # type: ignore[arg-type]
+        except T._ScanFallbackError:
+            outcomes.append(False)
+            raise
+        outcomes.append(True)
+        return out
+
+    monkeypatch.setattr(T, "scan_chunk", counting_scan)
+    scanned = _read_all(text, True, monkeypatch)
+    assert not all(outcomes) and (any(outcomes) or odd > 0.1)  # both readers took part
+    reference = _read_all(text, False, monkeypatch)
+    for got, want in zip(scanned, reference, strict=True):
+        assert got == want if isinstance(got, int) else got.equals(want)
+    assert scanned[0].num_rows > 0 and scanned[2].num_rows > 0 and scanned[1].num_rows > 0
+
+
+def test_scanner_reads_plain_runs_and_declines_odd_ones() -> None:
+    plan = T.plan_csv(MC_HEADER.encode(), "t.csv")
+    parser = T.CsvChunkParser(plan, "t.csv", decode=True, source_id=1)
+    plain = _csv_text(MC_POOLS, MC_HEADER, 200, 4, 0.0, broken=False).split("\n", 1)[1].encode()
+    chunk = parser(plain, 2)
+    assert chunk.table is None and chunk.decoded is not None and parser.scanned == 1
+    for odd in ("367000001,x", '367000001,"2023-03-01",' + ",".join(["1"] * 15), "é"):
+        chunk = parser(plain + odd.encode() + b"\n", 2)
+        assert chunk.table is not None
+    assert parser.fallbacks == 3
+
+
+def test_scanner_hashes_identity_as_the_arrow_kernel_does() -> None:
+    identity = set(range(7, 11)) | set(range(12, 17))  # every value of these is plain text
+    pools = [pool if i in identity else pool[:1] for i, pool in enumerate(MC_POOLS)]
+    text = _csv_text(pools, MC_HEADER, 500, 5, 1.0, broken=False)
+    keep = [line.rstrip("\r") for line in text.split("\n")[1:-1]]
+    data = ("\n".join(keep) + "\n").encode()
+    plan = T.plan_csv(MC_HEADER.encode(), "t.csv")
+    scan = T.scan_plan(plan)
+    assert scan is not None
+    parser = T.CsvChunkParser(plan, "t.csv")
+    table = parser.text_rows([line.encode() for line in keep])
+    expected = T.identity_hashes([table.column(i) for i in parser.id_cols], table.num_rows)
+    try:
+        _, hashes, starts, ends = T.scan_chunk(scan, data, len(keep))
+    except T._ScanFallbackError:
+        pytest.fail("plain rows declined")
+    assert np.array_equal(hashes, expected)
+    assert bytes(data[starts[3] : ends[3]]).decode() == keep[3]
+
+
+def test_dma_runs_are_scanned_with_day_first_times_and_words() -> None:
+    rows = [
+        "01/02/2024 00:00:05,Class A,219000001,55.5,10.5,Under way using engine,0,12.3,"
+        "180.5,179,9179842,OXAB2,DANA,Cargo,Category X,20,120,GPS,6.2,AARHUS,,AIS,1,2,3,4",
+        "01/02/2024 00:00:10,Class B,219000002,55.6,10.6,Unknown value,,,,,Unknown,Unknown,"
+        "Unknown,Undefined,,,,Undefined,,Unknown,,AIS,,,,",
+    ]
+    data = ("\n".join(rows) + "\n").encode()
+    plan = T.plan_csv(DMA_HEADER.encode(), "dma.csv")
+    parser = T.CsvChunkParser(plan, "dma.csv", decode=True, source_id=1)
+    chunk = parser(data, 2)
+    assert chunk.table is None and chunk.decoded is not None
+    pos = chunk.decoded.positions.to_pylist()
+    assert [p["nav_status"] for p in pos] == [0, 15] and [p["msg_type"] for p in pos] == [1, 18]
+    assert pos[0]["ts"] == datetime(2024, 2, 1, 0, 0, 5)

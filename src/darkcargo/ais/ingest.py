@@ -288,7 +288,7 @@ def ingest_file(
                 )
                 with closing(batches):
                     for batch in batches:
-                        result.positions += ws.append("positions", batch.positions.combine_chunks())
+                        result.positions += ws.append("positions", batch.positions)
                         result.statics += ws.append("statics", batch.statics)
                         ws.append("rejects", batch.rejects)
                         result.lines_read += batch.lines_read

@@ -47,6 +47,7 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 from numba import njit
 
+from darkcargo.ais import _csv_kernel as K  # noqa: N812
 from darkcargo.ais.nmea import DecodedBatch
 from darkcargo.ais.schema import POSITIONS, REJECTS, STATICS
 from darkcargo.errors import InputError
@@ -217,7 +218,7 @@ DMA = CsvLayout(
         "draught_m": "Draught",
         "destination": "Destination",
     },
-    ts_format="%d/%m/%Y %H:%M:%S",
+    ts_format="%d/%m/%Y %H:%M:%S",  # DMA_TS_FORMAT
     null_tokens=("unknown", "undefined", "unknown value"),
     required=("Timestamp", "MMSI", "Latitude", "Longitude"),
 )
@@ -692,6 +693,270 @@ def decode_rows(
     return RowsResult(positions=positions, rejects=rejects, statics_candidates=statics, rows=n)
 
 
+@dataclass
+class TypedRowsResult:
+    """What `decode_typed` makes of one chunk of typed columns: its positions and rejects, and
+    per input row what identity tracking needs (acceptance, MMSI, time with the default filled
+    in; nulls as -1 and `ts_ok` False)."""
+
+    positions: pa.Table
+    rejects: pa.Table
+    accepted: npt.NDArray[np.bool_]
+    mmsi: npt.NDArray[np.int64]
+    ts: npt.NDArray[np.int64]
+    ts_ok: npt.NDArray[np.bool_]
+
+    def identity_keys(self, rows: npt.NDArray[np.intp], lines: npt.NDArray[np.int64]) -> dict:
+        """mmsi, ts, mmsi_valid and row_id of some rows, as `identity_rows` takes them."""
+        mmsi = self.mmsi[rows]
+        return {
+            "mmsi": pa.array(mmsi, pa.int64()),
+            "ts": pa.array(self.ts[rows], TS_US, mask=~self.ts_ok[rows]),
+            "mmsi_valid": pa.array((mmsi >= 100_000_000) & (mmsi <= 999_999_999)),
+            "row_id": pa.array(lines[rows], pa.int64()),
+        }
+
+
+@dataclass
+class TypedColumns:
+    """Position columns of a chunk as NumPy values and validity masks (absent = all null)."""
+
+    mmsi: npt.NDArray[np.int64]
+    mmsi_ok: npt.NDArray[np.bool_]
+    ts: npt.NDArray[np.int64]
+    ts_ok: npt.NDArray[np.bool_]
+    floats: npt.NDArray[np.float64]  # lat, lon, sog, cog, heading (TYPED_FLOAT_FIELDS order)
+    floats_ok: npt.NDArray[np.bool_]
+    codes: npt.NDArray[np.int64]  # nav_status, msg_type
+    codes_ok: npt.NDArray[np.bool_]
+
+
+TYPED_FLOAT_FIELDS = ("lat", "lon", "sog", "cog", "heading")
+
+
+@njit(cache=True, nogil=True)
+def _typed_rows(  # type: ignore[no-untyped-def]
+    mmsi, mmsi_ok, ts, ts_ok, need_time, fl, fl_ok, codes, codes_ok,
+    mmsi_max, lat_na, lon_na, sog_max, sog_na, cog_na, nav_max,
+):  # fmt: skip
+    """One pass over a chunk's typed columns: reason code per row (0 accepted, 1 out_of_range,
+    2 no_time, 3 unparseable; the highest applies) and, for accepted rows, compacted output
+    values with null masks (sentinels and meaningless values nulled), as `decode_rows` defines
+    them."""
+    n = mmsi.shape[0]
+    code = np.zeros(n, np.int8)
+    keep = np.empty(n, np.int64)
+    o_valid = np.empty(n, np.bool_)
+    o_f64 = np.empty((2, n), np.float64)
+    o_f32 = np.empty((2, n), np.float32)
+    o_hdg = np.empty(n, np.int16)
+    o_i8 = np.empty((2, n), np.int8)
+    null = np.empty((7, n), np.bool_)  # lat, lon, sog, cog, heading, nav_status, msg_type
+    k = 0
+    for i in range(n):
+        la, lo, so, co, he = fl[0, i], fl[1, i], fl[2, i], fl[3, i], fl[4, i]
+        la_ok, lo_ok, so_ok, co_ok, he_ok = (
+            fl_ok[0, i], fl_ok[1, i], fl_ok[2, i], fl_ok[3, i], fl_ok[4, i]
+        )  # fmt: skip
+        bad = not mmsi_ok[i]
+        bad |= la_ok and not np.isfinite(la)
+        bad |= lo_ok and not np.isfinite(lo)
+        bad |= so_ok and not np.isfinite(so)
+        bad |= co_ok and not np.isfinite(co)
+        bad |= he_ok and not (np.isfinite(he) and np.floor(he) == he and abs(he) <= 2.0**53)
+        if bad:
+            code[i] = 3
+            continue
+        if need_time and not ts_ok[i]:
+            code[i] = 2
+            continue
+        m = mmsi[i]
+        if (
+            m < 0
+            or m > mmsi_max
+            or (la_ok and abs(la) > 90.0 and la != lat_na)
+            or (lo_ok and abs(lo) > 180.0 and lo != lon_na)
+            or (so_ok and (so < 0.0 or so > sog_max))
+        ):
+            code[i] = 1
+            continue
+        keep[k] = i
+        o_valid[k] = 100_000_000 <= m <= 999_999_999
+        o_f64[0, k] = la
+        null[0, k] = not la_ok or la == lat_na
+        o_f64[1, k] = lo
+        null[1, k] = not lo_ok or lo == lon_na
+        o_f32[0, k] = so
+        null[2, k] = not so_ok or so == sog_na
+        o_f32[1, k] = co
+        null[3, k] = not co_ok or co < 0.0 or co >= cog_na
+        null[4, k] = not he_ok or he < 0.0 or he > 359.0
+        o_hdg[k] = 0 if null[4, k] else np.int16(he)
+        nav, msg = codes[0, i], codes[1, i]
+        null[5, k] = not codes_ok[0, i] or nav < 0 or nav > nav_max
+        o_i8[0, k] = 0 if null[5, k] else np.int8(nav)
+        null[6, k] = not codes_ok[1, i] or msg < 1 or msg > 27
+        o_i8[1, k] = 0 if null[6, k] else np.int8(msg)
+        k += 1
+    return (
+        code,
+        keep[:k],
+        o_valid[:k],
+        o_f64[:, :k],
+        o_f32[:, :k],
+        o_hdg[:k],
+        o_i8[:, :k],
+        null[:, :k],
+    )
+
+
+def _masked_array(
+    values: npt.NDArray[Any], null: npt.NDArray[np.bool_], dtype: pa.DataType
+) -> pa.Array:
+    return pa.array(values, type=dtype, mask=null if null.any() else None)
+
+
+def typed_decodable(table: pa.Table, fields: Mapping[str, int]) -> bool:
+    """True when `decode_typed` can take the chunk: MMSI int64, time a timestamp, numbers float64."""
+    types = table.schema.types
+
+    def is_(name: str, check: Callable[[pa.DataType], bool]) -> bool:
+        return name not in fields or check(types[fields[name]])
+
+    return (
+        "mmsi" in fields
+        and pa.types.is_int64(types[fields["mmsi"]])
+        and is_("ts", pa.types.is_timestamp)
+        and all(is_(f, pa.types.is_float64) for f in TYPED_FLOAT_FIELDS)
+    )
+
+
+def _numpy_column(
+    arr: pa.Array | None, n: int, dtype: type[np.generic]
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
+    """Values (nulls undefined) and validity of a primitive Arrow array; all-null if absent."""
+    if arr is None:
+        return np.zeros(n, dtype=dtype), np.zeros(n, dtype=bool)
+    bitmap, values = arr.buffers()[:2]
+    vals = np.frombuffer(values, dtype=dtype)[arr.offset : arr.offset + n]  # type: ignore[arg-type]
+    if arr.null_count == 0 or bitmap is None:
+        return vals, np.ones(n, dtype=bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    return vals, bits[arr.offset : arr.offset + n].astype(bool)
+
+
+def typed_columns(data: pa.Table, fields: Mapping[str, int]) -> TypedColumns:
+    """The position columns of a table that `typed_decodable` accepts, as NumPy arrays."""
+    n = data.num_rows
+
+    def col(name: str) -> pa.Array | None:
+        i = fields.get(name)
+        return None if i is None else _chunk(data.column(i))
+
+    mmsi, mmsi_ok = _numpy_column(col("mmsi"), n, np.int64)
+    ts_raw = col("ts")
+    ts_arr = None if ts_raw is None else _chunk(_utc_naive(ts_raw))
+    ts, ts_ok = _numpy_column(ts_arr, n, np.int64)
+    floats = np.empty((len(TYPED_FLOAT_FIELDS), n), np.float64)
+    floats_ok = np.empty((len(TYPED_FLOAT_FIELDS), n), bool)
+    for k, name in enumerate(TYPED_FLOAT_FIELDS):
+        floats[k], floats_ok[k] = _numpy_column(col(name), n, np.float64)
+    nav_raw = col("nav_status")
+    nav = _nulls(n, pa.int64()) if nav_raw is None else parse_code(nav_raw, NAV_STATUS_TEXT)
+    msg = _message_types(col("msg_type"), col("transceiver"), n, static=False)
+    codes = np.empty((2, n), np.int64)
+    codes_ok = np.empty((2, n), bool)
+    for k, arr in enumerate((nav, msg)):
+        codes[k], codes_ok[k] = _numpy_column(pc.cast(_chunk(arr), pa.int64()), n, np.int64)
+    return TypedColumns(mmsi, mmsi_ok, ts, ts_ok, floats, floats_ok, codes, codes_ok)
+
+
+def decode_typed(
+    data: pa.Table | TypedColumns,
+    line_no: npt.NDArray[np.int64],
+    fields: Mapping[str, int],
+    *,
+    source_id: int,
+    default_time: datetime | None = None,
+    raw_text: RawText | None = None,
+) -> TypedRowsResult:
+    """`decode_rows` for typed columns: a table the CSV reader typed (see `typed_decodable`) or
+    columns the CSV scanner produced (`TypedColumns`).
+
+    Same rules and the same output as `decode_rows` on the same values, in one compiled pass
+    instead of dozens of Arrow kernel calls; only the accepted rows are built into Arrow.
+    Statics are left to the caller (identity tracking runs in file order), which gets what it
+    needs in the result. `raw_text` gives rejected rows' text (needed for `TypedColumns`).
+    """
+    cols = data if isinstance(data, TypedColumns) else typed_columns(data, fields)
+    n = len(cols.mmsi)
+    ts, ts_ok = cols.ts, cols.ts_ok
+    if default_time is not None and not ts_ok.all():
+        ts = np.where(ts_ok, ts, _to_epoch_us(default_time))
+        ts_ok = np.ones(n, dtype=bool)
+    code, keep, mmsi_valid, f64, f32, heading, i8, null = _typed_rows(
+        cols.mmsi, cols.mmsi_ok, ts, ts_ok, default_time is None,
+        cols.floats, cols.floats_ok, cols.codes, cols.codes_ok,
+        MMSI_MAX, LAT_NA, LON_NA, SOG_MAX, SOG_NA, COG_NA, NAV_STATUS_MAX,
+    )  # fmt: skip
+    n_ok = len(keep)
+    positions = pa.table(
+        {
+            "mmsi": pa.array(cols.mmsi[keep], pa.int64()),
+            "ts": pa.array(ts[keep], TS_US),
+            "lat": _masked_array(f64[0], null[0], pa.float64()),
+            "lon": _masked_array(f64[1], null[1], pa.float64()),
+            "sog": _masked_array(f32[0], null[2], pa.float32()),
+            "cog": _masked_array(f32[1], null[3], pa.float32()),
+            "heading": _masked_array(heading, null[4], pa.int16()),
+            "nav_status": _masked_array(i8[0], null[5], pa.int8()),
+            "msg_type": _masked_array(i8[1], null[6], pa.int8()),
+            "mmsi_valid": pa.array(mmsi_valid, pa.bool_()),
+            "source_id": pa.array(np.full(n_ok, source_id, np.int32)),
+            "row_id": pa.array(line_no[keep], pa.int64()),
+        },
+        schema=POSITIONS,
+    )
+    accepted = code == 0
+    if n_ok == n:
+        rejects = empty_table(REJECTS)
+    else:
+        bad = np.flatnonzero(code)
+        bad_lines = line_no[bad]
+        if raw_text is not None:
+            raw = raw_text(bad_lines)
+        elif isinstance(data, pa.Table):
+            raw = _joined_text(data.take(pa.array(bad)), ",")
+        else:
+            raise ValueError("decode_typed needs raw_text for scanned columns")
+        rejects = pa.table(
+            {
+                "source_id": pa.array(np.full(len(bad), source_id, np.int32)),
+                "line_no": pa.array(bad_lines, pa.int64()),
+                "raw": raw,
+                "reason": pc.take(pa.array(REASON_CODES), pa.array(code[bad])),
+            },
+            schema=REJECTS,
+        )
+    return TypedRowsResult(
+        positions=positions, rejects=rejects, accepted=accepted, mmsi=cols.mmsi, ts=ts, ts_ok=ts_ok
+    )
+
+
+def _to_epoch_us(value: datetime) -> int:
+    """Naive-UTC (or aware) datetime as epoch microseconds."""
+    naive = _naive_utc(value)
+    return int(np.datetime64(naive, "us").astype(np.int64))
+
+
+def _joined_text(rows: pa.Table, delimiter: str) -> pa.Array:
+    """Rows' fields joined by the delimiter (raw text when the source text is not at hand)."""
+    texts = [c if pa.types.is_string(c.type) else pc.cast(c, pa.string()) for c in rows.columns]
+    return pc.binary_join_element_wise(
+        *texts, delimiter, null_handling="replace", null_replacement=""
+    )
+
+
 def _naive_utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
@@ -734,7 +999,7 @@ def _hash_text(h, offsets, data, valid, start):  # type: ignore[no-untyped-def]
     s8, s29, s32 = np.uint64(8), np.uint64(29), np.uint64(32)
     for i in range(offsets.shape[0] - 1):
         x = h[start + i]
-        if valid[i]:
+        if valid[i] and offsets[i + 1] > offsets[i]:  # empty hashes as null
             j = offsets[i]
             end = offsets[i + 1]
             while j + 8 <= end:
@@ -893,10 +1158,32 @@ def _statics_candidates(
     if len(cand) == 0:
         return empty_table(STATICS)
     take = pa.array(cand)
-    k = len(cand)
+    return identity_rows(
+        data.take(take),
+        fields,
+        {
+            name: _chunk(pc.take(cols[name], take))
+            for name in ("mmsi", "ts", "mmsi_valid", "row_id")
+        },
+        null_tokens=null_tokens,
+        source_id=source_id,
+    )
+
+
+def identity_rows(
+    rows: pa.Table,
+    fields: Mapping[str, int],
+    keys: Mapping[str, pa.Array],
+    *,
+    null_tokens: tuple[str, ...],
+    source_id: int,
+) -> pa.Table:
+    """Statics rows parsed from the identity fields of `rows` (the rows where identity changed);
+    `keys` holds their mmsi, ts, mmsi_valid and row_id."""
+    k = rows.num_rows
 
     def field_raw(name: str) -> pa.Array | None:
-        return _chunk(pc.take(data.column(fields[name]), take)) if name in fields else None
+        return _chunk(rows.column(fields[name])) if name in fields else None
 
     imo_raw = field_raw("imo")
     if imo_raw is None:
@@ -936,8 +1223,8 @@ def _statics_candidates(
     msg_type = _message_types(field_raw("msg_type"), field_raw("transceiver"), k, static=True)
     return pa.table(
         {
-            "mmsi": pc.take(cols["mmsi"], take),
-            "ts": pc.take(cols["ts"], take),
+            "mmsi": keys["mmsi"],
+            "ts": keys["ts"],
             "imo": imo,
             "callsign": text("callsign"),
             "name": text("name"),
@@ -947,9 +1234,9 @@ def _statics_candidates(
             "draught_m": positive("draught_m"),
             "destination": text("destination"),
             "msg_type": pc.cast(msg_type, pa.int8()),
-            "mmsi_valid": pc.take(cols["mmsi_valid"], take),
+            "mmsi_valid": keys["mmsi_valid"],
             "source_id": pa.array(np.full(k, source_id, np.int32)),
-            "row_id": pc.take(cols["row_id"], take),
+            "row_id": keys["row_id"],
         },
         schema=STATICS,
     )
@@ -1060,15 +1347,32 @@ class _BadRows:
 
 @dataclass
 class CsvChunk:
-    """A run of whole lines of a CSV, parsed, with what is needed to account for every line."""
+    """A run of whole lines of a CSV, parsed, with what is needed to account for every line.
 
-    table: pa.Table  # parsed rows: typed columns where the whole chunk parsed cleanly
+    `decoded` is set when a worker decoded the run already: scanned by the compiled scanner
+    (`table` is None, `offsets` gives each line's byte span) or parsed typed by pyarrow.
+    Otherwise `table` holds text columns for `decode_rows`.
+    """
+
+    table: pa.Table | None  # parsed rows (None when the scanner read the run)
     lines: npt.NDArray[np.int64]  # line number of each parsed row
     hashes: npt.NDArray[np.uint64] | None  # identity hash of each parsed row
-    data: bytes  # the chunk's bytes, for the exact text of rejected rows
+    data: bytes | memoryview  # the chunk's bytes, for the exact text of rejected rows
     first_line: int
     broken_lines: list[int]  # rows with the wrong number of fields
     broken_texts: list[str]
+    decoded: TypedRowsResult | None = None
+    offsets: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None  # line spans
+
+    @property
+    def rows(self) -> int:
+        return len(self.lines)
+
+    def line_text(self, rows: npt.NDArray[np.intp]) -> list[bytes]:
+        """Bytes of some rows' lines (without the line break); needs `offsets`."""
+        assert self.offsets is not None
+        starts, ends = self.offsets
+        return [bytes(self.data[s:e]) for s, e in zip(starts[rows], ends[rows], strict=True)]
 
 
 _END = object()
@@ -1117,27 +1421,51 @@ def read_ahead(
         worker.join(timeout=30)
 
 
-def _line_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
+def count_newlines(data: bytes | bytearray | memoryview) -> int:
+    """Number of b"\\n" bytes (NumPy: several times faster than bytes.count, GIL released)."""
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
+
+
+def _line_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[tuple[memoryview, int, int]]:
     """Successive runs of whole lines (the last may lack its newline), each with its first line
-    number; the header line is consumed first (it is line 1)."""
+    number and its number of newlines; the header line is consumed first (it is line 1).
+
+    Each run is read into a buffer of its own (the parsers hold it while others are read) and
+    handed out as a view, so no run is copied after it is read.
+    """
     stream.readline()
     line = 2
     carry = b""
     while True:
-        block = stream.read(chunk_bytes)
-        if not block:
+        buf = bytearray(len(carry) + chunk_bytes)
+        buf[: len(carry)] = carry
+        view = memoryview(buf)
+        got = _read_into(stream, view[len(carry) :])
+        end = len(carry) + got
+        if got == 0:
             if carry:
-                yield carry, line
+                yield view[:end], line, count_newlines(view[:end])
             return
-        buf = carry + block if carry else block
-        cut = buf.rfind(b"\n")
+        cut = buf.rfind(b"\n", 0, end)
         if cut < 0:
-            carry = buf
+            carry = bytes(view[:end])
             continue
-        carry = buf[cut + 1 :]
-        data = buf[: cut + 1]
-        yield data, line
-        line += data.count(b"\n")
+        carry = bytes(view[cut + 1 : end])
+        data = view[: cut + 1]
+        newlines = count_newlines(data)
+        yield data, line, newlines
+        line += newlines
+
+
+def _read_into(stream: BinaryIO, view: memoryview) -> int:
+    """Fill `view` from the stream as far as it goes (short only at the end of the stream)."""
+    filled = 0
+    while filled < len(view):
+        n = stream.readinto(view[filled:])  # type: ignore[attr-defined]
+        if not n:
+            break
+        filled += n
+    return filled
 
 
 def used_columns(plan: CsvPlan) -> tuple[list[str], dict[str, int]]:
@@ -1164,17 +1492,156 @@ def _typed_columns(plan: CsvPlan, names: list[str]) -> dict[str, pa.DataType]:
     return types
 
 
-class CsvChunkParser:
-    """Parses runs of whole CSV lines: typed when a run converts cleanly, else as text.
+DMA_TS_FORMAT = "%d/%m/%Y %H:%M:%S"
+_SCAN_FLOATS = {name: k for k, name in enumerate(TYPED_FLOAT_FIELDS)}
+_NAV_WORDS, _TRANSCEIVER_WORDS = 0, 1
 
-    A chunk whose values do not all convert is parsed again with every column as text, so the
-    transform can reject just the bad rows; after a few such chunks the typed attempt is skipped
-    for the rest of the file. Identity hashes are computed here too. Safe to call from several
-    threads at once: chunks of one file are parsed in parallel workers (pyarrow and the hash
-    kernel release the GIL).
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """How the compiled scanner (`_csv_kernel.scan_lines`) reads a layout: a kind and an output
+    slot per CSV column, the word range of each code column, and the identity columns in hash
+    order."""
+
+    classes: npt.NDArray[np.uint8]
+    kinds: npt.NDArray[np.int8]
+    slots: npt.NDArray[np.int64]
+    code_mode: npt.NDArray[np.int8]
+    code_first: npt.NDArray[np.int64]
+    code_last: npt.NDArray[np.int64]
+    hash_cols: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.uint8]
+    key_len: npt.NDArray[np.int64]
+    key_code: npt.NDArray[np.int64]
+
+
+def _word_tables(
+    tables: list[Mapping[str, int | None]],
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64], npt.NDArray[np.int64], list[int]]:
+    """Lower-case words of several tables packed one after the other for the scanner (words
+    without a code left out): keys, lengths, codes and where each table starts (plus the end)."""
+    words: list[tuple[bytes, int]] = []
+    bounds = [0]
+    for table in tables:
+        words += [(k.lower().encode(), v) for k, v in table.items() if v is not None]
+        bounds.append(len(words))
+    keys = np.zeros((len(words), max(len(w) for w, _ in words)), dtype=np.uint8)
+    for i, (word, _) in enumerate(words):
+        keys[i, : len(word)] = np.frombuffer(word, dtype=np.uint8)
+    lengths = np.array([len(w) for w, _ in words], dtype=np.int64)
+    return keys, lengths, np.array([v for _, v in words], dtype=np.int64), bounds
+
+
+def scan_plan(plan: CsvPlan) -> ScanPlan | None:
+    """The scanner's reading of a CSV plan, or None when the layout needs pyarrow throughout
+    (a time format other than ISO 8601 or the DMA one, a delimiter that is not one ASCII
+    character, a column that feeds two position fields)."""
+    fmt = plan.layout.ts_format
+    delim = plan.delimiter.encode()
+    if (
+        fmt not in (None, DMA_TS_FORMAT)
+        or len(delim) != 1
+        or delim[0] in b'"\r\n'
+        or delim[0] > 127
+    ):
+        return None
+    ncols = len(plan.header)
+    kinds = np.zeros(ncols, dtype=np.int8)
+    slots = np.zeros(ncols, dtype=np.int64)
+    code_mode = np.zeros(ncols, dtype=np.int8)
+    code_first = np.zeros(ncols, dtype=np.int64)
+    code_last = np.zeros(ncols, dtype=np.int64)
+    positions = {name: v[0] for name, v in TRANSCEIVER_TYPES.items()}
+    keys, key_len, key_code, bounds = _word_tables([NAV_STATUS_TEXT, positions])
+
+    def put(field_name: str, kind: int, slot: int, mode: int = 0, table: int = 0) -> bool:
+        col = plan.fields.get(field_name)
+        if col is None:
+            return True
+        if kinds[col] != K.K_SKIP:
+            return False
+        kinds[col], slots[col], code_mode[col] = kind, slot, mode
+        code_first[col], code_last[col] = bounds[table], bounds[table + 1]
+        return True
+
+    ts_kind = K.K_TS_ISO if fmt is None else K.K_TS_DMY
+    ok = put("mmsi", K.K_INT, 0) and put("ts", ts_kind, 0)
+    for name, slot in _SCAN_FLOATS.items():
+        ok = ok and put(name, K.K_FLOAT, slot)
+    ok = ok and put("nav_status", K.K_CODE, 0, K.C_NUMBER_OR_WORD, _NAV_WORDS)
+    if "msg_type" in plan.fields:
+        ok = ok and put("msg_type", K.K_CODE, 1, K.C_NUMBER)
+    else:
+        ok = ok and put("transceiver", K.K_CODE, 1, K.C_WORD, _TRANSCEIVER_WORDS)
+    if not ok:
+        return None
+    hash_fields = [f for f in (*IDENTITY_FIELDS, "cargo_type", "transceiver") if f in plan.fields]
+    return ScanPlan(
+        classes=K.byte_classes(delim[0]),
+        kinds=kinds,
+        slots=slots,
+        code_mode=code_mode,
+        code_first=code_first,
+        code_last=code_last,
+        hash_cols=np.array([plan.fields[f] for f in hash_fields], dtype=np.int64),
+        keys=keys,
+        key_len=key_len,
+        key_code=key_code,
+    )
+
+
+def scan_chunk(
+    scan: ScanPlan, data: bytes | memoryview, rows: int
+) -> tuple[TypedColumns, npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Run the scanner over `rows` lines: typed columns, identity hashes, line starts and ends.
+    Raises _ScanFallbackError when the run needs pyarrow."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    nf = len(TYPED_FLOAT_FIELDS)
+    ints, floats = np.empty((1, rows), np.int64), np.empty((nf, rows), np.float64)
+    times, codes = np.empty((1, rows), np.int64), np.empty((2, rows), np.int64)
+    ints_ok, floats_ok = np.zeros((1, rows), bool), np.zeros((nf, rows), bool)
+    times_ok, codes_ok = np.zeros((1, rows), bool), np.zeros((2, rows), bool)
+    hashes = np.empty(rows, np.uint64)
+    starts, ends = np.empty(rows, np.int64), np.empty(rows, np.int64)
+    got, status = K.scan_lines(
+        buf, scan.classes, scan.kinds, scan.slots, scan.code_mode, scan.code_first,
+        scan.code_last, scan.hash_cols, scan.keys, scan.key_len, scan.key_code,
+        ints, ints_ok, floats, floats_ok, times, times_ok, codes, codes_ok,
+        hashes, starts, ends, _HASH_SEED, np.empty(len(scan.kinds) + 1, np.int64),
+    )  # fmt: skip
+    if status != K.OK or got != rows:
+        raise _ScanFallbackError
+    cols = TypedColumns(
+        ints[0], ints_ok[0], times[0], times_ok[0], floats, floats_ok, codes, codes_ok
+    )
+    return cols, hashes, starts, ends
+
+
+class _ScanFallbackError(Exception):
+    """The scanner met something it leaves to pyarrow."""
+
+
+class CsvChunkParser:
+    """Reads runs of whole CSV lines: the compiled scanner first, then pyarrow typed, then
+    pyarrow text.
+
+    The scanner (`scan_plan`) reads plain provider CSVs straight into typed columns and identity
+    hashes. A run it declines is parsed by pyarrow, typed when the run converts cleanly, else
+    with every column as text so that the transform can reject just the bad rows; after a few
+    such runs the typed attempt is skipped for the rest of the file. With `decode` the worker
+    also decodes typed runs (`decode_typed`). Safe to call from several threads at once: chunks
+    of one file are parsed in parallel workers (the scanner, pyarrow and NumPy release the GIL).
     """
 
-    def __init__(self, plan: CsvPlan, path: str) -> None:
+    def __init__(
+        self,
+        plan: CsvPlan,
+        path: str,
+        *,
+        decode: bool = False,
+        source_id: int = 0,
+        default_time: datetime | None = None,
+    ) -> None:
         self.plan = plan
         self.path = path
         self.names = [f"c{i}" for i in range(len(plan.header))]
@@ -1184,11 +1651,17 @@ class CsvChunkParser:
         self.parsers = [plan.layout.ts_format] if plan.layout.ts_format else None
         self.id_cols = identity_columns(self.fields)
         self.failures = 0
+        self.decode = decode
+        self.source_id = source_id
+        self.default_time = default_time
+        self.scan = scan_plan(plan) if decode else None
+        self.scanned = self.fallbacks = 0
 
-    def _read(self, data: bytes, types: dict[str, pa.DataType], bad: _BadRows) -> pa.Table:
-        # Keeping empty lines (as rows of nulls, rejected later) keeps line numbers exact, but
-        # pyarrow parses ~40% slower in that mode: use it only for chunks that have them.
-        blank = data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data
+    def _read(
+        self, data: bytes | memoryview, types: dict[str, pa.DataType], bad: _BadRows
+    ) -> pa.Table:
+        # Empty lines are kept (as rows of nulls, rejected later) so that line numbers stay
+        # exact; whitespace-only lines come to the invalid-row handler.
         convert = pcsv.ConvertOptions(
             column_types=types,
             include_columns=self.include,
@@ -1208,17 +1681,67 @@ class CsvChunkParser:
             parse_options=pcsv.ParseOptions(
                 delimiter=self.plan.delimiter,
                 invalid_row_handler=bad,
-                ignore_empty_lines=not blank,
+                ignore_empty_lines=False,
             ),
             convert_options=convert,
         )
 
-    def __call__(self, data: bytes, line: int) -> CsvChunk:
+    def text_rows(self, lines: list[bytes]) -> pa.Table:
+        """Some whole lines parsed with every used column as text (the identity fields of the
+        rows whose identity changed, for scanned runs)."""
+        return self._read(b"\n".join(lines) + b"\n", self.text_types, _BadRows())
+
+    def _scanned(self, data: bytes | memoryview, line: int, newlines: int) -> CsvChunk | None:
+        assert self.scan is not None
+        rows = newlines + (0 if len(data) == 0 or data[-1] == 10 else 1)
+        try:
+            cols, hashes, starts, ends = scan_chunk(self.scan, data, rows)
+        except _ScanFallbackError:
+            self.fallbacks += 1
+            return None
+        self.scanned += 1
+        lines = np.arange(line, line + rows, dtype=np.int64)
+        chunk = CsvChunk(
+            table=None,
+            lines=lines,
+            hashes=hashes if self.id_cols else None,
+            data=data,
+            first_line=line,
+            broken_lines=[],
+            broken_texts=[],
+            offsets=(starts, ends),
+        )
+
+        def raw_text(wanted: npt.NDArray[np.int64]) -> pa.Array:
+            texts = chunk.line_text(wanted - line)
+            return pa.array([t.decode("utf-8", errors="replace") for t in texts], pa.string())
+
+        chunk.decoded = decode_typed(
+            cols,
+            lines,
+            self.fields,
+            source_id=self.source_id,
+            default_time=self.default_time,
+            raw_text=raw_text,
+        )
+        return chunk
+
+    def __call__(
+        self, data: bytes | memoryview, line: int, newlines: int | None = None
+    ) -> CsvChunk:
+        if self.scan is not None:
+            if newlines is None:
+                newlines = count_newlines(data)
+            scanned = self._scanned(data, line, newlines)
+            if scanned is not None:
+                return scanned
         table = None
         bad = _BadRows()
+        typed = False
         if self.failures < TYPED_FAILURES_BEFORE_TEXT:
             try:
                 table = self._read(data, self.typed, bad)
+                typed = True
             except pa.ArrowInvalid:
                 self.failures += 1
         if table is None:
@@ -1231,7 +1754,7 @@ class CsvChunkParser:
                 # Bytes that are not UTF-8 (a Latin-1 vessel name, say) become U+FFFD, so one
                 # odd byte costs a character, not the file; newlines are untouched.
                 log.warning("%s: lines %d+: bytes that are not UTF-8 replaced", self.path, line)
-                data = data.decode("utf-8", errors="replace").encode("utf-8")
+                data = bytes(data).decode("utf-8", errors="replace").encode("utf-8")
                 bad = _BadRows()
                 table = self._read(data, self.text_types, bad)
         broken = [line + b - 1 for b in bad.numbers if b > 0]
@@ -1245,7 +1768,7 @@ class CsvChunkParser:
             if self.id_cols
             else None
         )
-        return CsvChunk(
+        chunk = CsvChunk(
             table=table,
             lines=span,
             hashes=hashes,
@@ -1254,6 +1777,16 @@ class CsvChunkParser:
             broken_lines=broken,
             broken_texts=list(bad.texts),
         )
+        if self.decode and typed and table.num_rows and typed_decodable(table, self.fields):
+            chunk.decoded = decode_typed(
+                table,
+                span,
+                self.fields,
+                source_id=self.source_id,
+                default_time=self.default_time,
+                raw_text=_ChunkText([chunk]),
+            )
+        return chunk
 
 
 def parse_csv_chunks(
@@ -1263,6 +1796,7 @@ def parse_csv_chunks(
     *,
     chunk_bytes: int | None = None,
     workers: int | None = None,
+    parser: CsvChunkParser | None = None,
 ) -> Generator[CsvChunk, None, None]:
     """Parsed chunks of a CSV (positioned at its header), in file order.
 
@@ -1270,20 +1804,20 @@ def parse_csv_chunks(
     caller gets them in order, at most a few chunks ahead (bounded memory).
     """
     workers = PARSE_WORKERS if workers is None else workers
-    parse = CsvChunkParser(plan, path)
+    parse = parser if parser is not None else CsvChunkParser(plan, path)
     runs = read_ahead(_line_chunks(stream, chunk_bytes or CSV_CHUNK_BYTES))
     if workers <= 1:
         try:
-            for data, line in runs:
-                yield parse(data, line)
+            for data, line, newlines in runs:
+                yield parse(data, line, newlines)
         finally:
             runs.close()
         return
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="darkcargo-csv")
     pending: deque[Future[CsvChunk]] = deque()
     try:
-        for data, line in runs:
-            pending.append(pool.submit(parse, data, line))
+        for data, line, newlines in runs:
+            pending.append(pool.submit(parse, data, line, newlines))
             if len(pending) > workers:
                 yield pending.popleft().result()
         while pending:
@@ -1301,18 +1835,24 @@ class _ChunkText:
     def __init__(self, chunks: list[CsvChunk]) -> None:
         self.chunks = chunks
         self.starts = np.array([c.first_line for c in chunks], dtype=np.int64)
-        self._split: dict[int, list[bytes]] = {}
+        self._newlines: dict[int, npt.NDArray[np.intp]] = {}
 
     def __call__(self, lines: npt.NDArray[np.int64]) -> pa.Array:
         out: list[str] = []
         which = np.searchsorted(self.starts, lines, side="right") - 1
         for ci, ln in zip(which.tolist(), lines.tolist(), strict=True):
-            split = self._split.get(ci)
-            if split is None:
-                split = self.chunks[ci].data.split(b"\n")
-                self._split[ci] = split
+            data = self.chunks[ci].data
+            newlines = self._newlines.get(ci)
+            if newlines is None:
+                newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+                self._newlines[ci] = newlines
             k = ln - self.chunks[ci].first_line
-            text = split[k] if 0 <= k < len(split) else b""
+            if 0 <= k <= len(newlines):
+                start = 0 if k == 0 else int(newlines[k - 1]) + 1
+                end = int(newlines[k]) if k < len(newlines) else len(data)
+                text = bytes(data[start:end])
+            else:
+                text = b""
             out.append(text.rstrip(b"\r").decode("utf-8", errors="replace"))
         return pa.array(out, pa.string())
 
@@ -1330,64 +1870,105 @@ def iter_csv_batches(
 
     `stream` is positioned at the start of the file (header included). Line numbers assume one
     record per line (the header is line 1); rows whose field count does not match the header
-    are rejected as `unparseable` with their text. Parsing runs in a worker thread ahead of the
-    transform.
+    are rejected as `unparseable` with their text. Worker threads read and (for runs that come
+    out typed) decode ahead of this generator, which tracks identities in file order and
+    decodes the runs that needed text parsing.
     """
-    pending: list[CsvChunk] = []
-    pending_rows = 0
+    positions: list[pa.Table] = []
+    rejects: list[pa.Table] = []
+    pending_rows = lines_read = lines_accepted = 0
     candidates: list[pa.Table] = []
     tracker = IdentityTracker()
     _, table_fields = used_columns(plan)
+    parser = CsvChunkParser(plan, path, decode=True, source_id=source_id, default_time=default_time)
+    has_identity = any(f in table_fields for f in IDENTITY_FIELDS)
 
-    def flush() -> Generator[DecodedBatch, None, None]:
-        nonlocal pending, pending_rows
-        chunks, pending, pending_rows = pending, [], 0
-        broken = [b for c in chunks for b in c.broken_lines]
-        if broken:
-            yield _broken_rows(broken, [t for c in chunks for t in c.broken_texts], source_id)
-        tables = [c.table for c in chunks if c.table.num_rows]
-        if not tables:
-            return
-        table = _concat_chunks(tables)
-        hashes = (
-            np.concatenate([c.hashes for c in chunks if c.table.num_rows])  # type: ignore[misc]
-            if chunks[0].hashes is not None
-            else None
-        )
-        res = decode_rows(
-            table,
-            np.concatenate([c.lines for c in chunks if c.table.num_rows]),
+    def identity_changes(chunk: CsvChunk, dec: TypedRowsResult) -> pa.Table:
+        """Statics rows of a decoded chunk where an MMSI's identity text changes."""
+        if not has_identity or chunk.hashes is None or not dec.accepted.any():
+            return empty_table(STATICS)
+        changed = np.flatnonzero(tracker.changes(dec.mmsi, chunk.hashes, dec.accepted))
+        if len(changed) == 0:
+            return empty_table(STATICS)
+        if chunk.table is not None:
+            rows = chunk.table.take(pa.array(changed))
+        else:
+            rows = parser.text_rows(chunk.line_text(changed))
+        return identity_rows(
+            rows,
             table_fields,
-            source_id=source_id,
-            ts_format=plan.layout.ts_format,
+            dec.identity_keys(changed, chunk.lines),
             null_tokens=plan.layout.null_tokens,
-            default_time=default_time,
-            tracker=tracker,
-            hashes=hashes,
-            raw_text=_ChunkText(chunks),
-            delimiter=plan.delimiter,
-        )
-        if res.statics_candidates.num_rows:
-            candidates.append(res.statics_candidates)
-        yield DecodedBatch(
-            positions=res.positions,
-            statics=empty_table(STATICS),
-            rejects=res.rejects,
-            lines_read=res.rows,
-            lines_accepted=res.positions.num_rows,
+            source_id=source_id,
         )
 
-    chunk_iter = parse_csv_chunks(stream, plan, path)
+    def take(chunk: CsvChunk) -> None:
+        nonlocal pending_rows, lines_read, lines_accepted
+        if chunk.broken_lines:
+            broken = _broken_rows(chunk.broken_lines, chunk.broken_texts, source_id)
+            rejects.append(broken.rejects)
+            lines_read += broken.lines_read
+        if not chunk.rows:
+            return
+        if chunk.decoded is not None:
+            pos, rej = chunk.decoded.positions, chunk.decoded.rejects
+            cand = identity_changes(chunk, chunk.decoded)
+        else:
+            assert chunk.table is not None
+            res = decode_rows(
+                chunk.table,
+                chunk.lines,
+                table_fields,
+                source_id=source_id,
+                ts_format=plan.layout.ts_format,
+                null_tokens=plan.layout.null_tokens,
+                default_time=default_time,
+                tracker=tracker,
+                hashes=chunk.hashes,
+                raw_text=_ChunkText([chunk]),
+                delimiter=plan.delimiter,
+            )
+            pos, rej, cand = res.positions, res.rejects, res.statics_candidates
+        if cand.num_rows:
+            candidates.append(cand)
+        positions.append(pos)
+        if rej.num_rows:
+            rejects.append(rej)
+        lines_read += chunk.rows
+        lines_accepted += pos.num_rows
+        pending_rows += chunk.rows
+
+    def flush() -> DecodedBatch:
+        nonlocal pending_rows, lines_read, lines_accepted
+        batch = DecodedBatch(
+            positions=pa.concat_tables(positions) if positions else empty_table(POSITIONS),
+            statics=empty_table(STATICS),
+            rejects=pa.concat_tables(rejects) if rejects else empty_table(REJECTS),
+            lines_read=lines_read,
+            lines_accepted=lines_accepted,
+        )
+        positions.clear()
+        rejects.clear()
+        pending_rows = lines_read = lines_accepted = 0
+        return batch
+
+    chunk_iter = parse_csv_chunks(stream, plan, path, parser=parser)
     try:
         for chunk in chunk_iter:
-            pending.append(chunk)
-            pending_rows += chunk.table.num_rows
+            take(chunk)
             if pending_rows >= batch_rows:
-                yield from flush()
+                yield flush()
     finally:
         chunk_iter.close()
-    if pending:
-        yield from flush()
+    if parser.fallbacks:
+        log.info(
+            "%s: %d of %d runs of lines read by pyarrow (quotes, odd values or field counts)",
+            path,
+            parser.fallbacks,
+            parser.fallbacks + parser.scanned,
+        )
+    if lines_read:
+        yield flush()
     statics = collapse_statics(pa.concat_tables(candidates)) if candidates else empty_table(STATICS)
     if statics.num_rows:
         yield DecodedBatch(
@@ -1397,30 +1978,6 @@ def iter_csv_batches(
             lines_read=0,
             lines_accepted=0,
         )
-
-
-def _concat_chunks(tables: list[pa.Table]) -> pa.Table:
-    """Concatenate chunk tables whose column types may differ (typed vs text chunks)."""
-    first = tables[0].schema
-    if all(t.schema.equals(first) for t in tables):
-        return pa.concat_tables(tables)
-    columns = []
-    for i in range(first.num_fields):
-        types = {t.schema.field(i).type for t in tables}
-        if len(types) == 1:
-            columns.append(pa.chunked_array([c for t in tables for c in t.column(i).chunks]))
-        else:
-            columns.append(
-                pa.chunked_array(
-                    [
-                        pc.cast(c, pa.string()) if not pa.types.is_string(c.type) else c
-                        for t in tables
-                        for c in t.column(i).chunks
-                    ],
-                    pa.string(),
-                )
-            )
-    return pa.Table.from_arrays(columns, names=first.names)
 
 
 def _broken_rows(numbers: list[int], texts: list[str], source_id: int) -> DecodedBatch:
