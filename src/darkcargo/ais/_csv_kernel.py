@@ -63,16 +63,16 @@ def _digit(c: int) -> bool:
 
 
 @njit(**_JIT)
-def _parse_float(buf, s, e):  # type: ignore[no-untyped-def]
-    """Decimal number in buf[s:e] -> (value, ok). ok is False when the syntax is not one the
-    scanner converts exactly (the caller falls back)."""
-    if s >= e:
-        return 0.0, False
+def _float_prefix(buf, s, e):  # type: ignore[no-untyped-def]
+    """The decimal number starting at buf[s] (read no further than e) -> (value, ok, end): end
+    is where the number's text stops; ok is False when there is no number there or it is not
+    one the scanner converts exactly (the caller falls back)."""
     i = s
-    c = buf[i]
-    neg = c == 45  # '-'
-    if c == 45 or c == 43:  # '-' '+'
-        i += 1
+    if i < e:
+        c = buf[i]
+        if c == 45 or c == 43:  # '-' '+'
+            i += 1
+    neg = i > s and buf[s] == 45
     m = np.int64(0)
     exp = 0
     digits = 0
@@ -81,7 +81,7 @@ def _parse_float(buf, s, e):  # type: ignore[no-untyped-def]
         if c < 48 or c > 57:
             break
         if m > _MAX_BEFORE_DIGIT:
-            return 0.0, False
+            return 0.0, False, i
         m = m * 10 + (c - 48)
         digits += 1
         i += 1
@@ -92,17 +92,14 @@ def _parse_float(buf, s, e):  # type: ignore[no-untyped-def]
             if c < 48 or c > 57:
                 break
             if m > _MAX_BEFORE_DIGIT:
-                return 0.0, False
+                return 0.0, False, i
             m = m * 10 + (c - 48)
             exp -= 1
             digits += 1
             i += 1
     if digits == 0:
-        return 0.0, False
-    if i < e:
-        c = buf[i]
-        if c != 101 and c != 69:  # 'e' 'E'
-            return 0.0, False
+        return 0.0, False, i
+    if i < e and (buf[i] == 101 or buf[i] == 69):  # 'e' 'E'
         i += 1
         eneg = False
         if i < e:
@@ -115,44 +112,54 @@ def _parse_float(buf, s, e):  # type: ignore[no-untyped-def]
         while i < e:
             c = buf[i]
             if c < 48 or c > 57:
-                return 0.0, False
+                break
             if x > 1000:
-                return 0.0, False
+                return 0.0, False, i
             x = x * 10 + (c - 48)
             nd += 1
             i += 1
         if nd == 0:
-            return 0.0, False
+            return 0.0, False, i
         exp += -x if eneg else x
     if m == 0:
         v = 0.0
     elif exp > 22 or exp < -22:
-        return 0.0, False
+        return 0.0, False, i
     elif exp >= 0:
         v = float(m) * _POW10[exp]
     else:
         v = float(m) / _POW10[-exp]
-    return (-v if neg else v), True
+    return (-v if neg else v), True, i
 
 
 @njit(**_JIT)
-def _parse_int(buf, s, e):  # type: ignore[no-untyped-def]
-    """Plain decimal integer (optional '-', at most 18 digits) -> (value, ok)."""
+def _parse_float(buf, s, e):  # type: ignore[no-untyped-def]
+    """Decimal number filling buf[s:e] exactly -> (value, ok)."""
+    v, ok, end = _float_prefix(buf, s, e)
+    return v, ok and end == e
+
+
+@njit(**_JIT)
+def _int_prefix(buf, s, e):  # type: ignore[no-untyped-def]
+    """Plain decimal integer (optional '-', at most 18 digits) starting at buf[s] ->
+    (value, ok, end)."""
     i = s
     neg = False
     if i < e and buf[i] == 45:
         neg = True
         i += 1
-    if i == e or e - i > 18:
-        return np.int64(0), False
     v = np.int64(0)
+    nd = 0
     while i < e:
         c = buf[i]
-        if not _digit(c):
-            return np.int64(0), False
+        if c < 48 or c > 57:
+            break
         v = v * 10 + (c - 48)
+        nd += 1
         i += 1
-    return (-v if neg else v), True
+    if nd == 0 or nd > 18:
+        return np.int64(0), False, i
+    return (-v if neg else v), True, i
 
 
 @njit(**_JIT)
@@ -187,65 +194,67 @@ def _civil_us(y, mo, d, h, mi, sec, us):  # type: ignore[no-untyped-def]
 
 
 @njit(**_JIT)
-def _parse_iso(buf, s, e):  # type: ignore[no-untyped-def]
-    """YYYY-MM-DD[(T| )HH[:MM[:SS[.f{1,6}]]]] -> (epoch us, ok)."""
-    n = e - s
-    if n < 10 or buf[s + 4] != 45 or buf[s + 7] != 45:
-        return np.int64(0), False
+def _iso_prefix(buf, s, e):  # type: ignore[no-untyped-def]
+    """YYYY-MM-DD[(T| )HH[:MM[:SS[.f{1,6}]]]] starting at buf[s] -> (epoch us, ok, end)."""
+    if e - s < 10 or buf[s + 4] != 45 or buf[s + 7] != 45:
+        return np.int64(0), False, s
     y = 0
     for k in range(4):
         c = buf[s + k]
-        if not _digit(c):
-            return np.int64(0), False
+        if c < 48 or c > 57:
+            return np.int64(0), False, s
         y = y * 10 + (c - 48)
     mo = _num2(buf, s + 5)
     d = _num2(buf, s + 8)
     h = mi = sec = us = 0
     i = s + 10
-    if i < e:
-        if buf[i] != 84 and buf[i] != 32:  # 'T' ' '
-            return np.int64(0), False
+    if i < e and (buf[i] == 84 or buf[i] == 32):  # 'T' ' '
         if e - i < 3:
-            return np.int64(0), False
+            return np.int64(0), False, i
         h = _num2(buf, i + 1)
         i += 3
-        if i < e:
-            if e - i < 3 or buf[i] != 58:  # ':'
-                return np.int64(0), False
+        if i < e and buf[i] == 58:  # ':'
+            if e - i < 3:
+                return np.int64(0), False, i
             mi = _num2(buf, i + 1)
             i += 3
-            if i < e:
-                if e - i < 3 or buf[i] != 58:
-                    return np.int64(0), False
+            if i < e and buf[i] == 58:
+                if e - i < 3:
+                    return np.int64(0), False, i
                 sec = _num2(buf, i + 1)
                 i += 3
-                if i < e:
-                    if buf[i] != 46 or e - i < 2 or e - i > 7:  # '.' and 1-6 digits
-                        return np.int64(0), False
+                if i < e and buf[i] == 46:  # '.' and 1-6 digits
+                    i += 1
                     scale = 100_000
-                    for k in range(i + 1, e):
-                        c = buf[k]
-                        if not _digit(c):
-                            return np.int64(0), False
+                    nd = 0
+                    while i < e:
+                        c = buf[i]
+                        if c < 48 or c > 57:
+                            break
                         us += (c - 48) * scale
                         scale //= 10
-    return _civil_us(y, mo, d, h, mi, sec, us)
+                        nd += 1
+                        i += 1
+                    if nd == 0 or nd > 6:
+                        return np.int64(0), False, i
+    t, ok = _civil_us(y, mo, d, h, mi, sec, us)
+    return t, ok, i
 
 
 @njit(**_JIT)
-def _parse_dmy(buf, s, e):  # type: ignore[no-untyped-def]
-    """DD/MM/YYYY HH:MM:SS (two-digit fields, a valid date) -> (epoch us, ok)."""
-    if e - s != 19 or buf[s + 2] != 47 or buf[s + 5] != 47 or buf[s + 10] != 32:
-        return np.int64(0), False
+def _dmy_prefix(buf, s, e):  # type: ignore[no-untyped-def]
+    """DD/MM/YYYY HH:MM:SS (two-digit fields, a valid date) at buf[s] -> (epoch us, ok, end)."""
+    if e - s < 19 or buf[s + 2] != 47 or buf[s + 5] != 47 or buf[s + 10] != 32:
+        return np.int64(0), False, s
     if buf[s + 13] != 58 or buf[s + 16] != 58:
-        return np.int64(0), False
+        return np.int64(0), False, s
     y = 0
     for k in range(6, 10):
         c = buf[s + k]
-        if not _digit(c):
-            return np.int64(0), False
+        if c < 48 or c > 57:
+            return np.int64(0), False, s
         y = y * 10 + (c - 48)
-    return _civil_us(
+    t, ok = _civil_us(
         y,
         _num2(buf, s + 3),
         _num2(buf, s),
@@ -254,6 +263,7 @@ def _parse_dmy(buf, s, e):  # type: ignore[no-untyped-def]
         _num2(buf, s + 17),
         0,
     )
+    return t, ok, s + 19
 
 
 @njit(**_JIT)
@@ -346,7 +356,7 @@ def scan_lines(  # type: ignore[no-untyped-def]
     buf, classes, kinds, slots, code_mode, code_first, code_last, hash_cols,
     keys, key_len, key_code,
     ints, ints_ok, floats, floats_ok, times, times_ok, codes, codes_ok,
-    hashes, starts, ends, seed, fs,
+    hashes, starts, ends, seed, fs, fe,
 ):  # fmt: skip
     """Scan the lines of `buf` (UTF-8 bytes of whole CSV lines, the last one may lack its
     newline) into the column arrays, row i per line i (an empty line is a row of nulls).
@@ -354,95 +364,106 @@ def scan_lines(  # type: ignore[no-untyped-def]
     `classes` is `byte_classes(delimiter)`. kinds[c]/slots[c] say what column c holds and where
     it goes (ints[slot], floats[slot], times[slot] or codes[slot]; the *_ok arrays, all False
     on entry, mark non-null values); a code column reads its words from keys[first:last].
-    hash_cols lists the identity columns in hash order; fs is scratch space (ncols + 1).
+    hash_cols lists the identity columns in hash order; fs/fe are scratch space (ncols).
+    Each byte is read once: numbers and times are converted where they stand, and the byte
+    after a field must end it (a delimiter, or the line's end after the last field).
     Returns (rows, status): status FALLBACK as soon as a line is beyond this scanner.
     """
     n = buf.shape[0]
     ncols = kinds.shape[0]
+    last = ncols - 1
     row = 0
     pos = 0
     while pos < n:
-        fs[0] = pos
-        nf = 1
-        j = pos
-        end = n
-        while j < n:
-            k = classes[buf[j]]
-            if k == _PLAIN:
-                j += 1
-                continue
-            if k == _DELIM:
-                if nf == ncols:
-                    return row, FALLBACK
-                fs[nf] = j + 1
-                nf += 1
-            elif k == _NEWLINE:
-                end = j
-                break
-            elif k == _RETURN and (j + 1 == n or buf[j + 1] == _NL):
-                end = j
-                j += 1
-                break
-            else:
-                return row, FALLBACK
-            j += 1
-        next_pos = j + 1
-        starts[row] = pos
-        ends[row] = end
-        if end == pos:  # empty line: a row of nulls
+        line_start = pos
+        c = buf[pos]
+        if c == _NL or (c == _CR and (pos + 1 == n or buf[pos + 1] == _NL)):  # empty line
+            starts[row] = pos
+            ends[row] = pos
             h = seed
             for _ in range(hash_cols.shape[0]):
                 h = (h ^ _FIELD_END) * _PRIME
             hashes[row] = h
             row += 1
-            pos = next_pos
+            pos += 1 if c == _NL else 2
             continue
-        if nf != ncols:
-            return row, FALLBACK
-        fs[ncols] = end + 1
-        for c in range(ncols):
-            k = kinds[c]
-            if k == K_SKIP:
-                continue
-            s = fs[c]
-            e = fs[c + 1] - 1
-            if s == e:
-                continue  # null
-            slot = slots[c]
+        line_end = n
+        for col in range(ncols):
+            s = pos
+            k = kinds[col]
+            slot = slots[col]
             if k == K_FLOAT:
-                f, ok = _parse_float(buf, s, e)
-                if not ok:
-                    return row, FALLBACK
-                floats[slot, row] = f
-                floats_ok[slot, row] = True
+                f, ok, j = _float_prefix(buf, s, n)
+                if j > s:
+                    if not ok:
+                        return row, FALLBACK
+                    floats[slot, row] = f
+                    floats_ok[slot, row] = True
             elif k == K_INT:
-                v, ok = _parse_int(buf, s, e)
-                if not ok:
+                v, ok, j = _int_prefix(buf, s, n)
+                if j > s:
+                    if not ok:
+                        return row, FALLBACK
+                    ints[slot, row] = v
+                    ints_ok[slot, row] = True
+            elif K_TS_ISO <= k <= K_TS_DMY:
+                j = s
+                if s < n and classes[buf[s]] == _PLAIN:
+                    if k == K_TS_ISO:
+                        t, ok, j = _iso_prefix(buf, s, n)
+                    else:
+                        t, ok, j = _dmy_prefix(buf, s, n)
+                    if not ok:
+                        return row, FALLBACK
+                    times[slot, row] = t
+                    times_ok[slot, row] = True
+            else:  # text: skipped, hashed or a code
+                j = s
+                while j < n:
+                    if classes[buf[j]] != _PLAIN:
+                        break
+                    j += 1
+                if k == K_CODE and j > s:
+                    v, valid, ok = _parse_code(
+                        buf, s, j, code_mode[col], code_first[col], code_last[col],
+                        keys, key_len, key_code,
+                    )  # fmt: skip
+                    if not ok:
+                        return row, FALLBACK
+                    codes[slot, row] = v
+                    codes_ok[slot, row] = valid
+            fs[col] = s
+            fe[col] = j
+            # what follows the field must end it
+            if j == n:
+                if col != last:
                     return row, FALLBACK
-                ints[slot, row] = v
-                ints_ok[slot, row] = True
-            elif k == K_CODE:
-                v, valid, ok = _parse_code(
-                    buf, s, e, code_mode[c], code_first[c], code_last[c], keys, key_len, key_code
-                )
-                if not ok:
+                line_end = n
+                pos = n
+                break
+            cls = classes[buf[j]]
+            if cls == _DELIM:
+                if col == last:
                     return row, FALLBACK
-                codes[slot, row] = v
-                codes_ok[slot, row] = valid
+                pos = j + 1
+                continue
+            if col != last:
+                return row, FALLBACK
+            if cls == _NEWLINE:
+                line_end = j
+                pos = j + 1
+            elif cls == _RETURN and (j + 1 == n or buf[j + 1] == _NL):
+                line_end = j
+                pos = j + 2
             else:
-                if k == K_TS_ISO:
-                    t, ok = _parse_iso(buf, s, e)
-                else:
-                    t, ok = _parse_dmy(buf, s, e)
-                if not ok:
-                    return row, FALLBACK
-                times[slot, row] = t
-                times_ok[slot, row] = True
+                return row, FALLBACK
+        starts[row] = line_start
+        ends[row] = line_end
         h = seed
         for hc in range(hash_cols.shape[0]):
-            c = hash_cols[hc]
-            s = fs[c]
-            e = fs[c + 1] - 1
+            col = hash_cols[hc]
+            s = fs[col]
+            e = fe[col]
             x = h
             if e > s:
                 j = s
@@ -462,5 +483,4 @@ def scan_lines(  # type: ignore[no-untyped-def]
             h = (x ^ _FIELD_END) * _PRIME
         hashes[row] = h
         row += 1
-        pos = next_pos
     return row, OK

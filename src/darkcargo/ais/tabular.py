@@ -32,7 +32,6 @@ import io
 import logging
 import queue
 import threading
-from collections import deque
 from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -1421,6 +1420,21 @@ def read_ahead(
         worker.join(timeout=30)
 
 
+_LINE_SEARCH = 1 << 16  # bytes searched at a time, backwards, for a run's last newline
+
+
+def _last_newline(buf: npt.NDArray[np.uint8], end: int) -> int:
+    """Index of the last b"\\n" in buf[:end], or -1."""
+    hi = end
+    while hi > 0:
+        lo = max(0, hi - _LINE_SEARCH)
+        found = np.flatnonzero(buf[lo:hi] == 10)
+        if len(found):
+            return lo + int(found[-1])
+        hi = lo
+    return -1
+
+
 def count_newlines(data: bytes | bytearray | memoryview) -> int:
     """Number of b"\\n" bytes (NumPy: several times faster than bytes.count, GIL released)."""
     return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
@@ -1437,16 +1451,16 @@ def _line_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[tuple[memoryvie
     line = 2
     carry = b""
     while True:
-        buf = bytearray(len(carry) + chunk_bytes)
-        buf[: len(carry)] = carry
+        buf = np.empty(len(carry) + chunk_bytes, dtype=np.uint8)  # not zero-filled
         view = memoryview(buf)
+        view[: len(carry)] = carry
         got = _read_into(stream, view[len(carry) :])
         end = len(carry) + got
         if got == 0:
             if carry:
                 yield view[:end], line, count_newlines(view[:end])
             return
-        cut = buf.rfind(b"\n", 0, end)
+        cut = _last_newline(buf, end)
         if cut < 0:
             carry = bytes(view[:end])
             continue
@@ -1607,7 +1621,7 @@ def scan_chunk(
         buf, scan.classes, scan.kinds, scan.slots, scan.code_mode, scan.code_first,
         scan.code_last, scan.hash_cols, scan.keys, scan.key_len, scan.key_code,
         ints, ints_ok, floats, floats_ok, times, times_ok, codes, codes_ok,
-        hashes, starts, ends, _HASH_SEED, np.empty(len(scan.kinds) + 1, np.int64),
+        hashes, starts, ends, _HASH_SEED, *np.empty((2, len(scan.kinds)), np.int64),
     )  # fmt: skip
     if status != K.OK or got != rows:
         raise _ScanFallbackError
@@ -1800,13 +1814,16 @@ def parse_csv_chunks(
 ) -> Generator[CsvChunk, None, None]:
     """Parsed chunks of a CSV (positioned at its header), in file order.
 
-    One thread reads (and decompresses) runs of whole lines; `workers` threads parse them; the
-    caller gets them in order, at most a few chunks ahead (bounded memory).
+    One thread reads (and decompresses) runs of whole lines and hands each to a pool of
+    `workers` parsing threads as soon as it is read, so parsing goes on while the caller is
+    busy (writing to DuckDB, say); the caller gets the chunks in order, at most a few ahead
+    (bounded memory).
     """
     workers = PARSE_WORKERS if workers is None else workers
     parse = parser if parser is not None else CsvChunkParser(plan, path)
-    runs = read_ahead(_line_chunks(stream, chunk_bytes or CSV_CHUNK_BYTES))
+    lines = _line_chunks(stream, chunk_bytes or CSV_CHUNK_BYTES)
     if workers <= 1:
+        runs = read_ahead(lines)
         try:
             for data, line, newlines in runs:
                 yield parse(data, line, newlines)
@@ -1814,19 +1831,18 @@ def parse_csv_chunks(
             runs.close()
         return
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="darkcargo-csv")
-    pending: deque[Future[CsvChunk]] = deque()
+
+    def submitted() -> Iterator[Future[CsvChunk]]:
+        for data, line, newlines in lines:
+            yield pool.submit(parse, data, line, newlines)
+
+    futures = read_ahead(submitted(), depth=workers + READ_AHEAD_CHUNKS)
     try:
-        for data, line, newlines in runs:
-            pending.append(pool.submit(parse, data, line, newlines))
-            if len(pending) > workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        for fut in futures:
+            yield fut.result()
     finally:
-        for fut in pending:
-            fut.cancel()
+        futures.close()
         pool.shutdown(wait=True, cancel_futures=True)
-        runs.close()
 
 
 class _ChunkText:
