@@ -490,7 +490,7 @@ def _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, e, lno, reason):
     return nr + 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def decode_buffer(
     buf,
     n_carry,
@@ -997,7 +997,7 @@ def decode_buffer(
     return np_, ns, nr, nc, n_read, n_acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pack_fixed_strings(chars, n):
     """Arrow string buffers from the first n fixed-width rows of `chars` (uint8 [rows, width]):
     each row ends at its first NUL or '@' (the 6-bit text fill character), then trailing spaces

@@ -32,7 +32,7 @@ from darkcargo.workspace import Workspace
 log = logging.getLogger(__name__)
 
 INPUT_FORMATS: tuple[str, ...] = ("auto", "nmea", "csv", "parquet")
-NMEA_BATCH_BYTES = 32 << 20  # decompressed NMEA bytes per decoder batch
+NMEA_BATCH_BYTES = 16 << 20  # decompressed NMEA bytes per decoder batch (smaller: more overlap)
 NMEA_READ_AHEAD = 1  # decoded NMEA batches held ahead of the writer
 DUCKDB_THREADS = 1  # DuckDB threads while ingesting: parsing and decoding use the other cores
 STATUS_INGESTED = "ingested"
