@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -34,7 +35,11 @@ log = logging.getLogger(__name__)
 INPUT_FORMATS: tuple[str, ...] = ("auto", "nmea", "csv", "parquet")
 NMEA_BATCH_BYTES = 16 << 20  # decompressed NMEA bytes per decoder batch (smaller: more overlap)
 NMEA_READ_AHEAD = 1  # decoded NMEA batches held ahead of the writer
-DUCKDB_THREADS = 1  # DuckDB threads while ingesting: parsing and decoding use the other cores
+# DuckDB while ingesting: one thread (parsing and decoding use the other cores; appending from
+# one thread also fills row groups in order, so closing the workspace has no partial row groups
+# to merge), and each full row group compressed and written as soon as it fills, while the
+# readers work, instead of up to five at a time, the last of them at commit.
+INGEST_DUCKDB_SETTINGS: dict[str, int] = {"threads": 1, "write_buffer_row_group_count": 1}
 STATUS_INGESTED = "ingested"
 STATUS_DUPLICATE = "already ingested"
 STATUS_EMPTY = "empty"
@@ -141,7 +146,7 @@ def ingest(
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     report = IngestReport()
     try:
-        with _duckdb_threads(ws, DUCKDB_THREADS):
+        with _duckdb_settings(ws, INGEST_DUCKDB_SETTINGS):
             for path in paths:
                 result = ingest_file(
                     ws,
@@ -163,18 +168,21 @@ def ingest(
 
 
 @contextmanager
-def _duckdb_threads(ws: Workspace, threads: int) -> Iterator[None]:
-    """Run DuckDB with `threads` threads for a while (the readers use the other cores).
-
-    Appending from one thread also fills row groups in order, so closing the workspace does
-    not have to merge partial row groups left by parallel appends.
-    """
-    before = _one(ws, "SELECT current_setting('threads')")[0]
-    ws.con.execute(f"SET threads = {int(threads)}")
+def _duckdb_settings(ws: Workspace, settings: Mapping[str, int]) -> Iterator[None]:
+    """Run DuckDB with some settings for a while, restoring them after (settings this DuckDB
+    does not know are left alone)."""
+    before: dict[str, Any] = {}
+    for name, value in settings.items():
+        try:
+            before[name] = _one(ws, f"SELECT current_setting('{name}')")[0]
+        except duckdb.Error:
+            continue
+        ws.con.execute(f"SET {name} = {int(value)}")
     try:
         yield
     finally:
-        ws.con.execute(f"SET threads = {int(before)}")
+        for name, value in before.items():
+            ws.con.execute(f"SET {name} = {int(value)}")
 
 
 def _one(ws: Workspace, sql: str, params: list[object] | None = None) -> tuple[Any, ...]:
