@@ -21,13 +21,31 @@ increments and decrements, which cost more than the parsing of a short field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import numpy as np
 from numba import njit
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 OK = 0
 FALLBACK = 1
 
-_JIT = {"cache": True, "nogil": True, "_nrt": False}
+
+def _jit_options() -> dict[str, bool]:
+    """Compiled without reference counting (see above; the kernels allocate nothing) where
+    this numba has the (private) switch; plain nopython code otherwise."""
+    try:
+        from numba.core.cpu import CPUTargetOptions
+
+        no_refcounts = hasattr(CPUTargetOptions, "_nrt")
+    except ImportError:
+        no_refcounts = False
+    return {"cache": True, "nogil": True} | ({"_nrt": False} if no_refcounts else {})
+
+
+_jit: Callable[[_F], _F] = njit(**_jit_options())  # type: ignore[call-overload]
 
 # Column kinds (one per CSV column).
 K_SKIP = 0
@@ -57,12 +75,12 @@ _MULT = np.uint64(0x9E3779B97F4A7C15)
 _FIELD_END = np.uint64(0x1F)
 
 
-@njit(**_JIT)
+@_jit
 def _digit(c: int) -> bool:
     return 48 <= c <= 57
 
 
-@njit(**_JIT)
+@_jit
 def _float_prefix(buf, s, e):  # type: ignore[no-untyped-def]
     """The decimal number starting at buf[s] (read no further than e) -> (value, ok, end): end
     is where the number's text stops; ok is False when there is no number there or it is not
@@ -132,14 +150,14 @@ def _float_prefix(buf, s, e):  # type: ignore[no-untyped-def]
     return (-v if neg else v), True, i
 
 
-@njit(**_JIT)
+@_jit
 def _parse_float(buf, s, e):  # type: ignore[no-untyped-def]
     """Decimal number filling buf[s:e] exactly -> (value, ok)."""
     v, ok, end = _float_prefix(buf, s, e)
     return v, ok and end == e
 
 
-@njit(**_JIT)
+@_jit
 def _int_prefix(buf, s, e):  # type: ignore[no-untyped-def]
     """Plain decimal integer (optional '-', at most 18 digits) starting at buf[s] ->
     (value, ok, end)."""
@@ -162,7 +180,7 @@ def _int_prefix(buf, s, e):  # type: ignore[no-untyped-def]
     return (-v if neg else v), True, i
 
 
-@njit(**_JIT)
+@_jit
 def _num2(buf, i):  # type: ignore[no-untyped-def]
     """Two decimal digits at buf[i:i+2], or -1."""
     a, b = buf[i], buf[i + 1]
@@ -171,7 +189,7 @@ def _num2(buf, i):  # type: ignore[no-untyped-def]
     return (a - 48) * 10 + (b - 48)
 
 
-@njit(**_JIT)
+@_jit
 def _civil_us(y, mo, d, h, mi, sec, us):  # type: ignore[no-untyped-def]
     """Epoch microseconds of a valid UTC calendar time -> (value, ok)."""
     if y < 1 or mo < 1 or mo > 12 or d < 1 or h < 0 or h > 23 or mi < 0 or mi > 59:
@@ -193,7 +211,7 @@ def _civil_us(y, mo, d, h, mi, sec, us):  # type: ignore[no-untyped-def]
     return np.int64(((days * 24 + h) * 60 + mi) * 60 + sec) * _US + np.int64(us), True
 
 
-@njit(**_JIT)
+@_jit
 def _iso_prefix(buf, s, e):  # type: ignore[no-untyped-def]
     """YYYY-MM-DD[(T| )HH[:MM[:SS[.f{1,6}]]]] starting at buf[s] -> (epoch us, ok, end)."""
     if e - s < 10 or buf[s + 4] != 45 or buf[s + 7] != 45:
@@ -241,7 +259,7 @@ def _iso_prefix(buf, s, e):  # type: ignore[no-untyped-def]
     return t, ok, i
 
 
-@njit(**_JIT)
+@_jit
 def _dmy_prefix(buf, s, e):  # type: ignore[no-untyped-def]
     """DD/MM/YYYY HH:MM:SS (two-digit fields, a valid date) at buf[s] -> (epoch us, ok, end)."""
     if e - s < 19 or buf[s + 2] != 47 or buf[s + 5] != 47 or buf[s + 10] != 32:
@@ -266,7 +284,7 @@ def _dmy_prefix(buf, s, e):  # type: ignore[no-untyped-def]
     return t, ok, s + 19
 
 
-@njit(**_JIT)
+@_jit
 def _trim(buf, s, e):  # type: ignore[no-untyped-def]
     """buf[s:e] without leading and trailing spaces and tabs -> (s, e)."""
     a = s
@@ -284,7 +302,7 @@ def _trim(buf, s, e):  # type: ignore[no-untyped-def]
     return a, b
 
 
-@njit(**_JIT)
+@_jit
 def _lookup_word(buf, s, e, first, last, keys, key_len, key_code):  # type: ignore[no-untyped-def]
     """Code of the word in buf[s:e] (spaces and tabs trimmed, ASCII case ignored) among words
     first..last-1 -> (code, found)."""
@@ -306,7 +324,7 @@ def _lookup_word(buf, s, e, first, last, keys, key_len, key_code):  # type: igno
     return np.int64(0), False
 
 
-@njit(**_JIT)
+@_jit
 def _parse_code(buf, s, e, mode, first, last, keys, key_len, key_code):  # type: ignore[no-untyped-def]
     """A code field -> (value, valid, ok). Words are looked up before numbers (no word starts
     like a number); unknown words, nan, inf and non-integral numbers are null (valid False), as
@@ -351,7 +369,7 @@ def byte_classes(delim: int) -> np.ndarray:
     return cls
 
 
-@njit(**_JIT)
+@_jit
 def scan_lines(  # type: ignore[no-untyped-def]
     buf, classes, kinds, slots, code_mode, code_first, code_last, hash_cols,
     keys, key_len, key_code,

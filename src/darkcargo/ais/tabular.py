@@ -1452,7 +1452,7 @@ def _line_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[tuple[memoryvie
     carry = b""
     while True:
         buf = np.empty(len(carry) + chunk_bytes, dtype=np.uint8)  # not zero-filled
-        view = memoryview(buf)
+        view = buf.data
         view[: len(carry)] = carry
         got = _read_into(stream, view[len(carry) :])
         end = len(carry) + got
