@@ -348,3 +348,15 @@ def test_workspace_info_summarises_sources_span_vessels_and_rejects(
     assert info.first_ts is not None and info.first_ts.date().isoformat() == "2024-03-01"
     assert len(info.sources) == 1 and info.sources[0].format == "csv:marinecadastre"
     assert info.tables["positions"] == 996 and "events" in info.tables and "meta" not in info.tables
+
+
+def test_ingest_leaves_duckdb_settings_as_they_were(tmp_path: Path, workspace_path: Path) -> None:
+    path = tmp_path / "day.csv"
+    path.write_text(marinecadastre_csv(50))
+    sql = "SELECT current_setting('threads'), current_setting('write_buffer_row_group_count')"
+    with Workspace(workspace_path) as ws:
+        ws.con.execute("SET threads = 2")
+        before = ws.con.execute(sql).fetchall()
+        ingest([path], ws)
+        assert ws.con.execute(sql).fetchall() == before
+        assert ws.count("positions") == 50

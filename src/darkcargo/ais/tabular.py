@@ -19,10 +19,13 @@ becomes null instead of costing the row. Statics are emitted once per MMSI whene
 changes (found in file order, which is time order per vessel in provider exports), not once per
 row. Times are normalised to UTC.
 
-CSV pipeline: one thread reads (and decompresses and hashes) runs of whole lines, worker threads
-parse them with pyarrow (numbers and times typed when a chunk converts cleanly, otherwise as text)
-and hash each row's identity text, and the caller transforms and writes; memory stays bounded
-by a few chunks and one transform batch.
+CSV pipeline: one thread reads (and decompresses and hashes) runs of whole lines and hands each
+to a pool of worker threads as soon as it is read. A worker reads a run with the compiled scanner
+(`_csv_kernel`: typed columns, identity hashes and line spans in one pass over the bytes) or,
+when the scanner declines it (quotes, odd values, wrong field counts, layouts it does not know),
+with pyarrow (typed when the run converts cleanly, otherwise as text), and decodes typed runs
+with one compiled pass (`decode_typed`). The caller tracks identities in file order, decodes text
+runs (`decode_rows`) and writes. Memory stays bounded by a few runs and one batch.
 """
 
 from __future__ import annotations
