@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 
 TS_US = pa.timestamp("us")
 DEFAULT_BATCH_ROWS = 1 << 18  # rows per transform batch (bounded memory, amortised overhead)
+FIRST_BATCH_ROWS = 1  # the first batch is the first run of lines (writing starts early)
 CSV_CHUNK_BYTES = 4 << 20  # bytes of whole lines parsed at a time
 READ_AHEAD_CHUNKS = 4  # runs of lines read ahead of the parsers (about 4 x 4 MB)
 PARSE_WORKERS = 2  # threads parsing CSV chunks while the caller transforms and writes
@@ -1972,11 +1973,15 @@ def iter_csv_batches(
         return batch
 
     chunk_iter = parse_csv_chunks(stream, plan, path, parser=parser)
+    # The first batch goes out after the first run, so that writing starts while the rest is
+    # read; later ones are full batches (fewer, larger appends).
+    threshold = min(batch_rows, FIRST_BATCH_ROWS)
     try:
         for chunk in chunk_iter:
             take(chunk)
-            if pending_rows >= batch_rows:
+            if pending_rows >= threshold:
                 yield flush()
+                threshold = batch_rows
     finally:
         chunk_iter.close()
     if parser.fallbacks:
