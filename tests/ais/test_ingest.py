@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from darkcargo.ais import ingest as ingest_module
 from darkcargo.ais import sources
 from darkcargo.ais.ingest import (
     STATUS_DUPLICATE,
@@ -300,19 +301,19 @@ def test_failure_mid_file_rolls_back_that_file(
 ) -> None:
     path = tmp_path / "day.csv"
     path.write_text(marinecadastre_csv(20_000))
-    real_append = Workspace.append
+    real_append = ingest_module.append_rows
     calls = {"n": 0}
 
-    def failing_append(self: Workspace, table: str, data: pa.Table) -> int:
+    def failing_append(ws: Workspace, table: str, data: pa.Table) -> int:
         calls["n"] += 1
         if calls["n"] == 7:
             raise KeyboardInterrupt
-        return real_append(self, table, data)
+        return real_append(ws, table, data)
 
-    monkeypatch.setattr(Workspace, "append", failing_append)
+    monkeypatch.setattr(ingest_module, "append_rows", failing_append)
     with pytest.raises(KeyboardInterrupt):
         ingest([path], workspace_path, batch_rows=2_000)
-    monkeypatch.setattr(Workspace, "append", real_append)
+    monkeypatch.setattr(ingest_module, "append_rows", real_append)
     assert counts(workspace_path) == {"sources": 0, "positions": 0, "statics": 0, "rejects": 0}
     report = ingest([path], workspace_path)
     assert report.files[0].status == STATUS_INGESTED and report.files[0].positions == 20_000
@@ -360,3 +361,24 @@ def test_ingest_leaves_duckdb_settings_as_they_were(tmp_path: Path, workspace_pa
         ingest([path], ws)
         assert ws.con.execute(sql).fetchall() == before
         assert ws.count("positions") == 50
+
+
+def test_batches_written_inside_the_file_transaction_are_freed(workspace_path: Path) -> None:
+    """Bounded memory: an appended batch is not kept alive until the file's commit."""
+    from darkcargo.ais.schema import POSITIONS
+
+    n = 200_000
+
+    def batch() -> pa.Table:
+        cols = {f.name: pa.array(np.arange(n)).cast(f.type, safe=False) for f in POSITIONS}
+        return pa.table(cols, schema=POSITIONS)
+
+    with Workspace(workspace_path) as ws, ws.transaction():
+        before = pa.total_allocated_bytes()
+        for _ in range(5):
+            table = batch()
+            ingest_module.append_rows(ws, "positions", table)
+            del table
+        held = pa.total_allocated_bytes() - before
+    assert held < n * 8  # less than one column of one batch
+    assert counts(workspace_path)["positions"] == 5 * n

@@ -24,17 +24,16 @@ KILL_AFTER_APPENDS = 4  # of ~10 positions batches (4 MB chunks) appended, uncom
 CHILD = textwrap.dedent(
     """
     import sys
-    from darkcargo.ais.ingest import ingest
-    from darkcargo.workspace import Workspace
+    import darkcargo.ais.ingest as ingest_module
 
-    real = Workspace.append
-    def noisy(self, table, data):
-        n = real(self, table, data)
+    real = ingest_module.append_rows
+    def noisy(ws, table, data):
+        n = real(ws, table, data)
         if table == "positions" and n:
             print("appended", n, flush=True)
         return n
-    Workspace.append = noisy
-    ingest(sys.argv[2:], sys.argv[1], batch_rows=int({batch}))
+    ingest_module.append_rows = noisy
+    ingest_module.ingest(sys.argv[2:], sys.argv[1], batch_rows=int({batch}))
     print("finished", flush=True)
     """
 ).format(batch=BATCH_ROWS)

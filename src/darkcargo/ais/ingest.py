@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from darkcargo.ais import sources, tabular
 from darkcargo.ais.nmea import DecodedBatch, iter_nmea_batches
-from darkcargo.ais.schema import SOURCES
+from darkcargo.ais.schema import SOURCES, TABLES
 from darkcargo.errors import InputError
 from darkcargo.workspace import Workspace
 
@@ -185,6 +185,23 @@ def _duckdb_settings(ws: Workspace, settings: Mapping[str, int]) -> Iterator[Non
             ws.con.execute(f"SET {name} = {int(value)}")
 
 
+def append_rows(ws: Workspace, table: str, data: pa.Table) -> int:
+    """`Workspace.append` for use inside a long transaction: the same rows, but the Arrow data
+    is handed to DuckDB by a replacement scan instead of a registered view.
+
+    A view registered and unregistered inside a transaction stays in DuckDB's catalog, holding
+    its Arrow table, until the transaction ends: a file ingested in one transaction would keep
+    every batch it wrote in memory. Read this way, each batch is freed once it is inserted.
+    """
+    schema = TABLES[table]
+    if data.num_rows == 0:
+        return 0
+    rows = data.select(schema.names).cast(schema)  # noqa: F841 - DuckDB reads it by name
+    cols = ", ".join(f'"{n}"' for n in schema.names)
+    ws.con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM rows')
+    return data.num_rows
+
+
 def _one(ws: Workspace, sql: str, params: list[object] | None = None) -> tuple[Any, ...]:
     """First row of a query that returns exactly one (fetching it to the end, as DuckDB wants)."""
     rows = ws.con.execute(sql, params or []).fetchall()
@@ -296,9 +313,9 @@ def ingest_file(
                 )
                 with closing(batches):
                     for batch in batches:
-                        result.positions += ws.append("positions", batch.positions)
-                        result.statics += ws.append("statics", batch.statics)
-                        ws.append("rejects", batch.rejects)
+                        result.positions += append_rows(ws, "positions", batch.positions)
+                        result.statics += append_rows(ws, "statics", batch.statics)
+                        append_rows(ws, "rejects", batch.rejects)
                         result.lines_read += batch.lines_read
                         result.accepted += batch.lines_accepted
                         result.rejected += batch.rejects.num_rows
@@ -334,7 +351,7 @@ def ingest_file(
                 },
                 schema=SOURCES,
             )
-            ws.append("sources", row)
+            append_rows(ws, "sources", row)
     except _AlreadyIngestedError as dup:
         dup.result.path = shown
         return dup.result
