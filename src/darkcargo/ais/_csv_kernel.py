@@ -285,18 +285,22 @@ def _dmy_prefix(buf, s, e):  # type: ignore[no-untyped-def]
 
 
 @_jit
+def _space(c: int) -> bool:
+    """ASCII whitespace as Arrow's utf8_trim_whitespace sees it (no newline gets this far)."""
+    return c == 32 or 9 <= c <= 13
+
+
+@_jit
 def _trim(buf, s, e):  # type: ignore[no-untyped-def]
-    """buf[s:e] without leading and trailing spaces and tabs -> (s, e)."""
+    """buf[s:e] without leading and trailing whitespace -> (s, e)."""
     a = s
     while a < e:
-        c = buf[a]
-        if c != 32 and c != 9:
+        if not _space(buf[a]):
             break
         a += 1
     b = e
     while b > a:
-        c = buf[b - 1]
-        if c != 32 and c != 9:
+        if not _space(buf[b - 1]):
             break
         b -= 1
     return a, b
@@ -304,7 +308,7 @@ def _trim(buf, s, e):  # type: ignore[no-untyped-def]
 
 @_jit
 def _lookup_word(buf, s, e, first, last, keys, key_len, key_code):  # type: ignore[no-untyped-def]
-    """Code of the word in buf[s:e] (spaces and tabs trimmed, ASCII case ignored) among words
+    """Code of the word in buf[s:e] (whitespace trimmed, ASCII case ignored) among words
     first..last-1 -> (code, found)."""
     s, e = _trim(buf, s, e)
     n = e - s

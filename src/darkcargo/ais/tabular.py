@@ -176,6 +176,8 @@ class CsvLayout:
     required: tuple[str, ...] = field(default=())  # headers that must be present to match
 
 
+DMA_TS_FORMAT = "%d/%m/%Y %H:%M:%S"  # Danish Maritime Authority time stamps (day first)
+
 MARINECADASTRE = CsvLayout(
     name="marinecadastre",
     columns={
@@ -221,7 +223,7 @@ DMA = CsvLayout(
         "draught_m": "Draught",
         "destination": "Destination",
     },
-    ts_format="%d/%m/%Y %H:%M:%S",  # DMA_TS_FORMAT
+    ts_format=DMA_TS_FORMAT,
     null_tokens=("unknown", "undefined", "unknown value"),
     required=("Timestamp", "MMSI", "Latitude", "Longitude"),
 )
@@ -882,6 +884,7 @@ def decode_typed(
     source_id: int,
     default_time: datetime | None = None,
     raw_text: RawText | None = None,
+    delimiter: str = ",",
 ) -> TypedRowsResult:
     """`decode_rows` for typed columns: a table the CSV reader typed (see `typed_decodable`) or
     columns the CSV scanner produced (`TypedColumns`).
@@ -889,7 +892,8 @@ def decode_typed(
     Same rules and the same output as `decode_rows` on the same values, in one compiled pass
     instead of dozens of Arrow kernel calls; only the accepted rows are built into Arrow.
     Statics are left to the caller (identity tracking runs in file order), which gets what it
-    needs in the result. `raw_text` gives rejected rows' text (needed for `TypedColumns`).
+    needs in the result. `raw_text` gives rejected rows' text (needed for `TypedColumns`; for a
+    table the default joins the fields with `delimiter`).
     """
     cols = data if isinstance(data, TypedColumns) else typed_columns(data, fields)
     n = len(cols.mmsi)
@@ -929,7 +933,7 @@ def decode_typed(
         if raw_text is not None:
             raw = raw_text(bad_lines)
         elif isinstance(data, pa.Table):
-            raw = _joined_text(data.take(pa.array(bad)), ",")
+            raw = _joined_text(data.take(pa.array(bad)), delimiter)
         else:
             raise ValueError("decode_typed needs raw_text for scanned columns")
         rejects = pa.table(
@@ -1510,7 +1514,6 @@ def _typed_columns(plan: CsvPlan, names: list[str]) -> dict[str, pa.DataType]:
     return types
 
 
-DMA_TS_FORMAT = "%d/%m/%Y %H:%M:%S"
 _SCAN_FLOATS = {name: k for k, name in enumerate(TYPED_FLOAT_FIELDS)}
 _NAV_WORDS, _TRANSCEIVER_WORDS = 0, 1
 
