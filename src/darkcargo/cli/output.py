@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pyarrow as pa
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 
 from darkcargo.cli.options import OutputFormat
@@ -20,15 +20,28 @@ from darkcargo.cli.options import OutputFormat
 PIPED_WIDTH = 160
 
 
-def _console(stderr: bool = False) -> Console:
-    c = Console(stderr=stderr)
-    if not c.is_terminal and "COLUMNS" not in os.environ:
-        c = Console(stderr=stderr, width=PIPED_WIDTH)
-    return c
+class _PipeAwareConsole(Console):
+    """A console whose width follows COLUMNS and the output as they are when it prints (a test or
+    a caller may swap stdout or set COLUMNS after import): COLUMNS if set, a terminal's own
+    width, else PIPED_WIDTH."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        dims = super().size
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit():
+            return ConsoleDimensions(int(columns), dims.height)
+        if not self.is_terminal:
+            return ConsoleDimensions(PIPED_WIDTH, dims.height)
+        return dims
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
 
 
-console = _console()
-err_console = _console(stderr=True)
+console = _PipeAwareConsole()
+err_console = _PipeAwareConsole(stderr=True)
 
 
 def _json_default(value: Any) -> Any:
