@@ -11,6 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from darkcargo.ais import tabular as T  # noqa: N812
 from darkcargo.ais.schema import POSITIONS, REJECTS, STATICS
@@ -524,3 +526,30 @@ def test_dma_runs_are_scanned_with_day_first_times_and_words() -> None:
     pos = chunk.decoded.positions.to_pylist()
     assert [p["nav_status"] for p in pos] == [0, 15] and [p["msg_type"] for p in pos] == [1, 18]
     assert pos[0]["ts"] == datetime(2024, 2, 1, 0, 0, 5)
+
+
+_FIELD_CHARS = "0123456789-+.eE:T ABCXnaif\t"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 16), st.text(alphabet=_FIELD_CHARS, max_size=12)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_scanner_matches_pyarrow_on_random_fields(edits: list[tuple[int, str]]) -> None:
+    """Whatever a field holds, a scanned run reads as the pyarrow reader reads it."""
+    base = "367000001,2023-03-01T00:00:00,42,130,1,1,1,A,IMO1,C,70,0,1,1,1,70,A".split(",")  # noqa: SIM905
+    lines = []
+    for column, value in edits:  # one random field per row, the others plain
+        line = list(base)
+        line[column] = value
+        lines.append(",".join(line))
+    text = MC_HEADER + "\n" + "\n".join(lines) + "\n"
+    with pytest.MonkeyPatch.context() as mp:
+        scanned = _read_all(text, True, mp)
+        reference = _read_all(text, False, mp)
+    for got, want in zip(scanned, reference, strict=True):
+        assert got == want if isinstance(got, int) else got.equals(want)
