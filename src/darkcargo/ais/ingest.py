@@ -196,9 +196,10 @@ def append_rows(ws: Workspace, table: str, data: pa.Table) -> int:
     schema = TABLES[table]
     if data.num_rows == 0:
         return 0
-    rows = data.select(schema.names).cast(schema)  # noqa: F841 - DuckDB reads it by name
+    # DuckDB finds this local by its name (a name no workspace table has)
+    _darkcargo_rows = data.select(schema.names).cast(schema)
     cols = ", ".join(f'"{n}"' for n in schema.names)
-    ws.con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM rows')
+    ws.con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _darkcargo_rows')
     return data.num_rows
 
 
