@@ -144,14 +144,13 @@ class Workspace:
             data = pa.Table.from_batches([data])
         if data.num_rows == 0:
             return 0
-        data = data.select(schema.names).cast(schema)
-        self.con.register("_dc_append", data)
-        try:
-            cols = ", ".join(f'"{n}"' for n in schema.names)
-            self.con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _dc_append')
-        finally:
-            self.con.unregister("_dc_append")
-        return data.num_rows
+        # DuckDB finds this local by its name (a replacement scan; no workspace table has it).
+        # Not a registered view: inside a transaction a dropped view keeps its Arrow data alive
+        # until commit, so a long ingest would hold every batch it wrote in memory.
+        _darkcargo_rows = data.select(schema.names).cast(schema)
+        cols = ", ".join(f'"{n}"' for n in schema.names)
+        self.con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _darkcargo_rows')
+        return int(_darkcargo_rows.num_rows)
 
     def replace(
         self, table: str, data: pa.Table, where: str = "", params: list | None = None

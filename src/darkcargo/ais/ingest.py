@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from darkcargo.ais import sources, tabular
 from darkcargo.ais.nmea import DecodedBatch, iter_nmea_batches
-from darkcargo.ais.schema import SOURCES, TABLES
+from darkcargo.ais.schema import SOURCES
 from darkcargo.errors import InputError
 from darkcargo.workspace import Workspace
 
@@ -186,21 +186,9 @@ def _duckdb_settings(ws: Workspace, settings: Mapping[str, int]) -> Iterator[Non
 
 
 def append_rows(ws: Workspace, table: str, data: pa.Table) -> int:
-    """`Workspace.append` for use inside a long transaction: the same rows, but the Arrow data
-    is handed to DuckDB by a replacement scan instead of a registered view.
-
-    A view registered and unregistered inside a transaction stays in DuckDB's catalog, holding
-    its Arrow table, until the transaction ends: a file ingested in one transaction would keep
-    every batch it wrote in memory. Read this way, each batch is freed once it is inserted.
-    """
-    schema = TABLES[table]
-    if data.num_rows == 0:
-        return 0
-    # DuckDB finds this local by its name (a name no workspace table has)
-    _darkcargo_rows = data.select(schema.names).cast(schema)
-    cols = ", ".join(f'"{n}"' for n in schema.names)
-    ws.con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _darkcargo_rows')
-    return data.num_rows
+    """Append a batch inside the file's transaction (Workspace.append frees each batch once
+    inserted, so a long ingest holds one batch at a time)."""
+    return ws.append(table, data)
 
 
 def _one(ws: Workspace, sql: str, params: list[object] | None = None) -> tuple[Any, ...]:
