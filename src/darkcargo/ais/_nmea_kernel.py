@@ -490,6 +490,24 @@ def _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, e, lno, reason):
     return nr + 1
 
 
+@njit(cache=True)
+def _orphan_parts(rej_s, rej_e, rej_lno, rej_reason, nr, pt_ls, pt_le, pt_lno, slot, have):
+    """Reject the `have` parts held in a multipart slot as orphans; returns the new count."""
+    for j in range(have):
+        nr = _reject(
+            rej_s,
+            rej_e,
+            rej_lno,
+            rej_reason,
+            nr,
+            pt_ls[slot, j],
+            pt_le[slot, j],
+            pt_lno[slot, j],
+            R_ORPHAN,
+        )
+    return nr
+
+
 @njit(cache=True, nogil=True)
 def decode_buffer(
     buf,
@@ -820,18 +838,18 @@ def decode_buffer(
                         break
             if num == 1:
                 if slot >= 0:  # a new group replaces an unfinished one: the old one is orphaned
-                    for j in range(sl_have[slot]):
-                        nr = _reject(
-                            rej_s,
-                            rej_e,
-                            rej_lno,
-                            rej_reason,
-                            nr,
-                            pt_ls[slot, j],
-                            pt_le[slot, j],
-                            pt_lno[slot, j],
-                            R_ORPHAN,
-                        )
+                    nr = _orphan_parts(
+                        rej_s,
+                        rej_e,
+                        rej_lno,
+                        rej_reason,
+                        nr,
+                        pt_ls,
+                        pt_le,
+                        pt_lno,
+                        slot,
+                        sl_have[slot],
+                    )
                     sl_used[slot] = False
                     n_open -= 1
                 slot = -1
@@ -844,18 +862,18 @@ def decode_buffer(
                     for k in range(1, MAX_SLOTS):
                         if sl_first[k] < sl_first[slot]:
                             slot = k
-                    for j in range(sl_have[slot]):
-                        nr = _reject(
-                            rej_s,
-                            rej_e,
-                            rej_lno,
-                            rej_reason,
-                            nr,
-                            pt_ls[slot, j],
-                            pt_le[slot, j],
-                            pt_lno[slot, j],
-                            R_ORPHAN,
-                        )
+                    nr = _orphan_parts(
+                        rej_s,
+                        rej_e,
+                        rej_lno,
+                        rej_reason,
+                        nr,
+                        pt_ls,
+                        pt_le,
+                        pt_lno,
+                        slot,
+                        sl_have[slot],
+                    )
                     sl_used[slot] = False
                     n_open -= 1
                 sl_used[slot] = True
@@ -867,18 +885,18 @@ def decode_buffer(
             elif slot < 0 or sl_have[slot] != num - 1 or lno - sl_last[slot] > window_lines:
                 nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_ORPHAN)
                 if slot >= 0:
-                    for j in range(sl_have[slot]):
-                        nr = _reject(
-                            rej_s,
-                            rej_e,
-                            rej_lno,
-                            rej_reason,
-                            nr,
-                            pt_ls[slot, j],
-                            pt_le[slot, j],
-                            pt_lno[slot, j],
-                            R_ORPHAN,
-                        )
+                    nr = _orphan_parts(
+                        rej_s,
+                        rej_e,
+                        rej_lno,
+                        rej_reason,
+                        nr,
+                        pt_ls,
+                        pt_le,
+                        pt_lno,
+                        slot,
+                        sl_have[slot],
+                    )
                     sl_used[slot] = False
                     n_open -= 1
                 continue
@@ -970,18 +988,9 @@ def decode_buffer(
         if not sl_used[k]:
             continue
         if final or last_lno - sl_last[k] > window_lines:
-            for j in range(sl_have[k]):
-                nr = _reject(
-                    rej_s,
-                    rej_e,
-                    rej_lno,
-                    rej_reason,
-                    nr,
-                    pt_ls[k, j],
-                    pt_le[k, j],
-                    pt_lno[k, j],
-                    R_ORPHAN,
-                )
+            nr = _orphan_parts(
+                rej_s, rej_e, rej_lno, rej_reason, nr, pt_ls, pt_le, pt_lno, k, sl_have[k]
+            )
         else:
             for j in range(sl_have[k]):
                 c_s[nc] = pt_ls[k, j]
