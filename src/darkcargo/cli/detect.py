@@ -30,6 +30,14 @@ def detect_cmd(
         typer.Option(help="Extra ports CSV (name/label, lat, lon[, id, radius_km]); repeatable."),
     ] = None,
     case: CaseOpt = None,
+    port_radius: Annotated[
+        float | None,
+        typer.Option(
+            "--port-radius",
+            min=0.01,
+            help="Radius in km of the --ports rows that have no radius_km column (default 4).",
+        ),
+    ] = None,
 ) -> None:
     """Detect port calls, gaps, encounters, loitering, identity changes and spoof jumps."""
     with Progress(transient=True) as bar:
@@ -46,6 +54,7 @@ def detect_cmd(
             ports_csv=[str(p) for p in ports or []],
             case=case,
             progress=tick,
+            port_radius_km=port_radius,
         )
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.events.items())) or "none"
     typer.echo(
@@ -53,6 +62,8 @@ def detect_cmd(
         f"{report.total_events} events ({kinds}); preset {report.preset} "
         f"[{report.params_hash}] in {report.seconds:.1f} s"
     )
+    if report.ports:
+        typer.echo(f"ports: {report.ports}")
 
 
 def register(app: typer.Typer) -> None:

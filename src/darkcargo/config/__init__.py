@@ -89,6 +89,10 @@ def load_case(name_or_path: str | None = None) -> Case:
             Port(**{**p, "unverified": tuple(p.get("unverified", ()))})
             for p in data.get("ports", [])
         )
+        ids = [p.id for p in ports]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ConfigError(f"{path}: port ids must be unique; repeated: {', '.join(repeated)}")
         vessels = tuple(
             WatchedVessel(
                 **{

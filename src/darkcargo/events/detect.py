@@ -58,6 +58,7 @@ class DetectReport:
     segments: int = 0
     events: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    ports: str = ""  # how the ports were loaded (counts, renamed ids, duplicates)
 
     @property
     def total_events(self) -> int:
@@ -248,14 +249,22 @@ def segments_table(rows: dict[str, list[Any]], preset: Preset) -> pa.Table:
     return pa.table({k: data[k] for k in SEGMENTS.names}).cast(SEGMENTS)
 
 
-def build_geo(case: str | None, ports_csv: Sequence[str | Path]) -> GeoContext:
+def build_geo(
+    case: str | None, ports_csv: Sequence[str | Path], port_radius_km: float | None = None
+) -> GeoContext:
     """Ports of the case plus extra CSVs, and the 10m land model's distance to shore (exact
     near the coast, see `darkcargo.events.shore`)."""
-    from darkcargo.geo.land import load_land
-    from darkcargo.geo.ports import case_ports
+    return _build_geo(case, ports_csv, port_radius_km)[0]
 
-    ports = case_ports(case, list(ports_csv))
-    return GeoContext.build(ports, shore_km=_shore(load_land("10m")))
+
+def _build_geo(
+    case: str | None, ports_csv: Sequence[str | Path], port_radius_km: float | None
+) -> tuple[GeoContext, str]:
+    from darkcargo.geo.land import load_land
+    from darkcargo.geo.ports import load_ports
+
+    ports = load_ports(case, list(ports_csv), port_radius_km)
+    return GeoContext.build(ports.ports, shore_km=_shore(load_land("10m"))), ports.summary()
 
 
 @functools.cache
@@ -310,11 +319,16 @@ def detect(
     progress: Progress | None = None,
     batch_positions: int = BATCH_POSITIONS,
     geo: GeoContext | None = None,
+    port_radius_km: float | None = None,
 ) -> DetectReport:
-    """Detect every event kind over the workspace's positions and statics; write the results."""
+    """Detect every event kind over the workspace's positions and statics; write the results.
+
+    `port_radius_km`: radius of the CSV ports that have no radius_km column (default 4 km)."""
     started = time.perf_counter()
     p = preset if isinstance(preset, Preset) else load_preset(str(preset))
-    geo = geo or build_geo(case, ports_csv)
+    ports_note = ""
+    if geo is None:
+        geo, ports_note = _build_geo(case, ports_csv, port_radius_km)
     own = not isinstance(workspace, Workspace)
     ws: Workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     try:
@@ -323,6 +337,7 @@ def detect(
         if own:
             ws.close()
     report.seconds = time.perf_counter() - started
+    report.ports = ports_note
     return report
 
 
