@@ -3,6 +3,12 @@
 Natural Earth is generalised: at berths use port radii, not the land mask. Distances to shore
 are to the nearest coastline vertex, after densifying each coastline edge to at most
 `DENSIFY_KM`, so they err by at most half that.
+
+Natural Earth's land polygons are filled: lakes, reservoirs and enclosed inland waters (the
+IJsselmeer, the Great Lakes, Ladoga) are inside them, and their shores are not coastline. So
+`distance_to_shore_km` measured from a point on such water is to the sea coast (47 km from the
+harbour of Urk); the detectors' distance (`darkcargo.events.shore`) counts every point inside
+the land polygons as 0 km from shore instead.
 """
 
 from __future__ import annotations
@@ -70,6 +76,12 @@ class Land:
     geometry: BaseGeometry
     resolution: str
     _coast_tree: cKDTree
+    source: str = ""  # where the polygons came from, e.g. "world-atlas-2.0.2/land-10m.json"
+
+    @property
+    def layer(self) -> str:
+        """The layer and its resolution in words, for event details and exports."""
+        return f"Natural Earth 1:{self.resolution} land ({self.source or 'world-atlas'})"
 
     def is_land(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.bool_]:
         return np.asarray(shapely.contains_xy(self.geometry, np.asarray(lon), np.asarray(lat)))
@@ -77,7 +89,8 @@ class Land:
     def distance_to_shore_km(
         self, lat: npt.ArrayLike, lon: npt.ArrayLike
     ) -> npt.NDArray[np.float64]:
-        """Distance in km to the nearest coastline point (0 never occurs exactly; land is not signed)."""
+        """Distance in km to the nearest coastline point (0 never occurs exactly; land is not
+        signed: a point inland or on a lake gets its distance to the sea coast)."""
         lat_a = np.atleast_1d(np.asarray(lat, dtype=np.float64))
         lon_a = np.atleast_1d(np.asarray(lon, dtype=np.float64))
         out = np.full(lat_a.shape, np.nan)
@@ -113,4 +126,5 @@ def load_land(resolution: str = "10m", path: str | None = None) -> Land:
     shapely.prepare(geometry)
     coast = _coast_points(geometry)
     tree = cKDTree(unit_vectors(coast[:, 1], coast[:, 0]))
-    return Land(geometry=geometry, resolution=resolution, _coast_tree=tree)
+    source = f"{file.parent.name}/{file.name}"
+    return Land(geometry=geometry, resolution=resolution, _coast_tree=tree, source=source)

@@ -1,6 +1,10 @@
 """Loitering: a vessel moving slower than `max_mean_speed_kn` on average for >= `min_hours`,
 at least `min_shore_nm` from shore and never inside a port (GFW's definition).
 
+Distance to shore is the GeoContext's: with the Natural Earth land model, 0 on land and on
+inland water (lakes and harbour basins inside the generalised land polygons), so a ship at a
+berth on the IJsselmeer is never offshore. Each event names the land layer (`shore_layer`).
+
 Runs are built from consecutive positions of one track whose speed (reported, else implied) is
 below the limit, outside every port and at least `min_shore_nm` from shore, with no silence longer
 than `max_gap_hours`; a run qualifies when its mean speed (distance over time) is below the limit
@@ -103,6 +107,7 @@ def detect_loitering(
     i, j = starts[keep], ends[keep]
     if i.size == 0:
         return events
+    layer = getattr(geo.shore_km, "layer", None) or None  # the land layer, when it says
     # mean position of each run from prefix sums (runs are disjoint slices of the view)
     clat = np.concatenate(([0.0], np.cumsum(view.lat)))
     clon = np.concatenate(([0.0], np.cumsum(view.lon)))
@@ -124,6 +129,7 @@ def detect_loitering(
                 "mean_speed_kn": json_column(mean_kn[keep], 3),
                 "min_shore_km": json_column(min_shore[keep], 2),
                 "n_positions": json_column(count),
+                "shore_layer": json_column([layer] * int(i.size)),
             }
         ),
         confidence=np.ones(i.size),
