@@ -19,7 +19,7 @@ from typing import Any
 from darkcargo.errors import ConfigError
 
 PRESETS_DIR = Path(__file__).parent / "presets"
-BUILTIN_PRESETS = ("gfw", "sensitive", "gpsdio")
+BUILTIN_PRESETS = ("gfw", "sensitive", "gpsdio", "gfw-pipe-tests")
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class EncounterParams:
     max_interp_gap_hours: float
     merge_hours: float
     candidate_max_speed_kn: float
+    per_direction: bool  # one record per direction (GFW pipe-encounters), else one per pair
 
 
 @dataclass(frozen=True)

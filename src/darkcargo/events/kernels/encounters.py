@@ -3,17 +3,26 @@
 
 Two steps, so that batches of whole MMSIs can be processed one at a time:
 1. `encounter_candidates`: each track resampled every `slot_minutes` (interpolated across
-   silences <= `max_interp_gap_hours`), keeping slow points away from ports. Small.
+   silences <= `max_interp_gap_hours`; a position exactly on a slot is that slot's sample even
+   at a track's end), keeping slow points away from ports. Small.
 2. `detect_encounters`: a time-bucketed spatial join over all candidates (a sweep over rows of
    latitude within each slot, so only points of the same slot and neighbouring rows are
-   compared: O(n log n), compiled), then runs of close slots per pair, merged when
-   < `merge_hours` apart.
+   compared: O(n log n), compiled), then runs of close slots:
+   - one record per pair (`per_direction = false`, darkcargo's default): the close slots of a
+     pair joined while they are <= `merge_hours` apart, kept when the joined run lasts
+     `min_hours`;
+   - one record per direction (`per_direction = true`, Global Fishing Watch's pipe-encounters):
+     vessel 1's samples drive the run, which ends at the first sample of vessel 1 without
+     vessel 2 close (and goes on across vessel 1's own silences), so the two directions of one
+     pair can differ; runs of >= `min_hours` are kept, then, when `merge_hours` > 0, the runs of
+     a pair starting < `merge_hours` after the previous one ended are merged into one record
+     per pair (GFW's MergeEncounters).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numba
 import numpy as np
@@ -22,6 +31,7 @@ from darkcargo.events.kernels.common import (
     F64,
     I64,
     US_PER_HOUR,
+    B,
     EventColumns,
     GeoContext,
     TrackView,
@@ -46,6 +56,9 @@ class Candidates:
     row_id: I64
     segment: I64  # index into segment_names, -1 when unknown
     segment_names: tuple[str, ...] = ()
+    # the sample's number in its track's resampled sequence before the speed and port filters:
+    # consecutive numbers are consecutive samples (one record per direction needs this)
+    sample: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def __len__(self) -> int:
         return int(self.slot.shape[0])
@@ -59,7 +72,7 @@ class Candidates:
         parts = [p for p in parts if len(p)]
         if not parts:
             return empty_candidates()
-        arrays = {f: np.concatenate([getattr(p, f) for p in parts]) for f in _ARRAYS}
+        arrays = {f: np.concatenate([getattr(p, f) for p in parts]) for f in (*_ARRAYS, "sample")}
         # segment indices are per part: shift them past the names of the parts before
         shifted: list[I64] = []
         names: list[str] = []
@@ -132,9 +145,11 @@ def encounter_candidates(
     ok = same & (dt <= params.max_interp_gap_hours * US_PER_HOUR)
     first = -(-view.ts[:-1] // slot_us)  # ceil
     last_excl = -(-view.ts[1:] // slot_us)
-    count = np.where(ok, np.maximum(last_excl - first, 0), 0).astype(np.int64)
-    # a track's final position lands on its own slot when exactly on the boundary
-    offsets = np.concatenate(([0], np.cumsum(count)[:-1])).astype(np.int64)
+    # interval i gives the slots in [ts[i], ts[i+1]); a position exactly on a slot whose next
+    # interval gives nothing (a track's end, a long silence) is given by the interval before
+    on_grid_next = view.ts[1:] % slot_us == 0
+    count_ok = _slot_counts(ok, first, last_excl, on_grid_next)
+    offsets_ok = np.concatenate(([0], np.cumsum(count_ok)[:-1])).astype(np.int64)
     implied = view.implied_speed_kn()
     sog = view.sog
     # speed over the interval: mean of reported speeds at both ends when known, else implied
@@ -143,7 +158,7 @@ def encounter_candidates(
     seg_speed = np.where(both, 0.5 * (sog + sog_next), implied)
     # the caller only wants slow candidates: drop intervals that are clearly fast
     fast = ~(seg_speed <= params.candidate_max_speed_kn)
-    count = np.where(fast[:-1], 0, count)
+    count = _slot_counts(ok & ~fast[:-1], first, last_excl, on_grid_next)
     offsets = np.concatenate(([0], np.cumsum(count)[:-1])).astype(np.int64)
     src, slot, lat, lon, speed = _resample(
         view.key,
@@ -166,6 +181,7 @@ def encounter_candidates(
     keep[hit] = (dist[hit] >= params.min_port_distance_km) & (
         dist[hit] > geo.port_radius_km[near[hit]]
     )
+    sample = offsets_ok[src] + (slot - first[src])
     src = src[keep]
     return Candidates(
         mmsi=view.mmsi[src],
@@ -178,7 +194,16 @@ def encounter_candidates(
         row_id=view.row_id[src],
         segment=view.segment[src] if view.segment_names else np.full(src.size, -1, np.int64),
         segment_names=view.segment_names,
+        sample=sample[keep],
     )
+
+
+def _slot_counts(use: B, first: I64, last_excl: I64, on_grid_next: B) -> I64:
+    """Slots each interval gives: those in [ts[i], ts[i+1]) when `use`, plus the slot of
+    ts[i+1] itself when it lies exactly on one and the next interval is not used."""
+    use_next = np.concatenate((use[1:], [False]))
+    extra = on_grid_next & ~use_next
+    return np.where(use, np.maximum(last_excl - first, 0) + extra, 0).astype(np.int64)
 
 
 @numba.njit(cache=True)
@@ -305,11 +330,11 @@ def detect_encounters(cands: Candidates, params: EncounterParams) -> EventColumn
     a, b = close_pairs(cands.slot, cands.lat, cands.lon, cands.mmsi, params.max_distance_m)
     if a.size == 0:
         return events
+    if params.per_direction:
+        _per_direction(events, cands, a, b, params)
+        return events
     # order each pair by (mmsi, track)
-    swap = (cands.mmsi[a] > cands.mmsi[b]) | (
-        (cands.mmsi[a] == cands.mmsi[b]) & (cands.track[a] > cands.track[b])
-    )
-    a, b = np.where(swap, b, a), np.where(swap, a, b)
+    a, b = _ordered(cands, a, b)
     order = np.lexsort((cands.slot[a], cands.track[b], cands.track[a]))
     a, b = a[order], b[order]
     ta, tb, sl = cands.track[a], cands.track[b], cands.slot[a]
@@ -320,38 +345,131 @@ def detect_encounters(cands: Candidates, params: EncounterParams) -> EventColumn
     ends = np.concatenate((starts[1:], [a.size]))
     slot_h = params.slot_minutes / 60.0
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        ia, ib = a[s:e], b[s:e]
         hours = (sl[e - 1] - sl[s]) * slot_h
         if hours < params.min_hours:
             continue
-        med_a = float(np.median(cands.speed[ia]))
-        med_b = float(np.median(cands.speed[ib]))
-        if not (med_a < params.max_median_speed_kn and med_b < params.max_median_speed_kn):
-            continue
-        dist = haversine_m(cands.lat[ia], cands.lon[ia], cands.lat[ib], cands.lon[ib])
-        slot_us = params.slot_minutes * 60_000_000
-        both_src = np.concatenate((cands.source_id[ia], cands.source_id[ib]))
-        both_row = np.concatenate((cands.row_id[ia], cands.row_id[ib]))
-        events.add(
-            "encounter",
-            cands.mmsi[ia[0]],
-            int(sl[s] * slot_us),
-            int(sl[e - 1] * slot_us),
-            other_mmsi=cands.mmsi[ib[0]],
-            lat=float(np.mean(cands.lat[ia])),
-            lon=float(np.mean(cands.lon[ia])),
-            end_lat=cands.lat[ia[-1]],
-            end_lon=cands.lon[ia[-1]],
-            segment_id=cands.segment_name(int(ia[0])),
-            evidence=evidence_json(both_src, both_row),
-            details={
-                "hours": rounded(hours, 3),
-                "median_distance_m": rounded(float(np.median(dist)), 1),
-                "median_speed_kn": rounded(med_a, 2),
-                "other_median_speed_kn": rounded(med_b, 2),
-                "n_slots": int(e - s),
-                "other_segment": cands.segment_name(int(ib[0])),
-            },
-            confidence=1.0,
-        )
+        _add_encounter(events, cands, a[s:e], b[s:e], params, {})
     return events
+
+
+def _ordered(cands: Candidates, a: I64, b: I64) -> tuple[I64, I64]:
+    """The pairs with the lower (mmsi, track) first."""
+    swap = (cands.mmsi[a] > cands.mmsi[b]) | (
+        (cands.mmsi[a] == cands.mmsi[b]) & (cands.track[a] > cands.track[b])
+    )
+    return np.where(swap, b, a), np.where(swap, a, b)
+
+
+def _per_direction(
+    events: EventColumns, cands: Candidates, a: I64, b: I64, params: EncounterParams
+) -> None:
+    """GFW's raw encounters (one record per direction), merged per pair when `merge_hours`."""
+    x = np.concatenate((a, b))  # vessel 1 of each record: its samples drive the run
+    y = np.concatenate((b, a))
+    order = np.lexsort((cands.sample[x], cands.track[y], cands.track[x]))
+    x, y = x[order], y[order]
+    tx, ty, nx = cands.track[x], cands.track[y], cands.sample[x]
+    new_run = np.ones(x.size, dtype=bool)
+    new_run[1:] = (tx[1:] != tx[:-1]) | (ty[1:] != ty[:-1]) | (nx[1:] - nx[:-1] != 1)
+    starts = np.flatnonzero(new_run)
+    ends = np.concatenate((starts[1:], [x.size])) - 1
+    sl = cands.slot[x]
+    slot_h = params.slot_minutes / 60.0
+    keep = ((sl[ends] - sl[starts]) * slot_h >= params.min_hours) & (ends > starts)
+    starts, ends = starts[keep], ends[keep]
+    if starts.size == 0:
+        return
+    if params.merge_hours <= 0:
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            _add_encounter(events, cands, x[s : e + 1], y[s : e + 1], params, {"records": 1})
+        return
+    # merge the runs of each pair (either direction) that start < merge_hours after the
+    # previous ones ended, as GFW's MergeEncounters does
+    lo, hi = _ordered(cands, x[starts], y[starts])
+    t_lo, t_hi = cands.track[lo], cands.track[hi]
+    r_order = np.lexsort((sl[ends], sl[starts], t_hi, t_lo))
+    merge_slots = params.merge_hours * 60.0 / params.slot_minutes
+    group: list[int] = []
+    run_end = 0
+    for k, r in enumerate(r_order.tolist()):
+        same_pair = bool(group and t_lo[r] == t_lo[group[0]] and t_hi[r] == t_hi[group[0]])
+        if same_pair and sl[starts[r]] - run_end < merge_slots:
+            group.append(r)
+            run_end = max(run_end, int(sl[ends[r]]))
+        else:
+            if group:
+                _add_merged(events, cands, x, y, starts, ends, group, params)
+            group, run_end = [r], int(sl[ends[r]])
+        if k == r_order.size - 1:
+            _add_merged(events, cands, x, y, starts, ends, group, params)
+
+
+def _add_merged(
+    events: EventColumns,
+    cands: Candidates,
+    x: I64,
+    y: I64,
+    starts: I64,
+    ends: I64,
+    group: list[int],
+    params: EncounterParams,
+) -> None:
+    """One record for a pair's merged runs: their close slots, each slot once."""
+    rows = np.concatenate([np.arange(starts[r], ends[r] + 1) for r in group])
+    ia, ib = _ordered(cands, x[rows], y[rows])
+    order = np.lexsort((cands.slot[ia],))
+    ia, ib = ia[order], ib[order]
+    once = np.ones(ia.size, dtype=bool)
+    once[1:] = cands.slot[ia[1:]] != cands.slot[ia[:-1]]
+    _add_encounter(events, cands, ia[once], ib[once], params, {"records": len(group)})
+
+
+def _add_encounter(
+    events: EventColumns,
+    cands: Candidates,
+    ia: I64,
+    ib: I64,
+    params: EncounterParams,
+    extra: dict[str, int],
+) -> None:
+    """One `encounter` event from the close slots (ia[k], ib[k]) of a run, if slow enough."""
+    slot_h = params.slot_minutes / 60.0
+    sl = cands.slot[ia]
+    hours = (sl[-1] - sl[0]) * slot_h
+    med_a = float(np.median(cands.speed[ia]))
+    med_b = float(np.median(cands.speed[ib]))
+    if not (med_a < params.max_median_speed_kn and med_b < params.max_median_speed_kn):
+        return
+    dist = haversine_m(cands.lat[ia], cands.lon[ia], cands.lat[ib], cands.lon[ib])
+    slot_us = params.slot_minutes * 60_000_000
+    both_src = np.concatenate((cands.source_id[ia], cands.source_id[ib]))
+    both_row = np.concatenate((cands.row_id[ia], cands.row_id[ib]))
+    events.add(
+        "encounter",
+        cands.mmsi[ia[0]],
+        int(sl[0] * slot_us),
+        int(sl[-1] * slot_us),
+        other_mmsi=cands.mmsi[ib[0]],
+        lat=float(np.mean(cands.lat[ia])),
+        lon=_mean_lon(cands.lon[ia]),
+        end_lat=cands.lat[ia[-1]],
+        end_lon=cands.lon[ia[-1]],
+        segment_id=cands.segment_name(int(ia[0])),
+        evidence=evidence_json(both_src, both_row),
+        details={
+            "hours": rounded(hours, 3),
+            "median_distance_m": rounded(float(np.median(dist)), 1),
+            "median_speed_kn": rounded(med_a, 2),
+            "other_median_speed_kn": rounded(med_b, 2),
+            "n_slots": int(ia.size),
+            "other_segment": cands.segment_name(int(ib[0])),
+            **extra,
+        },
+        confidence=1.0,
+    )
+
+
+def _mean_lon(lon: F64) -> float:
+    """Mean longitude on the circle (an encounter on the antimeridian stays there)."""
+    r = np.radians(lon)
+    return float(np.degrees(np.arctan2(np.mean(np.sin(r)), np.mean(np.cos(r)))))
