@@ -17,7 +17,9 @@ def detect_cmd(
     workspace: WorkspaceOpt,
     preset: Annotated[
         str,
-        typer.Option(help="Preset: gfw, sensitive, gpsdio, gfw-pipe-tests, or a TOML file of your own."),
+        typer.Option(
+            help="Preset: gfw, sensitive, gpsdio, gfw-pipe-tests, or a TOML file of your own."
+        ),
     ] = "gfw",
     since: Annotated[
         datetime | None, typer.Option(help="Only positions at or after this UTC time.")
