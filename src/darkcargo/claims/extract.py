@@ -97,6 +97,7 @@ class Claim:
     source_url: str | None = None
     cluster_id: str | None = None
     extractor: str = EXTRACTOR_VERSION
+    evidence: str | None = None  # what the figure rests on: satellite imagery, a report, data
 
     def as_row(self) -> dict[str, object]:
         return asdict(self)
