@@ -15,6 +15,7 @@ APPROXIMATE = "approximate"
 LOWER = "lower"
 UPPER = "upper"
 RANGE = "range"
+VAGUE = "vague"  # "millions", "several million": a wide range whose ends are conventions
 
 # Cue phrases that end right before the number, longest first within each bound.
 _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -57,6 +58,9 @@ _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "fewer than",
             "just under",
             "less than",
+            "almost",
+            "nearly",
+            "just shy of",
             "up to",
             "at most",
             "under",
@@ -79,8 +83,6 @@ _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "close to",
             "roughly",
             "around",
-            "nearly",
-            "almost",
             "approx.",
             "approx",
             "circa",

@@ -19,13 +19,15 @@ from datetime import date
 from darkcargo.claims import bound as cues
 from darkcargo.claims.attribution import Attribution, Resolver, find_attributions
 from darkcargo.claims.dates import DateMention, find_dates, read_dateline
+from darkcargo.claims.calibres import find_calibres
 from darkcargo.claims.items import (
-    CALIBER_RE,
     CURRENCY_ITEMS,
     CURRENCY_NAMES,
+    ITEM_FORMS,
     MASS_ITEMS,
     STOP_WORDS,
     find_item_words,
+    normalize_item,
     read_item,
 )
 from darkcargo.claims.numbers import SCALES, NumberMention, find_numbers
@@ -219,6 +221,7 @@ class _Cand:
     low: float | None
     high: float | None
     is_range: bool = False
+    vague: bool = False
     item: str | None = None
     caliber: str | None = None
     unit: str = "count"
@@ -235,8 +238,7 @@ class _Cand:
 def _masks_for(text: str, sent: Sentence, dates: list[DateMention]) -> list[tuple[int, int]]:
     s, e = sent.start, sent.end
     masks = [(d.start, d.end) for d in dates]
-    for cm in CALIBER_RE.finditer(text, s, e):
-        masks.append((cm.start(), cm.end()))
+    masks.extend((cs, ce) for cs, ce, _ in find_calibres(text, s, e))
     for rx in _MASKS:
         masks.extend((m.start(), m.end()) for m in rx.finditer(text, s, e))
     masks.extend((m.start(1), m.end(1)) for m in _AGE_APPOSITIVE.finditer(text, s, e))
@@ -256,7 +258,11 @@ def _ranges(
     i = 0
     while i < len(nums):
         a = nums[i]
-        if i + 1 < len(nums):
+        if a.vague:
+            out.append(_Cand(a, a, None, a.value, a.high, True, True))
+            i += 1
+            continue
+        if i + 1 < len(nums) and not nums[i + 1].vague:
             b = nums[i + 1]
             gap = text[a.end : b.start]
             before = text[max(0, a.start - 12) : a.start].lower()
@@ -360,7 +366,10 @@ def _sentence_candidates(
         last = c.last
         # The clause, clipped to the context window around the number.
         wcs, wce = max(cs, c.first.start - w), min(ce, last.end + w)
-        ip = read_item(text, last.end, e)
+        if _is_anaphoric(text, c, s):
+            continue  # "the two vessels": a reference back to a figure already given
+        tail = _TRAILING_CUE.match(text, last.end, e)
+        ip = read_item(text, tail.end() if tail else last.end, e)
         # "2.5m shells" is 2.5 million; "a 120m vessel" and "120m-long" are metres.
         if last.ambiguous_m:
             before = text[max(s, c.first.start - 4) : c.first.start].lower()
@@ -390,8 +399,8 @@ def _sentence_candidates(
         elif ip.item in CURRENCY_ITEMS:
             c.unit, c.item, c.basis = CURRENCY_ITEMS[ip.item], ip.item, MONEY
         elif last.percent or c.first.percent:
-            c.unit, c.item, c.basis = "percent", None, PERCENTAGE
-            c.end = last.end
+            c.unit, c.basis = "percent", PERCENTAGE
+            c.item, c.end = percent_of(text, last.end, e)
         elif last.ratio or c.first.ratio:
             c.unit, c.item, c.basis = "ratio", None, RATIO
             c.end = last.end
@@ -407,6 +416,8 @@ def _sentence_candidates(
                     )
             if ip.rate:
                 c.unit, c.basis = ip.rate, RATE
+        if c.vague and c.item is None:
+            continue  # "hundreds of factories": a vague amount of nothing the ledger counts
         if c.item is None and c.basis == COUNT:
             big = (c.first.grouped or c.first.magnitude or last.magnitude) and (
                 (c.value or c.high or 0) >= params.min_bare_value
@@ -421,7 +432,16 @@ def _sentence_candidates(
         # Bound and hedge.
         bnd, cue, cue_start = cues.bound_before(text, c.first.start, s)
         after_bound, after_cue = cues.bound_after(text, c.end, e)
-        if c.is_range:
+        if c.vague:
+            c.hedge = cue
+            c.span_start = cue_start if cue else c.first.start
+            if bnd == cues.LOWER:
+                c.bound, c.value, c.high = cues.LOWER, c.low, None
+            elif bnd == cues.UPPER:
+                c.bound, c.value, c.low = cues.UPPER, c.high, None
+            else:
+                c.bound = cues.VAGUE
+        elif c.is_range:
             c.bound = cues.RANGE
             c.hedge = cue
             if cue:
@@ -464,6 +484,44 @@ def _sentence_candidates(
 
 
 _NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
+# A bound written after the number, before the item: "73 or so freight cars".
+_TRAILING_CUE = re.compile(r"[ \u00a0]+or[ \u00a0]+(?:so|more|fewer|less|thereabouts)\b")
+_SMALL_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve both".split()
+)
+
+
+def _is_anaphoric(text: str, c: _Cand, floor: int) -> bool:
+    """'the two vessels', 'those three ships': a small word number after a definite article
+    or demonstrative names things already counted, it is no new claim."""
+    if not c.first.words or c.is_range or text[c.first.start : c.first.end].lower() not in (
+        _SMALL_WORDS
+    ):
+        return False
+    before = text[max(floor, c.first.start - 8) : c.first.start].lower()
+    return re.search(r"\b(?:the|those|these|its|their|both)\s+$", before) is not None
+
+
+_PERCENT_OF = re.compile(
+    r"[ \u00a0]+(?:(?:more|less|fewer|larger|smaller|bigger|higher|lower|greater)[ \u00a0]+"
+    r"(?:by[ \u00a0]+|in[ \u00a0]+)?)?(?:of[ \u00a0]+)?"
+    r"(?:(?:the|their|its|his|her|our|this|that|all|total)[ \u00a0]+"
+    r"|(?:[A-Z][\w.-]*[ \u00a0]+){0,3}[A-Z][\w.-]*['’]s[ \u00a0]+)?"
+    r"(?:[a-z][\w-]*[ \u00a0]+){0,2}?(?P<noun>[a-z][a-z-]{2,})\b"
+)
+
+
+def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
+    """What a percentage is of, read from the words after it: "30% of their capacity" and
+    "30% capacity" -> capacity, "30% more goods" -> goods, "4% of North Korea's economy" ->
+    economy. (item, end of the phrase); no item when the next word is a verb or preposition."""
+    m = _PERCENT_OF.match(text, pos, end)
+    if not m:
+        return None, pos
+    noun = m.group("noun")
+    if noun in STOP_WORDS or noun.endswith(("ed", "ing")) or noun in ("per", "cent", "percent"):
+        return None, pos
+    return normalize_item(noun) if noun in _ITEM_NOUNS else noun, m.end()
 
 
 def _counts_something_else(text: str, pos: int, end: int) -> bool:
@@ -478,6 +536,7 @@ def _counts_something_else(text: str, pos: int, end: int) -> bool:
     return not re.fullmatch(_MONTHS_WEEKDAYS, word)
 
 
+_ITEM_NOUNS = frozenset(f for forms in ITEM_FORMS.values() for f in forms)
 _MONTHS_WEEKDAYS = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:mon|tues|wednes|thurs|fri"
     r"|satur|sun)day"
@@ -725,7 +784,7 @@ def extract_claims(
             negated = c.negated or stance == "denied"
             value = c.value
             low, high = c.low, c.high
-            if not c.is_range:
+            if not c.is_range or c.vague:
                 if c.bound == cues.EXACT:
                     low = high = value
                 elif c.bound == cues.LOWER:

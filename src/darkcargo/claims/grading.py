@@ -250,7 +250,7 @@ def grade_claim(
             grade = ABOVE if fig > p95 else CONSISTENT
         elif bnd == cues.UPPER:
             grade = BELOW if fig < p05 else CONSISTENT
-        elif bnd == cues.RANGE and lo is not None and hi is not None:
+        elif bnd in (cues.RANGE, cues.VAGUE) and lo is not None and hi is not None:
             grade = BELOW if float(hi) < p05 else ABOVE if float(lo) > p95 else CONSISTENT
         else:
             grade = ABOVE if fig > p95 else BELOW if fig < p05 else CONSISTENT
@@ -260,6 +260,7 @@ def grade_claim(
             cues.UPPER: f"up to {_fmt(fig)}",
             cues.APPROXIMATE: f"about {_fmt(fig)}",
             cues.RANGE: f"{_fmt(lo)}-{_fmt(hi)}",
+            cues.VAGUE: f"a vague amount ({_fmt(lo)}-{_fmt(hi)})",
         }.get(bnd, _fmt(fig))
         where = {
             CONSISTENT: "inside",
