@@ -59,7 +59,8 @@ _ACCORDING_SOURCE = re.compile(
 _PASSIVE_RE = re.compile(
     r"\b(?:is|are|was|were|been|being)\s+(?:widely\s+|now\s+|also\s+)?"
     r"(?P<v>believed|thought|estimated|said|reported|suspected|understood|alleged|assessed|"
-    r"calculated|claimed|told)\b(?:\s+by\s+)?",
+    r"calculated|claimed|told|stated|announced|disclosed|confirmed|revealed|noted)\b"
+    r"(?:\s+by\s+)?",
     re.IGNORECASE,
 )
 _PASSIVE_STANCE = {
@@ -75,6 +76,12 @@ _PASSIVE_STANCE = {
     "alleged": CLAIMED,
     "claimed": CLAIMED,
     "told": SAID,
+    "stated": SAID,
+    "announced": SAID,
+    "disclosed": SAID,
+    "confirmed": SAID,
+    "revealed": SAID,
+    "noted": SAID,
 }
 # "<speaker> raised its estimate to", "<speaker> put the total at": an estimate.
 _ESTIMATE_NOUN_RE = re.compile(
@@ -87,7 +94,7 @@ _ESTIMATE_NOUN_RE = re.compile(
 # "A report by the UN panel listed ...": the author of a document as the source.
 _REPORT_BY_RE = re.compile(
     r"\b(?:report|study|analysis|assessment|review|investigation|survey|tally|count|estimate|data"
-    r"|imagery|records)\s+(?:by|from|of)\s+",
+    r"|imagery|records)\s+(?:by|from)\s+",
     re.IGNORECASE,
 )
 _REPORT_VERB_RE = re.compile(
@@ -110,17 +117,17 @@ HEAD_NOUNS = _words(
     council committee panel army navy command headquarters staff tank group centre center
     spokesman spokeswoman spokesperson minister president secretary chief director officers
     officer generals general administration cabinet parliament assembly report study
-    prosecutors observers watchdog organisation organization think"""
+    prosecutors observers watchdog organisation organization think bank"""
 )
 MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
     think tank spy security western ukrainian russian american british european japanese korean
-    local regional independent government state federal naval"""
+    local regional independent government state federal naval central"""
 )
 ORG_WORDS = _words(
     """ministry service agency house council institute team staff centre center department
     government command headquarters committee panel office bureau pentagon kremlin union
-    nations reuters forces army navy military intelligence university foundation group
+    nations reuters forces army navy military intelligence university foundation group bank
     parliament assembly cabinet commission organization organisation corps administration
     monitoring network project parallel initiative programme program tank studies chiefs
     monitor railways"""
@@ -141,12 +148,19 @@ NOT_NAMES = _words(
     many much most several such than then"""
 )
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+# Heads of noun phrases that name evidence, not a speaker ("satellite imagery shows", "a report
+# disclosed by ..."): such a phrase is never the speaker of a figure.
+EVIDENCE_HEADS = _words(
+    """imagery images image photos photo photographs photography pictures footage data report
+    reports document documents study analysis assessment records figures estimate estimates"""
+)
 # A speaker's noun phrase is at most this many words ("South Korean Defence Minister Shin
 # Won-sik" is six); keeps the backward scan bounded on run-on capitalised text.
 MAX_NP_WORDS = 14
 ADVERBS = _words(
     """now also previously earlier later recently separately repeatedly publicly privately
-    has have had will would separately again already once then first further"""
+    has have had will would separately again already once then first further here today
+    yesterday monday tuesday wednesday thursday friday saturday sunday"""
 )
 # Generic descriptors that refer back to the last organisation named ("the think tank").
 GENERIC_ORG = frozenset(
@@ -349,6 +363,19 @@ class Resolver:
                 self._touch(ent)
                 return ent.name, ent.title or None
             return _join(words), None
+        for size in (3, 2):
+            tail = words[-size:]
+            head_words = low[: len(words) - size]
+            if (
+                len(words) > size
+                and _is_name(tail)
+                and not any(re.sub(r"['’]s$", "", w.lower()).rstrip(".") in PLACES for w in tail)
+                and any(re.sub(r"['’]s$", "", w) in TITLE_WORDS for w in head_words)
+                and any(w in ("of", "for") for w in head_words)
+            ):
+                # "President of Ukraine Volodymyr Zelensky": the name, titled by the rest.
+                ent = self.register(_join(tail), "person", _join(words[:-size]))
+                return ent.name, ent.title or None
         # Split a title from a name: "South Korean Defence Minister Shin Won-sik".
         last_title = -1
         for i, w in enumerate(low):
@@ -405,6 +432,33 @@ class Resolver:
         n = len(toks)
         for i, (_, _, t) in enumerate(toks):
             base = re.sub(r"['’]s$", "", t.lower())
+            if (
+                base in TITLE_WORDS
+                and i + 4 < n
+                and toks[i + 1][2] == ","
+                and _is_name([x[2] for x in toks[i + 2 : i + 4]])
+            ):
+                # "South Korea's defence minister, Shin Won-sik, ...": the name in apposition.
+                j = i + 2
+                name = []
+                while j < n and _is_cap(toks[j][2]) and len(name) < 4:
+                    name.append(toks[j][2])
+                    j += 1
+                k = _title_start(toks, i)
+                self.register(_join(name), "person", _join([x[2] for x in toks[k : i + 1]]))
+                continue
+            if (
+                base in TITLE_WORDS
+                and base not in ("official", "officer", "analyst", "expert", "source")
+                and (i + 1 >= n or not _is_cap(toks[i + 1][2]))
+                and i > 0
+                and toks[i - 1][2].lower() in MODIFIER_WORDS | {"defence", "defense", "foreign"}
+            ):
+                k = _title_start(toks, i)
+                if k < i - 1 and any(x[2].endswith(("'s", "’s")) for x in toks[k:i]):
+                    # "South Korea's defence minister spoke ...": a person known by title only.
+                    self.register(_join([x[2] for x in toks[k : i + 1]]), "person")
+                    continue
             if base in TITLE_WORDS and i + 1 < n and _is_cap(toks[i + 1][2]):
                 j = i + 1
                 name: list[str] = []
@@ -461,10 +515,25 @@ class Resolver:
                 self.add_alias(_join(words), alias)
 
 
+def _title_start(toks: list[tuple[int, int, str]], i: int) -> int:
+    """First token of the title ending at token i ("South Korea's defence minister")."""
+    k = i
+    while k - 1 >= max(0, i - 8) and (
+        _is_cap(toks[k - 1][2])
+        or toks[k - 1][2].lower() in MODIFIER_WORDS
+        or toks[k - 1][2].lower() in TITLE_WORDS
+    ):
+        k -= 1
+    return k
+
+
 def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str]] | None:
     """Speaker noun phrase ending just before token k: (index of its first token, words)."""
     j = k - 1
-    while j >= 0 and toks[j][2].lower() in ADVERBS:
+    while j >= 0 and (
+        toks[j][2].lower() in ADVERBS
+        or (toks[j][2].lower() == "on" and j + 1 < k and toks[j + 1][2].lower() in ADVERBS)
+    ):
         j -= 1
     if j < 0:
         return None
@@ -475,6 +544,20 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
     while j >= 0 and len(words) < MAX_NP_WORDS:
         t = toks[j][2]
         low = t.lower()
+        if t == ")" and j >= 2 and toks[j - 2][2] == "(" and re.fullmatch(r"[A-Z][A-Za-z&.]{1,9}", toks[j - 1][2]):
+            j -= 3  # "the Royal United Services Institute (RUSI)": the acronym is an aside
+            continue
+        if (
+            low == "and"
+            and words
+            and _is_cap(words[0])
+            and j > 0
+            and _is_cap(toks[j - 1][2])
+        ):
+            words.insert(0, t)  # "Center for Strategic and International Studies"
+            first = j
+            j -= 1
+            continue
         if _np_word(t):
             words.insert(0, t)
             first = j
@@ -578,7 +661,12 @@ def _appositive_subject(
             np = _np_backward(toks, j)
             if np is not None:
                 first, words = np
-                at_start = first == sent_first or toks[first - 1][2] in ('"', "“", ":", "—")
+                at_start = (
+                    first == sent_first
+                    or toks[first - 1][2] in ('"', "“", "”", ":", "—")
+                    or toks[first - 1][2].lower() in VERB_STANCE
+                    or toks[first - 1][2].lower() == "that"
+                )
                 if at_start and any(_is_cap(w) for w in words):
                     # "Ukraine's foreign minister, Dmytro Kuleba, said": the name, not the title.
                     if name_np is not None and _is_title_phrase(words):
@@ -647,6 +735,14 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         if np is None:
             continue
         first, words = np
+        if re.sub(r"['’]s$", "", words[-1].lower()) in EVIDENCE_HEADS:
+            # "a report disclosed by lawmakers": the author after "by" speaks; the report is
+            # evidence. "Satellite imagery showed ...": no speaker at all.
+            by = k + 1 < len(toks) and toks[k + 1][2].lower() == "by"
+            fw = _np_forward(toks, k + 2) if by else None
+            if fw is None:
+                continue
+            first, words = k + 2, fw[1]
         if verb in (
             "estimate",
             "claim",

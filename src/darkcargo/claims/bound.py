@@ -150,6 +150,9 @@ CAPACITY_RE = re.compile(
     r"(?:hold|held|carry|carried|contain|contained|fit|accommodate|store|take)\b"
     r"|\bcapable\s+of\s+(?:holding|carrying|containing|storing)\b"
     r"|\benough\s+(?:to\s+(?:hold|fill|carry|contain|store)|for)\b"
+    r"|\benough\s+(?:[\w-]+\s+){0,2}(?:space|room|capacity)\s+(?:for|to)\b"
+    r"|\b(?:cargo|storage|deck)\s+space\s+for\b|\bthere\s+(?:could|may|might)\s+be\b"
+    r"|\bcould\s+(?:translate|amount)\s+to\b"
     r"|\b(?:equivalent|equal)\s+to\b|\bequat(?:es|ed|ing)\s+to\b"
     r"|\btranslat(?:es|ed|ing)\s+(?:in)?to\b|\bcapacity\s+(?:of|for|to)\b|\broom\s+for\b"
     r"|\bworth\s+of\s+space\s+for\b",

@@ -18,7 +18,8 @@ from datetime import date
 
 from darkcargo.claims import bound as cues
 from darkcargo.claims.attribution import Attribution, Resolver, find_attributions
-from darkcargo.claims.dates import DateMention, find_dates, read_dateline
+from darkcargo.claims.evidence import find_evidence
+from darkcargo.claims.dates import DateMention, find_date_lines, find_dates, read_dateline
 from darkcargo.claims.calibres import find_calibres
 from darkcargo.claims.items import (
     CURRENCY_ITEMS,
@@ -27,6 +28,7 @@ from darkcargo.claims.items import (
     MASS_ITEMS,
     STOP_WORDS,
     find_item_words,
+    ItemPhrase,
     normalize_item,
     read_item,
 )
@@ -170,6 +172,14 @@ _MEASURE_AFTER = re.compile(
     r"|degrees?\b|°|hectares?\b|sq\b|square\b|litres?\b|liters?\b|mph\b|km/h|TEU-|times\b"
     r"|people\b|persons?\b|points?\b|percentage\s+points?)",
 )
+# "headed to North Korea 32 times", "called at Rajin at least 33 times": voyages.
+_TIMES_AFTER = re.compile(r"[ \u00a0]+times\b", re.IGNORECASE)
+_VOYAGE_VERB = re.compile(
+    r"\b(?:head(?:ed|s|ing)?|sail(?:ed|s|ing)?|call(?:ed|s|ing)?|visit(?:ed|s|ing)?|dock(?:ed|s|ing)?"
+    r"|travel(?:l)?(?:ed|s|ing)?|went|go(?:ne|es)?|shuttl(?:ed|es|ing)|return(?:ed|s|ing)?"
+    r"|sent\s+(?:\w+\s+){0,3}(?:ships?|vessels?|freighters?)|(?:made|making)\s+(?:the\s+)?trip)\b",
+    re.IGNORECASE,
+)
 _RATIO_TIMES = re.compile(
     r"[ \u00a0]times\s+(?:more|as\s+many|as\s+much|larger|higher|bigger|greater|the)\b",
     re.IGNORECASE,
@@ -190,8 +200,10 @@ _ANAPHOR_START = re.compile(
     r"|containers|shells|shipments|estimate|cargo|boxes|ships|vessels|rounds|amount))\b"
 )
 _POINTER_NEXT = re.compile(
-    r"[\"“]?(?:That|This|The\s+(?:figure|figures|number|estimate|estimates))(?:['’]s|\s+is|\s+was"
-    r"|\s+comes|\s+came)?\s+(?:according\s+to|from|based\s+on)\b",
+    r"[\"“]?(?:That|This|These|Those|It|The\s+(?:figure|figures|number|estimate|estimates))"
+    r"(?:(?:['’]s|\s+is|\s+was|\s+comes|\s+came)?\s+(?:according\s+to|from|based\s+on)\b"
+    r"|\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:stated|said|reported|announced"
+    r"|disclosed|confirmed|revealed|claimed|told|estimated|noted)\s+by\b)",
     re.IGNORECASE,
 )
 
@@ -339,8 +351,19 @@ def _sentence_candidates(
     mask = _Masks(masks)
     nums = [n for n in find_numbers(text, s, e) if not mask.overlaps(n.start, n.end)]
     keep: list[NumberMention] = []
+    voyage_times: dict[int, int] = {}  # start of "32" in "headed to North Korea 32 times" -> end
     for n in nums:
         after = text[n.end : min(e, n.end + 40)]
+        tm = _TIMES_AFTER.match(text, n.end, e)
+        if (
+            tm
+            and not (n.percent or n.ratio or n.currency or n.vague)
+            and not _RATIO_TIMES.match(after)
+            and _VOYAGE_VERB.search(text, max(s, n.start - 160), n.start)
+        ):
+            voyage_times[n.start] = tm.end()
+            keep.append(n)
+            continue
         if after[:1].isalpha() and not (n.ratio or n.percent or n.magnitude):
             continue
         if _COMPOUND_AFTER.match(after) or (
@@ -370,6 +393,8 @@ def _sentence_candidates(
             continue  # "the two vessels": a reference back to a figure already given
         tail = _TRAILING_CUE.match(text, last.end, e)
         ip = read_item(text, tail.end() if tail else last.end, e)
+        if c.first.start in voyage_times:
+            ip = ItemPhrase("voyages", None, voyage_times[c.first.start], None, last.end)
         # "2.5m shells" is 2.5 million; "a 120m vessel" and "120m-long" are metres.
         if last.ambiguous_m:
             before = text[max(s, c.first.start - 4) : c.first.start].lower()
@@ -432,6 +457,8 @@ def _sentence_candidates(
         # Bound and hedge.
         bnd, cue, cue_start = cues.bound_before(text, c.first.start, s)
         after_bound, after_cue = cues.bound_after(text, c.end, e)
+        if after_bound is None and tail is not None:
+            after_bound, after_cue = cues.bound_after(text, last.end, e)
         if c.vague:
             c.hedge = cue
             c.span_start = cue_start if cue else c.first.start
@@ -507,21 +534,36 @@ _PERCENT_OF = re.compile(
     r"(?:by[ \u00a0]+|in[ \u00a0]+)?)?(?:of[ \u00a0]+)?"
     r"(?:(?:the|their|its|his|her|our|this|that|all|total)[ \u00a0]+"
     r"|(?:[A-Z][\w.-]*[ \u00a0]+){0,3}[A-Z][\w.-]*['’]s[ \u00a0]+)?"
-    r"(?:[a-z][\w-]*[ \u00a0]+){0,2}?(?P<noun>[a-z][a-z-]{2,})\b"
+)
+_PERCENT_WORD = re.compile(r"([a-z][a-z-]{1,})\b[ \u00a0]*")
+_PERCENT_STOP = frozenset(
+    "due owing compared relative according per cent percent them us you him me whom came come "
+    "comes went go goes".split()
 )
 
 
 def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
-    """What a percentage is of, read from the words after it: "30% of their capacity" and
-    "30% capacity" -> capacity, "30% more goods" -> goods, "4% of North Korea's economy" ->
-    economy. (item, end of the phrase); no item when the next word is a verb or preposition."""
+    """What a percentage is of: the head of the noun phrase after it. "30% of their capacity"
+    and "30% capacity" -> capacity, "30% more goods" -> goods, "4% of North Korea's economy" ->
+    economy, "60% of the shells fired" -> shells. (item, end of the phrase)."""
     m = _PERCENT_OF.match(text, pos, end)
     if not m:
         return None, pos
-    noun = m.group("noun")
-    if noun in STOP_WORDS or noun.endswith(("ed", "ing")) or noun in ("per", "cent", "percent"):
+    i, head, head_end = m.end(), None, pos
+    for _ in range(3):
+        w = _PERCENT_WORD.match(text, i, end)
+        if not w:
+            break
+        word = w.group(1)
+        if word in STOP_WORDS or word in _PERCENT_STOP or word.endswith(("ed", "ing")):
+            break
+        head, head_end = word, w.start() + len(word)
+        if word in _ITEM_NOUNS:
+            break
+        i = w.end()
+    if head is None:
         return None, pos
-    return normalize_item(noun) if noun in _ITEM_NOUNS else noun, m.end()
+    return (normalize_item(head) if head in _ITEM_NOUNS else head), head_end
 
 
 def _counts_something_else(text: str, pos: int, end: int) -> bool:
@@ -535,6 +577,8 @@ def _counts_something_else(text: str, pos: int, end: int) -> bool:
         return False
     return not re.fullmatch(_MONTHS_WEEKDAYS, word)
 
+
+_ITEM_NOUNS = frozenset(f for forms in ITEM_FORMS.values() for f in forms)
 
 _ITEM_NOUNS = frozenset(f for forms in ITEM_FORMS.values() for f in forms)
 _MONTHS_WEEKDAYS = (
@@ -612,7 +656,13 @@ def _assign_dates(
 
 
 # -- speakers -----------------------------------------------------------------------------------
-def _pick_attribution(attrs: list[Attribution], anchors: list[int], c: _Cand) -> Attribution | None:
+# "..., which, according to the central bank, was worth ...": the source of the relative clause.
+_RELATIVE_BEFORE = re.compile(r"\b(?:which|who|whose|that)\s*,?\s*$", re.IGNORECASE)
+
+
+def _pick_attribution(
+    text: str, attrs: list[Attribution], anchors: list[int], c: _Cand
+) -> Attribution | None:
     """The nearest attribution before the number in its clause, else the first after it,
     else the nearest before it in the sentence. `attrs` are sorted by anchor."""
     if not attrs:
@@ -625,7 +675,14 @@ def _pick_attribution(attrs: list[Attribution], anchors: list[int], c: _Cand) ->
     )
     if before is not None and before.anchor >= cs:
         return before
-    after = next((a for a in attrs[k : k + 2] if a.anchor > pos), None)
+    after = next(
+        (
+            a
+            for a in attrs[k : k + 2]
+            if a.anchor > pos and not _RELATIVE_BEFORE.search(text, max(0, a.start - 12), a.start)
+        ),
+        None,
+    )
     return after or before
 
 
@@ -722,7 +779,18 @@ def extract_claims(
     if after_dateline > ws_start:
         published = published or line_date
         body_start = after_dateline
-    sentences = split_sentences(text, body_start)
+    # Lines that only date the page ("Jun 14, 2024", "Posted on : 2023-11-02 17:02 KST") date
+    # the document when nothing else does, and are never mined for claims.
+    date_lines = find_date_lines(text, body_start, published)
+    if published is None and date_lines:
+        published = date_lines[0].value
+    breaks = frozenset(p for dl in date_lines for p in (dl.start - 1, dl.end))
+    in_date_line = {(dl.start, dl.end) for dl in date_lines}
+    sentences = [
+        s
+        for s in split_sentences(text, body_start, breaks)
+        if not any(a <= s.start and s.end <= b for a, b in in_date_line)
+    ]
     resolver = Resolver()
     per_sent: list[tuple[Sentence, list[_Cand], list[Attribution]]] = []
     for sent in sentences:
@@ -769,8 +837,9 @@ def extract_claims(
                     fallback = prev_attrs[-1]
         quote = text[sent.start : sent.end]
         anchors = [a.anchor for a in attrs]
+        evidence = find_evidence(text, sent.start, sent.end)
         for c in cands:
-            a = _pick_attribution(attrs, anchors, c) or fallback
+            a = _pick_attribution(text, attrs, anchors, c) or fallback
             speaker = a.speaker if a else None
             stance = a.stance if a else None
             title = a.title if a else None
@@ -811,10 +880,13 @@ def extract_claims(
                 negated=negated,
                 basis=c.basis,
                 quantity=quantity_key(c.item, c.caliber, c.unit),
-                claim_date=c.dates.get("claim_date"),  # type: ignore[arg-type]
-                date_precision=c.dates.get("date_precision"),  # type: ignore[arg-type]
+                claim_date=c.dates.get("claim_date", published),  # type: ignore[arg-type]
+                date_precision=c.dates.get(  # type: ignore[arg-type]
+                    "date_precision", "day" if published else None
+                ),
                 baseline_date=c.dates.get("baseline_date"),  # type: ignore[arg-type]
                 source_url=source_url,
+                evidence=evidence,
             )
             claims.append(claim)
     return claims
