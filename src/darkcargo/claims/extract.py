@@ -55,6 +55,7 @@ COUNT, CAPACITY, RATE, MONEY, PERCENTAGE, RATIO, MASS, OBSERVED = (
     "mass",
     "observed",  # what was seen at one place and time: a stock, not a total over a period
 )
+PART = "part"  # "6 of those trips": a part of a figure given before
 
 
 @dataclass(frozen=True)
@@ -503,6 +504,8 @@ def _sentence_candidates(
             c.unit = "per_container"
         if c.basis == COUNT and c.unit == "count" and cues.observed_cue(text, wcs, wce):
             c.basis = OBSERVED
+        if c.basis == COUNT and _PARTITIVE.match(text, last.end, e):
+            c.basis = PART
         c.negated = cues.negated(text, wcs, c.span_start)
         if c.item:
             prev_items.append((c.first.start, c.item, c.caliber))
@@ -511,6 +514,8 @@ def _sentence_candidates(
 
 
 _NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
+# "6 of those trips", "3 of them": a part of something counted before.
+_PARTITIVE = re.compile(r"[ \u00a0]+of[ \u00a0]+(?:those|these|them|which|its|their)\b", re.I)
 # A bound written after the number, before the item: "73 or so freight cars".
 _TRAILING_CUE = re.compile(r"[ \u00a0]+or[ \u00a0]+(?:so|more|fewer|less|thereabouts)\b")
 _SMALL_WORDS = frozenset(
