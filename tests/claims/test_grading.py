@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 
 import pytest
-from datetime import date
 
 from darkcargo.claims import add_claim, grade_claims
 from darkcargo.claims.grading import grade_claim
@@ -186,10 +186,14 @@ def test_shells_without_calibre_are_graded_against_calibres_counting_the_same_bo
         _rounds("r152", "152mm", 1.2e6, 2.0e6, 3.2e6, "boxes-1"),
         _rounds("r122", "122mm", 2.2e6, 3.7e6, 5.9e6, "boxes-1"),
     ]
-    (g,) = grade_claim(claim(value=9.8e6, quantity="shells", item="shells", bound="approximate"), ests)
+    (g,) = grade_claim(
+        claim(value=9.8e6, quantity="shells", item="shells", bound="approximate"), ests
+    )
     assert (g.grade, g.p05, g.p95) == ("above", 1.2e6, 5.9e6)
     assert g.p50 == pytest.approx(math.sqrt(2.0e6 * 3.7e6))
-    assert "any calibre" in g.reason and "122mm and 152mm" in g.reason and "alternatives" in g.reason
+    assert (
+        "any calibre" in g.reason and "122mm and 152mm" in g.reason and "alternatives" in g.reason
+    )
     (g,) = grade_claim(claim(value=3e6, quantity="shells", item="shells"), ests)
     assert g.grade == "consistent"
 
@@ -208,8 +212,12 @@ def _containers_with_trips(observed: dict, inferred: dict, end: str = "2024-02-2
     row = estimate_row("est-trips", "containers", "shipments_x_load", 5000, 6500, 8000,
                        item="containers", end=end)  # fmt: skip
     row["inputs"] = json.dumps(
-        {"observed_trips": observed, "inferred_trips": inferred, "known_count_shipments": [],
-         "vessels": sorted(set(observed) | set(inferred))}  # fmt: skip
+        {
+            "observed_trips": observed,
+            "inferred_trips": inferred,
+            "known_count_shipments": [],
+            "vessels": sorted(set(observed) | set(inferred)),
+        }
     )
     return row
 
@@ -306,3 +314,15 @@ def test_other_periods_are_dropped_once_one_period_matches() -> None:
     assert [(x.estimate_id, x.grade) for x in g] == [("nov", "above")]
     g = grade_claim(claim(value=4400, quantity="containers", claim_date=date(2023, 6, 1)), ests)
     assert [x.grade for x in g] == ["not_comparable", "not_comparable"]
+
+
+def test_an_estimate_over_every_trip_found_covers_an_earlier_baseline() -> None:
+    est = estimate_row("e", "containers", "shipments_x_load", 5000, 6500, 8000,
+                       item="containers", start="2023-08-15")  # fmt: skip
+    c = claim(value=6000, quantity="containers", baseline_date=date(2023, 6, 1))
+    est["period_requested"] = "2023-08-15..2024-02-26"
+    (g,) = grade_claim(c, [est])
+    assert g.grade == "not_comparable" and g.reason.startswith("period:")
+    est["period_requested"] = "*..*"
+    (g,) = grade_claim(c, [est])
+    assert g.grade == "consistent" and "counts every trip found" in g.reason

@@ -97,7 +97,9 @@ def voyage_counts(quote: str, estimates: Sequence[Mapping[str, Any]]) -> list[di
         inferred: dict[str, int] = dict(inp.get("inferred_trips") or {})
         known = list(inp.get("known_count_shipments") or [])
         vessels = sorted(set(observed) | set(inferred) | set(inp.get("vessels") or []))
-        named = [v for v in vessels if re.search(rf"(?<![\w-]){re.escape(v)}(?![\w-])", quote, re.I)]
+        named = [
+            v for v in vessels if re.search(rf"(?<![\w-]){re.escape(v)}(?![\w-])", quote, re.I)
+        ]
         scope = named or vessels
         k_obs = sum(observed.get(v, 0) for v in scope)
         k_inf = sum(inferred.get(v, 0) for v in scope)

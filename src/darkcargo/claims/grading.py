@@ -49,7 +49,6 @@ class GradingParams:
     counts_under_capacity: bool = True
 
 
-
 @dataclass
 class Grading:
     """One claim against one estimate (estimate_id None when no estimate is comparable)."""
@@ -172,7 +171,7 @@ def grade_claim(
         return [nc("no figure to compare")]
     if not qty:
         return [nc("different item: the claim names no counted item")]
-    same = [e for e in estimates if qty in estimate_quantity(e)]
+    same: Sequence[Mapping[str, Any]] = [e for e in estimates if qty in estimate_quantity(e)]
     if not same:
         same = derived_estimates(claim, estimates)
     if not same:
@@ -229,7 +228,23 @@ def grade_claim(
                     )
                 )
                 continue
-            if baseline is not None and e_start is not None and abs(e_start - baseline) > tol_start:
+            open_start = str(est.get("period_requested") or "").startswith("*")
+            if (
+                baseline is not None
+                and e_start is not None
+                and open_start
+                and baseline - tol_start <= e_start
+            ):
+                # An estimate over every trip found starts at the first one: nothing earlier was
+                # found, so it covers the claim's period from its baseline.
+                if abs(e_start - baseline) > tol_start:
+                    caveat = (
+                        f"; note: the claim counts from {baseline.isoformat()}, the estimate "
+                        f"counts every trip found (the first on {e_start.isoformat()})"
+                    )
+            elif (
+                baseline is not None and e_start is not None and abs(e_start - baseline) > tol_start
+            ):
                 out.append(
                     nc(
                         f"period: the claim counts from {baseline.isoformat()}, the estimate "

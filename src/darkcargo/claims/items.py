@@ -150,7 +150,9 @@ ITEM_WINDOW = 6  # tokens read after a number when looking for its item
 CLASSIFIERS = frozenset({"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds"})
 _OF_NEXT = re.compile(r"\s+of\s+")
 # Plural endings of nouns: a lower-case plural that is no item ends the phrase ("factories").
-_NOT_PLURAL = frozenset({"this", "was", "has", "is", "its", "his", "us", "as", "various", "ammunition"})
+_NOT_PLURAL = frozenset(
+    {"this", "was", "has", "is", "its", "his", "us", "as", "various", "ammunition"}
+)
 
 
 def _other_head_noun(low: str) -> bool:
@@ -163,6 +165,8 @@ def _other_head_noun(low: str) -> bool:
         and low not in _FORM_TO_ITEM
         and low not in CLASSIFIERS
     )
+
+
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*|[^\s]")
 _RATE = re.compile(
     r"\s*(?:(?:a|per|each|every)\s+(?P<u>day|week|month|year)\b|(?P<adv>daily|weekly|monthly|"

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from darkcargo.claims import bound as cues
 from darkcargo.claims.attribution import ACCORDING_TO, BELIEVES, CLAIMED, DENIED, ESTIMATED, SAID
+from darkcargo.claims.calibres import normalize_caliber
 from darkcargo.claims.extract import (
     COUNT,
     Claim,
@@ -29,7 +30,6 @@ from darkcargo.claims.extract import (
     make_claim_id,
     quantity_key,
 )
-from darkcargo.claims.calibres import normalize_caliber
 from darkcargo.claims.items import CURRENCY_ITEMS, normalize_item
 from darkcargo.claims.schema import CLAIMS, DOCUMENTS, TABLES
 from darkcargo.claims.text import Document, read_document
