@@ -326,3 +326,24 @@ def test_an_estimate_over_every_trip_found_covers_an_earlier_baseline() -> None:
     est["period_requested"] = "*..*"
     (g,) = grade_claim(c, [est])
     assert g.grade == "consistent" and "counts every trip found" in g.reason
+
+
+def test_shells_any_calibre_keep_the_estimates_requested_period() -> None:
+    ests = [
+        _rounds("r152", "152mm", 1.2e6, 2.0e6, 3.2e6, "boxes-1"),
+        _rounds("r122", "122mm", 2.2e6, 3.7e6, 5.9e6, "boxes-1"),
+    ]
+    for e in ests:
+        e["period_requested"] = "*..2024-02-26"
+        e["period_start"] = e["period_start"].replace(month=8, day=15)
+    c = claim(value=9.8e6, quantity="shells", item="shells", baseline_date=date(2023, 6, 1))
+    (g,) = grade_claim(c, ests)
+    assert g.grade == "above" and "counts every trip found" in g.reason
+
+
+def test_shells_any_calibre_from_a_single_calibre_says_so() -> None:
+    (g,) = grade_claim(
+        claim(value=1e6, quantity="shells", item="shells"),
+        [_rounds("r152", "152mm", 1.2e6, 2.0e6, 3.2e6, "boxes-1")],
+    )
+    assert g.grade == "consistent" and "estimates 152mm only" in g.reason

@@ -45,10 +45,15 @@ def any_calibre(item: str, estimates: Sequence[Mapping[str, Any]]) -> list[dict[
             continue
         if e.get("p05") is None or e.get("p95") is None or e.get("p50") is None:
             continue
-        key = (e.get("method"), e.get("period_start"), e.get("period_end"))
+        key = (
+            e.get("method"),
+            e.get("period_start"),
+            e.get("period_end"),
+            e.get("period_requested"),
+        )
         groups.setdefault(key, []).append(e)
     out = []
-    for (method, start, end), ests in groups.items():
+    for (method, start, end, requested), ests in groups.items():
         ests = sorted(ests, key=lambda e: str(e.get("caliber")))
         cals = [str(e.get("caliber")) for e in ests]
         boxes = {_inputs(e).get("containers_estimate") for e in ests}
@@ -62,6 +67,9 @@ def any_calibre(item: str, estimates: Sequence[Mapping[str, Any]]) -> list[dict[
                 f"boxes as alternatives, so a mix of calibres lies between them (lowest p05 to "
                 f"highest p95; median the geometric mean of theirs)"
             )
+        elif len(ests) == 1:
+            p05, p50, p95 = (float(ests[0][k]) for k in ("p05", "p50", "p95"))
+            how = f"{item} of any calibre: this method estimates {cals[0]} only"
         else:
             p05 = sum(float(e["p05"]) for e in ests)
             p50 = sum(float(e["p50"]) for e in ests)
@@ -76,6 +84,7 @@ def any_calibre(item: str, estimates: Sequence[Mapping[str, Any]]) -> list[dict[
                 "method": method,
                 "period_start": start,
                 "period_end": end,
+                "period_requested": requested,
                 "p05": p05,
                 "p50": p50,
                 "p95": p95,
@@ -116,6 +125,7 @@ def voyage_counts(quote: str, estimates: Sequence[Mapping[str, Any]]) -> list[di
                 "method": SHIPMENTS_COUNT,
                 "period_start": e.get("period_start"),
                 "period_end": e.get("period_end"),
+                "period_requested": e.get("period_requested"),
                 "p05": float(k_obs),
                 "p50": float(total),
                 "p95": float(total),
