@@ -211,7 +211,7 @@ class TokenGuard:
             await self.app(scope, receive, send)
             return
         auth = [v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"]
-        if len(auth) != 1 or not self.authorised(auth[0]):
+        if not self.authorised(auth[0] if len(auth) == 1 else None):
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
                 return
