@@ -90,6 +90,7 @@ def serve(
     allow_host: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="NAME",
             help="Another host name the dashboard is reached by (repeatable). Requests for any "
             "other name are refused, so web pages elsewhere cannot reach it by DNS rebinding; "
             "loopback names and the --host given are always accepted.",
