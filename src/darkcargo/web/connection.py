@@ -73,8 +73,8 @@ def check_workspace_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         columns.setdefault(table, {})[column] = dtype
     version = None
     if {"key", "value"} <= set(columns.get("meta", {})):
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        version = row[0] if row else None
+        found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        version = found[0][0] if found else None
     if version is None:
         raise InputError(
             str(path),
