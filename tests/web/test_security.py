@@ -655,3 +655,57 @@ def test_memory_stays_bounded_under_a_sweep_of_per_kind_values(load_ws: Path) ->
         f"{max(sizes) / 1e6:.1f} MB each): peak RSS +{growth_mb:.0f} MB"
     )
     assert growth_mb < SWEEP_PEAK_BOUND_MB
+
+
+# -- caches, without a process: what the RSS tests measure, counted -----------------------------
+def test_twenty_simultaneous_first_track_requests_read_the_positions_once(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with TestClient(create_app(ws), base_url=LOCAL) as c:
+        reader = c.app.state.reader  # type: ignore[attr-defined]
+        reads: list[int] = []
+        real = reader._read_fixes
+
+        def counting(*args: Any) -> Any:
+            reads.append(1)
+            return real(*args)
+
+        monkeypatch.setattr(reader, "_read_fixes", counting)
+        start = threading.Barrier(20)
+        statuses: list[int] = []
+
+        def ask() -> None:
+            start.wait()
+            statuses.append(c.get("/api/tracks?zoom=6").status_code)
+
+        threads = [threading.Thread(target=ask) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert statuses == [200] * 20
+        assert len(reads) == 1
+
+
+def test_the_story_cache_keeps_a_few_selections_whatever_per_kind_is_asked(
+    client: TestClient,
+) -> None:
+    from darkcargo.web.queries import STORY_CACHE_ENTRIES
+
+    reader = client.app.state.reader  # type: ignore[attr-defined]
+    for n in range(1, 26):
+        assert client.get(f"/api/events/overview?per_kind={n}").status_code == 200
+    assert len(reader._stories) == STORY_CACHE_ENTRIES
+
+
+def test_request_values_reach_sql_only_as_bound_parameters(client: TestClient) -> None:
+    """Values that would widen the query if pasted into SQL text match nothing instead."""
+    reader = client.app.state.reader  # type: ignore[attr-defined]
+    assert reader.events()["total"] == 6
+    assert reader.events(port="x' OR '1'='1")["total"] == 0
+    assert reader.events(kinds=["gap' OR '1'='1"])["total"] == 0
+    assert reader.layer("detections", since=None, until=None)["total"] == 2
+    # through HTTP, such values do not even pass the parameter patterns
+    assert client.get("/api/events?port=x'%20OR%20'1'='1").status_code == 422
+    assert client.get("/api/events?kind=gap'--").status_code == 422
+    assert client.get("/api/events?port=RAJIN--").json()["total"] == 0
