@@ -138,7 +138,7 @@ def test_counts_by_kind_are_complete(story: dict[str, Any]) -> None:
 
 
 def test_the_map_api_serves_the_same_choice(story_ws: Path) -> None:
-    client = TestClient(create_app(story_ws))
+    client = TestClient(create_app(story_ws), base_url="http://127.0.0.1")
     r = client.get("/api/events/overview", params={"per_kind": SAMPLE}).json()
     assert len(r["items"]) == 6 + SAMPLE + SAMPLE + N_VLADIVOSTOK + 4
     assert client.get("/api/events/overview", params={"per_kind": 0}).status_code == 422

@@ -813,7 +813,8 @@ def export_bundle(
         raise InputError(str(out), "exists and is not a folder")
     kinds = [k for k in (kinds or []) if k] or None
     out.mkdir(parents=True, exist_ok=True)
-    with WorkspaceReader(workspace_path, case=case) as reader:
+    # the bundles COPY query results to files: the one reader that needs file access
+    with WorkspaceReader(workspace_path, case=case, external_access=True) as reader:
         if kinds:
             known = set(reader.event_kinds())
             unknown = [k for k in kinds if k not in known]
