@@ -340,4 +340,7 @@ def create_app(
         check_window(since, until)
         return reader.layer(name, since, until, limit, offset)
 
+    from darkcargo.web.explore import router as explore_router  # imports this module's helpers
+
+    app.include_router(explore_router)
     return app
