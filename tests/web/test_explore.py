@@ -218,3 +218,16 @@ def test_vessel_profile_with_the_watch_stage_and_trips(tmp_path: Path) -> None:
     assert [m["entry"]["list"] for m in p["watch"]["matches"]] == ["OFAC_SDN"]
     assert [t["destination_port"] for t in p["trips"]] == ["DUNAI", "VOSTOCHNY"]
     assert [t["inferred"] for t in p["trips"]] == [True, False]
+
+
+def test_events_table_keeps_only_the_watched_vessels_when_asked(tmp_path: Path) -> None:
+    ws = build_sample_workspace(tmp_path / "ws.duckdb")
+    with Workspace(ws) as w:  # MARIA broadcasts another IMO: no longer the case's MARIA
+        w.con.execute("UPDATE statics SET imo = 1234567 WHERE mmsi = ?", [MARIA])
+    with TestClient(create_app(ws)) as c:
+        assert [v["mmsi"] for v in c.get("/api/vessels").json() if v["watched"]] == [ANGARA]
+        only = c.get("/api/events/table", params={"watched": "true"}).json()
+        # ANGARA's own events, and the encounter on MARIA's row with ANGARA on its other side
+        assert sorted(e["event_id"] for e in only["items"]) == ["e1", "e2", "e3", "e4", "e6"]
+        assert c.get("/api/events/table", params={"watched": "false"}).json()["total"] == 6
+        assert c.get("/api/events/table", params={"watched": "maybe"}).status_code == 422

@@ -251,7 +251,8 @@ def _identity_change(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
     if field == "mmsi":
         s = f"Moved from MMSI {value_text(d.get('old_mmsi'))} to {value_text(d.get('new_mmsi'))}"
         return s + (f" (IMO {d['imo']})." if d.get("imo") is not None else ".")
-    name = FIELD_NAMES.get(str(field), key_text(str(field or "identity")).capitalize())
+    text = key_text(str(field or "identity"))
+    name = FIELD_NAMES.get(str(field), text[:1].upper() + text[1:])
     old = "(none)" if d.get("old") is None else value_text(d.get("old"))
     new = "(none)" if d.get("new") is None else value_text(d.get("new"))
     return f"{name} changed from {old} to {new}."

@@ -65,6 +65,7 @@ BBox = Annotated[
     ),
 ]
 Hours = Annotated[float | None, Query(ge=0, le=MAX_HOURS, allow_inf_nan=False)]
+Watched = Annotated[bool, Query(description="Only events of the case's watched vessels.")]
 Sort = Annotated[str, Query(pattern=SORT_PATTERN, description="Column to sort by.")]
 Order = Annotated[str, Query(pattern="^(asc|desc)$")]
 
@@ -100,6 +101,7 @@ def event_filter(
     bbox: str | None,
     min_hours: float | None,
     max_hours: float | None,
+    watched: bool = False,
 ) -> EventFilter:
     """The request's filters, checked: 422 with the reason when one is wrong."""
     for k in kind or []:
@@ -119,6 +121,7 @@ def event_filter(
         bbox=parse_bbox(bbox),
         min_hours=min_hours,
         max_hours=max_hours,
+        watched=watched,
     )
 
 
@@ -147,6 +150,7 @@ def events_table(
     bbox: BBox = None,
     min_hours: Hours = None,
     max_hours: Hours = None,
+    watched: Watched = False,
     sort: Sort = "start",
     order: Order = "asc",
     limit: Annotated[int, Query(ge=1, le=MAX_TABLE_PAGE)] = 100,
@@ -154,7 +158,7 @@ def events_table(
 ) -> dict[str, Any]:
     """One page of every event matching the filters, sorted by `sort` (then time), with each
     row's duration in hours, the total and counts by kind."""
-    flt = event_filter(kind, vessel, port, since, until, bbox, min_hours, max_hours)
+    flt = event_filter(kind, vessel, port, since, until, bbox, min_hours, max_hours, watched)
     return events_page(_reader(request), flt, sort, order == "desc", limit, offset)
 
 
@@ -169,13 +173,14 @@ def events_table_csv(
     bbox: BBox = None,
     min_hours: Hours = None,
     max_hours: Hours = None,
+    watched: Watched = False,
     sort: Sort = "start",
     order: Order = "asc",
 ) -> StreamingResponse:
     """Every event matching the filters (not only one page) as CSV, streamed: ids, vessels
     with names, times, hours, place, the page's sentence, positions, confidence, preset, and
     the raw details as JSON. Text a spreadsheet would run as a formula starts with '."""
-    flt = event_filter(kind, vessel, port, since, until, bbox, min_hours, max_hours)
+    flt = event_filter(kind, vessel, port, since, until, bbox, min_hours, max_hours, watched)
     return StreamingResponse(
         events_csv(_reader(request), flt, sort, order == "desc"),
         media_type="text/csv; charset=utf-8",

@@ -54,7 +54,9 @@ CSV_COLUMNS = (
 class EventFilter:
     """What the events table shows: kinds, a vessel (MMSI or IMO; either side of an
     encounter), a port (the event's port or a port named in its details), a time window
-    (overlap), a map box (start or end point inside), a duration range in hours."""
+    (overlap), a map box (start or end point inside; events with no position at all, such as
+    identity changes from static messages, are kept), a duration range in hours, and whether
+    only events of the case's watched vessels (either side) count."""
 
     kinds: tuple[str, ...] = ()
     vessel: int | None = None
@@ -64,6 +66,7 @@ class EventFilter:
     bbox: BBox | None = None
     min_hours: float | None = None
     max_hours: float | None = None
+    watched: bool = False
 
     def where(self, reader: WorkspaceReader) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -75,6 +78,10 @@ class EventFilter:
             mmsis = reader.resolve_vessel(self.vessel) or [self.vessel]
             clauses.append("(mmsi IN (SELECT unnest(?)) OR other_mmsi IN (SELECT unnest(?)))")
             params += [mmsis, mmsis]
+        if self.watched:
+            mine = sorted(reader.watched())
+            clauses.append("(mmsi IN (SELECT unnest(?)) OR other_mmsi IN (SELECT unnest(?)))")
+            params += [mine, mine]
         if self.port:
             named = " OR ".join(
                 f"(json_valid(details) AND json_extract_string(details, '$.{k}') = ?)"
@@ -92,7 +99,8 @@ class EventFilter:
             w, s, e, n = self.bbox
             clauses.append(
                 "((lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?) OR "
-                "(end_lat BETWEEN ? AND ? AND end_lon BETWEEN ? AND ?))"
+                "(end_lat BETWEEN ? AND ? AND end_lon BETWEEN ? AND ?) OR "
+                "(lat IS NULL AND end_lat IS NULL))"
             )
             params += [s, n, w, e, s, n, w, e]
         if self.min_hours is not None:
