@@ -8,7 +8,9 @@
 
   var DC = window.Darkcargo;
   var h = DC.h, svg = DC.svg, fmtNum = DC.fmtNum, human = DC.human;
-  var W = 1000, LEFT = 240, RIGHT = 280, ROW_H = 26, LINE_H = 12, MARK = 7, LABEL_GAP = 9;
+  var W = 1000, LEFT = 240, RIGHT = 280, ROW_H = 26, LINE_H = 12, MARK = 7, LABEL_GAP = 12;
+  // a marker's box as browsers measure it: its stroke's miter (limit 4) counted in
+  var MARK_BOX = MARK + 2;
 
   // ---- estimates: which rows to plot, and how they read ---------------------------------------
   function periodOf(e) {
@@ -134,7 +136,7 @@
     list.forEach(function (c) {
       var v = claimValue(c.claim);
       if (!present(v) || (log && v <= 0)) return;
-      marks.push([x(v) - MARK - 1, CY - MARK - 1, x(v) + MARK + 1, CY + MARK + 1]);
+      marks.push([x(v) - MARK_BOX - 1, CY - MARK_BOX - 1, x(v) + MARK_BOX + 1, CY + MARK_BOX + 1]);
     });
     var taken = obstacles.concat(marks);
     list.slice().sort(function (a, b) { return (claimValue(a.claim) || 0) - (claimValue(b.claim) || 0); }).forEach(function (c) {
@@ -146,8 +148,8 @@
         { lvl: 0, anchor: "end", x: cx - LABEL_GAP, base: CY - 3 }
       ];
       for (var k = 1; k <= 12; k++) {
-        tries.push({ lvl: k, anchor: "start", x: cx - 4, base: CY + MARK + 2 + LINE_H * k - 2 });
-        tries.push({ lvl: k, anchor: "end", x: cx + 4, base: CY + MARK + 2 + LINE_H * k - 2 });
+        tries.push({ lvl: k, anchor: "start", x: cx - 4, base: CY + MARK_BOX + 2 + LINE_H * k });
+        tries.push({ lvl: k, anchor: "end", x: cx + 4, base: CY + MARK_BOX + 2 + LINE_H * k });
       }
       for (var i = 0; i < tries.length && !spot; i++) {
         var tr = tries[i], x0 = tr.anchor === "start" ? tr.x : tr.x - w;
@@ -159,7 +161,7 @@
       maxLvl = Math.max(maxLvl, spot.lvl);
       placed.push({ c: c, text: t, spot: spot });
     });
-    return { placed: placed, extra: maxLvl ? maxLvl * LINE_H + 4 : 0 };
+    return { placed: placed, extra: maxLvl ? maxLvl * LINE_H + 8 : 0 };
   }
 
   DC.App.prototype.renderEstimates = function () {

@@ -161,7 +161,7 @@
             if (!watchedOnly && DC.hash100(tr.mmsi) >= share * 100) return;
             kept++;
             var style = watchedOnly
-              ? { color: DC.colors.vessel(tr.mmsi), weight: 3.5, opacity: 0.95, className: "dc-track dc-track-watched", pane: "dc-tracks-top" }
+              ? { color: DC.colors.vessel(tr.mmsi), weight: 3.5, opacity: 0.95, className: "dc-track dc-track-watched dc-mmsi-" + tr.mmsi, pane: "dc-tracks-top" }
               : { color: DC.colors.other, weight: 1, opacity: DC.colors.otherOpacity(zoom), className: "dc-track" };
             tr.runs.forEach(function (pts) {
               var line = L.polyline([], style);

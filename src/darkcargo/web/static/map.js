@@ -26,7 +26,9 @@
     if (land) {
       L.geoJSON(land, { pane: "land", interactive: false, style: { color: "#b9b09a", weight: 0.8, fillColor: "#e9e4d8", fillOpacity: 1 } }).addTo(map);
     }
-    map.fitBounds(this.caseBounds(), { padding: [30, 30] });
+    // the legend sits bottom left: keep the case's places clear of it
+    var legend = this.legendBox ? this.legendBox.offsetWidth : 0;
+    map.fitBounds(this.caseBounds(), { paddingTopLeft: [legend + 20, 30], paddingBottomRight: [30, 30] });
     var self = this;
     var refresh = DC.debounce(function () { self.refreshLayers(); }, MOVE_DEBOUNCE_MS);
     map.on("zoomend", function () { self.scheduleApply(); });
