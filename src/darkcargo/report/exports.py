@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
