@@ -132,14 +132,19 @@ def test_first_screen_names_the_watched_ports_and_draws_watched_vessels_on_top(
         label = pg.locator(f'.dc-maplabel[data-label="port:{port["id"]}"]')
         assert "dc-maplabel-hidden" not in (label.get_attribute("class") or ""), port["id"]
         box = label.locator(".dc-maplabel-text").bounding_box()
-        assert box and map_box["x"] <= box["x"] and box["x"] + box["width"] <= map_box["x"] + map_box["width"]
+        assert (
+            box
+            and map_box["x"] <= box["x"]
+            and box["x"] + box["width"] <= map_box["x"] + map_box["width"]
+        )
         assert map_box["y"] <= box["y"] <= map_box["y"] + map_box["height"]
         assert label.inner_text() == port["name"].split(" /")[0].split(",")[0].split(" (")[0]
     # labels never cover one another
     shown = [
         b
         for b in (
-            x.bounding_box() for x in pg.locator(".dc-maplabel:not(.dc-maplabel-hidden) .dc-maplabel-text").all()
+            x.bounding_box()
+            for x in pg.locator(".dc-maplabel:not(.dc-maplabel-hidden) .dc-maplabel-text").all()
         )
         if b
     ]
@@ -151,7 +156,9 @@ def test_first_screen_names_the_watched_ports_and_draws_watched_vessels_on_top(
                   getComputedStyle(document.querySelector('.leaflet-overlay-pane')).zIndex].map(Number)"""
     )
     assert z[0] > z[1]
-    assert pg.locator(".leaflet-dc-tracks-top-pane path.dc-track-watched").count() >= len(facts["watched"])
+    assert pg.locator(".leaflet-dc-tracks-top-pane path.dc-track-watched").count() >= len(
+        facts["watched"]
+    )
     assert pg.locator(".leaflet-overlay-pane path.dc-track-watched").count() == 0
     legend_colors = {
         row.get_attribute("data-legend"): row.get_attribute("data-color")
@@ -165,7 +172,9 @@ def test_first_screen_names_the_watched_ports_and_draws_watched_vessels_on_top(
         swatch = pg.locator(f'#dc-vessels tr[data-vessel="{mmsi}"] .dc-swatch')
         assert swatch.evaluate("e => e.style.background") in (color, _rgb(color))
     other = legend_colors["vessels:other traffic"]
-    assert {p.get_attribute("stroke") for p in pg.locator("path.dc-track:not(.dc-track-watched)").all()} == {other}
+    assert {
+        p.get_attribute("stroke") for p in pg.locator("path.dc-track:not(.dc-track-watched)").all()
+    } == {other}
     # every event is on the map, one by one or in a cluster bubble; identity changes (no
     # position of their own) where the vessel's track was at the time
     assert layer_visible(pg, "events:identity_change") == facts["identity_changes"]
@@ -226,7 +235,10 @@ def test_search_finds_angara_by_name_mmsi_imo_and_a_typo(
     assert first.get_attribute("data-vessel") == str(ANGARA)
     assert "ANGARA" in first.inner_text()
     if query == "angara":
-        pg.screenshot(path=str(artifacts_dir / "demo-search.png"), clip={"x": 0, "y": 0, "width": 1400, "height": 300})
+        pg.screenshot(
+            path=str(artifacts_dir / "demo-search.png"),
+            clip={"x": 0, "y": 0, "width": 1400, "height": 300},
+        )
     pg.keyboard.press("Enter")
     pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
     assert "ANGARA" in pg.inner_text("#dc-vessel-title")
@@ -270,7 +282,9 @@ def test_events_table_sorts_filters_pages_past_300_and_downloads(
     for _ in range(3):
         pg.click("#dc-ev-next")
     expect(pg.locator("#dc-ev-range")).to_have_text(re.compile(r"^rows 301–"))
-    ids = pg.eval_on_selector_all("#dc-events-table tbody tr", "rs => rs.map(r => r.dataset.eventId)")
+    ids = pg.eval_on_selector_all(
+        "#dc-events-table tbody tr", "rs => rs.map(r => r.dataset.eventId)"
+    )
     assert ids == [e["event_id"] for e in by_start[300:400]]
     assert pg.is_disabled("#dc-ev-next") == (len(events) <= 400)
     pg.locator("#dc-events").screenshot(path=str(artifacts_dir / "demo-events-table.png"))
@@ -278,7 +292,9 @@ def test_events_table_sorts_filters_pages_past_300_and_downloads(
     pg.click('#dc-events-table th[data-sort="hours"]')
     expect(pg.locator("#dc-events-table th.dc-sorted")).to_have_attribute("data-sort", "hours")
     expect(pg.locator("#dc-ev-range")).to_have_text(re.compile(r"^rows 1–"))
-    hours = [float(x) for x in pg.locator("#dc-events-table tbody tr td:nth-child(6)").all_inner_texts()]
+    hours = [
+        float(x) for x in pg.locator("#dc-events-table tbody tr td:nth-child(6)").all_inner_texts()
+    ]
     assert hours == sorted(hours, reverse=True) and len(hours) == PAGE_ROWS
     # filter: gaps of at least 10 h
     gaps = [e for e in events if e["kind"] == "gap" and e["details"]["hours"] >= 10]
@@ -303,15 +319,23 @@ def test_vessel_page_reads_codes_and_charts_a_watched_vessel(
     pg = page.open(server)
     pg.locator(f"path.dc-mmsi-{ANGARA}").first.dispatch_event("click")
     pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
-    assert "ANGARA" in pg.inner_text("#dc-vessel-title") and "watched" in pg.inner_text("#dc-vessel-title")
+    assert "ANGARA" in pg.inner_text("#dc-vessel-title") and "watched" in pg.inner_text(
+        "#dc-vessel-title"
+    )
     fact_text = pg.inner_text(".dc-vfacts")
     profile = facts["angara_profile"]
-    assert f"ship type\n{profile['facts']['ship_type_label']} ({profile['facts']['ship_type']})" in fact_text
+    assert (
+        f"ship type\n{profile['facts']['ship_type_label']} ({profile['facts']['ship_type']})"
+        in fact_text
+    )
     assert "flag (from MMSI)\nRussian Federation (RU; MID 273 in the MMSI)" in fact_text
     assert "The watch stage has not run" in pg.inner_text("#dc-vessel-sanctions")
     weekly = profile["weekly"]
     bars = sum(1 for w in weekly for k in ("gaps", "port_calls") if w[k])
-    assert pg.locator("#dc-vessel-weekly rect.dc-vc-gap, #dc-vessel-weekly rect.dc-vc-call").count() == bars
+    assert (
+        pg.locator("#dc-vessel-weekly rect.dc-vc-gap, #dc-vessel-weekly rect.dc-vc-call").count()
+        == bars
+    )
     assert pg.locator("#dc-vessel-trips circle.dc-vc-trip").count() == len(profile["trips"])
     pg.wait_for_selector("#dc-vessel-map path.dc-vessel-track")
     assert pg.locator("#dc-vessel-timeline rect.dc-tl-event").count() > 0
@@ -380,7 +404,10 @@ def test_report_of_the_season_opens_offline(
         pg = p.open(html.as_uri())
         assert pg.locator("path.dc-track-watched").count() >= len(facts["watched"])
         assert drawn_events(pg) == facts["events_with_position"] + facts["identity_changes"]
-        assert pg.locator('.dc-maplabel[data-label="port:RAJIN"]:not(.dc-maplabel-hidden)').count() == 1
+        assert (
+            pg.locator('.dc-maplabel[data-label="port:RAJIN"]:not(.dc-maplabel-hidden)').count()
+            == 1
+        )
         text = pg.inner_text("#report-caps")
         assert "per kind" in text and "Tracks:" in text
         set_window(pg, *WEEK)
@@ -389,7 +416,9 @@ def test_report_of_the_season_opens_offline(
         pg.click("#dc-reset")
         # the events the file holds, paged past 300 in the page itself
         pg.uncheck("#dc-ev-area")
-        expect(pg.locator("#dc-events-count")).to_have_attribute("data-count", str(facts["events_total"]))
+        expect(pg.locator("#dc-events-count")).to_have_attribute(
+            "data-count", str(facts["events_total"])
+        )
         for _ in range(3):
             pg.click("#dc-ev-next")
         expect(pg.locator("#dc-ev-range")).to_have_text(re.compile(r"^rows 301–"))
@@ -400,7 +429,9 @@ def test_report_of_the_season_opens_offline(
         # search over the vessels the file holds, then the vessel page
         pg.fill("#dc-search", str(ANGARA_IMO))
         pg.locator("#dc-search-results li[data-vessel]").first.wait_for()
-        assert pg.locator("#dc-search-results li[data-vessel]").first.get_attribute("data-vessel") == str(ANGARA)
+        assert pg.locator("#dc-search-results li[data-vessel]").first.get_attribute(
+            "data-vessel"
+        ) == str(ANGARA)
         pg.keyboard.press("Enter")
         pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
         assert "Russian Federation" in pg.inner_text(".dc-vfacts")
@@ -415,7 +446,9 @@ def test_report_of_the_season_opens_offline(
         flagged = sum(1 for e in facts["estimates"] if unverified_of(e))
         assert pg.locator("#report-estimates-table td.num .dc-unverified").count() == flagged
         details = pg.locator("#report-events-table td.dc-sentence").all_inner_texts()
-        assert details and all(d.endswith(".") and ": yes" not in d and ": no" not in d for d in details)
+        assert details and all(
+            d.endswith(".") and ": yes" not in d and ": no" not in d for d in details
+        )
         pg.screenshot(path=str(artifacts_dir / "demo-report.png"), full_page=True)
         assert outside == []
         assert p.errors == []
