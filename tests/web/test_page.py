@@ -97,7 +97,7 @@ def test_report_allows_exactly_its_own_inline_code(tmp_path: Path) -> None:
     meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
     assert meta
     policy = dict(
-        (d.split(" ", 1) + [""])[:2] for d in (x.strip() for x in meta.group(1).split(";")) if d
+        [*d.split(" ", 1), ""][:2] for d in (x.strip() for x in meta.group(1).split(";")) if d
     )
     assert policy["default-src"] == "'none'" and policy["connect-src"] == "'none'"
     assert policy["img-src"] == "data:" and policy["base-uri"] == "'none'"
