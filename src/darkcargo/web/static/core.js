@@ -180,6 +180,8 @@
   };
 
   // ---- small shared pieces ---------------------------------------------------------------------
+  // A place's name as a map label says it: "Rajin / Najin port (Rason)" -> "Rajin".
+  DC.shortName = function (p) { return String(p.name || p.id).split(/,| \(| \//)[0]; };
   DC.debounce = function (fn, ms) {
     var t = null;
     return function () {

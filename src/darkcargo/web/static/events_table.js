@@ -26,7 +26,7 @@
     var kindSel = h("select", { id: "dc-ev-kind", "aria-label": "event kind" }, [h("option", { value: "" }, "every kind")].concat(
       Object.keys(kinds).map(function (k) { return h("option", { value: k }, DC.human(k) + " (" + DC.fmtNum(kinds[k]) + ")"); })));
     var portSel = h("select", { id: "dc-ev-port", "aria-label": "port" }, [h("option", { value: "" }, "any port")].concat(
-      Object.keys(this.portsById).map(function (id) { return h("option", { value: id }, self.portsById[id].name); })));
+      Object.keys(this.portsById).map(function (id) { return h("option", { value: id }, DC.shortName(self.portsById[id]) + " (" + id + ")"); })));
     var vessel = h("input", { id: "dc-ev-vessel", type: "text", inputmode: "numeric", size: 12, placeholder: "MMSI or IMO", "aria-label": "vessel MMSI or IMO" });
     var minH = h("input", { id: "dc-ev-min", type: "number", min: 0, step: "any", placeholder: "min h", "aria-label": "at least hours" });
     var maxH = h("input", { id: "dc-ev-max", type: "number", min: 0, step: "any", placeholder: "max h", "aria-label": "at most hours" });

@@ -98,7 +98,7 @@
   // ---- the case's ports and places: always visible, always named ------------------------------
   // The basin ring (its radius), a dot in the port's role colour above every track, and a
   // permanent label with its short name (placed clear of other labels).
-  function shortName(p) { return String(p.name || p.id).split(/,| \(| \//)[0]; }
+  var shortName = DC.shortName;
   register({
     id: "ports", title: "Watched ports and places", color: "#0d47a1", order: 10, defaultOn: true,
     build: function (ctx, state) {
