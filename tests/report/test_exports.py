@@ -225,9 +225,7 @@ def test_kml_keeps_hostile_text_as_text(tmp_path: Path) -> None:
     assert "<img" not in text.replace("<![CDATA[", "")  # nowhere as markup
     root = ET.parse(kml).getroot()
     clean = HOSTILE_NAME.replace("\x07", "")
-    track = next(
-        p for p in root.iter(f"{KML}Placemark") if p.findtext(f"{KML}name") == clean
-    )
+    track = next(p for p in root.iter(f"{KML}Placemark") if p.findtext(f"{KML}name") == clean)
     data = {d.get("name"): d.findtext(f"{KML}value") for d in track.iter(f"{KML}Data")}
     assert data["name"] == clean
     balloon = track.findtext(f"{KML}description") or ""
