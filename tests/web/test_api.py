@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -269,7 +271,9 @@ def test_token_is_required_on_every_api_request(sample_ws: Path) -> None:
             c.get("/api/vessels/1", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 404
         )
         # the page shell holds no data and tells the page a token is needed
-        assert '"token_required": true' in c.get("/").text
+        shell = c.get("/").text
+        config = re.search(r'<script type="application/json" id="dc-config">(.*?)</script>', shell)
+        assert config and json.loads(config.group(1))["token_required"] is True
 
 
 def _fingerprint(path: Path) -> tuple[str, float, int]:

@@ -49,8 +49,34 @@ from darkcargo.web.security import (
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
-# Page assets, in load order; served as /static/<name>?v=<content hash>.
-PAGE_SCRIPTS = ("layers.js", "app.js")
+# Page assets, in load order; served as /static/<name>?v=<content hash>. The report inlines
+# the same scripts in the same order. core.js first (the namespace and the DOM helper), app.js
+# last (it boots the App); each file in between is one view, named for it.
+PAGE_SCRIPTS = (
+    "core.js",
+    "details.js",
+    "source.js",
+    "labels.js",
+    "cluster.js",
+    "layers.js",
+    "legend.js",
+    "time.js",
+    "map.js",
+    "events_table.js",
+    "search.js",
+    "shipments.js",
+    "vessel_charts.js",
+    "vessel.js",
+    "chart.js",
+    "app.js",
+)
+# The page's Content-Security-Policy (a <meta> in the page; the server sends it as a header too,
+# with frame-ancestors, which a <meta> cannot carry): scripts and styles only from this server,
+# no inline script, no eval, images from here or data: URIs, requests only to this server.
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
+)
 PAGE_STYLES = ("app.css",)
 KIND_PATTERN = r"^[a-z][a-z0-9_]{0,40}$"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -118,8 +144,16 @@ def vendor_urls() -> dict[str, str]:
     }
 
 
+def json_in_html(data: Any) -> str:
+    """JSON for a <script type="application/json"> block: every <, > and & as a \\u escape, so
+    no value can close the block (</script>) or open a comment (<!--)."""
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def page_html(config: dict[str, Any]) -> str:
-    """The page shell with versioned asset URLs and the client configuration."""
+    """The page shell: versioned asset URLs, the client configuration as a JSON block (data,
+    never a script) and the Content-Security-Policy."""
     v = vendor_urls()
     styles = [f'<link rel="stylesheet" href="{v["leaflet_css"]}">'] + [
         f'<link rel="stylesheet" href="/static/{n}?v={asset_version(n)}">' for n in PAGE_STYLES
@@ -131,7 +165,8 @@ def page_html(config: dict[str, Any]) -> str:
     return (
         shell.replace("<!--STYLES-->", "\n".join(styles))
         .replace("<!--SCRIPTS-->", "\n".join(scripts))
-        .replace("<!--CONFIG-->", json.dumps(config).replace("</", "<\\/"))
+        .replace("<!--CONFIG-->", json_in_html(config))
+        .replace("<!--CSP-->", PAGE_CSP)
         .replace("<!--VERSION-->", __version__)
     )
 
@@ -463,4 +498,7 @@ def create_app(
         since, until = check_window(since, until)
         return reader.layer(name, since, until, limit, offset)
 
+    from darkcargo.web.explore import router as explore_router  # imports this module's helpers
+
+    app.include_router(explore_router)
     return app
