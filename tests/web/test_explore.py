@@ -34,7 +34,7 @@ def sample_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(sample_ws: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(sample_ws)) as c:
+    with TestClient(create_app(sample_ws), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -166,7 +166,7 @@ def test_events_csv_keeps_hostile_names_as_text(tmp_path: Path) -> None:
             'UPDATE statics SET name = \'=HYPERLINK("http://ev.il","x")\' WHERE mmsi = ?',
             [MARIA],
         )
-    with TestClient(create_app(ws)) as c:
+    with TestClient(create_app(ws), base_url="http://127.0.0.1") as c:
         text = c.get("/api/events.csv", params={"vessel": MARIA}).text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows and all(r["vessel"].startswith("'=HYPERLINK") for r in rows)
@@ -174,7 +174,7 @@ def test_events_csv_keeps_hostile_names_as_text(tmp_path: Path) -> None:
 
 def test_events_table_of_an_empty_workspace(tmp_path: Path) -> None:
     ws = build_empty_workspace(tmp_path / "empty.duckdb")
-    with TestClient(create_app(ws)) as c:
+    with TestClient(create_app(ws), base_url="http://127.0.0.1") as c:
         assert c.get("/api/events/table").json()["total"] == 0
         assert c.get("/api/search", params={"q": "ANGARA"}).json() == []
         assert c.get("/api/events.csv").text.startswith("event_id,kind,mmsi")
@@ -212,7 +212,7 @@ def test_vessel_profile_with_the_watch_stage_and_trips(tmp_path: Path) -> None:
             }
         )
         w.append("shipments", conform("shipments", more))
-    with TestClient(create_app(ws)) as c:
+    with TestClient(create_app(ws), base_url="http://127.0.0.1") as c:
         p = c.get(f"/api/vessels/{ANGARA_IMO}/profile").json()
     assert p["watch"]["ran"] is True and p["watch"]["watchlist_entries"] == 1
     assert [m["entry"]["list"] for m in p["watch"]["matches"]] == ["OFAC_SDN"]
@@ -224,7 +224,7 @@ def test_events_table_keeps_only_the_watched_vessels_when_asked(tmp_path: Path) 
     ws = build_sample_workspace(tmp_path / "ws.duckdb")
     with Workspace(ws) as w:  # MARIA broadcasts another IMO: no longer the case's MARIA
         w.con.execute("UPDATE statics SET imo = 1234567 WHERE mmsi = ?", [MARIA])
-    with TestClient(create_app(ws)) as c:
+    with TestClient(create_app(ws), base_url="http://127.0.0.1") as c:
         assert [v["mmsi"] for v in c.get("/api/vessels").json() if v["watched"]] == [ANGARA]
         only = c.get("/api/events/table", params={"watched": "true"}).json()
         # ANGARA's own events, and the encounter on MARIA's row with ANGARA on its other side

@@ -77,7 +77,7 @@ def test_page_shell_carries_config_as_data_and_a_strict_policy() -> None:
 
 def test_served_page_and_scripts(tmp_path: Path) -> None:
     ws = build_sample_workspace(tmp_path / "ws.duckdb")
-    with TestClient(create_app(ws)) as c:
+    with TestClient(create_app(ws), base_url="http://127.0.0.1") as c:
         r = c.get("/")
         assert PAGE_CSP in r.text
         for name in PAGE_SCRIPTS:

@@ -14,7 +14,6 @@ compresses responses for clients that accept gzip (see darkcargo.web.security).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
@@ -70,13 +69,6 @@ PAGE_SCRIPTS = (
     "chart.js",
     "app.js",
 )
-# The page's Content-Security-Policy (a <meta> in the page; the server sends it as a header too,
-# with frame-ancestors, which a <meta> cannot carry): scripts and styles only from this server,
-# no inline script, no eval, images from here or data: URIs, requests only to this server.
-PAGE_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
-)
 PAGE_STYLES = ("app.css",)
 KIND_PATTERN = r"^[a-z][a-z0-9_]{0,40}$"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -94,13 +86,14 @@ GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 6
 
 # The Content-Security-Policy of every response: scripts, styles, fonts and requests only from
-# this server, images also as data: URLs, nothing framed, no forms, no <base>. The page's
-# response adds the SHA-256 of any inline script of its shell (see page_csp).
-CONTENT_SECURITY_POLICY = (
+# this server (no inline script or style, no eval), images also as data: URLs, nothing framed, no
+# forms, no <base>. The page carries the same policy in a <meta> (without frame-ancestors, which
+# a <meta> cannot carry), so a saved copy of the page keeps it too.
+PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'none'"
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
 )
+CONTENT_SECURITY_POLICY = PAGE_CSP + "; frame-ancestors 'none'"
 # Every response's hardening headers (a route's own value of one of them wins).
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -113,12 +106,6 @@ SECURITY_HEADERS = {
     # workspace data is not kept in browser or proxy caches (the page and assets set their own)
     "Cache-Control": "no-store",
 }
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.DOTALL | re.I)
-# Markup with style attributes written by the page's own scripts (CSP blocks those under
-# style-src 'self'). While a page script still writes them, the page's policy allows inline
-# styles (never inline scripts): a stopgap that disappears when the scripts no longer do.
-INLINE_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*["'\\]""")
-
 MediaTypes = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -169,32 +156,6 @@ def page_html(config: dict[str, Any]) -> str:
         .replace("<!--CSP-->", PAGE_CSP)
         .replace("<!--VERSION-->", __version__)
     )
-
-
-@cache
-def page_scripts_write_style_attributes() -> bool:
-    """Whether one of the page's own scripts writes markup with a style attribute."""
-    return any(
-        INLINE_STYLE_ATTRIBUTE.search((STATIC_DIR / n).read_text(encoding="utf-8"))
-        for n in PAGE_SCRIPTS
-        if (STATIC_DIR / n).is_file()
-    )
-
-
-def page_csp(html: str) -> str:
-    """The page's policy: CONTENT_SECURITY_POLICY with script-src extended by the SHA-256 hash
-    of each inline script in `html` (the shell's config script), so those and no others run;
-    and, while page_scripts_write_style_attributes(), inline styles allowed."""
-    policy = CONTENT_SECURITY_POLICY
-    hashes = [
-        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
-        for m in INLINE_SCRIPT.findall(html)
-    ]
-    if hashes:
-        policy = policy.replace("script-src 'self'", "script-src 'self' " + " ".join(hashes), 1)
-    if page_scripts_write_style_attributes():
-        policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'", 1)
-    return policy
 
 
 def safe_file(root: Path, rel: str) -> Path | None:
@@ -318,9 +279,7 @@ def create_app(
     @app.get("/", include_in_schema=False)
     def index() -> HTMLResponse:
         config = {"mode": "server", "api": "/api", "token_required": bool(token)}
-        html = page_html(config)
-        headers = {"Cache-Control": "no-cache", "Content-Security-Policy": page_csp(html)}
-        return HTMLResponse(html, headers=headers)
+        return HTMLResponse(page_html(config), headers={"Cache-Control": "no-cache"})
 
     @app.get("/static/vendor/{rel:path}", include_in_schema=False)
     def vendor(rel: str) -> FileResponse:
