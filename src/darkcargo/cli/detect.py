@@ -11,6 +11,7 @@ from rich.progress import Progress
 
 from darkcargo.cli.options import CaseOpt, WorkspaceOpt
 from darkcargo.events.detect import detect
+from darkcargo.events.schema import confidence_help
 
 
 def detect_cmd(
@@ -31,7 +32,15 @@ def detect_cmd(
     ] = None,
     case: CaseOpt = None,
 ) -> None:
-    """Detect port calls, gaps, encounters, loitering, identity changes and spoof jumps."""
+    """Detect port calls, port presences, stops, gaps, encounters, loitering, identity changes
+    and spoof jumps.
+
+    A port call needs a proven stay (a stop, or AIS going off in port); one fix or a pass
+    through a port is a port_presence, never a call. A call whose AIS went off in port spans the
+    silence and says when the vessel left at the earliest and latest. Gaps name the nearest port
+    where AIS went off and where it came back, and the case's watched ports reachable within
+    them (great-circle: an upper bound). Every threshold is a preset parameter.
+    """
     with Progress(transient=True) as bar:
         task = bar.add_task("detecting", total=None)
 
@@ -56,4 +65,4 @@ def detect_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("detect")(detect_cmd)
+    app.command("detect", epilog=confidence_help())(detect_cmd)
