@@ -87,3 +87,18 @@ def test_help_states_each_kinds_confidence() -> None:
         for kind in ("port_call", "port_presence", "stop", "gap", "encounter", "spoof_jump"):
             assert f"{kind}:" in text, (cmd, kind)
         assert "GFW's level 4 = 1.0" in text
+
+
+def test_readme_defines_every_kind_with_its_confidence() -> None:
+    from darkcargo.events.schema import EVENT_KINDS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Event definitions", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        line.split("|")[1].strip().strip("`"): line.split("|")[3].strip()
+        for line in section.splitlines()
+        if line.startswith("| `")
+    }
+    assert set(rows) == set(EVENT_KINDS)
+    assert all(rows[k] for k in EVENT_KINDS)  # a confidence meaning for each
+    assert "upper bound" in section and "left_before" in section
