@@ -13,7 +13,9 @@ both vessels for encounters) inside the event's interval and near its place (an 
 two vessels carries the other one's reports too); for loitering, received positions
 covering at least `loiter_hours` with no silence longer than `max_silence_hours` (what any
 detector needs to see a drift); for port calls, a berth reached within the season (a vessel
-entering the circle in its last minutes has not stopped yet).
+entering the circle in its last minutes has not stopped yet) and a stay the received positions
+prove, as the detector's rule asks: two fixes at the berth at least half an hour apart, or one
+followed by a silence of 4 h or more (AIS off in port). One fix at the berth is not a call.
 """
 
 from __future__ import annotations
@@ -346,7 +348,8 @@ def score(
 ) -> ScoreReport:
     """Precision and recall per event kind of the workspace's events against the truth files.
 
-    Port calls are graded from confidence `min_port_call_confidence` up (the truth lists stops).
+    Port calls are graded from confidence `min_port_call_confidence` (0-1) up; the default
+    grades them all, since every call proves a stay (port presences are not graded).
     Truth events the data cannot show are optional (see the module docstring).
     """
     truth = load_truth(truth_dir).to_pylist()

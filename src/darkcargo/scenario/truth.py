@@ -1,7 +1,8 @@
 """Ground truth: the events of the season, with the semantics event detection is scored on.
 
 - ``port_call``: every stay inside a port circle (ports.csv + case ports) while AIS transmits;
-  start = entering the circle, end = leaving it (true track).
+  start = entering the circle, end = leaving it (true track); a vessel that takes another MMSI
+  at the berth makes one call under each MMSI.
 - ``dark_port_call``: the same, made with AIS off (the covert carriers at Rajin).
 - ``gap``: every interval >= ``gap_hours`` between consecutive emitted position reports of one
   MMSI (duplicates and corrupted copies are not counted); ``details.cause`` is ``out_of_area``,
