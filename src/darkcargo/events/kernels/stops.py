@@ -54,16 +54,21 @@ def _stops(
     ts: I64,
     lat: F64,
     lon: F64,
+    speed: F64,
     r_km: float,
     min_us: int,
     max_gap_us: int,
     stray_max: int,
-) -> tuple[I64, I64, I64]:
-    """First and last position of each stationary period, and its longest silence (µs)."""
+) -> tuple[I64, I64, I64, F64, F64, F64]:
+    """First and last position of each stationary period, its longest silence (µs), and its
+    median latitude, longitude and speed (NaN speeds left out)."""
     n = key.shape[0]
     first = np.empty(n, np.int64)
     last = np.empty(n, np.int64)
     silence = np.empty(n, np.int64)
+    mlat = np.empty(n, np.float64)
+    mlon = np.empty(n, np.float64)
+    msog = np.empty(n, np.float64)
     ns = 0
     i = 0
     while i < n:
@@ -98,13 +103,18 @@ def _stops(
             first[ns] = i
             last[ns] = b
             silence[ns] = longest
+            mlat[ns] = np.median(lat[i : b + 1])
+            mlon[ns] = np.median(lon[i : b + 1])
+            sp = speed[i : b + 1]
+            sp = sp[np.isfinite(sp)]
+            msog[ns] = np.median(sp) if sp.size else np.nan
             ns += 1
             i = b + 1
         elif far:
             i += 1  # a later start may hold still longer
         else:
             i = b + 1  # every later start in this run ends where this one did
-    return first[:ns], last[:ns], silence[:ns]
+    return first[:ns], last[:ns], silence[:ns], mlat[:ns], mlon[:ns], msog[:ns]
 
 
 def detect_stops(
@@ -114,11 +124,12 @@ def detect_stops(
     events = EventColumns()
     if len(view) < 2:
         return events
-    first, last, silence = _stops(
+    first, last, silence, mlat, mlon, msog = _stops(
         view.key,
         view.ts,
         view.lat,
         view.lon,
+        np.ascontiguousarray(view.speed_kn()),
         params.max_radius_km,
         int(params.min_hours * US_PER_HOUR),
         int(params.max_gap_hours * US_PER_HOUR),
@@ -126,12 +137,6 @@ def detect_stops(
     )
     if first.size == 0:
         return events
-    speed = view.speed_kn()
-    # medians per stop (stops are disjoint slices; a loop per stop, not per position)
-    bounds = list(zip(first.tolist(), (last + 1).tolist(), strict=True))
-    mlat = np.array([np.median(view.lat[a:b]) for a, b in bounds])
-    mlon = np.array([np.median(view.lon[a:b]) for a, b in bounds])
-    msog = np.array([_nanmedian(speed[a:b]) for a, b in bounds])
     keep = ~(msog > params.max_median_speed_kn)
     if not keep.any():
         return events
@@ -175,8 +180,3 @@ def detect_stops(
         confidence=confidence,
     )
     return events
-
-
-def _nanmedian(x: F64) -> float:
-    x = x[np.isfinite(x)]
-    return float(np.median(x)) if x.size else math.nan
