@@ -231,3 +231,14 @@ def test_a_rajin_leg_gap_names_both_ends_and_rajin_as_reachable():
     assert long_gap["reachable_ports"][0] == "ZARUBINO"
     # 8 h is too short to reach Rajin (about 2 x 45 nm at 16 kn) and stay 6 h
     assert "RAJIN" not in short_gap["reachable_ports"]
+
+
+def test_a_preset_with_a_confidence_on_gfw_s_1_to_4_scale_is_refused(tmp_path: Path):
+    from darkcargo.errors import ConfigError
+
+    path = tmp_path / "old.toml"
+    path.write_text(
+        '[preset]\nname = "old"\nextends = "gfw"\n[port_call]\nmin_confidence_reported = 3\n'
+    )
+    with pytest.raises(ConfigError, match="0-1 confidence scale"):
+        load_preset(path)

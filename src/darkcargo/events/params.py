@@ -59,6 +59,13 @@ class PortCallParams:
     stray_max_hours: float
     report_presence: bool
 
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_confidence_reported <= 1.0:
+            raise ConfigError(
+                f"[port_call] min_confidence_reported = {self.min_confidence_reported} is not on "
+                "the 0-1 confidence scale (GFW's levels 3 and 4 are 0.75 and 1.0)"
+            )
+
 
 @dataclass(frozen=True)
 class GapParams:
