@@ -32,15 +32,7 @@ def detect_cmd(
     ] = None,
     case: CaseOpt = None,
 ) -> None:
-    """Detect port calls, port presences, stops, gaps, encounters, loitering, identity changes
-    and spoof jumps.
-
-    A port call needs a proven stay (a stop, or AIS going off in port); one fix or a pass
-    through a port is a port_presence, never a call. A call whose AIS went off in port spans the
-    silence and says when the vessel left at the earliest and latest. Gaps name the nearest port
-    where AIS went off and where it came back, and the case's watched ports reachable within
-    them (great-circle: an upper bound). Every threshold is a preset parameter.
-    """
+    """Detect port calls, gaps, encounters, loitering, identity changes and spoof jumps."""
     with Progress(transient=True) as bar:
         task = bar.add_task("detecting", total=None)
 
@@ -65,4 +57,15 @@ def detect_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("detect", epilog=confidence_help())(detect_cmd)
+    app.command("detect", epilog=RULES + "\n\n" + confidence_help())(detect_cmd)
+
+
+RULES = (
+    "Also port presences and stops. A port call needs a proven stay (a stop, or AIS going off "
+    "in port); one fix or a pass through a port is a port_presence, never a call. A call whose "
+    "AIS went off in port spans the silence and says when the vessel left at the earliest and "
+    "latest. A stop is a stationary period anywhere, with the nearest port. Gaps name the "
+    "nearest port where AIS went off and where it came back, and the case's watched ports "
+    "reachable within them (great-circle: an upper bound). Every threshold is a preset "
+    "parameter."
+)
