@@ -64,8 +64,6 @@ MAX_IDENTITY_HISTORY_ROWS = 40
 MAX_STATIC_EVENT_ROWS = 400
 KIND_COLORS = {
     "port_call": "#1f77b4",
-    "port_presence": "#aec7e8",
-    "stop": "#2ca02c",
     "gap": "#111111",
     "encounter": "#ff7f0e",
     "loitering": "#9467bd",
@@ -416,39 +414,18 @@ def _detail_value(v: Any) -> str:
     return str(v)
 
 
-def _near(port: Any, km: Any, inside: Any = False) -> str:
-    """ "RAJIN (in port)" or "ZARUBINO (25 km)" for a port id and its distance."""
-    if not port:
-        return "?"
-    if inside is True:
-        return f"{port} (in port)"
-    return f"{port}" + (f" ({km:.0f} km)" if isinstance(km, int | float) else "")
-
-
-def event_place(e: dict[str, Any], details: dict[str, Any]) -> str:
-    """Where an event happened, as its table row says it: the port; for a gap, the nearest port
-    where AIS went off and where it came back; for a stop away from ports, the nearest one."""
-    if e.get("port_id"):
-        return str(e["port_id"])
-    if details.get("off_port") or details.get("on_port"):
-        off = _near(
-            details.get("off_port"), details.get("off_port_km"), details.get("starts_in_port")
-        )
-        on = _near(details.get("on_port"), details.get("on_port_km"), details.get("ends_in_port"))
-        return f"off {off}, on {on}"
-    if details.get("nearest_port"):
-        return "near " + _near(details["nearest_port"], details.get("nearest_port_km"))
-    return ""
-
-
 def static_event(e: dict[str, Any]) -> dict[str, Any]:
-    """An event with the text its row in the static table shows: the place (port; for a gap the
-    nearest port where AIS went off and came back), its duration in hours and its details as
-    one line."""
+    """An event with the text its row in the static table shows: the place (port, or the
+    nearest port a gap started from), its duration in hours and its details as one line."""
     raw = e.get("details")
     details: dict[str, Any] = raw if isinstance(raw, dict) else {}
     hours = details.get("hours")
-    place = event_place(e, details)
+    place = e.get("port_id") or ""
+    if not place and details.get("start_port"):
+        km = details.get("start_port_km")
+        place = f"{details['start_port']}" + (
+            f" ({km:.0f} km)" if isinstance(km, int | float) else ""
+        )
     text = "; ".join(
         f"{k.replace('_', ' ')}: {_detail_value(v)}"
         for k, v in details.items()
