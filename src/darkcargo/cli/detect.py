@@ -11,7 +11,6 @@ from rich.progress import Progress
 
 from darkcargo.cli.options import CaseOpt, WorkspaceOpt
 from darkcargo.events.detect import detect
-from darkcargo.events.schema import confidence_help
 
 
 def detect_cmd(
@@ -57,6 +56,8 @@ def detect_cmd(
 
 
 def register(app: typer.Typer) -> None:
+    from darkcargo.events.definitions import confidence_help
+
     app.command("detect", epilog=RULES + "\n\n" + confidence_help())(detect_cmd)
 
 

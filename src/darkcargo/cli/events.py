@@ -11,7 +11,7 @@ from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt
 from darkcargo.cli.output import print_table
 from darkcargo.errors import InputError
 from darkcargo.events.query import query_events, resolve_vessel
-from darkcargo.events.schema import EVENT_KINDS, confidence_help
+from darkcargo.events.schema import EVENT_KINDS
 from darkcargo.workspace import Workspace
 
 
@@ -38,14 +38,7 @@ def events_cmd(
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """List events, oldest first.
-
-    Kinds: port_call (a stay proven by a stop or by AIS off in port), port_presence (seen in a
-    port without a stay: not a call), stop (a stationary period anywhere, with the nearest
-    port), gap (a silence; where AIS went off and came back, the watched ports reachable within
-    it), encounter, loitering, identity_change, spoof_jump, shared_mmsi. Evidence rules: README,
-    "Event definitions".
-    """
+    """List events, oldest first."""
     if kind and kind not in EVENT_KINDS:
         raise InputError("--kind", f"unknown kind {kind!r}; one of {', '.join(EVENT_KINDS)}")
     with Workspace(workspace, read_only=True) as ws:
@@ -64,5 +57,16 @@ def events_cmd(
     print_table(table, fmt, title="events")
 
 
+KINDS_HELP = (
+    "Kinds: port_call (a stay proven by a stop or by AIS off in port), port_presence (seen in a "
+    "port without a stay: not a call), stop (a stationary period anywhere, with the nearest "
+    "port), gap (a silence; where AIS went off and came back, the watched ports reachable "
+    "within it), encounter, loitering, identity_change, spoof_jump, shared_mmsi. Evidence "
+    'rules: README, "Event definitions".'
+)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("events", epilog=confidence_help())(events_cmd)
+    from darkcargo.events.definitions import confidence_help
+
+    app.command("events", epilog=KINDS_HELP + "\n\n" + confidence_help())(events_cmd)
