@@ -49,6 +49,8 @@ LINE_KINDS = ("gap", "spoof_jump")
 # KML colours are aabbggrr.
 KML_KIND_COLORS = {
     "port_call": "ffb4771f",
+    "port_presence": "ffe8c7ae",
+    "stop": "ff2ca02c",
     "gap": "ff111111",
     "encounter": "ff0e7fff",
     "loitering": "ffbd6794",
@@ -93,13 +95,14 @@ COLUMN_DOCS: dict[str, str] = {
     "end_lon": "longitude where the event ended",
     "sog": "speed over ground, knots",
     "cog": "course over ground, degrees",
-    "kind": "event kind (port_call, gap, encounter, loitering, identity_change, spoof_jump)",
+    "kind": "event kind (port_call, port_presence, stop, gap, encounter, loitering, "
+    "identity_change, spoof_jump, shared_mmsi)",
     "port_id": "watched place id from the case configuration",
     "preset": "parameter preset that produced the row",
     "params_hash": "hash of the preset's parameters",
     "evidence": "JSON: source rows behind the event",
     "details": "JSON: detector-specific facts",
-    "confidence": "0-1",
+    "confidence": "0-1; what it measures per kind: the README's event definitions",
     "source_id": "ingested source file (see Sources)",
     "row_id": "line or row number in that source",
     "p05": "5th percentile",

@@ -654,11 +654,11 @@ class WorkspaceReader:
         detail = "CASE WHEN json_valid(details) THEN json_extract_string(details, '$.{}') END"
         near = (
             "({sp} IN (SELECT unnest($ports)) AND TRY_CAST({spk} AS DOUBLE) <= $km)".format(
-                sp=detail.format("start_port"), spk=detail.format("start_port_km")
+                sp=detail.format("off_port"), spk=detail.format("off_port_km")
             )
             + " OR "
             + "({ep} IN (SELECT unnest($ports)) AND TRY_CAST({epk} AS DOUBLE) <= $km)".format(
-                ep=detail.format("end_port"), epk=detail.format("end_port_km")
+                ep=detail.format("on_port"), epk=detail.format("on_port_km")
             )
         )
         intentional = f"TRY_CAST({detail.format('intentional_disabling')} AS BOOLEAN)"

@@ -39,6 +39,8 @@ class GeoContext:
     port_lon: F64
     port_radius_km: F64
     shore_km: Any = None  # callable (lat, lon) -> km, e.g. Land.distance_to_shore_km
+    # the case's watched ports that ships call at (not rail crossings): gap reachability
+    port_watched: B | None = None
     _tree: cKDTree | None = field(default=None, compare=False)
     _cell_cache: dict[float, B2] = field(default_factory=dict, compare=False, repr=False)
 
@@ -57,6 +59,13 @@ class GeoContext:
             port_lon=lon,
             port_radius_km=np.array([p.radius_km for p in ports], dtype=np.float64),
             shore_km=shore_km,
+            port_watched=np.array(
+                [
+                    bool(getattr(p, "watched", False)) and getattr(p, "kind", "port") == "port"
+                    for p in ports
+                ],
+                dtype=bool,
+            ),
             _tree=tree,
         )
 
