@@ -40,6 +40,9 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
             "ais_off_in_port",
             "left_after",
             "left_before",
+            "departure",
+            "observed_hours",
+            "stay_port_km",
         }
     ),
     "gap": frozenset(
@@ -61,6 +64,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
             "on_port",
             "on_port_km",
             "starts_in_port",
+            "ends_in_port",
             "reachable_ports",
         }
     ),
@@ -74,13 +78,30 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
             "other_segment",
         }
     ),
-    "loitering": frozenset({"hours", "mean_speed_kn", "min_shore_km", "n_positions"}),
+    "loitering": frozenset(
+        {"hours", "mean_speed_kn", "min_shore_km", "n_positions", "shore_layer"}
+    ),
     "identity_change": frozenset({"field", "old", "new", "imo", "old_mmsi", "new_mmsi"}),
     "spoof_jump": frozenset(
         {"jump_km", "implied_speed_kn", "n_positions", "mode", "host_segment", "from_segment"}
     ),
     "shared_mmsi": frozenset({"segments", "overlap_hours"}),
-    "stop": frozenset({"hours", "nearest_port", "nearest_port_km", "mean_speed_kn"}),
+    "stop": frozenset(
+        {
+            "hours",
+            "nearest_port",
+            "nearest_port_km",
+            "mean_speed_kn",
+            "median_speed_kn",
+            "in_port",
+            "shore_km",
+            "n_positions",
+            "longest_silence_hours",
+        }
+    ),
+    "port_presence": frozenset(
+        {"hours", "closest_km", "max_speed_kn", "n_positions", "why_not_a_call"}
+    ),
 }
 
 
@@ -166,6 +187,9 @@ def _port_call(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
         s += "; AIS silent for hours inside the port"
     if d.get("ais_off_in_port"):
         s += "; AIS went off in port"
+        seen_h = d.get("observed_hours")
+        if _is_num(seen_h) and (h is None or float(seen_h) < h):
+            s += f" after {fixed(seen_h, 1)} h seen there"
     a, b = d.get("left_after"), d.get("left_before")
     if a and b:
         s += f"; left between {when(a)} and {when(b)}"
@@ -173,6 +197,8 @@ def _port_call(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
         s += f"; left after {when(a)}"
     elif b:
         s += f"; left before {when(b)}"
+    if _is_num(d.get("stay_port_km")):
+        s += f"; the stay centred {km(d['stay_port_km'])} km from the port's listed position"
     return s + "."
 
 
@@ -203,7 +229,9 @@ def _gap(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
         )
     elif _is_num(d.get("start_shore_km")):
         s += f"; went off {km(d['start_shore_km'])} km from shore"
-    if on:
+    if on and d.get("ends_in_port"):
+        s += f"; came back in port at {on}"
+    elif on:
         s += f"; came back {km(on_km)} km from {on}" if _is_num(on_km) else f"; came back near {on}"
     elif _is_num(d.get("end_shore_km")):
         s += f"; came back {km(d['end_shore_km'])} km from shore"
@@ -281,12 +309,41 @@ def _shared_mmsi(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
 def _stop(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
     h = _hours(e, d)
     s = "Stopped" + (f" for {fixed(h, 1)} h" if h is not None else "")
+    speed = d.get("median_speed_kn") if _is_num(d.get("median_speed_kn")) else None
+    if speed is not None:
+        s += f" ({fixed(speed, 1)} kn median)"
+    elif _is_num(d.get("mean_speed_kn")):
+        s += f" ({fixed(d['mean_speed_kn'], 1)} kn mean)"
     port = d.get("nearest_port")
-    if port and _is_num(d.get("nearest_port_km")):
+    if port and d.get("in_port"):
+        s += f", in port at {port}"
+    elif port and _is_num(d.get("nearest_port_km")):
         s += f", {km(d['nearest_port_km'])} km from {port} (nearest port)"
     elif port:
         s += f", nearest port {port}"
+    if not d.get("in_port") and _is_num(d.get("shore_km")):
+        s += f", {km(d['shore_km'])} km from shore"
+    if _is_num(d.get("n_positions")):
+        s += f" ({d['n_positions']} positions"
+        if _is_num(d.get("longest_silence_hours")):
+            s += f", longest silence {fixed(d['longest_silence_hours'], 1)} h"
+        s += ")"
     return s + "."
+
+
+def _port_presence(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
+    s = f"Seen at {e.get('port_id') or 'a port'}"
+    if _is_num(d.get("closest_km")):
+        s += f" ({km(d['closest_km'])} km from its listed position at closest)"
+    h = _hours(e, d)
+    if _is_num(d.get("n_positions")):
+        s += f", {d['n_positions']} positions"
+        if h is not None:
+            s += f" over {fixed(h, 1)} h"
+    if _is_num(d.get("max_speed_kn")):
+        s += f", up to {fixed(d['max_speed_kn'], 1)} kn"
+    why = d.get("why_not_a_call")
+    return s + (f"; not a port call: {why}." if why else "; not a port call.")
 
 
 def describe_event(e: Mapping[str, Any], label: Label | None = None) -> str:
@@ -304,6 +361,7 @@ def describe_event(e: Mapping[str, Any], label: Label | None = None) -> str:
         "spoof_jump": lambda: _spoof_jump(e, d),
         "shared_mmsi": lambda: _shared_mmsi(e, d),
         "stop": lambda: _stop(e, d),
+        "port_presence": lambda: _port_presence(e, d),
     }
     if kind not in writers:
         return rest_list(d, frozenset())

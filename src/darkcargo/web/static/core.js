@@ -124,7 +124,8 @@
   var VESSEL_PALETTE = ["#d81b60", "#00897b", "#e65100", "#3949ab", "#6d4c41", "#7cb342", "#8e24aa", "#00acc1"];
   var KIND_COLORS = {
     port_call: "#1f77b4", gap: "#111111", encounter: "#ff7f0e", loitering: "#9467bd",
-    identity_change: "#17becf", spoof_jump: "#d62728", shared_mmsi: "#8c564b", stop: "#2ca02c"
+    identity_change: "#17becf", spoof_jump: "#d62728", shared_mmsi: "#8c564b", stop: "#2ca02c",
+    port_presence: "#aec7e8"
   };
   DC.colors = {
     other: "#7f92a6",

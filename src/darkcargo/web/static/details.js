@@ -13,16 +13,19 @@
   };
   function set(list) { var o = {}; list.forEach(function (k) { o[k] = true; }); return o; }
   var KNOWN = {
-    port_call: set(["entry", "exit", "stop", "port_gap", "hours", "stop_start", "stop_end", "ais_off_in_port", "left_after", "left_before"]),
+    port_call: set(["entry", "exit", "stop", "port_gap", "hours", "stop_start", "stop_end", "ais_off_in_port", "left_after", "left_before",
+      "departure", "observed_hours", "stay_port_km"]),
     gap: set(["hours", "distance_km", "implied_speed_kn", "start_shore_km", "end_shore_km", "start_port", "start_port_km", "end_port",
       "end_port_km", "prior_positions", "coastal_leg", "intentional_disabling", "off_port", "off_port_km", "on_port", "on_port_km",
-      "starts_in_port", "reachable_ports"]),
+      "starts_in_port", "ends_in_port", "reachable_ports"]),
     encounter: set(["hours", "median_distance_m", "median_speed_kn", "other_median_speed_kn", "n_slots", "other_segment"]),
-    loitering: set(["hours", "mean_speed_kn", "min_shore_km", "n_positions"]),
+    loitering: set(["hours", "mean_speed_kn", "min_shore_km", "n_positions", "shore_layer"]),
     identity_change: set(["field", "old", "new", "imo", "old_mmsi", "new_mmsi"]),
     spoof_jump: set(["jump_km", "implied_speed_kn", "n_positions", "mode", "host_segment", "from_segment"]),
     shared_mmsi: set(["segments", "overlap_hours"]),
-    stop: set(["hours", "nearest_port", "nearest_port_km", "mean_speed_kn"])
+    stop: set(["hours", "nearest_port", "nearest_port_km", "mean_speed_kn", "median_speed_kn", "in_port", "shore_km", "n_positions",
+      "longest_silence_hours"]),
+    port_presence: set(["hours", "closest_km", "max_speed_kn", "n_positions", "why_not_a_call"])
   };
 
   function isNum(v) { return typeof v === "number" && isFinite(v); }
@@ -62,10 +65,14 @@
     var seen = [["entry", "entry"], ["stop", "a stop"], ["exit", "exit"]].filter(function (p) { return d[p[0]]; }).map(function (p) { return p[1]; });
     if ("entry" in d || "stop" in d || "exit" in d) s += seen.length ? "; seen: " + joinAnd(seen) : "; no entry, stop or exit seen";
     if (d.port_gap) s += "; AIS silent for hours inside the port";
-    if (d.ais_off_in_port) s += "; AIS went off in port";
+    if (d.ais_off_in_port) {
+      s += "; AIS went off in port";
+      if (isNum(d.observed_hours) && (h === null || d.observed_hours < h)) s += " after " + fixed(d.observed_hours, 1) + " h seen there";
+    }
     if (d.left_after && d.left_before) s += "; left between " + when(d.left_after) + " and " + when(d.left_before);
     else if (d.left_after) s += "; left after " + when(d.left_after);
     else if (d.left_before) s += "; left before " + when(d.left_before);
+    if (isNum(d.stay_port_km)) s += "; the stay centred " + km(d.stay_port_km) + " km from the port's listed position";
     return s + ".";
   }
 
@@ -87,7 +94,8 @@
     if (off[0] && d.starts_in_port) s += "; went off in port at " + off[0];
     else if (off[0]) s += isNum(off[1]) ? "; went off " + km(off[1]) + " km from " + off[0] : "; went off near " + off[0];
     else if (isNum(d.start_shore_km)) s += "; went off " + km(d.start_shore_km) + " km from shore";
-    if (on[0]) s += isNum(on[1]) ? "; came back " + km(on[1]) + " km from " + on[0] : "; came back near " + on[0];
+    if (on[0] && d.ends_in_port) s += "; came back in port at " + on[0];
+    else if (on[0]) s += isNum(on[1]) ? "; came back " + km(on[1]) + " km from " + on[0] : "; came back near " + on[0];
     else if (isNum(d.end_shore_km)) s += "; came back " + km(d.end_shore_km) + " km from shore";
     if (Array.isArray(d.reachable_ports) && d.reachable_ports.length) s += "; could have reached " + d.reachable_ports.map(String).join(", ");
     if (d.intentional_disabling) s += "; flagged as likely intentional disabling";
@@ -141,14 +149,36 @@
 
   function stop(e, d) {
     var h = hoursOf(e, d), s = "Stopped" + (h !== null ? " for " + fixed(h, 1) + " h" : "");
-    if (d.nearest_port && isNum(d.nearest_port_km)) s += ", " + km(d.nearest_port_km) + " km from " + d.nearest_port + " (nearest port)";
+    if (isNum(d.median_speed_kn)) s += " (" + fixed(d.median_speed_kn, 1) + " kn median)";
+    else if (isNum(d.mean_speed_kn)) s += " (" + fixed(d.mean_speed_kn, 1) + " kn mean)";
+    if (d.nearest_port && d.in_port) s += ", in port at " + d.nearest_port;
+    else if (d.nearest_port && isNum(d.nearest_port_km)) s += ", " + km(d.nearest_port_km) + " km from " + d.nearest_port + " (nearest port)";
     else if (d.nearest_port) s += ", nearest port " + d.nearest_port;
+    if (!d.in_port && isNum(d.shore_km)) s += ", " + km(d.shore_km) + " km from shore";
+    if (isNum(d.n_positions)) {
+      s += " (" + d.n_positions + " positions";
+      if (isNum(d.longest_silence_hours)) s += ", longest silence " + fixed(d.longest_silence_hours, 1) + " h";
+      s += ")";
+    }
     return s + ".";
+  }
+
+  function portPresence(e, d) {
+    var s = "Seen at " + (e.port_id || "a port");
+    if (isNum(d.closest_km)) s += " (" + km(d.closest_km) + " km from its listed position at closest)";
+    var h = hoursOf(e, d);
+    if (isNum(d.n_positions)) {
+      s += ", " + d.n_positions + " positions";
+      if (h !== null) s += " over " + fixed(h, 1) + " h";
+    }
+    if (isNum(d.max_speed_kn)) s += ", up to " + fixed(d.max_speed_kn, 1) + " kn";
+    return s + (d.why_not_a_call ? "; not a port call: " + d.why_not_a_call + "." : "; not a port call.");
   }
 
   var WRITERS = {
     port_call: portCall, gap: gap, encounter: encounter, loitering: loitering,
-    identity_change: identityChange, spoof_jump: spoofJump, shared_mmsi: sharedMmsi, stop: stop
+    identity_change: identityChange, spoof_jump: spoofJump, shared_mmsi: sharedMmsi, stop: stop,
+    port_presence: portPresence
   };
 
   // One event's details as a sentence (plus any keys the sentence does not use, listed).
