@@ -242,3 +242,20 @@ def test_a_preset_with_a_confidence_on_gfw_s_1_to_4_scale_is_refused(tmp_path: P
     )
     with pytest.raises(ConfigError, match="0-1 confidence scale"):
         load_preset(path)
+
+
+def test_a_rail_crossing_is_never_a_ports_stand_in():
+    """The case's Tumangang-Khasan rail bridge is a place, not a port: a ship that goes dark
+    beside it gets the nearest real port named, and no call or stop is placed at the bridge."""
+    case = load_case("dprk_russia")
+    bridge = {p.id: p for p in case.ports}["TUMANGANG_KHASAN"]
+    g = GeoContext.build(list(case.ports), shore_km=lambda la, lo: np.full(np.shape(la), 5.0))
+    assert "TUMANGANG_KHASAN" not in g.port_ids and "RAJIN" in g.port_ids
+    lat, lon = at(bridge.lat, bridge.lon, 135.0, 1500.0)  # 1.5 km off the bridge, inside its radius
+    moored = track(8, T0, lat, lon, n=48, speed_kn=0.0)  # 8 h stationary
+    later = track(8, T0 + timedelta(hours=40), lat, lon, n=12, speed_kn=0.0, first_row=100)
+    rows = rows_of(concat(moored, later), g)
+    assert of(rows, "port_call") == [] and of(rows, "port_presence") == []
+    (gap,) = of(rows, "gap")
+    assert gap["details"]["off_port"] != "TUMANGANG_KHASAN"
+    assert all(r["port"] != "TUMANGANG_KHASAN" for r in rows)
