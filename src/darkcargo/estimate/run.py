@@ -38,6 +38,7 @@ from darkcargo.estimate.montecarlo import (
 from darkcargo.estimate.result import EstimateResult, params_hash, quantiles, rank_sensitivity
 from darkcargo.estimate.schema import ESTIMATES
 from darkcargo.shipments.build import (
+    RULE,
     VesselMap,
     build_shipments,
     events_fingerprint,
@@ -102,7 +103,7 @@ def _maybe_build(ws: Workspace, case: Case, rebuild: Rebuild) -> bool:
         return False
     if rebuild == "auto":
         rule = ws.get_meta("shipments_rule")
-        if rule not in (None, "v1"):
+        if rule not in (None, "v1", RULE):
             return False  # someone else's rule owns the table
         has_rows = ws.count("shipments") > 0
         fresh = ws.get_meta("shipments_events_fingerprint") == events_fingerprint(ws)
@@ -367,7 +368,7 @@ def _estimate(
         "trips that left no AIS trace at all (no port call, no gap) are not counted",
     ]
     if built:
-        assumptions.append("shipments were built from events by shipments rule v1")
+        assumptions.append(f"shipments were built from events by the shipments stage ({RULE})")
     if vmap.unmapped:
         assumptions.append(
             "no AIS identity for " + ", ".join(vmap.unmapped) + ": their trips are not counted"
