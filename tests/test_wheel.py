@@ -117,11 +117,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     (wheel,) = dist.glob("darkcargo-*.whl")
     (sdist,) = dist.glob("darkcargo-*.tar.gz")
 
+    # nothing of the source tree may be visible to the fresh venv (PYTHONPATH=src would show it,
+    # and pip would then take a build's leftover src/darkcargo.egg-info for an installed copy)
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     if WORK.exists():
         _writable(WORK)
     venv = WORK / "venv"
     shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, env=clean
+    )
     python = venv / "bin" / "python"
     site = Path(
         subprocess.run(
@@ -129,19 +134,23 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
             check=True,
             capture_output=True,
             text=True,
+            env=clean,
         ).stdout.strip()
     )
     ours = sysconfig.get_paths()
     deps = dict.fromkeys([ours["purelib"], ours["platlib"]])  # the test venv's packages
     (site / "_darkcargo_test_deps.pth").write_text("".join(f"{d}\n" for d in deps))
+    # --ignore-installed: the test venv's own (editable) darkcargo is visible through that .pth
     pip = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", "--no-compile", str(wheel)],
+         "--no-index", "--no-compile", "--ignore-installed", str(wheel)],
         capture_output=True,
         text=True,
         timeout=600,
+        env=clean,
     )  # fmt: skip
     assert pip.returncode == 0, pip.stdout[-3000:] + pip.stderr[-3000:]
+    assert (site / "darkcargo" / "__init__.py").exists(), pip.stdout[-3000:]
     _read_only(site / "darkcargo")
 
     # "a machine without npm": npm and node answer with an error and leave a mark
