@@ -7,8 +7,8 @@ How it works, and why:
   pixels, ``cell_m`` metres). Every later step works on the cell grid, which is tens of times
   smaller than the image: that is what makes a full Sentinel-1 scene take seconds.
 - Background of a cell: the square ring between the guard window and the background window
-  (both in metres, rounded to whole cells), as the difference of two box sums over summed-area
-  tables of the cell grid. Windows are clipped at the image edges (a 64-pixel chip works: its
+  (both in metres, rounded to whole cells), as the difference of two window sums read off
+  summed-area tables of the cell grid (four look-ups per window, whatever its size). Windows are clipped at the image edges (a 64-pixel chip works: its
   ring is whatever lies inside the chip); a ring with too few valid pixels falls back to the
   whole tile's statistics.
 - Clutter model, fitted by moments in each ring: gamma (shape k = mean^2/variance, the speckle
@@ -32,7 +32,7 @@ from functools import cache
 import numba
 import numpy as np
 import numpy.typing as npt
-from scipy import special
+from scipy import ndimage, special
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -215,39 +215,69 @@ def _prepare(
 
 @numba.njit(cache=True, nogil=True)
 def _exceed(
-    inten: np.ndarray, thr: np.ndarray, cell: int, flags: np.ndarray, mask: np.ndarray
-) -> int:
-    """Set mask where intensity > its cell's threshold, in flagged cells only; returns count."""
+    inten: np.ndarray, thr: np.ndarray, cell: int, flags: np.ndarray, mask: np.ndarray, hits: np.ndarray
+) -> None:
+    """In flagged cells only: set mask where intensity > the cell's threshold, and count the
+    cell's exceedances into hits."""
     nb0, nb1 = thr.shape
-    count = 0
     for bi in range(nb0):
         for bj in range(nb1):
             if not flags[bi, bj]:
                 continue
             t = thr[bi, bj]
+            c = 0
             for i in range(bi * cell, (bi + 1) * cell):
                 for j in range(bj * cell, (bj + 1) * cell):
                     hit = inten[i, j] > t
                     mask[i, j] = hit
-                    count += hit
-    return count
+                    c += hit
+            hits[bi, bj] = c
 
 
 # -- statistics on the cell grid ---------------------------------------------------------------
 
 
-def box_sum(a: F64, half: int) -> F64:
-    """Sum over the (2 half + 1)^2 window around each cell, clipped at the edges (summed-area table)."""
-    h, w = a.shape
-    sat = np.zeros((h + 1, w + 1), dtype=np.float64)
-    np.cumsum(np.cumsum(a, axis=0), axis=1, out=sat[1:, 1:])
-    r0 = np.clip(np.arange(h) - half, 0, h)
-    r1 = np.clip(np.arange(h) + half + 1, 0, h)
-    c0 = np.clip(np.arange(w) - half, 0, w)
-    c1 = np.clip(np.arange(w) + half + 1, 0, w)
-    return np.asarray(
-        sat[r1][:, c1] - sat[r0][:, c1] - sat[r1][:, c0] + sat[r0][:, c0], dtype=np.float64
-    )
+@numba.njit(cache=True, nogil=True)
+def _ring_sums(
+    s1: np.ndarray, s2: np.ndarray, n: np.ndarray, keep: np.ndarray, guard: int, bg: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sums of s1, s2 and n over each cell's ring (background window minus guard window, both
+    clipped at the grid's edges), counting only cells in `keep`: summed-area tables."""
+    h, w = s1.shape
+    t1 = np.zeros((h + 1, w + 1))
+    t2 = np.zeros((h + 1, w + 1))
+    tn = np.zeros((h + 1, w + 1))
+    for i in range(h):
+        a1 = 0.0
+        a2 = 0.0
+        an = 0.0
+        for j in range(w):
+            if keep[i, j]:
+                a1 += s1[i, j]
+                a2 += s2[i, j]
+                an += n[i, j]
+            t1[i + 1, j + 1] = t1[i, j + 1] + a1
+            t2[i + 1, j + 1] = t2[i, j + 1] + a2
+            tn[i + 1, j + 1] = tn[i, j + 1] + an
+    r1 = np.empty((h, w))
+    r2 = np.empty((h, w))
+    rn = np.empty((h, w))
+    for i in range(h):
+        oi0, oi1 = max(i - bg, 0), min(i + bg + 1, h)
+        gi0, gi1 = max(i - guard, 0), min(i + guard + 1, h)
+        for j in range(w):
+            oj0, oj1 = max(j - bg, 0), min(j + bg + 1, w)
+            gj0, gj1 = max(j - guard, 0), min(j + guard + 1, w)
+            r1[i, j] = (t1[oi1, oj1] - t1[oi0, oj1] - t1[oi1, oj0] + t1[oi0, oj0]) - (
+                t1[gi1, gj1] - t1[gi0, gj1] - t1[gi1, gj0] + t1[gi0, gj0]
+            )
+            r2[i, j] = (t2[oi1, oj1] - t2[oi0, oj1] - t2[oi1, oj0] + t2[oi0, oj0]) - (
+                t2[gi1, gj1] - t2[gi0, gj1] - t2[gi1, gj0] + t2[gi0, gj0]
+            )
+            rn[i, j] = (tn[oi1, oj1] - tn[oi0, oj1] - tn[oi1, oj0] + tn[oi0, oj0]) - (
+                tn[gi1, gj1] - tn[gi0, gj1] - tn[gi1, gj0] + tn[gi0, gj0]
+            )
+    return r1, r2, rn
 
 
 @dataclass
@@ -260,59 +290,115 @@ class CellStats:
     ring_px: F64  # valid pixels the ring had (0 where the tile's statistics were used)
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _lut(x: float, x0: float, dx: float, table: np.ndarray) -> float:
+    """Linear interpolation in a table sampled uniformly from x0 in steps of dx (clamped)."""
+    u = (x - x0) / dx
+    last = table.shape[0] - 1
+    if u <= 0.0:
+        return float(table[0])
+    if u >= last:
+        return float(table[last])
+    k = int(u)
+    f = u - k
+    return float(table[k] * (1.0 - f) + table[k + 1] * f)
+
+
+@numba.njit(cache=True, nogil=True)
+def _thresholds(
+    r1: np.ndarray,
+    r2: np.ndarray,
+    rn: np.ndarray,
+    model: int,
+    x0: float,
+    dx: float,
+    fac: np.ndarray,
+    fac_e: np.ndarray,
+    pure: float,
+    pure_e: float,
+    looks: float,
+    z: float,
+    ze: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell: background mean, detection and extent thresholds from the ring's moments."""
+    h, w = r1.shape
+    mean = np.full((h, w), np.nan)
+    thr = np.full((h, w), np.inf, dtype=np.float32)
+    thr_e = np.full((h, w), np.inf, dtype=np.float32)
+    inv_nu_max = 1.0 / NU_MAX
+    for i in range(h):
+        for j in range(w):
+            n = rn[i, j]
+            if not n > 1.0:
+                continue
+            m = r1[i, j] / n
+            var = max(r2[i, j] / n - m * m, 0.0)
+            if model == 2:  # log-normal: moments of ln I
+                sd = math.sqrt(var)
+                mean[i, j] = math.exp(m + 0.5 * var)
+                thr[i, j] = math.exp(m + z * sd)
+                thr_e[i, j] = math.exp(m + ze * sd)
+                continue
+            mean[i, j] = m
+            if not m > 0.0:
+                continue
+            cv2 = var / (m * m)
+            if model == 1:  # K: speckle of `looks` looks x gamma texture of shape nu
+                inv_nu = (cv2 + 1.0) / (1.0 + 1.0 / looks) - 1.0
+                if inv_nu > inv_nu_max:
+                    x = -math.log(inv_nu)
+                    f, fe = _lut(x, x0, dx, fac), _lut(x, x0, dx, fac_e)
+                else:
+                    f, fe = pure, pure_e
+            else:  # gamma of fitted shape
+                x = math.log(1.0 / cv2) if cv2 > 0.0 else math.log(SHAPE_MAX)
+                f, fe = _lut(x, x0, dx, fac), _lut(x, x0, dx, fac_e)
+            thr[i, j] = m * f
+            thr_e[i, j] = m * fe
+    return mean, thr, thr_e
+
+
 def cell_stats(s1: F64, s2: F64, n: npt.NDArray[np.int32], keep: B, cfg: CfarConfig) -> CellStats:
     """Thresholds per cell from the ring's statistics over cells in `keep` (not censored)."""
-    k = keep.astype(np.float64)
-    a1, a2, an = s1 * k, s2 * k, n * k
-    sums = []
-    for a in (a1, a2, an):
-        outer = box_sum(a, cfg.background_cells)
-        inner = box_sum(a, cfg.guard_cells)
-        sums.append(outer - inner)
-    r1, r2, rn = sums
-    tot_n = an.sum()
+    r1, r2, rn = _ring_sums(s1, s2, n, keep, cfg.guard_cells, cfg.background_cells)
     few = rn < cfg.min_background_px
-    if few.any() and tot_n > 0:
-        r1 = np.where(few, a1.sum(), r1)
-        r2 = np.where(few, a2.sum(), r2)
-        rn = np.where(few, tot_n, rn)
+    if few.any():
+        tot_n = float(n[keep].sum())
+        if tot_n > 0:
+            r1[few] = float(s1[keep].sum())
+            r2[few] = float(s2[keep].sum())
+            rn[few] = tot_n
     ring_px = np.where(few, 0.0, rn)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m = r1 / rn
-        var = np.maximum(r2 / rn - m * m, 0.0)
-    empty = ~(rn > 1)
-    if cfg.model == "lognormal":
-        sd = np.sqrt(var)
-        z = float(special.ndtri(1.0 - cfg.pfa))
-        ze = float(special.ndtri(1.0 - cfg.extent_pfa))
-        thr = np.exp(m + z * sd)
-        thr_e = np.exp(m + ze * sd)
-        mean = np.exp(m + 0.5 * var)
+    if cfg.model == "k":
+        x, f = k_table(cfg.pfa, cfg.looks)
+        _, fe = k_table(cfg.extent_pfa, cfg.looks)
+        pure = float(special.gammainccinv(cfg.looks, cfg.pfa) / cfg.looks)
+        pure_e = float(special.gammainccinv(cfg.looks, cfg.extent_pfa) / cfg.looks)
     else:
-        mean = m
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cv2 = np.where(m > 0, var / (m * m), 1.0)
-        if cfg.model == "k":
-            thr = m * k_factor(cv2, cfg.looks, cfg.pfa)
-            thr_e = m * k_factor(cv2, cfg.looks, cfg.extent_pfa)
-        else:
-            shape = np.where(cv2 > 0, 1.0 / np.maximum(cv2, 1e-12), SHAPE_MAX)
-            thr = m * gamma_factor(shape, cfg.pfa)
-            thr_e = m * gamma_factor(shape, cfg.extent_pfa)
-    inf = np.float32(np.inf)
-    return CellStats(
-        mean=np.where(empty, np.nan, mean),
-        thr=np.where(empty, inf, thr).astype(np.float32),
-        thr_extent=np.where(empty, inf, thr_e).astype(np.float32),
-        ring_px=ring_px,
+        x, f = gamma_table(cfg.pfa)
+        _, fe = gamma_table(cfg.extent_pfa)
+        pure = pure_e = 0.0
+    mean, thr, thr_e = _thresholds(
+        r1,
+        r2,
+        rn,
+        MODEL_CODES[cfg.model],
+        float(x[0]),
+        float(x[1] - x[0]),
+        f,
+        fe,
+        pure,
+        pure_e,
+        cfg.looks,
+        float(special.ndtri(1.0 - cfg.pfa)),
+        float(special.ndtri(1.0 - cfg.extent_pfa)),
     )
+    return CellStats(mean=mean, thr=thr, thr_extent=thr_e, ring_px=ring_px)
 
 
 def _dilate(mask: B, r: int) -> B:
     if r <= 0 or not mask.any():
         return mask
-    from scipy import ndimage
-
     return np.asarray(ndimage.binary_dilation(mask, iterations=r), dtype=bool)
 
 
@@ -323,7 +409,8 @@ class CfarResult:
     intensity: F32
     mask: B
     stats: CellStats
-    valid_px: int
+    cell_valid: npt.NDArray[np.int32]  # valid pixels per cell
+    cell_hits: npt.NDArray[np.int32]  # exceedances per cell
     censored_cells: int
 
 
@@ -364,20 +451,21 @@ def cfar(
         st = cell_stats(s1, s2, n, keep & ~_dilate(bright, cfg.censor_margin_cells), cfg)
     # 2. exceedances; cells holding them (and their neighbours) leave the statistics; again
     mask = np.zeros(inten.shape, dtype=np.bool_)
-    flags = np.ones(st.thr.shape, dtype=np.bool_)
-    _exceed(inten, st.thr, cfg.cell, flags, mask)
-    hit_cells = mask.reshape(st.thr.shape[0], cfg.cell, st.thr.shape[1], cfg.cell).any(axis=(1, 3))
+    hits = np.zeros(st.thr.shape, dtype=np.int32)
+    _exceed(inten, st.thr, cfg.cell, keep, mask, hits)
+    hit_cells = hits > 0
     censor = _dilate(hit_cells | bright, cfg.censor_margin_cells)
     if hit_cells.any():
         st2 = cell_stats(s1, s2, n, keep & ~censor, cfg)
-        flags = st2.thr != st.thr
+        flags = keep & (st2.thr != st.thr)
         if flags.any():
-            _exceed(inten, st2.thr, cfg.cell, flags, mask)
+            _exceed(inten, st2.thr, cfg.cell, flags, mask, hits)
         st = st2
     return CfarResult(
         intensity=inten,
         mask=mask,
         stats=st,
-        valid_px=int(n.sum()),
+        cell_valid=n,
+        cell_hits=hits,
         censored_cells=int(censor.sum()),
     )

@@ -69,8 +69,7 @@ class Targets:
 def find_targets(res: CfarResult, cfg: CfarConfig, pixel_m: tuple[float, float]) -> Targets:
     """Targets from one tile's CFAR result (pixel_m = row spacing, column spacing in metres)."""
     nb0, nb1 = res.stats.thr.shape
-    c = cfg.cell
-    hit = res.mask.reshape(nb0, c, nb1, c).any(axis=(1, 3))
+    hit = res.cell_hits > 0
     if not hit.any():
         return Targets.empty()
     groups, _ = ndimage.label(ndimage.binary_dilation(hit, structure=EIGHT), structure=EIGHT)

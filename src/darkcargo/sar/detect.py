@@ -108,8 +108,12 @@ def search_tiles(
                 raw = reader.read(info.search_band, R0, R1, C0, C1)
                 lm = land.mask(R0, R1, C0, C1) if land else None
                 res = cfar(raw, cfg, scale=info.scale, nodata=info.nodata, land=lm)
-                core = res.intensity[r0 - R0 : r1 - R0, c0 - C0 : c1 - C0]
-                valid += int(np.count_nonzero(core))
+                k = cfg.cell  # tiles start on whole cells, so the core is whole cells too
+                valid += int(
+                    res.cell_valid[
+                        (r0 - R0) // k : -(-(r1 - R0) // k), (c0 - C0) // k : -(-(c1 - C0) // k)
+                    ].sum()
+                )
                 t = find_targets(res, cfg, (dy, dx))
                 t.row += R0
                 t.col += C0
