@@ -215,7 +215,12 @@ def _prepare(
 
 @numba.njit(cache=True, nogil=True)
 def _exceed(
-    inten: np.ndarray, thr: np.ndarray, cell: int, flags: np.ndarray, mask: np.ndarray, hits: np.ndarray
+    inten: np.ndarray,
+    thr: np.ndarray,
+    cell: int,
+    flags: np.ndarray,
+    mask: np.ndarray,
+    hits: np.ndarray,
 ) -> None:
     """In flagged cells only: set mask where intensity > the cell's threshold, and count the
     cell's exceedances into hits."""

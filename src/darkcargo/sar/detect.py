@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -89,67 +89,125 @@ def _tiles(n: int, step: int) -> list[tuple[int, int]]:
     return [(a, min(a + step, n)) for a in range(0, n, step)]
 
 
-def search_tiles(
-    info: SceneInfo, preset: SarPreset, land: SceneLand | None = None
-) -> tuple[Targets, dict[str, Any]]:
-    """Run the CFAR over the scene's search band tile by tile; targets in scene pixels."""
-    dy, dx = info.pixel_m
+class BandReader(Protocol):
+    """Windowed reads of a band: a scene file (SceneReader) or an array in memory."""
+
+    def read(self, band: int, r0: int, r1: int, c0: int, c1: int) -> np.ndarray: ...
+
+
+@dataclass
+class ArrayReader:
+    """Bands of an in-memory array (bands, rows, cols) or (rows, cols), for notebooks and
+    benchmarks: the same tiles and kernels as a file."""
+
+    array: np.ndarray
+
+    def read(self, band: int, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
+        a = self.array if self.array.ndim == 2 else self.array[band - 1]
+        return np.asarray(a[r0:r1, c0:c1])
+
+
+@dataclass
+class TileSearch:
+    """What the tiled search found: targets (scene pixels), valid pixels, co-pol SCR."""
+
+    targets: Targets
+    valid_px: int
+    vv_scr_db: F64
+    cfg: CfarConfig
+
+
+def search(
+    reader: BandReader,
+    shape: tuple[int, int],
+    pixel_m: tuple[float, float],
+    preset: SarPreset,
+    *,
+    band: int = 1,
+    confirm_band: int | None = None,
+    scale: str = "intensity",
+    nodata: float | None = None,
+    land: SceneLand | None = None,
+) -> TileSearch:
+    """Run the CFAR over a band tile by tile, each tile with a halo as wide as the background
+    window; a target belongs to the tile whose core holds its centroid."""
+    rows, cols = shape
+    dy, dx = pixel_m
     cfg = cfar_config(preset, math.sqrt(dy * dx))
     tile = max(cfg.cell, (preset.detect.tile_px // cfg.cell) * cfg.cell)
     halo = cfg.halo_px
     parts: list[Targets] = []
     valid = 0
     vv_parts: list[F64] = []
-    with SceneReader(info) as reader:
-        for r0, r1 in _tiles(info.rows, tile):
-            for c0, c1 in _tiles(info.cols, tile):
-                R0, R1 = max(0, r0 - halo), min(info.rows, r1 + halo)
-                C0, C1 = max(0, c0 - halo), min(info.cols, c1 + halo)
-                raw = reader.read(info.search_band, R0, R1, C0, C1)
-                lm = land.mask(R0, R1, C0, C1) if land else None
-                res = cfar(raw, cfg, scale=info.scale, nodata=info.nodata, land=lm)
-                k = cfg.cell  # tiles start on whole cells, so the core is whole cells too
-                valid += int(
-                    res.cell_valid[
-                        (r0 - R0) // k : -(-(r1 - R0) // k), (c0 - C0) // k : -(-(c1 - C0) // k)
-                    ].sum()
-                )
-                t = find_targets(res, cfg, (dy, dx))
-                t.row += R0
-                t.col += C0
-                t.r_lo += R0
-                t.r_hi += R0
-                t.c_lo += C0
-                t.c_hi += C0
-                own = (t.row >= r0) & (t.row < r1) & (t.col >= c0) & (t.col < c1)
-                t = t.take(own)
-                if info.confirm_band and len(t):
-                    vv_parts.append(_confirm_scr(reader, info, cfg, (R0, R1, C0, C1), lm, t))
-                parts.append(t)
+    for r0, r1 in _tiles(rows, tile):
+        for c0, c1 in _tiles(cols, tile):
+            R0, R1 = max(0, r0 - halo), min(rows, r1 + halo)
+            C0, C1 = max(0, c0 - halo), min(cols, c1 + halo)
+            raw = reader.read(band, R0, R1, C0, C1)
+            lm = land.mask(R0, R1, C0, C1) if land else None
+            res = cfar(raw, cfg, scale=scale, nodata=nodata, land=lm)
+            k = cfg.cell  # tiles start on whole cells, so the core is whole cells too
+            valid += int(
+                res.cell_valid[
+                    (r0 - R0) // k : -(-(r1 - R0) // k), (c0 - C0) // k : -(-(c1 - C0) // k)
+                ].sum()
+            )
+            t = find_targets(res, cfg, (dy, dx))
+            t.row += R0
+            t.col += C0
+            t.r_lo += R0
+            t.r_hi += R0
+            t.c_lo += C0
+            t.c_hi += C0
+            t = t.take((t.row >= r0) & (t.row < r1) & (t.col >= c0) & (t.col < c1))
+            if confirm_band and len(t):
+                raw2 = reader.read(confirm_band, R0, R1, C0, C1)
+                vv_parts.append(_confirm_scr(raw2, cfg, (R0, C0), lm, t, scale, nodata))
+            elif len(t):
+                vv_parts.append(np.full(len(t), np.nan))
+            parts.append(t)
     targets = Targets.concat(parts)
     vv = np.concatenate(vv_parts) if vv_parts else np.full(len(targets), np.nan)
+    return TileSearch(targets, valid, vv, cfg)
+
+
+def search_tiles(
+    info: SceneInfo, preset: SarPreset, land: SceneLand | None = None
+) -> tuple[Targets, dict[str, Any]]:
+    """Search a scene file's band (VH preferred), confirming in co-pol when there is one."""
+    with SceneReader(info) as reader:
+        found = search(
+            reader,
+            (info.rows, info.cols),
+            info.pixel_m,
+            preset,
+            band=info.search_band,
+            confirm_band=info.confirm_band,
+            scale=info.scale,
+            nodata=info.nodata,
+            land=land,
+        )
     meta = {
-        "cfg": cfg,
-        "valid_px": valid,
-        "masked_share": 1.0 - valid / max(1, info.rows * info.cols),
-        "vv_scr_db": vv,
+        "cfg": found.cfg,
+        "valid_px": found.valid_px,
+        "masked_share": 1.0 - found.valid_px / max(1, info.rows * info.cols),
+        "vv_scr_db": found.vv_scr_db,
     }
-    return targets, meta
+    return found.targets, meta
 
 
 def _confirm_scr(
-    reader: SceneReader,
-    info: SceneInfo,
+    raw: np.ndarray,
     cfg: CfarConfig,
-    win: tuple[int, int, int, int],
+    origin: tuple[int, int],
     land: npt.NDArray[np.bool_] | None,
     t: Targets,
+    scale: str,
+    nodata: float | None,
 ) -> F64:
     """Each target's peak over clutter (dB) in the co-pol band, inside its extent's box."""
-    R0, R1, C0, C1 = win
-    assert info.confirm_band is not None
-    raw = reader.read(info.confirm_band, R0, R1, C0, C1)
-    res = cfar(raw, cfg, scale=info.scale, nodata=info.nodata, land=land)
+    R0, C0 = origin
+    res = cfar(raw, cfg, scale=scale, nodata=nodata, land=land)
     out = np.full(len(t), np.nan)
     for i in range(len(t)):  # per target (tens per tile), not per pixel
         a0, a1 = t.r_lo[i] - R0, t.r_hi[i] - R0

@@ -39,6 +39,18 @@ def _land_index(resolution: str) -> tuple[STRtree, list[shapely.Geometry]]:
     return STRtree(parts), parts
 
 
+def land_in_box(
+    box: tuple[float, float, float, float], resolution: str = "10m"
+) -> shapely.Geometry:
+    """Natural Earth land inside (west, south, east, north), valid and merged (may be empty)."""
+    tree, parts = _land_index(resolution)
+    idx = tree.query(shapely.box(*box))
+    # clip each polygon first (Natural Earth's continents are huge and not all valid as one)
+    pieces = [shapely.make_valid(shapely.clip_by_rect(parts[i], *box)) for i in idx]
+    pieces = [q for q in pieces if not q.is_empty]
+    return shapely.union_all(pieces) if pieces else shapely.GeometryCollection()
+
+
 def coastline_text(p: LandParams) -> str:
     return (
         f"Natural Earth {p.resolution} coast, land grown {p.buffer_m:g} m "
@@ -100,8 +112,6 @@ def scene_land(georef: Georef, ports: Sequence[Port], p: LandParams) -> SceneLan
     w, s, e, n = foot.bounds
     dlat, dlon = grow / m_lat, grow / m_lon
     clip = shapely.box(w - dlon, s - dlat, e + dlon, n + dlat)
-    tree, parts = _land_index(p.resolution)
-    idx = tree.query(clip)
     inside = [
         port
         for port in ports
@@ -109,11 +119,9 @@ def scene_land(georef: Georef, ports: Sequence[Port], p: LandParams) -> SceneLan
             clip, shapely.Point(port.lon, port.lat).buffer(port.radius_km / 100.0)
         )
     ]
-    if len(idx) == 0:
+    land = land_in_box(clip.bounds, p.resolution)
+    if land.is_empty:
         return SceneLand(None, inside)
-    # clip each polygon first (Natural Earth's continents are huge and not all valid as one)
-    pieces = [shapely.make_valid(shapely.clip_by_rect(parts[i], *clip.bounds)) for i in idx]
-    land = shapely.union_all([q for q in pieces if not q.is_empty])
     local = shapely.transform(land, to_local)
     outside = shapely.buffer(local, p.buffer_m) if p.buffer_m else local
     if inside:
