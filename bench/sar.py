@@ -145,7 +145,7 @@ def main() -> None:
     det, copy = part_throughput(args.side)
     peak = None
     if not args.skip_memory:
-        peak, pixels_mb = part_memory()
+        peak, _ = part_memory()
     print(
         f"RATIO detector/numpy-copy = {det / copy:.3f} ({det:.1f} vs {copy:.1f} Mpx/s; target "
         f">= 50 Mpx/s: {'met' if det >= 50 else 'NOT met'})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,10 @@ def write_geotiff(
         profile.update(transform=transform, crs=crs)
     if nodata is not None:
         profile["nodata"] = nodata
-    with rasterio.open(path, "w", **profile) as ds:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # plain images have no georeference, on purpose
+        ds = rasterio.open(path, "w", **profile)
+    with ds:
         ds.write(arr)
         if gcps is not None:
             ds.gcps = gcps

@@ -150,7 +150,8 @@ def _print_radar(r: object) -> None:
     console.print(t)
     console.print(
         f"(+{rs.masked} vessels on the land mask, not searchable); identity: "
-        f"{rs.ais_correct}/{rs.ais_expected} vessels with AIS matched to their own MMSI, "
+        f"{rs.ais_correct}/{rs.ais_expected} vessels with AIS matched to their own MMSI "
+        f"({rs.ais_consistent} to their own or a hull touching theirs), "
         f"{rs.dark_correct}/{rs.dark_expected} without AIS left dark"
     )
     rows = sorted(rs.rajin, key=lambda x: x["ts"])
@@ -167,7 +168,9 @@ def _print_radar(r: object) -> None:
             f"{x['lat']:.4f}",
             f"{x['lon']:.4f}",
             "-" if not math.isfinite(x["length_m"]) else f"{x['length_m']:.0f} m",
-            "-" if near is None or not math.isfinite(near) else f"{near / 1000:.1f} km",
+            "none in 30 min"
+            if near is None or not math.isfinite(near)
+            else f"{near / 1000:.1f} km",
             x["truth"],
         )
     console.print(t)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import rasterio
 from scipy.interpolate import RegularGridInterpolator
 from scipy.spatial import cKDTree
 
@@ -254,10 +256,10 @@ def _evaluate_scene(scene_dir: Path, preset: SarPreset, ev: Evaluation) -> None:
         if not m or (int(m["x"]), int(m["y"])) not in ships:
             continue
         ship = ships[(int(m["x"]), int(m["y"]))]
-        import rasterio
-
-        with rasterio.open(chip) as ds:
-            h, w = ds.height, ds.width
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # chips have no georeference: the grid gives it
+            with rasterio.open(chip) as ds:
+                h, w = ds.height, ds.width
         r0, c0 = ship.y - (h - 1) // 2, ship.x - (w - 1) // 2
         when = meta.first_line_time + timedelta(seconds=ship.y * meta.line_interval_s)
         res = detect_scene(chip, preset, georef=meta.chip_georef(r0, c0, h, w), time=when, ports=[])

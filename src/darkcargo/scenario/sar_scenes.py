@@ -8,8 +8,8 @@ with the acquisition time, pass, platform heading and incidence angle in the tag
 Sentinel-1-style file name.
 
 How it is made (stated so a reader can judge the detector's scores):
-- Acquisitions: per place, a first pass 0-6 days into the season, then gaps drawn uniformly from
-  ``revisit_days`` (6-12), ascending (~09:25 UTC) and descending (~21:25 UTC) alternately; the
+- Acquisitions: per place, a first pass 0-6 days into the season, then whole-day gaps from
+  ``revisit_days`` (passes 6.5-11.5 days apart), ascending (~09:25 UTC) and descending (~21:25 UTC) alternately; the
   ground track's heading from Sentinel-1's inclination, incidence drawn from 31-45 degrees.
 - Sea clutter: K-distributed intensity: gamma speckle of ``looks`` (4.4) looks times a gamma
   texture of shape nu (drawn per scene from ``texture_nu``), correlated over ~200 m, around a mean
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -150,6 +151,30 @@ class Frame:
         return along / self.pixel_m + self.rows / 2, across / self.pixel_m + self.cols / 2
 
 
+def _acquisition(
+    cfg: SarSceneSettings, site: str, port: Port, ts: int, ascending: bool, rng: np.random.Generator
+) -> Acquisition:
+    jit = cfg.site_jitter_km * 1000.0
+    dn, de = rng.uniform(-jit, jit, size=2)
+    lat0 = port.lat + math.degrees(dn / EARTH_RADIUS_M)
+    lon0 = port.lon + math.degrees(de / (EARTH_RADIUS_M * math.cos(math.radians(port.lat))))
+    when = datetime.fromtimestamp(ts, UTC)
+    start = when - timedelta(seconds=12)
+    stop = when + timedelta(seconds=13)
+    return Acquisition(
+        scene_id=f"SIM_S1A_IW_GRDH_1SDV_{start:%Y%m%dT%H%M%S}_{stop:%Y%m%dT%H%M%S}_{site}",
+        site=site,
+        ts=ts,
+        ascending=ascending,
+        heading_deg=ground_track_heading(port.lat, ascending),
+        incidence_deg=float(rng.uniform(*cfg.incidence_deg)),
+        lat0=lat0,
+        lon0=lon0,
+        sea_db=float(rng.uniform(*cfg.sea_db)),
+        texture_nu=float(np.exp(rng.uniform(*np.log(cfg.texture_nu)))),
+    )
+
+
 def plan_acquisitions(
     cfg: SarSceneSettings, s: ScenarioSettings, ports: dict[str, Port], rng: np.random.Generator
 ) -> list[Acquisition]:
@@ -159,38 +184,17 @@ def plan_acquisitions(
         if site not in ports:
             continue
         port = ports[site]
-        t = s.t0 + rng.uniform(0.0, 6.0) * 86400
+        day = s.t0 // 86400 + int(rng.integers(0, 6))
         ascending = bool(rng.random() < 0.5)
-        while t < s.t1:
-            day = int(t // 86400) * 86400
+        lo, hi = (int(d) for d in cfg.revisit_days)
+        while day * 86400 < s.t1:
             hhmm = (9.42 if ascending else 21.42) * 3600 + rng.uniform(-300, 300)
-            ts = int(day + hhmm)
+            ts = int(day * 86400 + hhmm)
             if s.t0 <= ts < s.t1:
-                jit = cfg.site_jitter_km * 1000.0
-                dn, de = rng.uniform(-jit, jit, size=2)
-                lat0 = port.lat + math.degrees(dn / EARTH_RADIUS_M)
-                lon0 = port.lon + math.degrees(
-                    de / (EARTH_RADIUS_M * math.cos(math.radians(port.lat)))
-                )
-                when = datetime.fromtimestamp(ts, UTC)
-                start = when - timedelta(seconds=12)
-                stop = when + timedelta(seconds=13)
-                sid = f"SIM_S1A_IW_GRDH_1SDV_{start:%Y%m%dT%H%M%S}_{stop:%Y%m%dT%H%M%S}_{site}"
-                out.append(
-                    Acquisition(
-                        scene_id=sid,
-                        site=site,
-                        ts=ts,
-                        ascending=ascending,
-                        heading_deg=ground_track_heading(port.lat, ascending),
-                        incidence_deg=float(rng.uniform(*cfg.incidence_deg)),
-                        lat0=lat0,
-                        lon0=lon0,
-                        sea_db=float(rng.uniform(*cfg.sea_db)),
-                        texture_nu=float(np.exp(rng.uniform(*np.log(cfg.texture_nu)))),
-                    )
-                )
-            t += rng.uniform(*cfg.revisit_days) * 86400
+                out.append(_acquisition(cfg, site, port, ts, ascending, rng))
+            # whole days to the next pass, so that passes (09:25 ascending, 21:25 descending,
+            # alternately) stay lo..hi days apart
+            day += int(rng.integers(lo, hi)) + (0 if ascending else 1)
             ascending = not ascending
     out.sort(key=lambda a: (a.ts, a.site))
     return out
@@ -403,7 +407,6 @@ def write_tif(path: Path, dn: npt.NDArray[np.uint16], acq: Acquisition, frame: F
     pass, heading, incidence, polarisation."""
     import rasterio
     from rasterio.control import GroundControlPoint
-    from rasterio.crs import CRS
 
     g = np.linspace(0, 1, GCP_GRID)
     rr, cc = np.meshgrid(g * frame.rows, g * frame.cols, indexing="ij")
@@ -426,7 +429,19 @@ def write_tif(path: Path, dn: npt.NDArray[np.uint16], acq: Acquisition, frame: F
         "compress": "deflate",
         "predictor": 2,
     }
-    with rasterio.Env(), rasterio.open(path, "w", **profile) as ds:
+    with rasterio.Env():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # GCPs are added after the file is created
+            ds = rasterio.open(path, "w", **profile)
+        _fill(ds, dn, gcps, acq, when)
+
+
+def _fill(
+    ds: Any, dn: npt.NDArray[np.uint16], gcps: list[Any], acq: Acquisition, when: datetime
+) -> None:
+    from rasterio.crs import CRS
+
+    with ds:
         ds.write(dn, 1)
         ds.gcps = (gcps, CRS.from_epsg(4326))
         ds.set_band_description(1, "Amplitude_VH")

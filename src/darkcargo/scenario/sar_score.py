@@ -11,7 +11,9 @@ split by their own near-shore label. Precision per category = detections paired 
 vessel / detections; recall = unmasked true vessels paired / unmasked true vessels.
 
 Identity: a detected vessel with AIS positions within the preset's max_gap_s of the image time
-should be matched to its own MMSI; one without (AIS off, or no fix that close) should be dark.
+should be matched to its own MMSI (or, counted apart, to a vessel whose hull touches its own: the
+scenario's berths put ships side by side, one radar blob for two hulls); one without (AIS off,
+or no fix that close) should be dark.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import shapely
 from scipy.optimize import linear_sum_assignment
@@ -62,10 +65,21 @@ class RadarScore:
     masked: int = 0  # true vessels on the land mask
     ais_expected: int = 0  # detected vessels with AIS near the image time
     ais_correct: int = 0  # ... matched to their own MMSI
+    ais_consistent: int = 0  # ... or to a vessel whose hull touches theirs (berthed side by side)
     dark_expected: int = 0  # detected vessels without AIS near the image time
     dark_correct: int = 0  # ... left dark
     false_alarms_dark: int = 0  # detections of nothing, left dark
     rajin: list[dict[str, Any]] = field(default_factory=list)  # dark detections at the port
+
+
+def _flag(v: Any) -> bool | None:
+    """A nullable boolean cell as True/False/None (pandas gives numpy booleans or NA)."""
+    try:
+        return (
+            None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else bool(v)
+        )
+    except TypeError:
+        return None
 
 
 def _ais_times(ws: Workspace, mmsis: Sequence[int], ts: Any, gap_s: float) -> set[int]:
@@ -157,13 +171,24 @@ def score_radar(
         has_ais = np.array([np.isfinite(m) and int(m) in with_ais for m in mmsi], dtype=bool)
         for j in range(len(det)):
             i = pair_d[j]
-            dark = bool(det.at[j, "dark"]) if det.at[j, "dark"] is not None else None
+            dark = _flag(det.at[j, "dark"])
             if i < 0:
                 out.false_alarms_dark += int(dark is True)
                 continue
             if has_ais[i]:
                 out.ais_expected += 1
-                out.ais_correct += int(det.at[j, "matched_mmsi"] == tru.at[i, "mmsi"])
+                got = det.at[j, "matched_mmsi"]
+                right = bool(got == tru.at[i, "mmsi"]) if not pd.isna(got) else False
+                out.ais_correct += int(right)
+                near = tru[tru["mmsi"] == got] if not pd.isna(got) else tru.iloc[:0]
+                touching = len(near) > 0 and bool(
+                    (
+                        np.hypot(near["row"] - tru.at[i, "row"], near["col"] - tru.at[i, "col"])
+                        * sc["pixel_m"]
+                        <= (near["length_m"] + tru.at[i, "length_m"]) / 2 + 30.0
+                    ).any()
+                )
+                out.ais_consistent += int(right or touching)
             else:
                 out.dark_expected += 1
                 out.dark_correct += int(dark is True)
@@ -196,7 +221,7 @@ def _port_rows(
         )
 
     for j in range(len(det)):
-        if det.at[j, "dark"] is not True or det.at[j, "port_id"] != port:
+        if _flag(det.at[j, "dark"]) is not True or det.at[j, "port_id"] != port:
             continue
         i = int(pair_d[j])
         rows.append(
