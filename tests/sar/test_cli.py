@@ -130,3 +130,32 @@ def test_plain_chips_with_a_pixel_size_have_empty_positions_and_bad_files_exit_2
     assert len(errors) == 1 and str(junk) in errors[0]
     code, _, err = run_cli(["sar", "detect", str(chip)], capsys, monkeypatch)
     assert code == 2 and "--pixel-size" in err
+
+
+def test_detections_reach_the_vessel_page_the_map_layer_and_the_exports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from darkcargo.report import export_bundle
+    from darkcargo.web.queries import WorkspaceReader
+
+    scene = _scene(tmp_path)
+    ws = tmp_path / "ws.duckdb"
+    _ais(ws)
+    assert run_cli(["sar", "detect", str(scene), "-w", str(ws)], capsys, monkeypatch)[0] == 0
+    assert run_cli(["sar", "match", "-w", str(ws)], capsys, monkeypatch)[0] == 0
+    with WorkspaceReader(ws) as reader:
+        page = reader.vessel(440000002)
+        assert page is not None and len(page["detections"]) == 1
+        assert page["detections"][0]["matched_mmsi"] == 440000002
+        layer = reader.layer("detections")
+        assert layer["total"] == 3 and sorted(d["dark"] for d in layer["items"]) == [
+            False,
+            False,
+            True,
+        ]
+        assert reader.summary()["counts"]["detections"] == 3
+    out = export_bundle(ws, "geojson", tmp_path / "bundle")
+    fc = json.loads((out / "detections.geojson").read_text())
+    assert len(fc["features"]) == 3
+    assert sum(f["properties"]["dark"] is True for f in fc["features"]) == 1
+    assert "detections.geojson" in (out / "README.md").read_text()
