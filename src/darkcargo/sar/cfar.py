@@ -32,7 +32,7 @@ from functools import cache
 import numba
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage, special
+from scipy import special
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -243,11 +243,11 @@ def _exceed(
 
 
 @numba.njit(cache=True, nogil=True)
-def _ring_sums(
-    s1: np.ndarray, s2: np.ndarray, n: np.ndarray, keep: np.ndarray, guard: int, bg: int
+def _sats(
+    s1: np.ndarray, s2: np.ndarray, n: np.ndarray, keep: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sums of s1, s2 and n over each cell's ring (background window minus guard window, both
-    clipped at the grid's edges), counting only cells in `keep`: summed-area tables."""
+    """Summed-area tables of s1, s2 and n over the cells in `keep` (one row and column of zeros
+    in front, so a window's sum is four look-ups)."""
     h, w = s1.shape
     t1 = np.zeros((h + 1, w + 1))
     t2 = np.zeros((h + 1, w + 1))
@@ -264,25 +264,32 @@ def _ring_sums(
             t1[i + 1, j + 1] = t1[i, j + 1] + a1
             t2[i + 1, j + 1] = t2[i, j + 1] + a2
             tn[i + 1, j + 1] = tn[i, j + 1] + an
-    r1 = np.empty((h, w))
-    r2 = np.empty((h, w))
-    rn = np.empty((h, w))
+    return t1, t2, tn
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _ring(t: np.ndarray, i: int, j: int, h: int, w: int, guard: int, bg: int) -> float:
+    """A cell's ring sum: background window minus guard window, both clipped at the edges."""
+    oi0, oi1 = max(i - bg, 0), min(i + bg + 1, h)
+    oj0, oj1 = max(j - bg, 0), min(j + bg + 1, w)
+    gi0, gi1 = max(i - guard, 0), min(i + guard + 1, h)
+    gj0, gj1 = max(j - guard, 0), min(j + guard + 1, w)
+    outer = t[oi1, oj1] - t[oi0, oj1] - t[oi1, oj0] + t[oi0, oj0]
+    inner = t[gi1, gj1] - t[gi0, gj1] - t[gi1, gj0] + t[gi0, gj0]
+    return float(outer - inner)
+
+
+@numba.njit(cache=True, nogil=True)
+def _ring_mean(t1: np.ndarray, tn: np.ndarray, guard: int, bg: int) -> np.ndarray:
+    """Mean of the value over each cell's ring (NaN where the ring is empty)."""
+    h, w = t1.shape[0] - 1, t1.shape[1] - 1
+    out = np.full((h, w), np.nan)
     for i in range(h):
-        oi0, oi1 = max(i - bg, 0), min(i + bg + 1, h)
-        gi0, gi1 = max(i - guard, 0), min(i + guard + 1, h)
         for j in range(w):
-            oj0, oj1 = max(j - bg, 0), min(j + bg + 1, w)
-            gj0, gj1 = max(j - guard, 0), min(j + guard + 1, w)
-            r1[i, j] = (t1[oi1, oj1] - t1[oi0, oj1] - t1[oi1, oj0] + t1[oi0, oj0]) - (
-                t1[gi1, gj1] - t1[gi0, gj1] - t1[gi1, gj0] + t1[gi0, gj0]
-            )
-            r2[i, j] = (t2[oi1, oj1] - t2[oi0, oj1] - t2[oi1, oj0] + t2[oi0, oj0]) - (
-                t2[gi1, gj1] - t2[gi0, gj1] - t2[gi1, gj0] + t2[gi0, gj0]
-            )
-            rn[i, j] = (tn[oi1, oj1] - tn[oi0, oj1] - tn[oi1, oj0] + tn[oi0, oj0]) - (
-                tn[gi1, gj1] - tn[gi0, gj1] - tn[gi1, gj0] + tn[gi0, gj0]
-            )
-    return r1, r2, rn
+            rn = _ring(tn, i, j, h, w, guard, bg)
+            if rn > 0.5:
+                out[i, j] = _ring(t1, i, j, h, w, guard, bg) / rn
+    return out
 
 
 @dataclass
@@ -311,9 +318,12 @@ def _lut(x: float, x0: float, dx: float, table: np.ndarray) -> float:
 
 @numba.njit(cache=True, nogil=True)
 def _thresholds(
-    r1: np.ndarray,
-    r2: np.ndarray,
-    rn: np.ndarray,
+    t1: np.ndarray,
+    t2: np.ndarray,
+    tn: np.ndarray,
+    guard: int,
+    bg: int,
+    min_px: float,
     model: int,
     x0: float,
     dx: float,
@@ -324,20 +334,55 @@ def _thresholds(
     looks: float,
     z: float,
     ze: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per cell: background mean, detection and extent thresholds from the ring's moments."""
-    h, w = r1.shape
-    mean = np.full((h, w), np.nan)
-    thr = np.full((h, w), np.inf, dtype=np.float32)
-    thr_e = np.full((h, w), np.inf, dtype=np.float32)
+    only: np.ndarray,
+    mean: np.ndarray,
+    thr: np.ndarray,
+    thr_e: np.ndarray,
+    ring_px: np.ndarray,
+) -> None:
+    """Per cell (only where `only` is set, or everywhere when it is empty): background mean,
+    detection and extent thresholds and ring size, written into the given arrays, from the
+    ring's moments (the whole tile's when the ring has fewer than min_px valid pixels)."""
+    h, w = t1.shape[0] - 1, t1.shape[1] - 1
+    every = only.shape[0] == 0
+    tot1, tot2, totn = t1[h, w], t2[h, w], tn[h, w]
     inv_nu_max = 1.0 / NU_MAX
+    # clipped window edges per column, computed once
+    oj0 = np.empty(w, np.int64)
+    oj1 = np.empty(w, np.int64)
+    gj0 = np.empty(w, np.int64)
+    gj1 = np.empty(w, np.int64)
+    for j in range(w):
+        oj0[j], oj1[j] = max(j - bg, 0), min(j + bg + 1, w)
+        gj0[j], gj1[j] = max(j - guard, 0), min(j + guard + 1, w)
     for i in range(h):
+        oi0, oi1 = max(i - bg, 0), min(i + bg + 1, h)
+        gi0, gi1 = max(i - guard, 0), min(i + guard + 1, h)
         for j in range(w):
-            n = rn[i, j]
+            if not every and not only[i, j]:
+                continue
+            mean[i, j] = np.nan
+            thr[i, j] = np.inf
+            thr_e[i, j] = np.inf
+            ring_px[i, j] = 0.0
+            a0, a1, b0, b1 = oj0[j], oj1[j], gj0[j], gj1[j]
+            n = (tn[oi1, a1] - tn[oi0, a1] - tn[oi1, a0] + tn[oi0, a0]) - (
+                tn[gi1, b1] - tn[gi0, b1] - tn[gi1, b0] + tn[gi0, b0]
+            )
+            if n < min_px:
+                r1, r2, n = tot1, tot2, totn
+            else:
+                r1 = (t1[oi1, a1] - t1[oi0, a1] - t1[oi1, a0] + t1[oi0, a0]) - (
+                    t1[gi1, b1] - t1[gi0, b1] - t1[gi1, b0] + t1[gi0, b0]
+                )
+                r2 = (t2[oi1, a1] - t2[oi0, a1] - t2[oi1, a0] + t2[oi0, a0]) - (
+                    t2[gi1, b1] - t2[gi0, b1] - t2[gi1, b0] + t2[gi0, b0]
+                )
+                ring_px[i, j] = n
             if not n > 1.0:
                 continue
-            m = r1[i, j] / n
-            var = max(r2[i, j] / n - m * m, 0.0)
+            m = r1 / n
+            var = max(r2 / n - m * m, 0.0)
             if model == 2:  # log-normal: moments of ln I
                 sd = math.sqrt(var)
                 mean[i, j] = math.exp(m + 0.5 * var)
@@ -360,20 +405,20 @@ def _thresholds(
                 f, fe = _lut(x, x0, dx, fac), _lut(x, x0, dx, fac_e)
             thr[i, j] = m * f
             thr_e[i, j] = m * fe
-    return mean, thr, thr_e
 
 
-def cell_stats(s1: F64, s2: F64, n: npt.NDArray[np.int32], keep: B, cfg: CfarConfig) -> CellStats:
-    """Thresholds per cell from the ring's statistics over cells in `keep` (not censored)."""
-    r1, r2, rn = _ring_sums(s1, s2, n, keep, cfg.guard_cells, cfg.background_cells)
-    few = rn < cfg.min_background_px
-    if few.any():
-        tot_n = float(n[keep].sum())
-        if tot_n > 0:
-            r1[few] = float(s1[keep].sum())
-            r2[few] = float(s2[keep].sum())
-            rn[few] = tot_n
-    ring_px = np.where(few, 0.0, rn)
+def cell_stats(
+    s1: F64,
+    s2: F64,
+    n: npt.NDArray[np.int32],
+    keep: B,
+    cfg: CfarConfig,
+    update: tuple[CellStats, B] | None = None,
+) -> CellStats:
+    """Thresholds per cell from the ring's statistics over cells in `keep` (not censored).
+    With update = (earlier statistics, cells), only those cells are computed again (the others
+    keep their values: their rings did not change)."""
+    t1, t2, tn = _sats(s1, s2, n, keep)
     if cfg.model == "k":
         x, f = k_table(cfg.pfa, cfg.looks)
         _, fe = k_table(cfg.extent_pfa, cfg.looks)
@@ -383,10 +428,27 @@ def cell_stats(s1: F64, s2: F64, n: npt.NDArray[np.int32], keep: B, cfg: CfarCon
         x, f = gamma_table(cfg.pfa)
         _, fe = gamma_table(cfg.extent_pfa)
         pure = pure_e = 0.0
-    mean, thr, thr_e = _thresholds(
-        r1,
-        r2,
-        rn,
+    if update is None:
+        h, w = s1.shape
+        out = CellStats(
+            mean=np.full((h, w), np.nan),
+            thr=np.full((h, w), np.inf, dtype=np.float32),
+            thr_extent=np.full((h, w), np.inf, dtype=np.float32),
+            ring_px=np.zeros((h, w)),
+        )
+        only = np.zeros((0, 0), dtype=np.bool_)
+    else:
+        prev, only = update
+        out = CellStats(
+            prev.mean.copy(), prev.thr.copy(), prev.thr_extent.copy(), prev.ring_px.copy()
+        )
+    _thresholds(
+        t1,
+        t2,
+        tn,
+        cfg.guard_cells,
+        cfg.background_cells,
+        float(cfg.min_background_px),
         MODEL_CODES[cfg.model],
         float(x[0]),
         float(x[1] - x[0]),
@@ -397,14 +459,29 @@ def cell_stats(s1: F64, s2: F64, n: npt.NDArray[np.int32], keep: B, cfg: CfarCon
         cfg.looks,
         float(special.ndtri(1.0 - cfg.pfa)),
         float(special.ndtri(1.0 - cfg.extent_pfa)),
+        only,
+        out.mean,
+        out.thr,
+        out.thr_extent,
+        out.ring_px,
     )
-    return CellStats(mean=mean, thr=thr, thr_extent=thr_e, ring_px=ring_px)
+    return out
 
 
 def _dilate(mask: B, r: int) -> B:
+    """Grow a cell mask by r cells (8-connected), by shifted ORs."""
     if r <= 0 or not mask.any():
         return mask
-    return np.asarray(ndimage.binary_dilation(mask, iterations=r), dtype=bool)
+    out = mask.copy()
+    for _ in range(r):
+        grown = out.copy()
+        grown[1:, :] |= out[:-1, :]
+        grown[:-1, :] |= out[1:, :]
+        g2 = grown.copy()
+        g2[:, 1:] |= grown[:, :-1]
+        g2[:, :-1] |= grown[:, 1:]
+        out = g2
+    return out
 
 
 @dataclass
@@ -442,26 +519,29 @@ def cfar(
         log_domain,
     )
     keep = n > 0
-    # 1. uncensored ring statistics; cells far brighter than their ring leave the statistics
-    st = cell_stats(s1, s2, n, keep, cfg)
+    # 1. cells far brighter than their uncensored ring's mean leave the statistics
+    t1, _, tn = _sats(s1, s2, n, keep)
+    ring_mean = _ring_mean(t1, tn, cfg.guard_cells, cfg.background_cells)  # of ln I, log-normal
     with np.errstate(invalid="ignore", divide="ignore"):
         cm = s1 / np.maximum(n, 1)
-    if log_domain:  # cell mean of ln I against ln of the ring's mean intensity
-        with np.errstate(invalid="ignore", divide="ignore"):
-            bright = cm > np.log(st.mean) + math.log(cfg.precensor_factor)
-    else:
-        bright = cm > cfg.precensor_factor * st.mean
-    bright &= keep
-    if bright.any():
-        st = cell_stats(s1, s2, n, keep & ~_dilate(bright, cfg.censor_margin_cells), cfg)
+    bright = (
+        keep & (cm > ring_mean + math.log(cfg.precensor_factor))
+        if log_domain
+        else (keep & (cm > cfg.precensor_factor * ring_mean))
+    )
+    st = cell_stats(s1, s2, n, keep & ~_dilate(bright, cfg.censor_margin_cells), cfg)
     # 2. exceedances; cells holding them (and their neighbours) leave the statistics; again
     mask = np.zeros(inten.shape, dtype=np.bool_)
     hits = np.zeros(st.thr.shape, dtype=np.int32)
     _exceed(inten, st.thr, cfg.cell, keep, mask, hits)
     hit_cells = hits > 0
+    censor0 = _dilate(bright, cfg.censor_margin_cells)
     censor = _dilate(hit_cells | bright, cfg.censor_margin_cells)
     if hit_cells.any():
-        st2 = cell_stats(s1, s2, n, keep & ~censor, cfg)
+        # only rings that hold a newly censored cell change; cells whose ring fell back to the
+        # tile's statistics change too
+        changed = _dilate(censor & ~censor0, cfg.background_cells) | (st.ring_px == 0)
+        st2 = cell_stats(s1, s2, n, keep & ~censor, cfg, update=(st, changed))
         flags = keep & (st2.thr != st.thr)
         if flags.any():
             _exceed(inten, st2.thr, cfg.cell, flags, mask, hits)

@@ -53,6 +53,7 @@ TIME_TAGS = (
 S1_INCLINATION_DEG = 98.18
 NEGATIVE_SHARE_DB = 0.2  # a float image with this share of negative values is in dB
 SAMPLE_MAX_PX = 512  # scale/statistics sample: at most this many pixels a side
+GDAL_CACHE_MB = 256  # GDAL's block cache while a scene is searched (its default is 5% of RAM)
 
 
 class _QuietTiffNotes(logging.Filter):
@@ -241,17 +242,27 @@ def _decide_scale(
 
 
 def _sample(ds: Any, band: int, path: Path) -> npt.NDArray[np.float64]:
+    """Pixels from a 4 x 4 grid of windows (at most SAMPLE_MAX_PX / 4 a side) across the band:
+    enough to tell the scale, without reading a whole scene."""
+    from rasterio.windows import Window
+
     h, w = ds.height, ds.width
-    f = max(1, math.ceil(max(h, w) / SAMPLE_MAX_PX))
+    side = SAMPLE_MAX_PX // 4
+    parts = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            a = ds.read(band, out_shape=(max(1, h // f), max(1, w // f)))
+            for fr in (0.125, 0.375, 0.625, 0.875):
+                for fc in (0.125, 0.375, 0.625, 0.875):
+                    r0 = max(0, min(h - side, int(fr * h) - side // 2))
+                    c0 = max(0, min(w - side, int(fc * w) - side // 2))
+                    win = Window(c0, r0, min(side, w), min(side, h))
+                    parts.append(np.asarray(ds.read(band, window=win), dtype=np.float64).ravel())
     except Exception as exc:
         raise InputError(
             str(path), f"cannot read pixels (truncated or corrupt?): {_short(exc)}"
         ) from None
-    return np.asarray(a, dtype=np.float64)
+    return np.concatenate(parts)
 
 
 def _georef(ds: Any, path: Path, pixel_size: float | None) -> Georef:
@@ -322,7 +333,7 @@ def open_scene(
     p = Path(path)
     if not p.exists():
         raise InputError(str(path), "no such file")
-    with rasterio.Env():
+    with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
         return _open(p, str(path), time, pixel_size, scale, bands, georef, scene_id)
 
 
@@ -414,7 +425,8 @@ class SceneReader:
         import rasterio
 
         self.info = info
-        self._env = rasterio.Env()
+        # tiles are read once, in order: a small block cache keeps memory bounded
+        self._env = rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB)
         self._env.__enter__()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
