@@ -117,7 +117,7 @@ def detect_cmd(
     from darkcargo.geo.ports import load_ports_csv
     from darkcargo.sar.detect import detect_files
     from darkcargo.sar.params import load_sar_preset
-    from darkcargo.sar.query import DETECT_COLUMNS
+    from darkcargo.sar.query import DETECT_COLUMNS, DETECT_TABLE_COLUMNS
     from darkcargo.workspace import Workspace
 
     p = load_sar_preset(preset)
@@ -163,7 +163,8 @@ def detect_cmd(
     finally:
         if ws is not None:
             ws.close()
-    table = report.detections.select(list(DETECT_COLUMNS))
+    cols = DETECT_TABLE_COLUMNS if fmt is SarFormat.table else DETECT_COLUMNS
+    table = report.detections.select(list(cols))
     _emit(table, fmt, out, "radar detections")
     n_scenes = len(report.scenes)
     where = f"; written to {workspace}" if workspace else ""

@@ -30,6 +30,11 @@ DETECT_COLUMNS = (
     "port_id",
     "shore_distance_m",
 )
+# ... of which a terminal table shows these (CSV, JSON and GeoJSON carry them all).
+DETECT_TABLE_COLUMNS = (
+    "file", "ts", "lat", "lon", "length_m", "width_m", "heading_deg", "score", "polarisation",
+    "near_shore", "port_id",
+)  # fmt: skip
 # Columns `sar list` prints.
 LIST_COLUMNS = (
     "detection_id",
