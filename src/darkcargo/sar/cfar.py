@@ -280,14 +280,18 @@ def _ring(t: np.ndarray, i: int, j: int, h: int, w: int, guard: int, bg: int) ->
 
 
 @numba.njit(cache=True, nogil=True)
-def _ring_mean(t1: np.ndarray, tn: np.ndarray, guard: int, bg: int) -> np.ndarray:
-    """Mean of the value over each cell's ring (NaN where the ring is empty)."""
+def _ring_mean(t1: np.ndarray, tn: np.ndarray, guard: int, bg: int, min_px: float) -> np.ndarray:
+    """Mean of the value over each cell's ring; the tile's mean where the ring has fewer than
+    min_px valid pixels (as the thresholds do); NaN when the tile has none."""
     h, w = t1.shape[0] - 1, t1.shape[1] - 1
     out = np.full((h, w), np.nan)
+    total = t1[h, w] / tn[h, w] if tn[h, w] > 0.5 else np.nan
     for i in range(h):
         for j in range(w):
             rn = _ring(tn, i, j, h, w, guard, bg)
-            if rn > 0.5:
+            if rn < min_px:
+                out[i, j] = total
+            else:
                 out[i, j] = _ring(t1, i, j, h, w, guard, bg) / rn
     return out
 
@@ -521,7 +525,9 @@ def cfar(
     keep = n > 0
     # 1. cells far brighter than their uncensored ring's mean leave the statistics
     t1, _, tn = _sats(s1, s2, n, keep)
-    ring_mean = _ring_mean(t1, tn, cfg.guard_cells, cfg.background_cells)  # of ln I, log-normal
+    ring_mean = _ring_mean(  # of ln I for the log-normal model
+        t1, tn, cfg.guard_cells, cfg.background_cells, float(cfg.min_background_px)
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         cm = s1 / np.maximum(n, 1)
     bright = (
