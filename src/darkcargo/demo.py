@@ -24,6 +24,9 @@ from darkcargo.estimate.result import EstimateResult
 from darkcargo.estimate.run import estimate_workspace
 from darkcargo.events.detect import detect
 from darkcargo.report import build_report, export_bundle
+from darkcargo.sar.detect import detect_files
+from darkcargo.sar.workspace_match import match_workspace
+from darkcargo.scenario.sar_score import RadarScore, score_radar
 from darkcargo.scenario.score import ScoreReport, score
 from darkcargo.scenario.settings import ScenarioSettings
 from darkcargo.scenario.simulate import is_current, simulate
@@ -60,6 +63,7 @@ class DemoReport:
     gradings: dict[str, int] = field(default_factory=dict)
     score: ScoreReport | None = None
     truth_containers: int | None = None
+    radar: RadarScore | None = None
 
 
 def _remove_workspace(path: Path) -> None:
@@ -133,6 +137,7 @@ def run_demo(
         gradings = timed("grade", lambda: grade_claims(ws))
         say("score: events against the ground truth")
         scored = timed("score", lambda: score(ws, scenario_dir / "truth", preset=DEMO_PRESET))
+        radar = timed("radar", lambda: _radar(ws, scenario_dir, say, counts))
         counts["shipments"] = ws.count("shipments")
         counts["claims"] = ws.count("claims")
         counts["vessels"] = int(ws.scalar("SELECT count(DISTINCT mmsi) FROM positions") or 0)
@@ -168,7 +173,28 @@ def run_demo(
         gradings=grade_counts,
         score=scored,
         truth_containers=_truth_containers(scenario_dir),
+        radar=radar,
     )
+
+
+def _radar(
+    ws: Workspace, scenario_dir: Path, say: Say, counts: dict[str, Any]
+) -> RadarScore | None:
+    """Search the simulated Sentinel-1 scenes, match their targets to AIS, score against truth."""
+    scenes = sorted((scenario_dir / "sar").glob("*.tif"))
+    if not scenes:
+        return None
+    say(f"radar: searching {len(scenes)} simulated Sentinel-1 scenes")
+    found = detect_files(scenes, workspace=ws)
+    say("radar: matching targets to AIS")
+    matched = match_workspace(ws)
+    counts.update(
+        radar_scenes=len(found.scenes),
+        radar_detections=found.detections.num_rows,
+        radar_matched=matched.matched,
+        radar_dark=matched.dark,
+    )
+    return score_radar(ws, scenario_dir)
 
 
 def _estimates_at(ws: Workspace, dates: list[Any]) -> None:
