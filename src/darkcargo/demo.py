@@ -1,9 +1,10 @@
 """The demo: a simulated season taken through every stage, end to end.
 
 ``run_demo`` simulates the season (or reuses a cached one made with the same settings), builds a
-fresh workspace from it, and runs ingest -> sightings -> detect -> shipments -> estimate ->
-claims -> scoring against the ground truth -> report and exports. Each stage is called through
-its public function, exactly as the CLI and notebooks call it.
+fresh workspace from it, and runs ingest -> sightings -> detect -> radar -> infer (dark port
+calls and shipments) -> estimate -> claims -> scoring against the ground truth -> report and
+exports. Each stage is called through its public function, exactly as the CLI and notebooks
+call it.
 """
 
 from __future__ import annotations
@@ -124,8 +125,10 @@ def run_demo(
             "detect",
             lambda: detect(ws, preset=DEMO_PRESET, ports_csv=[scenario_dir / "ports.csv"]),
         )
-        say("shipments: trips of the watched vessels")
+        radar = timed("radar", lambda: _radar(ws, scenario_dir, say, counts))
+        say("infer: dark port calls, then the trips of the watched vessels")
         shipments = timed("shipments", lambda: build_shipments(ws))
+        counts["inferred_calls"] = shipments.port_calls_inferred
         say("estimate: containers and rounds as distributions")
         estimates = timed("estimate", lambda: estimate_workspace(ws, rebuild_shipments="never"))
         say("claims: extracting and grading the documents' figures")
@@ -137,7 +140,6 @@ def run_demo(
         gradings = timed("grade", lambda: grade_claims(ws))
         say("score: events against the ground truth")
         scored = timed("score", lambda: score(ws, scenario_dir / "truth", preset=DEMO_PRESET))
-        radar = timed("radar", lambda: _radar(ws, scenario_dir, say, counts))
         counts["shipments"] = ws.count("shipments")
         counts["claims"] = ws.count("claims")
         counts["vessels"] = int(ws.scalar("SELECT count(DISTINCT mmsi) FROM positions") or 0)

@@ -1,15 +1,18 @@
-"""Hand-made workspace tables for shipment and estimate tests."""
+"""Hand-made workspace tables for shipment, inference and estimate tests."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
 
-from darkcargo.ais.schema import STATICS
+from darkcargo.ais.schema import POSITIONS, STATICS
 from darkcargo.events.schema import EVENTS
+from darkcargo.sar.schema import DETECTIONS
 from darkcargo.workspace import Workspace
 
 ANGARA_MMSI, ANGARA_IMO = 273210440, 9179842
@@ -20,13 +23,23 @@ RAJIN = (42.25, 130.30)
 DUNAI = (42.8803, 132.3375)
 VOSTOCHNY = (42.7333, 133.0667)
 NAKHODKA = (42.8069, 132.8933)
+# at sea 12 nm south-east of Rajin (Natural Earth: 15 km from shore): where a silent carrier
+# calling at Rajin goes dark and comes back
+OFF_RAJIN = (42.12, 130.50)
+OFF_RAJIN_2 = (42.10, 130.47)
+# ~43 nm east-north-east of Rajin, on the way from Dunai: where the demo's carriers go dark
+EAST_OF_RAJIN = (42.45, 131.20)
+EAST_OF_RAJIN_2 = (42.43, 131.25)
 
 
-def statics_rows(rows: list[tuple[int, int | None, str]]) -> pa.Table:
-    data = {n: [None] * len(rows) for n in STATICS.names}
+def statics_rows(
+    rows: list[tuple[int, int | None, str]], length_m: float | None = None
+) -> pa.Table:
+    data: dict[str, list[Any]] = {n: [None] * len(rows) for n in STATICS.names}
     data["mmsi"] = [r[0] for r in rows]
     data["imo"] = [r[1] for r in rows]
     data["name"] = [r[2] for r in rows]
+    data["length_m"] = [length_m] * len(rows)
     data["ts"] = [datetime(2023, 8, 1)] * len(rows)
     return pa.table(data, schema=STATICS)
 
@@ -42,6 +55,7 @@ def event(
     pos0: tuple[float, float] | None = None,
     pos1: tuple[float, float] | None = None,
     confidence: float = 1.0,
+    details: dict[str, Any] | None = None,
 ) -> dict:
     return {
         "event_id": eid,
@@ -59,13 +73,33 @@ def event(
         "preset": "hand",
         "params_hash": "hand",
         "evidence": "{}",
-        "details": "{}",
+        "details": json.dumps(details or {}),
         "confidence": confidence,
     }
 
 
 def events_table(rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=EVENTS)
+
+
+def positions_table(rows: list[tuple[int, datetime, float, float, float, float]]) -> pa.Table:
+    """(mmsi, ts, lat, lon, sog, cog) rows as positions."""
+    data: dict[str, list[Any]] = {n: [None] * len(rows) for n in POSITIONS.names}
+    for k, name in enumerate(("mmsi", "ts", "lat", "lon", "sog", "cog")):
+        data[name] = [r[k] for r in rows]
+    data["msg_type"] = [1] * len(rows)
+    data["source_id"] = [0] * len(rows)
+    data["row_id"] = list(range(len(rows)))
+    return pa.Table.from_pylist(
+        [dict(zip(data, vals, strict=True)) for vals in zip(*data.values(), strict=True)],
+        schema=POSITIONS,
+    )
+
+
+def detections_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Radar detections from dicts (scene_id, ts, lat, lon, length_m, matched_mmsi, dark)."""
+    full = [{n: r.get(n) for n in DETECTIONS.names} for r in rows]
+    return pa.Table.from_pylist(full, schema=DETECTIONS)
 
 
 def day(m: int, d: int, h: int = 0) -> datetime:
@@ -82,13 +116,13 @@ HAND_EVENTS = [
         "a4",
         "gap",
         ANGARA_MMSI,
-        day(9, 6, 2),
-        day(9, 9, 0),
-        pos0=DUNAI,
-        pos1=VOSTOCHNY,
+        day(9, 6, 12),
+        day(9, 8, 12),
+        pos0=OFF_RAJIN,
+        pos1=OFF_RAJIN_2,
         confidence=1.0,
     ),
-    event("a5", "port_call", ANGARA_MMSI, day(9, 9, 2), day(9, 10), port="VOSTOCHNY"),
+    event("a5", "port_call", ANGARA_MMSI, day(9, 9, 6), day(9, 10), port="VOSTOCHNY"),
     event(
         "a6",
         "gap",
@@ -100,14 +134,19 @@ HAND_EVENTS = [
         confidence=0.5,
     ),
     event("a7", "port_call", ANGARA_MMSI, day(9, 10, 10), day(9, 10, 12), port="NAKHODKA"),
-    # LADY R: a gap without positions, then AIS off and on at the Vostochny pier
+    # LADY R: two dark trips off Rajin between Vostochny calls
     event("l1", "port_call", LADY_R_MMSI, day(3, 10), day(3, 11), port="VOSTOCHNY"),
-    event("l2", "gap", LADY_R_MMSI, day(3, 11), day(3, 14)),
-    event("l3", "port_call", LADY_R_MMSI, day(3, 14), day(3, 16, 6), port="VOSTOCHNY"),
-    event("l4", "gap", LADY_R_MMSI, day(3, 14, 12), day(3, 16), pos0=VOSTOCHNY, pos1=VOSTOCHNY),
-    # someone else at Rajin: a port call, never a shipment
+    event(
+        "l2", "gap", LADY_R_MMSI, day(3, 11, 12), day(3, 13, 12), pos0=OFF_RAJIN, pos1=OFF_RAJIN_2
+    ),
+    event("l3", "port_call", LADY_R_MMSI, day(3, 14), day(3, 14, 8), port="VOSTOCHNY"),
+    event(
+        "l4", "gap", LADY_R_MMSI, day(3, 14, 18), day(3, 15, 12), pos0=OFF_RAJIN, pos1=OFF_RAJIN_2
+    ),
+    event("l5", "port_call", LADY_R_MMSI, day(3, 16), day(3, 16, 6), port="VOSTOCHNY"),
+    # someone else at Rajin: a port call, never a shipment of the case
     event("o1", "port_call", OTHER_MMSI, day(9, 3), day(9, 4), port="RAJIN"),
-    # an encounter is ignored by rule v1
+    # an encounter is not a port call
     event("e1", "encounter", ANGARA_MMSI, day(9, 7), day(9, 7, 5), pos0=RAJIN, pos1=RAJIN),
 ]
 

@@ -79,8 +79,8 @@ def _print_summary(r: object) -> None:
     for kind in sorted(set(r.events) | set(scores)):
         s = scores.get(kind)
         events.add_row(
-            kind,
-            f"{r.events.get(kind, 0):,}",
+            kind + (" (inferred)" if kind == "dark_port_call" else ""),
+            f"{r.events.get(kind, s.detected if s else 0):,}",
             f"{s.truth:,}" if s else "-",
             f"{s.optional:,}" if s else "-",
             f"{s.precision:.2f}" if s and s.detected else "-",
@@ -112,7 +112,11 @@ def _print_summary(r: object) -> None:
         f"claims: {c['claims']} extracted from the documents; graded against every comparable "
         f"estimate ({sum(r.gradings.values())} comparisons): {grades}"
     )
-    console.print(f"shipments: {c['shipments']} trips of watched vessels")
+    console.print(
+        f"shipments: {c['shipments']} trips of watched vessels; "
+        f"{c.get('inferred_calls', 0)} dark port calls inferred (infer: sea routes, radar, "
+        "sightings; `darkcargo calls --kind inferred` lists them with their evidence)"
+    )
     _print_radar(r)
     console.print(f"report: {r.report_html}  (one file, opens offline)")
     console.print(f"exports: {', '.join(str(p) for p in r.exports.values())}")

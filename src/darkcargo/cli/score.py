@@ -20,13 +20,29 @@ def score_cmd(
     tolerance_hours: Annotated[float, typer.Option(help="Time slack when matching.")] = 1.0,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Grade the events in the workspace against the scenario's truth, per event kind."""
+    """Grade the events in the workspace against the scenario's truth, per event kind, and the
+    inferred port calls against the dark calls (dark_port_call), per port."""
     from darkcargo.scenario.score import score
 
     report = score(workspace, truth, preset=preset, tolerance_hours=tolerance_hours)
     in_port = ", ".join(f"{k} {v}" for k, v in report.in_port.items())
     title = f"score ({report.preset}, +/- {tolerance_hours} h; inside a port: {in_port})"
     print_table(report.table(), fmt, title=title)
+    if report.dark_by_port and fmt is OutputFormat.table:
+        import pyarrow as pa
+
+        rows = [
+            {
+                "port": port,
+                "dark calls": k.truth,
+                "unobservable": k.optional,
+                "inferred": k.detected,
+                "precision": round(k.precision, 3) if k.detected else None,
+                "recall": round(k.recall, 3) if k.truth else None,
+            }
+            for port, k in report.dark_by_port.items()
+        ]
+        print_table(pa.Table.from_pylist(rows), fmt, title="dark port calls against inferred calls")
 
 
 def register(app: typer.Typer) -> None:

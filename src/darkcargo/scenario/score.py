@@ -16,6 +16,12 @@ detector needs to see a drift); for port calls, a berth reached within the seaso
 entering the circle in its last minutes has not stopped yet) and a stay the received positions
 prove, as the detector's rule asks: two fixes at the berth at least half an hour apart, or one
 followed by a silence of 4 h or more (AIS off in port). One fix at the berth is not a call.
+
+Dark port calls (`dark_port_call` in the truth: the covert carriers at Rajin with AIS off) are
+graded against the infer stage's *inferred* port calls (`port_calls` rows of kind inferred):
+same vessel, same port, overlapping in time. A dark call is observable when the vessel reported
+on AIS in the season both before it and after it (a silence brackets it); the others (AIS never
+back on before the season ended) are optional, as no gap can show them.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from darkcargo.geo.distance import haversine_m
 from darkcargo.workspace import Workspace
 
 SCORED_KINDS = ("port_call", "gap", "encounter", "loitering", "identity_change", "spoof_jump")
+DARK_KIND = "dark_port_call"
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,8 @@ class ScoreReport:
     kinds: dict[str, KindScore] = field(default_factory=dict)
     # detected encounters and loitering events whose position lies inside a port circle
     in_port: dict[str, int] = field(default_factory=dict)
+    # dark calls against inferred calls, per port (the total is kinds["dark_port_call"])
+    dark_by_port: dict[str, KindScore] = field(default_factory=dict)
 
     def table(self) -> pa.Table:
         rows = [
@@ -86,7 +95,7 @@ def _key(kind: str, row: dict[str, Any]) -> tuple[Any, ...]:
         other = row.get("other_mmsi")
         other = int(other) if other is not None else -1
         return (min(mmsi, other), max(mmsi, other))
-    if kind == "port_call":
+    if kind in ("port_call", DARK_KIND):
         return (mmsi, (row.get("port_id") or "").upper())
     if kind == "identity_change":
         other = row.get("other_mmsi")
@@ -345,11 +354,14 @@ def score(
     min_positions: int = 2,
     max_silence_hours: float = 2.0,
     kinds: tuple[str, ...] = SCORED_KINDS,
+    min_inferred_confidence: float = 0.0,
 ) -> ScoreReport:
-    """Precision and recall per event kind of the workspace's events against the truth files.
+    """Precision and recall per event kind of the workspace's events against the truth files,
+    and of its inferred port calls against the dark calls (when the infer stage has run).
 
     Port calls are graded from confidence `min_port_call_confidence` (0-1) up; the default
-    grades them all, since every call proves a stay (port presences are not graded).
+    grades them all, since every call proves a stay (port presences are not graded). Inferred
+    calls from `min_inferred_confidence` up (every one infer wrote, by default).
     Truth events the data cannot show are optional (see the module docstring).
     """
     truth = load_truth(truth_dir).to_pylist()
@@ -375,6 +387,9 @@ def score(
             loiter_hours=_truth_setting(truth_dir, "loiter_hours", 2.0),
             max_silence_hours=max_silence_hours,
         )
+        inferred = inferred_calls(ws, min_inferred_confidence)
+        if inferred is not None:
+            mark_dark_optional(ws, truth)
     finally:
         if own:
             ws.close()
@@ -387,7 +402,58 @@ def score(
         if kind == "port_call":
             d = [r for r in d if (r["confidence"] or 0) >= min_port_call_confidence]
         report.kinds[kind] = match_kind(kind, t, d, tol)
+    if inferred is not None:
+        dark = [r for r in truth if r["kind"] == DARK_KIND]
+        report.kinds[DARK_KIND] = match_kind(DARK_KIND, dark, inferred, tol)
+        for port in sorted({r["port_id"] for r in dark + inferred if r["port_id"]}):
+            report.dark_by_port[port] = match_kind(
+                DARK_KIND,
+                [r for r in dark if r["port_id"] == port],
+                [r for r in inferred if r["port_id"] == port],
+                tol,
+            )
     return report
+
+
+def inferred_calls(ws: Workspace, min_confidence: float = 0.0) -> list[dict[str, Any]] | None:
+    """The infer stage's inferred port calls as scoring rows (None when infer has not run)."""
+    if not ws.get_meta("shipments_rule"):
+        return None
+    return _arrow(
+        ws,
+        "SELECT 'dark_port_call' AS kind, mmsi, port_id, arrival_ts AS start_ts, "
+        "departure_ts AS end_ts, confidence FROM port_calls WHERE kind = 'inferred' "
+        "AND confidence >= ? ORDER BY mmsi, arrival_ts",
+        [min_confidence],
+    ).to_pylist()
+
+
+def mark_dark_optional(ws: Workspace, truth: list[dict[str, Any]]) -> None:
+    """Set `optional` on dark calls no AIS silence brackets (no received position of the vessel
+    in the season before the call, or none after it), in place."""
+    rows = [(k, t) for k, t in enumerate(truth) if t["kind"] == DARK_KIND]
+    if not rows:
+        return
+    probe = pa.table(
+        {
+            "k": pa.array([k for k, _ in rows], pa.int64()),
+            "mmsi": pa.array([int(t["mmsi"]) for _, t in rows], pa.int64()),
+            "t0": pa.array([t["start_ts"] for _, t in rows], pa.timestamp("us")),
+            "t1": pa.array([t["end_ts"] for _, t in rows], pa.timestamp("us")),
+        }
+    )
+    ws.con.register("truth_dark_calls", probe)
+    try:
+        seen = _arrow(
+            ws,
+            "SELECT d.k, bool_or(p.ts < d.t0) AS before, bool_or(p.ts > d.t1) AS after "
+            "FROM truth_dark_calls d JOIN positions p ON p.mmsi = d.mmsi GROUP BY d.k",
+        ).to_pylist()
+    finally:
+        ws.con.unregister("truth_dark_calls")
+    bracketed = {r["k"] for r in seen if r["before"] and r["after"]}
+    for k, t in rows:
+        t["optional"] = k not in bracketed
 
 
 def _arrow(ws: Workspace, sql: str, params: list[Any] | None = None) -> pa.Table:

@@ -143,6 +143,21 @@ def _course(leg: SeaLeg, towards: bool) -> float:
 NO_LEG = SeaLeg(0.0, np.zeros(0), np.zeros(0))
 
 
+def in_port(
+    win: Windows, ports: list[Port], margin_km: float
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """(windows, ports): whether each window's start, and its end, lies in the port (within its
+    radius + margin_km), measured here rather than read from the gap's details."""
+    plat = np.array([p.lat for p in ports])
+    plon = np.array([p.lon for p in ports])
+    zone = (np.array([p.radius_km for p in ports]) + margin_km) * 1000.0
+    out = []
+    for lat, lon in ((win.lat0, win.lon0), (win.lat1, win.lon1)):
+        d = haversine_m(np.nan_to_num(lat)[:, None], np.nan_to_num(lon)[:, None], plat, plon)
+        out.append((d <= zone) & np.isfinite(lat)[:, None])
+    return out[0], out[1]
+
+
 def search(
     win: Windows,
     router: SeaRouter,
@@ -199,8 +214,12 @@ def search(
     off = np.array(win.off_port, dtype=object)
     on = np.array(win.on_port, dtype=object)
     ow, op = gw[ok], gp[ok]
-    same = (win.starts_in_port[ow] & (off[ow] == ids[op])) | (
-        win.ends_in_port[ow] & (on[ow] == ids[op])
+    in0, in1 = in_port(win, ports, rp.in_port_km)
+    same = (
+        (win.starts_in_port[ow] & (off[ow] == ids[op]))
+        | (win.ends_in_port[ow] & (on[ow] == ids[op]))
+        | in0[ow, op]
+        | in1[ow, op]
     )
     stats.excluded_same_port = int(same.sum())
     cw, cp = gw[ok][~same], gp[ok][~same]

@@ -114,9 +114,16 @@ def explain(
     if t1 != OPEN_HI:
         dist.append(f"{words.nm(cand.d_out[c])} from where it came back")
     if dist:
+        bounds = []
+        if t0 != OPEN_LO:
+            bounds.append(f"arrive from {words.when(int(cand.arrive_top[c]))}")
+        if t1 != OPEN_HI:
+            bounds.append(f"leave by {words.when(int(cand.depart_top[c]))}")
         reach = (
-            f"{pid} is " + " and ".join(dist) + f"; at up to {top:.1f} kn it could arrive from "
-            f"{words.when(int(cand.arrive_top[c]))} and leave by {words.when(int(cand.depart_top[c]))}"
+            f"{pid} is "
+            + " and ".join(dist)
+            + f"; at up to {top:.1f} kn it could "
+            + " and ".join(bounds)
         )
         if not radar_window:
             reach += f": {spare:.0f} h to spare beyond a {params.reach.min_dwell_hours:.0f} h stay"
@@ -163,7 +170,7 @@ def explain(
     for b in scored.scenes_empty[c]:
         con.append(
             f"a radar scene of {pid} on {words.when(int(scenes.ts[b]))}, inside the expected stay, "
-            "shows no dark target of its length"
+            "shows no target there that could be it"
         )
     for r in scored.sighted_here[c]:
         pro.append(f"sighted at the {pid} berth on {words.when(int(r['t']))} ({r['sighting_id']})")

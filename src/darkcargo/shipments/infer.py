@@ -41,6 +41,7 @@ from darkcargo.shipments.candidates import (
     Candidates,
     SearchStats,
     Windows,
+    in_port,
     search,
 )
 from darkcargo.shipments.evidence import (
@@ -250,7 +251,9 @@ def _infer(
     say(f"infer: searching {n} silences for calls at {len(ports)} watched ports")
     cand, stats = search(win, router, ports, top, typ, params, radar_port, radar_ts)
 
-    facts = _facts(win, router, params, watched, lengths, typ, top, imo_of, calls.history)
+    facts = _facts(
+        win, sea_ports, router, params, watched, lengths, typ, top, imo_of, calls.history
+    )
     scenes = load_scenes(ws, ports, OPEN_LO, OPEN_HI)
     sightings = load_sightings(ws, ports)
     scored = score(win, cand, ports, origin_ids, facts, targets, scenes, sightings, params)
@@ -341,6 +344,7 @@ def _infer(
 
 def _facts(
     win: Windows,
+    ports: list[Port],
     router: SeaRouter,
     params: InferParams,
     watched: set[int],
@@ -360,6 +364,12 @@ def _facts(
     gap_h = (win.t1 - win.t0) / 3.6e9
     idle = np.where(has, idle_share(gap_h, direct, typ), 0.0)
     mmsi = win.mmsi.tolist()
+    in0, in1 = in_port(win, ports, params.reach.in_port_km)
+    off = np.array(win.off_port, dtype=object)
+    on = np.array(win.on_port, dtype=object)
+    stayed = (in0 & in1).any(axis=1) | (
+        win.starts_in_port & win.ends_in_port & (off == on) & (off != None)  # noqa: E711
+    )
     return Facts(
         watched=np.array([m in watched for m in mmsi], dtype=bool),
         length_m=np.array([lengths.get(m, np.nan) for m in mmsi]),
@@ -369,6 +379,7 @@ def _facts(
         direct_m=direct,
         imo=np.array([imo_of.get(m) or 0 for m in mmsi], dtype=np.int64),
         history=history,
+        stayed=np.asarray(stayed, dtype=bool),
     )
 
 
@@ -458,6 +469,11 @@ def _neighbour_calls(
     return prev, nxt
 
 
+def _minute(us: int) -> datetime:
+    """An estimated time, to the minute (UTC, naive)."""
+    return datetime.fromtimestamp(round(us / 60e6) * 60, UTC).replace(tzinfo=None)
+
+
 def _coords(lat: np.ndarray, lon: np.ndarray) -> list[list[float]]:
     return [[round(float(a), 4), round(float(b), 4)] for a, b in zip(lat, lon, strict=True)]
 
@@ -507,8 +523,12 @@ def _inferred_calls(
             "rule": RULE,
             "window": win.kind[w],
             "events": [win.source[w]] if is_gap else [],
-            "detections": [targets.id[b] for b in scored.radar_hits[c]]
-            + ([win.source[w].removeprefix("radar:")] if not is_gap else []),
+            "detections": list(
+                dict.fromkeys(
+                    ([win.source[w].removeprefix("radar:")] if not is_gap else [])
+                    + [targets.id[b] for b in scored.radar_hits[c]]
+                )
+            ),
             "sightings": [r["sighting_id"] for r in scored.sighted_here[c]],
             **words_,
             "terms": term_values(scored, c),
@@ -536,8 +556,8 @@ def _inferred_calls(
                 "mmsi": m,
                 "imo": imo_of.get(m),
                 "port_id": port.id,
-                "arrival_ts": datetime.fromtimestamp(arrive / 1e6, UTC).replace(tzinfo=None),
-                "departure_ts": datetime.fromtimestamp(depart / 1e6, UTC).replace(tzinfo=None),
+                "arrival_ts": _minute(arrive),
+                "departure_ts": _minute(depart),
                 "kind": "inferred",
                 "confidence": conf,
                 "evidence": json.dumps(evidence),

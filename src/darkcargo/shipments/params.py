@@ -45,6 +45,7 @@ class SpeedParams:
 @dataclass(frozen=True)
 class ReachParams:
     min_dwell_hours: float
+    in_port_km: float
     max_gap_days: float
     max_snap_km: float
     heading_min_kn: float

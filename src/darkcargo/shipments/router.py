@@ -61,6 +61,19 @@ def grid_key(ports: Sequence[Port], bbox: tuple[float, float, float, float]) -> 
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()[:16]
 
 
+# Graphs built in this process, by grid key: a second workspace of the same case (tests, a
+# notebook) routes without building the grid again. Few cases per process; never evicted.
+_GRAPHS: dict[str, SeaGraph] = {}
+
+
+def _graph(key: str, ports: tuple[Port, ...], bbox: tuple[float, float, float, float]) -> SeaGraph:
+    graph = _GRAPHS.get(key)
+    if graph is None:
+        graph = SeaGraph.build(load_land(LAND_LAYER), ports, [], bbox, profiles=(SHORTEST,))
+        _GRAPHS[key] = graph
+    return graph
+
+
 @dataclass(frozen=True)
 class SeaLeg:
     """A point's sea route to (or from) a port: length and polyline, point first."""
@@ -123,7 +136,7 @@ class SeaRouter:
             if cached is not None:
                 return cached
         started = time.perf_counter()
-        graph = SeaGraph.build(load_land(LAND_LAYER), sea_ports, [], bbox, profiles=(SHORTEST,))
+        graph = _graph(key, sea_ports, bbox)
         elapsed = time.perf_counter() - started
         ids = [p.id for p in sea_ports if p.id in graph.terminal_ids]
         grid = graph.water_grid()
@@ -313,9 +326,7 @@ class SeaRouter:
     def _ensure_graph(self) -> SeaGraph:
         if self._graph is None:
             started = time.perf_counter()
-            self._graph = SeaGraph.build(
-                load_land(LAND_LAYER), self.ports, [], self.bbox, profiles=(SHORTEST,)
-            )
+            self._graph = _graph(self.key, self.ports, self.bbox)
             self.stats.graph_built = True
             self.stats.graph_seconds += time.perf_counter() - started
         return self._graph

@@ -53,6 +53,7 @@ class Facts:
     direct_m: F64
     imo: I64  # 0 when unknown
     history: dict[tuple[int, str], list[int]]  # (mmsi, port) -> observed arrivals (µs)
+    stayed: npt.NDArray[np.bool_]  # AIS went off and came back in the same port
 
 
 @dataclass
@@ -154,24 +155,33 @@ def score(
     v["radar_target"] = has_target
     v["radar_vessel"] = vessel_hits
 
-    # -- radar: scenes of the port in the expected stay that saw no such target -----------------
+    # -- radar: scenes of the port in the expected stay that saw nothing that could be it ------
+    # A scene shows the vessel absent only when no target at the port could be it: none dark
+    # (whatever its measured length: lengths at a pier are often wrong), none of its length
+    # (whatever it was matched to: hulls moored side by side get swapped), none matched to it.
     margin = int(rp.scene_margin_hours * US_H)
     lo = cand.arrive_typ + margin
     hi = cand.depart_typ - margin
     cs, sb = pairs_in_windows(p, lo, np.maximum(hi, lo - 1), scenes.port, scenes.ts)
     empty: list[list[int]] = [[] for _ in range(n_c)]
-    seen_in_scene: set[tuple[int, str]] = set()
-    for a, hits in enumerate(radar_hits):
-        for b in hits:
-            seen_in_scene.add((a, targets.scene_id[b]))
-    mine_scene = {
-        (int(a), targets.scene_id[b])
-        for a, b in zip(ca.tolist(), tb.tolist(), strict=True)
-        if targets.matched_mmsi[b] == mmsi[a]
-    }
+    could_be: dict[tuple[str, int], list[int]] = {}  # (scene, port) -> targets there
+    for b in range(len(targets)):
+        could_be.setdefault((targets.scene_id[b], int(targets.port[b])), []).append(b)
     for a, b in zip(cs.tolist(), sb.tolist(), strict=True):
-        key = (a, scenes.scene_id[b])
-        if key not in seen_in_scene and key not in mine_scene:
+        there = could_be.get((scenes.scene_id[b], int(p[a])), [])
+        if not there:
+            empty[a].append(b)
+            continue
+        lens = targets.length_m[there]
+        fits = length_matches(
+            lens, np.full(len(there), facts.length_m[w[a]]), rp.length_tolerance_m,
+            rp.length_tolerance_share,
+        )  # fmt: skip
+        if not (
+            targets.dark[there].any()
+            or fits.any()
+            or (targets.matched_mmsi[there] == mmsi[a]).any()
+        ):
             empty[a].append(b)
     v["radar_absent"] = np.array([len(e) for e in empty], dtype=np.float64)
 
@@ -231,10 +241,7 @@ def score(
     terms = {name: weights[name] * v[name] for name in v}
     terms["radar_target"] = terms["radar_target"] - np.where(has_target > 0, np.log(ambiguity), 0.0)
     logit = np.full(n_c, sp.base) + sum(terms.values(), np.zeros(n_c))
-    off = np.array(win.off_port, dtype=object)
-    on = np.array(win.on_port, dtype=object)
-    stayed = np.array(win.starts_in_port & win.ends_in_port & (off == on) & (off != None))  # noqa: E711
-    none_logit = sp.no_call + sp.same_port_stay * stayed.astype(np.float64)
+    none_logit = sp.no_call + sp.same_port_stay * facts.stayed.astype(np.float64)
     conf, none_share = softmax_with_none(w, logit, none_logit)
     # the vessel's pattern: how likely its OTHER silences hid a call at the same port (one
     # leave-one-out pass: a ship that keeps going dark near one port probably calls there)
