@@ -196,7 +196,7 @@ def _target(path: Path, ts: datetime, length: float, at: tuple[float, float] = R
                         "dark": True,
                         "detection_id": "S1#1",
                     }
-                ]  # fmt: skip
+                ]
             ),
         )
 

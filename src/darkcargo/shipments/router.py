@@ -38,9 +38,12 @@ log = logging.getLogger(__name__)
 
 F64 = npt.NDArray[np.float64]
 LAND_LAYER = "10m"
-# Grid distances divided by this (a little more than the 8-neighbour excess) screen candidates:
-# a port is routed exactly only when this lower bound leaves it within reach.
+# Grid distances divided by this (a little more than the 8-neighbour excess), less PORT_SLACK
+# port radii, screen candidates: a port is routed exactly only when this lower bound leaves it
+# within reach. The slack: a pulled route may cut across the generalised coast inside the port's
+# radius, which the grid path must go around.
 SCREEN_FACTOR = sr.GRID_FACTOR * 1.03
+PORT_SLACK = 3.0
 
 
 def grid_key(ports: Sequence[Port], bbox: tuple[float, float, float, float]) -> str:
@@ -270,17 +273,25 @@ class SeaRouter:
         return self.grid.locate(lat, lon, max_snap_km)
 
     def lower_bounds(self, node: npt.NDArray[np.int64], snap_m: F64, lat: F64, lon: F64) -> F64:
-        """(points, ports) lower bounds of the sea distance (m): the larger of the great circle
-        and the grid field shrunk by SCREEN_FACTOR, less the hop to the node; inf off the grid."""
+        """(points, ports) lower bounds of the sea distance (m) to each port's berth: the larger of
+        the great circle less the port's radius and the grid field shrunk by SCREEN_FACTOR less
+        the hop to the node and the port's slack; inf off the grid."""
         plat = np.array([p.lat for p in self.ports])
         plon = np.array([p.lon for p in self.ports])
-        gc = haversine_m(lat[:, None], lon[:, None], plat[None, :], plon[None, :])
+        # routes end at the berth, anywhere inside the port's radius
+        radius = np.array([p.radius_km * 1000.0 for p in self.ports])
+        gc = haversine_m(lat[:, None], lon[:, None], plat[None, :], plon[None, :]) - radius
         out = np.full(gc.shape, np.inf)
         has = node >= 0
         if has.any():
             fld = self.dist_field[:, node[has]].T / SCREEN_FACTOR - snap_m[has, None]
-            out[has] = np.maximum(gc[has], fld)
+            out[has] = np.maximum(gc[has], fld - self.slack_m[None, :])
         return out
+
+    @property
+    def slack_m(self) -> F64:
+        """Per port, what a pulled route may save on the grid path inside its radius (m)."""
+        return np.array([p.radius_km * 1000.0 * PORT_SLACK for p in self.ports])
 
     def route(self, node: int, port_id: str) -> SeaLeg:
         """The string-pulled sea route from a grid node to a port (from the cache if there)."""
@@ -372,8 +383,9 @@ def direct_lower_bound(
         return gc
     fa = router.dist_field[:, node0[both]].T + snap0[both, None]
     fb = router.dist_field[:, node1[both]].T + snap1[both, None]
+    slack = router.slack_m[None, :]
     with np.errstate(invalid="ignore"):
-        tri = np.maximum(fa / SCREEN_FACTOR - fb, fb / SCREEN_FACTOR - fa)
+        tri = np.maximum(fa / SCREEN_FACTOR - slack - fb, fb / SCREEN_FACTOR - slack - fa)
     tri = np.where(np.isfinite(tri), tri, 0.0).max(axis=1)
     out = gc.copy()
     out[both] = np.maximum(gc[both], tri)
