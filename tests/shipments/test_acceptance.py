@@ -4,7 +4,8 @@ Two seeds, the whole Aug-Feb season (every covert carrier's shuttle), 60 vessels
 ingest, detect, infer, grade the inferred calls against the truth's dark calls. Targets:
 precision and recall >= 0.9 at Rajin; and no inferred call at a port the vessel could not have
 reached by sea in time, checked with routes computed here by the package router directly
-(`SeaGraph.route` from the gap's ends), not with the distances the call carries.
+(`SeaGraph.route` from the gap's ends, a freshly built graph), not with the distances the call
+carries.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def test_dark_rajin_calls_are_recovered_by_sea_on_a_season(seed: int, tmp_path: 
 
     case = load_case(settings.case)
     graph = SeaGraph.build(load_land("10m"), case.ports, [], case.bbox, profiles=(SHORTEST,))
+    grid = graph.water_grid()
     with Workspace(ws, read_only=True) as w:
         calls = query_arrow(
             w,
@@ -67,7 +69,15 @@ def test_dark_rajin_calls_are_recovered_by_sea_on_a_season(seed: int, tmp_path: 
             datetime.fromisoformat(ev["gap_end"]) - datetime.fromisoformat(ev["gap_start"])
         ).total_seconds() / 3600.0
         need = (d_in + d_out) / NM_M / ev["top_speed_kn"] + 6.0
-        # the router's own point routes may skip a vertex the cached ones keep: 3% slack
-        assert need * 0.97 <= hours, (c["port_id"], ev["summary"], need, hours)
-        assert ev["sea_nm_in"] == pytest.approx(d_in / NM_M, rel=0.05, abs=2.0)
-        assert ev["sea_nm_out"] == pytest.approx(d_out / NM_M, rel=0.05, abs=2.0)
+        # SeaGraph.route starts a point's route at a coarse anchor node (it plans voyages, so a
+        # shared path matters more than a few nm): longer than the call's, so a safe check
+        assert need <= hours, (c["port_id"], ev["summary"], need, hours)
+        # the call's distances: from the nearest grid node, on this freshly built graph
+        for (lat, lon), got in (
+            ((c["lat"], c["lon"]), ev["sea_nm_in"]),
+            ((c["end_lat"], c["end_lon"]), ev["sea_nm_out"]),
+        ):
+            node, hop = grid.locate([lat], [lon], 25.0)
+            leg = graph.node_route(int(node[0]), c["port_id"], SHORTEST)
+            assert leg is not None
+            assert got == pytest.approx((hop[0] + leg.length_m) / NM_M, abs=0.1)
