@@ -284,7 +284,10 @@ def report_data(reader: WorkspaceReader) -> dict[str, Any]:
     for la in summary["layers"]:
         if la["count"]:
             found = reader.layer(la["name"], sample=MAX_REPORT_LAYER_ROWS)
-            layers[la["name"]] = pack(found["items"])
+            items = found["items"]
+            if la["name"] == "port_calls":
+                items = _with_every_inferred_call(reader, items)
+            layers[la["name"]] = pack(items)
             layer_totals[la["name"]] = found["total"]
     return {
         "summary": summary,
@@ -303,6 +306,26 @@ def report_data(reader: WorkspaceReader) -> dict[str, Any]:
         "vessel_details": vessel_pages(reader, events, watched),
         "watch": watch_status(reader, [], []),
     }
+
+
+def _with_every_inferred_call(
+    reader: WorkspaceReader, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The port calls sampled for the report, plus every inferred (dark) call the sample left
+    out: they are few, and the report lists each one with its evidence."""
+    have = {c.get("call_id") for c in items}
+    extra = [
+        c
+        for c in rows(
+            reader.arrow(
+                "SELECT * FROM port_calls WHERE kind = 'inferred' ORDER BY arrival_ts, call_id"
+            )
+        )
+        if c.get("call_id") not in have
+    ]
+    if not extra:
+        return items
+    return sorted(items + extra, key=lambda c: (c.get("arrival_ts") or "", c.get("call_id") or ""))
 
 
 def _fmt(value: float | None, digits: int) -> str:
@@ -438,6 +461,9 @@ def story_context(reader: WorkspaceReader, data: dict[str, Any]) -> dict[str, An
     watched = reader.watched()
     vessels = {v["mmsi"]: v for v in data["vessels"]}
     shipments = unpack(data["layers"].get("shipments", {}))
+    dark_calls = [
+        c for c in unpack(data["layers"].get("port_calls", {})) if c.get("kind") == "inferred"
+    ]
     watched_rows = []
     for name in [v.name for v in reader.case.vessels]:
         mmsis = sorted(m for m, n in watched.items() if n == name)
@@ -482,6 +508,12 @@ def story_context(reader: WorkspaceReader, data: dict[str, Any]) -> dict[str, An
         "kinds": kinds,
         "ports_summary": _port_summary(reader, data),
         "shipments": sorted(shipments, key=lambda s: s.get("depart_ts") or ""),
+        "dark_calls": [
+            {**c, "evidence": c["evidence"] if isinstance(c.get("evidence"), dict) else {}}
+            for c in sorted(
+                dark_calls, key=lambda c: (c.get("arrival_ts") or "", c.get("mmsi") or 0)
+            )
+        ],
         "estimates": estimates,
         "est_by_id": est_by_id,
     }

@@ -394,7 +394,8 @@ def _radar_windows(
     """Radar-only trips: a dark target at a watched port whose length matches a case vessel
     that was silent then (no AIS fix within fix_margin_hours, and not inside one of its gaps,
     which the gap search already weighs the target in). The window runs from the vessel's last
-    fix before the image to its first fix after (open when there is none)."""
+    fix before the image to its first fix after (open when there is none, but the other must be
+    within max_gap_days of the image)."""
     rp = params.radar
     dark = np.flatnonzero(targets.dark)
     pairs: list[tuple[int, int]] = []
@@ -418,12 +419,21 @@ def _radar_windows(
     if not pairs:
         return []
     seen = fixes_near(ws, watched, targets.ts, int(rp.fix_margin_hours * 3.6e9))
+    max_gap = int(params.reach.max_gap_days * 86400e6)
     rows: list[dict[str, Any]] = []
     for b, m in pairs:
         if (b, m) in seen:
             continue
         ts = int(targets.ts[b])
         before, after = fixes_around(ws, m, ts)
+        # as for gaps: a silence longer than max_gap_days (or with no AIS on either side)
+        # leaves the vessel anywhere, and says nothing about this target
+        if before is None and after is None:
+            continue
+        if (before is not None and ts - before["t"] > max_gap) or (
+            after is not None and after["t"] - ts > max_gap
+        ):
+            continue
         rows.append(
             {
                 "source": f"radar:{targets.id[b]}",

@@ -65,6 +65,7 @@ PAGE_SCRIPTS = (
     "search.js",
     "shipments.js",
     "vessel_charts.js",
+    "calls.js",
     "vessel.js",
     "chart.js",
     "app.js",

@@ -1,6 +1,7 @@
 /* The vessel page (a side panel, linked as #vessel=MMSI): identity with its codes read (ship
  * type by name, flag from the MMSI's MID, size), the sanctions and risk panel, its track, its
- * activity per week and trips, an event timeline, its events as sentences, identity history,
+ * activity per week and trips, its calls and shipments over time, an event timeline, its events
+ * as sentences, identity history, its dark (inferred) port calls with their evidence (calls.js),
  * port calls and trips.
  */
 (function () {
@@ -106,6 +107,7 @@
       parts.push(section("Gaps and port calls per week", DC.weeklyChart(p.weekly)));
       parts.push(section("Trips over time", DC.tripsChart(p.trips, color)));
     }
+    parts.push(section("Port calls and shipments over time", this.callsTimeline(v)));
     parts.push(section("Event timeline", h("div", { "class": "dc-timeline", id: "dc-vessel-timeline" }, this.timelineSvg(v.events))));
     parts.push(this.historySection(v));
     var total = v.events_total !== undefined && v.events_total !== null ? v.events_total : v.events.length;
@@ -118,6 +120,7 @@
           return { cells: [fmtTime(e.start_ts), DC.kindChip(e.kind), hr === null ? "" : hr.toFixed(1), DC.eventPlace(e),
             h("span", { "class": "dc-sentence" }, DC.describeEvent(e, label)), e.confidence === null || e.confidence === undefined ? "" : Number(e.confidence).toFixed(2)] };
         }))) : h("div", { "class": "dc-note" }, "No events for this vessel.")));
+    parts.push(this.darkCallsSection(v));
     parts.push(this.plainTable("Port calls", v.port_calls, ["port_id", "kind", "arrival_ts", "departure_ts", "confidence"]));
     parts.push(this.plainTable("Trips", v.shipments, ["origin_port", "destination_port", "depart_ts", "arrive_ts", "inferred", "containers"]));
     DC.fill(DC.byId("dc-vessel-body"), parts);
@@ -214,6 +217,7 @@
           .bindTooltip(tip).addTo(group);
       }
     });
+    this.drawDarkRoutes(v, group);
     var b = group.getBounds();
     if (b.isValid()) map.fitBounds(b.pad(0.2)); else map.setView([42.5, 131], 6);
   };
