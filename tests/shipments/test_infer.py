@@ -315,7 +315,7 @@ def test_a_dark_target_matching_a_silent_case_vessel_is_a_radar_only_call(tmp_pa
     assert [c["port_id"] for c in calls] == ["RAJIN"]
     ev = calls[0]["evidence"]
     assert ev["window"] == "radar" and ev["detections"] == ["S1#1"] and ev["events"] == []
-    assert "no AIS report after: where it went is unknown" in ev["against"]
+    assert "no AIS report in the 45 days after: where it went is unknown" in ev["against"]
     assert calls[0]["arrival_ts"] <= image <= calls[0]["departure_ts"]
     # a fix 2 h from the image elsewhere: ANGARA was not silent, the target is someone else
     seen = tmp_path / "seen.duckdb"

@@ -23,8 +23,8 @@ from darkcargo.shipments.router import SeaLeg, SeaRouter
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
-OPEN_LO = -(2**62)  # a window with no fix before it
-OPEN_HI = 2**62  # ... or none after
+OPEN_LO = -(2**62)  # the earliest time (queries over every time)
+OPEN_HI = 2**62  # the latest
 HEADING_PROBE_M = 10_000.0  # course to a port = bearing to the point this far along its route
 
 

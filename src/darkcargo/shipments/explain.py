@@ -14,7 +14,7 @@ import numpy as np
 
 from darkcargo.config import Port
 from darkcargo.shipments import words
-from darkcargo.shipments.candidates import OPEN_HI, OPEN_LO, Candidates, Windows
+from darkcargo.shipments.candidates import Candidates, Windows
 from darkcargo.shipments.evidence import Scenes, Targets
 from darkcargo.shipments.params import InferParams
 from darkcargo.shipments.scoring import Facts, Scored, pct
@@ -71,13 +71,16 @@ def explain(
     con: list[str] = []
     summary: list[str] = []
     radar_window = win.kind[w] == "radar"
+    # a radar window's side without an AIS fix is open: its time is only the search's bound
+    has0, has1 = bool(np.isfinite(win.lat0[w])), bool(np.isfinite(win.lat1[w]))
+    max_days = params.reach.max_gap_days
 
     prev = ctx.previous_call.get(w)
-    if prev is not None and t0 != OPEN_LO:
+    if prev is not None and has0:
         lag = t0 - int(prev["t1"])
         if 0 <= lag <= 72 * US_H:
             summary.append(f"leaves {prev['port_id']} {words.hours(lag)} before AIS goes off")
-    if t0 != OPEN_LO and np.isfinite(win.lat0[w]):
+    if has0:
         where = words.place(float(win.lat0[w]), float(win.lon0[w]), pid, port.lat, port.lon)
         text, cos = _course_words(
             float(win.cog0[w]), float(win.sog0[w]), float(cand.bearing_off[c]), pid, min_kn
@@ -87,9 +90,11 @@ def explain(
         (pro if not np.isfinite(cos) or cos >= 0.5 else con).append(line)
         if np.isfinite(cos) and cos < 0:
             con[-1] += f": heading away from {pid}"
-    elif t0 == OPEN_LO:
-        con.append("no AIS report before: where it came from is unknown")
-    if t1 != OPEN_HI and np.isfinite(win.lat1[w]):
+    else:
+        con.append(
+            f"no AIS report in the {max_days:.0f} days before: where it came from is unknown"
+        )
+    if has1:
         where = words.place(float(win.lat1[w]), float(win.lon1[w]), pid, port.lat, port.lon)
         text, cos = _course_words(
             float(win.cog1[w]), float(win.sog1[w]), float(cand.bearing_on[c]), pid, min_kn
@@ -99,8 +104,8 @@ def explain(
         (pro if not np.isfinite(cos) or cos >= 0.5 else con).append(line)
         if np.isfinite(cos) and cos < 0:
             con[-1] += f": not coming from {pid}"
-    elif t1 == OPEN_HI:
-        con.append("no AIS report after: where it went is unknown")
+    else:
+        con.append(f"no AIS report in the {max_days:.0f} days after: where it went is unknown")
     if not radar_window:
         summary.append(f"{words.hours(t1 - t0)} dark")
         pro.append(f"dark {words.hours(t1 - t0)}")
@@ -109,15 +114,15 @@ def explain(
         int(cand.depart_top[c]) - int(cand.arrive_top[c])
     ) / US_H - params.reach.min_dwell_hours
     dist = []
-    if t0 != OPEN_LO:
+    if has0:
         dist.append(f"{words.nm(cand.d_in[c])} by sea from where AIS went off")
-    if t1 != OPEN_HI:
+    if has1:
         dist.append(f"{words.nm(cand.d_out[c])} from where it came back")
     if dist:
         bounds = []
-        if t0 != OPEN_LO:
+        if has0:
             bounds.append(f"arrive from {words.when(int(cand.arrive_top[c]))}")
-        if t1 != OPEN_HI:
+        if has1:
             bounds.append(f"leave by {words.when(int(cand.depart_top[c]))}")
         reach = (
             f"{pid} is "
@@ -151,7 +156,7 @@ def explain(
         pro.append("a vessel of the case")
 
     for b in scored.radar_hits[c]:
-        day = f" (day {words.day_of(int(targets.ts[b]), t0)})" if t0 != OPEN_LO else ""
+        day = f" (day {words.day_of(int(targets.ts[b]), t0)})" if has0 else ""
         length = f"{targets.length_m[b]:.0f} m" if np.isfinite(targets.length_m[b]) else "a"
         vl = facts.length_m[w]
         line = (

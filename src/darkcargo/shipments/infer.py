@@ -439,8 +439,9 @@ def _radar_windows(
                 "source": f"radar:{targets.id[b]}",
                 "kind": "radar",
                 "mmsi": m,
-                "t0": before["t"] if before else OPEN_LO,
-                "t1": after["t"] if after else OPEN_HI,
+                # without a fix on one side, the window reaches max_gap_days from the image
+                "t0": before["t"] if before else ts - max_gap,
+                "t1": after["t"] if after else ts + max_gap,
                 "lat0": before["lat"] if before else None,
                 "lon0": before["lon"] if before else None,
                 "sog0": before["sog"] if before else None,
@@ -527,6 +528,7 @@ def _inferred_calls(
         else:
             arrive, depart = int(cand.arrive_top[c]), int(cand.depart_top[c])
         words_ = explain(c, win, cand, scored, facts, targets, scenes, ctx, params)
+        has0, has1 = bool(np.isfinite(win.lat0[w])), bool(np.isfinite(win.lat1[w]))
         is_gap = win.kind[w] == "gap"
         n_speed = speeds.samples.get(m, 0)
         evidence = {
@@ -549,14 +551,10 @@ def _inferred_calls(
             "top_speed_kn": round(float(facts.top_kn[w]), 1),
             "typical_speed_kn": round(float(facts.typical_kn[w]), 1),
             "speeds_from": f"{n_speed} underway AIS reports" if n_speed else "preset defaults",
-            "earliest_arrival": words.iso(int(cand.arrive_top[c]))
-            if win.t0[w] != OPEN_LO
-            else None,
-            "latest_departure": words.iso(int(cand.depart_top[c]))
-            if win.t1[w] != OPEN_HI
-            else None,
-            "gap_start": words.iso(int(win.t0[w])) if win.t0[w] != OPEN_LO else None,
-            "gap_end": words.iso(int(win.t1[w])) if win.t1[w] != OPEN_HI else None,
+            "earliest_arrival": words.iso(int(cand.arrive_top[c])) if has0 else None,
+            "latest_departure": words.iso(int(cand.depart_top[c])) if has1 else None,
+            "gap_start": words.iso(int(win.t0[w])) if has0 else None,
+            "gap_end": words.iso(int(win.t1[w])) if has1 else None,
             "route_in": _coords(cand.legs_in[c].lat, cand.legs_in[c].lon),
             "route_out": _coords(cand.legs_out[c].lat[::-1], cand.legs_out[c].lon[::-1]),
         }
