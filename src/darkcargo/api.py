@@ -25,6 +25,7 @@ from darkcargo.report import build_report, export_bundle
 from darkcargo.scenario.settings import ScenarioSettings
 from darkcargo.scenario.simulate import simulate
 from darkcargo.shipments.build import build_shipments
+from darkcargo.shipments.infer import infer
 from darkcargo.workspace import Workspace, open_workspace
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "export_bundle",
     "extract_files",
     "grade_claims",
+    "infer",
     "ingest",
     "open_workspace",
     "positions",
