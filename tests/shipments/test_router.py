@@ -69,3 +69,19 @@ def test_lower_bounds_never_exceed_the_routed_distance(tmp_path: Path) -> None:
             leg = r.point_route(float(lat[k]), float(lon[k]), int(node[k]), p.id)
             if leg.reachable:
                 assert lb[k, j] <= leg.length_m + 1.0, (k, p.id)
+
+
+def test_a_case_without_a_region_grids_around_its_ports() -> None:
+    import pytest
+
+    from darkcargo.config import Port
+    from darkcargo.errors import ConfigError
+    from darkcargo.shipments.router import sea_bbox
+
+    world = (-90.0, 90.0, -180.0, 180.0)
+    assert sea_bbox(CASE.ports, CASE.bbox) == CASE.bbox
+    box = sea_bbox(CASE.ports, world)
+    assert box == pytest.approx((38.7356 - 3, 43.1333 + 3, 125.4089 - 3, 133.0667 + 3))
+    far = [Port("A", "a", 40.0, 130.0, 3.0), Port("B", "b", -30.0, 20.0, 3.0)]
+    with pytest.raises(ConfigError, match="give the case a bbox"):
+        sea_bbox(far, world)

@@ -45,6 +45,7 @@ from darkcargo.shipments.candidates import (
     search,
 )
 from darkcargo.shipments.evidence import (
+    Scenes,
     Targets,
     fixes_around,
     fixes_near,
@@ -61,6 +62,7 @@ from darkcargo.shipments.router import RouterStats, SeaRouter, direct_lower_boun
 from darkcargo.shipments.schema import PORT_CALLS
 from darkcargo.shipments.scoring import Facts, Scored, score, term_values
 from darkcargo.shipments.vessels import (
+    Speeds,
     imo_map,
     names_of,
     suspicious_mmsis,
@@ -495,11 +497,11 @@ def _inferred_calls(
     scored: Scored,
     facts: Facts,
     targets: Targets,
-    scenes: Any,
+    scenes: Scenes,
     ctx: Context,
     params: InferParams,
     imo_of: dict[int, int],
-    speeds: Any,
+    speeds: Speeds,
 ) -> tuple[list[dict[str, Any]], int]:
     """The most likely port of each window, as a port_calls row when confident enough."""
     rows: list[dict[str, Any]] = []
@@ -575,7 +577,3 @@ def _inferred_calls(
         )
     rows.sort(key=lambda r: (r["mmsi"], r["arrival_ts"]))
     return rows, below
-
-
-def port_of(case: Case, port_id: str) -> Port | None:
-    return next((p for p in case.ports if p.id == port_id), None)

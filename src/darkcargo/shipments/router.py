@@ -27,6 +27,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from darkcargo.config import Port
+from darkcargo.errors import ConfigError
 from darkcargo.geo import sea_routes as sr
 from darkcargo.geo.distance import haversine_m
 from darkcargo.geo.land import load_land
@@ -44,6 +45,39 @@ LAND_LAYER = "10m"
 # radius, which the grid path must go around.
 SCREEN_FACTOR = sr.GRID_FACTOR * 1.03
 PORT_SLACK = 3.0
+
+
+# The water grid's largest box (degrees of latitude, longitude): ~4 million cells at 0.04 deg.
+MAX_BOX_DEG = (30.0, 45.0)
+PORTS_MARGIN_DEG = 3.0
+
+
+def sea_bbox(
+    ports: Sequence[Port], bbox: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """The box the water grid covers: the case's, or, when it is larger than MAX_BOX_DEG (a
+    case without a region), its ports' extent plus PORTS_MARGIN_DEG. ConfigError when even that
+    is too large to grid."""
+    lat_min, lat_max, lon_min, lon_max = bbox
+    if lat_max - lat_min <= MAX_BOX_DEG[0] and lon_max - lon_min <= MAX_BOX_DEG[1]:
+        return bbox
+    sea = [p for p in ports if p.kind == "port"]
+    if not sea:
+        return bbox
+    m = PORTS_MARGIN_DEG
+    box = (
+        max(-89.0, min(p.lat for p in sea) - m),
+        min(89.0, max(p.lat for p in sea) + m),
+        max(-180.0, min(p.lon for p in sea) - m),
+        min(180.0, max(p.lon for p in sea) + m),
+    )
+    if box[1] - box[0] > MAX_BOX_DEG[0] or box[3] - box[2] > MAX_BOX_DEG[1]:
+        raise ConfigError(
+            f"the case's ports span {box[1] - box[0]:.0f} x {box[3] - box[2]:.0f} degrees: too wide "
+            f"for the sea grid (at most {MAX_BOX_DEG[0]:.0f} x {MAX_BOX_DEG[1]:.0f}); give the case "
+            "a bbox around the region of interest"
+        )
+    return box
 
 
 def grid_key(ports: Sequence[Port], bbox: tuple[float, float, float, float]) -> str:
@@ -133,6 +167,7 @@ class SeaRouter:
         """The router for these ports and box: from the workspace cache, else built (and then
         stored in the workspace when one is given and writable)."""
         sea_ports = tuple(sorted((p for p in ports if p.kind == "port"), key=lambda p: p.id))
+        bbox = sea_bbox(sea_ports, bbox)
         key = grid_key(sea_ports, bbox)
         if ws is not None:
             cached = cls._from_cache(ws, key, sea_ports, bbox)
