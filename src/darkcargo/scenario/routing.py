@@ -5,6 +5,8 @@ and the covert carriers sail the ``dprk`` profile straight into Rajin and Chongj
 
 from __future__ import annotations
 
+from shapely.geometry.base import BaseGeometry
+
 from darkcargo.config import Port
 from darkcargo.geo import sea_routes
 from darkcargo.geo.land import Land
@@ -36,6 +38,11 @@ class SeaGraph(sea_routes.SeaGraph):
         graph = super().build(land, ports, gates, bbox, avoid, profiles)
         assert isinstance(graph, SeaGraph)
         return graph
+
+    @property
+    def dprk_zone(self) -> BaseGeometry | None:
+        """North Korea's coastal waters that civil traffic keeps out of (the avoid zone)."""
+        return self.zone_shape
 
 
 __all__ = ["DPRK_ZONE", "GRID_STEP_DEG", "Route", "SeaGraph", "port_circle"]
