@@ -24,6 +24,7 @@ from darkcargo.estimate.result import EstimateResult
 from darkcargo.estimate.run import estimate_workspace
 from darkcargo.events.detect import detect
 from darkcargo.report import build_report, export_bundle
+from darkcargo.sanctions.run import watch
 from darkcargo.scenario.score import ScoreReport, score
 from darkcargo.scenario.settings import ScenarioSettings
 from darkcargo.scenario.simulate import is_current, simulate
@@ -60,6 +61,7 @@ class DemoReport:
     gradings: dict[str, int] = field(default_factory=dict)
     score: ScoreReport | None = None
     truth_containers: int | None = None
+    risk_top: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _remove_workspace(path: Path) -> None:
@@ -131,6 +133,8 @@ def run_demo(
         # claim refers to, so each claim meets an estimate of its own period.
         timed("estimate_at_claim_dates", lambda: _estimates_at(ws, reference_dates(ws)))
         gradings = timed("grade", lambda: grade_claims(ws))
+        say("sanctions: the season's list, matches, vessel risk")
+        _, risk_top = timed("risk", lambda: watch(ws, scenario_dir / "sanctions"))
         say("score: events against the ground truth")
         scored = timed("score", lambda: score(ws, scenario_dir / "truth", preset=DEMO_PRESET))
         counts["shipments"] = ws.count("shipments")
@@ -168,6 +172,7 @@ def run_demo(
         gradings=grade_counts,
         score=scored,
         truth_containers=_truth_containers(scenario_dir),
+        risk_top=risk_top,
     )
 
 

@@ -59,6 +59,7 @@ from darkcargo.scenario.routing import SeaGraph
 from darkcargo.scenario.settings import ScenarioSettings
 from darkcargo.scenario.sightings import make_sightings
 from darkcargo.scenario.tracks import Samples, jitter, receive, sample_season, station_ids
+from darkcargo.scenario.watchlist import write_watchlist
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ OUTPUT_FILES = (
     "truth/events.parquet",
     "truth/sightings.parquet",
     "truth/truth.json",
+    "sanctions/sdn.csv",
+    "sanctions/alt.csv",
 )
 
 
@@ -195,6 +198,7 @@ def simulate(
     evt = truth.events_table(events)
     pq.write_table(evt, paths["events"], **PARQUET_OPTIONS)
     pq.write_table(vessels_table(plan, ids), paths["vessels"], **PARQUET_OPTIONS)
+    write_watchlist(out_dir)  # sanctions/sdn.csv + alt.csv naming the covert carriers
     voyages = voyages_table(plan, s)
     pq.write_table(voyages, paths["voyages"], **PARQUET_OPTIONS)
     sightings, sight_truth = make_sightings(plan, flat, s, rng_sight)

@@ -34,6 +34,7 @@ from darkcargo.web.queries import (
     WorkspaceReader,
     to_naive_utc,
 )
+from darkcargo.web.risk import router as risk_router
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Page assets, in load order; served as /static/<name>?v=<content hash>.
@@ -340,4 +341,5 @@ def create_app(
         check_window(since, until)
         return reader.layer(name, since, until, limit, offset)
 
+    app.include_router(risk_router)  # /api/risk, /api/vessels/{id}/risk
     return app
