@@ -12,7 +12,7 @@ import pyarrow as pa
 from lxml import etree
 
 from darkcargo.errors import InputError
-from darkcargo.sanctions.identity import FoundIds, flag_code
+from darkcargo.sanctions.identity import FoundIds, flag_code, is_unknown
 from darkcargo.sanctions.schema import WATCHLIST
 
 
@@ -91,6 +91,8 @@ class ParsedList:
             else:
                 seen[entry] = 1
             flag = flag_code(v.flag_text) if v.flag_text else None
+            if flag is None and v.flag_text and not is_unknown(v.flag_text):
+                flag = v.flag_text  # a flag text no ISO name matches: kept as given
             values: dict[str, object] = {
                 "entry_id": entry,
                 "list": self.list_name,
@@ -98,7 +100,7 @@ class ParsedList:
                 "name": v.name,
                 "imo": v.imo,
                 "mmsi": v.mmsi,
-                "flag": flag or (v.flag_text or None),
+                "flag": flag,
                 "callsign": v.callsign,
                 "listed_on": v.listed_on,
                 "aliases": json.dumps([{"name": n, "type": t} for n, t in v.aliases]),

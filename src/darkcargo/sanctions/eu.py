@@ -26,7 +26,7 @@ from darkcargo.sanctions.entry import (
     local,
     text_of,
 )
-from darkcargo.sanctions.identity import FoundIds, find_ids, parse_imo, parse_mmsi
+from darkcargo.sanctions.identity import FoundIds, find_ids, is_unknown, parse_imo, parse_mmsi
 
 LIST_NAME = "EU_FSF"
 
@@ -62,7 +62,9 @@ def parse_eu(path: Path, root: etree._Element) -> ParsedList:
                 imo, why = parse_imo(number)
                 if imo is not None:
                     ids.imos.append(imo)
-                    flag_text = flag_text or clean(ident.get("countryDescription"))
+                    country = clean(ident.get("countryDescription"))
+                    if not is_unknown(country):
+                        flag_text = flag_text or country
                 else:
                     ids.bad_imos.append(number)
                     notes.append(f"{path.name} line {ident.sourceline}: {why}")

@@ -118,6 +118,14 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper().strip()
 
 
+UNKNOWN_TEXTS = frozenset({"UNKNOWN", "N/A", "NA", "NONE", "-", "-0-", "00"})
+
+
+def is_unknown(text: str | None) -> bool:
+    """Whether a list cell says it does not know (empty, "Unknown", "N/A", "-0-" ...)."""
+    return text is None or _fold(text).strip(" .") in UNKNOWN_TEXTS or not text.strip()
+
+
 @cache
 def flag_code(text: str | None) -> str | None:
     """ISO alpha-2 for a list's flag text ("Russia", "Korea, North", "RU", "RUS"), else None.
@@ -127,8 +135,10 @@ def flag_code(text: str | None) -> str | None:
     if not text:
         return None
     t = _fold(text)
-    t = re.sub(r"\s*\((?:FORMER|PREVIOUS)[^)]*\)", "", t).strip(" .")
-    if not t or t in {"UNKNOWN", "N/A", "NA", "NONE", "-"}:
+    if re.search(r"\b(?:FORMER|PREVIOUS)\b", t):
+        return None  # not the flag it flies now
+    t = t.strip(" .")
+    if not t or t in UNKNOWN_TEXTS:
         return None
     if t in FLAG_ALIASES:
         return FLAG_ALIASES[t]
@@ -227,13 +237,12 @@ def parse_mmsi(text: str | None) -> tuple[int | None, str | None]:
 
 _NAME_JUNK = re.compile(r"[^A-Z0-9 ]+")
 _SPACES = re.compile(r"\s+")
-_PREFIXES = re.compile(r"^(?:M/?V|M/?T|MS|SS)\s+")
+_PREFIXES = re.compile(r"^(?:M[/.]?\s?[VT]\.?|MS|SS)\s+")
 
 
 def norm_name(name: str | None) -> str:
     """Comparable form of a ship name: ASCII capitals and digits, single spaces, no M/V prefix."""
     if not name:
         return ""
-    t = _fold(name).replace("@", " ").replace("-", " ")
-    t = _SPACES.sub(" ", _NAME_JUNK.sub(" ", t)).strip()
-    return _PREFIXES.sub("", t)
+    t = _PREFIXES.sub("", _fold(name).replace("@", " ").strip())
+    return _SPACES.sub(" ", _NAME_JUNK.sub(" ", t.replace("-", " "))).strip()

@@ -103,13 +103,13 @@ def read_list(
         return ofac.parse_sdn_csv(path, data)
     if ofac.is_alt_csv(text):
         raise InputError(str(path), "this is OFAC's alt.csv: load it together with its sdn.csv")
-    if plain.is_imo_list(text):
-        return plain.parse_imo_list(path, text, _user_list_name(path, list_name), program)
     header, _ = read_table(path, text)
     if un.is_1718_header(header):
         return un.parse_1718(path, text)
     if plain.is_watchlist_header(header):
         return plain.parse_watchlist_csv(path, text, _user_list_name(path, list_name), program)
+    if plain.is_imo_list(text):
+        return plain.parse_imo_list(path, text, _user_list_name(path, list_name), program)
     raise InputError(
         str(path),
         "no known list format (OFAC sdn.csv/sdn.xml, UN consolidated.xml or 1718 vessel table, "

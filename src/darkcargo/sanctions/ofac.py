@@ -217,7 +217,7 @@ def parse_sdn_xml(path: Path, root: etree._Element) -> ParsedList:
                 v.aliases.append((a_name, kind))
         id_list = child(entry, "idList")
         for ident in children(id_list, "id") if id_list is not None else []:
-            _read_id(path, v, ident, notes)
+            _read_id(v, ident)
         v.ids.merge(find_ids(v.remarks))
         _note_bad_ids(v, notes, f"{path.name} uid {uid}")
         vessels.append(v)
@@ -226,25 +226,26 @@ def parse_sdn_xml(path: Path, root: etree._Element) -> ParsedList:
     return ParsedList(LIST_NAME, "ofac-sdn-xml", str(path), vessels, records, notes)
 
 
-def _read_id(path: Path, v: ListedVessel, ident: etree._Element, notes: list[str]) -> None:
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit()) or text
+
+
+def _read_id(v: ListedVessel, ident: etree._Element) -> None:
     kind = (text_of(ident, "idType") or "").lower()
     number = text_of(ident, "idNumber")
     if number is None:
         return
-    where = f"{path.name} line {ident.sourceline}"
     if "mmsi" in kind:
         mmsi, why = parse_mmsi(number)
         if mmsi is not None and mmsi not in v.ids.mmsis:
             v.ids.mmsis.append(mmsi)
         elif why:
-            v.ids.bad_mmsis.append(number)
-            notes.append(f"{where}: {v.name}: {why}")
+            v.ids.bad_mmsis.append(_digits(number))
     elif "vessel registration" in kind or kind.startswith("imo"):
         imo, why = parse_imo(number)
         if imo is not None and imo not in v.ids.imos:
             v.ids.imos.append(imo)
         elif why:
-            v.ids.bad_imos.append(number)
-            notes.append(f"{where}: {v.name}: {why}")
+            v.ids.bad_imos.append(_digits(number))
     elif "call sign" in kind:
         v.callsigns.append(number)

@@ -27,13 +27,14 @@ _IMO_WORD = re.compile(r"\bIMO\b\s*(?:N(?:o|umber)\.?)?\s*[:#]?", re.I)
 
 
 def is_imo_list(text: str) -> bool:
-    """Every data line holds exactly one seven-digit number (a header line may hold none)."""
+    """Every data line holds a seven-digit number (a header line may hold none); lines with
+    more than one are refused by the parser, at their line."""
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         return False
     if not _SEVEN.search(lines[0]):
         lines = lines[1:]
-    return bool(lines) and all(len(_SEVEN.findall(ln)) == 1 for ln in lines)
+    return bool(lines) and all(_SEVEN.search(ln) for ln in lines)
 
 
 def parse_imo_list(path: Path, text: str, list_name: str, program: str | None) -> ParsedList:

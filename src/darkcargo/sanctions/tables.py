@@ -16,9 +16,18 @@ def header_key(text: str) -> str:
 
 
 def read_table(path: Path, text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line, fields) rows of a delimited table (comma, semicolon or tab)."""
+    """Header and (line, fields) rows of a delimited table (comma, semicolon or tab); lines
+    starting with "# " are comments (a first column named "#" is not)."""
+    header, rows, _ = read_table_raw(path, text)
+    return header, rows
+
+
+def read_table_raw(
+    path: Path, text: str
+) -> tuple[list[str], list[tuple[int, list[str]]], list[str]]:
+    """read_table, plus the header cells as written."""
     lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
+    first = next((ln for ln in lines if ln.strip() and not _comment(ln)), "")
     delim = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     rows: list[tuple[int, list[str]]] = []
@@ -29,13 +38,20 @@ def read_table(path: Path, text: str) -> tuple[list[str], list[tuple[int, list[s
             start = reader.line_num + 1
             if not fields or all(not f.strip() for f in fields):
                 continue
+            if fields[0].startswith("# ") or (len(fields) == 1 and _comment(fields[0])):
+                continue
             rows.append((line, fields))
     except csv.Error as exc:
         raise InputError(str(path), f"CSV: {exc}", reader.line_num) from None
     if not rows:
         raise InputError(str(path), "the file is empty")
-    header = [header_key(h) for h in rows[0][1]]
-    return header, rows[1:]
+    raw = [h.replace("\ufeff", "").strip() for h in rows[0][1]]
+    return [header_key(h) for h in raw], rows[1:], raw
+
+
+def _comment(line: str) -> bool:
+    t = line.lstrip()
+    return t.startswith("#") and not t.startswith(("#,", "#;", "#\t"))
 
 
 def find_column(header: list[str], *names: str) -> int | None:

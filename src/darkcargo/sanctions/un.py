@@ -31,7 +31,7 @@ from darkcargo.sanctions.entry import (
     text_of,
 )
 from darkcargo.sanctions.identity import FoundIds, find_ids, parse_imo, parse_mmsi
-from darkcargo.sanctions.tables import cell, find_column, read_table, split_numbered
+from darkcargo.sanctions.tables import cell, find_column, read_table_raw, split_numbered
 
 CONSOLIDATED = "UN_SC"
 VESSELS_1718 = "UN_1718"
@@ -123,7 +123,7 @@ def is_1718_header(header: list[str]) -> bool:
 
 def parse_1718(path: Path, text: str) -> ParsedList:
     """Vessels of the 1718 Committee's Designated Vessels List table."""
-    header, rows = read_table(path, text)
+    header, rows, raw_header = read_table_raw(path, text)
     if not is_1718_header(header):
         raise InputError(
             str(path),
@@ -141,7 +141,9 @@ def parse_1718(path: Path, text: str) -> ParsedList:
     c_date = find_column(header, *DESIGNATION_MARKERS[::2], "date", "listed on")
     c_other = find_column(header, "other information", "other info", "notes")
     measures = [
-        (i, h) for i, h in enumerate(header) if "resolution" in h or "economic resources" in h
+        (i, raw_header[i])
+        for i, h in enumerate(header)
+        if "resolution" in h or "economic resources" in h
     ]
     vessels: list[ListedVessel] = []
     notes: list[str] = []
@@ -178,7 +180,7 @@ def parse_1718(path: Path, text: str) -> ParsedList:
             listed_on=listing_date(path, cell(f, c_date), line),
             aliases=[(n, "also listed as") for n in names[1:]],
             vessel_type=cell(f, c_type),
-            owner=cell(f, c_owner),
+            owner=clean(cell(f, c_owner)),
             remarks=cell(f, c_other),
             ids=ids,
         )
