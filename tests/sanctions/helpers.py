@@ -20,29 +20,58 @@ def table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table({f.name: pa.array([r.get(f.name) for r in rows], f.type) for f in schema})
 
 
-def statics(mmsi: int, name: str | None, imo: int | None = None, callsign: str | None = None,
-            day: int = 0, n: int = 2, length: float | None = None) -> list[dict[str, Any]]:
+def statics(
+    mmsi: int,
+    name: str | None,
+    imo: int | None = None,
+    callsign: str | None = None,
+    day: int = 0,
+    n: int = 2,
+    length: float | None = None,
+) -> list[dict[str, Any]]:
     return [
-        {"mmsi": mmsi, "ts": T0 + timedelta(days=day, hours=6 * k), "imo": imo, "name": name,
-         "callsign": callsign, "length_m": length, "source_id": 1, "row_id": k}
+        {
+            "mmsi": mmsi,
+            "ts": T0 + timedelta(days=day, hours=6 * k),
+            "imo": imo,
+            "name": name,
+            "callsign": callsign,
+            "length_m": length,
+            "source_id": 1,
+            "row_id": k,
+        }
         for k in range(n)
     ]
 
 
 def positions(mmsi: int, lat: float, lon: float, day: int = 0, n: int = 2) -> list[dict[str, Any]]:
     return [
-        {"mmsi": mmsi, "ts": T0 + timedelta(days=day, hours=k), "lat": lat, "lon": lon,
-         "source_id": 1, "row_id": k}
+        {
+            "mmsi": mmsi,
+            "ts": T0 + timedelta(days=day, hours=k),
+            "lat": lat,
+            "lon": lon,
+            "source_id": 1,
+            "row_id": k,
+        }
         for k in range(n)
     ]
 
 
-def event(eid: str, kind: str, mmsi: int, start_h: float, end_h: float, **kw: Any) -> dict[str, Any]:
+def event(
+    eid: str, kind: str, mmsi: int, start_h: float, end_h: float, **kw: Any
+) -> dict[str, Any]:
     details = kw.pop("details", {})
     return {
-        "event_id": eid, "kind": kind, "mmsi": mmsi,
-        "start_ts": T0 + timedelta(hours=start_h), "end_ts": T0 + timedelta(hours=end_h),
-        "details": json.dumps(details), "preset": "test", "params_hash": "x", **kw,
+        "event_id": eid,
+        "kind": kind,
+        "mmsi": mmsi,
+        "start_ts": T0 + timedelta(hours=start_h),
+        "end_ts": T0 + timedelta(hours=end_h),
+        "details": json.dumps(details),
+        "preset": "test",
+        "params_hash": "x",
+        **kw,
     }
 
 

@@ -57,7 +57,9 @@ def test_cli_error_is_one_line_with_exit_code_2(tmp_path: Path) -> None:
     bad.write_text("name,imo\nANGARA,9179842\nMARIA,8517830\n")
     done = subprocess.run(
         [sys.executable, "-m", "darkcargo", "sanctions", "load", str(bad), "-w", str(ws)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2
     assert done.stderr == f"error: {bad}:3: IMO 8517830 fails its check digit\n"
@@ -70,7 +72,9 @@ def test_cli_load_and_list(tmp_path: Path) -> None:
     run = [sys.executable, "-m", "darkcargo"]
     done = subprocess.run(
         [*run, "sanctions", "load", str(FIX / "sdn.csv"), str(FIX / "alt.csv"), "-w", str(ws)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("OFAC_SDN: 4 vessels (2 with IMO, 2 with MMSI)")
@@ -78,8 +82,12 @@ def test_cli_load_and_list(tmp_path: Path) -> None:
     assert "IMO 1234568 fails its check digit" in done.stderr
     out = subprocess.run(
         [*run, "sanctions", "list", "-w", str(ws), "--matched", "--format", "csv"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     ).stdout.splitlines()
     assert out[0].startswith("entry_id,list,program,name,imo,mmsi,flag,callsign,listed_on")
-    assert len(out) == 2 and out[1].startswith("OFAC_SDN:36216,OFAC_SDN,RUSSIA-EO14024; DPRK3,ANGARA,9179842")
+    assert len(out) == 2 and out[1].startswith(
+        "OFAC_SDN:36216,OFAC_SDN,RUSSIA-EO14024; DPRK3,ANGARA,9179842"
+    )
     assert out[1].endswith(",273210440,strong")

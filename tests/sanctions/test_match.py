@@ -57,7 +57,11 @@ def test_matching_rules_on_hand_made_identities(tmp_path: Path) -> None:
     assert (a["mmsi"], a["kind"], a["strength"]) == (273210440, "strong", 1.0)
     assert json.loads(a["fields"]) == ["imo", "flag"]  # the name did not agree
     (b,) = got["B"]
-    assert (b["mmsi"], b["kind"], json.loads(b["fields"])) == (538004512, "strong", ["mmsi", "flag"])
+    assert (b["mmsi"], b["kind"], json.loads(b["fields"])) == (
+        538004512,
+        "strong",
+        ["mmsi", "flag"],
+    )
     (c,) = got["C"]
     assert (c["mmsi"], c["kind"], round(c["strength"], 3)) == (445112000, "medium", 0.7)
     assert json.loads(c["fields"]) == ["name", "flag"] and c["matched_name"] == "KUM UN SAN 3"
