@@ -238,9 +238,7 @@ def test_each_rule_scores_its_rows(tmp_path: Path) -> None:
     assert v4["dark_detection"]["points"] == 5.0
     scores = {k: r["score"] for k, r in rows.items()}
     assert scores["IMO9179842"] == pytest.approx(40 + 15 + 4.8 + 8 + 5)
-    assert [r["vessel_id"] for r in sorted(rows.values(), key=lambda r: r["rank"])][
-        0
-    ] == "IMO9179842"
+    assert min(rows.values(), key=lambda r: r["rank"])["vessel_id"] == "IMO9179842"
     preset = load_preset()
     assert {r["preset"] for r in rows.values()} == {"default@1"}
     assert {r["params_hash"] for r in rows.values()} == {preset.hash()}
