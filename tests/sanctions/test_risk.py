@@ -87,6 +87,16 @@ def sample(tmp_path: Path) -> Path:
             details={"field": "flag", "old": 351, "new": 667, "imo": 9339301},
             confidence=1.0,
         ),
+        event(  # the same reflag's new call sign: one act with i1
+            "i3",
+            "identity_change",
+            V3A,
+            10,
+            20,
+            other_mmsi=V3B,
+            details={"field": "callsign", "old": "3EXX", "new": "9LXX", "imo": 9339301},
+            confidence=1.0,
+        ),
         event("i2", "identity_change", V3B, 30, 40, details={"field": "name"}, confidence=1.0),
         event("j1", "spoof_jump", V3B, 50, 51, confidence=1.0),
         # V4: a gap at sea, with radar scenes inside it
@@ -212,7 +222,7 @@ def test_each_rule_scores_its_rows(tmp_path: Path) -> None:
         "port_calls": ["ipc-1"],
         "shipments": ["sh-1"],
     }
-    assert v1["gap_near_origin"]["points"] == 8.0  # 6 + 2 for the disabling flag
+    assert v1["gap_near_origin"]["points"] == 10.0  # 8 + 2 for the disabling flag
     assert v1["gap_near_origin"]["rows"] == {"events": ["g1"]}
     assert "RAJIN" in v1["gap_near_origin"]["why"]
     assert "gap_disabling" not in v1  # g2 is neither near nor disabling
@@ -221,6 +231,7 @@ def test_each_rule_scores_its_rows(tmp_path: Path) -> None:
     ]
     v2 = by_rule(rows["MMSI273000002"])
     assert v2["gap_near_origin"]["rows"] == {"events": ["g3"]}  # by its reachable_ports
+    assert v2["gap_near_origin"]["points"] == 8.0
     assert v2["stop_near_origin"]["points"] == pytest.approx(6 * 0.9)
     assert v2["encounter_listed"]["points"] == 15.0 and v2["encounter_listed"]["rows"][
         "other_mmsi"
@@ -228,6 +239,7 @@ def test_each_rule_scores_its_rows(tmp_path: Path) -> None:
     v3 = rows["IMO9339301"]
     assert json.loads(v3["mmsis"]) == [V3A, V3B] and v3["mmsi"] == V3B
     c3 = by_rule(v3)
+    assert c3["flag_change"]["rows"] == {"events": ["i1", "i3"]} and c3["flag_change"]["count"] == 1
     assert (
         c3["flag_change"]["points"],
         c3["identity_change"]["points"],
@@ -237,7 +249,7 @@ def test_each_rule_scores_its_rows(tmp_path: Path) -> None:
     assert v4["dark_detection"]["rows"] == {"detections": ["S1:10:20"], "events": ["g4"]}
     assert v4["dark_detection"]["points"] == 5.0
     scores = {k: r["score"] for k, r in rows.items()}
-    assert scores["IMO9179842"] == pytest.approx(40 + 15 + 4.8 + 8 + 5)
+    assert scores["IMO9179842"] == pytest.approx(40 + 15 + 4.8 + 10 + 5)
     assert min(rows.values(), key=lambda r: r["rank"])["vessel_id"] == "IMO9179842"
     preset = load_preset()
     assert {r["preset"] for r in rows.values()} == {"default@1"}

@@ -300,14 +300,21 @@ def _events_rules(
                 r["ids"],
                 r["n"],
             )
-    # identity changes, spoofing, shared MMSIs, loitering
+    # identity changes, one per act: a reflag reports flag, call sign and name changes at one
+    # moment; it counts once, as a flag change when the flag is among them
     t = ws.arrow(
-        f"""SELECT mmsi, CASE
-                WHEN kind = 'identity_change' AND json_extract_string(details, '$.field') = 'flag'
-                    THEN 'flag_change'
-                ELSE kind END AS rule,
-               count(*) AS n, sum({CONF}) AS c, list(event_id ORDER BY start_ts) AS ids
-        FROM events WHERE kind IN ('identity_change', 'spoof_jump', 'shared_mmsi', 'loitering')
+        f"""WITH acts AS (
+            SELECT mmsi, CASE WHEN bool_or(json_extract_string(details, '$.field') = 'flag')
+                              THEN 'flag_change' ELSE 'identity_change' END AS rule,
+                   max({CONF}) AS c, list(event_id ORDER BY event_id) AS ids, min(start_ts) AS t
+            FROM events WHERE kind = 'identity_change'
+            GROUP BY mmsi, start_ts, end_ts, other_mmsi)
+        SELECT mmsi, rule, count(*) AS n, sum(c) AS c, flatten(list(ids ORDER BY t)) AS ids
+        FROM acts GROUP BY ALL
+        UNION ALL
+        SELECT mmsi, kind AS rule, count(*) AS n, sum({CONF}) AS c,
+               list(event_id ORDER BY start_ts) AS ids
+        FROM events WHERE kind IN ('spoof_jump', 'shared_mmsi', 'loitering')
         GROUP BY ALL"""
     ).to_pylist()
     for r in t:
@@ -483,8 +490,8 @@ WHY = {
     "encounter_listed": "meetings with sanctioned vessels",
     "encounter_dark": "meetings with vessels dark near origin ports",
     "encounter": "other meetings at sea",
-    "flag_change": "flag changes",
-    "identity_change": "name, call sign, IMO or type changes",
+    "flag_change": "flag changes (a reflag with its new call sign and name is one)",
+    "identity_change": "name, call sign, IMO or type changes (one per act)",
     "spoof_jump": "position jumps (spoofing)",
     "shared_mmsi": "MMSI shared by two transmitters",
     "loitering": "loitering at sea",
