@@ -64,6 +64,21 @@ def test_ofac_xml_whatever_its_namespace(tmp_path: Path, namespace: str | None) 
     assert a["source_ref"] == "sdnEntry uid=36216 (line 7)"
 
 
+def test_ofac_advanced_xml_resolves_its_reference_values() -> None:
+    got, notes, records, name = rows(["sdn_advanced.xml"])
+    assert name == "OFAC_SDN" and records == 2 and notes == []
+    (a,) = got  # the individual is skipped
+    assert (a["entry_id"], a["name"], a["imo"], a["mmsi"]) == (
+        "OFAC_SDN:36216",
+        "ANGARA",
+        9179842,
+        273210440,
+    )
+    assert (a["callsign"], a["flag"], a["vessel_type"]) == ("UBYT2", "RU", "Container Ship")
+    assert (a["program"], a["listed_on"]) == ("RUSSIA-EO14024", date(2024, 5, 22))
+    assert json.loads(a["aliases"]) == [{"name": "NEVA STAR", "type": "f.k.a."}]
+
+
 def test_un_consolidated_keeps_only_entities_with_vessel_ids() -> None:
     got, notes, records, name = rows(["consolidated.xml"])
     assert name == "UN_SC" and records == 4 and notes == []

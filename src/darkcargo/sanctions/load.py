@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from darkcargo.errors import InputError
-from darkcargo.sanctions import eu, ofac, plain, un
+from darkcargo.sanctions import eu, ofac, ofac_advanced, plain, un
 from darkcargo.sanctions.entry import ParsedList, local, xml_root
 from darkcargo.sanctions.match import MatchReport, match_workspace
 from darkcargo.sanctions.tables import read_table
@@ -28,6 +28,7 @@ LIST_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 FORMATS = (
     "ofac-sdn-csv",
     "ofac-sdn-xml",
+    "ofac-sdn-advanced-xml",
     "un-consolidated-xml",
     "un-1718-vessels",
     "eu-fsf-xml",
@@ -90,14 +91,11 @@ def read_list(
             return un.parse_consolidated(path, root)
         if eu.is_eu(root):
             return eu.parse_eu(path, root)
-        if tag == "Sanctions":
-            raise InputError(
-                str(path),
-                "OFAC's advanced XML (sdn_advanced.xml) is not read; load sdn.xml or sdn.csv "
-                "(same entries)",
-            )
+        if ofac_advanced.is_advanced(root):
+            return ofac_advanced.parse_sdn_advanced(path, root)
         raise InputError(
-            str(path), f"XML root <{tag}> is no known list (sdnList, CONSOLIDATED_LIST, export)"
+            str(path),
+            f"XML root <{tag}> is no known list (sdnList, Sanctions, CONSOLIDATED_LIST, export)",
         )
     if ofac.is_sdn_csv(text):
         return ofac.parse_sdn_csv(path, data)
@@ -113,7 +111,7 @@ def read_list(
     raise InputError(
         str(path),
         "no known list format (OFAC sdn.csv/sdn.xml, UN consolidated.xml or 1718 vessel table, "
-        "EU XML, a list of IMO numbers, or a CSV with name/imo/mmsi columns)",
+        "EU XML, OFAC sdn_advanced.xml, a list of IMO numbers, or a CSV with name/imo/mmsi columns)",
         1,
     )
 
