@@ -45,6 +45,8 @@ def test_matching_rules_on_hand_made_identities(tmp_path: Path) -> None:
         + statics(636000111, "GOLDEN STAR")
         # digits differ: NORTHERN LIGHT 2 is another ship than NORTHERN LIGHT
         + statics(636000222, "NORTHERN LIGHT 2")
+        # a whole extra word: NORTHERN LIGHT B is another ship too
+        + statics(636000333, "NORTHERN LIGHT B")
     )
     ws_path = build(tmp_path / "w.duckdb", statics=rows)
     (tmp_path / "watch.csv").write_text(WATCH)

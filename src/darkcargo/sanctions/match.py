@@ -5,8 +5,8 @@ carried forward over partial messages (class B sends name and call sign apart). 
 
 - strong: the period's IMO, or its MMSI, equals the entry's (strength 1);
 - medium: the name resembles the entry's name or an alias (rapidfuzz ratio on names without
-  spaces, at least `name_min_score`, digits equal) and the flag (the MMSI's country digits) or the
-  call sign agrees;
+  spaces, at least `name_min_score`; digits equal; neither name the other plus whole words, as
+  "GALE" and "GALE C") and the flag (the MMSI's country digits) or the call sign agrees;
 - weak: the name alone; shown, never scored.
 
 An entry whose IMO differs from the period's IMO never matches by name (a same-name ship). Each
@@ -145,6 +145,13 @@ def _digits(name: str) -> tuple[str, ...]:
     return tuple(_DIGITS.findall(norm_name(name)))
 
 
+def _extra_token(a: str, b: str) -> bool:
+    """Whether one name is the other plus whole words ("ELIZABETH" / "ELIZABETH B", "GALE" /
+    "GALE C"): another ship's name, however similar the letters."""
+    ta, tb = set(norm_name(a).split()), set(norm_name(b).split())
+    return ta != tb and (ta < tb or tb < ta)
+
+
 def find_matches(
     periods: list[Period], entries: list[Entry], params: MatchParams | None = None
 ) -> pa.Table:
@@ -190,7 +197,7 @@ def find_matches(
         ai, li = np.nonzero(scores)
         for a, li_ in zip(ai.tolist(), li.tolist(), strict=True):
             name, (k, lname) = ais_names[a], list_names[li_]
-            if not a_keys[a] or _digits(name) != _digits(lname):
+            if not a_keys[a] or _digits(name) != _digits(lname) or _extra_token(name, lname):
                 continue
             similar[name].append((k, lname, float(scores[a, li_])))
     rows: list[dict[str, Any]] = []
