@@ -314,3 +314,12 @@ def test_presets_are_checked_and_hashed(tmp_path: Path) -> None:
         load_preset(bad)
     with pytest.raises(ConfigError, match="no such risk preset"):
         load_preset("nonesuch")
+
+
+def test_a_workspace_held_read_only_is_scored_without_storing(tmp_path: Path) -> None:
+    ws = sample(tmp_path)
+    with Workspace(ws, read_only=True) as holder:  # as a running dashboard holds it
+        report = build_risk(ws)
+        assert report.stored is False and report.table.num_rows == 4
+        assert holder.count("vessel_risk") == 0
+    assert build_risk(ws).stored is True

@@ -123,9 +123,14 @@ def vessel(
     from darkcargo.sanctions.risk import build_risk
     from darkcargo.workspace import Workspace
 
-    build_risk(workspace, preset, case)
+    report = build_risk(workspace, preset, case)
     with Workspace(workspace, read_only=True) as ws:
         doc = vessel_file(ws, ident, max_rows=rows)
+    if not report.stored:  # a dashboard holds the workspace: use the scores computed here
+        from darkcargo.sanctions.dossier import _json_rows
+
+        mine = [r for r in _json_rows(report.table) if r["vessel_id"] == doc["vessel_id"]]
+        doc["risk"] = {**mine[0], "of": report.vessels} if mine else None
     if fmt is not OutputFormat.table:
         sys.stdout.write(json.dumps(doc, indent=1, default=str) + "\n")
         return

@@ -26,7 +26,7 @@ from typing import Any
 import pyarrow as pa
 
 from darkcargo.config import Case, load_case
-from darkcargo.errors import ConfigError
+from darkcargo.errors import ConfigError, WorkspaceError
 from darkcargo.sanctions.identity import imo_is_valid, mmsi_is_valid
 from darkcargo.sanctions.match import MatchParams
 from darkcargo.sanctions.schema import VESSEL_RISK
@@ -507,6 +507,7 @@ class RiskReport:
     vessels: int
     scored: int  # vessels with a score above 0
     table: pa.Table
+    stored: bool = True  # False: computed on a read-only workspace, not written
 
 
 def compute_risk(
@@ -612,35 +613,48 @@ def inputs_fingerprint(ws: Workspace, preset: RiskPreset, case: Case) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
+def _report(p: RiskPreset, table: pa.Table, stored: bool = True) -> RiskReport:
+    scores = table.column("score").to_pylist()
+    return RiskReport(
+        f"{p.name}@{p.version}",
+        p.hash(),
+        table.num_rows,
+        sum(1 for x in scores if x > 0),
+        table,
+        stored,
+    )
+
+
 def build_risk(
     workspace: Workspace | str | Path,
     preset: RiskPreset | str | None = None,
     case: Case | str | None = None,
     force: bool = False,
 ) -> RiskReport:
-    """Compute and store `vessel_risk` (skipped when nothing it reads has changed)."""
+    """Compute and store `vessel_risk` (skipped when nothing it reads has changed). A workspace
+    that cannot be opened for writing (a dashboard holds it) is scored without storing."""
     p = preset if isinstance(preset, RiskPreset) else load_preset(preset)
     c = case if isinstance(case, Case) else load_case(case)
-    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
-    try:
-        fp = inputs_fingerprint(ws, p, c)
-        if not force and ws.get_meta("risk_fingerprint") == fp:
-            table = ws.arrow("SELECT * FROM vessel_risk ORDER BY rank")
-        else:
-            table = compute_risk(ws, p, c)
-            with ws.transaction():
-                ws.replace("vessel_risk", table)
-                ws.set_meta("risk_fingerprint", fp)
-                ws.set_meta("risk_preset", f"{p.name}@{p.version}")
-                ws.set_meta("risk_params_hash", p.hash())
-        scores = table.column("score").to_pylist()
-        return RiskReport(
-            f"{p.name}@{p.version}",
-            p.hash(),
-            table.num_rows,
-            sum(1 for s in scores if s > 0),
-            table,
-        )
-    finally:
-        if not isinstance(workspace, Workspace):
-            ws.close()
+    if not isinstance(workspace, Workspace):
+        try:
+            opened = Workspace(workspace)
+        except WorkspaceError:
+            with Workspace(workspace, read_only=True) as ro:
+                return _report(p, compute_risk(ro, p, c), stored=False)
+        try:
+            return build_risk(opened, p, c, force)
+        finally:
+            opened.close()
+    ws = workspace
+    if ws.read_only:
+        return _report(p, compute_risk(ws, p, c), stored=False)
+    fp = inputs_fingerprint(ws, p, c)
+    if not force and ws.get_meta("risk_fingerprint") == fp:
+        return _report(p, ws.arrow("SELECT * FROM vessel_risk ORDER BY rank"))
+    table = compute_risk(ws, p, c)
+    with ws.transaction():
+        ws.replace("vessel_risk", table)
+        ws.set_meta("risk_fingerprint", fp)
+        ws.set_meta("risk_preset", f"{p.name}@{p.version}")
+        ws.set_meta("risk_params_hash", p.hash())
+    return _report(p, table)
