@@ -7,6 +7,7 @@ Output folder::
     ports.csv                 places used that are not in the case file
     sightings.csv             containers on the quay at Rajin and Dunai (with counting error)
     documents/*.txt           news-style texts with quantitative claims
+    sanctions/sdn.csv, alt.csv  an OFAC-format list naming the covert carriers (and two decoys)
     truth/                    vessels, voyages, events (Parquet), sightings truth, truth.json
     settings.json             the settings (and their hash) that made the season
 
