@@ -49,6 +49,12 @@ def _ref_text(refs: dict[str, dict[str, etree._Element]], kind: str, ident: str 
     return (el.text or "").strip() if el is not None else ""
 
 
+def _under(root: etree._Element, group: str, name: str) -> list[etree._Element]:
+    """The `name` children of root's `group` child (none when the group is absent)."""
+    g = child(root, group)
+    return [] if g is None else children(g, name)
+
+
 def _date(el: etree._Element | None) -> date | None:
     if el is None:
         return None
@@ -65,25 +71,24 @@ def parse_sdn_advanced(path: Path, root: etree._Element) -> ParsedList:
     if not refs.get("PartySubType"):
         raise InputError(str(path), "<ReferenceValueSets> has no <PartySubTypeValues>")
     locations: dict[str, str] = {}
-    for loc in children(child(root, "Locations") or etree.Element("x"), "Location"):
+    for loc in _under(root, "Locations", "Location"):
         for c in children(loc, "LocationCountry"):
             country = refs.get("Country", {}).get(c.get("CountryID", ""))
             if country is not None:
                 locations[loc.get("ID", "")] = country.get("ISO2") or (country.text or "")
     docs: dict[str, list[tuple[str, str, int | None]]] = defaultdict(list)
-    for doc in children(child(root, "IDRegDocuments") or etree.Element("x"), "IDRegDocument"):
+    for doc in _under(root, "IDRegDocuments", "IDRegDocument"):
         kind = _ref_text(refs, "IDRegDocType", doc.get("IDRegDocTypeID"))
         number = text_of(doc, "IDRegistrationNo")
         if number:
             docs[doc.get("IdentityID", "")].append((kind, number, doc.sourceline))
     entries: dict[str, list[etree._Element]] = defaultdict(list)
-    for e in children(child(root, "SanctionsEntries") or etree.Element("x"), "SanctionsEntry"):
+    for e in _under(root, "SanctionsEntries", "SanctionsEntry"):
         entries[e.get("ProfileID", "")].append(e)
     vessels: list[ListedVessel] = []
     notes: list[str] = []
     records = 0
-    parties = child(root, "DistinctParties")
-    for party in children(parties, "DistinctParty") if parties is not None else []:
+    for party in _under(root, "DistinctParties", "DistinctParty"):
         for profile in children(party, "Profile"):
             records += 1
             sub = refs.get("PartySubType", {}).get(profile.get("PartySubTypeID", ""))
