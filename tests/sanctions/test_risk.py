@@ -52,15 +52,15 @@ def sample(tmp_path: Path) -> Path:
         ),
         # V2: a gap whose detector listed Rajin as reachable (the newer details field)
         event(
-            "g3",
+            "g3",  # ~130 km from Rajin, 12 h: too short at our 16 kn, the detector's speed allows
             "gap",
             V2,
             50,
-            74,
-            lat=37.0,
-            lon=135.0,
-            end_lat=37.0,
-            end_lon=135.2,
+            62,
+            lat=41.5,
+            lon=131.5,
+            end_lat=41.5,
+            end_lon=131.52,
             details={"reachable_ports": ["RAJIN", "NAMPO"]},
             confidence=0.5,
         ),
@@ -74,6 +74,23 @@ def sample(tmp_path: Path) -> Path:
             details={"nearest_port": "RAJIN", "nearest_port_km": 3.0},
             confidence=0.9,
         ),
+        # ... a long gap far off (Tsugaru) whose detector lists Rajin among reachable ports: too
+        # far from Rajin at both ends to count
+        event(
+            "g5",
+            "gap",
+            V2,
+            700,
+            800,
+            lat=41.5,
+            lon=140.5,
+            end_lat=41.6,
+            end_lon=140.6,
+            details={"reachable_ports": ["RAJIN"]},
+            confidence=0.5,
+        ),
+        # ... seen at Rajin without a stay (a port_presence, confidence 0.25)
+        event("pp1", "port_presence", V2, 900, 901, port_id="RAJIN", confidence=0.25),
         # V1 meets V2
         event("e1", "encounter", V1, 500, 504, other_mmsi=V2, confidence=1.0),
         # V3: reflagged (flag change under the old MMSI), renamed, one spoofed jump
@@ -232,6 +249,9 @@ def test_each_rule_scores_its_rows(tmp_path: Path) -> None:
     v2 = by_rule(rows["MMSI273000002"])
     assert v2["gap_near_origin"]["rows"] == {"events": ["g3"]}  # by its reachable_ports
     assert v2["gap_near_origin"]["points"] == 8.0
+    assert v2["origin_port_call"]["points"] == 2.5 and v2["origin_port_call"]["rows"] == {
+        "events": ["pp1"]
+    }
     assert v2["stop_near_origin"]["points"] == pytest.approx(6 * 0.9)
     assert v2["encounter_listed"]["points"] == 15.0 and v2["encounter_listed"]["rows"][
         "other_mmsi"

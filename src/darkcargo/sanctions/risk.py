@@ -207,7 +207,8 @@ def _events_rules(
             continue
         t = ws.arrow(
             f"SELECT mmsi, count(*) AS n, sum({CONF}) AS c, list(event_id ORDER BY start_ts) AS ids "
-            "FROM events WHERE kind = 'port_call' AND port_id IN (SELECT unnest(?)) GROUP BY mmsi",
+            "FROM events WHERE kind IN ('port_call', 'port_presence') "
+            "AND port_id IN (SELECT unnest(?)) GROUP BY mmsi",
             [ports],
         ).to_pylist()
         for r in t:
@@ -233,11 +234,13 @@ def _events_rules(
               AND ({d0} + {d1}) / ? + ? <= {hours}
             GROUP BY e.event_id, e.mmsi, e.start_ts
         ),
-        listed AS (
-            SELECT e.event_id, e.mmsi, e.start_ts, NULL::DOUBLE AS km,
-                   list_intersect({reach}, ?::VARCHAR[])[1] AS port
-            FROM g e
+        listed AS (  -- the detector's own reachable ports, still within near_km of an end
+            SELECT e.event_id, e.mmsi, e.start_ts, min(least({d0}, {d1})) AS km,
+                   arg_min(p.pid, least({d0}, {d1})) AS port
+            FROM g e JOIN p ON list_contains({reach}, p.pid)
             WHERE list_has_any({reach}, ?::VARCHAR[])
+              AND (e.lat IS NULL OR e.end_lat IS NULL OR least({d0}, {d1}) <= ?)
+            GROUP BY e.event_id, e.mmsi, e.start_ts
         ),
         hit AS (SELECT * FROM near UNION ALL SELECT * FROM listed WHERE event_id NOT IN (SELECT event_id FROM near))
         SELECT g.event_id, g.mmsi, g.start_ts, hit.port, hit.km,
@@ -251,7 +254,7 @@ def _events_rules(
             speed_kmh,
             g.get("min_dwell_hours", 6.0),
             origin_ids or [""],
-            origin_ids or [""],
+            g.get("near_km", 150.0),
         ],
     ).to_pydict()
     wd = preset.rule("gap_disabling")["points"]
@@ -481,7 +484,7 @@ def _vessels(
 WHY = {
     "sanctioned_strong": "IMO or MMSI on a sanctions list",
     "sanctioned_medium": "listed name with flag or call sign agreeing",
-    "origin_port_call": "observed calls at origin ports",
+    "origin_port_call": "observed calls (or presences) at origin ports",
     "origin_port_call_inferred": "inferred calls at origin ports",
     "destination_port_call": "calls at destination ports",
     "gap_near_origin": "AIS gaps from which an origin port was reachable",
