@@ -9,6 +9,7 @@ Prints positions/s, peak memory (max RSS of this process) and a final ratio line
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import resource
 import tempfile
 import time
@@ -22,8 +23,8 @@ import pyarrow as pa
 from darkcargo.ais.schema import POSITIONS
 from darkcargo.events.detect import build_geo, detect, detect_batch
 from darkcargo.events.kernels.common import TrackView
-from darkcargo.events.kernels.loitering import detect_loitering
-from darkcargo.events.params import load_preset
+from darkcargo.events.kernels.stops import detect_stops
+from darkcargo.events.params import StopParams, load_preset
 from darkcargo.workspace import Workspace
 
 T0_US = 1_704_067_200_000_000  # 2024-01-01
@@ -110,10 +111,9 @@ def peak_rss_gb() -> float:
 
 
 def ours_stop_detection(c: dict[str, np.ndarray], min_hours: float) -> tuple[float, int]:
-    """Our stop detection (loitering kernel without offshore rule) on one in-memory batch."""
-    preset = load_preset("gfw")
-    geo_none = build_geo(None, [])
-    geo_none = type(geo_none).build([], shore_km=None)
+    """Our stop detector (events.kernels.stops) on one in-memory batch, with MovingPandas'
+    thresholds: within a 2 kn x min_hours diameter for min_hours."""
+    geo_none = dataclasses.replace(build_geo(None, []), shore_km=None)  # nearest port, no shore
     t = time.perf_counter()
     order = np.lexsort((c["ts"], c["mmsi"]))
     view = TrackView(
@@ -128,11 +128,14 @@ def ours_stop_detection(c: dict[str, np.ndarray], min_hours: float) -> tuple[flo
         source_id=c["source_id"][order],
         row_id=c["row_id"][order],
     )
-    lp = preset.loitering
-    params = type(lp)(
-        max_mean_speed_kn=2.0, min_hours=min_hours, min_shore_nm=0.0, max_gap_hours=24.0
+    params = StopParams(
+        max_radius_km=2.0 * 1.852 * min_hours / 2.0,
+        min_hours=min_hours,
+        max_median_speed_kn=float("inf"),
+        max_gap_hours=24.0,
+        stray_max_positions=0,
     )
-    ev = detect_loitering(view, geo_none, params)
+    ev = detect_stops(view, geo_none, params)
     return time.perf_counter() - t, len(ev)
 
 

@@ -77,7 +77,19 @@ def events(
     port: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    min_confidence: float | None = None,
+    min_hours: float | None = None,
 ) -> pa.Table:
-    """Events in time order; `vessel` is an IMO, an MMSI or a name, as on the command line."""
+    """Events in time order; `vessel` is an IMO, an MMSI or a name, as on the command line;
+    `min_confidence` (0-1) and `min_hours` drop weaker and shorter events."""
     mmsis = resolve_vessel(ws, vessel) if vessel else None
-    return query_events(ws, kind=kind, mmsis=mmsis, port=port, since=since, until=until)
+    return query_events(
+        ws,
+        kind=kind,
+        mmsis=mmsis,
+        port=port,
+        since=since,
+        until=until,
+        min_confidence=min_confidence,
+        min_hours=min_hours,
+    )

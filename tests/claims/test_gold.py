@@ -70,8 +70,12 @@ def _value_key(bound: str, value: float | None, low: float | None, high: float |
     return round(float(value), 6) if value is not None else None
 
 
-def gold_fields(g: dict[str, Any]) -> dict[str, Any]:
-    out = {f: g.get(f, DEFAULTS.get(f)) for f in FIELDS}
+def gold_fields(g: dict[str, Any], published: str | None = None) -> dict[str, Any]:
+    # A claim whose text gives no date is dated by its document (issue 20).
+    defaults = {**DEFAULTS, "date": published, "date_precision": "day" if published else None}
+    out = {f: g.get(f, defaults.get(f)) for f in FIELDS}
+    if "date" in g and "date_precision" not in g:
+        out["date_precision"] = None
     out["value"] = _value_key(out["bound"], g.get("value"), g.get("low"), g.get("high"))
     out["speaker"] = _norm_speaker(out["speaker"])
     return out
@@ -107,7 +111,7 @@ def score(
     for entry in entries:
         claims = extract_claims(entry["text"], published=date.fromisoformat(entry["published"]))
         preds = [pred_fields(c) for c in claims]
-        golds = [gold_fields(g) for g in entry["claims"]]
+        golds = [gold_fields(g, entry["published"]) for g in entry["claims"]]
         pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
         unmatched_g = list(golds)
         unmatched_p: list[dict[str, Any]] = []

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date
+
+import pytest
 
 from darkcargo.claims import add_claim, grade_claims
 from darkcargo.claims.grading import grade_claim
@@ -61,10 +64,17 @@ def test_capacity_claim_is_graded_against_capacity_methods_only() -> None:
     g = by_estimate(grade_claim(c, HAND_MADE_ESTIMATES))
     assert g["est-152-pack"].grade == "above"  # more than 3M > p95 2.9M
     assert g["est-152-official"].grade == "consistent"
+    # A count is held against a capacity as a ceiling: above it, or within it, never below.
     count = claim(value=3e6, quantity="rounds_152mm", basis="count")
     g2 = by_estimate(grade_claim(count, HAND_MADE_ESTIMATES))
-    assert g2["est-152-pack"].grade == "not_comparable"
-    assert "basis" in g2["est-152-pack"].reason and "capacity" in g2["est-152-pack"].reason
+    assert g2["est-152-pack"].grade == "above"  # 3M > p95 2.9M: more than the boxes hold
+    assert "a ceiling" in g2["est-152-pack"].reason
+    small = by_estimate(grade_claim(claim(value=1e6, quantity="rounds_152mm"), HAND_MADE_ESTIMATES))
+    assert small["est-152-pack"].grade == "consistent"  # below p05, but a ceiling: within
+    assert "within what the counted boxes could hold" in small["est-152-pack"].reason
+    cap = claim(value=6500, quantity="containers", basis="capacity")
+    g3 = by_estimate(grade_claim(cap, HAND_MADE_ESTIMATES))
+    assert g3["est-containers"].grade == "not_comparable" and "basis" in g3["est-containers"].reason
 
 
 def test_bounds_and_ranges() -> None:
@@ -162,9 +172,98 @@ def test_a_snapshot_count_is_not_graded_against_a_period_total() -> None:
     assert g.grade == "not_comparable" and "one place and time" in g.reason
 
 
-def test_shells_without_calibre_explain_why_not_comparable() -> None:
-    (g,) = grade_claim(claim(value=1.5e6, quantity="shells", item="shells"), HAND_MADE_ESTIMATES)
-    assert g.grade == "not_comparable" and "no calibre" in g.reason
+def _rounds(eid: str, cal: str, p05: float, p50: float, p95: float, boxes: str) -> dict:
+    row = estimate_row(eid, f"rounds_{cal}", "physical_packing", p05, p50, p95, item="shells",
+                       caliber=cal)  # fmt: skip
+    row["inputs"] = json.dumps({"containers_estimate": boxes, "munition": cal})
+    return row
+
+
+def test_shells_without_calibre_are_graded_against_calibres_counting_the_same_boxes() -> None:
+    # Issue 14.7: 152 mm and 122 mm estimates from one containers estimate are alternatives:
+    # a mix of calibres lies between them, so the interval runs from 1.2M to 5.9M.
+    ests = [
+        _rounds("r152", "152mm", 1.2e6, 2.0e6, 3.2e6, "boxes-1"),
+        _rounds("r122", "122mm", 2.2e6, 3.7e6, 5.9e6, "boxes-1"),
+    ]
+    (g,) = grade_claim(
+        claim(value=9.8e6, quantity="shells", item="shells", bound="approximate"), ests
+    )
+    assert (g.grade, g.p05, g.p95) == ("above", 1.2e6, 5.9e6)
+    assert g.p50 == pytest.approx(math.sqrt(2.0e6 * 3.7e6))
+    assert (
+        "any calibre" in g.reason and "122mm and 152mm" in g.reason and "alternatives" in g.reason
+    )
+    (g,) = grade_claim(claim(value=3e6, quantity="shells", item="shells"), ests)
+    assert g.grade == "consistent"
+
+
+def test_shells_without_calibre_sum_over_calibres_that_count_different_boxes() -> None:
+    ests = [
+        _rounds("r152", "152mm", 1.0e6, 2.0e6, 3.0e6, "boxes-1"),
+        _rounds("r122", "122mm", 0.5e6, 1.0e6, 1.5e6, "boxes-2"),
+    ]
+    (g,) = grade_claim(claim(value=4e6, quantity="shells", item="shells"), ests)
+    assert (g.grade, g.p05, g.p50, g.p95) == ("consistent", 1.5e6, 3.0e6, 4.5e6)
+    assert "sum over calibres (122mm + 152mm)" in g.reason
+
+
+def _containers_with_trips(observed: dict, inferred: dict, end: str = "2024-02-26") -> dict:
+    row = estimate_row("est-trips", "containers", "shipments_x_load", 5000, 6500, 8000,
+                       item="containers", end=end)  # fmt: skip
+    row["inputs"] = json.dumps(
+        {
+            "observed_trips": observed,
+            "inferred_trips": inferred,
+            "known_count_shipments": [],
+            "vessels": sorted(set(observed) | set(inferred)),
+        }
+    )
+    return row
+
+
+def test_voyages_are_graded_against_the_trips_the_estimate_counted() -> None:
+    est = _containers_with_trips({"ANGARA": 9, "MARIA": 12}, {"ANGARA": 6, "MARIA": 11})
+    # 38 trips in all: 21 observed, 17 inferred from dark gaps.
+    (g,) = grade_claim(claim(value=32, quantity="voyages", item="voyages", quote="32 trips"), [est])
+    assert (g.grade, g.p05, g.p50, g.p95, g.method) == ("consistent", 21, 38, 38, "shipments_count")
+    assert "38 trips" in g.reason and "21 observed, 17 inferred" in g.reason
+    (g,) = grade_claim(claim(value=50, quantity="voyages", item="voyages", quote="50 trips"), [est])
+    assert g.grade == "above"
+
+
+def test_voyages_of_a_named_vessel_count_that_vessels_trips_only() -> None:
+    est = _containers_with_trips({"ANGARA": 2, "MARIA": 12}, {"ANGARA": 6, "MARIA": 11})
+    quote = "The cargo ship ANGARA has made at least 8 voyages from Rajin since August."
+    (g,) = grade_claim(
+        claim(value=8, bound="lower", quantity="voyages", item="voyages", quote=quote), [est]
+    )
+    assert (g.grade, g.p05, g.p95) == ("consistent", 2, 8)
+    assert "trips of ANGARA" in g.reason
+    quote = "ANGARA made at least 11 voyages."
+    (g,) = grade_claim(
+        claim(value=11, bound="lower", quantity="voyages", item="voyages", quote=quote), [est]
+    )
+    assert g.grade == "above"
+
+
+def test_a_part_of_earlier_trips_is_not_graded() -> None:
+    est = _containers_with_trips({"ANGARA": 2}, {"ANGARA": 6})
+    (g,) = grade_claim(
+        claim(value=6, basis="part", quantity="voyages", item="voyages", quote="6 of those trips"),
+        [est],
+    )
+    assert g.grade == "not_comparable" and "part" in g.reason
+
+
+def test_extracted_partitive_is_a_part() -> None:
+    from darkcargo.claims import extract_claims
+
+    (a, b) = extract_claims(
+        "ANGARA made at least 8 voyages. On 6 of those trips its transponder was off.",
+        published=date(2023, 12, 28),
+    )
+    assert (a.basis, b.basis, b.item) == ("count", "part", "voyages")
 
 
 def test_reason_figures_are_readable() -> None:
@@ -215,3 +314,36 @@ def test_other_periods_are_dropped_once_one_period_matches() -> None:
     assert [(x.estimate_id, x.grade) for x in g] == [("nov", "above")]
     g = grade_claim(claim(value=4400, quantity="containers", claim_date=date(2023, 6, 1)), ests)
     assert [x.grade for x in g] == ["not_comparable", "not_comparable"]
+
+
+def test_an_estimate_over_every_trip_found_covers_an_earlier_baseline() -> None:
+    est = estimate_row("e", "containers", "shipments_x_load", 5000, 6500, 8000,
+                       item="containers", start="2023-08-15")  # fmt: skip
+    c = claim(value=6000, quantity="containers", baseline_date=date(2023, 6, 1))
+    est["period_requested"] = "2023-08-15..2024-02-26"
+    (g,) = grade_claim(c, [est])
+    assert g.grade == "not_comparable" and g.reason.startswith("period:")
+    est["period_requested"] = "*..*"
+    (g,) = grade_claim(c, [est])
+    assert g.grade == "consistent" and "counts every trip found" in g.reason
+
+
+def test_shells_any_calibre_keep_the_estimates_requested_period() -> None:
+    ests = [
+        _rounds("r152", "152mm", 1.2e6, 2.0e6, 3.2e6, "boxes-1"),
+        _rounds("r122", "122mm", 2.2e6, 3.7e6, 5.9e6, "boxes-1"),
+    ]
+    for e in ests:
+        e["period_requested"] = "*..2024-02-26"
+        e["period_start"] = e["period_start"].replace(month=8, day=15)
+    c = claim(value=9.8e6, quantity="shells", item="shells", baseline_date=date(2023, 6, 1))
+    (g,) = grade_claim(c, ests)
+    assert g.grade == "above" and "counts every trip found" in g.reason
+
+
+def test_shells_any_calibre_from_a_single_calibre_says_so() -> None:
+    (g,) = grade_claim(
+        claim(value=1e6, quantity="shells", item="shells"),
+        [_rounds("r152", "152mm", 1.2e6, 2.0e6, 3.2e6, "boxes-1")],
+    )
+    assert g.grade == "consistent" and "estimates 152mm only" in g.reason

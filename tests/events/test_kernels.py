@@ -82,7 +82,7 @@ def test_short_silence_is_not_a_gap():
     assert kinds(rows, "gap") == []
 
 
-def test_port_call_with_entry_stop_exit_has_confidence_4():
+def test_port_call_with_entry_stop_exit_has_full_confidence():
     inbound = track(222, T0, 42.25, 130.20, n=6, speed_kn=6, course=90)  # enters ~3 km out
     stay = track(222, T0 + timedelta(hours=1), 42.25, 130.30, n=30, speed_kn=0)
     out = track(222, T0 + timedelta(hours=6), 42.25, 130.30, n=12, speed_kn=8, course=90)
@@ -90,7 +90,7 @@ def test_port_call_with_entry_stop_exit_has_confidence_4():
     calls = kinds(rows, "port_call")
     assert len(calls) == 1
     c = calls[0]
-    assert c["port"] == PORT.id and c["conf"] == 4.0
+    assert c["port"] == PORT.id and c["conf"] == 1.0  # GFW's level 4
     assert c["details"]["entry"] and c["details"]["exit"] and c["details"]["stop"]
 
 
@@ -98,14 +98,16 @@ def test_vessel_that_never_moves_in_port_has_one_call_without_entry_or_exit():
     _, rows = run(track(333, T0, 42.25, 130.30, n=200, speed_kn=0))
     calls = kinds(rows, "port_call")
     assert len(calls) == 1
-    assert calls[0]["conf"] == 3.0
+    assert calls[0]["conf"] == 0.75  # a stop, but no entry or exit seen (GFW's level 3)
     assert kinds(rows, "loitering") == [] and kinds(rows, "gap") == []
 
 
-def test_passing_through_without_stopping_is_confidence_2():
+def test_passing_through_without_stopping_is_a_presence_not_a_call():
     _, rows = run(track(444, T0, 42.25, 130.20, n=30, minutes=5, speed_kn=8, course=90))
-    calls = kinds(rows, "port_call")
-    assert [c["conf"] for c in calls] == [2.0]
+    assert kinds(rows, "port_call") == []
+    pres = kinds(rows, "port_presence")
+    assert [(p["port"], p["conf"]) for p in pres] == [(PORT.id, 0.25)]
+    assert pres[0]["details"]["why_not_a_call"] == "no stop and no AIS-off in port"
 
 
 def test_encounter_offshore_pairs_two_vessels_once():

@@ -82,7 +82,8 @@ def test_drifting_far_offshore_is_loitering_and_names_the_layer(shore: ShoreDist
     # control: the same slow ship 100 km off the Dutch coast in the North Sea
     geo = GeoContext.build([], shore_km=shore)
     res = detect_batch(moored(244999999, 53.8, 3.6), load_preset("gfw"), geo)
-    assert res.events.kind == ["loitering"]
-    details = json.loads(res.events.details[0])
+    # a stop too (stationary anywhere); the loitering is what this test is about
+    assert "loitering" in res.events.kind
+    details = json.loads(res.events.details[res.events.kind.index("loitering")])
     assert details["min_shore_km"] > 100
     assert details["shore_layer"].startswith("Natural Earth 1:10m land")

@@ -202,3 +202,46 @@ def test_exports_do_not_write_to_the_workspace(tmp_path: Path) -> None:
     before = (ws.read_bytes(), os.stat(ws).st_mtime)
     export_bundle(ws, "kml", tmp_path / "k")
     assert (ws.read_bytes(), os.stat(ws).st_mtime) == before
+
+
+HOSTILE_NAME = '<img src=x onerror="alert(1)">]]>\x07&\'"'
+
+
+def test_kml_keeps_hostile_text_as_text(tmp_path: Path) -> None:
+    """A ship's name with markup, a CDATA end marker, an apostrophe and a control character
+    (XML cannot hold it): the KML still parses, ExtendedData gives back the exact text (less
+    the control character), and the balloon HTML holds it escaped, never as markup."""
+    from darkcargo.workspace import Workspace
+
+    path = build_sample_workspace(tmp_path / "ws.duckdb")
+    with Workspace(path) as w:
+        w.con.execute("UPDATE statics SET name = ? WHERE mmsi = ?", [HOSTILE_NAME, ANGARA])
+        w.con.execute(
+            "UPDATE events SET details = ? WHERE event_id = 'e6'",
+            [json.dumps({"field": "name", "old": "ANGARA", "new": HOSTILE_NAME})],
+        )
+    kml = export_bundle(path, "kml", tmp_path / "kml") / "darkcargo.kml"
+    text = kml.read_text(encoding="utf-8")
+    assert "<img" not in text.replace("<![CDATA[", "")  # nowhere as markup
+    root = ET.parse(kml).getroot()
+    clean = HOSTILE_NAME.replace("\x07", "")
+    track = next(p for p in root.iter(f"{KML}Placemark") if p.findtext(f"{KML}name") == clean)
+    data = {d.get("name"): d.findtext(f"{KML}value") for d in track.iter(f"{KML}Data")}
+    assert data["name"] == clean
+    balloon = track.findtext(f"{KML}description") or ""
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;]]&gt;&amp;&#x27;&quot;" in balloon
+    assert "<img" not in balloon
+    change = next(
+        p
+        for p in root.iter(f"{KML}Placemark")
+        if (p.findtext(f"{KML}name") or "").startswith("identity_change")
+    )
+    details = {d.get("name"): d.findtext(f"{KML}value") for d in change.iter(f"{KML}Data")}
+    # the details JSON escapes the control character itself, so it comes back whole
+    assert json.loads(details["details"])["new"] == HOSTILE_NAME
+    assert "&lt;img" in (change.findtext(f"{KML}description") or "")
+    # every style shows only the escaped description in its balloon
+    styles = list(root.iter(f"{KML}Style"))
+    assert styles and all(
+        s.findtext(f"{KML}BalloonStyle/{KML}text") == "$[description]" for s in styles
+    )

@@ -95,3 +95,23 @@ def test_report_of_an_empty_workspace(tmp_path: Path) -> None:
     assert "No claims extracted yet." in html
     data = embedded_data(html)
     assert unpack(data["events"]) == [] and data["tracks"] == {"tracks": []}
+
+
+def test_report_reads_codes_and_writes_details_as_sentences(report_html: str) -> None:
+    vessels = re.search(r'id="report-vessels".*?</table>', report_html, re.S)
+    assert vessels
+    row = re.search(r"<tr><td>273210440</td>.*?</tr>", vessels.group(0), re.S)
+    assert row and "<td>Cargo</td><td>Russian Federation</td>" in row.group(0)  # type 79, MID 273
+    events = re.search(r'id="report-events-table".*?</table>', report_html, re.S)
+    assert events
+    sentences = re.findall(r'<td class="dc-sentence">(.*?)</td>', events.group(0))
+    assert "AIS silent for 20.0 h." in sentences  # the gap
+    assert "In port at RAJIN for 20.0 h." in sentences  # a port call
+    assert not any(": yes" in s or ": no" in s for s in sentences)
+    data = embedded_data(report_html)
+    page = data["vessel_details"][str(ANGARA)]
+    assert page["profile"]["facts"]["flag_iso2"] == "RU"
+    assert page["profile"]["weekly"] == [
+        {"week": "2023-09-04", "gaps": 1, "port_calls": 2, "dark_hours": 20.0}
+    ]
+    assert data["watch"] == {"ran": False, "watchlist_entries": 0, "matches": []}

@@ -41,7 +41,7 @@ def event(
     port: str | None = None,
     pos0: tuple[float, float] | None = None,
     pos1: tuple[float, float] | None = None,
-    confidence: float = 4.0,
+    confidence: float = 1.0,
 ) -> dict:
     return {
         "event_id": eid,

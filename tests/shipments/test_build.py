@@ -103,3 +103,35 @@ def test_vessel_without_imo_in_the_case_is_matched_by_ais_name_and_flagged(
     assert any("AIS name only" in n for n in report.notes)
     # a ship whose IMO is in the case is never matched by name: OTHER_MMSI is also "ANGARA"
     assert report.vessels["ANGARA"] == [ANGARA_MMSI]
+
+
+def test_a_dark_trip_after_ais_off_in_port_is_still_found(tmp_path: Path) -> None:
+    """A Dunai call whose AIS went off at the pier ends when the ship left at the latest; the
+    trip hidden in that silence (to Rajin, then Vostochny) still makes an inferred shipment."""
+    from .conftest import event, events_table, statics_rows
+
+    call = event(
+        "d1", "port_call", ANGARA_MMSI, day(9, 5), day(9, 8), port="DUNAI", confidence=0.75
+    )
+    call["details"] = json.dumps(
+        {"ais_off_in_port": True, "left_after": "2023-09-05T12:00:00", "left_before": "x"}
+    )
+    rows = [
+        call,
+        event("g1", "gap", ANGARA_MMSI, day(9, 5, 12), day(9, 8, 6), pos0=DUNAI, pos1=VOSTOCHNY),
+        event("v1", "port_call", ANGARA_MMSI, day(9, 8, 8), day(9, 9), port="VOSTOCHNY"),
+    ]
+    path = tmp_path / "off.duckdb"
+    with Workspace(path) as ws:
+        ws.append("statics", statics_rows([(ANGARA_MMSI, 9179842, "ANGARA")]))
+        ws.append("events", events_table(rows))
+    build_shipments(path, load_case("dprk_russia"))
+    got = _shipments(path)
+    assert [(r["origin_port"], r["destination_port"], r["inferred"]) for r in got] == [
+        ("RAJIN", "VOSTOCHNY", True)
+    ]
+    assert json.loads(got[0]["evidence"])["events"] == ["g1", "v1"]
+    with Workspace(path, read_only=True) as ws:
+        dunai = query_arrow(ws, "SELECT * FROM port_calls WHERE port_id = 'DUNAI'").to_pylist()
+    assert dunai[0]["confidence"] == pytest.approx(0.75)  # the event's 0-1 confidence, as is
+    assert json.loads(dunai[0]["evidence"])["left_after"] == "2023-09-05T12:00:00"

@@ -34,15 +34,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(workspace: Path) -> Iterator[str]:
-    """The dashboard over `workspace` in a thread; yields its base URL."""
+def serve(workspace: Path, case: str | None = None) -> Iterator[str]:
+    """The dashboard over `workspace` (and a case file) in a thread; yields its base URL."""
     import uvicorn
 
     from darkcargo.web import create_app
 
     port = free_port()
     config = uvicorn.Config(
-        create_app(workspace), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        create_app(workspace, case=case),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
     )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -73,17 +77,51 @@ def launch() -> Iterator[Any]:
             b.close()
 
 
+# Recorded from before the page's first script: every Content-Security-Policy violation.
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + e.blockedURI + " " + (e.sample || ""));
+});
+"""
+
+
 class Page:
-    """A page with its console errors and requests recorded."""
+    """A page with its console errors, requests, dialogs and CSP violations recorded."""
 
     def __init__(self, browser: Any, **context: Any) -> None:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, **context)
+        self.context.add_init_script(CSP_LISTENER)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.requests: list[str] = []
+        self.dialogs: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def guard(self, allowed: tuple[str, ...]) -> list[str]:
+        """Route every request: record it; refuse (and list) any not starting with `allowed`."""
+        outside: list[str] = []
+
+        def handle(route: Any) -> None:
+            url = route.request.url
+            if url.startswith(allowed):
+                route.continue_()
+            else:
+                outside.append(url)
+                route.abort()
+
+        self.context.route("**", handle)
+        return outside
+
+    def csp_violations(self) -> list[str]:
+        return list(self.page.evaluate("window.__csp || []"))
 
     def open(self, url: str) -> Any:
         self.page.goto(url)

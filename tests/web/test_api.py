@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from tests.web.sample import (
 )
 
 TOKEN = "s3cret-token"
+# The server answers only for its own host names (TestClient's default is "testserver").
+LOCAL = "http://127.0.0.1"
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +34,7 @@ def sample_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(sample_ws: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(sample_ws)) as c:
+    with TestClient(create_app(sample_ws), base_url=LOCAL) as c:
         yield c
 
 
@@ -254,7 +258,7 @@ def test_static_routes_do_not_traverse(client: TestClient, url: str) -> None:
 
 
 def test_token_is_required_on_every_api_request(sample_ws: Path) -> None:
-    with TestClient(create_app(sample_ws, token=TOKEN)) as c:
+    with TestClient(create_app(sample_ws, token=TOKEN), base_url=LOCAL) as c:
         for url in ("/api/vessels", f"/api/vessels/{ANGARA}", "/api/openapi.json", "/api/land"):
             assert c.get(url).status_code == 401
             assert c.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
@@ -267,7 +271,9 @@ def test_token_is_required_on_every_api_request(sample_ws: Path) -> None:
             c.get("/api/vessels/1", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 404
         )
         # the page shell holds no data and tells the page a token is needed
-        assert '"token_required": true' in c.get("/").text
+        shell = c.get("/").text
+        config = re.search(r'<script type="application/json" id="dc-config">(.*?)</script>', shell)
+        assert config and json.loads(config.group(1))["token_required"] is True
 
 
 def _fingerprint(path: Path) -> tuple[str, float, int]:
@@ -280,7 +286,7 @@ def test_server_never_writes_to_the_workspace(tmp_path: Path) -> None:
     ws = build_sample_workspace(tmp_path / "ro.duckdb")
     before = _fingerprint(ws)
     files_before = sorted(p.name for p in tmp_path.iterdir())
-    with TestClient(create_app(ws)) as c:
+    with TestClient(create_app(ws), base_url=LOCAL) as c:
         for url in (
             "/",
             "/api/summary",
@@ -307,7 +313,7 @@ def test_server_never_writes_to_the_workspace(tmp_path: Path) -> None:
 
 def test_empty_workspace_serves_empty_answers(tmp_path: Path) -> None:
     ws = build_empty_workspace(tmp_path / "empty.duckdb")
-    with TestClient(create_app(ws)) as c:
+    with TestClient(create_app(ws), base_url=LOCAL) as c:
         assert c.get("/api/vessels").json() == []
         assert c.get("/api/events").json()["total"] == 0
         assert c.get("/api/tracks?zoom=5").json() == {"tracks": []}
@@ -329,7 +335,7 @@ def test_missing_workspace_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_later_layers_are_served_when_their_tables_fill(tmp_path: Path) -> None:
     ws = build_full_workspace(tmp_path / "full.duckdb")
-    with TestClient(create_app(ws)) as c:
+    with TestClient(create_app(ws), base_url=LOCAL) as c:
         layers = {la["name"]: la["count"] for la in c.get("/api/layers").json()}
         assert layers == {
             "detections": 2,

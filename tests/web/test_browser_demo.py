@@ -2,14 +2,20 @@
 
 A short simulated season (30 vessels, August 2023) taken through every stage by
 darkcargo.demo.run_demo: real tracks with reception holes, hundreds of events of every kind,
-shipments, estimates per method and claim date, graded claims. The page must load with no
-console errors, show tracks and events, follow the time filter, open a vessel page from the map,
-and label every estimate's unverified parameters; the report must do the same offline.
-Screenshots land in test-artifacts/ (demo-*.png).
+shipments, estimates per method and claim date, graded claims. What an analyst needs in the
+first hour must be there: the first screen at the case's zoom names the watched ports and
+draws the watched vessels above the rest in the legend's colours; search finds ANGARA by name,
+MMSI and IMO; the trips table lists the season's trips; the events table sorts, filters, pages
+past 300 rows and downloads what it shows; the vessel page reads the codes; chart labels never
+sit on a marker. The page must load with no console error and no CSP violation; the report must
+do the same offline. Screenshots land in test-artifacts/ (demo-*.png).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,8 +23,11 @@ from typing import Any
 
 import pytest
 
+from darkcargo.report.describe import describe_event
 from darkcargo.report.html import unverified_of
+from darkcargo.web.explore_queries import vessel_profile
 from darkcargo.web.queries import WorkspaceReader
+from tests.report.test_describe import SAMPLES
 from tests.web.browser_kit import (
     CHROMIUM,
     Page,
@@ -29,6 +38,8 @@ from tests.web.browser_kit import (
     set_window,
 )
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -38,6 +49,9 @@ pytestmark = [
 SEASON_VESSELS = 30
 SEASON_END = date(2023, 8, 31)
 WEEK = ("2023-08-10T00:00:00Z", "2023-08-17T00:00:00Z")
+ANGARA = 273210440
+ANGARA_IMO = 9179842
+PAGE_ROWS = 100
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +68,19 @@ def facts(demo: Any) -> dict[str, Any]:
     """What the workspace holds, to compare the page with."""
     with WorkspaceReader(demo.workspace) as r:
         story = r.story_events()
+        every = r.events(limit=None)["items"]
         return {
             "watched": r.watched(),
             "events_with_position": sum(1 for e in story["items"] if e["lat"] is not None),
             "identity_changes": sum(1 for e in story["items"] if e["kind"] == "identity_change"),
             "events_total": story["total"],
+            "events": every,
             "estimates": r.estimates(),
             "claims": r.claims(),
             "vessels": len(r.vessels()),
+            "ports": r.ports(),
+            "shipments": r.layer("shipments", limit=None)["items"],
+            "angara_profile": vessel_profile(r, ANGARA),
         }
 
 
@@ -84,44 +103,111 @@ def page(browser: Any) -> Iterator[Page]:
     p.close()
 
 
-def test_dashboard_shows_the_season_with_layers_and_legend(
+def drawn_events(pg: Any) -> int:
+    """Events on the map: drawn one by one, or counted in a cluster bubble."""
+    return pg.locator(".dc-event").count() + int(pg.get_attribute("#dc-app", "data-clustered"))
+
+
+def boxes_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def test_first_screen_names_the_watched_ports_and_draws_watched_vessels_on_top(
     server: str, page: Page, facts: dict[str, Any], artifacts_dir: Path
 ) -> None:
     assert facts["watched"], "the demo season has the case's vessels"
+    outside = page.guard((server,))
     pg = page.open(server)
-    pg.wait_for_timeout(500)
-    # tracks: the watched vessels bold, the other traffic faint, in two layers
-    watched_runs = pg.locator("path.dc-track-watched").count()
-    assert watched_runs >= len(facts["watched"])
-    assert pg.locator("path.dc-track").count() > watched_runs + SEASON_VESSELS
-    # every event is drawn (no kind is sampled in a season this short); identity changes, which
-    # have no position of their own, where the vessel's track was at the time
-    assert facts["identity_changes"] > 0
+    pg.wait_for_timeout(600)
+    pg.screenshot(path=str(artifacts_dir / "demo-first-screen.png"))
+    # the case's zoom: every watched port inside the map, each named by a permanent label
+    map_box = pg.locator("#dc-map").bounding_box()
+    named = [p for p in facts["ports"] if p["role"] in ("origin", "destination")]
+    for port in [p for p in named if p["id"] in ("RAJIN", "DUNAI", "VOSTOCHNY")]:
+        label = pg.locator(f'.dc-maplabel[data-label="port:{port["id"]}"]')
+        assert "dc-maplabel-hidden" not in (label.get_attribute("class") or ""), port["id"]
+        box = label.locator(".dc-maplabel-text").bounding_box()
+        assert (
+            box
+            and map_box["x"] <= box["x"]
+            and box["x"] + box["width"] <= map_box["x"] + map_box["width"]
+        )
+        assert map_box["y"] <= box["y"] <= map_box["y"] + map_box["height"]
+        assert label.inner_text() == port["name"].split(" /")[0].split(",")[0].split(" (")[0]
+    # labels never cover one another
+    shown = [
+        b
+        for b in (
+            x.bounding_box()
+            for x in pg.locator(".dc-maplabel:not(.dc-maplabel-hidden) .dc-maplabel-text").all()
+        )
+        if b
+    ]
+    assert len(shown) >= 8
+    assert not any(boxes_overlap(a, b) for i, a in enumerate(shown) for b in shown[i + 1 :])
+    # watched tracks: above the other traffic (their own pane), in the legend's colour
+    z = pg.evaluate(
+        """() => [getComputedStyle(document.querySelector('.leaflet-dc-tracks-top-pane')).zIndex,
+                  getComputedStyle(document.querySelector('.leaflet-overlay-pane')).zIndex].map(Number)"""
+    )
+    assert z[0] > z[1]
+    assert pg.locator(".leaflet-dc-tracks-top-pane path.dc-track-watched").count() >= len(
+        facts["watched"]
+    )
+    assert pg.locator(".leaflet-overlay-pane path.dc-track-watched").count() == 0
+    legend_colors = {
+        row.get_attribute("data-legend"): row.get_attribute("data-color")
+        for row in pg.locator(".dc-map-legend [data-legend]").all()
+    }
+    for mmsi, name in facts["watched"].items():
+        color = legend_colors[f"watched:{name}"]
+        strokes = {p.get_attribute("stroke") for p in pg.locator(f"path.dc-mmsi-{mmsi}").all()}
+        assert strokes == {color}, (name, strokes, color)
+        # the vessel list beside the map uses the same colour
+        swatch = pg.locator(f'#dc-vessels tr[data-vessel="{mmsi}"] .dc-swatch')
+        assert swatch.evaluate("e => e.style.background") in (color, _rgb(color))
+    other = legend_colors["vessels:other traffic"]
+    assert {
+        p.get_attribute("stroke") for p in pg.locator("path.dc-track:not(.dc-track-watched)").all()
+    } == {other}
+    # every event is on the map, one by one or in a cluster bubble; identity changes (no
+    # position of their own) where the vessel's track was at the time
     assert layer_visible(pg, "events:identity_change") == facts["identity_changes"]
-    drawn = facts["events_with_position"] + facts["identity_changes"]
-    assert pg.locator(".dc-event").count() == drawn
+    assert drawn_events(pg) == facts["events_with_position"] + facts["identity_changes"]
     assert pg.locator(".dc-event.dc-major").count() > 0
-    assert events_in_view(pg) >= facts["events_with_position"]
-    legend = pg.inner_text(".dc-map-legend")
-    assert "watched vessel" in legend and "dark gap" in legend
-    pg.screenshot(path=str(artifacts_dir / "demo-dashboard.png"), full_page=True)
     # a layer toggle hides the other traffic and brings it back
-    other = layer_visible(pg, "tracks-other")
-    assert other > 0
+    other_runs = layer_visible(pg, "tracks-other")
+    assert other_runs > 0
     pg.locator('.dc-layer[data-layer="tracks-other"] input').uncheck()
     assert pg.locator("path.dc-track:not(.dc-track-watched)").count() == 0
-    assert pg.locator("path.dc-track-watched").count() == watched_runs
     pg.locator('.dc-layer[data-layer="tracks-other"] input').check()
-    assert pg.locator("path.dc-track:not(.dc-track-watched)").count() == other
+    assert pg.locator("path.dc-track:not(.dc-track-watched)").count() == other_runs
+    # zoomed in, nothing is clustered any more
+    pg.evaluate("window.darkcargoApp.map.setView([42.5, 131.0], 10)")
+    pg.wait_for_timeout(600)
+    assert pg.get_attribute("#dc-app", "data-clustered") == "0"
     assert page.errors == []
-    assert all(u.startswith(server) or u.startswith("data:") for u in page.requests)
+    assert page.csp_violations() == []
+    assert outside == []
+
+
+def _rgb(hex_color: str) -> str:
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
 
 
 def test_time_filter_narrows_map_and_table(server: str, page: Page, artifacts_dir: Path) -> None:
     pg = page.open(server)
     all_events = events_in_view(pg)
     all_tracks = layer_visible(pg, "tracks-other")
+    drawn = drawn_events(pg)
     set_window(pg, *WEEK)
+    pg.wait_for_timeout(600)
     week_events = events_in_view(pg)
     assert 0 < week_events < all_events
     assert 0 < layer_visible(pg, "tracks-other") < all_tracks
@@ -133,28 +219,148 @@ def test_time_filter_narrows_map_and_table(server: str, page: Page, artifacts_di
         list(WEEK),
     )
     assert outside == 0
-    assert pg.locator(".dc-event").count() < all_events
+    assert drawn_events(pg) < drawn
     pg.screenshot(path=str(artifacts_dir / "demo-dashboard-week.png"))
     assert page.errors == []
 
 
-def test_vessel_page_opens_from_a_watched_track(
-    server: str, page: Page, facts: dict[str, Any], artifacts_dir: Path
+@pytest.mark.parametrize("query", ["angara", str(ANGARA), str(ANGARA_IMO), "ANGRA"])
+def test_search_finds_angara_by_name_mmsi_imo_and_a_typo(
+    server: str, page: Page, query: str, artifacts_dir: Path
 ) -> None:
     pg = page.open(server)
-    pg.locator("path.dc-track-watched").first.dispatch_event("click")
+    pg.fill("#dc-search", query)
+    first = pg.locator("#dc-search-results li[data-vessel]").first
+    first.wait_for()
+    assert first.get_attribute("data-vessel") == str(ANGARA)
+    assert "ANGARA" in first.inner_text()
+    if query == "angara":
+        pg.screenshot(
+            path=str(artifacts_dir / "demo-search.png"),
+            clip={"x": 0, "y": 0, "width": 1400, "height": 300},
+        )
+    pg.keyboard.press("Enter")
     pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
-    title = pg.inner_text("#dc-vessel-title")
-    assert any(name in title for name in facts["watched"].values()), title
-    assert "watched" in title
-    pg.wait_for_selector("#dc-vessel-map path.dc-vessel-track")
-    assert pg.locator("#dc-vessel-timeline rect.dc-tl-event").count() > 0
-    pg.wait_for_timeout(400)
-    pg.screenshot(path=str(artifacts_dir / "demo-vessel-page.png"))
+    assert "ANGARA" in pg.inner_text("#dc-vessel-title")
     assert page.errors == []
 
 
-def test_estimates_chart_plots_sensible_rows_with_unverified_labels(
+def test_trips_table_lists_the_seasons_trips(
+    server: str, page: Page, facts: dict[str, Any], artifacts_dir: Path
+) -> None:
+    trips = facts["shipments"]
+    assert trips, "the demo season has trips"
+    pg = page.open(server)
+    assert pg.get_attribute("#dc-trips-count", "data-count") == str(len(trips))
+    rows = pg.locator("#dc-trips-table tbody tr")
+    assert rows.count() == len(trips)
+    departs = sorted(t["depart_ts"] for t in trips)
+    shown = [r.locator("td").nth(3).inner_text() for r in rows.all()]
+    assert shown == [d.replace("T", " ").replace("Z", " UTC") for d in departs]
+    # per vessel and month: the grid's totals add up, and a cell lists its own trips
+    totals = [int(t) for t in pg.locator("#dc-trips-months tbody td:last-child").all_inner_texts()]
+    assert sum(totals) == len(trips)
+    cell = pg.locator("#dc-trips-months td[data-month]").first
+    n = int(cell.inner_text().split()[0])
+    cell.click()
+    assert pg.locator("#dc-trips-table tbody tr").count() == n
+    pg.locator("#dc-trips").screenshot(path=str(artifacts_dir / "demo-trips.png"))
+    pg.click("#dc-trips-all")
+    assert pg.locator("#dc-trips-table tbody tr").count() == len(trips)
+    assert page.errors == []
+
+
+def test_events_table_sorts_filters_pages_past_300_and_downloads(
+    server: str, page: Page, facts: dict[str, Any], artifacts_dir: Path
+) -> None:
+    events = facts["events"]
+    assert len(events) > 300
+    pg = page.open(server)
+    pg.uncheck("#dc-ev-area")  # the whole workspace, not only the map view
+    expect(pg.locator("#dc-events-count")).to_have_attribute("data-count", str(len(events)))
+    by_start = sorted(events, key=lambda e: (e["start_ts"], e["event_id"]))
+    for first in (101, 201, 301):
+        pg.click("#dc-ev-next")
+        expect(pg.locator("#dc-ev-range")).to_have_text(re.compile(rf"^rows {first}–"))
+    ids = pg.eval_on_selector_all(
+        "#dc-events-table tbody tr", "rs => rs.map(r => r.dataset.eventId)"
+    )
+    assert ids == [e["event_id"] for e in by_start[300:400]]
+    assert pg.is_disabled("#dc-ev-next") == (len(events) <= 400)
+    pg.locator("#dc-events").screenshot(path=str(artifacts_dir / "demo-events-table.png"))
+    # sort by duration, longest first
+    pg.click('#dc-events-table th[data-sort="hours"]')
+    expect(pg.locator("#dc-events-table th.dc-sorted")).to_have_attribute("data-sort", "hours")
+    expect(pg.locator("#dc-ev-range")).to_have_text(re.compile(r"^rows 1–"))
+    hours = [
+        float(x) for x in pg.locator("#dc-events-table tbody tr td:nth-child(6)").all_inner_texts()
+    ]
+    assert hours == sorted(hours, reverse=True) and len(hours) == PAGE_ROWS
+    # filter: gaps of at least 10 h
+    gaps = [e for e in events if e["kind"] == "gap" and e["details"]["hours"] >= 10]
+    pg.select_option("#dc-ev-kind", "gap")
+    pg.fill("#dc-ev-min", "10")
+    expect(pg.locator("#dc-events-count")).to_have_attribute("data-count", str(len(gaps)))
+    kinds = set(pg.locator("#dc-events-table tbody .dc-kind").all_inner_texts())
+    assert kinds == {"gap"}
+    # the CSV holds every row the filters match (streamed by the server), not only the page
+    with pg.expect_download() as dl:
+        pg.click("#dc-ev-csv")
+    text = Path(dl.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert sorted(r["event_id"] for r in rows) == sorted(e["event_id"] for e in gaps)
+    assert all(r["description"].startswith("AIS silent for") for r in rows)
+    assert page.errors == []
+
+
+def test_vessel_page_reads_codes_and_charts_a_watched_vessel(
+    server: str, page: Page, facts: dict[str, Any], artifacts_dir: Path
+) -> None:
+    pg = page.open(server)
+    pg.locator(f"path.dc-mmsi-{ANGARA}").first.dispatch_event("click")
+    pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
+    assert "ANGARA" in pg.inner_text("#dc-vessel-title") and "watched" in pg.inner_text(
+        "#dc-vessel-title"
+    )
+    fact_text = pg.inner_text(".dc-vfacts")
+    profile = facts["angara_profile"]
+    assert (
+        f"ship type\n{profile['facts']['ship_type_label']} ({profile['facts']['ship_type']})"
+        in fact_text
+    )
+    assert "flag (from MMSI)\nRussian Federation (RU; MID 273 in the MMSI)" in fact_text
+    assert "The watch stage has not run" in pg.inner_text("#dc-vessel-sanctions")
+    weekly = profile["weekly"]
+    bars = sum(1 for w in weekly for k in ("gaps", "port_calls") if w[k])
+    assert (
+        pg.locator("#dc-vessel-weekly rect.dc-vc-gap, #dc-vessel-weekly rect.dc-vc-call").count()
+        == bars
+    )
+    assert pg.locator("#dc-vessel-trips circle.dc-vc-trip").count() == len(profile["trips"])
+    pg.wait_for_selector("#dc-vessel-map path.dc-vessel-track")
+    assert pg.locator("#dc-vessel-timeline rect.dc-tl-event").count() > 0
+    pg.wait_for_timeout(400)
+    pg.locator("#dc-vessel").screenshot(path=str(artifacts_dir / "demo-vessel-page.png"))
+    assert page.errors == []
+
+
+def test_page_writes_the_reports_sentences(server: str, page: Page, facts: dict[str, Any]) -> None:
+    """details.js and report/describe.py: the same sentence for every event of the season
+    and for hand-made rows with the keys the next detectors add."""
+    pg = page.open(server)
+    rows = [e for e in facts["events"]] + [{**e, "start_ts": None} for e, _ in SAMPLES]
+    labels = {str(m): f"V{m}" for m in {e.get("other_mmsi") for e in rows} if m is not None}
+    js = pg.evaluate(
+        "([rows, labels]) => rows.map(e => [Darkcargo.describeEvent(e, m => labels[String(m)]), Darkcargo.eventPlace(e)])",
+        [rows, labels],
+    )
+    from darkcargo.report.describe import event_place
+
+    py = [[describe_event(e, lambda m: labels[str(m)]), event_place(e)] for e in rows]
+    assert js == py
+
+
+def test_estimates_chart_labels_never_sit_on_a_marker(
     server: str, page: Page, facts: dict[str, Any], artifacts_dir: Path
 ) -> None:
     estimates = facts["estimates"]
@@ -162,22 +368,24 @@ def test_estimates_chart_plots_sensible_rows_with_unverified_labels(
     pg = page.open(server)
     pg.wait_for_selector("#dc-chart rect.dc-est")
     bars = pg.locator("#dc-chart rect.dc-est").count()
-    # the whole-record estimate of each (quantity, method) and the ones claims meet, not all
     whole = [e for e in estimates if e["period_requested"] == "*..*"]
     totals = [e for e in whole if not e["quantity"].endswith("_per_container")]
     assert len(totals) <= bars < len(estimates)
-    # every plotted figure carries its unverified count right beside it
     assert pg.locator("#dc-chart text.dc-est-figure").count() == bars
-    unverified = pg.locator("#dc-chart tspan.dc-unv-label").count()
-    assert unverified == bars  # every demo estimate rests on unverified parameters
-    assert pg.locator("#dc-chart path.dc-claim").count() >= 1
-    # row labels name the method and the period
-    labels = pg.inner_text("#dc-chart")
-    assert "whole record" in labels and "up to " in labels
-    # the tables: every estimate, with the badge next to its interval; claims with hedge/basis
+    assert pg.locator("#dc-chart tspan.dc-unv-label").count() == bars
+    # every claim's label clear of every marker, label and row title (on screen, as drawn)
+    markers = [m.bounding_box() for m in pg.locator("#dc-chart path.dc-claim").all()]
+    texts = pg.locator("#dc-chart text.dc-claim-label").all()
+    labels = [t.bounding_box() for t in texts]
+    assert markers and len(labels) == len(markers)
+    for lab, t in zip(labels, texts, strict=True):
+        hit = [m for m in markers if boxes_overlap(lab, m)]
+        assert not hit, (t.text_content(), lab, hit)
+    assert not any(boxes_overlap(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :])
+    labels_text = pg.inner_text("#dc-chart")
+    assert "whole record" in labels_text and "up to " in labels_text
     assert pg.locator("#dc-estimates-table tbody tr").count() == len(estimates)
     flagged = sum(1 for e in estimates if unverified_of(e))
-    assert flagged > len(estimates) // 2
     assert pg.locator("#dc-estimates-table td.num .dc-unverified").count() == flagged
     claims = pg.inner_text("#dc-claims-table")
     assert any(c["basis"] and c["basis"] in claims for c in facts["claims"])
@@ -191,36 +399,62 @@ def test_report_of_the_season_opens_offline(
     html = demo.report_html
     assert html.stat().st_size < 3_000_000
     p = Page(browser, offline=True)
-    outside: list[str] = []
-
-    def block(route: Any) -> None:
-        outside.append(route.request.url)
-        route.abort()
-
-    p.context.route("http*://**/*", block)
+    outside = p.guard(("file://",))
     try:
         pg = p.open(html.as_uri())
         assert pg.locator("path.dc-track-watched").count() >= len(facts["watched"])
-        drawn = facts["events_with_position"] + facts["identity_changes"]
-        assert pg.locator(".dc-event").count() == drawn
+        assert drawn_events(pg) == facts["events_with_position"] + facts["identity_changes"]
+        assert (
+            pg.locator('.dc-maplabel[data-label="port:RAJIN"]:not(.dc-maplabel-hidden)').count()
+            == 1
+        )
         text = pg.inner_text("#report-caps")
         assert "per kind" in text and "Tracks:" in text
         set_window(pg, *WEEK)
+        pg.wait_for_timeout(400)
         assert 0 < events_in_view(pg) < facts["events_with_position"]
         pg.click("#dc-reset")
-        # a vessel page from the watched-vessels table
-        pg.locator("#report-watched [data-vessel]").first.click()
+        # the events the file holds, paged past 300 in the page itself
+        pg.uncheck("#dc-ev-area")
+        expect(pg.locator("#dc-events-count")).to_have_attribute(
+            "data-count", str(facts["events_total"])
+        )
+        # a window change refreshes the table (back to its first page) after a short debounce:
+        # page only once that has happened, one page per click
+        pg.wait_for_timeout(1000)
+        for first in (101, 201, 301):
+            pg.click("#dc-ev-next")
+            expect(pg.locator("#dc-ev-range")).to_have_text(re.compile(rf"^rows {first}–"))
+        with pg.expect_download() as dl:
+            pg.click("#dc-ev-csv")
+        rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text(encoding="utf-8"))))
+        assert len(rows) == facts["events_total"]
+        # search over the vessels the file holds, then the vessel page
+        pg.fill("#dc-search", str(ANGARA_IMO))
+        pg.locator("#dc-search-results li[data-vessel]").first.wait_for()
+        assert pg.locator("#dc-search-results li[data-vessel]").first.get_attribute(
+            "data-vessel"
+        ) == str(ANGARA)
+        pg.keyboard.press("Enter")
         pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
+        assert "Russian Federation" in pg.inner_text(".dc-vfacts")
+        assert pg.locator("#dc-vessel-weekly rect").count() > 0
         assert pg.locator("#dc-vessel-body table").count() >= 2
         pg.screenshot(path=str(artifacts_dir / "demo-report-vessel.png"))
         pg.click("#dc-vessel-close")
-        # every estimate row: the interval with its unverified badge beside it
-        rows = pg.locator("#report-estimates-table tbody tr")
-        assert rows.count() == len(facts["estimates"])
+        # trips, estimates with their unverified badges, the static events table as sentences
+        assert pg.get_attribute("#dc-trips-count", "data-count") == str(len(facts["shipments"]))
+        rows_ = pg.locator("#report-estimates-table tbody tr")
+        assert rows_.count() == len(facts["estimates"])
         flagged = sum(1 for e in facts["estimates"] if unverified_of(e))
         assert pg.locator("#report-estimates-table td.num .dc-unverified").count() == flagged
+        details = pg.locator("#report-events-table td.dc-sentence").all_inner_texts()
+        assert details and all(
+            d.endswith(".") and ": yes" not in d and ": no" not in d for d in details
+        )
         pg.screenshot(path=str(artifacts_dir / "demo-report.png"), full_page=True)
         assert outside == []
         assert p.errors == []
+        assert p.csp_violations() == []
     finally:
         p.close()

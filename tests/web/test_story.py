@@ -68,7 +68,7 @@ def story_events_table() -> pa.Table:
         _event(f"v{i}", "port_call", OTHER, T0 + i * day, 43.1, 131.9, "VLADIVOSTOK")
         for i in range(N_VLADIVOSTOK)
     ]
-    gap = {"hours": 20.0, "start_port": "BUSAN", "start_port_km": 5.0, "end_port": "BUSAN"}
+    gap = {"hours": 20.0, "off_port": "BUSAN", "off_port_km": 5.0, "on_port": "BUSAN"}
     rows += [
         _event("g-off", "gap", OTHER, T0, details={**gap, "intentional_disabling": True}),
         _event(
@@ -76,7 +76,7 @@ def story_events_table() -> pa.Table:
             "gap",
             OTHER,
             T0 + day,
-            details={**gap, "start_port": "RAJIN", "start_port_km": 12.0},
+            details={**gap, "off_port": "RAJIN", "off_port_km": 12.0},
         ),
         _event("g-busan", "gap", OTHER, T0 + 2 * day, details=gap),
         _event("enc", "encounter", OTHER, T0 + 3 * day, other=OTHER_B),
@@ -138,7 +138,7 @@ def test_counts_by_kind_are_complete(story: dict[str, Any]) -> None:
 
 
 def test_the_map_api_serves_the_same_choice(story_ws: Path) -> None:
-    client = TestClient(create_app(story_ws))
+    client = TestClient(create_app(story_ws), base_url="http://127.0.0.1")
     r = client.get("/api/events/overview", params={"per_kind": SAMPLE}).json()
     assert len(r["items"]) == 6 + SAMPLE + SAMPLE + N_VLADIVOSTOK + 4
     assert client.get("/api/events/overview", params={"per_kind": 0}).status_code == 422

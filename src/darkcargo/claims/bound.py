@@ -15,6 +15,7 @@ APPROXIMATE = "approximate"
 LOWER = "lower"
 UPPER = "upper"
 RANGE = "range"
+VAGUE = "vague"  # "millions", "several million": a wide range whose ends are conventions
 
 # Cue phrases that end right before the number, longest first within each bound.
 _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -57,6 +58,9 @@ _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "fewer than",
             "just under",
             "less than",
+            "almost",
+            "nearly",
+            "just shy of",
             "up to",
             "at most",
             "under",
@@ -79,8 +83,6 @@ _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "close to",
             "roughly",
             "around",
-            "nearly",
-            "almost",
             "approx.",
             "approx",
             "circa",
@@ -148,6 +150,9 @@ CAPACITY_RE = re.compile(
     r"(?:hold|held|carry|carried|contain|contained|fit|accommodate|store|take)\b"
     r"|\bcapable\s+of\s+(?:holding|carrying|containing|storing)\b"
     r"|\benough\s+(?:to\s+(?:hold|fill|carry|contain|store)|for)\b"
+    r"|\benough\s+(?:[\w-]+\s+){0,2}(?:space|room|capacity)\s+(?:for|to)\b"
+    r"|\b(?:cargo|storage|deck)\s+space\s+for\b|\bthere\s+(?:could|may|might)\s+be\b"
+    r"|\bcould\s+(?:translate|amount)\s+to\b"
     r"|\b(?:equivalent|equal)\s+to\b|\bequat(?:es|ed|ing)\s+to\b"
     r"|\btranslat(?:es|ed|ing)\s+(?:in)?to\b|\bcapacity\s+(?:of|for|to)\b|\broom\s+for\b"
     r"|\bworth\s+of\s+space\s+for\b",

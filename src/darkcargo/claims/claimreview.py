@@ -14,8 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from darkcargo.claims.attribution import HEAD_NOUNS, ORG_WORDS, PLACES, TITLE_WORDS
 from darkcargo.claims.ledger import open_ledger
+from darkcargo.claims.speakers import HEAD_NOUNS, ORG_WORDS, PLACES, TITLE_WORDS
 from darkcargo.workspace import Workspace
 
 REVIEWER = "darkcargo"

@@ -184,6 +184,12 @@ def parse_date_span(span: str, base: date | None) -> tuple[date, str] | None:
     s = " ".join(span.split())
     low = s.lower()
     has_year = re.search(_YEAR, s) is not None
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s)
+    if iso:
+        try:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))), DAY
+        except ValueError:
+            return None
     # Rules first for what dateparser does not read.
     m = re.fullmatch(rf"(?:the\s+)?end\s+of\s+({_MONTH})(?:\s+({_YEAR}))?", s, re.IGNORECASE)
     if m:
@@ -326,4 +332,63 @@ def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateM
         gap = text[a.end : b.start]
         if a.role == "baseline" and re.fullmatch(r"\s*(?:and|to|through|until|-|–)\s*", gap):
             out[i + 1] = DateMention(b.start, b.end, b.value, b.precision, "point", b.end_value)
+    return out
+
+
+# -- date lines -----------------------------------------------------------------------------
+# What a page's date line holds besides the date: times, zones, bylines, "updated", "2 min read".
+_DATE_LINE_NOISE = re.compile(
+    r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:a\.m\.|p\.m\.|am|pm))?"
+    r"|\b(?:AM|PM|EDT|EST|CET|CEST|BST|GMT|UTC|KST|JST|MSK|EET|EEST)\b"
+    r"|\b\d+\s+min(?:ute)?s?\s+read\b"
+    r"|\b(?:posted|published|updated|modified|written|last|edited|date|on|at|by|and|of|the"
+    r"|news|desk|staff|reporter|correspondent)\b"
+    r"|[|:,•·()\[\]/–—-]",
+    re.IGNORECASE,
+)
+# A date line carries at most this many other words (a byline: "by Kateryna Denisova and The
+# Kyiv Independent news desk").
+DATE_LINE_MAX_WORDS = 8
+DATE_LINE_MAX_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class DateLine:
+    """A line that only dates the document ("Jun 14, 2024", "Posted on : 2023-11-02 17:02")."""
+
+    start: int
+    end: int
+    value: date | None
+
+
+def find_date_lines(text: str, start: int, base: date | None) -> list[DateLine]:
+    """Lines of text[start:] that hold a full date and nothing else but times, zones and a
+    byline: they date the document and hold no claims."""
+    out: list[DateLine] = []
+    pos = start
+    for line in text[start:].splitlines(keepends=True):
+        s, e = pos, pos + len(line.rstrip("\n"))
+        pos += len(line)
+        body = text[s:e].strip()
+        if not body or len(body) > DATE_LINE_MAX_CHARS or body.endswith((".", "?", "!", '"', "”")):
+            continue
+        spans = [(m.start(), m.end(), m) for m in _DATE_RE.finditer(text, s, e)]
+        if not spans:
+            continue
+        value = None
+        for _, _, m in spans:
+            if m.lastgroup in ("iso", "slash", "dmy", "mdy"):
+                parsed = parse_date_span(m.group(), base)
+                if parsed is not None and parsed[1] == DAY:
+                    value = parsed[0]
+                    break
+        if value is None:
+            continue
+        rest = text[s:e]
+        for a, b, _ in reversed(spans):
+            rest = rest[: a - s] + " " + rest[b - s :]
+        rest = _DATE_LINE_NOISE.sub(" ", rest)
+        words = rest.split()
+        if len(words) <= DATE_LINE_MAX_WORDS and not any(ch.isdigit() for ch in rest):
+            out.append(DateLine(s, e, value))
     return out

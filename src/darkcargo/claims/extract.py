@@ -13,22 +13,28 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from darkcargo.claims import bound as cues
 from darkcargo.claims.attribution import Attribution, Resolver, find_attributions
-from darkcargo.claims.dates import DateMention, find_dates, read_dateline
-from darkcargo.claims.items import (
-    CALIBER_RE,
-    CURRENCY_ITEMS,
-    CURRENCY_NAMES,
-    MASS_ITEMS,
-    STOP_WORDS,
-    find_item_words,
-    read_item,
+from darkcargo.claims.candidates import (
+    CAPACITY,
+    COUNT,
+    MASS,
+    MONEY,
+    OBSERVED,
+    PART,
+    PERCENTAGE,
+    RATE,
+    RATIO,
+    ExtractParams,
+    _Cand,
+    _sentence_candidates,
 )
-from darkcargo.claims.numbers import SCALES, NumberMention, find_numbers
+from darkcargo.claims.dates import DateMention, find_date_lines, find_dates, read_dateline
+from darkcargo.claims.evidence import find_evidence
+from darkcargo.claims.items import read_item
 from darkcargo.claims.text import (
     Sentence,
     clause_bounds,
@@ -40,32 +46,22 @@ from darkcargo.claims.text import (
 )
 
 EXTRACTOR_VERSION = "rules-1"
-
-COUNT, CAPACITY, RATE, MONEY, PERCENTAGE, RATIO, MASS, OBSERVED = (
-    "count",
-    "capacity",
-    "rate",
-    "money",
-    "percentage",
-    "ratio",
-    "mass",
-    "observed",  # what was seen at one place and time: a stock, not a total over a period
-)
-
-
-@dataclass(frozen=True)
-class ExtractParams:
-    """Named thresholds of the extractor."""
-
-    # A number with no item, no scale word and no thousands separator below this is dropped.
-    min_bare_value: float = 1000.0
-    # Inherit the previous sentence's speaker when a sentence opens with an anaphor ("That...").
-    inherit_on_anaphor: bool = True
-    # Characters around a quotation in which its attribution is looked for.
-    quote_attribution_window: int = 80
-    # Cues (capacity, negation, "stacked on the quay", dates, speakers) are looked for at most
-    # this many characters from the number, inside its clause: keeps run-on text linear.
-    context_window: int = 400
+__all__ = [
+    "CAPACITY",
+    "COUNT",
+    "MASS",
+    "MONEY",
+    "OBSERVED",
+    "PART",
+    "PERCENTAGE",
+    "RATE",
+    "RATIO",
+    "Claim",
+    "ExtractParams",
+    "extract_claims",
+    "make_claim_id",
+    "quantity_key",
+]
 
 
 @dataclass
@@ -97,6 +93,7 @@ class Claim:
     source_url: str | None = None
     cluster_id: str | None = None
     extractor: str = EXTRACTOR_VERSION
+    evidence: str | None = None  # what the figure rests on: satellite imagery, a report, data
 
     def as_row(self) -> dict[str, object]:
         return asdict(self)
@@ -129,375 +126,17 @@ def make_claim_id(*parts: object) -> str:
     ).hexdigest()[:16]
 
 
-# -- spans that hold numbers which are not quantities -------------------------------------------
-_MASKS = [
-    re.compile(r"\b\d{1,2}:\d{2}(?:\s?(?:a\.m\.|p\.m\.|am|pm|GMT|UTC|KST))?"),
-    re.compile(r"\b\d{1,2}\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"),
-    re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b"),
-    re.compile(r"\bin\s+(?:his|her|their)\s+\d0s\b|\b\d{2,4}s\b"),
-    re.compile(r"\b\d+(?:st|nd|rd|th)\b"),
-    re.compile(
-        r"\b(?:IMO|MMSI|No\.?|Nos\.?|[Nn]umber|Resolutions?|Regulations?|Articles?|Annex(?:e|es)?"
-        r"|Sections?|Chapters?|[Pp]ages?|[Pp]aragraphs?|Flight|Route|[Pp]ier|[Bb]erth|Gate|Terminal"
-        r"|Unit|Brigade|Division|Regiment|Battalion|Squadron|Highway|Table|Figure|Fig\.|Item"
-        r"|Decree|Protocol|Hwasong|Platform|Track|Level|Phase|Building|Room|Lot|Case|Law|Act"
-        r"|Order|Directive|Rule|Point|Box|Container)[\s#-]*\d[\d/.-]*\d?"
-    ),
-    re.compile(r"\b\d+\s+(?:Committee|Panel|Brigade|Regiment|Division|Corps|Group|Plan)\b"),
-    re.compile(r"\b[A-Za-z]+-\d[\w-]*"),  # KN-23, MAIA-1, F-16, Su-27
-    re.compile(r"\b\d+[A-Za-z]+\d[\w]*"),  # 9M22U
-    re.compile(r"\b[A-Za-z]+\d+[A-Za-z\d]*\b"),  # G7, UBYT2
-    re.compile(r"\b\d+/\d+\b"),  # 833/2014
-    re.compile(r"#\d+"),
-    re.compile(r"\b\d{5,}\b(?![,.]\d)"),  # long bare digit strings: identifiers, phone numbers
-]
-_AGE_APPOSITIVE = re.compile(r"\b[A-Z][\w'’-]+,\s(\d{1,3}),\s")
-_LIST_MARKER = re.compile(r"\s*(?:\(?(\d{1,3})[.)]|[-*•]\s*(\d{1,3})[.)]?)\s")
-_COMPOUND_AFTER = re.compile(
-    r"-(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|foot|feet|ft|metres?|meters?"
-    r"|miles?|km|kilometres?|kilometers?|tonnes?|tons?|star|storey|story|member|page|point"
-    r"|inch|kilo|gun|man|nation|party|seat|lane|mile|hour|minute|day|year|month|week|yard"
-    r"|kilogram|gram|litre|liter|degree)\b",
-    re.IGNORECASE,
-)
-_MEASURE_AFTER = re.compile(
-    r"[ \u00a0]?(?:km\b|kilomet|miles?\b|nautical|nm\b|knots?\b|kts?\b|kn\b|met(?:re|er)s?\b|cm\b"
-    r"|feet\b|foot\b|ft\b|kg\b|kilo|grams?\b|g\b|hours?\b|hrs?\b|minutes?\b|mins?\b|seconds?\b"
-    r"|days?\b|weeks?\b|months?\b|years?\b|decades?\b|centur|dwt\b|gt\b|GT\b|deadweight|gross\b"
-    r"|degrees?\b|°|hectares?\b|sq\b|square\b|litres?\b|liters?\b|mph\b|km/h|TEU-|times\b"
-    r"|people\b|persons?\b|points?\b|percentage\s+points?)",
-)
-_RATIO_TIMES = re.compile(
-    r"[ \u00a0]times\s+(?:more|as\s+many|as\s+much|larger|higher|bigger|greater|the)\b",
-    re.IGNORECASE,
-)
-_CHANGE_VERB = re.compile(
-    r"\b(?:rose|risen|rising|fell|fallen|falling|dropped|dropping|declined|declining|increased"
-    r"|increasing|decreased|decreasing|grew|grown|growing|climbed|jumped|surged|slumped|plunged"
-    r"|went|gone|cut|raised|lowered|revised|doubled)\b",
-    re.IGNORECASE,
-)
-_BACK_ITEM = re.compile(
-    r"\b(?:number|total|tally|count|figure|amount|volume|quantity)\s+of\s+(?:the\s+)?"
-    r"(?:[\w-]+\s+){0,3}?(?P<item>[A-Za-z][\w-]*)",
-    re.IGNORECASE,
-)
 _ANAPHOR_START = re.compile(
     r"[\"“‘']?(?:That|This|These|Those|It|They|Such|Those|The\s+(?:figure|figures|number|total"
     r"|containers|shells|shipments|estimate|cargo|boxes|ships|vessels|rounds|amount))\b"
 )
 _POINTER_NEXT = re.compile(
-    r"[\"“]?(?:That|This|The\s+(?:figure|figures|number|estimate|estimates))(?:['’]s|\s+is|\s+was"
-    r"|\s+comes|\s+came)?\s+(?:according\s+to|from|based\s+on)\b",
+    r"[\"“]?(?:That|This|These|Those|It|The\s+(?:figure|figures|number|estimate|estimates))"
+    r"(?:(?:['’]s|\s+is|\s+was|\s+comes|\s+came)?\s+(?:according\s+to|from|based\s+on)\b"
+    r"|\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:stated|said|reported|announced"
+    r"|disclosed|confirmed|revealed|claimed|told|estimated|noted)\s+by\b)",
     re.IGNORECASE,
 )
-
-
-class _Masks:
-    """Spans that hold no quantities, with an overlap test in O(log n)."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        spans = sorted(spans)
-        self.starts = [s for s, _ in spans]
-        self.max_end: list[int] = []
-        running = -1
-        for _, e in spans:
-            running = max(running, e)
-            self.max_end.append(running)
-
-    def overlaps(self, s: int, e: int) -> bool:
-        k = bisect.bisect_left(self.starts, e)
-        return k > 0 and self.max_end[k - 1] > s
-
-
-@dataclass
-class _Cand:
-    first: NumberMention
-    last: NumberMention
-    value: float | None
-    low: float | None
-    high: float | None
-    is_range: bool = False
-    item: str | None = None
-    caliber: str | None = None
-    unit: str = "count"
-    basis: str = COUNT
-    end: int = 0
-    bound: str = cues.EXACT
-    hedge: str | None = None
-    span_start: int = 0
-    negated: bool = False
-    clause: tuple[int, int] = (0, 0)
-    dates: dict[str, object] = field(default_factory=dict)
-
-
-def _masks_for(text: str, sent: Sentence, dates: list[DateMention]) -> list[tuple[int, int]]:
-    s, e = sent.start, sent.end
-    masks = [(d.start, d.end) for d in dates]
-    for cm in CALIBER_RE.finditer(text, s, e):
-        masks.append((cm.start(), cm.end()))
-    for rx in _MASKS:
-        masks.extend((m.start(), m.end()) for m in rx.finditer(text, s, e))
-    masks.extend((m.start(1), m.end(1)) for m in _AGE_APPOSITIVE.finditer(text, s, e))
-    line_start = text.rfind("\n", 0, s) + 1
-    if not text[line_start:s].strip():
-        lm = _LIST_MARKER.match(text, s, e)
-        if lm:
-            masks.append((lm.start(), lm.end()))
-    return masks
-
-
-def _ranges(
-    text: str, nums: list[NumberMention], clause_of: list[tuple[int, int]], window: int
-) -> list[_Cand]:
-    """Pair numbers into ranges ("between 1 and 2 million", "10,000-20,000", "two or three")."""
-    out: list[_Cand] = []
-    i = 0
-    while i < len(nums):
-        a = nums[i]
-        if i + 1 < len(nums):
-            b = nums[i + 1]
-            gap = text[a.end : b.start]
-            before = text[max(0, a.start - 12) : a.start].lower()
-            cs, _ = clause_of[i]
-            is_range = False
-            if re.fullmatch(r"\s*[-–]\s*", gap) and not a.percent:
-                is_range = True
-            elif re.fullmatch(r"\s+to\s+", gap):
-                is_range = not (
-                    before.rstrip().endswith("from")
-                    and _CHANGE_VERB.search(text, max(cs, a.start - window), a.start) is not None
-                )
-            elif re.fullmatch(r"\s+and\s+", gap):
-                is_range = before.rstrip().endswith("between")
-            elif re.fullmatch(r"\s+or\s+", gap):
-                is_range = a.words == b.words and not a.magnitude
-            if is_range and a.ratio == b.ratio:
-                lo, hi = a.value, b.value
-                if not a.magnitude and b.magnitude and not a.grouped and a.value < 1000:
-                    lo = a.value * (b.value / _unscaled(b))
-                cur = a.currency or b.currency
-                first = a
-                last = NumberMention(
-                    b.start,
-                    b.end,
-                    b.value,
-                    cur,
-                    a.percent or b.percent,
-                    b.ratio,
-                    b.magnitude,
-                    b.grouped,
-                    b.words,
-                    b.plus,
-                )
-                if lo > hi:
-                    lo, hi = hi, lo
-                out.append(_Cand(first, last, None, lo, hi, True))
-                i += 2
-                continue
-        out.append(_Cand(a, a, a.value, None, None))
-        i += 1
-    return out
-
-
-def _unscaled(n: NumberMention) -> float:
-    """The number as written before its scale word ("2 million" -> 2)."""
-    if n.magnitude is None:
-        return n.value
-    scale = SCALES.get(n.magnitude, SCALES.get(n.magnitude.lower(), 1.0))
-    return n.value / scale
-
-
-def _is_year_like(n: NumberMention) -> bool:
-    return (
-        not n.grouped
-        and not n.magnitude
-        and not n.currency
-        and not n.percent
-        and n.value.is_integer()
-        and 1900 <= n.value <= 2100
-        and not n.words
-    )
-
-
-def _sentence_candidates(
-    text: str,
-    sent: Sentence,
-    dates: list[DateMention],
-    params: ExtractParams,
-) -> list[_Cand]:
-    s, e = sent.start, sent.end
-    masks = _masks_for(text, sent, dates)
-    cstarts = clause_starts(text, s, e)
-    mask = _Masks(masks)
-    nums = [n for n in find_numbers(text, s, e) if not mask.overlaps(n.start, n.end)]
-    keep: list[NumberMention] = []
-    for n in nums:
-        after = text[n.end : min(e, n.end + 40)]
-        if after[:1].isalpha() and not (n.ratio or n.percent or n.magnitude):
-            continue
-        if _COMPOUND_AFTER.match(after) or (
-            after[:1] in "-–" and after[1:2].isalpha() and not (n.ratio or n.plus)
-        ):
-            continue  # "20-foot", "three-star", "three-quarters": part of a compound word
-        if not (n.percent or n.ratio or n.currency):
-            if _RATIO_TIMES.match(after):
-                n = NumberMention(
-                    n.start, n.end + len(" times"), n.value, ratio=True, words=n.words
-                )
-            elif _MEASURE_AFTER.match(after):
-                continue
-        keep.append(n)
-    clause_of = [clause_bounds(cstarts, e, n.start) for n in keep]
-    cands = _ranges(text, keep, clause_of, params.context_window)
-    out: list[_Cand] = []
-    prev_items: list[tuple[int, str, str | None]] = []  # (pos, item, caliber) of earlier claims
-    w = params.context_window
-    for c in cands:
-        cs, ce = clause_bounds(cstarts, e, c.first.start)
-        c.clause = (cs, ce)
-        last = c.last
-        # The clause, clipped to the context window around the number.
-        wcs, wce = max(cs, c.first.start - w), min(ce, last.end + w)
-        ip = read_item(text, last.end, e)
-        # "2.5m shells" is 2.5 million; "a 120m vessel" and "120m-long" are metres.
-        if last.ambiguous_m:
-            before = text[max(s, c.first.start - 4) : c.first.start].lower()
-            if (
-                ip.item is None
-                or not ip.plural
-                or ip.item in MASS_ITEMS
-                or re.search(r"\ban?\s+$", before)
-                or text[last.end : last.end + 1] == "-"
-            ):
-                continue
-        if (
-            _is_year_like(c.first)
-            and not c.is_range
-            and (ip.item is None or (ip.item_start is not None and ip.item_start - last.end > 25))
-        ):
-            continue
-        c.end = ip.end if (ip.item or ip.rate) else last.end
-        c.caliber = ip.caliber
-        currency = c.first.currency or last.currency
-        if currency:
-            c.unit, c.item, c.basis = (
-                currency,
-                CURRENCY_NAMES.get(currency, currency.lower()),
-                MONEY,
-            )
-        elif ip.item in CURRENCY_ITEMS:
-            c.unit, c.item, c.basis = CURRENCY_ITEMS[ip.item], ip.item, MONEY
-        elif last.percent or c.first.percent:
-            c.unit, c.item, c.basis = "percent", None, PERCENTAGE
-            c.end = last.end
-        elif last.ratio or c.first.ratio:
-            c.unit, c.item, c.basis = "ratio", None, RATIO
-            c.end = last.end
-        elif ip.mass:
-            c.unit, c.item, c.basis = "tonnes", ip.item if ip.item not in MASS_ITEMS else None, MASS
-        else:
-            c.item = ip.item
-            if c.item is None and not _counts_something_else(text, last.end, e):
-                c.item = _item_from_context(text, wcs, c.first.start, prev_items)
-                if c.item is not None and c.caliber is None:
-                    c.caliber = next(
-                        (cal for _, it, cal in reversed(prev_items[-5:]) if it == c.item), None
-                    )
-            if ip.rate:
-                c.unit, c.basis = ip.rate, RATE
-        if c.item is None and c.basis == COUNT:
-            big = (c.first.grouped or c.first.magnitude or last.magnitude) and (
-                (c.value or c.high or 0) >= params.min_bare_value
-            )
-            if not big:
-                continue
-        if c.basis == RATE and c.item is None and not (c.first.grouped or last.magnitude):
-            # "20 a day" with nothing to count.
-            prev = c.item
-            if prev is None and (c.value or c.high or 0) < params.min_bare_value:
-                continue
-        # Bound and hedge.
-        bnd, cue, cue_start = cues.bound_before(text, c.first.start, s)
-        after_bound, after_cue = cues.bound_after(text, c.end, e)
-        if c.is_range:
-            c.bound = cues.RANGE
-            c.hedge = cue
-            if cue:
-                c.span_start = cue_start
-            else:
-                bm = re.search(
-                    r"\b(?:between|from)\s+$",
-                    text[max(s, c.first.start - 10) : c.first.start],
-                    re.IGNORECASE,
-                )
-                c.span_start = c.first.start - (len(bm.group()) if bm else 0)
-        else:
-            c.bound, c.hedge = bnd, cue
-            c.span_start = cue_start if cue else c.first.start
-            if c.first.plus and c.bound == cues.EXACT:
-                c.bound, c.hedge = cues.LOWER, "+"
-            if after_bound and c.bound == cues.EXACT:
-                c.bound, c.hedge = after_bound, after_cue
-        # Capacity, per container, negation.
-        cap_from = wcs
-        if re.match(r"(?:or|and)\b", text[cs : cs + 4]):
-            # "could hold 3 million shells, or more than 500,000 rockets": the same capacity.
-            cap_from = max(clause_bounds(cstarts, e, max(s, cs - 2))[0], c.first.start - w)
-        cap = cues.capacity_cue(text, cap_from, c.first.start)
-        if cap and c.basis in (COUNT,):
-            c.basis = CAPACITY
-        if (
-            c.basis in (COUNT, CAPACITY)
-            and c.item not in ("containers", None)
-            and cues.per_container_cue(text, wcs, wce)
-        ):
-            c.unit = "per_container"
-        if c.basis == COUNT and c.unit == "count" and cues.observed_cue(text, wcs, wce):
-            c.basis = OBSERVED
-        c.negated = cues.negated(text, wcs, c.span_start)
-        if c.item:
-            prev_items.append((c.first.start, c.item, c.caliber))
-        out.append(c)
-    return out
-
-
-_NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
-
-
-def _counts_something_else(text: str, pos: int, end: int) -> bool:
-    """True when the number is followed by a noun that is not an item ("5 companies"): such a
-    number does not borrow the item of an earlier claim."""
-    m = _NEXT_WORD.match(text, pos, end)
-    if not m:
-        return False
-    word = m.group(1).lower()
-    if word in STOP_WORDS or word in ("a", "per", "each", "this", "last", "next"):
-        return False
-    return not re.fullmatch(_MONTHS_WEEKDAYS, word)
-
-
-_MONTHS_WEEKDAYS = (
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:mon|tues|wednes|thurs|fri"
-    r"|satur|sun)day"
-)
-
-
-def _item_from_context(
-    text: str, clause_start: int, pos: int, prev_items: list[tuple[int, str, str | None]]
-) -> str | None:
-    """Item of a bare number: "the number of containers ... passed 5,000", or the item of the
-    previous claim in the same sentence ("73 rail cars ..., against 20 a day")."""
-    best = None
-    for m in _BACK_ITEM.finditer(text, max(0, clause_start - 200, pos - 400), pos):
-        words = find_item_words(text, m.start(), min(pos, m.end() + 30))
-        if words:
-            best = words[0][2]
-    if best:
-        return best
-    if prev_items:
-        return prev_items[-1][1]
-    return None
 
 
 # -- dates --------------------------------------------------------------------------------------
@@ -552,7 +191,13 @@ def _assign_dates(
 
 
 # -- speakers -----------------------------------------------------------------------------------
-def _pick_attribution(attrs: list[Attribution], anchors: list[int], c: _Cand) -> Attribution | None:
+# "..., which, according to the central bank, was worth ...": the source of the relative clause.
+_RELATIVE_BEFORE = re.compile(r"\b(?:which|who|whose|that)\s*,?\s*$", re.IGNORECASE)
+
+
+def _pick_attribution(
+    text: str, attrs: list[Attribution], anchors: list[int], c: _Cand
+) -> Attribution | None:
     """The nearest attribution before the number in its clause, else the first after it,
     else the nearest before it in the sentence. `attrs` are sorted by anchor."""
     if not attrs:
@@ -565,7 +210,14 @@ def _pick_attribution(attrs: list[Attribution], anchors: list[int], c: _Cand) ->
     )
     if before is not None and before.anchor >= cs:
         return before
-    after = next((a for a in attrs[k : k + 2] if a.anchor > pos), None)
+    after = next(
+        (
+            a
+            for a in attrs[k : k + 2]
+            if a.anchor > pos and not _RELATIVE_BEFORE.search(text, max(0, a.start - 12), a.start)
+        ),
+        None,
+    )
     return after or before
 
 
@@ -662,7 +314,18 @@ def extract_claims(
     if after_dateline > ws_start:
         published = published or line_date
         body_start = after_dateline
-    sentences = split_sentences(text, body_start)
+    # Lines that only date the page ("Jun 14, 2024", "Posted on : 2023-11-02 17:02 KST") date
+    # the document when nothing else does, and are never mined for claims.
+    date_lines = find_date_lines(text, body_start, published)
+    if published is None and date_lines:
+        published = date_lines[0].value
+    breaks = frozenset(p for dl in date_lines for p in (dl.start - 1, dl.end))
+    in_date_line = {(dl.start, dl.end) for dl in date_lines}
+    sentences = [
+        s
+        for s in split_sentences(text, body_start, breaks)
+        if not any(a <= s.start and s.end <= b for a, b in in_date_line)
+    ]
     resolver = Resolver()
     per_sent: list[tuple[Sentence, list[_Cand], list[Attribution]]] = []
     for sent in sentences:
@@ -709,8 +372,9 @@ def extract_claims(
                     fallback = prev_attrs[-1]
         quote = text[sent.start : sent.end]
         anchors = [a.anchor for a in attrs]
+        evidence = find_evidence(text, sent.start, sent.end)
         for c in cands:
-            a = _pick_attribution(attrs, anchors, c) or fallback
+            a = _pick_attribution(text, attrs, anchors, c) or fallback
             speaker = a.speaker if a else None
             stance = a.stance if a else None
             title = a.title if a else None
@@ -724,7 +388,7 @@ def extract_claims(
             negated = c.negated or stance == "denied"
             value = c.value
             low, high = c.low, c.high
-            if not c.is_range:
+            if not c.is_range or c.vague:
                 if c.bound == cues.EXACT:
                     low = high = value
                 elif c.bound == cues.LOWER:
@@ -751,10 +415,13 @@ def extract_claims(
                 negated=negated,
                 basis=c.basis,
                 quantity=quantity_key(c.item, c.caliber, c.unit),
-                claim_date=c.dates.get("claim_date"),  # type: ignore[arg-type]
-                date_precision=c.dates.get("date_precision"),  # type: ignore[arg-type]
+                claim_date=c.dates.get("claim_date", published),  # type: ignore[arg-type]
+                date_precision=c.dates.get(  # type: ignore[arg-type]
+                    "date_precision", "day" if published else None
+                ),
                 baseline_date=c.dates.get("baseline_date"),  # type: ignore[arg-type]
                 source_url=source_url,
+                evidence=evidence,
             )
             claims.append(claim)
     return claims

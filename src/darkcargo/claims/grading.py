@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from darkcargo.claims import bound as cues
 from darkcargo.claims.dates import period_end
+from darkcargo.claims.derived import derived_estimates
 from darkcargo.claims.extract import CAPACITY, COUNT, quantity_key
 from darkcargo.claims.ledger import open_ledger
 from darkcargo.claims.schema import GRADINGS
@@ -43,6 +44,9 @@ class GradingParams:
     )
     # Methods that restate an input rather than estimate anything (never graded against).
     input_methods: frozenset[str] = field(default_factory=lambda: frozenset({"given"}))
+    # A count of rounds cannot exceed what the counted boxes could hold: grade counts against
+    # capacity estimates as a ceiling (above it, or within it) instead of "not comparable".
+    counts_under_capacity: bool = True
 
 
 @dataclass
@@ -154,6 +158,8 @@ def grade_claim(
     basis = claim.get("basis") or COUNT
     if basis in ("percentage", "ratio"):
         return [nc(f"basis: a {basis}, not a total that an estimate could match")]
+    if basis == "part":
+        return [nc("basis: a part of a figure given before ('6 of those trips'), not a total")]
     if basis == "observed":
         return [
             nc(
@@ -165,18 +171,9 @@ def grade_claim(
         return [nc("no figure to compare")]
     if not qty:
         return [nc("different item: the claim names no counted item")]
-    same = [e for e in estimates if qty in estimate_quantity(e)]
-    if not same and claim.get("item") in ("shells", "rockets") and not claim.get("caliber"):
-        per_cal = sorted(
-            {str(e.get("quantity")) for e in estimates if e.get("item") == claim.get("item")}
-        )
-        if per_cal:
-            return [
-                nc(
-                    f"different item: the claim gives no calibre; estimates are per calibre "
-                    f"({', '.join(per_cal)}) and calibres are alternatives, not additive"
-                )
-            ]
+    same: Sequence[Mapping[str, Any]] = [e for e in estimates if qty in estimate_quantity(e)]
+    if not same:
+        same = derived_estimates(claim, estimates)
     if not same:
         covered = sorted({str(e.get("quantity")) for e in estimates if e.get("quantity")})
         what = ", ".join(covered) if covered else "nothing yet"
@@ -200,7 +197,8 @@ def grade_claim(
         claim_basis = CAPACITY if basis == CAPACITY else COUNT
         if basis not in (CAPACITY, COUNT) and basis != "rate":
             claim_basis = basis
-        if claim_basis != est_basis:
+        ceiling = claim_basis == COUNT and est_basis == CAPACITY and p.counts_under_capacity
+        if claim_basis != est_basis and not ceiling:
             words = {CAPACITY: "a capacity ('could hold')", COUNT: "a count"}
             out.append(
                 nc(
@@ -230,7 +228,23 @@ def grade_claim(
                     )
                 )
                 continue
-            if baseline is not None and e_start is not None and abs(e_start - baseline) > tol_start:
+            open_start = str(est.get("period_requested") or "").startswith("*")
+            if (
+                baseline is not None
+                and e_start is not None
+                and open_start
+                and baseline - tol_start <= e_start
+            ):
+                # An estimate over every trip found starts at the first one: nothing earlier was
+                # found, so it covers the claim's period from its baseline.
+                if abs(e_start - baseline) > tol_start:
+                    caveat = (
+                        f"; note: the claim counts from {baseline.isoformat()}, the estimate "
+                        f"counts every trip found (the first on {e_start.isoformat()})"
+                    )
+            elif (
+                baseline is not None and e_start is not None and abs(e_start - baseline) > tol_start
+            ):
                 out.append(
                     nc(
                         f"period: the claim counts from {baseline.isoformat()}, the estimate "
@@ -250,16 +264,22 @@ def grade_claim(
             grade = ABOVE if fig > p95 else CONSISTENT
         elif bnd == cues.UPPER:
             grade = BELOW if fig < p05 else CONSISTENT
-        elif bnd == cues.RANGE and lo is not None and hi is not None:
+        elif bnd in (cues.RANGE, cues.VAGUE) and lo is not None and hi is not None:
             grade = BELOW if float(hi) < p05 else ABOVE if float(lo) > p95 else CONSISTENT
         else:
             grade = ABOVE if fig > p95 else BELOW if fig < p05 else CONSISTENT
+        if ceiling:
+            # What the boxes could hold caps what they carried: a count is held against the
+            # capacity only from above ("more than the boxes could hold"), never from below.
+            least = float(lo) if lo is not None and bnd != cues.UPPER else fig
+            grade = ABOVE if bnd != cues.UPPER and least > p95 else CONSISTENT
         log_ratio = math.log(fig / p50) if fig > 0 and p50 > 0 else None
         claimed = {
             cues.LOWER: f"more than {_fmt(fig)}",
             cues.UPPER: f"up to {_fmt(fig)}",
             cues.APPROXIMATE: f"about {_fmt(fig)}",
             cues.RANGE: f"{_fmt(lo)}-{_fmt(hi)}",
+            cues.VAGUE: f"a vague amount ({_fmt(lo)}-{_fmt(hi)})",
         }.get(bnd, _fmt(fig))
         where = {
             CONSISTENT: "inside",
@@ -270,6 +290,15 @@ def grade_claim(
             f"claimed {claimed}: {where} the {method} estimate's 90% interval "
             f"[{_fmt(p05)}, {_fmt(p95)}] (median {_fmt(p50)}){caveat}"
         )
+        if ceiling:
+            reason = (
+                f"claimed {claimed} (a count): "
+                f"{'more than' if grade == ABOVE else 'within'} what the counted boxes could "
+                f"hold by the {method} estimate, a ceiling (90% interval [{_fmt(p05)}, "
+                f"{_fmt(p95)}], median {_fmt(p50)}){caveat}"
+            )
+        if est.get("derived"):
+            reason += f"; {est['derived']}"
         out.append(
             Grading(
                 cid,

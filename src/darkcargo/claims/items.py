@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from darkcargo.claims.calibres import match_caliber
+
 
 def _words(text: str) -> frozenset[str]:
     """A set of words written as one whitespace-separated string (easier to read and edit)."""
@@ -19,10 +21,18 @@ def _words(text: str) -> frozenset[str]:
 
 # Canonical item -> surface forms (longest first when matched). Money words map to a currency.
 ITEM_FORMS: dict[str, tuple[str, ...]] = {
-    "containers": ("shipping containers", "containers", "container", "teus", "teu"),
+    "containers": (
+        "container shipments",
+        "shipping containers",
+        "containers",
+        "container",
+        "teus",
+        "teu",
+    ),
     "shells": (
         "artillery shells",
         "artillery rounds",
+        "ammo rounds",
         "shells",
         "shell",
         "rounds",
@@ -72,9 +82,12 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "port call",
         "deliveries",
         "sailings",
+        "sailing",
         "crossings",
+        "visits",
     ),
     "troops": ("troops", "soldiers"),
+    "explosives": ("explosives",),
     "launchers": ("launchers", "launcher"),
     "howitzers": ("howitzers", "howitzer"),
     "trucks": ("trucks", "truck", "lorries"),
@@ -116,11 +129,6 @@ _ITEM_RE = re.compile(
     + r")(?![\w-])",
     re.IGNORECASE,
 )
-CALIBER_RE = re.compile(
-    r"(?<![\w.,])(?P<cal>\d{2,3}(?:\.\d{1,2})?)[ \u00a0]?-?[ \u00a0]?"
-    r"(?:mm|millimet(?:re|er)s?)(?![\w])(?:[ \u00a0-]?calib(?:re|er))?",
-    re.IGNORECASE,
-)
 # Words that mark the noun phrase as rockets or missiles even when its head is "rounds".
 ROCKET_MARKERS = frozenset({"rocket", "rockets", "grad", "mlrs", "multiple-rocket", "katyusha"})
 ARTILLERY_MARKERS = frozenset({"artillery"})
@@ -138,6 +146,27 @@ ED_MODIFIERS = frozenset(
     {"loaded", "unguided", "guided", "armed", "used", "refurbished", "related", "unmarked"}
 )
 ITEM_WINDOW = 6  # tokens read after a number when looking for its item
+# Words that count units of what follows "of" ("pieces of ammunition", "batches of shells").
+CLASSIFIERS = frozenset({"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds"})
+_OF_NEXT = re.compile(r"\s+of\s+")
+# Plural endings of nouns: a lower-case plural that is no item ends the phrase ("factories").
+_NOT_PLURAL = frozenset(
+    {"this", "was", "has", "is", "its", "his", "us", "as", "various", "ammunition"}
+)
+
+
+def _other_head_noun(low: str) -> bool:
+    """A lower-case plural noun that is not an item ("factories", "ports", "sites")."""
+    return (
+        len(low) > 3
+        and low.endswith("s")
+        and not low.endswith(("ss", "us", "is", "ous"))
+        and low not in _NOT_PLURAL
+        and low not in _FORM_TO_ITEM
+        and low not in CLASSIFIERS
+    )
+
+
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*|[^\s]")
 _RATE = re.compile(
     r"\s*(?:(?:a|per|each|every)\s+(?P<u>day|week|month|year)\b|(?P<adv>daily|weekly|monthly|"
@@ -155,17 +184,6 @@ RATE_UNITS = {
     "annually": "per_year",
     "yearly": "per_year",
 }
-
-
-def normalize_caliber(text: str) -> str | None:
-    """'152 mm', '152-mm', '152 millimetre' -> '152mm'; None when text holds no calibre."""
-    m = CALIBER_RE.search(text)
-    if not m:
-        return None
-    cal = m.group("cal")
-    if "." in cal:
-        cal = cal.rstrip("0").rstrip(".")
-    return f"{cal}mm"
 
 
 def normalize_item(text: str | None) -> str | None:
@@ -240,10 +258,9 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
             i += 1
         if i >= stop:
             break
-        cm = CALIBER_RE.match(text, i)
-        if cm and cm.end() <= stop:
-            caliber = normalize_caliber(cm.group())
-            i = cm.end()
+        cal = match_caliber(text, i, stop)
+        if cal is not None:
+            i, caliber = cal[0], cal[1] or caliber
             n_tokens += 1
             continue
         im = _ITEM_RE.match(text, i)
@@ -305,6 +322,17 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
                 break
         elif tok[0].islower() and low.endswith("ed") and low not in ED_MODIFIERS and not through_of:
             break
+        elif tok[0].islower() and low.endswith("ing") and len(low) > 5:
+            break  # "factories producing ammunition": a participle ends the noun phrase
+        elif _other_head_noun(low) and not _ITEM_RE.match(text, tm.end() + 1):
+            break  # "hundreds of factories": the phrase's head is a noun the ledger does not count
+        if low in CLASSIFIERS and _OF_NEXT.match(text, tm.end()):
+            # "1.5 million pieces of artillery ammunition": the count is of what follows "of".
+            through_of = True
+            items_before_of = len(items)
+            i = _OF_NEXT.match(text, tm.end()).end()  # type: ignore[union-attr]
+            n_tokens += 2
+            continue
         if items and (not through_of or len(items) > items_before_of):
             # A word after the item: a compound ("rocket launcher rounds") continues only with
             # another item word, which the item matcher above would have taken.

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from darkcargo.claims import bound as cues
 from darkcargo.claims.attribution import ACCORDING_TO, BELIEVES, CLAIMED, DENIED, ESTIMATED, SAID
+from darkcargo.claims.calibres import normalize_caliber
 from darkcargo.claims.extract import (
     COUNT,
     Claim,
@@ -29,7 +30,7 @@ from darkcargo.claims.extract import (
     make_claim_id,
     quantity_key,
 )
-from darkcargo.claims.items import CURRENCY_ITEMS, normalize_caliber, normalize_item
+from darkcargo.claims.items import CURRENCY_ITEMS, normalize_item
 from darkcargo.claims.schema import CLAIMS, DOCUMENTS, TABLES
 from darkcargo.claims.text import Document, read_document
 from darkcargo.errors import InputError
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 # one repeated claim ("about 6,700" and "6,700"; not 6,700 and 10,000).
 CLUSTER_RELATIVE_TOLERANCE = 0.02
 STANCES = (SAID, ESTIMATED, BELIEVES, CLAIMED, ACCORDING_TO, DENIED)
-BOUNDS = (cues.EXACT, cues.APPROXIMATE, cues.LOWER, cues.UPPER, cues.RANGE)
+BOUNDS = (cues.EXACT, cues.APPROXIMATE, cues.LOWER, cues.UPPER, cues.RANGE, cues.VAGUE)
 
 
 def existing_columns(ws: Workspace, table: str) -> set[str]:
@@ -236,9 +237,9 @@ def add_claim(
         raise InputError(None, f"--stance must be one of {', '.join(STANCES)}, got {stance!r}")
     if low is not None and high is not None and low > high:
         raise InputError(None, f"--low ({low}) is above --high ({high})")
-    if bound == cues.RANGE and (low is None or high is None):
-        raise InputError(None, "a range needs --low and --high")
-    if value is None and bound != cues.RANGE:
+    if bound in (cues.RANGE, cues.VAGUE) and (low is None or high is None):
+        raise InputError(None, f"a {bound} amount needs --low and --high")
+    if value is None and bound not in (cues.RANGE, cues.VAGUE):
         value = low if bound == cues.LOWER else high
     if bound == cues.EXACT:
         low = low if low is not None else value
@@ -345,8 +346,8 @@ def figure_text(
             return "?"
         return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.4g}"
 
-    if bound == cues.RANGE:
-        s = f"{f(low)}-{f(high)}"
+    if bound in (cues.RANGE, cues.VAGUE):
+        s = f"{f(low)}-{f(high)}" + (" (vague)" if bound == cues.VAGUE else "")
     else:
         prefix = {cues.APPROXIMATE: "~", cues.LOWER: ">", cues.UPPER: "<="}.get(bound or "", "")
         s = prefix + f(value)

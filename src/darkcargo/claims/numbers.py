@@ -30,6 +30,7 @@ SCALES: dict[str, float] = {
     "trillion": 1e12,
     "trn": 1e12,
     "tn": 1e12,
+    "mil": 1e6,
 }
 
 CURRENCY_PREFIX: dict[str, str] = {
@@ -51,10 +52,11 @@ _DIGITS = re.compile(
     r"""
     (?<![\w.,/#])                                   # not glued to a word, a decimal or an id
     (?P<cur>US\$|\$|€|£|₩|¥|₽|(?:USD|EUR|GBP|KRW|RUB)[ \u00a0]?)?
-    (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+    (?P<num>\d{1,3}(?P<sep>[,\u00a0\u2009\u202f'’ ])\d{3}(?:(?P=sep)\d{3})*(?![\d])(?:\.\d+)?
+      |\d+(?:\.\d+)?)
     (?:
-        (?P<magw>[ \u00a0]?(?:trillion|billion|million|thousand)\b)
-      | (?P<maga>[ \u00a0]?(?:bn|mn|mln|bln|trn|tn)\b|(?:m|b|k|M|B|K)\b)
+        (?P<magw>[ \u00a0-]?(?:trillion|billion|million|thousand)\b)
+      | (?P<maga>[ \u00a0]?(?i:bn|mn|mln|bln|trn|tn|mil)\b|(?:m|b|k|M|B|K)\b)
     )?
     (?P<plus>\+|-plus\b)?
     (?:
@@ -64,6 +66,9 @@ _DIGITS = re.compile(
     """,
     re.VERBOSE,
 )
+
+_SEPARATORS = re.compile(r"[,\u00a0\u2009\u202f'’ ]")
+_SPACE_GROUP_TRAP = re.compile(r"[ \u00a0]?\d")
 
 UNITS = {
     "zero": 0,
@@ -126,6 +131,8 @@ class NumberMention:
     grouped: bool = False  # written with thousands separators ("6,700")
     words: bool = False  # written in words ("two thousand")
     plus: bool = False  # "10,000+" or "10,000-plus"
+    high: float | None = None  # upper end of a vague amount ("millions": 2-10 million)
+    vague: bool = False  # "millions", "several million", "hundreds of thousands"
 
     @property
     def has_scale(self) -> bool:
@@ -143,15 +150,21 @@ def parse_digits(text: str, start: int = 0, end: int | None = None) -> list[Numb
     stop = len(text) if end is None else end
     for m in _DIGITS.finditer(text, start, stop):
         num = m.group("num")
+        sep = m.group("sep")
+        if sep == " " and _SPACE_GROUP_TRAP.match(text, m.end("num")):
+            # "in 2023 100 ships" is not 2,023,100: a space-grouped number must stand alone.
+            continue
         try:
-            value = float(num.replace(",", ""))
+            value = float(_SEPARATORS.sub("", num))
         except ValueError:  # pragma: no cover - the pattern only admits digits
             continue
         magnitude = None
         mag = m.group("magw") or m.group("maga")
         if mag:
             magnitude = mag.strip()
-            value *= SCALES[magnitude.lower() if magnitude.lower() in SCALES else magnitude]
+            magnitude = magnitude.lstrip("-")
+            key = magnitude if magnitude in SCALES else magnitude.lower()
+            value *= SCALES[key]
         cur = m.group("cur")
         currency = CURRENCY_PREFIX[cur.strip()] if cur else None
         out.append(
@@ -163,7 +176,7 @@ def parse_digits(text: str, start: int = 0, end: int | None = None) -> list[Numb
                 percent=bool(m.group("pct")),
                 ratio=bool(m.group("x")),
                 magnitude=magnitude,
-                grouped="," in num,
+                grouped=sep is not None,
                 plus=bool(m.group("plus")),
             )
         )
@@ -286,9 +299,93 @@ def parse_folds(text: str, start: int = 0, end: int | None = None) -> list[Numbe
     return out
 
 
+_DIGIT_WORDS = "|".join([*UNITS][:10])
+_POINT = re.compile(
+    rf"\b(?P<int>{'|'.join(UNITS)})[- ]point[- ](?P<dec>(?:(?:{_DIGIT_WORDS})[- ]?)+?)"
+    r"[- ](?P<scale>thousand|million|billion|trillion)\b",
+    re.IGNORECASE,
+)
+
+
+def parse_point_words(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
+    """Decimals written in words before a scale: "one-point-six million" (1.6 million)."""
+    stop = len(text) if end is None else end
+    out = []
+    for m in _POINT.finditer(text, start, stop):
+        digits = "".join(str(UNITS[w.lower()]) for w in re.split(r"[- ]", m.group("dec")) if w)
+        value = float(f"{UNITS[m.group('int').lower()]}.{digits}")
+        scale = m.group("scale").lower()
+        out.append(
+            NumberMention(
+                m.start(), m.end(), value * WORD_SCALES[scale], magnitude=scale, words=True
+            )
+        )
+    return out
+
+
+# Vague amounts, as ranges: "millions" 2-10 million, "several million" 3-9 million, "hundreds
+# of thousands" 200,000-1,000,000, "a few thousand" 2,000-5,000, "dozens" 24-100.
+VAGUE_MULTIPLIERS: dict[str, tuple[float, float]] = {
+    "several": (3, 9),
+    "a few": (2, 5),
+    "a couple of": (2, 3),
+}
+VAGUE_PLURALS: dict[str, tuple[float, float]] = {
+    "dozens": (24, 100),
+    "hundreds": (200, 1000),
+    "thousands": (2e3, 1e4),
+    "tens of thousands": (2e4, 1e5),
+    "hundreds of thousands": (2e5, 1e6),
+    "millions": (2e6, 1e7),
+    "tens of millions": (2e7, 1e8),
+    "hundreds of millions": (2e8, 1e9),
+    "billions": (2e9, 1e10),
+}
+_SCALE_WORD = r"(?:dozen|hundred|thousand|million|billion)"
+_VAGUE = re.compile(
+    r"\b(?:(?P<mult>several|a\s+few|a\s+couple\s+of)\s+(?P<scales>"
+    + _SCALE_WORD
+    + r"(?:\s+"
+    + _SCALE_WORD
+    + r")*)\b"
+    r"|(?P<plural>(?:tens|hundreds)\s+of\s+(?:thousands|millions)|dozens|hundreds|thousands"
+    r"|millions|billions)\b(?=\s+(?:of\b|more\b|[a-z]))"
+    r")",
+    re.IGNORECASE,
+)
+_SCALE_VALUE = {"dozen": 12.0, **{k: float(v) for k, v in WORD_SCALES.items()}}
+
+
+def parse_vague(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
+    """Vague amounts ("millions of", "several million", "hundreds of thousands of") as
+    mentions with a low and a high end."""
+    stop = len(text) if end is None else end
+    out = []
+    for m in _VAGUE.finditer(text, start, stop):
+        if m.group("mult"):
+            lo, hi = VAGUE_MULTIPLIERS[" ".join(m.group("mult").lower().split())]
+            scale = 1.0
+            for w in m.group("scales").lower().split():
+                scale *= _SCALE_VALUE[w]
+            low, high = lo * scale, hi * scale
+        else:
+            low, high = VAGUE_PLURALS[" ".join(m.group("plural").lower().split())]
+        out.append(
+            NumberMention(
+                m.start(), m.end(), low, magnitude="vague", words=True, high=high, vague=True
+            )
+        )
+    return out
+
+
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
     """Every number in text[start:end], digits and words, sorted, without overlaps."""
-    found = parse_digits(text, start, end) + parse_folds(text, start, end)
+    found = (
+        parse_digits(text, start, end)
+        + parse_folds(text, start, end)
+        + parse_point_words(text, start, end)
+        + parse_vague(text, start, end)
+    )
     taken = [(n.start, n.end) for n in found]
     for n in parse_words(text, start, end):
         if not any(n.start < e and s < n.end for s, e in taken):

@@ -44,6 +44,8 @@ CLAIMS = pa.schema(
         ("basis", pa.string()),  # count | capacity | rate | money | percentage | ratio | mass
         ("quantity", pa.string()),  # estimates' vocabulary: containers, rounds_152mm, ...
         ("extractor", pa.string()),  # rules-1 | manual
+        # what the figure rests on, kept apart from the speaker: satellite imagery, report, data
+        ("evidence", pa.string()),
     ]
 )
 

@@ -150,6 +150,9 @@ _HEADER_LINE = re.compile(
 )
 
 
+_BARE_URL = re.compile(r"<?https?://[^\s<>\"]+>?")
+
+
 def parse_date_text(value: str) -> date | None:
     """A date from an ISO string ("2024-02-27", "2024-02-27T08:00:00Z") or None."""
     value = value.strip()
@@ -173,12 +176,17 @@ def read_header(text: str) -> tuple[dict[str, str], int]:
     """Leading "Key: value" lines (up to the first blank line) and where the body starts."""
     meta: dict[str, str] = {}
     pos = 0
-    for line in text.splitlines(keepends=True):
+    for n, line in enumerate(text.splitlines(keepends=True)):
         stripped = line.strip()
         if not stripped:
             if meta:
                 pos += len(line)
             break
+        if n == 0 and _BARE_URL.fullmatch(stripped):
+            # A page saved as text often starts with its address on a line of its own.
+            meta["url"] = stripped.strip("<>")
+            pos += len(line)
+            continue
         m = _HEADER_LINE.match(stripped)
         if not m:
             break
@@ -289,7 +297,7 @@ ABBREVIATIONS = _words(
     approx inc co corp ltd jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m
     p.m e.g i.e fig vol pp cf al ft est dept govt mt ave"""
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|(?<=[a-z]{2}[.!?])(?=[A-Z][A-Za-z]|[AI]\s)")
 _NEXT_START = re.compile(r"\s+[\"'“‘(\[]*[A-Z0-9]")
 _LIST_LINE = re.compile(r"\s*(?:\(?\d{1,3}[.)]|[-*•]|\(?[a-z][.)])\s")
 
@@ -301,7 +309,9 @@ class Sentence:
     paragraph: int
 
 
-def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _split_lines(
+    text: str, start: int, end: int, breaks: frozenset[int] = frozenset()
+) -> list[tuple[int, int]]:
     """Split a paragraph at newlines that end a line (not soft wraps inside a sentence)."""
     pieces: list[tuple[int, int]] = []
     s = start
@@ -313,7 +323,8 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         line = text[pos:nl]  # the physical line that ends here
         prev_line = line.rstrip()
         hard = (
-            not prev_line
+            nl in breaks
+            or not prev_line
             or prev_line[-1] in ".!?:\"”'’"
             or _LIST_LINE.match(text, nl + 1, end) is not None
             or _LIST_LINE.match(line) is not None
@@ -328,7 +339,9 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def split_sentences(text: str, start: int = 0) -> list[Sentence]:
+def split_sentences(
+    text: str, start: int = 0, breaks: frozenset[int] = frozenset()
+) -> list[Sentence]:
     """Sentences of text[start:], with offsets and paragraph numbers.
 
     Paragraphs end at blank lines; a period ends a sentence unless it closes an abbreviation
@@ -340,16 +353,17 @@ def split_sentences(text: str, start: int = 0) -> list[Sentence]:
         p_start, p_end = start + pm.start(), start + pm.end()
         if not text[p_start:p_end].strip():
             continue
-        for ls, le in _split_lines(text, p_start, p_end):
+        for ls, le in _split_lines(text, p_start, p_end, breaks):
             s = ls
             for bm in _BOUNDARY.finditer(text, ls, le):
                 b_end = bm.end()
-                if not _NEXT_START.match(text, b_end, le):
+                glued = bm.start() == bm.end()  # "Pyongyang.A defense official": no space
+                if not glued and not _NEXT_START.match(text, b_end, le):
                     continue
                 word_m = re.search(
                     r"([A-Za-z][A-Za-z.]*)\.+[\"'”’)\]]*$", text[max(s, b_end - 40) : b_end]
                 )
-                if word_m:
+                if word_m and not glued:
                     word = word_m.group(1).lower().rstrip(".")
                     if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                         # "Gen. Kim", "J. Smith", "Feb. 26": not a boundary unless the next

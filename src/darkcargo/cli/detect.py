@@ -69,4 +69,17 @@ def detect_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("detect")(detect_cmd)
+    from darkcargo.events.definitions import confidence_help
+
+    app.command("detect", epilog=RULES + "\n\n" + confidence_help())(detect_cmd)
+
+
+RULES = (
+    "Also port presences and stops. A port call needs a proven stay (a stop, or AIS going off "
+    "in port); one fix or a pass through a port is a port_presence, never a call. A call whose "
+    "AIS went off in port spans the silence and says when the vessel left at the earliest and "
+    "latest. A stop is a stationary period anywhere, with the nearest port. Gaps name the "
+    "nearest port where AIS went off and where it came back, and the case's watched ports "
+    "reachable within them (great-circle: an upper bound). Every threshold is a preset "
+    "parameter."
+)

@@ -35,6 +35,7 @@ from darkcargo.events.kernels.loitering import detect_loitering
 from darkcargo.events.kernels.port_calls import detect_port_calls
 from darkcargo.events.kernels.segment import clean_sog, segment_positions, segment_table
 from darkcargo.events.kernels.spoof import detect_spoofing
+from darkcargo.events.kernels.stops import detect_stops
 from darkcargo.events.params import Preset, load_preset
 from darkcargo.events.schema import EVENTS, SEGMENTS
 from darkcargo.events.shore import ShoreDistance
@@ -162,8 +163,9 @@ def detect_batch(
     view = dataclasses.replace(view, near_port=near, near_port_km=near_km)
     events = EventColumns()
     events.extend(spoof.events)
-    events.extend(detect_gaps(view, geo, preset.gap))
+    events.extend(detect_gaps(view, geo, preset.gap, preset.port_call.hysteresis_km))
     events.extend(detect_port_calls(view, geo, preset.port_call))
+    events.extend(detect_stops(view, geo, preset.stop, preset.port_call.hysteresis_km))
     events.extend(detect_loitering(view, geo, preset.loitering, preset.port_call.hysteresis_km))
     cands = encounter_candidates(view, geo, preset.encounter, track_offset)
     noise_seg = np.zeros(segs.count.shape[0], dtype=bool)

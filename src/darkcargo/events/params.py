@@ -50,7 +50,21 @@ class PortCallParams:
     stop_max_kn: float
     move_min_kn: float
     gap_hours: float
-    min_confidence_reported: int
+    min_confidence_reported: float
+    stop_min_hours: float
+    stay_tolerance_km: float
+    ais_off_max_kn: float
+    leave_max_speed_kn: float
+    stray_max_positions: int
+    stray_max_hours: float
+    report_presence: bool
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_confidence_reported <= 1.0:
+            raise ConfigError(
+                f"[port_call] min_confidence_reported = {self.min_confidence_reported} is not on "
+                "the 0-1 confidence scale (GFW's levels 3 and 4 are 0.75 and 1.0)"
+            )
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,17 @@ class GapParams:
     disabling_min_prior_positions: int
     coastal_nm: float
     near_shore_mode: bool
+    reach_max_speed_kn: float
+    reach_min_dwell_hours: float
+
+
+@dataclass(frozen=True)
+class StopParams:
+    max_radius_km: float
+    min_hours: float
+    max_median_speed_kn: float
+    max_gap_hours: float
+    stray_max_positions: int
 
 
 @dataclass(frozen=True)
@@ -103,6 +128,7 @@ SECTIONS: dict[str, type] = {
     "segment": SegmentParams,
     "port_call": PortCallParams,
     "gap": GapParams,
+    "stop": StopParams,
     "encounter": EncounterParams,
     "loitering": LoiteringParams,
     "identity": IdentityParams,
@@ -121,6 +147,7 @@ class Preset:
     segment: SegmentParams
     port_call: PortCallParams
     gap: GapParams
+    stop: StopParams
     encounter: EncounterParams
     loitering: LoiteringParams
     identity: IdentityParams

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from darkcargo.workspace import Workspace
 
 LIST_COLUMNS = (
     "event_id, kind, mmsi, other_mmsi, start_ts, end_ts, "
-    "round(lat, 4) AS lat, round(lon, 4) AS lon, port_id, confidence, preset, details"
+    "round(lat, 4) AS lat, round(lon, 4) AS lon, port_id, "
+    "round(confidence::DOUBLE, 2) AS confidence, preset, details"
 )
 
 
@@ -40,9 +42,13 @@ def query_events(
     since: datetime | None = None,
     until: datetime | None = None,
     preset: str | None = None,
+    min_confidence: float | None = None,
+    min_hours: float | None = None,
     columns: str = LIST_COLUMNS,
 ) -> pa.Table:
-    """Events matching every filter given, in time order."""
+    """Events matching every filter given, in time order. `min_confidence` keeps events whose
+    confidence (0-1) is at least that; `min_hours` those lasting at least that long (end - start;
+    a port call ended by AIS off in port lasts until it left at the latest)."""
     clauses: list[str] = []
     params: list[Any] = []
     if kind:
@@ -67,6 +73,13 @@ def query_events(
     if preset:
         clauses.append("preset = ?")
         params.append(preset)
+    if min_confidence is not None:
+        clauses.append("confidence >= ?")
+        # confidence is float32: compare at its precision so 0.7 keeps a stored 0.7
+        params.append(float(np.float32(min_confidence)))
+    if min_hours is not None:
+        clauses.append("epoch_us(end_ts) - epoch_us(start_ts) >= ?")
+        params.append(round(min_hours * 3_600_000_000))
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return _arrow(ws, f"SELECT {columns} FROM events {where} ORDER BY start_ts, kind, mmsi", params)
 

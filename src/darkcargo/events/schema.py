@@ -27,6 +27,8 @@ SEGMENTS = pa.schema(
 
 EVENT_KINDS: tuple[str, ...] = (
     "port_call",
+    "port_presence",  # seen inside a port's radius without a proven stay (not a call)
+    "stop",  # a stationary period anywhere, with the nearest port and its distance
     "gap",
     "encounter",
     "loitering",
@@ -55,6 +57,7 @@ EVENTS = pa.schema(
         ("evidence", pa.string()),
         # JSON: detector-specific facts (gap hours, distance from shore, names before/after...)
         ("details", pa.string()),
+        # 0-1 for every kind; what it measures per kind: README "Event definitions"
         ("confidence", pa.float32()),
     ]
 )

@@ -14,8 +14,10 @@ batch by batch; tracks come from one read of the positions, decimated per vessel
 
 from __future__ import annotations
 
+import html
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,6 +49,8 @@ LINE_KINDS = ("gap", "spoof_jump")
 # KML colours are aabbggrr.
 KML_KIND_COLORS = {
     "port_call": "ffb4771f",
+    "port_presence": "ffe8c7ae",
+    "stop": "ff2ca02c",
     "gap": "ff111111",
     "encounter": "ff0e7fff",
     "loitering": "ffbd6794",
@@ -91,13 +95,14 @@ COLUMN_DOCS: dict[str, str] = {
     "end_lon": "longitude where the event ended",
     "sog": "speed over ground, knots",
     "cog": "course over ground, degrees",
-    "kind": "event kind (port_call, gap, encounter, loitering, identity_change, spoof_jump)",
+    "kind": "event kind (port_call, port_presence, stop, gap, encounter, loitering, "
+    "identity_change, spoof_jump, shared_mmsi)",
     "port_id": "watched place id from the case configuration",
     "preset": "parameter preset that produced the row",
     "params_hash": "hash of the preset's parameters",
     "evidence": "JSON: source rows behind the event",
     "details": "JSON: detector-specific facts",
-    "confidence": "0-1",
+    "confidence": "0-1; what it measures per kind: the README's event definitions",
     "source_id": "ingested source file (see Sources)",
     "row_id": "line or row number in that source",
     "p05": "5th percentile",
@@ -143,12 +148,51 @@ def iso_sql(expr: str) -> str:
     )
 
 
-def xml_sql(expr: str) -> str:
-    """SQL escaping a text expression for XML character data and attributes."""
-    out = expr
-    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
-        out = f"replace({out}, '{a}', '{b}')"
+# Characters XML 1.0 does not allow at all (C0 controls other than tab, newline, return): a
+# transponder can send them, and one would make the whole KML file unreadable.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_INVALID_SQL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
+
+
+def xml_text(value: Any) -> str:
+    """Text for XML character data or a quoted attribute: characters XML cannot hold dropped,
+    & < > " ' escaped. A reader of the file gets back exactly the text (less those controls)."""
+    text = XML_INVALID.sub("", str(value))
+    return escape(text, {'"': "&quot;", "'": "&apos;"})
+
+
+def html_text(value: Any) -> str:
+    """Text for the HTML of a KML balloon: Google Earth and other viewers render descriptions
+    as HTML, so data shows there as text only once escaped for HTML (then kept in CDATA)."""
+    return html.escape(XML_INVALID.sub("", str(value)), quote=True)
+
+
+def cdata(text: str) -> str:
+    """A CDATA section holding `text`, split where the text itself contains its end marker."""
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _escape_sql(expr: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    out = f"regexp_replace({expr}, {_lit(XML_INVALID_SQL)}, '', 'g')"
+    for a, b in pairs:
+        out = f"replace({out}, {_lit(a)}, {_lit(b)})"
     return out
+
+
+def xml_sql(expr: str) -> str:
+    """SQL escaping a text expression for XML character data and attributes (see xml_text)."""
+    pairs = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&apos;"))
+    return _escape_sql(expr, pairs)
+
+
+def html_sql(expr: str) -> str:
+    """SQL escaping a text expression for HTML inside a CDATA section (see html_text)."""
+    pairs = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+    return _escape_sql(expr, pairs)
 
 
 def _schema(reader: WorkspaceReader, table: str) -> pa.Schema:
@@ -555,16 +599,29 @@ def _export_geojson(
 
 
 # ---- KML ------------------------------------------------------------------------------------------
+def _kml_value(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v)
+
+
 def _kml_data(props: dict[str, Any]) -> str:
-    parts = []
-    for k, v in props.items():
-        if v is None:
-            continue
-        text = json.dumps(v) if isinstance(v, dict | list) else str(v)
-        parts.append(
-            f'<Data name="{escape(k, {chr(34): "&quot;"})}"><value>{escape(text)}</value></Data>'
-        )
+    """ExtendedData: each value's exact text (XML-escaped), for GIS tools that read it."""
+    parts = [
+        f'<Data name="{xml_text(k)}"><value>{xml_text(_kml_value(v))}</value></Data>'
+        for k, v in props.items()
+        if v is not None
+    ]
     return f"<ExtendedData>{''.join(parts)}</ExtendedData>" if parts else ""
+
+
+def _kml_description(title: str, props: dict[str, Any]) -> str:
+    """The balloon's HTML (a title and a table of the values), every value HTML-escaped and
+    the whole in CDATA: viewers render descriptions as HTML, where data must stay text."""
+    rows = "".join(
+        f"<tr><th>{html_text(k)}</th><td>{html_text(_kml_value(v))}</td></tr>"
+        for k, v in props.items()
+        if v is not None
+    )
+    return f"<description>{cdata(f'<b>{html_text(title)}</b><table>{rows}</table>')}</description>"
 
 
 def _kml_placemark(
@@ -576,7 +633,7 @@ def _kml_placemark(
     data: dict[str, Any] | None = None,
 ) -> str:
     # element order follows the OGC KML 2.2 schema
-    out = [f"<Placemark><name>{escape(name)}</name>"]
+    out = [f"<Placemark><name>{xml_text(name)}</name>", _kml_description(name, data or {})]
     if begin or end:
         span = "<TimeSpan>"
         span += f"<begin>{begin}</begin>" if begin else ""
@@ -598,31 +655,42 @@ def kml_coords(lonlat: np.ndarray) -> str:
     return (" ".join(["%.6f,%.6f"] * (flat.size // 2))) % tuple(flat.tolist())
 
 
+# Balloons show only the placemark's description (escaped HTML): never the default template,
+# which would put names and ExtendedData values into the balloon's HTML unescaped. (OGC order:
+# BalloonStyle after IconStyle and LineStyle.)
+KML_BALLOON = f"<BalloonStyle><text>{cdata('$[description]')}</text></BalloonStyle>"
+
+
 def _kml_styles(kinds: Iterable[str]) -> str:
     styles = []
     for kind in sorted(set(kinds)):
         color = KML_KIND_COLORS.get(kind, KML_DEFAULT_COLOR)
         styles.append(
-            f'<Style id="event-{escape(kind)}"><IconStyle><color>{color}</color><scale>0.9</scale>'
-            f"</IconStyle><LineStyle><color>{color}</color><width>3</width></LineStyle></Style>"
+            f'<Style id="event-{xml_text(kind)}"><IconStyle><color>{color}</color><scale>0.9</scale>'
+            f"</IconStyle><LineStyle><color>{color}</color><width>3</width></LineStyle>"
+            f"{KML_BALLOON}</Style>"
         )
     styles.append(
-        '<Style id="port"><IconStyle><color>ff2a7a2a</color><scale>1.1</scale></IconStyle></Style>'
+        '<Style id="port"><IconStyle><color>ff2a7a2a</color><scale>1.1</scale></IconStyle>'
+        f"{KML_BALLOON}</Style>"
     )
     styles.append(
-        '<Style id="track"><LineStyle><color>ffa56e3b</color><width>2</width></LineStyle></Style>'
+        '<Style id="track"><LineStyle><color>ffa56e3b</color><width>2</width></LineStyle>'
+        f"{KML_BALLOON}</Style>"
     )
     styles.append(
-        '<Style id="track-watched"><LineStyle><color>ff8f36b5</color><width>4</width></LineStyle>'
-        "</Style>"
+        '<Style id="track-watched"><LineStyle><color>ff8f36b5</color><width>4</width>'
+        f"</LineStyle>{KML_BALLOON}</Style>"
     )
     return "".join(styles)
 
 
 def events_placemark_sql(reader: WorkspaceReader) -> str:
-    """SQL building each event's KML Placemark as text (OGC element order: name, TimeSpan,
-    styleUrl, ExtendedData, geometry), every column of the row in ExtendedData."""
+    """SQL building each event's KML Placemark as text (OGC element order: name, description,
+    TimeSpan, styleUrl, ExtendedData, geometry), every column of the row in ExtendedData (exact
+    text) and in the description's table (escaped HTML, in CDATA)."""
     data = []
+    table = []
     for f in _schema(reader, "events"):
         col = _ident(f.name)
         text = iso_sql(col) if pa.types.is_timestamp(f.type) else f"{col}::VARCHAR"
@@ -630,6 +698,9 @@ def events_placemark_sql(reader: WorkspaceReader) -> str:
             text = f"round({col}::DOUBLE, 6)::VARCHAR"
         data.append(
             f"coalesce('<Data name=\"{f.name}\"><value>' || {xml_sql(text)} || '</value></Data>', '')"
+        )
+        table.append(
+            f"coalesce('<tr><th>{f.name}</th><td>' || {html_sql(text)} || '</td></tr>', '')"
         )
     pt = "printf('%.6f,%.6f', {x}, {y})"
     start = pt.format(x="lon", y="lat")
@@ -641,14 +712,21 @@ def events_placemark_sql(reader: WorkspaceReader) -> str:
         "|| '</coordinates></LineString>' "
         f"ELSE '<Point><coordinates>' || {start} || '</coordinates></Point>' END"
     )
-    name = xml_sql(f"kind || ' ' || mmsi::VARCHAR || ' ' || coalesce({iso_sql('start_ts')}, '')")
+    title = f"kind || ' ' || mmsi::VARCHAR || ' ' || coalesce({iso_sql('start_ts')}, '')"
+    name = xml_sql(title)
+    # HTML-escaped text cannot hold ']]>' (its > is escaped), so one CDATA section holds it all
+    description = (
+        f"'<description><![CDATA[<b>' || {html_sql(title)} || '</b><table>' || "
+        + " || ".join(table)
+        + " || '</table>]]></description>'"
+    )
     span = (
         "CASE WHEN start_ts IS NULL AND end_ts IS NULL THEN '' ELSE '<TimeSpan>' || "
         f"coalesce('<begin>' || {iso_sql('start_ts')} || '</begin>', '') || "
         f"coalesce('<end>' || {iso_sql('end_ts')} || '</end>', '') || '</TimeSpan>' END"
     )
     return (
-        f"'<Placemark><name>' || {name} || '</name>' || {span} || "
+        f"'<Placemark><name>' || {name} || '</name>' || {description} || {span} || "
         f"'<styleUrl>#event-' || {xml_sql('kind')} || '</styleUrl><ExtendedData>' || "
         + " || ".join(data)
         + f" || '</ExtendedData>' || {geometry} || '</Placemark>'"
@@ -668,8 +746,8 @@ def _export_kml(
         fh.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<kml xmlns="{KML_NS}"><Document>'
-            f"<name>darkcargo: {escape(reader.case.title)}</name>"
-            f"<description>darkcargo {__version__} export of {escape(reader.path.name)}; "
+            f"<name>darkcargo: {xml_text(reader.case.title)}</name>"
+            f"<description>darkcargo {__version__} export of {xml_text(reader.path.name)}; "
             "see README.md</description>" + _kml_styles(event_kinds) + "<Folder><name>Ports</name>"
         )
         for p in ports:
@@ -679,7 +757,7 @@ def _export_kml(
         fh.write("</Folder><Folder><name>Events</name>")
         placemark = events_placemark_sql(reader) if event_kinds else ""
         for kind in event_kinds:
-            fh.write(f"<Folder><name>{escape(kind)}</name>")
+            fh.write(f"<Folder><name>{xml_text(kind)}</name>")
             sql = (
                 f"SELECT {placemark} FROM events WHERE kind = ? AND isfinite(lat) "
                 "AND isfinite(lon) ORDER BY start_ts, event_id"
@@ -813,7 +891,8 @@ def export_bundle(
         raise InputError(str(out), "exists and is not a folder")
     kinds = [k for k in (kinds or []) if k] or None
     out.mkdir(parents=True, exist_ok=True)
-    with WorkspaceReader(workspace_path, case=case) as reader:
+    # the bundles COPY query results to files: the one reader that needs file access
+    with WorkspaceReader(workspace_path, case=case, external_access=True) as reader:
         if kinds:
             known = set(reader.event_kinds())
             unknown = [k for k in kinds if k not in known]

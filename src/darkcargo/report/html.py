@@ -1,18 +1,21 @@
 """The single-file HTML report: the dashboard's story in one file that opens offline.
 
-Everything is inlined: Leaflet's JS and CSS (its images as data: URIs), the page's own scripts,
-the Natural Earth land clipped to the case, and the rows shown, as one JSON block. The page's
-script runs against that block instead of the API; the tables are also rendered as plain HTML so
-the report reads without JavaScript and prints.
+Everything is inlined: Leaflet's JS and CSS (its images as data: URIs), the page's own scripts
+(the dashboard's, in PAGE_SCRIPTS order), the Natural Earth land clipped to the case, and the
+rows shown, as one JSON block (type application/json: data, never run). The page's scripts run
+against that block instead of the API; the tables are also rendered as plain HTML so the report
+reads without JavaScript and prints. A Content-Security-Policy allows exactly the inline
+scripts and styles it carries (by their SHA-256), data: images, and no connection at all.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,10 @@ import jinja2
 
 from darkcargo import __version__
 from darkcargo.assets import vendor_manifest, vendor_root
+from darkcargo.report.describe import describe_event, event_place
+from darkcargo.web.app import PAGE_SCRIPTS
 from darkcargo.web.decimate import tolerance_for_zoom
+from darkcargo.web.explore_queries import identity_facts, vessel_profile, watch_status
 from darkcargo.web.queries import (
     OTHER_TRAFFIC_BASE_ZOOM,
     OTHER_TRAFFIC_GAP_BREAK_S,
@@ -62,21 +68,6 @@ REPORT_DROP_EVENT_COLUMNS = ("segment_id",)
 MAX_IDENTITY_HISTORY_ROWS = 40
 # Events listed in the report's static (no-JavaScript) tables.
 MAX_STATIC_EVENT_ROWS = 400
-KIND_COLORS = {
-    "port_call": "#1f77b4",
-    "gap": "#111111",
-    "encounter": "#ff7f0e",
-    "loitering": "#9467bd",
-    "identity_change": "#17becf",
-    "spoof_jump": "#d62728",
-    "shared_mmsi": "#8c564b",
-}
-GRADE_COLORS = {
-    "consistent": "#2e7d32",
-    "above": "#c62828",
-    "below": "#1565c0",
-    "not_comparable": "#757575",
-}
 MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
 
 
@@ -111,8 +102,27 @@ def drop_web_addresses(js: str) -> str:
 
 
 def script_safe(text: str) -> str:
-    """Text that cannot close its <script> element early."""
-    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+    """Script text that cannot close its <script> element early (</script) or switch the
+    parser into its escaped states (<!--): both written with a backslash JavaScript ignores."""
+    text = re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+    return text.replace("<!--", "<\\!--")
+
+
+def csp_hash(text: str) -> str:
+    """A CSP source for an inline <script> or <style> element holding exactly `text`."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode() + "'"
+
+
+def report_csp(scripts: list[str], styles: list[str]) -> str:
+    """The report's policy: only its own inline scripts and styles (by hash), images from data:
+    URIs, and nothing fetched, framed, posted or loaded from anywhere."""
+    return (
+        "default-src 'none'; "
+        f"script-src {' '.join(csp_hash(s) for s in scripts)}; "
+        f"style-src {' '.join(csp_hash(s) for s in styles)}; "
+        "img-src data:; connect-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'"
+    )
 
 
 def json_for_script(data: Any) -> str:
@@ -168,7 +178,9 @@ def vessel_pages(
 ) -> dict[str, dict[str, Any]]:
     """Vessel pages for vessels with events that matter to the case (watched vessels first,
     then by how many such events, at most MAX_REPORT_VESSEL_PAGES): identity history,
-    sanctions matches and the ids of their events in the report (never copies of them)."""
+    sanctions matches, the ids of their events in the report (never copies of them) and the
+    profile the dashboard shows (codes read, the watch stage's status; for watched vessels
+    also gaps and port calls per week over every event, and their trips)."""
     ids: dict[int, list[str]] = {}
     weight: dict[int, int] = {}
     for e in events:
@@ -195,6 +207,7 @@ def vessel_pages(
             "identity_history_total": len(hist),
             "matches": matches.get(m, []),
             "event_ids": ids.get(m, []),
+            "profile": vessel_profile(reader, m, activity=m in watched),
         }
     return pages
 
@@ -262,7 +275,7 @@ def report_data(reader: WorkspaceReader) -> dict[str, Any]:
     """Everything the page's script reads: the API's shapes, with the long lists packed
     (see pack()) and the events chosen by WorkspaceReader.story_events."""
     summary = reader.summary()
-    vessels = reader.vessels()
+    vessels = [{**v, "facts": identity_facts(v)} for v in reader.vessels()]
     watched = reader.watched()
     story = reader.story_events(per_kind_sample=REPORT_SAMPLE_PER_KIND)
     events = story["items"]
@@ -288,6 +301,7 @@ def report_data(reader: WorkspaceReader) -> dict[str, Any]:
         "layers": layers,
         "layer_totals": layer_totals,
         "vessel_details": vessel_pages(reader, events, watched),
+        "watch": watch_status(reader, [], []),
     }
 
 
@@ -403,39 +417,18 @@ def _port_summary(reader: WorkspaceReader, data: dict[str, Any]) -> list[dict[st
     return out
 
 
-def _detail_value(v: Any) -> str:
-    """A detector's detail as a reader would write it (yes/no, lists joined)."""
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, list):
-        return ", ".join(_detail_value(x) for x in v)
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v)
-
-
-def static_event(e: dict[str, Any]) -> dict[str, Any]:
-    """An event with the text its row in the static table shows: the place (port, or the
-    nearest port a gap started from), its duration in hours and its details as one line."""
+def static_event(e: dict[str, Any], label: Callable[[int], str] | None = None) -> dict[str, Any]:
+    """An event with the text its row in the static table shows: where (its port, or the
+    nearest ports where a gap's AIS went off and came back), its duration in hours and its
+    details written as a sentence (report.describe, the page's rules)."""
     raw = e.get("details")
     details: dict[str, Any] = raw if isinstance(raw, dict) else {}
     hours = details.get("hours")
-    place = e.get("port_id") or ""
-    if not place and details.get("start_port"):
-        km = details.get("start_port_km")
-        place = f"{details['start_port']}" + (
-            f" ({km:.0f} km)" if isinstance(km, int | float) else ""
-        )
-    text = "; ".join(
-        f"{k.replace('_', ' ')}: {_detail_value(v)}"
-        for k, v in details.items()
-        if k != "hours" and v is not None
-    )
     return {
         **e,
-        "place": place,
+        "place": event_place(e),
         "hours": hours if isinstance(hours, int | float) else None,
-        "details_text": text,
+        "details_text": describe_event(e, label),
     }
 
 
@@ -465,8 +458,15 @@ def story_context(reader: WorkspaceReader, data: dict[str, Any]) -> dict[str, An
                 "trips_inferred": sum(1 for s in trips if s.get("inferred")),
             }
         )
+
+    def label(mmsi: int) -> str:
+        name = vessels[mmsi].get("name") if mmsi in vessels else None
+        return f"{name} ({mmsi})" if name else str(mmsi)
+
     notable = [
-        static_event(e) for e in events if e.get("why") and e["why"] != "call at a watched port"
+        static_event(e, label)
+        for e in events
+        if e.get("why") and e["why"] != "call at a watched port"
     ]
     kinds = []
     for k in data["selection"]["kinds"]:
@@ -512,6 +512,17 @@ def render_report(reader: WorkspaceReader) -> str:
         name = names.get(mmsi)
         return f"{name} ({mmsi})" if name else str(mmsi)
 
+    # inline code, each element's exact text hashed into the policy
+    styles = [
+        drop_web_addresses(
+            inline_css_images((leaflet_dir / "leaflet.css").read_text(), leaflet_dir)
+        ),
+        (STATIC / "app.css").read_text(),
+    ]
+    leaflet_js = drop_web_addresses(strip_source_maps((leaflet_dir / "leaflet.js").read_text()))
+    scripts = [script_safe(leaflet_js)] + [
+        script_safe((STATIC / name).read_text()) for name in PAGE_SCRIPTS
+    ]
     summary = data["summary"]
     template = env.get_template("report.html.j2")
     return template.render(
@@ -542,8 +553,6 @@ def render_report(reader: WorkspaceReader) -> str:
             {k: d[k] for k in ("title", "published", "path", "source_url")}
             for d in _documents(reader)
         ],
-        kind_colors=KIND_COLORS,
-        grade_colors=GRADE_COLORS,
         vessel_label=vessel_label,
         fmt=_fmt,
         num=_num,
@@ -552,15 +561,9 @@ def render_report(reader: WorkspaceReader) -> str:
         unverified_of=unverified_of,
         binding_text=binding_text,
         data_json=json_for_script(data),
-        leaflet_css=drop_web_addresses(
-            inline_css_images((leaflet_dir / "leaflet.css").read_text(), leaflet_dir)
-        ),
-        app_css=(STATIC / "app.css").read_text(),
-        leaflet_js=script_safe(
-            drop_web_addresses(strip_source_maps((leaflet_dir / "leaflet.js").read_text()))
-        ),
-        layers_js=script_safe((STATIC / "layers.js").read_text()),
-        app_js=script_safe((STATIC / "app.js").read_text()),
+        styles=styles,
+        scripts=scripts,
+        csp=report_csp(scripts, styles),
         **story_context(reader, data),
     )
 

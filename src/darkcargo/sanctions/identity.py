@@ -8,14 +8,10 @@ loader can report them instead of silently dropping them.
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-
-MID_FILE = Path(__file__).parent / "data" / "mid.csv"
 
 # "IMO 9179414", "IMO: 9179414", "IMO No. 9179414", "IMO number: 9179414", "IMO#9179414"
 _IMO_RE = re.compile(r"\bIMO\s*(?:N(?:o|umber|r)\.?\s*)?[:#.]?\s*(\d{7})(?!\d)", re.IGNORECASE)
@@ -73,13 +69,11 @@ def imo_is_valid(imo: int | None) -> bool:
 
 @cache
 def mid_table() -> dict[int, str]:
-    """Maritime Identification Digits -> flag (ISO 3166 alpha-2), from data/mid.csv."""
-    out: dict[int, str] = {}
-    with MID_FILE.open(newline="") as fh:
-        lines = (ln for ln in fh if not ln.startswith("#"))
-        for row in csv.DictReader(lines):
-            out[int(row["mid"])] = row["flag"]
-    return out
+    """Maritime Identification Digits -> flag (ISO 3166 alpha-2), from the ingest stage's ITU
+    table (darkcargo.ais.codes)."""
+    from darkcargo.ais.codes import mid_table as itu_mids
+
+    return {mid: flag.iso2 for mid, flag in itu_mids().items()}
 
 
 def mmsi_mid(mmsi: int) -> int | None:

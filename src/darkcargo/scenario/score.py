@@ -13,7 +13,9 @@ both vessels for encounters) inside the event's interval and near its place (an 
 two vessels carries the other one's reports too); for loitering, received positions
 covering at least `loiter_hours` with no silence longer than `max_silence_hours` (what any
 detector needs to see a drift); for port calls, a berth reached within the season (a vessel
-entering the circle in its last minutes has not stopped yet).
+entering the circle in its last minutes has not stopped yet) and a stay the received positions
+prove, as the detector's rule asks: two fixes at the berth at least half an hour apart, or one
+followed by a silence of 4 h or more (AIS off in port). One fix at the berth is not a call.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -150,8 +152,15 @@ def mark_optional(
     loiter_hours: float = 2.0,
     max_silence_hours: float = 2.0,
     kinds: tuple[str, ...] = ("port_call", "encounter", "loitering"),
+    stay_min_hours: float = 0.5,
+    port_gap_hours: float = 4.0,
 ) -> None:
-    """Set `optional` on truth rows the workspace's positions cannot show (in place)."""
+    """Set `optional` on truth rows the workspace's positions cannot show (in place).
+
+    A port call shows only when its positions prove a stay, as the detector's rule asks: two
+    received positions at the berth at least `stay_min_hours` apart (a stop), or one followed by
+    a silence of at least `port_gap_hours` (AIS off in port). One fix at the berth is not a call.
+    """
     rows = [(k, t) for k, t in enumerate(truth) if t["kind"] in kinds]
     if not rows:
         return
@@ -214,6 +223,7 @@ def mark_optional(
     # visible as its least visible vessel
     count: dict[int, int] = {}
     run_h: dict[int, float] = {}
+    stay: dict[int, bool] = {}
     vessels_seen: Counter[int] = Counter()
     silence_us = max_silence_hours * 3.6e9
     bounds = np.flatnonzero((np.diff(k_arr) != 0) | (np.diff(m_arr) != 0)) + 1
@@ -227,14 +237,33 @@ def mark_optional(
         count[k] = min(count.get(k, part.size), part.size)
         run_h[k] = min(run_h.get(k, longest), longest)
         vessels_seen[k] += 1
+        if truth[k]["kind"] == "port_call":
+            stay[k] = _stay_seen(truth[k], t, stay_min_hours, port_gap_hours)
     n_vessels = Counter(ids)
     for k, t in rows:
         seen = count.get(k, 0) if vessels_seen[k] == n_vessels[k] else 0
         t["optional"] = (
             seen < min_positions
             or (t["kind"] == "loitering" and run_h.get(k, 0.0) < loiter_hours)
-            or (t["kind"] == "port_call" and _no_berth(t))
+            or (t["kind"] == "port_call" and (_no_berth(t) or not stay.get(k, False)))
         )
+
+
+def _stay_seen(row: dict[str, Any], t_us: np.ndarray, min_hours: float, gap_hours: float) -> bool:
+    """Whether received positions (times in µs, sorted, within the call) prove a stay at the
+    berth: two at least `min_hours` apart, or one followed by a silence >= `gap_hours`."""
+    b0, b1 = _detail(row, "berth_start_ts"), _detail(row, "berth_end_ts")
+    if b0 is None or b1 is None:
+        return t_us.size >= 2
+    at = (t_us >= b0 * 1e6) & (t_us <= b1 * 1e6)
+    tb = t_us[at]
+    if tb.size >= 2 and tb[-1] - tb[0] >= min_hours * 3.6e9:
+        return True
+    if tb.size == 0:
+        return False
+    end_us = (row["end_ts"] - datetime(1970, 1, 1)).total_seconds() * 1e6
+    after = np.concatenate((t_us[1:], [end_us]))[at]
+    return bool(((after - tb) >= gap_hours * 3.6e9).any())
 
 
 def _no_berth(row: dict[str, Any]) -> bool:
@@ -312,14 +341,15 @@ def score(
     *,
     preset: str | None = None,
     tolerance_hours: float = 1.0,
-    min_port_call_confidence: int = 3,
+    min_port_call_confidence: float = 0.0,
     min_positions: int = 2,
     max_silence_hours: float = 2.0,
     kinds: tuple[str, ...] = SCORED_KINDS,
 ) -> ScoreReport:
     """Precision and recall per event kind of the workspace's events against the truth files.
 
-    Port calls are graded from confidence `min_port_call_confidence` up (the truth lists stops).
+    Port calls are graded from confidence `min_port_call_confidence` (0-1) up; the default
+    grades them all, since every call proves a stay (port presences are not graded).
     Truth events the data cannot show are optional (see the module docstring).
     """
     truth = load_truth(truth_dir).to_pylist()

@@ -1,7 +1,8 @@
 """Ground truth: the events of the season, with the semantics event detection is scored on.
 
 - ``port_call``: every stay inside a port circle (ports.csv + case ports) while AIS transmits;
-  start = entering the circle, end = leaving it (true track).
+  start = entering the circle, end = leaving it (true track); a vessel that takes another MMSI
+  at the berth makes one call under each MMSI.
 - ``dark_port_call``: the same, made with AIS off (the covert carriers at Rajin).
 - ``gap``: every interval >= ``gap_hours`` between consecutive emitted position reports of one
   MMSI (duplicates and corrupted copies are not counted); ``details.cause`` is ``out_of_area``,
@@ -16,6 +17,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -148,23 +150,39 @@ def port_calls(plan: Plan, s: ScenarioSettings, vessel_phases: list[list[Phase]]
             trunc = start < s.t0 or end > s.t1
             start_c, end_c = max(start, s.t0), min(end, s.t1)
             kind = "port_call" if ph.ais_on else "dark_port_call"
-            out.append(
-                ev(
-                    kind,
-                    mmsi_at(plan, vid, start_c),
-                    start_c,
-                    end_c,
-                    ph.lat,
-                    ph.lon,
-                    ph.port_id,
-                    vessel_id=vid,
-                    berth_start_ts=max(ph.t0, s.t0),
-                    berth_end_ts=min(ph.t1, s.t1),
-                    truncated=trunc,
-                    nav_status=ph.nav_status,
+            # a vessel that takes another MMSI at the berth makes one call under each: each
+            # MMSI's track shows its own stay (entry or exit unseen)
+            pieces = _mmsi_pieces(plan, vid, start_c, end_c)
+            for a, b, mmsi in pieces:
+                out.append(
+                    ev(
+                        kind,
+                        mmsi,
+                        a,
+                        b,
+                        ph.lat,
+                        ph.lon,
+                        ph.port_id,
+                        vessel_id=vid,
+                        berth_start_ts=max(ph.t0, s.t0, a),
+                        berth_end_ts=min(ph.t1, s.t1, b),
+                        truncated=trunc or len(pieces) > 1,
+                        nav_status=ph.nav_status,
+                    )
                 )
-            )
     return out
+
+
+def _mmsi_pieces(plan: Plan, vid: int, start: int, end: int) -> list[tuple[int, int, int]]:
+    """[start, end] cut where the vessel's MMSI changes: (from, to, mmsi) pieces."""
+    cuts = [
+        i.valid_from
+        for i in plan.vessels[vid].identities
+        if start < i.valid_from < end
+        and mmsi_at(plan, vid, i.valid_from) != mmsi_at(plan, vid, i.valid_from - 1)
+    ]
+    bounds = [start, *sorted(set(cuts)), end]
+    return [(a, b, mmsi_at(plan, vid, a)) for a, b in itertools.pairwise(bounds)]
 
 
 def gaps(

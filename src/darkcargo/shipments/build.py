@@ -10,7 +10,9 @@ previous destination-port call, it either
   has no positions; inferred = True and a lower confidence).
 
 A gap that lies inside one long destination-port call (AIS off at the pier, back on at the pier)
-counts too, when an origin port is reachable within it.
+counts too, when an origin port is reachable within it. A call whose AIS went off in port (it
+ends when the vessel left at the latest) bounds the next search window by its last fix in port,
+so a dark trip begun during that silence is still found.
 
 Rule v1 owns the `port_calls` and `shipments` tables: building replaces every row in them.
 Observed port calls are copied from the `port_call` events at the case's ports; inferred calls
@@ -89,6 +91,13 @@ class _Call:
     start: datetime
     end: datetime
     event_id: str
+    # last fix in port; before `end` when AIS went off in port (the call then ends when the
+    # vessel left at the latest, and a dark trip may start any time after this)
+    seen_end: datetime | None = None
+
+    @property
+    def last_seen(self) -> datetime:
+        return self.seen_end or self.end
 
 
 @dataclass
@@ -112,6 +121,14 @@ class _Origin:
 
 def _sid(*parts: object) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
+
+
+def _unit_confidence(value: float | None) -> float:
+    """A port call's confidence on the 0-1 scale (missing -> 1.0; GFW's 1-4 levels -> /4)."""
+    if value is None:
+        return 1.0
+    v = float(value)
+    return v / 4.0 if v > 1.0 else v
 
 
 def _finite(*xs: float | None) -> bool:
@@ -266,7 +283,10 @@ def _build(ws: Workspace, case: Case, params: RuleParams) -> ShipmentsReport:
     # observed port calls at the case's ports, every vessel
     calls_t = query_arrow(
         ws,
-        "SELECT event_id, mmsi, port_id, start_ts, end_ts, confidence, evidence FROM events "
+        "SELECT event_id, mmsi, port_id, start_ts, end_ts, confidence, evidence, "
+        "CASE WHEN json_valid(details) THEN "
+        "TRY_CAST(json_extract_string(details, '$.left_after') AS TIMESTAMP) END AS left_after "
+        "FROM events "
         "WHERE kind = 'port_call' AND port_id IN (SELECT unnest(?)) ORDER BY mmsi, start_ts",
         [case_ports],
     )
@@ -296,12 +316,20 @@ def _build(ws: Workspace, case: Case, params: RuleParams) -> ShipmentsReport:
                 "arrival_ts": r["start_ts"],
                 "departure_ts": r["end_ts"],
                 "kind": "observed",
-                "confidence": min(1.0, float(r["confidence"] or 4.0) / 4.0),
-                "evidence": json.dumps({"events": [r["event_id"]]}),
+                # the event's 0-1 confidence (older workspaces stored GFW's 1-4: rescaled)
+                "confidence": _unit_confidence(r["confidence"]),
+                "evidence": json.dumps(
+                    {"events": [r["event_id"]]}
+                    | (
+                        {"ais_off_in_port": True, "left_after": r["left_after"].isoformat()}
+                        if r["left_after"] is not None
+                        else {}
+                    )
+                ),
             }
         )
         calls_by_mmsi.setdefault(r["mmsi"], []).append(
-            _Call(cid, r["port_id"], r["start_ts"], r["end_ts"], r["event_id"])
+            _Call(cid, r["port_id"], r["start_ts"], r["end_ts"], r["event_id"], r["left_after"])
         )
     n_observed_calls = calls_t.num_rows
 
@@ -473,7 +501,7 @@ def _build(ws: Workspace, case: Case, params: RuleParams) -> ShipmentsReport:
                         + ("reachable" if origin.port else "unknown"),
                     )
                     n_inf += 1
-            prev_end = d.end
+            prev_end = d.last_seen
 
     pc_table = pa.table(pc_rows, schema=PORT_CALLS)
     sh_table = pa.table(sh_rows, schema=SHIPMENTS)

@@ -13,6 +13,7 @@ import logging
 import math
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -28,6 +29,8 @@ from darkcargo import __version__
 from darkcargo.assets import asset_path
 from darkcargo.config import Case, load_case
 from darkcargo.errors import WorkspaceError
+from darkcargo.web.cache import FillOnceCache
+from darkcargo.web.connection import open_read_only
 from darkcargo.web.decimate import (
     DEFAULT_GAP_BREAK_S,
     DEFAULT_MAX_POINTS,
@@ -87,6 +90,14 @@ OTHER_TRAFFIC_BASE_ZOOM = 7
 # Workspaces with at most this many positions keep them in memory, sorted, for the map's
 # track requests (~32 bytes each: 160 MB at the cap).
 TRACK_CACHE_MAX_POSITIONS = 5_000_000
+# The reader keeps at most this many story selections (one per per_kind_sample asked; the page
+# asks the default): each is megabytes of rows, so a cache per value a client tries is not.
+STORY_CACHE_ENTRIES = 2
+# Many-vessel tracks are built on this many worker threads of the reader's own (requests beyond
+# wait their turn): each build holds masks and decimated runs (~20 MB for the demo season's map)
+# and, on a workspace too big for the fixes cache, its own read of the positions. Few fixed
+# threads also keep the C allocator's per-thread arenas, which hold on to freed memory, few.
+TRACK_BUILD_THREADS = 2
 # Identity fields whose changes make a new row in a vessel's identity history.
 IDENTITY_FIELDS = ("imo", "name", "callsign", "ship_type", "length_m", "beam_m")
 
@@ -277,14 +288,18 @@ class WorkspaceReader:
     """Read-only view of a workspace for presentation. Safe to share between threads: each
     query runs on its own cursor of one read-only DuckDB connection."""
 
-    def __init__(self, path: str | Path, case: str | None = None) -> None:
+    def __init__(
+        self, path: str | Path, case: str | None = None, external_access: bool = False
+    ) -> None:
+        """Open `path` read-only and sandboxed (no file or network access from SQL, settings
+        locked: see darkcargo.web.connection); `external_access` lifts the sandbox for the
+        export bundles, which COPY results to files. Raises InputError (one line, naming the
+        file) when it is not a darkcargo workspace."""
         self.path = Path(path)
         if not self.path.exists():
             raise WorkspaceError(f"{self.path}: no such workspace; run 'darkcargo ingest' first")
-        try:
-            self._con = duckdb.connect(str(self.path), read_only=True)
-        except duckdb.Error as exc:
-            raise WorkspaceError(f"{self.path}: cannot open workspace read-only ({exc})") from exc
+        self.external_access = external_access
+        self._con = open_read_only(self.path, external_access=external_access)
         self._lock = threading.Lock()
         self.case: Case = load_case(case)
         present = {
@@ -294,9 +309,14 @@ class WorkspaceReader:
             ).fetchall()
         }
         self.tables = {name: schema for name, schema in all_tables().items() if name in present}
-        self._cache: dict[str, Any] = {}
+        # Values computed once for the reader's life (the workspace is read-only, so they never
+        # go stale), and the story selections, a few at most (see STORY_CACHE_ENTRIES).
+        self._memo = FillOnceCache()
+        self._stories = FillOnceCache(STORY_CACHE_ENTRIES)
+        self._track_pool = ThreadPoolExecutor(TRACK_BUILD_THREADS, "darkcargo-tracks")
 
     def close(self) -> None:
+        self._track_pool.shutdown(wait=True, cancel_futures=True)
         self._con.close()
 
     def __enter__(self) -> WorkspaceReader:
@@ -310,7 +330,8 @@ class WorkspaceReader:
         """A cursor of the read-only connection, quiet (no progress bar on long work)."""
         with self._lock:
             cur = self._con.cursor()
-        cur.execute("SET enable_progress_bar = false")
+        if self.external_access:  # a sandboxed connection's settings are locked (and quiet)
+            cur.execute("SET enable_progress_bar = false")
         return cur
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
@@ -376,8 +397,9 @@ class WorkspaceReader:
     def vessels(self) -> list[dict[str, Any]]:
         """Every MMSI seen in positions, statics or events, with its latest identity (last
         non-null value of each static field), position span and event counts by kind."""
-        if "vessels" in self._cache:
-            return list(self._cache["vessels"])
+        return list(self._memo.get("vessels", self._vessels))
+
+    def _vessels(self) -> list[dict[str, Any]]:
         parts = []
         for t, col in (("positions", "mmsi"), ("statics", "mmsi"), ("events", "mmsi")):
             if self.has(t):
@@ -413,15 +435,15 @@ class WorkspaceReader:
             v["n_events"] = sum(v["event_counts"].values())
             v["sanctioned"] = v["mmsi"] in matched[0] or (v.get("imo") in matched[1])
             v["watched"] = watched.get(v["mmsi"])
-        self._cache["vessels"] = out
-        return list(out)
+        return out
 
     def watched(self) -> dict[int, str]:
         """MMSI -> name of the case's watched vessel it belongs to, found the way the shipments
         stage finds them (darkcargo.shipments.build.watched_mmsis: by IMO through statics, the
         case's own MMSIs, and by AIS name only for vessels the case gives neither)."""
-        if "watched" in self._cache:
-            return dict(self._cache["watched"])
+        return dict(self._memo.get("watched", self._watched))
+
+    def _watched(self) -> dict[int, str]:
         out: dict[int, str] = {}
         if self.case.vessels:
             if self.has("statics"):
@@ -437,8 +459,7 @@ class WorkspaceReader:
                 out = {m: name for name, ms in found.items() for m in ms}
             else:
                 out = {v.mmsi: v.name for v in self.case.vessels if v.mmsi is not None}
-        self._cache["watched"] = out
-        return dict(out)
+        return out
 
     def _matched_ids(self) -> tuple[set[int], set[int]]:
         if not self.has("matches"):
@@ -610,9 +631,16 @@ class WorkspaceReader:
         empty = {"items": [], "total": 0, "kinds": [], "rules": {}}
         if not self.has("events"):
             return empty
-        key = f"story:{per_kind_sample}:{priority_cap}:{near_port_km}"
-        if key in self._cache:
-            return dict(self._cache[key])
+        key = (per_kind_sample, priority_cap, near_port_km)
+        return dict(
+            self._stories.get(
+                key, lambda: self._story_events(per_kind_sample, priority_cap, near_port_km)
+            )
+        )
+
+    def _story_events(
+        self, per_kind_sample: int, priority_cap: int, near_port_km: float
+    ) -> dict[str, Any]:
         watched = sorted(self.watched())
         ports = [p.id for p in self.case.ports if p.watched]
         rules = {
@@ -626,11 +654,11 @@ class WorkspaceReader:
         detail = "CASE WHEN json_valid(details) THEN json_extract_string(details, '$.{}') END"
         near = (
             "({sp} IN (SELECT unnest($ports)) AND TRY_CAST({spk} AS DOUBLE) <= $km)".format(
-                sp=detail.format("start_port"), spk=detail.format("start_port_km")
+                sp=detail.format("off_port"), spk=detail.format("off_port_km")
             )
             + " OR "
             + "({ep} IN (SELECT unnest($ports)) AND TRY_CAST({epk} AS DOUBLE) <= $km)".format(
-                ep=detail.format("end_port"), epk=detail.format("end_port_km")
+                ep=detail.format("on_port"), epk=detail.format("on_port_km")
             )
         )
         intentional = f"TRY_CAST({detail.format('intentional_disabling')} AS BOOLEAN)"
@@ -690,8 +718,7 @@ class WorkspaceReader:
             "kinds": counts,
             "rules": rules,
         }
-        self._cache[key] = out
-        return dict(out)
+        return out
 
     def event_kinds(self) -> dict[str, int]:
         if not self.has("events"):
@@ -758,9 +785,35 @@ class WorkspaceReader:
         """Tracks of many MMSIs (`mmsis`, default every one, less `exclude`) decimated like
         track(), from one read of the positions table instead of one query per vessel;
         `detail_for` gives some MMSIs their own decimation. Tracks left with no fix in view are
-        omitted; order is by MMSI."""
+        omitted; order is by MMSI. Built on the reader's TRACK_BUILD_THREADS track threads."""
         if not self.has("positions"):
             return []
+        job = self._track_pool.submit(
+            self._tracks,
+            mmsis,
+            zoom,
+            bbox,
+            since,
+            until,
+            gap_break_s,
+            max_points,
+            exclude,
+            detail_for,
+        )
+        return job.result()
+
+    def _tracks(
+        self,
+        mmsis: Sequence[int] | None,
+        zoom: float | None,
+        bbox: BBox | None,
+        since: datetime | None,
+        until: datetime | None,
+        gap_break_s: float,
+        max_points: int,
+        exclude: Sequence[int] | None,
+        detail_for: Mapping[int, TrackDetail] | None,
+    ) -> list[Track]:
         mm, ts, lat, lon = self._fixes(mmsis, exclude, since, until)
         if mm.size == 0:
             return []
@@ -794,9 +847,10 @@ class WorkspaceReader:
         each move, and the read and sort are most of the cost. Filters are then NumPy masks."""
         n = self.count("positions")
         if n <= TRACK_CACHE_MAX_POSITIONS:
-            if "fixes" not in self._cache:
-                self._cache["fixes"] = self._read_fixes(None, None, None, None)
-            mm, ts, lat, lon = self._cache["fixes"]
+            # filled once: simultaneous first requests wait for one read instead of each reading
+            mm, ts, lat, lon = self._memo.get(
+                "fixes", lambda: self._read_fixes(None, None, None, None)
+            )
             keep = np.ones(mm.size, dtype=bool)
             if mmsis is not None:
                 keep &= np.isin(mm, np.asarray(list(mmsis), dtype=np.int64))
@@ -991,8 +1045,9 @@ class WorkspaceReader:
 
     def data_bbox(self) -> BBox | None:
         """Extent (west, south, east, north) of every valid position and event point."""
-        if "data_bbox" in self._cache:
-            return self._cache["data_bbox"]  # type: ignore[no-any-return]
+        return self._memo.get("data_bbox", self._data_bbox)
+
+    def _data_bbox(self) -> BBox | None:
         parts = []
         if self.has("positions"):
             parts.append("SELECT lat, lon FROM positions")
@@ -1007,7 +1062,6 @@ class WorkspaceReader:
             ).to_pylist()[0]
             if r["w"] is not None:
                 box = (r["w"], r["s"], r["e"], r["n"])
-        self._cache["data_bbox"] = box
         return box
 
     def bbox(self) -> BBox:

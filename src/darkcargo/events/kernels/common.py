@@ -39,6 +39,8 @@ class GeoContext:
     port_lon: F64
     port_radius_km: F64
     shore_km: Any = None  # callable (lat, lon) -> km, e.g. Land.distance_to_shore_km
+    # the case's watched ports: gap reachability
+    port_watched: B | None = None
     _tree: cKDTree | None = field(default=None, compare=False)
     _cell_cache: dict[float, B2] = field(default_factory=dict, compare=False, repr=False)
 
@@ -48,6 +50,9 @@ class GeoContext:
         ports: list[Any] | tuple[Any, ...],
         shore_km: Any = None,
     ) -> GeoContext:
+        # only places where ships call: a case's other places (a rail crossing) are never a
+        # port call's, a gap's or a stop's "nearest port"
+        ports = [p for p in ports if getattr(p, "kind", "port") == "port"]
         lat = np.array([p.lat for p in ports], dtype=np.float64)
         lon = np.array([p.lon for p in ports], dtype=np.float64)
         tree = cKDTree(unit_vectors(lat, lon)) if len(ports) else None
@@ -57,6 +62,7 @@ class GeoContext:
             port_lon=lon,
             port_radius_km=np.array([p.radius_km for p in ports], dtype=np.float64),
             shore_km=shore_km,
+            port_watched=np.array([bool(getattr(p, "watched", False)) for p in ports], dtype=bool),
             _tree=tree,
         )
 

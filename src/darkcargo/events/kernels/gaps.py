@@ -1,10 +1,22 @@
 """AIS gaps: every silence of at least `min_hours` between consecutive positions of one track.
 
-Each gap records where it started and ended, the distance from shore and from the nearest port at
-both ends, the implied speed across it, and GFW's "intentional disabling" flag: at least
-`disabling_min_hours` long, starting at least `disabling_min_shore_nm` from shore, with good
-reception before it (>= `disabling_min_prior_positions` positions in the `disabling_prior_hours`
-before). In near-shore mode (sensitive preset) coastal legs qualify too.
+Each gap records where AIS went off and where it came back: the nearest port and its distance at
+each end (`off_port`, `off_port_km`, `on_port`, `on_port_km`), whether it began or ended inside a
+port's zone (radius + the port-call hysteresis: `starts_in_port`, `ends_in_port`), the distance
+from shore at both ends, the implied speed across it, and the case's watched ports the vessel
+could have reached, stayed at for `reach_min_dwell_hours` and left within the silence
+(`reachable_ports`, nearest detour first): great-circle distances at `reach_max_speed_kn`, so an
+upper bound (sea routes are longer; a port listed may still be out of reach, one not listed is).
+
+GFW's "intentional disabling" flag: at least `disabling_min_hours` long, starting at least
+`disabling_min_shore_nm` from shore, with good reception before it (>=
+`disabling_min_prior_positions` positions in the `disabling_prior_hours` before). In near-shore
+mode (sensitive preset) coastal legs qualify too.
+
+Confidence, 0-1, that the silence is the transmitter switched off rather than a reception hole:
+1.0 = every "intentional disabling" condition holds; 0.5 = long enough, but reception before it
+was poor or it began near shore (outside near-shore mode); 0.25 = shorter than
+`disabling_min_hours` (as likely a hole in coverage).
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ import numba
 import numpy as np
 
 from darkcargo.events.kernels.common import (
+    F64,
     I64,
     NM_KM,
     US_PER_HOUR,
@@ -27,8 +40,11 @@ from darkcargo.events.params import GapParams
 from darkcargo.geo.distance import haversine_m
 
 
-def detect_gaps(view: TrackView, geo: GeoContext, params: GapParams) -> EventColumns:
-    """One `gap` event per silence >= params.min_hours within a track."""
+def detect_gaps(
+    view: TrackView, geo: GeoContext, params: GapParams, in_port_km: float = 0.0
+) -> EventColumns:
+    """One `gap` event per silence >= params.min_hours within a track; an end lies in port when
+    within its nearest port's radius + `in_port_km`."""
     events = EventColumns()
     n = len(view)
     if n < 2:
@@ -56,12 +72,11 @@ def detect_gaps(view: TrackView, geo: GeoContext, params: GapParams) -> EventCol
     offshore_ok = shore0 >= params.disabling_min_shore_nm * NM_KM
     if params.near_shore_mode:
         offshore_ok = offshore_ok | coastal | ~np.isfinite(shore0)
-    disabling = (
-        (hours >= params.disabling_min_hours)
-        & offshore_ok
-        & (prior >= params.disabling_min_prior_positions)
-    )
+    long_enough = hours >= params.disabling_min_hours
+    disabling = long_enough & offshore_ok & (prior >= params.disabling_min_prior_positions)
     ids = np.asarray((*geo.port_ids, None), dtype=object)  # index -1 -> None
+    zone = np.append(geo.port_radius_km, -1.0) + in_port_km  # index -1 -> never inside
+    reach = reachable_ports(lat0, lon0, lat1, lon1, hours, geo, params)
     events.extend_arrays(
         "gap",
         view.mmsi[starts],
@@ -80,18 +95,44 @@ def detect_gaps(view: TrackView, geo: GeoContext, params: GapParams) -> EventCol
                 "implied_speed_kn": json_column(speed_kn, 2),
                 "start_shore_km": json_column(shore0, 2),
                 "end_shore_km": json_column(shore1, 2),
-                "start_port": json_column(ids[p0].tolist()),
-                "start_port_km": json_column(d0, 2),
-                "end_port": json_column(ids[p1].tolist()),
-                "end_port_km": json_column(d1, 2),
+                "off_port": json_column(ids[p0].tolist()),
+                "off_port_km": json_column(d0, 2),
+                "on_port": json_column(ids[p1].tolist()),
+                "on_port_km": json_column(d1, 2),
+                "starts_in_port": json_column(d0 <= zone[p0]),
+                "ends_in_port": json_column(d1 <= zone[p1]),
+                "reachable_ports": json_column(reach),
                 "prior_positions": json_column(prior),
                 "coastal_leg": json_column(coastal),
                 "intentional_disabling": json_column(disabling),
             }
         ),
-        confidence=np.where(disabling, 1.0, 0.5),
+        confidence=np.where(disabling, 1.0, np.where(long_enough, 0.5, 0.25)),
     )
     return events
+
+
+def reachable_ports(
+    lat0: F64, lon0: F64, lat1: F64, lon1: F64, hours: F64, geo: GeoContext, params: GapParams
+) -> list[list[str]]:
+    """Per gap, the watched ports of `geo` reachable from the gap's start, with a stay of
+    `reach_min_dwell_hours` and back to its end within its duration, great-circle at
+    `reach_max_speed_kn` (an upper bound: sea routes are longer); shortest detour first."""
+    n = lat0.shape[0]
+    watched = geo.port_watched
+    if watched is None or not watched.any() or n == 0:
+        return [[] for _ in range(n)]
+    w = np.flatnonzero(watched)
+    plat, plon = geo.port_lat[w], geo.port_lon[w]
+    d_off = haversine_m(lat0[:, None], lon0[:, None], plat[None, :], plon[None, :])
+    d_on = haversine_m(plat[None, :], plon[None, :], lat1[:, None], lon1[:, None])
+    detour_nm = (d_off + d_on) / 1852.0
+    need_h = detour_nm / params.reach_max_speed_kn + params.reach_min_dwell_hours
+    ok = need_h <= hours[:, None]
+    order = np.argsort(np.where(ok, detour_nm, np.inf), axis=1, kind="stable")
+    ids = np.asarray(geo.port_ids, dtype=object)[w]
+    counts = ok.sum(axis=1).tolist()
+    return [ids[order[g, :c]].tolist() for g, c in enumerate(counts)]
 
 
 @numba.njit(cache=True)

@@ -1,9 +1,32 @@
-"""Port calls (GFW port visits): entry within a port's radius, exit beyond radius + hysteresis.
+"""Port calls: stays at a port, proven by a stop or by AIS going off in port; else presences.
 
-Within a visit, a *stop* is a run of positions at <= `stop_max_kn` that ends at >= `move_min_kn`
-(or at the end of the visit), and a *port gap* is a silence >= `gap_hours`. Confidence, as GFW:
-1 = a visit seen without entry or exit and without a stop or gap; 2 = entry and exit; 3 = a stop
-or gap with entry or exit missing; 4 = entry, stop or gap, and exit.
+*Episodes* are runs of consecutive positions of one track inside some port's zone (its radius
+plus `hysteresis_km`, GFW's enter-at-3-km, leave-beyond-4-km). Up to `stray_max_positions` fixes
+outside every zone, for at most `stray_max_hours`, then back inside are strays and do not end an
+episode; a silence of `gap_hours` or more after which the vessel reappears at another port does.
+
+Within an episode, a stay is proven by
+- a *stop*: from a speed <= `stop_max_kn` until one >= `move_min_kn` (GFW), at least two positions
+  spanning at least `stop_min_hours`; or
+- *AIS off in port*: a silence >= `gap_hours` that begins at a fix at <= `ais_off_max_kn`
+  (harbour speed) and is longer, by at least `gap_hours`, than the great-circle trip to the next
+  fix takes at `leave_max_speed_kn` (a vessel that could simply have sailed on did not stay).
+
+Each proof is placed at the port nearest its median position, if within that port's radius plus
+`stay_tolerance_km`. Consecutive proofs at one port make one call, which spans the episode from
+entry to exit (split only where proofs move to another port): a stray fix, or a berth between two
+ports' reference points, neither splits nor loses a stay. A call whose episode ends with AIS off
+in port spans the silence: it ends at `left_before` (the next fix's time minus the great-circle
+trip at `leave_max_speed_kn`; an upper bound only if the vessel sails no faster), and its details
+say so (`ais_off_in_port`, `left_after` = last fix in port, `left_before`, `departure`).
+
+An episode with a fix inside a port's radius but no proof of a stay (one fix, or passing through)
+is a `port_presence` observation (when `report_presence`), never a call.
+
+Confidence, 0-1. port_call: 0.5 = a stay is proven; +0.25 when the proof is strong (a stop, or AIS
+went off while stopped at <= `stop_max_kn`); +0.25 when both the entry and the exit are seen (a
+departure bounded by a later fix elsewhere counts as an exit). GFW's levels map as 4 -> 1.0,
+3 -> 0.75. port_presence: always 0.25 (seen there, no stay shown).
 """
 
 from __future__ import annotations
@@ -17,6 +40,7 @@ from darkcargo.events.kernels.common import (
     F64,
     I64,
     US_PER_HOUR,
+    B,
     EventColumns,
     GeoContext,
     TrackView,
@@ -25,6 +49,11 @@ from darkcargo.events.kernels.common import (
     slice_evidence,
 )
 from darkcargo.events.params import PortCallParams
+from darkcargo.geo.distance import haversine_m
+
+PRESENCE_CONFIDENCE = 0.25
+KIND_STOP = 0
+KIND_SILENCE = 1
 
 
 @numba.njit(cache=True)
@@ -39,155 +68,530 @@ def _hav_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 @numba.njit(cache=True)
-def _visits(
+def _episodes(
+    key: I64,
+    ts: I64,
+    lat: F64,
+    lon: F64,
+    near: I64,
+    inzone: B,
+    gap_us: int,
+    stray_max: int,
+    stray_us: int,
+    same_place_km: float,
+) -> tuple[I64, I64]:
+    """First and last position of each episode (runs inside port zones, strays tolerated)."""
+    n = key.shape[0]
+    first = np.empty(n, np.int64)
+    last = np.empty(n, np.int64)
+    ne = 0
+    i = 0
+    while i < n:
+        if not inzone[i]:
+            i += 1
+            continue
+        a = i
+        b = i
+        j = i + 1
+        while j < n and key[j] == key[a]:
+            if inzone[j]:
+                if (
+                    ts[j] - ts[b] >= gap_us
+                    and near[j] != near[b]
+                    and _hav_km(lat[b], lon[b], lat[j], lon[j]) > same_place_km
+                ):
+                    break  # silent, then back at another port: a new episode
+                b = j
+                j += 1
+                continue
+            m = j
+            while m < n and key[m] == key[a] and not inzone[m] and m - j <= stray_max:
+                m += 1
+            if (
+                m - j <= stray_max
+                and m < n
+                and key[m] == key[a]
+                and inzone[m]
+                and ts[m] - ts[b] <= stray_us
+            ):
+                b = m
+                j = m + 1
+                continue
+            break
+        first[ne] = a
+        last[ne] = b
+        ne += 1
+        i = b + 1
+    return first[:ne], last[:ne]
+
+
+@numba.njit(cache=True)
+def _evidence(
     key: I64,
     ts: I64,
     lat: F64,
     lon: F64,
     speed: F64,
-    near_port: I64,
-    near_km: F64,
-    port_lat: F64,
-    port_lon: F64,
-    port_radius: F64,
-    hysteresis_km: float,
+    ep_first: I64,
+    ep_last: I64,
     stop_max: float,
     move_min: float,
+    stop_min_us: int,
     gap_us: int,
-) -> tuple[I64, I64, I64, I64, I64, I64, I64, I64, I64]:
+    ais_off_max: float,
+    leave_kmh: float,
+) -> tuple[I64, I64, I64, I64, B, F64, F64, I64, B, I64]:
+    """Proofs of a stay per episode (stops, AIS-off silences) with their median positions; the
+    anchors of all qualifying silences; whether each episode ends in one, and `left_before`."""
     n = key.shape[0]
-    v_port = np.empty(n, np.int64)
-    v_first = np.empty(n, np.int64)
-    v_last = np.empty(n, np.int64)
-    v_entry = np.zeros(n, np.int64)
-    v_exit = np.zeros(n, np.int64)
-    v_stop = np.zeros(n, np.int64)
-    v_gap = np.zeros(n, np.int64)
-    v_stop_first = np.full(n, -1, np.int64)
-    v_stop_last = np.full(n, -1, np.int64)
-    nv = 0
-    cur = -1  # port of the open visit
-    stopped = False
-    for i in range(n):
-        new_track = i == 0 or key[i] != key[i - 1]
-        if new_track and cur >= 0:
-            cur = -1  # previous track ended inside: no exit
-        if cur >= 0:
-            d = _hav_km(lat[i], lon[i], port_lat[cur], port_lon[cur])
-            if d > port_radius[cur] + hysteresis_km:
-                v_exit[nv - 1] = 1
-                cur = -1
+    m = n + 1
+    it_ep = np.empty(m, np.int64)
+    it_first = np.empty(m, np.int64)
+    it_last = np.empty(m, np.int64)
+    it_kind = np.empty(m, np.int64)
+    it_strong = np.empty(m, np.bool_)
+    it_lat = np.empty(m, np.float64)
+    it_lon = np.empty(m, np.float64)
+    sil = np.empty(m, np.int64)
+    ne = ep_first.shape[0]
+    off_end = np.zeros(ne, np.bool_)
+    left_before = np.full(ne, -1, np.int64)
+    ni = 0
+    ns = 0
+    for e in range(ne):
+        a, b = ep_first[e], ep_last[e]
+        first_stop = ni
+        stopped = False
+        rs = -1
+        for k in range(a, b + 2):
+            close = -1
+            if k == b + 1:
+                if stopped:
+                    close = b
             else:
-                v_last[nv - 1] = i
-                if ts[i] - ts[i - 1] >= gap_us:
-                    v_gap[nv - 1] = 1
-                s = speed[i]
+                s = speed[k]
                 if s == s:
-                    if s <= stop_max:
-                        if not stopped:
+                    if not stopped:
+                        if s <= stop_max:
                             stopped = True
-                            if v_stop_first[nv - 1] < 0:
-                                v_stop_first[nv - 1] = i
-                        v_stop[nv - 1] = 1
-                        v_stop_last[nv - 1] = i
+                            rs = k
                     elif s >= move_min:
-                        stopped = False
-                    elif stopped:
-                        v_stop_last[nv - 1] = i
-                continue
-        if cur < 0:
-            p = near_port[i]
-            if p >= 0 and near_km[i] <= port_radius[p]:
-                cur = p
-                v_port[nv] = p
-                v_first[nv] = i
-                v_last[nv] = i
-                v_entry[nv] = 0 if new_track else 1
+                        close = k - 1
+            if close >= 0:
                 stopped = False
-                s = speed[i]
-                if s == s and s <= stop_max:
-                    stopped = True
-                    v_stop[nv] = 1
-                    v_stop_first[nv] = i
-                    v_stop_last[nv] = i
-                nv += 1
+                if close > rs and ts[close] - ts[rs] >= stop_min_us:
+                    it_ep[ni] = e
+                    it_first[ni] = rs
+                    it_last[ni] = close
+                    it_kind[ni] = 0
+                    it_strong[ni] = True
+                    it_lat[ni] = np.median(lat[rs : close + 1])
+                    it_lon[ni] = np.median(lon[rs : close + 1])
+                    ni += 1
+        n_stops = ni
+        for k in range(a, b + 1):
+            nx = k + 1
+            if nx >= n or key[nx] != key[k] or ts[nx] - ts[k] < gap_us:
+                continue
+            s = speed[k]
+            if s == s and s > ais_off_max:
+                continue
+            travel_us = _hav_km(lat[k], lon[k], lat[nx], lon[nx]) / leave_kmh * US_PER_HOUR
+            if ts[nx] - ts[k] - travel_us < gap_us:
+                continue
+            sil[ns] = k
+            ns += 1
+            if k == b:
+                off_end[e] = True
+                left_before[e] = ts[nx] - np.int64(travel_us)
+            inside = False
+            for q in range(first_stop, n_stops):
+                if it_first[q] <= k <= it_last[q]:
+                    inside = True
+                    break
+            if not inside:
+                it_ep[ni] = e
+                it_first[ni] = k
+                it_last[ni] = k
+                it_kind[ni] = 1
+                it_strong[ni] = s == s and s <= stop_max
+                it_lat[ni] = lat[k]
+                it_lon[ni] = lon[k]
+                ni += 1
     return (
-        v_port[:nv],
-        v_first[:nv],
-        v_last[:nv],
-        v_entry[:nv],
-        v_exit[:nv],
-        v_stop[:nv],
-        v_gap[:nv],
-        v_stop_first[:nv],
-        v_stop_last[:nv],
+        it_ep[:ni],
+        it_first[:ni],
+        it_last[:ni],
+        it_kind[:ni],
+        it_strong[:ni],
+        it_lat[:ni],
+        it_lon[:ni],
+        sil[:ns],
+        off_end,
+        left_before,
+    )
+
+
+@numba.njit(cache=True)
+def _calls(
+    key: I64,
+    near: I64,
+    near_km: F64,
+    zone_km: F64,
+    radius_km: F64,
+    ep_first: I64,
+    ep_last: I64,
+    off_end: B,
+    it_ep: I64,
+    it_first: I64,
+    it_last: I64,
+    it_kind: I64,
+    it_strong: B,
+    it_port: I64,
+    sil: I64,
+) -> tuple[I64, ...]:
+    """Calls (proofs grouped by port within each episode) and presences (episodes without)."""
+    n = key.shape[0]
+    ne = ep_first.shape[0]
+    ni = it_ep.shape[0]
+    m = ne + ni + 1
+    c_port = np.empty(m, np.int64)
+    c_first = np.empty(m, np.int64)
+    c_last = np.empty(m, np.int64)
+    c_flags = np.zeros(m, np.int64)  # bits: 1 entry, 2 exit, 4 stop, 8 strong, 16 gap, 32 off
+    c_stop0 = np.full(m, -1, np.int64)
+    c_stop1 = np.full(m, -1, np.int64)
+    c_main = np.full(m, -1, np.int64)  # the proof whose median places the call
+    c_presence = np.zeros(m, np.int64)
+    nc = 0
+    g_port = np.empty(ni + 1, np.int64)
+    g_i0 = np.empty(ni + 1, np.int64)
+    g_i1 = np.empty(ni + 1, np.int64)
+    q = 0
+    for e in range(ne):
+        a, b = ep_first[e], ep_last[e]
+        ng = 0
+        while q < ni and it_ep[q] < e:
+            q += 1
+        while q < ni and it_ep[q] == e:
+            p = it_port[q]
+            if p >= 0:
+                if ng > 0 and g_port[ng - 1] == p:
+                    g_i1[ng - 1] = q
+                else:
+                    g_port[ng] = p
+                    g_i0[ng] = q
+                    g_i1[ng] = q
+                    ng += 1
+            q += 1
+        if ng == 0:
+            best = -1
+            for k in range(a, b + 1):
+                p = near[k]
+                if (
+                    p >= 0
+                    and near_km[k] <= radius_km[p]
+                    and (best < 0 or near_km[k] < near_km[best])
+                ):
+                    best = k
+            if best >= 0:
+                c_port[nc] = near[best]
+                c_first[nc] = a
+                c_last[nc] = b
+                c_presence[nc] = 1
+                c_main[nc] = best
+                nc += 1
+            continue
+        start = a
+        for g in range(ng):
+            p = g_port[g]
+            if g + 1 < ng:
+                lo = it_last[g_i1[g]] + 1
+                hi = it_first[g_i0[g + 1]]
+                nxt = g_port[g + 1]
+                cut = hi
+                for k in range(lo, hi + 1):
+                    if near[k] == nxt and near_km[k] <= zone_km[nxt]:
+                        cut = k
+                        break
+                end = cut - 1
+            else:
+                cut = -1
+                end = b
+            flags = 0
+            if g > 0 or (a > 0 and key[a - 1] == key[a]):
+                flags |= 1
+            if g + 1 < ng or (b + 1 < n and key[b + 1] == key[b]):
+                flags |= 2
+            main = g_i0[g]
+            best_len = -1
+            for r in range(g_i0[g], g_i1[g] + 1):
+                if it_port[r] != p:
+                    continue
+                if it_kind[r] == 0:
+                    flags |= 4
+                    if c_stop0[nc] < 0:
+                        c_stop0[nc] = it_first[r]
+                    c_stop1[nc] = it_last[r]
+                if it_strong[r]:
+                    flags |= 8
+                size = it_last[r] - it_first[r] + (1 if it_kind[r] == 0 else 0)
+                if size > best_len:
+                    best_len = size
+                    main = r
+            lo_s = np.searchsorted(sil, start)
+            hi_s = np.searchsorted(sil, end, side="right")
+            if hi_s > lo_s:
+                flags |= 16
+            if g + 1 == ng and off_end[e]:
+                flags |= 32
+            c_port[nc] = p
+            c_first[nc] = start
+            c_last[nc] = end
+            c_flags[nc] = flags
+            c_main[nc] = main
+            nc += 1
+            start = cut
+    return (
+        c_port[:nc],
+        c_first[:nc],
+        c_last[:nc],
+        c_flags[:nc],
+        c_stop0[:nc],
+        c_stop1[:nc],
+        c_main[:nc],
+        c_presence[:nc],
     )
 
 
 def detect_port_calls(view: TrackView, geo: GeoContext, params: PortCallParams) -> EventColumns:
-    """One `port_call` event per visit to a port of `geo` (inputs in track order)."""
+    """`port_call` events (stays) and `port_presence` events (no stay shown); inputs in track
+    order."""
     events = EventColumns()
     if len(view) == 0 or len(geo.port_ids) == 0:
         return events
-    near, near_km = view.nearest_port(geo, geo.max_radius_km)
-    speed = view.speed_kn()
-    port, first, last, entry, exit_, stop, gap, s_first, s_last = _visits(
+    zone_km = geo.port_radius_km + params.hysteresis_km
+    near, near_km = view.nearest_port(geo, geo.max_radius_km + params.hysteresis_km)
+    inzone = near >= 0
+    inzone[inzone] = near_km[inzone] <= zone_km[near[inzone]]
+    if not inzone.any():
+        return events
+    speed = np.ascontiguousarray(view.speed_kn())
+    gap_us = int(params.gap_hours * US_PER_HOUR)
+    ep_first, ep_last = _episodes(
         view.key,
         view.ts,
         view.lat,
         view.lon,
-        np.ascontiguousarray(speed),
+        near,
+        inzone,
+        gap_us,
+        params.stray_max_positions,
+        int(params.stray_max_hours * US_PER_HOUR),
+        params.hysteresis_km,
+    )
+    it_ep, it_first, it_last, it_kind, it_strong, it_lat, it_lon, sil, off_end, left_before = (
+        _evidence(
+            view.key,
+            view.ts,
+            view.lat,
+            view.lon,
+            speed,
+            ep_first,
+            ep_last,
+            params.stop_max_kn,
+            params.move_min_kn,
+            int(params.stop_min_hours * US_PER_HOUR),
+            gap_us,
+            params.ais_off_max_kn,
+            params.leave_max_speed_kn * 1.852,
+        )
+    )
+    order = np.lexsort((it_first, it_ep))
+    it_ep, it_first, it_last, it_kind = (
+        it_ep[order],
+        it_first[order],
+        it_last[order],
+        it_kind[order],
+    )
+    it_strong, it_lat, it_lon = it_strong[order], it_lat[order], it_lon[order]
+    # each proof at the port nearest its median position, within radius + tolerance
+    reach = geo.max_radius_km + params.stay_tolerance_km
+    it_port, it_km = geo.nearest_port(it_lat, it_lon, within_km=reach)
+    ok = it_port >= 0
+    ok[ok] = it_km[ok] <= geo.port_radius_km[it_port[ok]] + params.stay_tolerance_km
+    it_port = np.where(ok, it_port, -1)
+    port, first, last, flags, stop0, stop1, main, presence = _calls(
+        view.key,
         near,
         near_km,
-        geo.port_lat,
-        geo.port_lon,
+        zone_km,
         geo.port_radius_km,
-        params.hysteresis_km,
-        params.stop_max_kn,
-        params.move_min_kn,
-        int(params.gap_hours * US_PER_HOUR),
+        ep_first,
+        ep_last,
+        off_end,
+        it_ep,
+        it_first,
+        it_last,
+        it_kind,
+        it_strong,
+        it_port,
+        np.sort(sil),
     )
-    both = (entry > 0) & (exit_ > 0)
-    halt = (stop > 0) | (gap > 0)
-    confidence = np.where(both & halt, 4, np.where(halt, 3, np.where(both, 2, 1)))
-    keep = confidence >= params.min_confidence_reported
-    i, j = first[keep], last[keep]
-    if i.size == 0:
-        return events
-    clat = np.concatenate(([0.0], np.cumsum(view.lat)))
-    clon = np.concatenate(([0.0], np.cumsum(view.lon)))
-    count = j - i + 1
-    s_first, s_last = s_first[keep], s_last[keep]
+    is_presence = presence > 0
+    _add_calls(
+        events,
+        view,
+        geo,
+        params,
+        it_lat,
+        it_lon,
+        it_ep,
+        left_before,
+        port,
+        first,
+        last,
+        flags,
+        stop0,
+        stop1,
+        main,
+        ~is_presence,
+    )
+    if params.report_presence:
+        _add_presences(events, view, geo, near_km, speed, port, first, last, main, is_presence)
+    return events
+
+
+def _add_calls(
+    events: EventColumns,
+    view: TrackView,
+    geo: GeoContext,
+    params: PortCallParams,
+    it_lat: F64,
+    it_lon: F64,
+    it_ep: I64,
+    left_before: I64,
+    port: I64,
+    first: I64,
+    last: I64,
+    flags: I64,
+    stop0: I64,
+    stop1: I64,
+    main: I64,
+    sel: B,
+) -> None:
+    entry = (flags & 1) > 0
+    exit_ = (flags & 2) > 0
+    stop = (flags & 4) > 0
+    strong = (flags & 8) > 0
+    gap = (flags & 16) > 0
+    off = (flags & 32) > 0
+    confidence = 0.5 + 0.25 * strong + 0.25 * (entry & exit_)
+    sel = sel & (confidence >= params.min_confidence_reported)
+    if not sel.any():
+        return
+    i, j, p, mi = first[sel], last[sel], port[sel], main[sel]
+    entry, exit_, stop, gap, off = entry[sel], exit_[sel], stop[sel], gap[sel], off[sel]
+    lb = left_before[it_ep[mi]]
+    end = np.where(off, lb, view.ts[j])
+    lat, lon = it_lat[mi], it_lon[mi]
+    stay_km = haversine_m(lat, lon, geo.port_lat[p], geo.port_lon[p]) / 1000.0
+    after = _iso_or_none(view.ts, np.where(off, j, -1))
+    before = _iso_or_none(lb, np.where(off, np.arange(lb.size), -1))
+    departure = [
+        f"AIS off in port; left between {x}Z and {y}Z" if x is not None else None
+        for x, y in zip(after, before, strict=True)
+    ]
+    # the fix after the silence bounds the departure: part of the evidence
+    ev_last = np.where(off, np.minimum(j + 1, len(view) - 1), j)
     events.extend_arrays(
         "port_call",
         view.mmsi[i],
         view.ts[i],
-        view.ts[j],
-        lat=(clat[j + 1] - clat[i]) / count,
-        lon=(clon[j + 1] - clon[i]) / count,
+        end,
+        lat=lat,
+        lon=lon,
         end_lat=view.lat[j],
         end_lon=view.lon[j],
-        port_id=[geo.port_ids[k] for k in port[keep].tolist()],
+        port_id=[geo.port_ids[k] for k in p.tolist()],
+        segment_id=view.segment_names_of(i),
+        evidence=slice_evidence(view.source_id, view.row_id, i, ev_last),
+        details=json_objects(
+            {
+                "entry": json_column(entry),
+                "exit": json_column(exit_),
+                "stop": json_column(stop),
+                "port_gap": json_column(gap),
+                "hours": json_column((end - view.ts[i]) / US_PER_HOUR, 3),
+                "observed_hours": json_column((view.ts[j] - view.ts[i]) / US_PER_HOUR, 3),
+                "stop_start": json_column(_iso_or_none(view.ts, stop0[sel])),
+                "stop_end": json_column(_iso_or_none(view.ts, stop1[sel])),
+                "stay_port_km": json_column(stay_km, 2),
+                "ais_off_in_port": json_column(off),
+                "left_after": json_column(after),
+                "left_before": json_column(before),
+                "departure": json_column(departure),
+            }
+        ),
+        confidence=confidence[sel],
+    )
+
+
+def _add_presences(
+    events: EventColumns,
+    view: TrackView,
+    geo: GeoContext,
+    near_km: F64,
+    speed: F64,
+    port: I64,
+    first: I64,
+    last: I64,
+    main: I64,
+    sel: B,
+) -> None:
+    if not sel.any():
+        return
+    i, j, k = first[sel], last[sel], main[sel]
+    n = j - i + 1
+    # fastest speed seen in each presence (episodes are disjoint, sorted slices)
+    finite = np.concatenate((np.where(np.isfinite(speed), speed, -np.inf), [-np.inf]))
+    bounds = np.column_stack((i, j + 1)).ravel()
+    top = np.maximum.reduceat(finite, bounds)[::2]
+    top = np.where(np.isfinite(top), top, np.nan)
+    events.extend_arrays(
+        "port_presence",
+        view.mmsi[i],
+        view.ts[i],
+        view.ts[j],
+        lat=view.lat[k],
+        lon=view.lon[k],
+        end_lat=view.lat[j],
+        end_lon=view.lon[j],
+        port_id=[geo.port_ids[q] for q in port[sel].tolist()],
         segment_id=view.segment_names_of(i),
         evidence=slice_evidence(view.source_id, view.row_id, i, j),
         details=json_objects(
             {
-                "entry": json_column(entry[keep] > 0),
-                "exit": json_column(exit_[keep] > 0),
-                "stop": json_column(stop[keep] > 0),
-                "port_gap": json_column(gap[keep] > 0),
+                "n_positions": json_column(n),
                 "hours": json_column((view.ts[j] - view.ts[i]) / US_PER_HOUR, 3),
-                "stop_start": json_column(_iso_or_none(view.ts, s_first)),
-                "stop_end": json_column(_iso_or_none(view.ts, s_last)),
+                "closest_km": json_column(near_km[k], 2),
+                "max_speed_kn": json_column(top, 1),
+                "why_not_a_call": json_column(
+                    [
+                        "one position" if c == 1 else "no stop and no AIS-off in port"
+                        for c in n.tolist()
+                    ]
+                ),
             }
         ),
-        confidence=confidence[keep].astype(np.float64),
+        confidence=np.full(i.size, PRESENCE_CONFIDENCE),
     )
-    return events
 
 
 def _iso_or_none(ts: I64, rows: I64) -> list[str | None]:
     """ISO seconds of ts[rows], None where rows < 0."""
+    if rows.size == 0:
+        return []
     iso = np.asarray(ts[np.maximum(rows, 0)], dtype="datetime64[us]").astype("datetime64[s]")
     text = iso.astype(str).tolist()
     return [t if r >= 0 else None for t, r in zip(text, rows.tolist(), strict=True)]

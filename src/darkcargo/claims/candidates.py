@@ -1,0 +1,555 @@
+"""Candidate figures in one sentence: numbers that are quantities, with their item, calibre,
+bound, basis (count, capacity, observed, part, money, percentage, ...) and negation.
+
+Numbers that are not quantities are masked out first (dates, times, ages, list numbers,
+identifiers such as "IMO 9179842" or "KN-23", calibres, measures such as "20-foot" or
+"43.56 kg"); numbers are paired into ranges; each figure's item is read from the noun phrase
+after it ("N times" after a voyage verb are voyages), its bound from the words around it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from darkcargo.claims import bound as cues
+from darkcargo.claims.calibres import find_calibres
+from darkcargo.claims.dates import DateMention
+from darkcargo.claims.items import (
+    CURRENCY_ITEMS,
+    CURRENCY_NAMES,
+    ITEM_FORMS,
+    MASS_ITEMS,
+    STOP_WORDS,
+    ItemPhrase,
+    find_item_words,
+    normalize_item,
+    read_item,
+)
+from darkcargo.claims.numbers import SCALES, NumberMention, find_numbers
+from darkcargo.claims.text import Sentence, clause_bounds, clause_starts
+
+COUNT, CAPACITY, RATE, MONEY, PERCENTAGE, RATIO, MASS, OBSERVED = (
+    "count",
+    "capacity",
+    "rate",
+    "money",
+    "percentage",
+    "ratio",
+    "mass",
+    "observed",  # what was seen at one place and time: a stock, not a total over a period
+)
+PART = "part"  # "6 of those trips": a part of a figure given before
+
+
+@dataclass(frozen=True)
+class ExtractParams:
+    """Named thresholds of the extractor."""
+
+    # A number with no item, no scale word and no thousands separator below this is dropped.
+    min_bare_value: float = 1000.0
+    # Inherit the previous sentence's speaker when a sentence opens with an anaphor ("That...").
+    inherit_on_anaphor: bool = True
+    # Characters around a quotation in which its attribution is looked for.
+    quote_attribution_window: int = 80
+    # Cues (capacity, negation, "stacked on the quay", dates, speakers) are looked for at most
+    # this many characters from the number, inside its clause: keeps run-on text linear.
+    context_window: int = 400
+
+
+# -- spans that hold numbers which are not quantities -------------------------------------------
+_MASKS = [
+    re.compile(r"\b\d{1,2}:\d{2}(?:\s?(?:a\.m\.|p\.m\.|am|pm|GMT|UTC|KST))?"),
+    re.compile(r"\b\d{1,2}\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"),
+    re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b"),
+    re.compile(r"\bin\s+(?:his|her|their)\s+\d0s\b|\b\d{2,4}s\b"),
+    re.compile(r"\b\d+(?:st|nd|rd|th)\b"),
+    re.compile(
+        r"\b(?:IMO|MMSI|No\.?|Nos\.?|[Nn]umber|Resolutions?|Regulations?|Articles?|Annex(?:e|es)?"
+        r"|Sections?|Chapters?|[Pp]ages?|[Pp]aragraphs?|Flight|Route|[Pp]ier|[Bb]erth|Gate|Terminal"
+        r"|Unit|Brigade|Division|Regiment|Battalion|Squadron|Highway|Table|Figure|Fig\.|Item"
+        r"|Decree|Protocol|Hwasong|Platform|Track|Level|Phase|Building|Room|Lot|Case|Law|Act"
+        r"|Order|Directive|Rule|Point|Box|Container)[\s#-]*\d[\d/.-]*\d?"
+    ),
+    re.compile(r"\b\d+\s+(?:Committee|Panel|Brigade|Regiment|Division|Corps|Group|Plan)\b"),
+    re.compile(r"\b[A-Za-z]+-\d[\w-]*"),  # KN-23, MAIA-1, F-16, Su-27
+    re.compile(r"\b\d+[A-Za-z]+\d[\w]*"),  # 9M22U
+    re.compile(r"\b[A-Za-z]+\d+[A-Za-z\d]*\b"),  # G7, UBYT2
+    re.compile(r"\b\d+/\d+\b"),  # 833/2014
+    re.compile(r"#\d+"),
+    re.compile(r"\b\d{5,}\b(?![,.]\d)"),  # long bare digit strings: identifiers, phone numbers
+]
+_AGE_APPOSITIVE = re.compile(r"\b[A-Z][\w'’-]+,\s(\d{1,3}),\s")
+_LIST_MARKER = re.compile(r"\s*(?:\(?(\d{1,3})[.)]|[-*•]\s*(\d{1,3})[.)]?)\s")
+_COMPOUND_AFTER = re.compile(
+    r"-(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|foot|feet|ft|metres?|meters?"
+    r"|miles?|km|kilometres?|kilometers?|tonnes?|tons?|star|storey|story|member|page|point"
+    r"|inch|kilo|gun|man|nation|party|seat|lane|mile|hour|minute|day|year|month|week|yard"
+    r"|kilogram|gram|litre|liter|degree)\b",
+    re.IGNORECASE,
+)
+_MEASURE_AFTER = re.compile(
+    r"[ \u00a0]?(?:km\b|kilomet|miles?\b|nautical|nm\b|knots?\b|kts?\b|kn\b|met(?:re|er)s?\b|cm\b"
+    r"|feet\b|foot\b|ft\b|kg\b|kilo|grams?\b|g\b|hours?\b|hrs?\b|minutes?\b|mins?\b|seconds?\b"
+    r"|days?\b|weeks?\b|months?\b|years?\b|decades?\b|centur|dwt\b|gt\b|GT\b|deadweight|gross\b"
+    r"|degrees?\b|°|hectares?\b|sq\b|square\b|litres?\b|liters?\b|mph\b|km/h|TEU-|times\b"
+    r"|people\b|persons?\b|points?\b|percentage\s+points?)",
+)
+# "headed to North Korea 32 times", "called at Rajin at least 33 times": voyages.
+_TIMES_AFTER = re.compile(r"[ \u00a0]+times\b", re.IGNORECASE)
+_VOYAGE_VERB = re.compile(
+    r"\b(?:head(?:ed|s|ing)?|sail(?:ed|s|ing)?|call(?:ed|s|ing)?|visit(?:ed|s|ing)?|dock(?:ed|s|ing)?"
+    r"|travel(?:l)?(?:ed|s|ing)?|went|go(?:ne|es)?|shuttl(?:ed|es|ing)|return(?:ed|s|ing)?"
+    r"|sent\s+(?:\w+\s+){0,3}(?:ships?|vessels?|freighters?)|(?:made|making)\s+(?:the\s+)?trip)\b",
+    re.IGNORECASE,
+)
+_RATIO_TIMES = re.compile(
+    r"[ \u00a0]times\s+(?:more|as\s+many|as\s+much|larger|higher|bigger|greater|the)\b",
+    re.IGNORECASE,
+)
+_CHANGE_VERB = re.compile(
+    r"\b(?:rose|risen|rising|fell|fallen|falling|dropped|dropping|declined|declining|increased"
+    r"|increasing|decreased|decreasing|grew|grown|growing|climbed|jumped|surged|slumped|plunged"
+    r"|went|gone|cut|raised|lowered|revised|doubled)\b",
+    re.IGNORECASE,
+)
+_BACK_ITEM = re.compile(
+    r"\b(?:number|total|tally|count|figure|amount|volume|quantity)\s+of\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?P<item>[A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+class _Masks:
+    """Spans that hold no quantities, with an overlap test in O(log n)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.max_end: list[int] = []
+        running = -1
+        for _, e in spans:
+            running = max(running, e)
+            self.max_end.append(running)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        k = bisect.bisect_left(self.starts, e)
+        return k > 0 and self.max_end[k - 1] > s
+
+
+@dataclass
+class _Cand:
+    first: NumberMention
+    last: NumberMention
+    value: float | None
+    low: float | None
+    high: float | None
+    is_range: bool = False
+    vague: bool = False
+    item: str | None = None
+    caliber: str | None = None
+    unit: str = "count"
+    basis: str = COUNT
+    end: int = 0
+    bound: str = cues.EXACT
+    hedge: str | None = None
+    span_start: int = 0
+    negated: bool = False
+    clause: tuple[int, int] = (0, 0)
+    dates: dict[str, object] = field(default_factory=dict)
+
+
+def _masks_for(text: str, sent: Sentence, dates: list[DateMention]) -> list[tuple[int, int]]:
+    s, e = sent.start, sent.end
+    masks = [(d.start, d.end) for d in dates]
+    masks.extend((cs, ce) for cs, ce, _ in find_calibres(text, s, e))
+    for rx in _MASKS:
+        masks.extend((m.start(), m.end()) for m in rx.finditer(text, s, e))
+    masks.extend((m.start(1), m.end(1)) for m in _AGE_APPOSITIVE.finditer(text, s, e))
+    line_start = text.rfind("\n", 0, s) + 1
+    if not text[line_start:s].strip():
+        lm = _LIST_MARKER.match(text, s, e)
+        if lm:
+            masks.append((lm.start(), lm.end()))
+    return masks
+
+
+def _ranges(
+    text: str, nums: list[NumberMention], clause_of: list[tuple[int, int]], window: int
+) -> list[_Cand]:
+    """Pair numbers into ranges ("between 1 and 2 million", "10,000-20,000", "two or three")."""
+    out: list[_Cand] = []
+    i = 0
+    while i < len(nums):
+        a = nums[i]
+        if a.vague:
+            out.append(_Cand(a, a, None, a.value, a.high, True, True))
+            i += 1
+            continue
+        if i + 1 < len(nums) and not nums[i + 1].vague:
+            b = nums[i + 1]
+            gap = text[a.end : b.start]
+            before = text[max(0, a.start - 12) : a.start].lower()
+            cs, _ = clause_of[i]
+            is_range = False
+            if re.fullmatch(r"\s*[-–]\s*", gap) and not a.percent:
+                is_range = True
+            elif re.fullmatch(r"\s+to\s+", gap):
+                is_range = not (
+                    before.rstrip().endswith("from")
+                    and _CHANGE_VERB.search(text, max(cs, a.start - window), a.start) is not None
+                )
+            elif re.fullmatch(r"\s+and\s+", gap):
+                is_range = before.rstrip().endswith("between")
+            elif re.fullmatch(r"\s+or\s+", gap):
+                is_range = a.words == b.words and not a.magnitude
+            if is_range and a.ratio == b.ratio:
+                lo, hi = a.value, b.value
+                if not a.magnitude and b.magnitude and not a.grouped and a.value < 1000:
+                    lo = a.value * (b.value / _unscaled(b))
+                cur = a.currency or b.currency
+                first = a
+                last = NumberMention(
+                    b.start,
+                    b.end,
+                    b.value,
+                    cur,
+                    a.percent or b.percent,
+                    b.ratio,
+                    b.magnitude,
+                    b.grouped,
+                    b.words,
+                    b.plus,
+                )
+                if lo > hi:
+                    lo, hi = hi, lo
+                out.append(_Cand(first, last, None, lo, hi, True))
+                i += 2
+                continue
+        out.append(_Cand(a, a, a.value, None, None))
+        i += 1
+    return out
+
+
+def _unscaled(n: NumberMention) -> float:
+    """The number as written before its scale word ("2 million" -> 2)."""
+    if n.magnitude is None:
+        return n.value
+    scale = SCALES.get(n.magnitude, SCALES.get(n.magnitude.lower(), 1.0))
+    return n.value / scale
+
+
+def _is_year_like(n: NumberMention) -> bool:
+    return (
+        not n.grouped
+        and not n.magnitude
+        and not n.currency
+        and not n.percent
+        and n.value.is_integer()
+        and 1900 <= n.value <= 2100
+        and not n.words
+    )
+
+
+def _sentence_candidates(
+    text: str,
+    sent: Sentence,
+    dates: list[DateMention],
+    params: ExtractParams,
+) -> list[_Cand]:
+    s, e = sent.start, sent.end
+    masks = _masks_for(text, sent, dates)
+    cstarts = clause_starts(text, s, e)
+    mask = _Masks(masks)
+    nums = [n for n in find_numbers(text, s, e) if not mask.overlaps(n.start, n.end)]
+    keep: list[NumberMention] = []
+    voyage_times: dict[int, int] = {}  # start of "32" in "headed to North Korea 32 times" -> end
+    for n in nums:
+        after = text[n.end : min(e, n.end + 40)]
+        tm = _TIMES_AFTER.match(text, n.end, e)
+        if (
+            tm
+            and not (n.percent or n.ratio or n.currency or n.vague)
+            and not _RATIO_TIMES.match(after)
+            and _VOYAGE_VERB.search(text, max(s, n.start - 160), n.start)
+        ):
+            voyage_times[n.start] = tm.end()
+            keep.append(n)
+            continue
+        if after[:1].isalpha() and not (n.ratio or n.percent or n.magnitude):
+            continue
+        if _COMPOUND_AFTER.match(after) or (
+            after[:1] in "-–" and after[1:2].isalpha() and not (n.ratio or n.plus)
+        ):
+            continue  # "20-foot", "three-star", "three-quarters": part of a compound word
+        if not (n.percent or n.ratio or n.currency):
+            if _RATIO_TIMES.match(after):
+                n = NumberMention(
+                    n.start, n.end + len(" times"), n.value, ratio=True, words=n.words
+                )
+            elif _MEASURE_AFTER.match(after):
+                continue
+        keep.append(n)
+    clause_of = [clause_bounds(cstarts, e, n.start) for n in keep]
+    cands = _ranges(text, keep, clause_of, params.context_window)
+    out: list[_Cand] = []
+    prev_items: list[tuple[int, str, str | None]] = []  # (pos, item, caliber) of earlier claims
+    w = params.context_window
+    for c in cands:
+        cs, ce = clause_bounds(cstarts, e, c.first.start)
+        c.clause = (cs, ce)
+        last = c.last
+        # The clause, clipped to the context window around the number.
+        wcs, wce = max(cs, c.first.start - w), min(ce, last.end + w)
+        if _is_anaphoric(text, c, s):
+            continue  # "the two vessels": a reference back to a figure already given
+        tail = _TRAILING_CUE.match(text, last.end, e)
+        ip = read_item(text, tail.end() if tail else last.end, e)
+        if c.first.start in voyage_times:
+            ip = ItemPhrase("voyages", None, voyage_times[c.first.start], None, last.end)
+        # "2.5m shells" is 2.5 million; "a 120m vessel" and "120m-long" are metres.
+        if last.ambiguous_m:
+            before = text[max(s, c.first.start - 4) : c.first.start].lower()
+            if (
+                ip.item is None
+                or not ip.plural
+                or ip.item in MASS_ITEMS
+                or re.search(r"\ban?\s+$", before)
+                or text[last.end : last.end + 1] == "-"
+            ):
+                continue
+        if (
+            _is_year_like(c.first)
+            and not c.is_range
+            and (ip.item is None or (ip.item_start is not None and ip.item_start - last.end > 25))
+        ):
+            continue
+        c.end = ip.end if (ip.item or ip.rate) else last.end
+        c.caliber = ip.caliber
+        currency = c.first.currency or last.currency
+        if currency:
+            c.unit, c.item, c.basis = (
+                currency,
+                CURRENCY_NAMES.get(currency, currency.lower()),
+                MONEY,
+            )
+        elif ip.item in CURRENCY_ITEMS:
+            c.unit, c.item, c.basis = CURRENCY_ITEMS[ip.item], ip.item, MONEY
+        elif last.percent or c.first.percent:
+            c.unit, c.basis = "percent", PERCENTAGE
+            c.item, c.end = percent_of(text, last.end, e)
+        elif last.ratio or c.first.ratio:
+            c.unit, c.item, c.basis = "ratio", None, RATIO
+            c.end = last.end
+        elif ip.mass:
+            c.unit, c.item, c.basis = "tonnes", ip.item if ip.item not in MASS_ITEMS else None, MASS
+        else:
+            c.item = ip.item
+            if c.item is None and not _counts_something_else(text, last.end, e):
+                c.item = _item_from_context(text, wcs, c.first.start, prev_items)
+                if c.item is not None and c.caliber is None:
+                    c.caliber = next(
+                        (cal for _, it, cal in reversed(prev_items[-5:]) if it == c.item), None
+                    )
+            if ip.rate:
+                c.unit, c.basis = ip.rate, RATE
+        if c.vague and c.item is None:
+            continue  # "hundreds of factories": a vague amount of nothing the ledger counts
+        if c.item is None and c.basis == COUNT:
+            big = (c.first.grouped or c.first.magnitude or last.magnitude) and (
+                (c.value or c.high or 0) >= params.min_bare_value
+            )
+            if not big:
+                continue
+        if c.basis == RATE and c.item is None and not (c.first.grouped or last.magnitude):
+            # "20 a day" with nothing to count.
+            prev = c.item
+            if prev is None and (c.value or c.high or 0) < params.min_bare_value:
+                continue
+        # Bound and hedge.
+        bnd, cue, cue_start = cues.bound_before(text, c.first.start, s)
+        after_bound, after_cue = cues.bound_after(text, c.end, e)
+        if after_bound is None and tail is not None:
+            after_bound, after_cue = cues.bound_after(text, last.end, e)
+        if c.vague:
+            c.hedge = cue
+            c.span_start = cue_start if cue else c.first.start
+            if bnd == cues.LOWER:
+                c.bound, c.value, c.high = cues.LOWER, c.low, None
+            elif bnd == cues.UPPER:
+                c.bound, c.value, c.low = cues.UPPER, c.high, None
+            else:
+                c.bound = cues.VAGUE
+        elif c.is_range:
+            c.bound = cues.RANGE
+            c.hedge = cue
+            if cue:
+                c.span_start = cue_start
+            else:
+                bm = re.search(
+                    r"\b(?:between|from)\s+$",
+                    text[max(s, c.first.start - 10) : c.first.start],
+                    re.IGNORECASE,
+                )
+                c.span_start = c.first.start - (len(bm.group()) if bm else 0)
+        else:
+            c.bound, c.hedge = bnd, cue
+            c.span_start = cue_start if cue else c.first.start
+            if c.first.plus and c.bound == cues.EXACT:
+                c.bound, c.hedge = cues.LOWER, "+"
+            if after_bound and c.bound == cues.EXACT:
+                c.bound, c.hedge = after_bound, after_cue
+        # Capacity, per container, negation.
+        cap_from = wcs
+        if re.match(r"(?:or|and)\b", text[cs : cs + 4]):
+            # "could hold 3 million shells, or more than 500,000 rockets": the same capacity.
+            cap_from = max(clause_bounds(cstarts, e, max(s, cs - 2))[0], c.first.start - w)
+        cap = cues.capacity_cue(text, cap_from, c.first.start)
+        if cap and c.basis in (COUNT,):
+            c.basis = CAPACITY
+        if (
+            c.basis in (COUNT, CAPACITY)
+            and c.item not in ("containers", None)
+            and cues.per_container_cue(text, wcs, wce)
+        ):
+            c.unit = "per_container"
+        if c.basis == COUNT and c.unit == "count" and cues.observed_cue(text, wcs, wce):
+            c.basis = OBSERVED
+        if c.basis == COUNT and _PARTITIVE.match(text, last.end, e):
+            c.basis = PART
+        c.negated = cues.negated(text, wcs, c.span_start)
+        if c.item:
+            prev_items.append((c.first.start, c.item, c.caliber))
+        out.append(c)
+    return out
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
+# "6 of those trips", "3 of them": a part of something counted before.
+_PARTITIVE = re.compile(r"[ \u00a0]+of[ \u00a0]+(?:those|these|them|which|its|their)\b", re.I)
+# A bound written after the number, before the item: "73 or so freight cars".
+_TRAILING_CUE = re.compile(r"[ \u00a0]+or[ \u00a0]+(?:so|more|fewer|less|thereabouts)\b")
+_SMALL_WORDS = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "both",
+    ]
+)
+
+
+def _is_anaphoric(text: str, c: _Cand, floor: int) -> bool:
+    """'the two vessels', 'those three ships': a small word number after a definite article
+    or demonstrative names things already counted, it is no new claim."""
+    if (
+        not c.first.words
+        or c.is_range
+        or text[c.first.start : c.first.end].lower() not in (_SMALL_WORDS)
+    ):
+        return False
+    before = text[max(floor, c.first.start - 8) : c.first.start].lower()
+    return re.search(r"\b(?:the|those|these|its|their|both)\s+$", before) is not None
+
+
+_PERCENT_OF = re.compile(
+    r"[ \u00a0]+(?:(?:more|less|fewer|larger|smaller|bigger|higher|lower|greater)[ \u00a0]+"
+    r"(?:by[ \u00a0]+|in[ \u00a0]+)?)?(?:of[ \u00a0]+)?"
+    r"(?:(?:the|their|its|his|her|our|this|that|all|total)[ \u00a0]+"
+    r"|(?:[A-Z][\w.-]*[ \u00a0]+){0,3}[A-Z][\w.-]*['’]s[ \u00a0]+)?"
+)
+_PERCENT_WORD = re.compile(r"([a-z][a-z-]{1,})\b[ \u00a0]*")
+_PERCENT_STOP = frozenset(
+    [
+        "due",
+        "owing",
+        "compared",
+        "relative",
+        "according",
+        "per",
+        "cent",
+        "percent",
+        "them",
+        "us",
+        "you",
+        "him",
+        "me",
+        "whom",
+        "came",
+        "come",
+        "comes",
+        "went",
+        "go",
+        "goes",
+    ]
+)
+
+
+def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
+    """What a percentage is of: the head of the noun phrase after it. "30% of their capacity"
+    and "30% capacity" -> capacity, "30% more goods" -> goods, "4% of North Korea's economy" ->
+    economy, "60% of the shells fired" -> shells. (item, end of the phrase)."""
+    m = _PERCENT_OF.match(text, pos, end)
+    if not m:
+        return None, pos
+    i, head, head_end = m.end(), None, pos
+    for _ in range(3):
+        w = _PERCENT_WORD.match(text, i, end)
+        if not w:
+            break
+        word = w.group(1)
+        if word in STOP_WORDS or word in _PERCENT_STOP or word.endswith(("ed", "ing")):
+            break
+        head, head_end = word, w.start() + len(word)
+        if word in _ITEM_NOUNS:
+            break
+        i = w.end()
+    if head is None:
+        return None, pos
+    return (normalize_item(head) if head in _ITEM_NOUNS else head), head_end
+
+
+def _counts_something_else(text: str, pos: int, end: int) -> bool:
+    """True when the number is followed by a noun that is not an item ("5 companies"): such a
+    number does not borrow the item of an earlier claim."""
+    m = _NEXT_WORD.match(text, pos, end)
+    if not m:
+        return False
+    word = m.group(1).lower()
+    if word in STOP_WORDS or word in ("a", "per", "each", "this", "last", "next"):
+        return False
+    return not re.fullmatch(_MONTHS_WEEKDAYS, word)
+
+
+_ITEM_NOUNS = frozenset(f for forms in ITEM_FORMS.values() for f in forms)
+
+_MONTHS_WEEKDAYS = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:mon|tues|wednes|thurs|fri"
+    r"|satur|sun)day"
+)
+
+
+def _item_from_context(
+    text: str, clause_start: int, pos: int, prev_items: list[tuple[int, str, str | None]]
+) -> str | None:
+    """Item of a bare number: "the number of containers ... passed 5,000", or the item of the
+    previous claim in the same sentence ("73 rail cars ..., against 20 a day")."""
+    best = None
+    for m in _BACK_ITEM.finditer(text, max(0, clause_start - 200, pos - 400), pos):
+        words = find_item_words(text, m.start(), min(pos, m.end() + 30))
+        if words:
+            best = words[0][2]
+    if best:
+        return best
+    if prev_items:
+        return prev_items[-1][1]
+    return None
