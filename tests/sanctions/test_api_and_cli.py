@@ -30,7 +30,7 @@ def ws(tmp_path: Path) -> Path:
 
 
 def test_risk_ranking_and_one_vessels_risk(ws: Path) -> None:
-    with TestClient(create_app(ws)) as client:
+    with TestClient(create_app(ws), base_url="http://127.0.0.1") as client:
         body = client.get("/api/risk", params={"limit": 2}).json()
         assert body["total"] == 4 and body["limit"] == 2 and body["preset"] == "default@1"
         first = body["items"][0]
