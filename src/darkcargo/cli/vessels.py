@@ -89,12 +89,12 @@ def vessels(
         table = table.filter(pa.compute.equal(table.column("sanctioned"), True))
     table = table.slice(0, top)
     if fmt is OutputFormat.json:
-        from darkcargo.sanctions.dossier import _json_rows
+        from darkcargo.sanctions.dossier import json_rows
 
         body = {
             "preset": report.preset,
             "params_hash": report.params_hash,
-            "vessels": _json_rows(table),
+            "vessels": json_rows(table),
         }
         sys.stdout.write(json.dumps(body, indent=1, default=str) + "\n")
         return
@@ -127,9 +127,9 @@ def vessel(
     with Workspace(workspace, read_only=True) as ws:
         doc = vessel_file(ws, ident, max_rows=rows)
     if not report.stored:  # a dashboard holds the workspace: use the scores computed here
-        from darkcargo.sanctions.dossier import _json_rows
+        from darkcargo.sanctions.dossier import json_rows
 
-        mine = [r for r in _json_rows(report.table) if r["vessel_id"] == doc["vessel_id"]]
+        mine = [r for r in json_rows(report.table) if r["vessel_id"] == doc["vessel_id"]]
         doc["risk"] = {**mine[0], "of": report.vessels} if mine else None
     if fmt is not OutputFormat.table:
         sys.stdout.write(json.dumps(doc, indent=1, default=str) + "\n")

@@ -34,7 +34,7 @@ def _tables(r: Reader) -> set[str]:
     return set(t.column(0).to_pylist())
 
 
-def _json_rows(table: pa.Table) -> list[dict[str, Any]]:
+def json_rows(table: pa.Table) -> list[dict[str, Any]]:
     out = []
     for row in table.to_pylist():
         d: dict[str, Any] = {}
@@ -70,7 +70,7 @@ def risk_ranking(
     total = int(
         r.arrow(f"SELECT count(*) FROM vessel_risk WHERE {clause}", params).column(0)[0].as_py()
     )
-    items = _json_rows(
+    items = json_rows(
         r.arrow(
             f"SELECT * FROM vessel_risk WHERE {clause} ORDER BY rank LIMIT ? OFFSET ?",
             [*params, int(limit), int(offset)],
@@ -170,12 +170,12 @@ def vessel_file(r: Reader, ident: str, max_rows: int = 500) -> dict[str, Any]:
             f"SELECT * FROM ({IDENTITY_SQL}) WHERE mmsi IN (SELECT unnest(?)) ORDER BY first_seen",
             [mmsis],
         )
-        out["identities"] = [{**p, "flag": flag_of_mmsi(p["mmsi"])} for p in _json_rows(periods)]
+        out["identities"] = [{**p, "flag": flag_of_mmsi(p["mmsi"])} for p in json_rows(periods)]
     else:
         out["identities"] = []
     out["matches"] = []
     if "matches" in tables:
-        out["matches"] = _json_rows(
+        out["matches"] = json_rows(
             r.arrow(
                 "SELECT m.*, w.list, w.program, w.listed_on, w.name AS listed_name, w.imo AS listed_imo,"
                 " w.mmsi AS listed_mmsi, w.flag AS listed_flag, w.callsign AS listed_callsign,"
@@ -187,7 +187,7 @@ def vessel_file(r: Reader, ident: str, max_rows: int = 500) -> dict[str, Any]:
         )
     events: list[dict[str, Any]] = []
     if "events" in tables:
-        events = _json_rows(
+        events = json_rows(
             r.arrow(
                 "SELECT event_id, kind, mmsi, other_mmsi, start_ts, end_ts, lat, lon, end_lat, "
                 "end_lon, port_id, details, confidence, preset FROM events "
@@ -199,7 +199,7 @@ def vessel_file(r: Reader, ident: str, max_rows: int = 500) -> dict[str, Any]:
         {**e, "call_kind": "observed"} for e in events if e["kind"] == "port_call"
     ][:max_rows]
     if "port_calls" in tables:
-        inferred = _json_rows(
+        inferred = json_rows(
             r.arrow(
                 f"SELECT * FROM port_calls WHERE kind = 'inferred' AND {ids_sql} ORDER BY arrival_ts",
                 [mmsis],
@@ -216,7 +216,7 @@ def vessel_file(r: Reader, ident: str, max_rows: int = 500) -> dict[str, Any]:
     }
     out["detections"] = []
     if "detections" in tables:
-        out["detections"] = _json_rows(
+        out["detections"] = json_rows(
             r.arrow(
                 "SELECT * FROM detections WHERE matched_mmsi IN (SELECT unnest(?)) ORDER BY ts LIMIT ?",
                 [mmsis, max_rows],
@@ -224,7 +224,7 @@ def vessel_file(r: Reader, ident: str, max_rows: int = 500) -> dict[str, Any]:
         )
     out["risk"] = None
     if "vessel_risk" in tables:
-        got = _json_rows(r.arrow("SELECT * FROM vessel_risk WHERE vessel_id = ?", [v["vessel_id"]]))
+        got = json_rows(r.arrow("SELECT * FROM vessel_risk WHERE vessel_id = ?", [v["vessel_id"]]))
         if got:
             total = r.arrow("SELECT count(*) FROM vessel_risk").column(0)[0].as_py()
             out["risk"] = {**got[0], "of": int(total)}
