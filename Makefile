@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := src/darkcargo/web/vendor
 
-.PHONY: setup setup-browser demo test lint bench clean
+.PHONY: setup setup-browser demo test lint bench dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,17 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+# A wheel and a source archive in dist/, both carrying the vendored browser and geography assets:
+# `pip install dist/darkcargo-*.whl` then works on a machine without npm (the wheel is built from
+# the archive, which proves the archive complete). Built with the venv's own setuptools (no
+# download); see "Install from a wheel" in the README.
+dist: setup
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	@ls -l dist
+
 bench: setup
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) node_modules .setup-stamp-* $(VENDOR) darkcargo-demo
+	rm -rf $(VENV) node_modules .setup-stamp-* $(VENDOR) darkcargo-demo dist build

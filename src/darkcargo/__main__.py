@@ -1,5 +1,5 @@
 """`python -m darkcargo` runs the command line."""
 
-from darkcargo.cli.main import main
+from darkcargo.cli.main import run
 
-main()
+run()

@@ -25,6 +25,9 @@ from darkcargo.estimate.run import estimate_workspace
 from darkcargo.events.detect import detect
 from darkcargo.report import build_report, export_bundle
 from darkcargo.sanctions.run import watch
+from darkcargo.sar.detect import detect_files
+from darkcargo.sar.workspace_match import match_workspace
+from darkcargo.scenario.sar_score import RadarScore, score_radar
 from darkcargo.scenario.score import ScoreReport, score
 from darkcargo.scenario.settings import ScenarioSettings
 from darkcargo.scenario.simulate import is_current, simulate
@@ -62,6 +65,7 @@ class DemoReport:
     score: ScoreReport | None = None
     truth_containers: int | None = None
     risk_top: list[dict[str, Any]] = field(default_factory=list)
+    radar: RadarScore | None = None
 
 
 def _remove_workspace(path: Path) -> None:
@@ -133,10 +137,11 @@ def run_demo(
         # claim refers to, so each claim meets an estimate of its own period.
         timed("estimate_at_claim_dates", lambda: _estimates_at(ws, reference_dates(ws)))
         gradings = timed("grade", lambda: grade_claims(ws))
-        say("sanctions: the season's list, matches, vessel risk")
-        _, risk_top = timed("risk", lambda: watch(ws, scenario_dir / "sanctions"))
         say("score: events against the ground truth")
         scored = timed("score", lambda: score(ws, scenario_dir / "truth", preset=DEMO_PRESET))
+        radar = timed("radar", lambda: _radar(ws, scenario_dir, say, counts))
+        say("sanctions: the season's list, matches, vessel risk (radar included)")
+        _, risk_top = timed("risk", lambda: watch(ws, scenario_dir / "sanctions"))
         counts["shipments"] = ws.count("shipments")
         counts["claims"] = ws.count("claims")
         counts["vessels"] = int(ws.scalar("SELECT count(DISTINCT mmsi) FROM positions") or 0)
@@ -173,7 +178,28 @@ def run_demo(
         score=scored,
         truth_containers=_truth_containers(scenario_dir),
         risk_top=risk_top,
+        radar=radar,
     )
+
+
+def _radar(
+    ws: Workspace, scenario_dir: Path, say: Say, counts: dict[str, Any]
+) -> RadarScore | None:
+    """Search the simulated Sentinel-1 scenes, match their targets to AIS, score against truth."""
+    scenes = sorted((scenario_dir / "sar").glob("*.tif"))
+    if not scenes:
+        return None
+    say(f"radar: searching {len(scenes)} simulated Sentinel-1 scenes")
+    found = detect_files(scenes, workspace=ws)
+    say("radar: matching targets to AIS")
+    matched = match_workspace(ws)
+    counts.update(
+        radar_scenes=len(found.scenes),
+        radar_detections=found.detections.num_rows,
+        radar_matched=matched.matched,
+        radar_dark=matched.dark,
+    )
+    return score_radar(ws, scenario_dir)
 
 
 def _estimates_at(ws: Workspace, dates: list[Any]) -> None:

@@ -204,7 +204,7 @@ def test_ctrl_c_exits_130_saying_what_was_rolled_back(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import darkcargo.cli.ingest as cli_ingest
+    import darkcargo.ais.ingest as stage
     from darkcargo.ais.ingest import FileResult
 
     def interrupted(paths: list[Path], workspace: Path, **kw: object) -> None:
@@ -214,7 +214,7 @@ def test_ctrl_c_exits_130_saying_what_was_rolled_back(
         progress.start("second.csv", 10)  # type: ignore[attr-defined]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_ingest, "ingest", interrupted)
+    monkeypatch.setattr(stage, "ingest", interrupted)  # the command imports it when it runs
     code, _, err = run_cli(["ingest", "a", "b", "-w", str(workspace_path)], capsys, monkeypatch)
     assert code == 130
     assert " ".join(err.split()) == (

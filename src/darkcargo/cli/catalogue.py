@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import pyarrow as pa
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -135,6 +134,8 @@ def catalogue_cmd(
     if fmt is OutputFormat.json:
         sys.stdout.write(json.dumps(doc, indent=1) + "\n")
         return
+    import pyarrow as pa
+
     table = pa.Table.from_pylist(rows)
     if fmt is OutputFormat.csv:
         print_table(table, fmt)

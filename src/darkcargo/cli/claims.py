@@ -6,14 +6,16 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyarrow as pa
 import typer
 
 from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt
 from darkcargo.cli.output import print_table
 from darkcargo.errors import InputError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 claims_app = typer.Typer(
     help="Claims ledger: figures from statements and reports, attributed and graded against "
@@ -27,6 +29,8 @@ TABLE_COLUMNS = ("claim", "figure", "quantity", "basis", "speaker", "stance", "d
 
 def _compact(table: pa.Table) -> pa.Table:
     """A narrow view of claims for the terminal."""
+    import pyarrow as pa
+
     from darkcargo.claims.ledger import figure_text
 
     rows = table.to_pylist()
@@ -178,6 +182,8 @@ def check_cmd(workspace: WorkspaceOpt, fmt: FormatOpt = OutputFormat.table) -> N
         if table.num_rows == 0:
             typer.echo("no claims to grade")
             return
+        import pyarrow as pa
+
         from darkcargo.claims.ledger import figure_text
 
         rows = table.to_pylist()

@@ -113,6 +113,7 @@ def _print_summary(r: object) -> None:
         f"estimate ({sum(r.gradings.values())} comparisons): {grades}"
     )
     console.print(f"shipments: {c['shipments']} trips of watched vessels")
+    _print_radar(r)
     if r.risk_top:
         from darkcargo.cli.vessels import print_top
 
@@ -122,3 +123,58 @@ def _print_summary(r: object) -> None:
     console.print(
         f"dashboard: darkcargo serve --workspace {r.workspace}  then open http://127.0.0.1:8000/"
     )
+
+
+def _pct(x: float) -> str:
+    return f"{x:.2f}" if math.isfinite(x) else "-"
+
+
+def _print_radar(r: object) -> None:
+    """Radar: detection and matching scores, and the dark detections at Rajin beside the truth."""
+    from darkcargo.demo import DemoReport
+
+    assert isinstance(r, DemoReport)
+    rs = r.radar
+    if rs is None:
+        return
+    c = r.counts
+    console.print(
+        f"radar: {c.get('radar_scenes', 0)} simulated Sentinel-1 scenes, "
+        f"{c.get('radar_detections', 0)} detections: {c.get('radar_matched', 0)} matched to AIS, "
+        f"{c.get('radar_dark', 0)} dark"
+    )
+    t = Table(title="radar detection against the scenes' truth")
+    for col in ("where", "vessels", "found", "recall", "detections", "true", "precision"):
+        t.add_column(col, justify="left" if col == "where" else "right")
+    for name, k in (("offshore", rs.offshore), ("near-shore", rs.near_shore)):
+        t.add_row(
+            name, str(k.truth), str(k.found), _pct(k.recall), str(k.detections),
+            str(k.true_detections), _pct(k.precision),
+        )  # fmt: skip
+    console.print(t)
+    console.print(
+        f"(+{rs.masked} vessels on the land mask, not searchable); identity: "
+        f"{rs.ais_correct}/{rs.ais_expected} vessels with AIS matched to their own MMSI "
+        f"({rs.ais_consistent} to their own or a hull touching theirs), "
+        f"{rs.dark_correct}/{rs.dark_expected} without AIS left dark"
+    )
+    rows = sorted(rs.rajin, key=lambda x: x["ts"])
+    if not rows:
+        console.print("no dark detection at Rajin")
+        return
+    t = Table(title="dark radar detections at Rajin, beside the truth")
+    for col in ("time (UTC)", "lat", "lon", "radar length", "nearest AIS", "truth"):
+        t.add_column(col, justify="left" if col in ("time (UTC)", "truth") else "right")
+    for x in rows:
+        near = x["nearest_ais_m"]
+        t.add_row(
+            f"{x['ts']:%Y-%m-%d %H:%M}",
+            f"{x['lat']:.4f}",
+            f"{x['lon']:.4f}",
+            "-" if not math.isfinite(x["length_m"]) else f"{x['length_m']:.0f} m",
+            "none in 30 min"
+            if near is None or not math.isfinite(near)
+            else f"{near / 1000:.1f} km",
+            x["truth"],
+        )
+    console.print(t)

@@ -10,7 +10,6 @@ import typer
 from rich.progress import Progress
 
 from darkcargo.cli.options import CaseOpt, WorkspaceOpt
-from darkcargo.events.detect import detect
 
 
 def detect_cmd(
@@ -42,6 +41,8 @@ def detect_cmd(
     ] = None,
 ) -> None:
     """Detect port calls, gaps, encounters, loitering, identity changes and spoof jumps."""
+    from darkcargo.events.detect import detect
+
     with Progress(transient=True) as bar:
         task = bar.add_task("detecting", total=None)
 

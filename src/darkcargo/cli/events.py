@@ -10,9 +10,7 @@ import typer
 from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt
 from darkcargo.cli.output import print_table
 from darkcargo.errors import InputError
-from darkcargo.events.query import query_events, resolve_vessel
 from darkcargo.events.schema import EVENT_KINDS
-from darkcargo.workspace import Workspace
 
 
 def events_cmd(
@@ -39,6 +37,9 @@ def events_cmd(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """List events, oldest first."""
+    from darkcargo.events.query import query_events, resolve_vessel
+    from darkcargo.workspace import Workspace
+
     if kind and kind not in EVENT_KINDS:
         raise InputError("--kind", f"unknown kind {kind!r}; one of {', '.join(EVENT_KINDS)}")
     with Workspace(workspace, read_only=True) as ws:

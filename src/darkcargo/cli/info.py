@@ -7,15 +7,16 @@ import sys
 from dataclasses import asdict
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from darkcargo.ais.ingest import WorkspaceInfo, workspace_info
 from darkcargo.cli.options import WorkspaceOpt
 from darkcargo.cli.output import console
-from darkcargo.workspace import Workspace
+
+if TYPE_CHECKING:
+    from darkcargo.ais.ingest import WorkspaceInfo
 
 HASH_PREFIX = 12
 
@@ -94,6 +95,9 @@ def info_cmd(
 ) -> None:
     """Show what a workspace holds: sources (path, format, rows, hash prefix), positions and
     statics counts, time span, distinct vessels, rejects by reason, and every table's rows."""
+    from darkcargo.ais.ingest import workspace_info
+    from darkcargo.workspace import Workspace
+
     with Workspace(workspace, read_only=True) as ws:
         info = workspace_info(ws)
     if output is InfoFormat.json:

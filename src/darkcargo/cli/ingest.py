@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -20,16 +20,15 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from darkcargo.ais.ingest import (
-    STATUS_DUPLICATE,
-    STATUS_EMPTY,
-    FileResult,
-    IngestReport,
-    ingest,
-)
 from darkcargo.cli.options import WorkspaceOpt
 from darkcargo.cli.output import console, err_console
 from darkcargo.errors import InputError
+
+if TYPE_CHECKING:
+    from darkcargo.ais.ingest import FileResult, IngestReport
+
+# Stage code (numba, DuckDB, pyarrow) is imported by the functions that use it, so that
+# `darkcargo --help` and the other commands do not pay for it.
 
 
 class InputFormat(StrEnum):
@@ -69,6 +68,8 @@ def _reasons(reasons: dict[str, int]) -> str:
 
 def describe(result: FileResult) -> str:
     """One line about one file, as printed after its progress bar."""
+    from darkcargo.ais.ingest import STATUS_DUPLICATE, STATUS_EMPTY
+
     if result.status == STATUS_EMPTY:
         return f"{result.path}: empty, nothing to ingest"
     if result.status == STATUS_DUPLICATE:
@@ -91,6 +92,8 @@ def describe(result: FileResult) -> str:
 
 def summarize(report: IngestReport) -> str:
     """The closing line: totals over the files of one command."""
+    from darkcargo.ais.ingest import STATUS_DUPLICATE, STATUS_EMPTY
+
     done = sum(1 for f in report.files if f.status not in (STATUS_DUPLICATE, STATUS_EMPTY))
     dup = sum(1 for f in report.files if f.status == STATUS_DUPLICATE)
     text = (
@@ -163,6 +166,8 @@ def ingest_cmd(
     ] = InputFormat.auto,
 ) -> None:
     """Load AIS files into the workspace (see HELP)."""
+    from darkcargo.ais.ingest import STATUS_DUPLICATE, STATUS_EMPTY, ingest
+
     when = _parse_time(default_time)
     with Progress(
         TextColumn("[bold]{task.description}", justify="left"),

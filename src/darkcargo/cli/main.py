@@ -1,9 +1,16 @@
-"""The `darkcargo` command. Each command group lives in its own module and registers here."""
+"""The `darkcargo` command. Each command group lives in its own module and registers here.
+
+Start-up is part of every command's time, so command modules import only typer, rich and the
+standard library at module level; the stage code they call (numba, DuckDB, pyarrow, FastAPI,
+the claim extractors ...) is imported inside the command function that needs it.
+"""
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 
@@ -22,7 +29,7 @@ app = typer.Typer(
 )
 
 # Every module of this package that defines register(app) adds its commands: a new command
-# group is a new file, with no shared list to edit.
+# group is a new file, with no shared list to edit. Importing them all is cheap (see above).
 NOT_COMMANDS = {"main", "options", "output"}
 INTERRUPTED = 130  # exit code for Ctrl-C, as shells report SIGINT
 
@@ -97,3 +104,37 @@ def main() -> None:
         if code == INTERRUPTED:
             typer.echo("interrupted: the workspace is left as it was before this command", err=True)
         sys.exit(code)
+
+
+def run() -> None:
+    """The `darkcargo` executable: main(), then, if numba was loaded, leave without tearing the
+    interpreter down.
+
+    Tearing down an interpreter that has loaded numba's compiler (LLVM) takes a quarter of a
+    second, as long as decoding a million NMEA sentences; the outcome is settled by then (the
+    command returned, its workspace is closed and committed): exit handlers run, logs and the
+    standard streams are flushed, then the process ends.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:  # sys.exit("message"): Python prints it and exits 1
+            print(exc.code, file=sys.stderr)
+            code = 1
+    _leave(code)
+
+
+def _leave(code: int) -> None:
+    if "numba" not in sys.modules:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`darkcargo events | head`)
+            code = code or 1
+    os._exit(code)

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from darkcargo.workspace import WORKSPACE_ENV, default_workspace_path
+# The same name as darkcargo.workspace.WORKSPACE_ENV (a test checks), spelled here so that
+# building the command line does not import DuckDB.
+WORKSPACE_ENV = "DARKCARGO_WORKSPACE"
+
+
+def default_workspace_path() -> Path:
+    """The workspace a command uses without --workspace (imports DuckDB only when asked)."""
+    from darkcargo.workspace import default_workspace_path as default
+
+    return default()
+
 
 WorkspaceOpt = Annotated[
     Path,

@@ -7,13 +7,15 @@ import json
 import os
 import sys
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 
 from darkcargo.cli.options import OutputFormat
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Piped output (files, CI logs, other programs) gets wide tables instead of rich's 80-column
 # default, so that values are not folded mid-word; a terminal keeps its own width.

@@ -9,7 +9,6 @@ import typer
 
 from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt
 from darkcargo.cli.output import print_table
-from darkcargo.scenario.score import score
 
 
 def score_cmd(
@@ -22,6 +21,8 @@ def score_cmd(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Grade the events in the workspace against the scenario's truth, per event kind."""
+    from darkcargo.scenario.score import score
+
     report = score(workspace, truth, preset=preset, tolerance_hours=tolerance_hours)
     in_port = ", ".join(f"{k} {v}" for k, v in report.in_port.items())
     title = f"score ({report.preset}, +/- {tolerance_hours} h; inside a port: {in_port})"

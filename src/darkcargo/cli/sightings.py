@@ -9,8 +9,6 @@ import typer
 
 from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt
 from darkcargo.cli.output import print_table
-from darkcargo.sightings.load import load_sightings, query_arrow
-from darkcargo.workspace import Workspace
 
 sightings_app = typer.Typer(
     help="Analyst sightings: counts read off imagery or reports, with their error.",
@@ -30,6 +28,8 @@ def load_cmd(
     workspace: WorkspaceOpt,
 ) -> None:
     """Load a sightings CSV into the workspace (rows with the same sighting_id are replaced)."""
+    from darkcargo.sightings.load import load_sightings
+
     report = load_sightings(file, workspace)
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.kinds.items()))
     typer.echo(
@@ -47,6 +47,9 @@ def list_cmd(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """List the sightings in the workspace, oldest first."""
+    from darkcargo.sightings.load import query_arrow
+    from darkcargo.workspace import Workspace
+
     with Workspace(workspace, read_only=True) as ws:
         where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
         table = query_arrow(ws, f"SELECT * FROM sightings {where} ORDER BY ts, sighting_id", params)

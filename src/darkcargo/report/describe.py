@@ -188,7 +188,7 @@ def _port_call(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
     if d.get("ais_off_in_port"):
         s += "; AIS went off in port"
         seen_h = d.get("observed_hours")
-        if _is_num(seen_h) and (h is None or float(seen_h) < h):
+        if isinstance(seen_h, int | float) and _is_num(seen_h) and (h is None or seen_h < h):
             s += f" after {fixed(seen_h, 1)} h seen there"
     a, b = d.get("left_after"), d.get("left_before")
     if a and b:

@@ -413,7 +413,7 @@ def _detection_rules(ws: Workspace, preset: RiskPreset, items: Items) -> None:
         f"""
         WITH len AS (SELECT mmsi, arg_max(length_m, ts) AS length_m FROM statics
                      WHERE length_m > 0 GROUP BY mmsi)
-        SELECT g.mmsi, list(DISTINCT x.scene_id || ':' || x.row || ':' || x.col) AS ids,
+        SELECT g.mmsi, list(DISTINCT coalesce(x.detection_id, x.scene_id || ':' || x.row || ':' || x.col)) AS ids,
                list(DISTINCT g.event_id) AS gaps
         FROM events g JOIN len USING (mmsi)
         JOIN detections x ON x.dark AND x.ts > g.start_ts AND x.ts < g.end_ts

@@ -8,7 +8,9 @@ Output folder::
     sightings.csv             containers on the quay at Rajin and Dunai (with counting error)
     documents/*.txt           news-style texts with quantitative claims
     sanctions/sdn.csv, alt.csv  an OFAC-format list naming the covert carriers (and two decoys)
-    truth/                    vessels, voyages, events (Parquet), sightings truth, truth.json
+    sar/*.tif                 simulated Sentinel-1 VH scenes of the watched ports (radar=True)
+    truth/                    vessels, voyages, events (Parquet), sightings truth, truth.json,
+                              sar_scenes/sar_targets (the radar scenes' ground truth)
     settings.json             the settings (and their hash) that made the season
 
 Truth tables: ``vessels.parquet`` has one row per identity period of a vessel (vessel_id is the
@@ -57,6 +59,7 @@ from darkcargo.scenario.output import (
 )
 from darkcargo.scenario.plan import DWELL, TRANSIT, Phase, Plan, plan_season
 from darkcargo.scenario.routing import SeaGraph
+from darkcargo.scenario.sar_scenes import SCENES_TRUTH, TARGETS_TRUTH, simulate_radar
 from darkcargo.scenario.settings import ScenarioSettings
 from darkcargo.scenario.sightings import make_sightings
 from darkcargo.scenario.tracks import Samples, jitter, receive, sample_season, station_ids
@@ -74,7 +77,10 @@ SPOOF_KM = (40.0, 120.0)
 SPOOF_ROLES = ("tanker", "bulk", "feeder", "covert")
 
 
-SCENARIO_VERSION = 3  # bump when the simulator's output changes for the same settings
+SCENARIO_VERSION = 4  # bump when the simulator's output changes for the same settings
+# Stream of the radar scenes' random numbers: its own, so the AIS season is the same with or
+# without them.
+RADAR_SPAWN_KEY = 100
 OUTPUT_FILES = (
     "ais.nmea",
     "ais_marinecadastre.csv",
@@ -87,6 +93,8 @@ OUTPUT_FILES = (
     "truth/truth.json",
     "sanctions/sdn.csv",
     "sanctions/alt.csv",
+    SCENES_TRUTH,
+    TARGETS_TRUTH,
 )
 
 
@@ -131,8 +139,10 @@ def simulate(
     out_dir: Path,
     settings: ScenarioSettings = ScenarioSettings(),  # noqa: B008 - frozen, immutable
     progress: Progress | None = None,
+    radar: bool = True,
 ) -> ScenarioResult:
-    """Simulate a season and write every output file into out_dir (created if needed)."""
+    """Simulate a season and write every output file into out_dir (created if needed);
+    radar=False leaves out the radar scenes (a season without them is not a cache hit)."""
     started = time.perf_counter()
     s = settings
     say = progress or (lambda msg: log.info(msg))
@@ -206,6 +216,15 @@ def simulate(
     write_sightings(paths["sightings"], sightings)
     pq.write_table(sight_truth, paths["sightings_truth"], **PARQUET_OPTIONS)
     docs = write_documents(paths["documents"], plan, voyages, sight_truth, s, rng_docs)
+    radar_counts: dict[str, int] = {}
+    for f in (SCENES_TRUTH, TARGETS_TRUTH):  # a season without radar is never a cache hit
+        (out_dir / f).unlink(missing_ok=True)
+    if radar:
+        say("radar scenes of the watched ports")
+        rng_sar = np.random.default_rng(
+            np.random.SeedSequence(s.seed, spawn_key=(RADAR_SPAWN_KEY,))
+        )
+        radar_counts = simulate_radar(out_dir, plan, smp, s, rng_sar, progress=say)
     kinds = Counter(evt.column("kind").to_pylist())
     counts = {
         "vessels": len(plan.vessels),
@@ -220,6 +239,7 @@ def simulate(
         "sightings": len(sightings),
         "documents": len(docs),
         "samples": len(smp),
+        **radar_counts,
     }
     summary = {
         "settings_hash": s.settings_hash,

@@ -508,7 +508,8 @@ class WorkspaceReader:
 
     def vessel(self, ident: int) -> dict[str, Any] | None:
         """One vessel by MMSI or IMO: identity, identity history, events, sanctions matches,
-        port calls and shipments. None when the workspace has never seen it."""
+        port calls, shipments and the radar detections matched to it. None when the workspace
+        has never seen it."""
         mmsis = self.resolve_vessel(ident)
         if not mmsis:
             return None
@@ -537,6 +538,17 @@ class WorkspaceReader:
                 f"OR {id_cols[1]} IN (SELECT unnest(?))"
             )
             out[name] = rows(self.arrow(sql, [mmsis, sorted(imos)]))
+        # radar detections matched to this vessel (the page lists them beside its port calls)
+        out["detections"] = (
+            rows(
+                self.arrow(
+                    "SELECT * FROM detections WHERE matched_mmsi IN (SELECT unnest(?)) ORDER BY ts",
+                    [mmsis],
+                )
+            )
+            if self.has("detections")
+            else []
+        )
         if out["matches"] and self.has("watchlist"):
             ids = [m["entry_id"] for m in out["matches"]]
             wl = rows(

@@ -119,6 +119,7 @@
             h("span", { "class": "dc-sentence" }, DC.describeEvent(e, label)), e.confidence === null || e.confidence === undefined ? "" : Number(e.confidence).toFixed(2)] };
         }))) : h("div", { "class": "dc-note" }, "No events for this vessel.")));
     parts.push(this.plainTable("Port calls", v.port_calls, ["port_id", "kind", "arrival_ts", "departure_ts", "confidence"]));
+    parts.push(this.plainTable("Radar detections matched to it", v.detections, ["ts", "scene_id", "port_id", "length_m", "ais_length_m", "match_distance_m", "score"]));
     parts.push(this.plainTable("Trips", v.shipments, ["origin_port", "destination_port", "depart_ts", "arrive_ts", "inferred", "containers"]));
     DC.fill(DC.byId("dc-vessel-body"), parts);
   };
