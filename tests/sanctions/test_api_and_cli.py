@@ -32,14 +32,14 @@ def ws(tmp_path: Path) -> Path:
 def test_risk_ranking_and_one_vessels_risk(ws: Path) -> None:
     with TestClient(create_app(ws), base_url="http://127.0.0.1") as client:
         body = client.get("/api/risk", params={"limit": 2}).json()
-        assert body["total"] == 4 and body["limit"] == 2 and body["preset"] == "default@1"
+        assert body["total"] == 6 and body["limit"] == 2 and body["preset"] == "default@1"
         first = body["items"][0]
         assert (first["rank"], first["vessel_id"], first["sanctioned"]) == (1, "IMO9179842", True)
         assert first["mmsis"] == [V1] and first["contributions"][0]["rule"] == "sanctioned_strong"
         only = client.get("/api/risk", params={"sanctioned": "false"}).json()
-        assert only["total"] == 3 and all(not i["sanctioned"] for i in only["items"])
+        assert only["total"] == 5 and all(not i["sanctioned"] for i in only["items"])
         one = client.get("/api/vessels/9179842/risk").json()  # by IMO
-        assert one["vessel_id"] == "IMO9179842" and one["rank"] == 1 and one["of"] == 4
+        assert one["vessel_id"] == "IMO9179842" and one["rank"] == 1 and one["of"] == 6
         assert one["matches"][0]["list"] == "list" and one["matches"][0]["listed_name"] == "ANGARA"
         rules = {c["rule"]: c for c in one["contributions"]}
         assert rules["gap_near_origin"]["rows"] == {"events": ["g1"]}

@@ -14,7 +14,15 @@ from darkcargo.sanctions.risk import build_risk, load_preset
 from darkcargo.workspace import Workspace, all_tables
 from tests.sanctions.helpers import T0, build, event, positions, statics, table
 
-V1, V2, V3A, V3B, V4 = 273000001, 273000002, 351000003, 667000004, 440000005
+V1, V2, V3A, V3B, V4, V5, V6 = (
+    273000001,
+    273000002,
+    351000003,
+    667000004,
+    440000005,
+    440000006,
+    431000007,
+)
 
 
 def sample(tmp_path: Path) -> Path:
@@ -130,6 +138,34 @@ def sample(tmp_path: Path) -> Path:
             details={},
             confidence=0.5,
         ),
+        # V5, as long as V4, dark at the same time nearby: could be the same radar target
+        event(
+            "g6",
+            "gap",
+            V5,
+            605,
+            630,
+            lat=37.3,
+            lon=131.3,
+            end_lat=37.3,
+            end_lon=131.3,
+            details={},
+            confidence=0.5,
+        ),
+        # V6, as long, dark then too, but far from the target (off Hakata): not a candidate
+        event(
+            "g7",
+            "gap",
+            V6,
+            300,
+            900,
+            lat=33.6,
+            lon=130.4,
+            end_lat=33.6,
+            end_lon=130.4,
+            details={},
+            confidence=0.5,
+        ),
     ]
     det = [
         {
@@ -204,8 +240,10 @@ def sample(tmp_path: Path) -> Path:
         + statics(V3A, "TANKER ONE", imo=9339301)
         + statics(V3B, "TANKER TWO", imo=9339301, day=2)
         + statics(V4, "GHOST", length=120.0)
+        + statics(V5, "SHADOW", length=125.0)
+        + statics(V6, "FAR AWAY", length=120.0)
     )
-    pos = [p for m in (V1, V2, V3A, V3B, V4) for p in positions(m, 40.0, 132.0)]
+    pos = [p for m in (V1, V2, V3A, V3B, V4, V5, V6) for p in positions(m, 40.0, 132.0)]
     return build(
         tmp_path / "w.duckdb",
         statics=st,
@@ -227,7 +265,14 @@ def test_each_rule_scores_its_rows(tmp_path: Path) -> None:
     load_list([tmp_path / "list.txt"], ws)
     report = build_risk(ws)
     rows = {r["vessel_id"]: r for r in report.table.to_pylist()}
-    assert set(rows) == {"IMO9179842", "MMSI273000002", "IMO9339301", "MMSI440000005"}
+    assert set(rows) == {
+        "IMO9179842",
+        "MMSI273000002",
+        "IMO9339301",
+        "MMSI440000005",
+        "MMSI440000006",
+        "MMSI431000007",
+    }
     v1 = by_rule(rows["IMO9179842"])
     assert v1["sanctioned_strong"]["points"] == 40 and v1["sanctioned_strong"]["rows"][
         "watchlist"
@@ -267,7 +312,10 @@ def test_each_rule_scores_its_rows(tmp_path: Path) -> None:
     ) == (6, 3, 4)
     v4 = by_rule(rows["MMSI440000005"])
     assert v4["dark_detection"]["rows"] == {"detections": ["S1:10:20"], "events": ["g4"]}
-    assert v4["dark_detection"]["points"] == 5.0
+    assert v4["dark_detection"]["points"] == 2.5  # shared with V5, which could be it too
+    v5 = by_rule(rows["MMSI440000006"])
+    assert v5["dark_detection"]["points"] == 2.5 and "split" in v5["dark_detection"]["why"]
+    assert "dark_detection" not in by_rule(rows["MMSI431000007"])  # 500 km away
     scores = {k: r["score"] for k, r in rows.items()}
     assert scores["IMO9179842"] == pytest.approx(40 + 15 + 4.8 + 10 + 5)
     assert min(rows.values(), key=lambda r: r["rank"])["vessel_id"] == "IMO9179842"
@@ -340,6 +388,6 @@ def test_a_workspace_held_read_only_is_scored_without_storing(tmp_path: Path) ->
     ws = sample(tmp_path)
     with Workspace(ws, read_only=True) as holder:  # as a running dashboard holds it
         report = build_risk(ws)
-        assert report.stored is False and report.table.num_rows == 4
+        assert report.stored is False and report.table.num_rows == 6
         assert holder.count("vessel_risk") == 0
     assert build_risk(ws).stored is True

@@ -330,7 +330,10 @@ def test_vessel_page_reads_codes_and_charts_a_watched_vessel(
         in fact_text
     )
     assert "flag (from MMSI)\nRussian Federation (RU; MID 273 in the MMSI)" in fact_text
-    assert "The watch stage has not run" in pg.inner_text("#dc-vessel-sanctions")
+    # the demo loads its season's OFAC-format list: ANGARA's strong match, by IMO and MMSI
+    sanctions = pg.inner_text("#dc-vessel-sanctions")
+    assert "OFAC_SDN\tRUSSIA-EO14024; DPRK3\tANGARA" in sanctions
+    assert "1.00\timo, mmsi, name, callsign, flag" in sanctions
     weekly = profile["weekly"]
     bars = sum(1 for w in weekly for k in ("gaps", "port_calls") if w[k])
     assert (

@@ -401,42 +401,50 @@ def _encounter_rules(
 
 
 def _detection_rules(ws: Workspace, preset: RiskPreset, items: Items) -> None:
-    """Dark radar detections of the vessel's length, reachable inside one of its gaps."""
+    """Dark radar detections of the vessel's length, inside one of its gaps, near where the gap
+    began or ended and reachable from both ends. A target is one ship: when several vessels
+    could be it, each gets its share (points / candidates)."""
     d = preset.rule("dark_detection")
     if not d["points"] or not _has_rows(ws, "detections") or not _has_rows(ws, "events"):
         return
     speed = d.get("max_speed_kn", 16.0) * KM_PER_NM
-    tol = d.get("length_tolerance", 0.2)
+    tol = d.get("length_tolerance", 0.3)
+    near = d.get("near_km", 150.0)
     from_start = _hav_km("g.lat", "g.lon", "x.lat", "x.lon")
     to_end = _hav_km("x.lat", "x.lon", "g.end_lat", "g.end_lon")
     t = ws.arrow(
         f"""
         WITH len AS (SELECT mmsi, arg_max(length_m, ts) AS length_m FROM statics
-                     WHERE length_m > 0 GROUP BY mmsi)
-        SELECT g.mmsi, list(DISTINCT coalesce(x.detection_id, x.scene_id || ':' || x.row || ':' || x.col)) AS ids,
-               list(DISTINCT g.event_id) AS gaps
-        FROM events g JOIN len USING (mmsi)
-        JOIN detections x ON x.dark AND x.ts > g.start_ts AND x.ts < g.end_ts
-        WHERE g.kind = 'gap' AND x.length_m IS NOT NULL AND x.lat IS NOT NULL
-          AND abs(x.length_m - len.length_m) <= ? * len.length_m
-          AND g.lat IS NOT NULL AND g.end_lat IS NOT NULL
-          AND {from_start} <= (epoch(x.ts) - epoch(g.start_ts)) / 3600.0 * ?
-          AND {to_end} <= (epoch(g.end_ts) - epoch(x.ts)) / 3600.0 * ?
-        GROUP BY g.mmsi
+                     WHERE length_m > 0 GROUP BY mmsi),
+        cand AS (
+            SELECT g.mmsi, g.event_id,
+                   coalesce(x.detection_id, x.scene_id || ':' || x.row || ':' || x.col) AS det
+            FROM events g JOIN len USING (mmsi)
+            JOIN detections x ON x.dark AND x.ts > g.start_ts AND x.ts < g.end_ts
+            WHERE g.kind = 'gap' AND x.length_m IS NOT NULL AND x.lat IS NOT NULL
+              AND abs(x.length_m - len.length_m) <= ? * len.length_m
+              AND g.lat IS NOT NULL AND g.end_lat IS NOT NULL
+              AND least({from_start}, {to_end}) <= ?
+              AND {from_start} <= (epoch(x.ts) - epoch(g.start_ts)) / 3600.0 * ?
+              AND {to_end} <= (epoch(g.end_ts) - epoch(x.ts)) / 3600.0 * ?
+        ),
+        shared AS (SELECT det, count(DISTINCT mmsi) AS n FROM cand GROUP BY det),
+        per AS (SELECT DISTINCT c.mmsi, c.det, s.n FROM cand c JOIN shared s USING (det)),
+        gaps AS (SELECT mmsi, list(DISTINCT event_id) AS gaps FROM cand GROUP BY mmsi)
+        SELECT per.mmsi, list(per.det ORDER BY per.det) AS ids, sum(1.0 / per.n) AS share,
+               max(per.n) AS most, any_value(gaps.gaps) AS gaps
+        FROM per JOIN gaps USING (mmsi)
+        GROUP BY per.mmsi
         """,
-        [tol, speed, speed],
+        [tol, near, speed, speed],
     ).to_pylist()
     for r in t:
-        _add(
-            items,
-            "dark_detection",
-            r["mmsi"],
-            d["points"] * len(r["ids"]),
-            "detections",
-            r["ids"],
-            len(r["ids"]),
-        )
-        items["dark_detection"][int(r["mmsi"])].rows["events"].extend(r["gaps"])
+        pts = d["points"] * float(r["share"])
+        _add(items, "dark_detection", r["mmsi"], pts, "detections", r["ids"], len(r["ids"]))
+        it = items["dark_detection"][int(r["mmsi"])]
+        it.rows["events"].extend(r["gaps"])
+        if r["most"] > 1:
+            it.notes.append(f"a target shared by up to {r['most']} vessels: points split")
 
 
 # -- vessels ----------------------------------------------------------------------------------
