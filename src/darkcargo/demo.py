@@ -25,6 +25,7 @@ from darkcargo.estimate.result import EstimateResult
 from darkcargo.estimate.run import estimate_workspace
 from darkcargo.events.detect import detect
 from darkcargo.report import build_report, export_bundle
+from darkcargo.sanctions.run import watch
 from darkcargo.sar.detect import detect_files
 from darkcargo.sar.workspace_match import match_workspace
 from darkcargo.scenario.sar_score import RadarScore, score_radar
@@ -64,6 +65,7 @@ class DemoReport:
     gradings: dict[str, int] = field(default_factory=dict)
     score: ScoreReport | None = None
     truth_containers: int | None = None
+    risk_top: list[dict[str, Any]] = field(default_factory=list)
     radar: RadarScore | None = None
 
 
@@ -129,6 +131,8 @@ def run_demo(
         say("infer: dark port calls, then the trips of the watched vessels")
         shipments = timed("shipments", lambda: build_shipments(ws))
         counts["inferred_calls"] = shipments.port_calls_inferred
+        say("sanctions: the season's list, matches, vessel risk (radar and dark calls included)")
+        _, risk_top = timed("risk", lambda: watch(ws, scenario_dir / "sanctions"))
         say("estimate: containers and rounds as distributions")
         estimates = timed("estimate", lambda: estimate_workspace(ws, rebuild_shipments="never"))
         say("claims: extracting and grading the documents' figures")
@@ -175,6 +179,7 @@ def run_demo(
         gradings=grade_counts,
         score=scored,
         truth_containers=_truth_containers(scenario_dir),
+        risk_top=risk_top,
         radar=radar,
     )
 

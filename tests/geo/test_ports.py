@@ -211,7 +211,8 @@ def test_cli_detect_reports_ports_and_takes_a_default_radius(tmp_path: Path) -> 
             ["USA", "PORTSMOUTH", 36.816667, -76.3],
         ],
     )
-    # a ship stopped 3 km east of the first point for 10 h: inside a 4 km radius, not a 2.5 km one
+    # a ship stopped 3 km east of the first point for 10 h: a call with the default radius; not
+    # with a 1.5 km one (a stay counts within the radius plus the preset's 1 km stay tolerance)
     cols = track(367000001, T0, 43.083333, -70.713, n=60, speed_kn=0)
     n = len(cols["mmsi"])
     given = {
@@ -239,6 +240,6 @@ def test_cli_detect_reports_ports_and_takes_a_default_radius(tmp_path: Path) -> 
             return w.con.sql("SELECT port_id FROM events WHERE kind = 'port_call'").fetchall()
 
     assert calls() == [(PORTSMOUTH_NH,)]
-    assert calls("--port-radius", "2.5") == []
+    assert calls("--port-radius", "1.5") == []
     r = runner.invoke(app, ["detect", "--workspace", str(ws), "--port-radius", "0"])
     assert r.exit_code != 0

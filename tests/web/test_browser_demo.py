@@ -80,6 +80,7 @@ def facts(demo: Any) -> dict[str, Any]:
             "vessels": len(r.vessels()),
             "ports": r.ports(),
             "shipments": r.layer("shipments", limit=None)["items"],
+            "detections": r.layer("detections", limit=None)["items"],
             "angara_profile": vessel_profile(r, ANGARA),
         }
 
@@ -332,7 +333,10 @@ def test_vessel_page_reads_codes_and_charts_a_watched_vessel(
         in fact_text
     )
     assert "flag (from MMSI)\nRussian Federation (RU; MID 273 in the MMSI)" in fact_text
-    assert "The watch stage has not run" in pg.inner_text("#dc-vessel-sanctions")
+    # the demo loads its season's OFAC-format list: ANGARA's strong match, by IMO and MMSI
+    sanctions = pg.inner_text("#dc-vessel-sanctions")
+    assert "OFAC_SDN\tRUSSIA-EO14024; DPRK3\tANGARA" in sanctions
+    assert "1.00\timo, mmsi, name, callsign, flag" in sanctions
     weekly = profile["weekly"]
     bars = sum(1 for w in weekly for k in ("gaps", "port_calls") if w[k])
     assert (
@@ -344,6 +348,40 @@ def test_vessel_page_reads_codes_and_charts_a_watched_vessel(
     assert pg.locator("#dc-vessel-timeline rect.dc-tl-event").count() > 0
     pg.wait_for_timeout(400)
     pg.locator("#dc-vessel").screenshot(path=str(artifacts_dir / "demo-vessel-page.png"))
+    assert page.errors == []
+
+
+def test_radar_detections_are_drawn_and_reach_the_matched_vessels_page(
+    server: str, page: Page, facts: dict[str, Any]
+) -> None:
+    dets = [d for d in facts["detections"] if d["lat"] is not None]
+    dark = [d for d in dets if d["dark"]]
+    matched = [d for d in dets if d["matched_mmsi"]]
+    assert dark and matched, "the demo season's simulated scenes hold dark and matched targets"
+    pg = page.open(server)
+    expect(pg.locator("path.dc-detection")).to_have_count(len(dets))
+    # each target's popup says whether it is dark or matched (built from the layer's own
+    # popup function: open popups fade out and would be read twice)
+    texts = pg.evaluate(
+        """() => { const out = []; window.darkcargoApp.map.eachLayer(l => {
+             const el = l.getElement && l.getElement();
+             if (el && el.classList.contains('dc-detection') && l.getPopup()) {
+               const c = l.getPopup().getContent();
+               out.push((typeof c === 'function' ? c(l) : c).textContent); } }); return out; }"""
+    )
+    assert len(texts) == len(dets)
+    assert sum(t.startswith("Dark radar detection") for t in texts) == len(dark)
+    assert sum(t.startswith("Matched radar detection") for t in texts) == len(matched)
+    assert any("nearest AIS" in t for t in texts if t.startswith("Dark"))
+    # the matched vessel's page lists the detections matched to it
+    mmsi = max(
+        {d["matched_mmsi"] for d in matched},
+        key=lambda m: sum(d["matched_mmsi"] == m for d in matched),
+    )
+    pg.evaluate(f"window.darkcargoApp.openVessel({mmsi})")
+    pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
+    own = sum(d["matched_mmsi"] == mmsi for d in matched)
+    assert f"Radar detections matched to it ({own})" in pg.inner_text("#dc-vessel-body")
     assert page.errors == []
 
 

@@ -118,6 +118,10 @@ def _print_summary(r: object) -> None:
         "sightings; `darkcargo calls --kind inferred` lists them with their evidence)"
     )
     _print_radar(r)
+    if r.risk_top:
+        from darkcargo.cli.vessels import print_top
+
+        print_top(r.risk_top, "vessels by risk (darkcargo vessels / vessel ID for the evidence)")
     console.print(f"report: {r.report_html}  (one file, opens offline)")
     console.print(f"exports: {', '.join(str(p) for p in r.exports.values())}")
     console.print(

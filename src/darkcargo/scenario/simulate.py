@@ -7,6 +7,7 @@ Output folder::
     ports.csv                 places used that are not in the case file
     sightings.csv             containers on the quay at Rajin and Dunai (with counting error)
     documents/*.txt           news-style texts with quantitative claims
+    sanctions/sdn.csv, alt.csv  an OFAC-format list naming the covert carriers (and two decoys)
     sar/*.tif                 simulated Sentinel-1 VH scenes of the watched ports (radar=True)
     truth/                    vessels, voyages, events (Parquet), sightings truth, truth.json,
                               sar_scenes/sar_targets (the radar scenes' ground truth)
@@ -62,6 +63,7 @@ from darkcargo.scenario.sar_scenes import SCENES_TRUTH, TARGETS_TRUTH, simulate_
 from darkcargo.scenario.settings import ScenarioSettings
 from darkcargo.scenario.sightings import make_sightings
 from darkcargo.scenario.tracks import Samples, jitter, receive, sample_season, station_ids
+from darkcargo.scenario.watchlist import write_watchlist
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,8 @@ OUTPUT_FILES = (
     "truth/events.parquet",
     "truth/sightings.parquet",
     "truth/truth.json",
+    "sanctions/sdn.csv",
+    "sanctions/alt.csv",
     SCENES_TRUTH,
     TARGETS_TRUTH,
 )
@@ -205,6 +209,7 @@ def simulate(
     evt = truth.events_table(events)
     pq.write_table(evt, paths["events"], **PARQUET_OPTIONS)
     pq.write_table(vessels_table(plan, ids), paths["vessels"], **PARQUET_OPTIONS)
+    write_watchlist(out_dir)  # sanctions/sdn.csv + alt.csv naming the covert carriers
     voyages = voyages_table(plan, s)
     pq.write_table(voyages, paths["voyages"], **PARQUET_OPTIONS)
     sightings, sight_truth = make_sightings(plan, flat, s, rng_sight)
@@ -216,7 +221,9 @@ def simulate(
         (out_dir / f).unlink(missing_ok=True)
     if radar:
         say("radar scenes of the watched ports")
-        rng_sar = np.random.default_rng(np.random.SeedSequence(s.seed, spawn_key=(RADAR_SPAWN_KEY,)))
+        rng_sar = np.random.default_rng(
+            np.random.SeedSequence(s.seed, spawn_key=(RADAR_SPAWN_KEY,))
+        )
         radar_counts = simulate_radar(out_dir, plan, smp, s, rng_sar, progress=say)
     kinds = Counter(evt.column("kind").to_pylist())
     counts = {

@@ -38,6 +38,7 @@ from darkcargo.web.queries import (
     WorkspaceReader,
     to_naive_utc,
 )
+from darkcargo.web.risk import router as risk_router
 from darkcargo.web.security import (
     WILDCARD_HOSTS,
     HeadAsGet,
@@ -461,4 +462,5 @@ def create_app(
     from darkcargo.web.explore import router as explore_router  # imports this module's helpers
 
     app.include_router(explore_router)
+    app.include_router(risk_router)  # /api/risk, /api/vessels/{id}/risk
     return app

@@ -281,9 +281,14 @@
         return pointItems(rows, function (d) {
           var m = L.circleMarker([d.lat, d.lon], { radius: 5, weight: 2, color: d.dark ? "#c0392b" : "#7f8c8d", fillOpacity: d.dark ? 0.8 : 0.2, className: "dc-detection" });
           m.bindPopup(function () {
-            return popup((d.dark ? "Dark" : "Matched") + " radar detection", [
-              ["scene", d.scene_id], ["time", fmtTime(d.ts)], ["length", d.length_m + " m"], ["score", d.score],
-              ["matched", d.matched_mmsi ? [ctx.app.vesselLink(d.matched_mmsi), " (" + Math.round(d.match_distance_m) + " m)"] : ""]
+            var state = d.dark === true ? "Dark" : d.dark === false ? "Matched" : "Not yet matched";
+            return popup(state + " radar detection", [
+              ["scene", d.scene_id], ["time", fmtTime(d.ts)], ["port", d.port_id || ""],
+              ["length", d.length_m === null || d.length_m === undefined ? "" : Math.round(d.length_m) + " m"],
+              ["heading", d.heading_deg === null || d.heading_deg === undefined ? "" : Math.round(d.heading_deg) + "° (long axis)"],
+              ["score", d.score === null || d.score === undefined ? "" : Number(d.score).toFixed(1) + " dB over clutter"],
+              ["matched", d.matched_mmsi ? [ctx.app.vesselLink(d.matched_mmsi), " (" + Math.round(d.match_distance_m) + " m)"] : ""],
+              ["nearest AIS", d.dark && d.nearest_mmsi ? [ctx.app.vesselLink(d.nearest_mmsi), " (" + Math.round(d.nearest_ais_m) + " m away)"] : ""]
             ]);
           });
           return m;

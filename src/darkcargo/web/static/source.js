@@ -161,6 +161,7 @@
         events: evs, events_total: v ? v.n_events : evs.length,
         matches: page ? page.matches : [],
         port_calls: ofVessel(layers.port_calls, own), shipments: ofVessel(layers.shipments, own),
+        detections: (layers.detections || []).filter(function (d) { return own.indexOf(d.matched_mmsi) >= 0; }),
         partial: !page
       });
     }

@@ -122,6 +122,7 @@
         }))) : h("div", { "class": "dc-note" }, "No events for this vessel.")));
     parts.push(this.darkCallsSection(v));
     parts.push(this.plainTable("Port calls", v.port_calls, ["port_id", "kind", "arrival_ts", "departure_ts", "confidence"]));
+    parts.push(this.plainTable("Radar detections matched to it", v.detections, ["ts", "scene_id", "port_id", "length_m", "ais_length_m", "match_distance_m", "score"]));
     parts.push(this.plainTable("Trips", v.shipments, ["origin_port", "destination_port", "depart_ts", "arrive_ts", "inferred", "containers"]));
     DC.fill(DC.byId("dc-vessel-body"), parts);
   };

@@ -1,0 +1,242 @@
+"""Vessel identifiers: IMO numbers (check digit), MMSIs (digits and country code), flags.
+
+Lists write identifiers in free text ("Vessel Registration Identification IMO 9179414",
+"Identification Number IMO 9339301; MMSI 636013272", "IMO: 8126070"), so the finders here take
+text and return only numbers that pass their checks; the ones that fail are returned apart so a
+loader can report them instead of silently dropping them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+# "IMO 9179414", "IMO: 9179414", "IMO No. 9179414", "IMO number: 9179414", "IMO#9179414"
+_IMO_RE = re.compile(r"\bIMO\s*(?:N(?:o|umber|r)\.?\s*)?[:#.]?\s*(\d{7})(?!\d)", re.IGNORECASE)
+_MMSI_RE = re.compile(r"\bMMSI\s*(?:N(?:o|umber|r)\.?\s*)?[:#.]?\s*(\d{9})(?!\d)", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+
+# Country names as sanctions lists write them that ISO 3166 spells otherwise.
+FLAG_ALIASES: dict[str, str] = {
+    "KOREA, NORTH": "KP",
+    "NORTH KOREA": "KP",
+    "DPRK": "KP",
+    "DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA": "KP",
+    "KOREA, DEMOCRATIC PEOPLE'S REPUBLIC OF": "KP",
+    "KOREA, SOUTH": "KR",
+    "SOUTH KOREA": "KR",
+    "REPUBLIC OF KOREA": "KR",
+    "RUSSIA": "RU",
+    "RUSSIAN FEDERATION": "RU",
+    "BURMA": "MM",
+    "IRAN": "IR",
+    "SYRIA": "SY",
+    "VIETNAM": "VN",
+    "TANZANIA": "TZ",
+    "BOLIVIA": "BO",
+    "VENEZUELA": "VE",
+    "MOLDOVA": "MD",
+    "LAOS": "LA",
+    "MACAU": "MO",
+    "HONG KONG": "HK",
+    "TAIWAN": "TW",
+    "CONGO, DEMOCRATIC REPUBLIC OF THE": "CD",
+    "ST. KITTS AND NEVIS": "KN",
+    "SAINT KITTS AND NEVIS": "KN",
+    "ST. VINCENT AND THE GRENADINES": "VC",
+    "SAINT VINCENT AND THE GRENADINES": "VC",
+    "COTE D'IVOIRE": "CI",
+    "MICRONESIA, FEDERATED STATES OF": "FM",
+    "UNITED KINGDOM": "GB",
+    "UNITED STATES": "US",
+}
+
+
+def imo_check_digit(first6: int) -> int:
+    """IMO check digit: digits 1-6 times weights 7, 6, 5, 4, 3, 2, sum mod 10."""
+    digits = [int(c) for c in f"{first6:06d}"]
+    return sum(d * w for d, w in zip(digits, (7, 6, 5, 4, 3, 2), strict=True)) % 10
+
+
+def imo_is_valid(imo: int | None) -> bool:
+    """A seven-digit number whose last digit is its check digit."""
+    if imo is None or not 1_000_000 <= imo <= 9_999_999:
+        return False
+    return imo_check_digit(imo // 10) == imo % 10
+
+
+@cache
+def mid_table() -> dict[int, str]:
+    """Maritime Identification Digits -> flag (ISO 3166 alpha-2), from the ingest stage's ITU
+    table (darkcargo.ais.codes)."""
+    from darkcargo.ais.codes import mid_table as itu_mids
+
+    return {mid: flag.iso2 for mid, flag in itu_mids().items()}
+
+
+def mmsi_mid(mmsi: int) -> int | None:
+    """The MID of a ship station MMSI (first three of nine digits, leading digit 2-7)."""
+    if not 200_000_000 <= mmsi <= 799_999_999:
+        return None
+    return mmsi // 1_000_000
+
+
+def mmsi_problem(mmsi: int | None) -> str | None:
+    """Why `mmsi` is not a ship's MMSI (None when it is): nine digits, a known MID."""
+    if mmsi is None:
+        return "missing"
+    if not 0 < mmsi <= 999_999_999:
+        return "not nine digits"
+    if not 200_000_000 <= mmsi <= 799_999_999:
+        return "not a ship station (first digit must be 2-7)"
+    if mmsi // 1_000_000 not in mid_table():
+        return f"unknown country code (MID {mmsi // 1_000_000})"
+    return None
+
+
+def mmsi_is_valid(mmsi: int | None) -> bool:
+    return mmsi_problem(mmsi) is None
+
+
+def flag_of_mmsi(mmsi: int | None) -> str | None:
+    """The flag (ISO alpha-2) an MMSI's MID stands for, or None."""
+    if mmsi is None:
+        return None
+    m = mmsi_mid(mmsi)
+    return None if m is None else mid_table().get(m)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper().strip()
+
+
+UNKNOWN_TEXTS = frozenset({"UNKNOWN", "N/A", "NA", "NONE", "-", "-0-", "00"})
+
+
+def is_unknown(text: str | None) -> bool:
+    """Whether a list cell says it does not know (empty, "Unknown", "N/A", "-0-" ...)."""
+    return text is None or _fold(text).strip(" .") in UNKNOWN_TEXTS or not text.strip()
+
+
+@cache
+def flag_code(text: str | None) -> str | None:
+    """ISO alpha-2 for a list's flag text ("Russia", "Korea, North", "RU", "RUS"), else None.
+
+    Former flags ("Panama (former)") and "Unknown" give None.
+    """
+    if not text:
+        return None
+    t = _fold(text)
+    if re.search(r"\b(?:FORMER|PREVIOUS)\b", t):
+        return None  # not the flag it flies now
+    t = t.strip(" .")
+    if not t or t in UNKNOWN_TEXTS:
+        return None
+    if t in FLAG_ALIASES:
+        return FLAG_ALIASES[t]
+    import pycountry
+
+    try:
+        return str(pycountry.countries.lookup(t).alpha_2)
+    except LookupError:
+        pass
+    try:
+        found = pycountry.countries.search_fuzzy(t)
+    except LookupError:
+        return None
+    return str(found[0].alpha_2) if len(found) == 1 else None
+
+
+@dataclass
+class FoundIds:
+    """Identifiers found in a text: valid ones, and the numbers that failed their check."""
+
+    imos: list[int] = field(default_factory=list)
+    mmsis: list[int] = field(default_factory=list)
+    bad_imos: list[str] = field(default_factory=list)
+    bad_mmsis: list[str] = field(default_factory=list)
+
+    def merge(self, other: FoundIds) -> None:
+        for mine, theirs in (
+            (self.imos, other.imos),
+            (self.mmsis, other.mmsis),
+            (self.bad_imos, other.bad_imos),
+            (self.bad_mmsis, other.bad_mmsis),
+        ):
+            for v in theirs:
+                if v not in mine:
+                    mine.append(v)  # type: ignore[arg-type]
+
+
+def find_ids(text: str | None) -> FoundIds:
+    """IMO and MMSI numbers written after their label anywhere in `text`."""
+    found = FoundIds()
+    if not text:
+        return found
+    for m in _IMO_RE.finditer(text):
+        n = int(m.group(1))
+        if imo_is_valid(n):
+            if n not in found.imos:
+                found.imos.append(n)
+        elif m.group(1) not in found.bad_imos:
+            found.bad_imos.append(m.group(1))
+    for m in _MMSI_RE.finditer(text):
+        n = int(m.group(1))
+        if mmsi_is_valid(n):
+            if n not in found.mmsis:
+                found.mmsis.append(n)
+        elif m.group(1) not in found.bad_mmsis:
+            found.bad_mmsis.append(m.group(1))
+    return found
+
+
+def parse_imo(text: str | None) -> tuple[int | None, str | None]:
+    """An IMO from a cell that should hold one ("9179842", "IMO 9179842", "IMO: 9179842").
+
+    Returns (imo, None) when valid, (None, reason) when the cell holds a number that fails, and
+    (None, None) when the cell is empty or says none.
+    """
+    if text is None:
+        return None, None
+    t = text.strip()
+    if not t or t.upper() in {"N/A", "NA", "-", "NONE", "UNKNOWN", "-0-"}:
+        return None, None
+    digits = _DIGITS.findall(t)
+    if len(digits) != 1 or len(digits[0]) != 7:
+        return None, f"IMO {t!r} is not seven digits"
+    n = int(digits[0])
+    if not imo_is_valid(n):
+        return None, f"IMO {n} fails its check digit"
+    return n, None
+
+
+def parse_mmsi(text: str | None) -> tuple[int | None, str | None]:
+    """An MMSI from a cell that should hold one; same returns as parse_imo."""
+    if text is None:
+        return None, None
+    t = text.strip()
+    if not t or t.upper() in {"N/A", "NA", "-", "NONE", "UNKNOWN", "-0-"}:
+        return None, None
+    digits = _DIGITS.findall(t)
+    if len(digits) != 1 or len(digits[0]) != 9:
+        return None, f"MMSI {t!r} is not nine digits"
+    n = int(digits[0])
+    problem = mmsi_problem(n)
+    if problem:
+        return None, f"MMSI {n}: {problem}"
+    return n, None
+
+
+_NAME_JUNK = re.compile(r"[^A-Z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+_PREFIXES = re.compile(r"^(?:M[/.]?\s?[VT]\.?|MS|SS)\s+")
+
+
+def norm_name(name: str | None) -> str:
+    """Comparable form of a ship name: ASCII capitals and digits, single spaces, no M/V prefix."""
+    if not name:
+        return ""
+    t = _PREFIXES.sub("", _fold(name).replace("@", " ").strip())
+    return _SPACES.sub(" ", _NAME_JUNK.sub(" ", t.replace("-", " "))).strip()

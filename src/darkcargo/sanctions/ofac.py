@@ -1,0 +1,251 @@
+"""OFAC's Specially Designated Nationals list: the CSV files and the SDN XML.
+
+sdn.csv has no header: ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type,
+Tonnage, GRT, Vess_flag, Vess_owner, Remarks; null is ``-0-`` (often with a trailing space),
+several programmes are joined by ``] [`` (the outer brackets stripped), records end with CR LF,
+the file may end with a Ctrl-Z byte. IMO and MMSI sit in Remarks ("Vessel Registration
+Identification IMO 9179414"; "Identification Number IMO 9339301; MMSI 636013272"). alt.csv
+(ent_num, alt_num, alt_type, alt_name, alt_remarks) gives the aliases, joined on ent_num.
+
+sdn.xml: ``sdnList/sdnEntry`` with uid, lastName, sdnType, programList/program, akaList/aka,
+idList/id (idType "Vessel Registration Identification" + idNumber "IMO 7406784", or "MMSI"),
+vesselInfo (callSign, vesselType, vesselFlag, vesselOwner). Its namespace has changed over the
+years (tempuri.org, then the Sanctions List Service's), so elements are found by local name.
+Only vessels are kept; people and companies are counted as records read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from lxml import etree
+
+from darkcargo.errors import InputError
+from darkcargo.sanctions.entry import (
+    ListedVessel,
+    ParsedList,
+    child,
+    children,
+    clean,
+    local,
+    text_of,
+)
+from darkcargo.sanctions.identity import find_ids, parse_imo, parse_mmsi
+
+LIST_NAME = "OFAC_SDN"
+SDN_COLUMNS = (
+    "ent_num", "SDN_Name", "SDN_Type", "Program", "Title", "Call_Sign", "Vess_type",
+    "Tonnage", "GRT", "Vess_flag", "Vess_owner", "Remarks",
+)  # fmt: skip
+ALT_COLUMNS = ("ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks")
+ALIAS_TYPES = {"aka": "a.k.a.", "fka": "f.k.a.", "nka": "n.k.a."}
+
+
+def decode(path: Path, data: bytes) -> str:
+    """Text of a list file: UTF-8 (with or without BOM), else Windows-1252; Ctrl-Z end dropped."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return text.rstrip("\x1a\r\n\t ").replace("\x1a", "")
+
+
+def programs(text: str | None) -> str | None:
+    """'DPRK3] [RUSSIA-EO14024' or '[DPRK3] [RUSSIA-EO14024]' -> 'DPRK3; RUSSIA-EO14024'."""
+    t = clean(text)
+    if t is None:
+        return None
+    parts = [p.strip(" []") for p in t.split("] [")]
+    return "; ".join(p for p in parts if p) or None
+
+
+def csv_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
+    """(line number, fields) of every non-blank record."""
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    try:
+        for fields in reader:
+            line = start
+            start = reader.line_num + 1
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            out.append((line, fields))
+    except csv.Error as exc:
+        raise InputError(str(path), f"CSV: {exc}", reader.line_num) from None
+    return out
+
+
+def is_sdn_csv(text: str) -> bool:
+    """Whether text looks like sdn.csv: a first record of 12 fields starting with a number."""
+    head = text[:20_000]
+    rows = csv_rows(Path("-"), head.rsplit("\n", 1)[0] if "\n" in head else head)
+    return bool(rows) and len(rows[0][1]) == 12 and rows[0][1][0].strip().isdigit()
+
+
+def is_alt_csv(text: str) -> bool:
+    head = text[:20_000]
+    rows = csv_rows(Path("-"), head.rsplit("\n", 1)[0] if "\n" in head else head)
+    return bool(rows) and len(rows[0][1]) == 5 and rows[0][1][0].strip().isdigit()
+
+
+def parse_sdn_csv(path: Path, data: bytes, alt: tuple[Path, bytes] | None = None) -> ParsedList:
+    """Vessels of sdn.csv, with the aliases of alt.csv when given."""
+    text = decode(path, data)
+    rows = csv_rows(path, text)
+    vessels: list[ListedVessel] = []
+    notes: list[str] = []
+    by_ent: dict[str, ListedVessel] = {}
+    records = 0
+    for line, f in rows:
+        if line == rows[0][0] and f and f[0].strip().lower() == "ent_num":
+            continue  # a header some re-exports add
+        if len(f) != len(SDN_COLUMNS):
+            raise InputError(
+                str(path),
+                f"sdn.csv record has {len(f)} fields, expected {len(SDN_COLUMNS)} "
+                "(ent_num ... Remarks)",
+                line,
+            )
+        ent = f[0].strip()
+        if not ent.isdigit():
+            raise InputError(str(path), f"ent_num {ent!r} is not a number", line)
+        records += 1
+        row = dict(zip(SDN_COLUMNS, (clean(x) for x in f), strict=True))
+        if (row["SDN_Type"] or "").lower() != "vessel":
+            continue
+        name = row["SDN_Name"]
+        if not name:
+            raise InputError(str(path), f"vessel ent_num {ent} has no SDN_Name", line)
+        v = ListedVessel(
+            list_name=LIST_NAME,
+            list_id=ent,
+            name=name,
+            source_ref=f"line {line}",
+            program=programs(f[3]),
+            flag_text=row["Vess_flag"],
+            callsign=row["Call_Sign"],
+            vessel_type=row["Vess_type"],
+            owner=row["Vess_owner"],
+            remarks=row["Remarks"],
+            ids=find_ids(row["Remarks"]),
+        )
+        _note_bad_ids(v, notes, f"{path.name} line {line}")
+        vessels.append(v)
+        by_ent[ent] = v
+    if alt is not None:
+        _join_aliases(alt[0], alt[1], by_ent)
+    return ParsedList(LIST_NAME, "ofac-sdn-csv", str(path), vessels, records, notes)
+
+
+def _join_aliases(path: Path, data: bytes, by_ent: dict[str, ListedVessel]) -> None:
+    for line, f in csv_rows(path, decode(path, data)):
+        if line == 1 and f and f[0].strip().lower() == "ent_num":
+            continue
+        if len(f) != len(ALT_COLUMNS):
+            raise InputError(
+                str(path),
+                f"alt.csv record has {len(f)} fields, expected {len(ALT_COLUMNS)} "
+                "(ent_num, alt_num, alt_type, alt_name, alt_remarks)",
+                line,
+            )
+        ent = f[0].strip()
+        if not ent.isdigit():
+            raise InputError(str(path), f"ent_num {ent!r} is not a number", line)
+        v = by_ent.get(ent)
+        name = clean(f[3])
+        if v is None or not name:
+            continue
+        kind = clean(f[2]) or "aka"
+        v.aliases.append((name, ALIAS_TYPES.get(kind.lower().replace(".", ""), kind)))
+
+
+def _note_bad_ids(v: ListedVessel, notes: list[str], where: str) -> None:
+    for bad in v.ids.bad_imos:
+        notes.append(f"{where}: {v.name}: IMO {bad} fails its check digit (kept in extra)")
+    for bad in v.ids.bad_mmsis:
+        notes.append(f"{where}: {v.name}: MMSI {bad} is not a ship MMSI (kept in extra)")
+
+
+def parse_sdn_xml(path: Path, root: etree._Element) -> ParsedList:
+    """Vessels of the SDN XML (sdnList), namespace or not."""
+    if local(root.tag) != "sdnList":
+        raise InputError(str(path), f"root element is <{local(root.tag)}>, not <sdnList>")
+    vessels: list[ListedVessel] = []
+    notes: list[str] = []
+    records = 0
+    for entry in children(root, "sdnEntry"):
+        records += 1
+        uid = text_of(entry, "uid")
+        line = entry.sourceline
+        if uid is None:
+            raise InputError(str(path), "<sdnEntry> without <uid>", line)
+        if (text_of(entry, "sdnType") or "").lower() != "vessel":
+            continue
+        last, first = text_of(entry, "lastName"), text_of(entry, "firstName")
+        name = " ".join(p for p in (first, last) if p)
+        if not name:
+            raise InputError(str(path), f"vessel <sdnEntry> uid={uid} has no <lastName>", line)
+        progs = child(entry, "programList")
+        prog = (
+            "; ".join(p for p in (text_of(x) for x in children(progs, "program")) if p)
+            if progs is not None
+            else None
+        )
+        info = child(entry, "vesselInfo")
+        v = ListedVessel(
+            list_name=LIST_NAME,
+            list_id=uid,
+            name=name,
+            source_ref=f"sdnEntry uid={uid} (line {line})",
+            program=prog or None,
+            flag_text=text_of(info, "vesselFlag") if info is not None else None,
+            callsign=text_of(info, "callSign") if info is not None else None,
+            vessel_type=text_of(info, "vesselType") if info is not None else None,
+            owner=text_of(info, "vesselOwner") if info is not None else None,
+            remarks=text_of(entry, "remarks"),
+        )
+        aka_list = child(entry, "akaList")
+        for aka in children(aka_list, "aka") if aka_list is not None else []:
+            a_name = " ".join(p for p in (text_of(aka, "firstName"), text_of(aka, "lastName")) if p)
+            if a_name:
+                kind = text_of(aka, "type") or "a.k.a."
+                if (text_of(aka, "category") or "").lower() == "weak":
+                    kind += " (weak)"
+                v.aliases.append((a_name, kind))
+        id_list = child(entry, "idList")
+        for ident in children(id_list, "id") if id_list is not None else []:
+            _read_id(v, ident)
+        v.ids.merge(find_ids(v.remarks))
+        _note_bad_ids(v, notes, f"{path.name} uid {uid}")
+        vessels.append(v)
+    if records == 0:
+        raise InputError(str(path), "<sdnList> holds no <sdnEntry>")
+    return ParsedList(LIST_NAME, "ofac-sdn-xml", str(path), vessels, records, notes)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit()) or text
+
+
+def _read_id(v: ListedVessel, ident: etree._Element) -> None:
+    kind = (text_of(ident, "idType") or "").lower()
+    number = text_of(ident, "idNumber")
+    if number is None:
+        return
+    if "mmsi" in kind:
+        mmsi, why = parse_mmsi(number)
+        if mmsi is not None and mmsi not in v.ids.mmsis:
+            v.ids.mmsis.append(mmsi)
+        elif why:
+            v.ids.bad_mmsis.append(_digits(number))
+    elif "vessel registration" in kind or kind.startswith("imo"):
+        imo, why = parse_imo(number)
+        if imo is not None and imo not in v.ids.imos:
+            v.ids.imos.append(imo)
+        elif why:
+            v.ids.bad_imos.append(_digits(number))
+    elif "call sign" in kind:
+        v.callsigns.append(number)

@@ -1,0 +1,60 @@
+"""The watch stage in one call, for the demo and notebooks: load a folder's lists, rank."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from darkcargo.sanctions.load import load_list
+from darkcargo.sanctions.risk import RiskReport, build_risk
+from darkcargo.workspace import Workspace
+
+TOP = 8
+
+
+def lists_in(folder: Path) -> list[list[Path]]:
+    """The list files of a folder, grouped per load (sdn.csv with its alt.csv)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    names = {p.name.lower(): p for p in files}
+    groups: list[list[Path]] = []
+    for p in files:
+        low = p.name.lower()
+        if low == "alt.csv" and "sdn.csv" in names:
+            continue
+        if low == "sdn.csv" and "alt.csv" in names:
+            groups.append([p, names["alt.csv"]])
+        else:
+            groups.append([p])
+    return groups
+
+
+def watch(
+    ws: Workspace, folder: Path | None, top: int = TOP
+) -> tuple[RiskReport, list[dict[str, Any]]]:
+    """Load every list in `folder` (if any), build vessel risk; the top vessels with reasons."""
+    for group in lists_in(folder) if folder is not None else []:
+        load_list(group, ws)
+    report = build_risk(ws)
+    rows = []
+    for r in report.table.slice(0, top).to_pylist():
+        contribs = json.loads(r["contributions"])
+        reasons = ", ".join(
+            f"{c['points']:g} {c['rule']}" + (f" x{c['count']}" if c["count"] > 1 else "")
+            for c in contribs[:3]
+            if c["points"] > 0
+        )
+        rows.append(
+            {
+                "rank": r["rank"],
+                "name": r["name"],
+                "vessel": r["vessel_id"],
+                "score": r["score"],
+                "listed": r["sanctioned"],
+                "reasons": reasons,
+            }
+        )
+    return report, rows

@@ -1,0 +1,75 @@
+"""IMO check digits, MMSI digits and country codes, flags, identifiers inside free text."""
+
+from __future__ import annotations
+
+import pytest
+
+from darkcargo.sanctions.identity import (
+    find_ids,
+    flag_code,
+    flag_of_mmsi,
+    imo_is_valid,
+    mmsi_problem,
+    norm_name,
+    parse_imo,
+    parse_mmsi,
+)
+
+
+@pytest.mark.parametrize("imo", [9179842, 9161003, 8517839, 7406784, 9339301, 9179414])
+def test_real_imo_numbers_pass_their_check_digit(imo: int) -> None:
+    assert imo_is_valid(imo)
+
+
+@pytest.mark.parametrize("imo", [9179843, 1234568, 917984, 91798420, None])
+def test_wrong_check_digit_or_length_fails(imo: int | None) -> None:
+    assert not imo_is_valid(imo)
+
+
+def test_mmsi_needs_nine_digits_a_ship_first_digit_and_a_known_country() -> None:
+    assert mmsi_problem(273210440) is None
+    assert mmsi_problem(27321044) is not None and "first digit" in str(mmsi_problem(27321044))
+    assert "not a ship station" in str(mmsi_problem(111273000))  # SAR aircraft
+    assert mmsi_problem(200123456) == "unknown country code (MID 200)"
+    assert flag_of_mmsi(273210440) == "RU" and flag_of_mmsi(445112000) == "KP"
+    assert flag_of_mmsi(636013272) == "LR" and flag_of_mmsi(351000000) == "PA"
+
+
+def test_ids_inside_remarks_in_both_ofac_phrasings() -> None:
+    one = find_ids("Linked To: X; Vessel Registration Identification IMO 9179414.")
+    two = find_ids("Identification Number IMO 9339301; MMSI 636013272; Former Vessel Flag Panama")
+    assert one.imos == [9179414] and one.mmsis == []
+    assert two.imos == [9339301] and two.mmsis == [636013272]
+    bad = find_ids("IMO 9179415; MMSI 111273000; Passport 1234567")
+    assert bad.imos == [] and bad.bad_imos == ["9179415"] and bad.bad_mmsis == ["111273000"]
+    assert find_ids("IMO: 8126070, IMO No. 8705539").imos == [8126070, 8705539]
+
+
+def test_cells_holding_one_identifier() -> None:
+    assert parse_imo("IMO: 7389704") == (7389704, None)
+    assert parse_imo("N/A") == (None, None)
+    assert parse_imo("7389705")[1] == "IMO 7389705 fails its check digit"
+    assert parse_mmsi("445034000") == (445034000, None)
+    assert "not nine digits" in str(parse_mmsi("44503400")[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Russia", "RU"),
+        ("Korea, North", "KP"),
+        ("Democratic People's Republic of Korea", "KP"),
+        ("Panama", "PA"),
+        ("Sierra Leone", "SL"),
+        ("RUS", "RU"),
+        ("Panama (former)", None),
+        ("Unknown", None),
+    ],
+)
+def test_flag_names_as_lists_write_them(text: str, code: str | None) -> None:
+    assert flag_code(text) == code
+
+
+def test_names_compare_without_case_punctuation_or_prefix() -> None:
+    assert norm_name("M/V  Lady-R ") == "LADY R"
+    assert norm_name("KUM UN SAN NO.3") == "KUM UN SAN NO 3"
