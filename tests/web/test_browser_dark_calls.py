@@ -118,7 +118,9 @@ def test_the_vessel_page_shows_dark_calls_with_their_evidence(
         assert "60 h dark" in text
         # the hostile place name (places are upper-cased on loading) and sighting id are shown
         # as text, in the evidence against, never as markup
-        assert f"sighted at {HOSTILE.upper()} on 8 Sep 06:00, during the silence ({HOSTILE})" in text
+        assert (
+            f"sighted at {HOSTILE.upper()} on 8 Sep 06:00, during the silence ({HOSTILE})" in text
+        )
         assert pg.locator("#dc-vessel-body img").count() == 0 and pg.title() != "1"
         # calls and shipments over time: observed filled, the inferred one dashed
         assert pg.locator("#dc-vessel-calls-timeline rect.dc-tl-call").count() == 3
