@@ -386,3 +386,18 @@ def test_lady_r_hand_trips_and_other_vessels(hand_workspace: Path) -> None:
     assert all(c["imo"] in (ANGARA_IMO, LADY_R_IMO) for c in calls)
     # the 8 h Vostochny -> Nakhodka gap is too short for any other port and back
     assert not any("a6" in c["evidence"]["events"] for c in calls)
+
+
+def test_sanctioned_and_origin_calling_vessels_are_looked_at_too(hand_workspace: Path) -> None:
+    from darkcargo.sanctions.schema import MATCHES
+
+    row = {n: None for n in MATCHES.names}
+    row.update(mmsi=222000333, imo=None, entry_id="OFAC_SDN:1", strength=1.0, kind="strong")
+    weak = {**row, "mmsi": 222000444, "kind": "weak", "strength": 0.3}
+    with Workspace(hand_workspace) as ws:
+        ws.append("matches", pa.Table.from_pylist([row, weak], schema=MATCHES))
+    report = infer(hand_workspace, CASE)
+    assert report.suspicious == {
+        222000333: "on a sanctions list (OFAC_SDN:1)",
+        111000111: "called at RAJIN (1x on AIS)",
+    }

@@ -1,8 +1,9 @@
 """Which vessels inference looks at, and how fast each of them sails.
 
 The case's vessels are found by IMO through `statics` (or the MMSI the case gives, or, for a
-case vessel with neither, its AIS name). Suspicious vessels behave like them: an observed call at
-one of the case's origin ports, or AIS switched off (an intentional-disabling gap) near one.
+case vessel with neither, its AIS name). Suspicious vessels: on a sanctions list (a strong or
+medium match of the watch stage, when it has run), or behaving like the case's: an observed call
+at one of the case's origin ports, or AIS switched off (an intentional-disabling gap) near one.
 A vessel's top speed and typical speed come from its own underway reports where there are
 enough of them; the preset's defaults otherwise.
 """
@@ -113,6 +114,21 @@ def suspicious_mmsis(
     for r in t.to_pylist():
         if r["mmsi"] not in exclude and r["n"] >= vp.suspicious_origin_calls:
             out.setdefault(int(r["mmsi"]), f"called at {r['port_id']} ({r['n']}x on AIS)")
+    # on a sanctions list: a strong or medium match of the watch stage (read when it has run)
+    cols = {
+        r[0]
+        for r in ws.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'matches'"
+        ).fetchall()
+    }
+    if {"mmsi", "kind", "entry_id"} <= cols:
+        for r in query_arrow(
+            ws,
+            "SELECT mmsi, min(entry_id) AS entry FROM matches WHERE kind IN ('strong', 'medium') "
+            "AND mmsi IS NOT NULL GROUP BY mmsi ORDER BY mmsi",
+        ).to_pylist():
+            if r["mmsi"] not in exclude:
+                out.setdefault(int(r["mmsi"]), f"on a sanctions list ({r['entry']})")
     origins = [case.port(p) for p in case.origin_ports]
     g = query_arrow(
         ws,
