@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +109,10 @@ def test_every_shared_nmea_file_is_accounted_for_and_reingest_adds_nothing(
 ) -> None:
     files = nmea_files(shared_data)
     assert len(files) >= 9
+    refused = [shared_data / "ais" / "pyais" / "messages.ais"]  # no message has a time
+    with pytest.raises(InputError, match="none of 8 lines accepted .*pass --default-time"):
+        ingest(refused, workspace_path)
+    files = [f for f in files if f not in refused]
     report = ingest(files, workspace_path)
     assert [f.status for f in report.files] == [STATUS_INGESTED] * len(files)
     for f, path in zip(report.files, files, strict=True):
@@ -230,8 +235,11 @@ def test_corrupt_gzip_half_way_keeps_nothing_of_that_file_but_keeps_earlier_file
     bad = tmp_path / "bad.csv.gz"
     bad.write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError) as err:
-        ingest([good, bad], workspace_path, batch_rows=5_000)
+        ingest([good, bad], workspace_path)
     assert err.value.path == str(bad) and "corrupt gzip" in err.value.reason
+    # the figure is what could be decoded before the cut (not 0): zlib decodes the same bytes
+    decodable = len(zlib.decompressobj(wbits=31).decompress(data[: len(data) // 2]))
+    assert f"after {decodable:,} decompressed bytes" in err.value.reason and decodable > 100_000
     after = counts(workspace_path)
     assert (after["sources"], after["positions"], after["rejects"]) == (1, 200, 0)
     with Workspace(workspace_path, read_only=True) as ws:
@@ -248,7 +256,7 @@ def test_damaged_gzip_payload_is_an_input_error(tmp_path: Path, workspace_path: 
     bad.write_bytes(bytes(data))
     with pytest.raises(InputError, match="corrupt gzip"):
         ingest([bad], workspace_path)
-    assert counts(workspace_path)["sources"] == 0
+    assert not workspace_path.exists()  # the failed ingest had created it: nothing is left
 
 
 def test_empty_file_is_reported_and_adds_nothing(tmp_path: Path, workspace_path: Path) -> None:
@@ -276,7 +284,7 @@ def test_wrong_format_is_an_input_error_naming_the_file(
         ingest([nmea], workspace_path, input_format="csv")
     with pytest.raises(InputError, match="unknown format 'xml'"):
         ingest([nmea], workspace_path, input_format="xml")
-    assert counts(workspace_path)["sources"] == 0
+    assert not workspace_path.exists()
 
 
 def test_unreadable_inputs_are_input_errors(tmp_path: Path, workspace_path: Path) -> None:
@@ -299,24 +307,27 @@ def test_unreadable_inputs_are_input_errors(tmp_path: Path, workspace_path: Path
 def test_failure_mid_file_rolls_back_that_file(
     tmp_path: Path, workspace_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from darkcargo.ais import tabular
+
     path = tmp_path / "day.csv"
-    path.write_text(marinecadastre_csv(20_000))
-    real_append = ingest_module.append_rows
-    calls = {"n": 0}
+    path.write_text(marinecadastre_csv(20_000, bad_every=1_000))
+    real_write = tabular.write_stage
 
-    def failing_append(ws: Workspace, table: str, data: pa.Table) -> int:
-        calls["n"] += 1
-        if calls["n"] == 7:
-            raise KeyboardInterrupt
-        return real_append(ws, table, data)
+    def interrupted(*args: object, **kw: object) -> object:
+        real_write(*args, **kw)  # type: ignore[arg-type]  # positions, statics, rejects written
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(ingest_module, "append_rows", failing_append)
+    monkeypatch.setattr(tabular, "write_stage", interrupted)
+    Workspace(workspace_path).close()  # an existing workspace: kept, as it was
     with pytest.raises(KeyboardInterrupt):
-        ingest([path], workspace_path, batch_rows=2_000)
-    monkeypatch.setattr(ingest_module, "append_rows", real_append)
+        ingest([path], workspace_path)
+    monkeypatch.setattr(tabular, "write_stage", real_write)
     assert counts(workspace_path) == {"sources": 0, "positions": 0, "statics": 0, "rejects": 0}
+    with Workspace(workspace_path, read_only=True) as ws:
+        assert ws.count("mmsi_classes") == 0
+        assert ws.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_dc%'") == 0
     report = ingest([path], workspace_path)
-    assert report.files[0].status == STATUS_INGESTED and report.files[0].positions == 20_000
+    assert report.files[0].status == STATUS_INGESTED and report.files[0].positions == 19_980
 
 
 def test_parquet_file_ingests(tmp_path: Path, workspace_path: Path) -> None:

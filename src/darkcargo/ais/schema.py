@@ -56,6 +56,9 @@ REJECTS = pa.schema(
         ("reason", pa.string()),
     ]
 )
+# The rejects table: what a reader hands over (REJECTS), plus the canonical field that caused
+# the reject when one did (tabular readers say which; the NMEA decoder leaves it null).
+REJECTS_TABLE = pa.schema([*REJECTS, ("field", pa.string())])
 
 SOURCES = pa.schema(
     [
@@ -71,11 +74,23 @@ SOURCES = pa.schema(
     ]
 )
 
+# One row per MMSI seen: its class (ITU-R M.585 digits and message types, see ais/mmsi.py),
+# kept up to date by every ingest; `msg_types` has bit t set when message type t was seen.
+MMSI_CLASSES = pa.schema(
+    [
+        ("mmsi", pa.int64()),
+        ("mmsi_class", pa.string()),
+        ("reason", pa.string()),
+        ("msg_types", pa.int64()),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "sources": SOURCES,
     "positions": POSITIONS,
     "statics": STATICS,
-    "rejects": REJECTS,
+    "rejects": REJECTS_TABLE,
+    "mmsi_classes": MMSI_CLASSES,
 }
 
 # Reason codes for rejected lines; every input line is accepted or rejected with one of these.
@@ -91,4 +106,5 @@ REJECT_REASONS: tuple[str, ...] = (
     "bad_payload",  # payload holds characters outside the 6-bit armour alphabet
     "empty_payload",  # sentence with no payload at all
     "duplicate",  # identical sentence repeated within the dedup window
+    "no_position",  # a tabular row with neither a position nor an identity to keep
 )
