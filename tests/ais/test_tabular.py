@@ -3,6 +3,7 @@ rows without a position, statics per identity change, line numbers, odd bytes.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -50,7 +51,7 @@ class Read:
 
 
 @pytest.fixture
-def read(tmp_path: Path):  # noqa: ANN201
+def read(tmp_path: Path) -> Callable[..., Read]:
     """read(text or bytes, name=..., **ingest options) -> Read."""
     count = [0]
 
@@ -312,7 +313,7 @@ def test_blank_lines_crlf_and_quotes_keep_every_line_number(read) -> None:
 def test_bytes_that_are_not_utf8_and_mixed_line_ends_cost_a_character_not_the_file(read) -> None:
     row = "367000001,2023-03-01T00:00:0{s},42,130,1,1,1,{name},,,70,0,,,,,A"
     text = (MC_HEADER + "\n" + row.format(s=0, name="ALPHA") + "\r\n" + row.format(s=1, name="B\xd8RGE")
-            + "\n" + row.format(s=2, name="C\rD") + "\n")  # fmt: skip
+            + "\n" + row.format(s=2, name="C\rD") + "\n")
     got = read(text.encode("latin-1"))
     assert (got.result.lines_read, got.result.accepted) == (3, 3)
     assert [s["name"] for s in got.rows("statics")] == ["ALPHA", "B\ufffdRGE", "C D"]
@@ -398,9 +399,9 @@ _FIELD_CHARS = "0123456789-+.eE:T ABCXnaif\t\"'\\;"
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture])  # fmt: skip
+          HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, 16), st.text(alphabet=_FIELD_CHARS, max_size=12)),
-                min_size=1, max_size=10))  # fmt: skip
+                min_size=1, max_size=10))
 def test_whatever_a_field_holds_every_line_is_accepted_or_rejected(
     tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[int, str]]
 ) -> None:

@@ -243,9 +243,9 @@ def test_a_file_with_nothing_accepted_exits_2_with_the_likely_cause(
     good = tmp_path / "good.csv"
     good.write_text(marinecadastre_csv(20))
     swapped = ["--columns", "mmsi=id,ts=time,lat=x,lon=y"]
-    code, out, err = run_cli(["ingest", str(good), str(track), "-w", str(workspace_path), *swapped[:0]], capsys, monkeypatch)  # fmt: skip
+    code, out, err = run_cli(["ingest", str(good), str(track), "-w", str(workspace_path), *swapped[:0]], capsys, monkeypatch)
     assert code == 2  # the MarineCadastre file went in; the track has no known layout
-    code, out, err = run_cli(["ingest", str(track), "-w", str(workspace_path), *swapped], capsys, monkeypatch)  # fmt: skip
+    code, out, err = run_cli(["ingest", str(track), "-w", str(workspace_path), *swapped], capsys, monkeypatch)
     assert code == 2 and err.count("\n") == 1
     assert err.strip() == (
         f"error: {track}: none of 18 lines accepted (out_of_range 18); latitudes beyond 90 "
@@ -268,9 +268,9 @@ def test_positions_in_raw_ais_units_are_named_as_such(
 ) -> None:
     raw = tmp_path / "raw.csv"  # 1/10,000 minute units, as AIS carries them
     raw.write_text("mmsi,t,lat,lon\n" + "".join(
-        f"273210440,2024-03-12T06:0{i}:00,{int(42.25 * 600000)},{int(130.3 * 600000)}\n" for i in range(5)))  # fmt: skip
+        f"273210440,2024-03-12T06:0{i}:00,{int(42.25 * 600000)},{int(130.3 * 600000)}\n" for i in range(5)))
     ws = tmp_path / "new.duckdb"
-    code, _, err = run_cli(["ingest", str(raw), "-w", str(ws), "--columns", "mmsi=mmsi,ts=t,lat=lat,lon=lon"], capsys, monkeypatch)  # fmt: skip
+    code, _, err = run_cli(["ingest", str(raw), "-w", str(ws), "--columns", "mmsi=mmsi,ts=t,lat=lat,lon=lon"], capsys, monkeypatch)
     assert code == 2 and "none of 5 lines accepted (out_of_range 5); positions far beyond 90/180: wrong units?" in err
     assert not ws.exists()  # nothing left behind, not even an empty workspace
 

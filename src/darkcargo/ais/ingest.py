@@ -332,7 +332,7 @@ def ingest_file(
         try:
             with ws.transaction():
                 _ingest_one(ws, path, result, fmt, plan, compression, progress, default_time,
-                            nmea_batch_bytes, sha, repair)  # fmt: skip
+                            nmea_batch_bytes, sha, repair)
             break
         except _AlreadyIngestedError as dup:
             dup.result.path = shown
@@ -341,7 +341,7 @@ def ingest_file(
             if repair:
                 raise InputError(shown, f"cannot read the CSV ({why})") from why
             log.warning("%s: %s; reading a repaired copy (U+FFFD for bytes that are not "
-                        "UTF-8, carriage returns as line ends or spaces)", shown, why)  # fmt: skip
+                        "UTF-8, carriage returns as line ends or spaces)", shown, why)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -378,7 +378,7 @@ def _ingest_one(
         raise _AlreadyIngestedError(previous)
     if result.accepted + result.rejected != result.lines_read:
         log.error("%s: %d accepted + %d rejected != %d read", shown, result.accepted,
-                  result.rejected, result.lines_read)  # fmt: skip
+                  result.rejected, result.lines_read)
     row = pa.table(
         {
             "source_id": [source_id],
@@ -406,7 +406,7 @@ def nothing_accepted(result: FileResult) -> str:
         else "check the format (--format) and, for a CSV, its column map"
     )
     return (f"none of {result.lines_read:,} lines accepted ({reasons}); {hint}; "
-            "nothing from this file was kept")  # fmt: skip
+            "nothing from this file was kept")
 
 
 def _ingest_nmea(
@@ -484,7 +484,7 @@ def _ingest_tabular(
                 follow()
         sha, scan = scanning.result()
         got = tabular.write_stage(ws, int(result.source_id or 0), plan,
-                                  scan if plan is not None else None, Path(tmp), default_time)  # fmt: skip
+                                  scan if plan is not None else None, Path(tmp), default_time)
         tabular.drop_stage(ws)
     for name in ("lines_read", "accepted", "rejected", "positions", "statics", "reasons", "hint"):
         setattr(result, name, getattr(got, name))

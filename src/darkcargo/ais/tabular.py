@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 POSITION_FIELDS = ("mmsi", "ts", "lat", "lon", "sog", "cog", "heading", "nav_status", "msg_type")
 IDENTITY_FIELDS = ("imo", "callsign", "name", "ship_type", "length_m", "beam_m", "draught_m",
-                   "destination")  # fmt: skip
+                   "destination")
 EXTRA_FIELDS = ("transceiver", "cargo_type")
 ALL_FIELDS = POSITION_FIELDS + IDENTITY_FIELDS + EXTRA_FIELDS
 REQUIRED_FIELDS = ("mmsi", "lat", "lon")
@@ -55,9 +55,9 @@ NULL_WORDS = ("", "None", "NONE", "none", "NULL", "null", "Null", "nan", "NaN", 
 DEFAULT_RULES = {"mmsi": "integer", "ts": "time_any", "heading": "integer", "nav_status": "code",
                  "msg_type": "integer", "ship_type": "code", "imo": "imo",
                  "transceiver": "transceiver", **dict.fromkeys(
-                     ("lat", "lon", "sog", "cog", "length_m", "beam_m", "draught_m"), "number")}  # fmt: skip
+                     ("lat", "lon", "sog", "cog", "length_m", "beam_m", "draught_m"), "number")}
 RULES = ("number", "integer", "time", "time_any", "strptime", "leading_digits", "code", "text",
-         "imo", "transceiver")  # fmt: skip
+         "imo", "transceiver")
 READ_TYPE = {"number": "DOUBLE", "integer": "DOUBLE", "time": "TIMESTAMPTZ"}  # others VARCHAR
 MMSI_MAX, IMO_MAX = (1 << 30) - 1, (1 << 30) - 1
 STAGE, IDSTAGE, READER_REJECTS = "_dc_stage", "_dc_identity_stage", "_dc_reader_rejects"
@@ -71,7 +71,7 @@ WHY: tuple[tuple[str, str], ...] = (
     ("unparseable", "heading"), ("no_time", "ts"), ("out_of_range", "mmsi"),
     ("out_of_range", "lat"), ("out_of_range", "lon"), ("out_of_range", "sog"),
     ("no_position", "lat"),
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def layout_from_table(name: str, spec: Mapping[str, Any], source: str) -> Layout
         what = f"unknown {', '.join(bad)}" if bad else f"no column for {', '.join(missing)}"
         raise InputError(source, f"layout [{name}]: {what}")
     return Layout(name, columns, rules, tuple(spec.get("detect", columns.values())),
-                  spec.get("ts_format"), tuple(w.lower() for w in spec.get("null_tokens", ())))  # fmt: skip
+                  spec.get("ts_format"), tuple(w.lower() for w in spec.get("null_tokens", ())))
 
 
 @cache
@@ -124,7 +124,7 @@ def load_layouts(files: Iterable[str | Path] = ()) -> tuple[Layout, ...]:
         out += [layout_from_table(n, t, str(path)) for n, t in tables.items() if n != "vocabulary"]
     tables = _builtin()
     return (*out, *(layout_from_table(n, t, "layouts.toml") for n, t in tables.items()
-                    if n != "vocabulary"))  # fmt: skip
+                    if n != "vocabulary"))
 
 
 def parse_column_map(spec: str) -> dict[str, str]:
@@ -139,7 +139,7 @@ def parse_column_map(spec: str) -> dict[str, str]:
             raise InputError("--columns", f"'{part.strip()}' is not FIELD=COLUMN")
         if key not in ALL_FIELDS and key != "ts_format":
             raise InputError("--columns", f"unknown field '{key}'; known fields: "
-                             f"{', '.join(ALL_FIELDS)}, ts_format")  # fmt: skip
+                             f"{', '.join(ALL_FIELDS)}, ts_format")
         mapping[key] = value
     return mapping
 
@@ -196,12 +196,12 @@ def plan_csv(
         found = [lo for lo in layouts or load_layouts() if all(_norm(d) in index for d in lo.detect)]
         if not found:
             shown = ",".join(header[:8]) + ("..." if len(header) > 8 else "")
-            raise InputError(path, f"CSV header matches no known layout ({', '.join(lo.name for lo in layouts or load_layouts())}): '{shown}'; pass --columns 'mmsi=...,ts=...,lat=...,lon=...' or --layouts FILE", 1)  # fmt: skip
+            raise InputError(path, f"CSV header matches no known layout ({', '.join(lo.name for lo in layouts or load_layouts())}): '{shown}'; pass --columns 'mmsi=...,ts=...,lat=...,lon=...' or --layouts FILE", 1)
         layout = found[0]
     fields = {f: index[_norm(c)] for f, c in layout.columns.items() if _norm(c) in index}
-    missing = [layout.columns[f] for f in (*REQUIRED_FIELDS, "ts") if f in layout.columns and f not in fields]  # fmt: skip
+    missing = [layout.columns[f] for f in (*REQUIRED_FIELDS, "ts") if f in layout.columns and f not in fields]
     if missing:
-        raise InputError(path, f"header lacks column(s) {', '.join(missing)} needed by the {layout.name} layout", 1)  # fmt: skip
+        raise InputError(path, f"header lacks column(s) {', '.join(missing)} needed by the {layout.name} layout", 1)
     return CsvPlan(delim, header, layout, fields)
 
 
@@ -244,7 +244,7 @@ def parse_sql(rule: str, col: str, name: str, layout: Layout, ctype: str = "VARC
         if rule == "time":
             return f"{iso}::TIMESTAMP"
         epoch = (f"CASE WHEN regexp_full_match(trim({col}), '\\d{{9,10}}(\\.\\d+)?') THEN to_timestamp({num}) "
-                 f"WHEN regexp_full_match(trim({col}), '\\d{{12,13}}') THEN to_timestamp({num} / 1000) END")  # fmt: skip
+                 f"WHEN regexp_full_match(trim({col}), '\\d{{12,13}}') THEN to_timestamp({num} / 1000) END")
         return f"coalesce({iso}, {epoch})::TIMESTAMP"
     text = f"nullif(trim({col}, ' \t@'), '')"
     if layout.null_tokens:
@@ -264,7 +264,7 @@ KEPT = (*IDENTITY_FIELDS, *EXTRA_FIELDS, "msg_type")  # raw text kept in the sta
 
 def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], layout: Layout,
               default_time: datetime | None, line: str = "NULL::BIGINT", raw: str = "NULL::VARCHAR",
-              keep_identity: bool = True, table: str = STAGE) -> str:  # fmt: skip
+              keep_identity: bool = True, table: str = STAGE) -> str:
     """CREATE the stage from `source` (a reader call) in one pass: parsed position values, the
     reject code (`why`, an index into WHY plus one), an identity hash, and the raw identity text.
     `cols` maps canonical fields to column expressions, `types` gives their types as read."""
@@ -279,10 +279,10 @@ def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], la
     if default_time is not None:
         ts = f"coalesce({ts}, TIMESTAMP {_lit(default_time.isoformat(sep=' '))})"
     msg = _int(val("msg_type")) if "msg_type" in cols else val("transceiver")
-    nav = _int(val("nav_status")) if layout.rule("nav_status") in ("number", "integer") else val("nav_status")  # fmt: skip
+    nav = _int(val("nav_status")) if layout.rule("nav_status") in ("number", "integer") else val("nav_status")
     ident = [f"{cols[f]}::VARCHAR" for f in IDENTITY_FIELDS if f in cols]
     hashed = ident + [cols[f] for f in EXTRA_FIELDS if f in cols]
-    idh = f"CASE WHEN coalesce({', '.join(ident)}) IS NOT NULL THEN hash({', '.join(hashed)}) END" if ident else "NULL"  # fmt: skip
+    idh = f"CASE WHEN coalesce({', '.join(ident)}) IS NOT NULL THEN hash({', '.join(hashed)}) END" if ident else "NULL"
     parsed_ident = [val(f, f'"id_{f}"') for f in IDENTITY_FIELDS if f in cols]
     has_ident = " OR ".join(f"({v}) IS NOT NULL" for v in parsed_ident) or "false"
     raw_ident = [f for f in KEPT if f in cols]
@@ -290,13 +290,13 @@ def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], la
     inner = [f"{val('mmsi')} AS mmsi", f"{val('ts')} AS _ts", f"{ts} AS ts",
              *(f"{val(n)} AS {n}" for n in RAW_CHECKED[1:]), f"{nav} AS nav", f"{msg} AS msg",
              f"{idh} AS idh", *(f'{cols[f]}::VARCHAR AS "id_{f}"' for f in raw_ident),
-             *(f"{cols.get(n, 'NULL')} AS _r_{n}" for n in RAW_CHECKED), f"{line} AS line", f"{raw} AS raw"]  # fmt: skip
-    tests = ["mmsi IS NULL OR NOT isfinite(mmsi) OR mmsi <> trunc(mmsi)", "_r_ts IS NOT NULL AND _ts IS NULL"]  # fmt: skip
+             *(f"{cols.get(n, 'NULL')} AS _r_{n}" for n in RAW_CHECKED), f"{line} AS line", f"{raw} AS raw"]
+    tests = ["mmsi IS NULL OR NOT isfinite(mmsi) OR mmsi <> trunc(mmsi)", "_r_ts IS NOT NULL AND _ts IS NULL"]
     tests += [f"(_r_{n} IS NOT NULL AND {n} IS NULL) OR NOT isfinite({n})" for n in RAW_CHECKED[1:]]
     tests[-1] += " OR heading <> trunc(heading)"
     tests += ["ts IS NULL", f"mmsi < 0 OR mmsi > {MMSI_MAX}", "abs(lat) > 90 AND lat <> 91",
               "abs(lon) > 180 AND lon <> 181", "sog < 0 OR sog > 102.3",
-              f"(lat IS NULL OR lon IS NULL OR lat = 91 OR lon = 181) AND NOT ({has_ident})"]  # fmt: skip
+              f"(lat IS NULL OR lon IS NULL OR lat = 91 OR lon = 181) AND NOT ({has_ident})"]
     why = " ".join(f"WHEN {t} THEN {i + 1}" for i, t in enumerate(tests))
     outer = ["TRY_CAST(mmsi AS BIGINT) AS mmsi", "ts", "lat", "lon",  # positions' final values
              "(CASE WHEN sog <> 102.3 THEN sog END)::FLOAT AS sog",
@@ -304,9 +304,9 @@ def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], la
              "TRY_CAST(CASE WHEN heading BETWEEN 0 AND 359 THEN heading END AS SMALLINT) AS heading",
              "(CASE WHEN nav BETWEEN 0 AND 15 THEN nav END)::TINYINT AS nav",
              "(CASE WHEN msg BETWEEN 1 AND 27 THEN msg END)::TINYINT AS msg", "idh",
-             *(f'"id_{f}"' for f in kept), "line", "raw"]  # fmt: skip
+             *(f'"id_{f}"' for f in kept), "line", "raw"]
     return (f"CREATE TEMP TABLE {table} AS SELECT {', '.join(outer)}, "
-            f"(CASE {why} END)::UTINYINT AS why FROM (SELECT {', '.join(inner)} FROM {source})")  # fmt: skip
+            f"(CASE {why} END)::UTINYINT AS why FROM (SELECT {', '.join(inner)} FROM {source})")
 
 
 class CsvReadError(Exception):
@@ -314,7 +314,7 @@ class CsvReadError(Exception):
 
 
 def stage_csv(ws: Workspace, path: Path, plan: CsvPlan, default_time: datetime | None,
-              line_column: bool = False) -> None:  # fmt: skip
+              line_column: bool = False) -> None:
     """Read a plain CSV into the stage (its identity columns only hashed); lines the reader
     rejects are kept in READER_REJECTS. With `line_column` (a file of chosen lines, see
     `write_stage`), a last column holds each line's number and the stage keeps the identity.
@@ -324,19 +324,19 @@ def stage_csv(ws: Workspace, path: Path, plan: CsvPlan, default_time: datetime |
         t = READ_TYPE.get(plan.layout.rule(f), "VARCHAR") if f in POSITION_FIELDS else "VARCHAR"
         types[i] = t if types.get(i, t) == t else "VARCHAR"
     n = len(plan.header)
-    columns = {f"c{i}": types.get(i, "VARCHAR") for i in range(n)} | ({f"c{n}": "BIGINT"} if line_column else {})  # fmt: skip
+    columns = {f"c{i}": types.get(i, "VARCHAR") for i in range(n)} | ({f"c{n}": "BIGINT"} if line_column else {})
     cols = {f: f'"c{i}"' for f, i in plan.fields.items()}
     source = ("read_csv(?, columns=?, header=true, auto_detect=false, delim=?, quote='\"', "
               "escape='\"', new_line=?, nullstr=?, store_rejects=true, rejects_table=?, "
-              "rejects_scan=?, max_line_size=4194304)")  # fmt: skip
+              "rejects_scan=?, max_line_size=4194304)")
     with open(path, "rb") as fh:
         crlf = fh.readline().endswith(b"\r\n")
     table, rejects = (IDSTAGE, "_dc_id_rejects") if line_column else (STAGE, READER_REJECTS)
     sql = stage_sql(source, cols, {f: types[i] for f, i in plan.fields.items()}, plan.layout,
                     default_time, f'"c{n}"' if line_column else "NULL::BIGINT",
-                    keep_identity=line_column, table=table)  # fmt: skip
+                    keep_identity=line_column, table=table)
     params = [str(path), columns, plan.delimiter, "\\r\\n" if crlf else "\\n", list(NULL_WORDS),
-              rejects, rejects + "_scans"]  # fmt: skip
+              rejects, rejects + "_scans"]
     try:
         ws.con.execute(sql, params)
     except duckdb.InvalidInputException as exc:
@@ -358,12 +358,12 @@ def stage_parquet(ws: Workspace, path: Path, shown: str, default_time: datetime 
     missing = [f for f in (*REQUIRED_FIELDS, *([] if default_time else ["ts"])) if f not in found]
     if missing:
         names = ", ".join(str(r[0]) for r in described[:12])
-        raise InputError(shown, f"Parquet file lacks canonical column(s) {', '.join(missing)} (has {names})")  # fmt: skip
+        raise InputError(shown, f"Parquet file lacks canonical column(s) {', '.join(missing)} (has {names})")
     cols = {f: '"' + n.replace('"', '""') + '"' for f, (n, _) in found.items()}
     every = ", ".join(f"coalesce({c}::VARCHAR, '')" for c in cols.values())
     layout = Layout("parquet", {f: n for f, (n, _) in found.items()})
     sql = stage_sql("read_parquet(?, file_row_number=true)", cols, {f: t for f, (_, t) in found.items()},
-                    layout, default_time, "file_row_number + 1", f"concat_ws(',', {every})")  # fmt: skip
+                    layout, default_time, "file_row_number + 1", f"concat_ws(',', {every})")
     try:
         ws.con.execute(sql, [str(path)])
     except duckdb.Error as exc:
@@ -406,7 +406,7 @@ def _line_map(ws: Workspace, skipped: npt.NDArray[np.int64], rows: int) -> tuple
     bucket = first[seg] + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     _pieces = pa.table({"bucket": bucket, "lo": lo[seg], "hi": hi[seg], "j": j[seg]})
     ws.con.execute(f"CREATE TEMP TABLE {PIECES} AS SELECT * FROM _pieces")
-    join = f"JOIN {PIECES} p ON p.bucket = (s.k + 1) // {BUCKET} AND s.k + 1 > p.lo AND s.k + 1 <= p.hi"  # fmt: skip
+    join = f"JOIN {PIECES} p ON p.bucket = (s.k + 1) // {BUCKET} AND s.k + 1 > p.lo AND s.k + 1 <= p.hi"
     return "coalesce(s.line, s.k + 1 + p.j)", join
 
 
@@ -420,14 +420,14 @@ def _identity_sql(cols: Iterable[str], layout: Layout) -> dict[str, str]:
     ship = val("ship_type")
     if "cargo_type" in have:
         digit = _words('s."id_cargo_type"', VOCABULARY["cargo_type"])
-        ship = f"(CASE WHEN {ship} IN (20, 40, 60, 70, 80, 90) THEN {ship} + coalesce({digit}, 0) ELSE {ship} END)"  # fmt: skip
+        ship = f"(CASE WHEN {ship} IN (20, 40, 60, 70, 80, 90) THEN {ship} + coalesce({digit}, 0) ELSE {ship} END)"
     out = {"imo": f"(CASE WHEN {val('imo')} BETWEEN 1 AND {IMO_MAX} THEN {val('imo')} END)"}
     out |= {f: val(f, "text") for f in ("callsign", "name", "destination")}
     out["ship_type"] = f"(CASE WHEN {ship} BETWEEN 1 AND 9999 THEN {ship} END)::SMALLINT"
     for f in ("length_m", "beam_m", "draught_m"):
         out[f] = f"(CASE WHEN {val(f, 'number')} > 0 THEN {val(f, 'number')} END)::FLOAT"
     if "msg_type" in have:
-        out["msg_type"] = f"(CASE WHEN {_int(val('msg_type'))} BETWEEN 1 AND 27 THEN {_int(val('msg_type'))} END)::TINYINT"  # fmt: skip
+        out["msg_type"] = f"(CASE WHEN {_int(val('msg_type'))} BETWEEN 1 AND 27 THEN {_int(val('msg_type'))} END)::TINYINT"
     elif "transceiver" in have:
         words = _words('s."id_transceiver"', VOCABULARY["transceiver"], 1)
         out["msg_type"] = f"nullif({words}, 0)::TINYINT"
@@ -437,7 +437,7 @@ def _identity_sql(cols: Iterable[str], layout: Layout) -> dict[str, str]:
 
 
 def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineScan | None,
-                tmp: Path, default_time: datetime | None) -> TableResult:  # fmt: skip
+                tmp: Path, default_time: datetime | None) -> TableResult:
     """Positions, statics and rejects from the stage. For a CSV (`plan`), `scan` locates its
     lines, and the identity of the rows where it changes is read again from those lines (a
     small file in `tmp`) rather than kept for every row."""
@@ -459,7 +459,7 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
     if scan is not None and rows + len(reader) + len(blank) != scan.lines - 1:
         drop_stage(ws)
         raise CsvReadError(f"{scan.lines - 1 - rows - len(reader) - len(blank)} line(s) joined "
-                           "to others by quotes")  # fmt: skip
+                           "to others by quotes")
     skipped = np.array([1, *blank, *(int(r[0]) for r in reader)], dtype=np.int64)
     line, join = _line_map(ws, skipped, rows)
     res.accepted = int(counts.get(None, 0))
@@ -484,11 +484,11 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
     present = [f for f in (*IDENTITY_FIELDS, *EXTRA_FIELDS, "msg_type") if f in (fields or {})]
     if plan is None:
         present = [str(r[0])[3:] for r in ws.con.execute(
-            f"SELECT column_name FROM (DESCRIBE {STAGE}) WHERE column_name LIKE 'id_%'").fetchall()]  # fmt: skip
+            f"SELECT column_name FROM (DESCRIBE {STAGE}) WHERE column_name LIKE 'id_%'").fetchall()]
     if any(f in present for f in IDENTITY_FIELDS):
         changed = (f"rowid IN (SELECT k FROM (SELECT rowid AS k, idh, lag(idh) OVER (PARTITION BY "
                    f"mmsi ORDER BY rowid) AS prev FROM {STAGE} WHERE why IS NULL AND idh IS NOT NULL) "
-                   "WHERE prev IS DISTINCT FROM idh)")  # fmt: skip
+                   "WHERE prev IS DISTINCT FROM idh)")
         source, row_id = rows_sql.format(where=changed), line
         if plan is not None and scan is not None:  # read the identity of those lines again
             picked = ws.arrow(f"SELECT {line} AS l " + source + " ORDER BY l").column("l").to_numpy()
@@ -509,7 +509,7 @@ def layout_of(plan: CsvPlan | None) -> Layout:
 
 
 def _write_statics(ws: Workspace, source_id: int, ident: Mapping[str, str], source: str,
-                   row_id: str) -> int:  # fmt: skip
+                   row_id: str) -> int:
     """Statics from candidate rows (`source`, a FROM clause over `s`): rows with no identity
     dropped, then one row per identity change per MMSI in time order."""
     same = "struct_pack(" + ", ".join(IDENTITY_FIELDS) + ")"
@@ -526,7 +526,7 @@ def _write_statics(ws: Workspace, source_id: int, ident: Mapping[str, str], sour
 
 def _write_rejects(ws: Workspace, source_id: int, line: str, rows_sql: str,
                    fields: Mapping[str, int] | None, scan: LineScan | None,
-                   reader: list[tuple[Any, ...]], blank: list[int]) -> None:  # fmt: skip
+                   reader: list[tuple[Any, ...]], blank: list[int]) -> None:
     """Every line not accepted, with its reason and the field that caused it."""
     column_field = {f"c{i}": f for f, i in (fields or {}).items()}
     parts = [pa.table({
@@ -534,8 +534,8 @@ def _write_rejects(ws: Workspace, source_id: int, line: str, rows_sql: str,
         "raw": [str(r[1] or "").strip("\r\n") for r in reader] + [""] * len(blank),
         "reason": ["unparseable"] * (len(reader) + len(blank)),
         "field": [column_field.get(r[2]) if r[3] == "CAST" else None for r in reader] + [None] * len(blank),
-    })]  # fmt: skip
-    bad = ws.arrow(f"SELECT {line} AS line_no, s.why, s.raw " + rows_sql.format(where="why IS NOT NULL") + " ORDER BY line_no")  # fmt: skip
+    })]
+    bad = ws.arrow(f"SELECT {line} AS line_no, s.why, s.raw " + rows_sql.format(where="why IS NOT NULL") + " ORDER BY line_no")
     codes = bad.column("why").to_numpy().astype(np.int64) - 1
     lines = bad.column("line_no").to_numpy()
     for start in range(0, bad.num_rows, 1 << 20):
@@ -547,7 +547,7 @@ def _write_rejects(ws: Workspace, source_id: int, line: str, rows_sql: str,
             "line_no": pa.array(lines[part], pa.int64()), "raw": raw,
             "reason": pa.array([w[0] for w in WHY]).take(codes[part]),
             "field": pa.array([w[1] for w in WHY]).take(codes[part]),
-        }))  # fmt: skip
+        }))
     for t in parts:
         if t.num_rows:
             t = t.append_column("source_id", pa.array(np.full(t.num_rows, source_id, np.int32)))
@@ -575,5 +575,5 @@ def nothing_accepted_hint(ws: Workspace, counts: Mapping[Any, int], unsplit: int
         return "latitudes beyond 90 degrees while the longitudes fit: are lat and lon swapped?"
     if units > total / 2:
         return ("positions far beyond 90/180: wrong units? (degrees are expected; AIS raw "
-                "positions are 1/10,000 minutes, i.e. degrees x 600,000)")  # fmt: skip
+                "positions are 1/10,000 minutes, i.e. degrees x 600,000)")
     return f"most rows are {reason} ({name})"

@@ -310,15 +310,21 @@ def detect(
     progress: Progress | None = None,
     batch_positions: int = BATCH_POSITIONS,
     geo: GeoContext | None = None,
+    classes: Sequence[str] | None = ("ship",),
 ) -> DetectReport:
-    """Detect every event kind over the workspace's positions and statics; write the results."""
+    """Detect every event kind over the workspace's positions and statics; write the results.
+
+    `classes` are the MMSI classes (ais/mmsi.py: ship, base_station, aid_to_navigation, ...)
+    whose positions are read; None reads every MMSI. An MMSI the workspace has not classified
+    (positions written by hand) is read as a ship.
+    """
     started = time.perf_counter()
     p = preset if isinstance(preset, Preset) else load_preset(str(preset))
     geo = geo or build_geo(case, ports_csv)
     own = not isinstance(workspace, Workspace)
     ws: Workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     try:
-        report = _detect(ws, p, geo, since, until, progress, batch_positions)
+        report = _detect(ws, p, geo, since, until, progress, batch_positions, classes)
     finally:
         if own:
             ws.close()
@@ -334,9 +340,17 @@ def _detect(
     until: datetime | None,
     progress: Progress | None,
     batch_positions: int,
+    classes: Sequence[str] | None = ("ship",),
 ) -> DetectReport:
     report = DetectReport(preset=p.name, params_hash=p.params_hash)
     where, params = _time_filter(since, until)
+    if classes is not None:  # the MMSIs of other classes are left out
+        marks = ", ".join("?" for _ in classes)
+        where = " AND ".join(
+            [*([where] if where else []), "mmsi NOT IN (SELECT mmsi FROM mmsi_classes "
+             f"WHERE {'true' if not classes else f'mmsi_class NOT IN ({marks})'})"]
+        )
+        params = [*params, *classes]
     batches = _mmsi_batches(ws, where, params, batch_positions)
     total = sum(b[2] for b in batches)
     events = EventColumns()
