@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from darkcargo.ais.ingest import ingest
-from darkcargo.ais.mmsi import CLASSES, classify, mmsi_class
+from darkcargo.ais.mmsi import CLASSES, class_sql, classify, mmsi_class
 from darkcargo.workspace import Workspace
 
 
@@ -50,14 +50,23 @@ def test_message_types_that_name_the_transmitter_override_the_digits() -> None:
     assert mmsi_class(3669702, ())[1] == "coast (base) station: 00 + MID"
 
 
-def test_classify_is_vectorised_and_matches_one_by_one() -> None:
+def test_numpy_and_sql_apply_the_same_rules() -> None:
+    import duckdb
+
     rng = np.random.default_rng(3)
-    mmsi = rng.integers(0, 1_000_000_000, 5_000)
-    mask = np.where(rng.random(5_000) < 0.1, 1 << rng.choice([1, 4, 9, 18, 21], 5_000), 0)
-    cls, _ = classify(mmsi, mask)
-    types = [tuple(t for t in range(28) if m >> t & 1) for m in mask]
-    assert [CLASSES[c] for c in cls[:300]] == [mmsi_class(int(m), t)[0] for m, t in zip(mmsi[:300], types[:300], strict=True)]
-    assert set(np.unique(cls)) >= {0, 2, 3, 7}
+    mmsi = np.concatenate([rng.integers(-10, 1_100_000_000, 20_000), [0, 1, 111_000_000, 999_999_999]])
+    mask = np.where(rng.random(len(mmsi)) < 0.1, 1 << rng.choice([1, 4, 9, 11, 18, 21], len(mmsi)), 0)
+    cls, why = classify(mmsi, mask)
+    assert set(cls) == set(CLASSES)
+    class_expr, reason_expr = class_sql("m", "t")
+    con = duckdb.connect()
+    rows = con.execute(
+        f"SELECT {class_expr}, {reason_expr} FROM (SELECT unnest(?::BIGINT[]) AS m, unnest(?::BIGINT[]) AS t)",
+        [mmsi.tolist(), mask.tolist()],
+    ).fetchall()
+    assert rows == list(zip(cls.tolist(), why.tolist(), strict=True))
+    one_by_one = [mmsi_class(int(m), [t for t in range(28) if k >> t & 1]) for m, k in zip(mmsi[:200], mask[:200], strict=True)]
+    assert one_by_one == list(zip(cls[:200].tolist(), why[:200].tolist(), strict=True))
 
 
 def test_ingest_keeps_one_class_per_mmsi_across_files(shared_data: Path, tmp_path: Path) -> None:

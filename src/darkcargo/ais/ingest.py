@@ -31,13 +31,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from darkcargo.ais import mmsi, sources, tabular
-from darkcargo.ais.nmea import iter_nmea_batches
-from darkcargo.ais.schema import MMSI_CLASSES, SOURCES, TABLES
+from darkcargo.ais.schema import SOURCES, TABLES
 from darkcargo.errors import InputError
 from darkcargo.workspace import Workspace, default_workspace_path
 
@@ -379,21 +377,23 @@ def _ingest_one(
     if result.accepted + result.rejected != result.lines_read:
         log.error("%s: %d accepted + %d rejected != %d read", shown, result.accepted,
                   result.rejected, result.lines_read)
-    row = pa.table(
-        {
-            "source_id": [source_id],
-            "path": [str(path.resolve())],
-            "sha256": [sha],
-            "format": [result.format],
-            "bytes": [result.bytes],
-            "lines_read": [result.lines_read],
-            "accepted": [result.accepted],
-            "rejected": [result.rejected],
-            "ingested_at": [datetime.now(UTC).replace(tzinfo=None)],
-        },
-        schema=SOURCES,
+    # One row, bound as parameters (pyarrow's conversion of Python values imports pandas)
+    values = {
+        "source_id": source_id,
+        "path": str(path.resolve()),
+        "sha256": sha,
+        "format": result.format,
+        "bytes": result.bytes,
+        "lines_read": result.lines_read,
+        "accepted": result.accepted,
+        "rejected": result.rejected,
+        "ingested_at": datetime.now(UTC).replace(tzinfo=None),
+    }
+    assert list(values) == SOURCES.names
+    ws.con.execute(
+        f"INSERT INTO sources ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+        list(values.values()),
     )
-    append_rows(ws, "sources", row)
     update_mmsi_classes(ws, source_id)
 
 
@@ -418,6 +418,8 @@ def _ingest_nmea(
     batch_bytes: int,
 ) -> str:
     """Decode an NMEA file in batches into the open transaction; returns its SHA-256."""
+    from darkcargo.ais.nmea import iter_nmea_batches  # the compiled decoder: only when needed
+
     reasons: Counter[str] = Counter()
     on_read = progress.advance if progress is not None else None
     with _duckdb_settings(ws, {"threads": NMEA_THREADS}), sources.open_source(path, on_read) as src:
@@ -524,37 +526,26 @@ def _follow(ws: Workspace, size: int, on_read: Callable[[int], None] | None) -> 
 
 def update_mmsi_classes(ws: Workspace, source_id: int) -> int:
     """Classify the MMSIs of one source (and, once, every MMSI of a workspace that predates
-    classes) from their digits and every message type seen from them; returns MMSIs updated."""
-    scope = "source_id = ?"
-    params: list[Any] = [source_id, source_id]
+    classes) from their digits and every message type seen from them, in SQL (ais/mmsi.py);
+    returns the MMSIs updated."""
+    scope = f"source_id = {int(source_id)}"
     if ws.get_meta("mmsi_classes.version") != CLASSES_VERSION:
-        scope, params = "true", []
+        scope = "true"
         ws.set_meta("mmsi_classes.version", CLASSES_VERSION)
-    seen = ws.arrow(
-        "SELECT n.mmsi, coalesce(bit_or(n.mask), 0) | coalesce(any_value(c.msg_types), 0) AS mask "
-        "FROM ("
+    klass, reason = mmsi.class_sql("mmsi", "msg_types")
+    ws.con.execute(
+        "CREATE TEMP TABLE _dc_seen AS SELECT n.mmsi, coalesce(bit_or(n.mask), 0) | "
+        "coalesce(any_value(c.msg_types), 0) AS msg_types FROM ("
         f"SELECT mmsi, 1::BIGINT << msg_type AS mask FROM positions WHERE {scope} UNION ALL "
         f"SELECT mmsi, 1::BIGINT << msg_type AS mask FROM statics WHERE {scope}) n "
-        "LEFT JOIN mmsi_classes c USING (mmsi) GROUP BY n.mmsi",
-        params,
+        "LEFT JOIN mmsi_classes c USING (mmsi) GROUP BY n.mmsi"
     )
-    if seen.num_rows == 0:
-        return 0
-    numbers = seen.column("mmsi").to_numpy()
-    masks = seen.column("mask").fill_null(0).to_numpy()
-    cls, why = mmsi.classify(numbers, masks)
-    _classes = pa.table(
-        {
-            "mmsi": numbers,
-            "mmsi_class": pa.array(mmsi.CLASSES).take(cls.astype(np.int64)),
-            "reason": pa.array(mmsi.REASONS).take(why.astype(np.int64)),
-            "msg_types": masks,
-        },
-        schema=MMSI_CLASSES,
-    )
-    ws.con.execute("DELETE FROM mmsi_classes WHERE mmsi IN (SELECT mmsi FROM _classes)")
-    ws.con.execute("INSERT INTO mmsi_classes SELECT * FROM _classes")
-    return seen.num_rows
+    ws.con.execute("DELETE FROM mmsi_classes WHERE mmsi IN (SELECT mmsi FROM _dc_seen)")
+    n = ws.con.execute(
+        f"INSERT INTO mmsi_classes SELECT mmsi, {klass}, {reason}, msg_types FROM _dc_seen"
+    ).fetchall()[0][0]
+    ws.con.execute("DROP TABLE _dc_seen")
+    return int(n)
 
 
 class _AlreadyIngestedError(Exception):

@@ -15,20 +15,21 @@ stations, type 9 only by SAR aircraft (many real AtoNs and base stations carry M
 format). Type 11 is the reply of a *mobile* station to an interrogation (ITU-R M.1371), so it
 says nothing about the kind. Vessel events run for `ship` unless asked for more.
 
-The functions are pure and vectorised: arrays of MMSIs and of message-type bit masks in (bit t
-set when message type t was seen), class and reason codes out.
+The rules are data (`DIGIT_RULES`, `TYPE_RULES`): `classify` applies them to NumPy arrays and
+`class_sql` writes the same rules as SQL, so the workspace classifies in place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # NumPy is imported when classifying, not by commands that list the classes
+    import numpy as np
+    import numpy.typing as npt
 
-SHIP = "ship"
 CLASSES: tuple[str, ...] = (
-    SHIP,
+    "ship",
     "sar_aircraft",
     "base_station",
     "aid_to_navigation",
@@ -37,8 +38,7 @@ CLASSES: tuple[str, ...] = (
     "handheld",
     "invalid",
 )
-(_SHIP, _SAR, _BASE, _ATON, _AUX, _SART, _HANDHELD, _INVALID) = range(len(CLASSES))
-
+INVALID = CLASSES.index("invalid")
 MID_BLOCKS: tuple[tuple[int, int], ...] = (
     (201, 279),
     (301, 379),
@@ -47,100 +47,88 @@ MID_BLOCKS: tuple[tuple[int, int], ...] = (
     (601, 679),
     (701, 775),
 )
-_BLOCKS = "201-279, 301-379, 401-477, 501-578, 601-679, 701-775"
+BAD_MID = "MID outside the allocated blocks (201-279, 301-379, 401-477, 501-578, 601-679, 701-775)"
 
-# Why each MMSI got its class: one text per rule (index = rule code).
-REASONS: tuple[str, ...] = (
-    "ship station: first digit 2-7 and an allocated MID",
-    "coast (base) station: 00 + MID",
-    "SAR aircraft: 111 + MID",
-    "craft associated with a parent ship: 98 + MID",
-    "aid to navigation: 99 + MID",
-    "AIS-SART, MOB or EPIRB-AIS: 970/972/974",
-    "handheld VHF with DSC and GNSS: 8 + MID",
-    f"MID outside the allocated blocks ({_BLOCKS})",
-    "group call identity (0 + MID), never a single station",
-    "no ITU-R M.585 format starts with these digits",
-    "more than nine digits, or negative",
-    "sends type 21 (aid-to-navigation report)",
-    "sends type 4 (base station report)",
-    "sends type 9 (SAR aircraft position report)",
+# Digits, as ranges of the MMSI's value, first match wins: (from, below, class, reason, the
+# divisor that brings the MID to the last three digits, or 0 when the form has no MID).
+DIGIT_RULES: tuple[tuple[int, int, str, str, int], ...] = (
+    (0, 10_000_000, "base_station", "coast (base) station: 00 + MID", 10**4),
+    (0, 100_000_000, "invalid", "group call identity (0 + MID), never a single station", 0),
+    (111_000_000, 112_000_000, "sar_aircraft", "SAR aircraft: 111 + MID", 10**3),
+    (200_000_000, 800_000_000, "ship", "ship station: first digit 2-7 and an allocated MID", 10**6),
+    (800_000_000, 900_000_000, "handheld", "handheld VHF with DSC and GNSS: 8 + MID", 10**5),
+    (970_000_000, 971_000_000, "sart_mob_epirb", "AIS-SART: 970", 0),
+    (972_000_000, 973_000_000, "sart_mob_epirb", "man overboard (MOB): 972", 0),
+    (974_000_000, 975_000_000, "sart_mob_epirb", "EPIRB-AIS: 974", 0),
+    (980_000_000, 990_000_000, "auxiliary_craft", "craft associated with a parent ship: 98 + MID", 10**4),
+    (990_000_000, 1_000_000_000, "aid_to_navigation", "aid to navigation: 99 + MID", 10**4),
 )
-(
-    R_SHIP,
-    R_COAST,
-    R_SAR,
-    R_AUX,
-    R_ATON,
-    R_SART,
-    R_HANDHELD,
-    R_BAD_MID,
-    R_GROUP,
-    R_PREFIX,
-    R_LENGTH,
-    R_TYPE21,
-    R_TYPE4,
-    R_TYPE9,
-) = range(len(REASONS))
-
-# Message types that name the kind of transmitter, strongest first: (type, class, rule).
-TYPE_EVIDENCE: tuple[tuple[int, int, int], ...] = (
-    (21, _ATON, R_TYPE21),
-    (4, _BASE, R_TYPE4),
-    (9, _SAR, R_TYPE9),
+NO_FORM = "no ITU-R M.585 form starts with these digits"
+TOO_LONG = "more than nine digits, or negative"
+# Message types that name the kind of transmitter, strongest first: (type, class, reason).
+TYPE_RULES: tuple[tuple[int, str, str], ...] = (
+    (21, "aid_to_navigation", "sends type 21 (aid-to-navigation report)"),
+    (4, "base_station", "sends type 4 (base station report)"),
+    (9, "sar_aircraft", "sends type 9 (SAR aircraft position report)"),
 )
 
 
-def mid_allocated(mid: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-    """True where a three-digit MID lies in one of ITU's regional blocks."""
+def classify(
+    mmsi: npt.ArrayLike, type_mask: npt.ArrayLike | None = None
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+    """Class and reason per MMSI; `type_mask` has bit t set where message type t was seen."""
+    import numpy as np
+
+    m = np.asarray(mmsi, dtype=np.int64)
+    mask = np.zeros(m.shape, np.int64) if type_mask is None else np.asarray(type_mask, np.int64)
+    cls = np.full(m.shape, "invalid", dtype=object)
+    why = np.full(m.shape, NO_FORM, dtype=object)
+    done = (m < 0) | (m > 999_999_999)
+    why[done] = TOO_LONG
+    for lo, hi, klass, reason, div in DIGIT_RULES:
+        hit = (m >= lo) & (m < hi) & ~done
+        good = hit & _mid_ok((m // max(div, 1)) % 1000) if div else hit
+        cls[good], why[good] = klass, reason
+        why[hit & ~good] = BAD_MID
+        done |= hit
+    typed = np.zeros(m.shape, dtype=bool)
+    for msg_type, klass, reason in TYPE_RULES:
+        hit = ((mask >> msg_type) & 1).astype(bool) & ~typed
+        cls[hit], why[hit] = klass, reason
+        typed |= hit
+    return cls, why
+
+
+def _mid_ok(mid: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    import numpy as np
+
     ok = np.zeros(mid.shape, dtype=bool)
     for lo, hi in MID_BLOCKS:
         ok |= (mid >= lo) & (mid <= hi)
     return ok
 
 
-def classify(
-    mmsi: npt.ArrayLike, type_mask: npt.ArrayLike | None = None
-) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]:
-    """Class code (index into CLASSES) and rule code (index into REASONS) per MMSI.
+def class_sql(mmsi: str = "mmsi", mask: str = "msg_types") -> tuple[str, str]:
+    """SQL of the class and of the reason, over an MMSI column and a message-type mask column,
+    applying exactly the rules of `classify`."""
 
-    `type_mask` holds, per MMSI, bit t set when message type t was seen (0 or None: none known).
-    """
-    m = np.asarray(mmsi, dtype=np.int64)
-    mask = np.zeros(m.shape, np.int64) if type_mask is None else np.asarray(type_mask, np.int64)
-    d1, d2, d3 = m // 10**8, m // 10**7, m // 10**6  # the first one, two and three of nine digits
-    mid5, mid4, mid3 = (m // 10**5) % 1000, (m // 10**4) % 1000, (m // 10**3) % 1000
-    # (digits match, class, rule, MID to check or None), first match wins
-    rules: list[tuple[npt.NDArray[np.bool_], int, int, npt.NDArray[np.int64] | None]] = [
-        ((m < 0) | (m > 999_999_999), _INVALID, R_LENGTH, None),
-        (d2 == 0, _BASE, R_COAST, mid4),  # 00MIDxxxx
-        (d1 == 0, _INVALID, R_GROUP, None),  # 0MIDxxxxx
-        (d3 == 111, _SAR, R_SAR, mid3),  # 111MIDxxx
-        (d1 == 1, _INVALID, R_PREFIX, None),
-        ((d1 >= 2) & (d1 <= 7), _SHIP, R_SHIP, d3),  # MIDxxxxxx
-        (d1 == 8, _HANDHELD, R_HANDHELD, mid5),  # 8MIDxxxxx
-        (d2 == 98, _AUX, R_AUX, mid4),  # 98MIDxxxx
-        (d2 == 99, _ATON, R_ATON, mid4),  # 99MIDxxxx
-        ((d3 == 970) | (d3 == 972) | (d3 == 974), _SART, R_SART, None),
-    ]
-    cls = np.full(m.shape, _INVALID, np.int8)
-    why = np.full(m.shape, R_PREFIX, np.int8)
-    decided = np.zeros(m.shape, dtype=bool)
-    for hit, klass, rule, mid in rules:
-        sel = hit & ~decided
-        if mid is None:
-            cls[sel], why[sel] = klass, rule
-        else:
-            good = mid_allocated(mid)
-            cls[sel & good], why[sel & good] = klass, rule
-            cls[sel & ~good], why[sel & ~good] = _INVALID, R_BAD_MID
-        decided |= hit
-    typed = np.zeros(m.shape, dtype=bool)
-    for msg_type, klass, rule in TYPE_EVIDENCE:
-        sel = ((mask >> msg_type) & 1).astype(bool) & ~typed
-        cls[sel], why[sel] = klass, rule
-        typed |= sel
-    return cls, why
+    def lit(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    def by_rules(pick: int) -> str:
+        arms = [f"WHEN ({mask} >> {t}) & 1 = 1 THEN {lit((klass, reason)[pick])}"
+                for t, klass, reason in TYPE_RULES]
+        arms.append(f"WHEN {mmsi} < 0 OR {mmsi} > 999999999 THEN {lit(('invalid', TOO_LONG)[pick])}")
+        for lo, hi, klass, reason, div in DIGIT_RULES:
+            chosen = lit((klass, reason)[pick])
+            if div:
+                mid = f"({mmsi} // {div}) % 1000"
+                ok = " OR ".join(f"{mid} BETWEEN {a} AND {b}" for a, b in MID_BLOCKS)
+                chosen = f"CASE WHEN {ok} THEN {chosen} ELSE {lit(('invalid', BAD_MID)[pick])} END"
+            arms.append(f"WHEN {mmsi} >= {lo} AND {mmsi} < {hi} THEN {chosen}")
+        return f"CASE {' '.join(arms)} ELSE {lit(('invalid', NO_FORM)[pick])} END"
+
+    return by_rules(0), by_rules(1)
 
 
 def mmsi_class(mmsi: int, msg_types: Iterable[int] = ()) -> tuple[str, str]:
@@ -148,5 +136,5 @@ def mmsi_class(mmsi: int, msg_types: Iterable[int] = ()) -> tuple[str, str]:
     mask = 0
     for t in msg_types:
         mask |= 1 << int(t)
-    cls, why = classify(np.array([mmsi]), np.array([mask]))
-    return CLASSES[int(cls[0])], REASONS[int(why[0])]
+    cls, why = classify([mmsi], [mask])
+    return str(cls[0]), str(why[0])

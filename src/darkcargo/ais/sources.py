@@ -360,7 +360,7 @@ class LineScan:
                 end = ends[np.clip(k + 1, 0, len(ends) - 1)]
                 end = np.where((end > start) & (buf[np.maximum(end - 1, 0)] == 13), end - 1, end)
                 pieces.append(_gather_text(buf, start, end))
-        return pa.concat_arrays(pieces) if pieces else pa.array([], pa.string())
+        return pa.concat_arrays(pieces) if pieces else pa.nulls(0, pa.string())
 
 
 def _gather_text(

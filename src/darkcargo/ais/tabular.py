@@ -36,9 +36,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from darkcargo.ais.schema import REJECTS_TABLE
 from darkcargo.ais.sources import LineScan
 from darkcargo.errors import InputError
 from darkcargo.workspace import Workspace
@@ -388,6 +386,13 @@ class TableResult:
     hint: str = ""  # the likely cause when nothing was accepted
 
 
+def _int64(values: npt.NDArray[np.int64]) -> pa.Array:
+    """An Arrow int64 array over NumPy memory (no conversion through pyarrow's Python layer,
+    which would import pandas)."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
 def _line_map(ws: Workspace, skipped: npt.NDArray[np.int64], rows: int) -> tuple[str, str]:
     """SQL for the file line of stage row `s.k` (0-based, file order): the row's rank plus the
     lines the reader skipped before it (header, blank lines, its rejects). When lines were
@@ -404,8 +409,11 @@ def _line_map(ws: Workspace, skipped: npt.NDArray[np.int64], rows: int) -> tuple
     n = last - first + 1
     seg = np.repeat(np.arange(len(n)), n)
     bucket = first[seg] + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    _pieces = pa.table({"bucket": bucket, "lo": lo[seg], "hi": hi[seg], "j": j[seg]})
-    ws.con.execute(f"CREATE TEMP TABLE {PIECES} AS SELECT * FROM _pieces")
+    ws.con.execute(
+        f"CREATE TEMP TABLE {PIECES} AS SELECT unnest(?::BIGINT[]) AS bucket, "
+        "unnest(?::BIGINT[]) AS lo, unnest(?::BIGINT[]) AS hi, unnest(?::BIGINT[]) AS j",
+        [bucket.tolist(), lo[seg].tolist(), hi[seg].tolist(), j[seg].tolist()],
+    )
     join = f"JOIN {PIECES} p ON p.bucket = (s.k + 1) // {BUCKET} AND s.k + 1 > p.lo AND s.k + 1 <= p.hi"
     return "coalesce(s.line, s.k + 1 + p.j)", join
 
@@ -442,38 +450,31 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
     lines, and the identity of the rows where it changes is read again from those lines (a
     small file in `tmp`) rather than kept for every row."""
     res = TableResult()
-    fields = plan.fields if plan is not None else None
     counts = dict(ws.con.execute(f"SELECT why, count(*) FROM {STAGE} GROUP BY why").fetchall())
     rows = sum(counts.values())
     # rowids of a table written in the open transaction start at an offset, in file order
     base, top = ws.con.execute(f"SELECT min(rowid), max(rowid) FROM {STAGE}").fetchall()[0]
     if rows and top - base + 1 != rows:
         raise RuntimeError(f"stage rows {rows} are not numbered {base}..{top}")
-    reader: list[tuple[Any, ...]] = []
-    if fields is not None:
-        reader = ws.con.execute(
-            f"SELECT line, arg_min(csv_line, column_idx), arg_min(column_name, column_idx), "
-            f"arg_min(error_type, column_idx) FROM {READER_REJECTS} GROUP BY line ORDER BY line"
-        ).fetchall()
+    reader = np.zeros(0, np.int64)
+    if plan is not None:
+        reader = ws.con.execute(f"SELECT DISTINCT line::BIGINT AS l FROM {READER_REJECTS}").fetchnumpy()["l"]
     blank = scan.blank_lines() if scan is not None else []
-    if scan is not None and rows + len(reader) + len(blank) != scan.lines - 1:
+    unsplit = len(reader) + len(blank)
+    if scan is not None and rows + unsplit != scan.lines - 1:
         drop_stage(ws)
-        raise CsvReadError(f"{scan.lines - 1 - rows - len(reader) - len(blank)} line(s) joined "
-                           "to others by quotes")
-    skipped = np.array([1, *blank, *(int(r[0]) for r in reader)], dtype=np.int64)
-    line, join = _line_map(ws, skipped, rows)
+        raise CsvReadError(f"{scan.lines - 1 - rows - unsplit} line(s) joined to others by quotes")
+    line, join = _line_map(ws, np.concatenate(([1], blank, reader)).astype(np.int64), rows)
     res.accepted = int(counts.get(None, 0))
-    res.lines_read = rows + len(reader) + len(blank)
+    res.lines_read = rows + unsplit
     res.rejected = res.lines_read - res.accepted
-    reasons: dict[str, int] = {}
+    reasons: dict[str, int] = {"unparseable": unsplit} if unsplit else {}
     for code, n in counts.items():
         if code is not None:
             reasons[WHY[code - 1][0]] = reasons.get(WHY[code - 1][0], 0) + int(n)
-    if reader or blank:
-        reasons["unparseable"] = reasons.get("unparseable", 0) + len(reader) + len(blank)
     res.reasons = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
     if res.accepted == 0:
-        res.hint = nothing_accepted_hint(ws, counts, len(reader) + len(blank))
+        res.hint = nothing_accepted_hint(ws, counts, unsplit)
         return res
     rows_sql = f"FROM (SELECT rowid - {int(base or 0)} AS k, * FROM {STAGE} WHERE {{where}}) s {join}"
     res.positions = int(ws.con.execute(
@@ -481,7 +482,7 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
         f"s.nav, s.msg, s.mmsi BETWEEN 100000000 AND 999999999, {int(source_id)}, {line} "
         + rows_sql.format(where="why IS NULL AND lat <> 91 AND lon <> 181")
     ).fetchall()[0][0])
-    present = [f for f in (*IDENTITY_FIELDS, *EXTRA_FIELDS, "msg_type") if f in (fields or {})]
+    present = [f for f in (*IDENTITY_FIELDS, *EXTRA_FIELDS, "msg_type") if plan and f in plan.fields]
     if plan is None:
         present = [str(r[0])[3:] for r in ws.con.execute(
             f"SELECT column_name FROM (DESCRIBE {STAGE}) WHERE column_name LIKE 'id_%'").fetchall()]
@@ -491,16 +492,15 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
                    "WHERE prev IS DISTINCT FROM idh)")
         source, row_id = rows_sql.format(where=changed), line
         if plan is not None and scan is not None:  # read the identity of those lines again
-            picked = ws.arrow(f"SELECT {line} AS l " + source + " ORDER BY l").column("l").to_numpy()
+            picked = ws.con.execute(f"SELECT {line} AS l {source} ORDER BY l").fetchnumpy()["l"]
+            texts = scan.texts(np.concatenate(([1], picked)).astype(np.int64)).to_pylist()
+            numbers = ["line", *map(str, picked.tolist())]
             small = tmp / "identity.csv"
-            header = scan.texts(np.array([1], dtype=np.int64))[0].as_py()
-            body = pc.binary_join_element_wise(
-                scan.texts(picked), pa.array(picked).cast(pa.string()), plan.delimiter)
-            small.write_text("\n".join([f"{header}{plan.delimiter}line", *body.to_pylist()]) + "\n")
+            small.write_text("".join(f"{t}{plan.delimiter}{n}\n" for t, n in zip(texts, numbers, strict=True)))
             stage_csv(ws, small, plan, default_time, line_column=True)
             source, row_id = f"FROM {IDSTAGE} s", "s.line"
         res.statics = _write_statics(ws, source_id, _identity_sql(present, layout_of(plan)), source, row_id)
-    _write_rejects(ws, source_id, line, rows_sql, fields, scan, reader, blank)
+    _write_rejects(ws, source_id, line, rows_sql, plan, scan, blank)
     return res
 
 
@@ -524,34 +524,33 @@ def _write_statics(ws: Workspace, source_id: int, ident: Mapping[str, str], sour
     ).fetchall()[0][0])
 
 
-def _write_rejects(ws: Workspace, source_id: int, line: str, rows_sql: str,
-                   fields: Mapping[str, int] | None, scan: LineScan | None,
-                   reader: list[tuple[Any, ...]], blank: list[int]) -> None:
-    """Every line not accepted, with its reason and the field that caused it."""
-    column_field = {f"c{i}": f for f, i in (fields or {}).items()}
-    parts = [pa.table({
-        "line_no": pa.array([int(r[0]) for r in reader] + blank, pa.int64()),
-        "raw": [str(r[1] or "").strip("\r\n") for r in reader] + [""] * len(blank),
-        "reason": ["unparseable"] * (len(reader) + len(blank)),
-        "field": [column_field.get(r[2]) if r[3] == "CAST" else None for r in reader] + [None] * len(blank),
-    })]
-    bad = ws.arrow(f"SELECT {line} AS line_no, s.why, s.raw " + rows_sql.format(where="why IS NOT NULL") + " ORDER BY line_no")
-    codes = bad.column("why").to_numpy().astype(np.int64) - 1
-    lines = bad.column("line_no").to_numpy()
-    for start in range(0, bad.num_rows, 1 << 20):
-        part = slice(start, start + (1 << 20))
-        raw = bad.column("raw").slice(start, 1 << 20)
-        if scan is not None:
-            raw = scan.texts(lines[part])
-        parts.append(pa.table({
-            "line_no": pa.array(lines[part], pa.int64()), "raw": raw,
-            "reason": pa.array([w[0] for w in WHY]).take(codes[part]),
-            "field": pa.array([w[1] for w in WHY]).take(codes[part]),
-        }))
-    for t in parts:
-        if t.num_rows:
-            t = t.append_column("source_id", pa.array(np.full(t.num_rows, source_id, np.int32)))
-            ws.append("rejects", t.select(REJECTS_TABLE.names))
+def _write_rejects(ws: Workspace, source_id: int, line: str, rows_sql: str, plan: CsvPlan | None,
+                   scan: LineScan | None, blank: list[int]) -> None:
+    """Every line not accepted, with its reason and the field that caused it: the lines DuckDB's
+    reader could not split or type, the blank ones it skipped, and the transform's rejects (with
+    the text of their lines, read again from the file)."""
+    sid = int(source_id)
+    why = "(VALUES " + ", ".join(f"({i + 1}, {_lit(r)}, {_lit(f)})" for i, (r, f) in enumerate(WHY)) + ") w(code, reason, field)"
+    if plan is not None:
+        column = " ".join(f"WHEN 'c{i}' THEN {_lit(f)}" for f, i in plan.fields.items() if f in POSITION_FIELDS)
+        ws.con.execute(
+            f"INSERT INTO rejects SELECT {sid}, line, trim(arg_min(csv_line, column_idx), chr(10) || chr(13)), "
+            f"'unparseable', CASE WHEN arg_min(error_type, column_idx) = 'CAST' THEN CASE arg_min(column_name, "
+            f"column_idx) {column} END END FROM {READER_REJECTS} GROUP BY line")
+    if blank:
+        ws.con.execute("INSERT INTO rejects SELECT ?, unnest(?::BIGINT[]), '', 'unparseable', NULL", [sid, blank])
+    if scan is None:
+        ws.con.execute(f"INSERT INTO rejects SELECT {sid}, {line}, s.raw, w.reason, w.field "
+                       + rows_sql.format(where="why IS NOT NULL") + f" JOIN {why} ON s.why = w.code")
+        return
+    lines = ws.con.execute(f"SELECT {line} AS l " + rows_sql.format(where="why IS NOT NULL") + " ORDER BY l").fetchnumpy()["l"]
+    for start in range(0, len(lines), 1 << 20):
+        part = lines[start : start + (1 << 20)]
+        _texts = pa.Table.from_arrays([_int64(part), scan.texts(part)], names=["l", "raw"])
+        ws.con.execute(
+            f"INSERT INTO rejects SELECT {sid}, t.l, t.raw, w.reason, w.field FROM _texts t JOIN "
+            f"(SELECT {line} AS l, s.why " + rows_sql.format(where="why IS NOT NULL")
+            + f") r USING (l) JOIN {why} ON r.why = w.code ORDER BY t.l")
 
 
 def nothing_accepted_hint(ws: Workspace, counts: Mapping[Any, int], unsplit: int) -> str:
