@@ -55,6 +55,9 @@ INGEST_DUCKDB_SETTINGS: dict[str, Any] = {
     "enable_progress_bar_print": False,
 }
 NMEA_THREADS = 1
+# DuckDB's memory while it reads a CSV or Parquet file: what does not fit (the stage of a large
+# file) goes to its temporary files beside the workspace, so memory stays bounded by this.
+TABULAR_MEMORY_LIMIT = "256MB"
 CLASSES_VERSION = "1"  # meta key mmsi_classes.version: the workspace's classes are complete
 STATUS_INGESTED = "ingested"
 STATUS_DUPLICATE = "already ingested"
@@ -325,10 +328,12 @@ def ingest_file(
 
     if progress is not None:
         progress.start(shown, size)
+    # settings outside the transaction: a failed statement aborts it, and they must be restored
+    settings = {"threads": NMEA_THREADS} if fmt == "nmea" else {"memory_limit": TABULAR_MEMORY_LIMIT}
     for repair in (False, True):  # a CSV DuckDB's strict reader refuses: again, repaired
         result = FileResult(path=shown, status=STATUS_INGESTED, format=label, bytes=size)
         try:
-            with ws.transaction():
+            with _duckdb_settings(ws, settings), ws.transaction():
                 _ingest_one(ws, path, result, fmt, plan, compression, progress, default_time,
                             nmea_batch_bytes, sha, repair)
             break
@@ -422,7 +427,7 @@ def _ingest_nmea(
 
     reasons: Counter[str] = Counter()
     on_read = progress.advance if progress is not None else None
-    with _duckdb_settings(ws, {"threads": NMEA_THREADS}), sources.open_source(path, on_read) as src:
+    with sources.open_source(path, on_read) as src:
         # Decode the next batch in a worker while this thread writes the last one to DuckDB
         # (DuckDB releases the GIL while it inserts).
         decoded = read_ahead(

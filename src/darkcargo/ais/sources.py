@@ -291,7 +291,8 @@ def looks_like_nmea(head: bytes) -> bool:
 # Plain copies and line maps for DuckDB's readers
 # ---------------------------------------------------------------------------------------------
 SCAN_CHUNK = 8 << 20  # bytes per step of hashing/scanning (bounded memory)
-SEARCH_BYTES = 2 * SCAN_CHUNK  # bytes read to find the lines that start in one chunk
+MARK_BYTES = 1 << 20  # a line scan notes how many lines lie before every MiB
+SEARCH_BYTES = 2 * SCAN_CHUNK  # bytes read at most to find the end of one line
 
 
 class LineScan:
@@ -307,15 +308,18 @@ class LineScan:
         self.size = 0
         self.newlines = 0
         self.blank: list[int] = []
-        self._marks: list[tuple[int, int]] = []  # (byte offset, newlines before it) per chunk
+        self._offsets: list[npt.NDArray[np.int64]] = []  # every MARK_BYTES: byte offset,
+        self._before: list[npt.NDArray[np.int64]] = []  # and the newlines before it
         self._last_nl = -1  # offset of the last newline seen (-1: none, the file's start)
         self._last_byte = 10
 
     def feed(self, data: bytes | memoryview) -> None:
         """Scan the next bytes of the file."""
-        self._marks.append((self.size, self.newlines))
         a = np.frombuffer(data, dtype=np.uint8)
         nl = np.flatnonzero(a == 10) + self.size
+        marks = np.arange(self.size, self.size + len(a), MARK_BYTES, dtype=np.int64)
+        self._offsets.append(marks)
+        self._before.append(self.newlines + np.searchsorted(nl, marks))
         if len(nl):
             gap = np.diff(nl, prepend=self._last_nl)
             blank = gap == 1
@@ -343,19 +347,23 @@ class LineScan:
         return self.newlines + (1 if self.size and self._last_byte != 10 else 0)
 
     def texts(self, lines: npt.NDArray[np.int64]) -> pa.Array:
-        """Text of the given (sorted, 1-based) lines, without line breaks, as UTF-8 strings."""
-        before_chunk = np.array([m[1] for m in self._marks], dtype=np.int64)
-        # the chunk holding newline L-1, after which line L starts (line 1: the first chunk)
-        chunk = np.maximum(np.searchsorted(before_chunk, lines - 1, side="left") - 1, 0)
+        """Text of the given (sorted, 1-based) lines, without line breaks, as UTF-8 strings;
+        reads only the stretches of the file that hold them."""
+        offsets, before = np.concatenate(self._offsets), np.concatenate(self._before)
+        # the stretch holding newline L-1, after which line L starts (line 1: the first one)
+        mark = np.maximum(np.searchsorted(before, lines - 1, side="left") - 1, 0)
         pieces: list[pa.Array] = []
         with open(self.path, "rb") as fh:
-            for c in np.unique(chunk):
-                want = lines[chunk == c]
-                offset, before = self._marks[int(c)]
-                fh.seek(offset)
-                buf = np.frombuffer(fh.read(SEARCH_BYTES), dtype=np.uint8)
-                ends = np.append(np.flatnonzero(buf == 10), len(buf))
-                k = want - before - 2  # index in `ends` of newline L-1 (-1: line 1)
+            for m in np.unique(mark):
+                want = lines[mark == m]
+                start_at, first = int(offsets[m]), int(before[m])
+                for size in (MARK_BYTES + (64 << 10), SEARCH_BYTES):  # a longer line: read more
+                    fh.seek(start_at)
+                    buf = np.frombuffer(fh.read(size), dtype=np.uint8)
+                    ends = np.append(np.flatnonzero(buf == 10), len(buf))
+                    k = want - first - 2  # index in `ends` of newline L-1 (-1: line 1)
+                    if k[-1] + 1 < len(ends) - 1 or start_at + len(buf) >= self.size:
+                        break
                 start = np.where(k >= 0, ends[np.clip(k, 0, len(ends) - 1)] + 1, 0)
                 end = ends[np.clip(k + 1, 0, len(ends) - 1)]
                 end = np.where((end > start) & (buf[np.maximum(end - 1, 0)] == 13), end - 1, end)

@@ -226,14 +226,16 @@ def _int(expr: str) -> str:
 
 def parse_sql(rule: str, col: str, name: str, layout: Layout, ctype: str = "VARCHAR") -> str:
     """SQL for one canonical value from column `col` (read as `ctype`) under a parse rule."""
-    num = f"TRY_CAST({col} AS DOUBLE)"
+    num = col if ctype == "DOUBLE" else f"TRY_CAST({col} AS DOUBLE)"
     if rule in ("number", "integer"):
         return num
     if rule == "leading_digits":
         return f"TRY_CAST(regexp_extract({col}, '^\\s*(\\d+)', 1) AS DOUBLE)"
     if rule in ("time", "time_any", "strptime"):
-        if ctype.startswith(("TIMESTAMP", "DATE")):
-            return f"TRY_CAST({col} AS TIMESTAMPTZ)::TIMESTAMP"
+        if ctype == "TIMESTAMP":  # naive: UTC already
+            return col
+        if ctype.startswith(("TIMESTAMP", "DATE")):  # with a zone (converted to UTC), or a day
+            return f"{col}::TIMESTAMPTZ::TIMESTAMP"
         if ctype != "VARCHAR":  # numbers: epoch seconds (milliseconds above 1e11)
             return f"to_timestamp(CASE WHEN abs({num}) > 1e11 THEN {num} / 1000 ELSE {num} END)::TIMESTAMP"
         if rule == "strptime":
@@ -256,12 +258,12 @@ def parse_sql(rule: str, col: str, name: str, layout: Layout, ctype: str = "VARC
     return text
 
 
-RAW_CHECKED = ("ts", "lat", "lon", "sog", "cog", "heading")
+RAW_CHECKED = ("ts", "lat", "lon", "sog", "cog", "heading")  # strict: unparseable rejects the row
 KEPT = (*IDENTITY_FIELDS, *EXTRA_FIELDS, "msg_type")  # raw text kept in the stage for statics
 
 
 def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], layout: Layout,
-              default_time: datetime | None, line: str = "NULL::BIGINT", raw: str = "NULL::VARCHAR",
+              default_time: datetime | None, line: str | None = None, raw: str | None = None,
               keep_identity: bool = True, table: str = STAGE) -> str:
     """CREATE the stage from `source` (a reader call) in one pass: parsed position values, the
     reject code (`why`, an index into WHY plus one), an identity hash, and the raw identity text.
@@ -273,36 +275,36 @@ def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], la
         ctype = "VARCHAR" if col else types.get(name, "VARCHAR")
         return parse_sql(layout.rule(name), col or cols[name], name, layout, ctype)
 
-    ts = val("ts")
-    if default_time is not None:
-        ts = f"coalesce({ts}, TIMESTAMP {_lit(default_time.isoformat(sep=' '))})"
     msg = _int(val("msg_type")) if "msg_type" in cols else val("transceiver")
     nav = _int(val("nav_status")) if layout.rule("nav_status") in ("number", "integer") else val("nav_status")
     ident = [f"{cols[f]}::VARCHAR" for f in IDENTITY_FIELDS if f in cols]
     hashed = ident + [cols[f] for f in EXTRA_FIELDS if f in cols]
     idh = f"CASE WHEN coalesce({', '.join(ident)}) IS NOT NULL THEN hash({', '.join(hashed)}) END" if ident else "NULL"
-    parsed_ident = [val(f, f'"id_{f}"') for f in IDENTITY_FIELDS if f in cols]
-    has_ident = " OR ".join(f"({v}) IS NOT NULL" for v in parsed_ident) or "false"
+    has_ident = " OR ".join(f"({val(f, chr(34) + 'id_' + f + chr(34))}) IS NOT NULL" for f in IDENTITY_FIELDS if f in cols) or "false"
     raw_ident = [f for f in KEPT if f in cols]
-    kept = raw_ident if keep_identity else []
-    inner = [f"{val('mmsi')} AS mmsi", f"{val('ts')} AS _ts", f"{ts} AS ts",
-             *(f"{val(n)} AS {n}" for n in RAW_CHECKED[1:]), f"{nav} AS nav", f"{msg} AS msg",
-             f"{idh} AS idh", *(f'{cols[f]}::VARCHAR AS "id_{f}"' for f in raw_ident),
-             *(f"{cols.get(n, 'NULL')} AS _r_{n}" for n in RAW_CHECKED), f"{line} AS line", f"{raw} AS raw"]
-    tests = ["mmsi IS NULL OR NOT isfinite(mmsi) OR mmsi <> trunc(mmsi)", "_r_ts IS NOT NULL AND _ts IS NULL"]
-    tests += [f"(_r_{n} IS NOT NULL AND {n} IS NULL) OR NOT isfinite({n})" for n in RAW_CHECKED[1:]]
+    # a value that did not parse: present as read, null once parsed (typed reads reject it already)
+    fallible = [n for n in RAW_CHECKED if n in cols and types.get(n, "VARCHAR") == "VARCHAR"]
+    inner = [f"{val('mmsi')} AS mmsi", f"{val('ts')} AS _ts", *(f"{val(n)} AS {n}" for n in RAW_CHECKED[1:]),
+             *(f"{cols[n]} AS _r_{n}" for n in fallible), f"{nav} AS nav", f"{msg} AS msg", f"{idh} AS idh",
+             *(f'{cols[f]}::VARCHAR AS "id_{f}"' for f in raw_ident),
+             *([f"{line} AS line"] if line else []), *([f"{raw} AS raw"] if raw else [])]
+    bad = {n: [f"_r_{n} IS NOT NULL AND {'_ts' if n == 'ts' else n} IS NULL"] if n in fallible else [] for n in RAW_CHECKED}
+    tests = ["mmsi IS NULL OR NOT isfinite(mmsi) OR mmsi <> trunc(mmsi)", " OR ".join(bad["ts"]) or "false"]
+    tests += [" OR ".join([*bad[n], f"NOT isfinite({n})"]) for n in RAW_CHECKED[1:]]
     tests[-1] += " OR heading <> trunc(heading)"
-    tests += ["ts IS NULL", f"mmsi < 0 OR mmsi > {MMSI_MAX}", "abs(lat) > 90 AND lat <> 91",
-              "abs(lon) > 180 AND lon <> 181", "sog < 0 OR sog > 102.3",
+    tests += ["false" if default_time else "_ts IS NULL", f"mmsi < 0 OR mmsi > {MMSI_MAX}",
+              "abs(lat) > 90 AND lat <> 91", "abs(lon) > 180 AND lon <> 181", "sog < 0 OR sog > 102.3",
               f"(lat IS NULL OR lon IS NULL OR lat = 91 OR lon = 181) AND NOT ({has_ident})"]
-    why = " ".join(f"WHEN {t} THEN {i + 1}" for i, t in enumerate(tests))
-    outer = ["TRY_CAST(mmsi AS BIGINT) AS mmsi", "ts", "lat", "lon",  # positions' final values
+    why = " ".join(f"WHEN {t} THEN {i + 1}" for i, t in enumerate(tests) if t != "false")
+    ts = f"coalesce(_ts, TIMESTAMP {_lit(default_time.isoformat(sep=' '))})" if default_time else "_ts"
+    outer = ["TRY_CAST(mmsi AS BIGINT) AS mmsi", f"{ts} AS ts", "lat", "lon",  # positions' final values
              "(CASE WHEN sog <> 102.3 THEN sog END)::FLOAT AS sog",
              "(CASE WHEN cog >= 0 AND cog < 360 THEN cog END)::FLOAT AS cog",
              "TRY_CAST(CASE WHEN heading BETWEEN 0 AND 359 THEN heading END AS SMALLINT) AS heading",
              "(CASE WHEN nav BETWEEN 0 AND 15 THEN nav END)::TINYINT AS nav",
              "(CASE WHEN msg BETWEEN 1 AND 27 THEN msg END)::TINYINT AS msg", "idh",
-             *(f'"id_{f}"' for f in kept), "line", "raw"]
+             *(f'"id_{f}"' for f in (raw_ident if keep_identity else [])),
+             *(["line"] if line else []), *(["raw"] if raw else [])]  # explicit line numbers, text
     return (f"CREATE TEMP TABLE {table} AS SELECT {', '.join(outer)}, "
             f"(CASE {why} END)::UTINYINT AS why FROM (SELECT {', '.join(inner)} FROM {source})")
 
@@ -317,24 +319,27 @@ def stage_csv(ws: Workspace, path: Path, plan: CsvPlan, default_time: datetime |
     rejects are kept in READER_REJECTS. With `line_column` (a file of chosen lines, see
     `write_stage`), a last column holds each line's number and the stage keeps the identity.
     Raises CsvReadError when the file needs `sources.write_plain(repair=True)`."""
+    fmt = plan.layout.ts_format
     types: dict[int, str] = {}
     for f, i in plan.fields.items():
         t = READ_TYPE.get(plan.layout.rule(f), "VARCHAR") if f in POSITION_FIELDS else "VARCHAR"
+        if f == "ts" and fmt:  # DuckDB's reader parses the format itself (the fast path)
+            t = "TIMESTAMPTZ" if "%z" in fmt or "%Z" in fmt else "TIMESTAMP"
         types[i] = t if types.get(i, t) == t else "VARCHAR"
     n = len(plan.header)
     columns = {f"c{i}": types.get(i, "VARCHAR") for i in range(n)} | ({f"c{n}": "BIGINT"} if line_column else {})
     cols = {f: f'"c{i}"' for f, i in plan.fields.items()}
     source = ("read_csv(?, columns=?, header=true, auto_detect=false, delim=?, quote='\"', "
               "escape='\"', new_line=?, nullstr=?, store_rejects=true, rejects_table=?, "
-              "rejects_scan=?, max_line_size=4194304)")
+              f"rejects_scan=?, max_line_size=4194304{', timestampformat=?' if fmt else ''})")
     with open(path, "rb") as fh:
         crlf = fh.readline().endswith(b"\r\n")
     table, rejects = (IDSTAGE, "_dc_id_rejects") if line_column else (STAGE, READER_REJECTS)
     sql = stage_sql(source, cols, {f: types[i] for f, i in plan.fields.items()}, plan.layout,
-                    default_time, f'"c{n}"' if line_column else "NULL::BIGINT",
+                    default_time, f'"c{n}"' if line_column else None,
                     keep_identity=line_column, table=table)
     params = [str(path), columns, plan.delimiter, "\\r\\n" if crlf else "\\n", list(NULL_WORDS),
-              rejects, rejects + "_scans"]
+              rejects, rejects + "_scans", *([fmt] if fmt else [])]
     try:
         ws.con.execute(sql, params)
     except duckdb.InvalidInputException as exc:
@@ -393,13 +398,16 @@ def _int64(values: npt.NDArray[np.int64]) -> pa.Array:
     return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
 
 
-def _line_map(ws: Workspace, skipped: npt.NDArray[np.int64], rows: int) -> tuple[str, str]:
+def _line_map(ws: Workspace, skipped: npt.NDArray[np.int64] | None, rows: int) -> tuple[str, str]:
     """SQL for the file line of stage row `s.k` (0-based, file order): the row's rank plus the
     lines the reader skipped before it (header, blank lines, its rejects). When lines were
-    skipped, a table of (bucket, row range, lines skipped) is joined by bucket."""
+    skipped, a table of (bucket, row range, lines skipped) is joined by bucket. No `skipped`:
+    the stage has its rows' numbers (Parquet)."""
+    if skipped is None:
+        return "s.line", ""
     skipped = np.unique(skipped)
     if len(skipped) == 1 and skipped[0] == 1:
-        return "coalesce(s.line, s.k + 2)", ""
+        return "s.k + 2", ""
     keys = skipped - np.arange(1, len(skipped) + 1)  # row r follows #{keys < r} skipped lines
     lo = np.concatenate(([0], keys))
     hi = np.minimum(np.concatenate((keys, [rows])), rows)
@@ -415,7 +423,7 @@ def _line_map(ws: Workspace, skipped: npt.NDArray[np.int64], rows: int) -> tuple
         [bucket.tolist(), lo[seg].tolist(), hi[seg].tolist(), j[seg].tolist()],
     )
     join = f"JOIN {PIECES} p ON p.bucket = (s.k + 1) // {BUCKET} AND s.k + 1 > p.lo AND s.k + 1 <= p.hi"
-    return "coalesce(s.line, s.k + 1 + p.j)", join
+    return "s.k + 1 + p.j", join
 
 
 def _identity_sql(cols: Iterable[str], layout: Layout) -> dict[str, str]:
@@ -464,7 +472,8 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
     if scan is not None and rows + unsplit != scan.lines - 1:
         drop_stage(ws)
         raise CsvReadError(f"{scan.lines - 1 - rows - unsplit} line(s) joined to others by quotes")
-    line, join = _line_map(ws, np.concatenate(([1], blank, reader)).astype(np.int64), rows)
+    skipped = np.concatenate(([1], blank, reader)).astype(np.int64) if plan is not None else None
+    line, join = _line_map(ws, skipped, rows)
     res.accepted = int(counts.get(None, 0))
     res.lines_read = rows + unsplit
     res.rejected = res.lines_read - res.accepted
@@ -477,11 +486,18 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
         res.hint = nothing_accepted_hint(ws, counts, unsplit)
         return res
     rows_sql = f"FROM (SELECT rowid - {int(base or 0)} AS k, * FROM {STAGE} WHERE {{where}}) s {join}"
-    res.positions = int(ws.con.execute(
-        "INSERT INTO positions SELECT s.mmsi, s.ts, s.lat, s.lon, s.sog, s.cog, s.heading, "
-        f"s.nav, s.msg, s.mmsi BETWEEN 100000000 AND 999999999, {int(source_id)}, {line} "
-        + rows_sql.format(where="why IS NULL AND lat <> 91 AND lon <> 181")
-    ).fetchall()[0][0])
+    # One thread: rows appended in order fill whole row groups; parallel appends leave partial
+    # ones that closing the workspace then merges (as much work again as writing them).
+    threads = ws.scalar("SELECT current_setting('threads')")
+    ws.con.execute("SET threads = 1")
+    try:
+        res.positions = int(ws.con.execute(
+            "INSERT INTO positions SELECT s.mmsi, s.ts, s.lat, s.lon, s.sog, s.cog, s.heading, "
+            f"s.nav, s.msg, s.mmsi BETWEEN 100000000 AND 999999999, {int(source_id)}, {line} "
+            + rows_sql.format(where="why IS NULL AND lat <> 91 AND lon <> 181")
+        ).fetchall()[0][0])
+    finally:
+        ws.con.execute(f"SET threads = {int(threads)}")
     present = [f for f in (*IDENTITY_FIELDS, *EXTRA_FIELDS, "msg_type") if plan and f in plan.fields]
     if plan is None:
         present = [str(r[0])[3:] for r in ws.con.execute(
