@@ -266,47 +266,45 @@ def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], la
               default_time: datetime | None, line: str | None = None, raw: str | None = None,
               keep_identity: bool = True, table: str = STAGE) -> str:
     """CREATE the stage from `source` (a reader call) in one pass: parsed position values, the
-    reject code (`why`, an index into WHY plus one), an identity hash, and the raw identity text.
-    `cols` maps canonical fields to column expressions, `types` gives their types as read."""
+    reject code (`why`, an index into WHY plus one), an identity hash, and (`keep_identity`)
+    the raw identity text. `cols` maps canonical fields to column expressions, `types` gives
+    their types as read."""
 
     def val(name: str, col: str | None = None) -> str:
         if name not in cols:
             return "NULL"
         ctype = "VARCHAR" if col else types.get(name, "VARCHAR")
-        return parse_sql(layout.rule(name), col or cols[name], name, layout, ctype)
+        return f"({parse_sql(layout.rule(name), col or cols[name], name, layout, ctype)})"
 
-    msg = _int(val("msg_type")) if "msg_type" in cols else val("transceiver")
-    nav = _int(val("nav_status")) if layout.rule("nav_status") in ("number", "integer") else val("nav_status")
-    ident = [f"{cols[f]}::VARCHAR" for f in IDENTITY_FIELDS if f in cols]
-    hashed = ident + [cols[f] for f in EXTRA_FIELDS if f in cols]
-    idh = f"CASE WHEN coalesce({', '.join(ident)}) IS NOT NULL THEN hash({', '.join(hashed)}) END" if ident else "NULL"
-    has_ident = " OR ".join(f"({val(f, chr(34) + 'id_' + f + chr(34))}) IS NOT NULL" for f in IDENTITY_FIELDS if f in cols) or "false"
-    raw_ident = [f for f in KEPT if f in cols]
-    # a value that did not parse: present as read, null once parsed (typed reads reject it already)
-    fallible = [n for n in RAW_CHECKED if n in cols and types.get(n, "VARCHAR") == "VARCHAR"]
-    inner = [f"{val('mmsi')} AS mmsi", f"{val('ts')} AS _ts", *(f"{val(n)} AS {n}" for n in RAW_CHECKED[1:]),
-             *(f"{cols[n]} AS _r_{n}" for n in fallible), f"{nav} AS nav", f"{msg} AS msg", f"{idh} AS idh",
-             *(f'{cols[f]}::VARCHAR AS "id_{f}"' for f in raw_ident),
-             *([f"{line} AS line"] if line else []), *([f"{raw} AS raw"] if raw else [])]
-    bad = {n: [f"_r_{n} IS NOT NULL AND {'_ts' if n == 'ts' else n} IS NULL"] if n in fallible else [] for n in RAW_CHECKED}
-    tests = ["mmsi IS NULL OR NOT isfinite(mmsi) OR mmsi <> trunc(mmsi)", " OR ".join(bad["ts"]) or "false"]
-    tests += [" OR ".join([*bad[n], f"NOT isfinite({n})"]) for n in RAW_CHECKED[1:]]
-    tests[-1] += " OR heading <> trunc(heading)"
-    tests += ["false" if default_time else "_ts IS NULL", f"mmsi < 0 OR mmsi > {MMSI_MAX}",
-              "abs(lat) > 90 AND lat <> 91", "abs(lon) > 180 AND lon <> 181", "sog < 0 OR sog > 102.3",
-              f"(lat IS NULL OR lon IS NULL OR lat = 91 OR lon = 181) AND NOT ({has_ident})"]
+    v = {n: val(n) for n in ("mmsi", "ts", "lat", "lon", "sog", "cog", "heading")}
+    v["msg"] = _int(val("msg_type")) if "msg_type" in cols else val("transceiver")
+    v["nav"] = _int(val("nav_status")) if layout.rule("nav_status") in ("number", "integer") else val("nav_status")
+    ident = [cols[f] for f in IDENTITY_FIELDS if f in cols]
+    hashed = [f"{c}::VARCHAR" for c in ident] + [cols[f] for f in EXTRA_FIELDS if f in cols]
+    none = " AND ".join(f"{c} IS NULL" for c in ident)
+    idh = f"CASE WHEN {none} THEN NULL ELSE hash({', '.join(hashed)}) END" if ident else "NULL"
+    has_ident = " OR ".join(f"{val(f, cols[f] + '::VARCHAR')} IS NOT NULL" for f in IDENTITY_FIELDS if f in cols) or "false"
+    tests = ["{mmsi} IS NULL OR NOT isfinite({mmsi}) OR {mmsi} <> trunc({mmsi})"]
+    for n in RAW_CHECKED:  # a value that does not parse: present as read, null once parsed
+        bad = [f"{cols[n]} IS NOT NULL AND {{{n}}} IS NULL"] if n in cols and types.get(n, "VARCHAR") == "VARCHAR" else []
+        tests.append(" OR ".join(bad + ([] if n == "ts" else [f"NOT isfinite({{{n}}})"])) or "false")
+    tests[-1] += " OR {heading} <> trunc({heading})"
+    tests += ["false" if default_time else "{ts} IS NULL", f"{{mmsi}} < 0 OR {{mmsi}} > {MMSI_MAX}",
+              "abs({lat}) > 90 AND {lat} <> 91", "abs({lon}) > 180 AND {lon} <> 181", "{sog} < 0 OR {sog} > 102.3",
+              f"({{lat}} IS NULL OR {{lon}} IS NULL OR {{lat}} = 91 OR {{lon}} = 181) AND NOT ({has_ident})"]
     why = " ".join(f"WHEN {t} THEN {i + 1}" for i, t in enumerate(tests) if t != "false")
-    ts = f"coalesce(_ts, TIMESTAMP {_lit(default_time.isoformat(sep=' '))})" if default_time else "_ts"
-    outer = ["TRY_CAST(mmsi AS BIGINT) AS mmsi", f"{ts} AS ts", "lat", "lon",  # positions' final values
-             "(CASE WHEN sog <> 102.3 THEN sog END)::FLOAT AS sog",
-             "(CASE WHEN cog >= 0 AND cog < 360 THEN cog END)::FLOAT AS cog",
-             "TRY_CAST(CASE WHEN heading BETWEEN 0 AND 359 THEN heading END AS SMALLINT) AS heading",
-             "(CASE WHEN nav BETWEEN 0 AND 15 THEN nav END)::TINYINT AS nav",
-             "(CASE WHEN msg BETWEEN 1 AND 27 THEN msg END)::TINYINT AS msg", "idh",
-             *(f'"id_{f}"' for f in (raw_ident if keep_identity else [])),
-             *(["line"] if line else []), *(["raw"] if raw else [])]  # explicit line numbers, text
-    return (f"CREATE TEMP TABLE {table} AS SELECT {', '.join(outer)}, "
-            f"(CASE {why} END)::UTINYINT AS why FROM (SELECT {', '.join(inner)} FROM {source})")
+    ts = f"coalesce({{ts}}, TIMESTAMP {_lit(default_time.isoformat(sep=' '))})" if default_time else "{ts}"
+    out = [f"TRY_CAST({{mmsi}} AS BIGINT) AS mmsi, {ts} AS ts, {{lat}} AS lat, {{lon}} AS lon",
+           "(CASE WHEN {sog} <> 102.3 THEN {sog} END)::FLOAT AS sog",
+           "(CASE WHEN {cog} >= 0 AND {cog} < 360 THEN {cog} END)::FLOAT AS cog",
+           "TRY_CAST(CASE WHEN {heading} BETWEEN 0 AND 359 THEN {heading} END AS SMALLINT) AS heading",
+           "(CASE WHEN {nav} BETWEEN 0 AND 15 THEN {nav} END)::TINYINT AS nav",
+           "(CASE WHEN {msg} BETWEEN 1 AND 27 THEN {msg} END)::TINYINT AS msg",
+           f"(CASE {why} END)::UTINYINT AS why"]
+    out = [o.format(**v) for o in out] + [f"{idh} AS idh"]
+    out += [f'{cols[f]}::VARCHAR AS "id_{f}"' for f in KEPT if f in cols and keep_identity]
+    out += [f"{line} AS line"] * bool(line) + [f"{raw} AS raw"] * bool(raw)  # numbers, text
+    return f"CREATE TEMP TABLE {table} AS SELECT {', '.join(out)} FROM {source}"
 
 
 class CsvReadError(Exception):
