@@ -44,7 +44,9 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+# The benchmarks' peers (MovingPandas with GeoPandas, pyais, pandas) come with the bench extra.
 bench: setup
+	$(BIN)/pip install -q -e '.[dev,bench]'
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -22,7 +22,6 @@ and the blank lines it skips (`sources.LineScan`); a quoted field spanning lines
 
 from __future__ import annotations
 
-import logging
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,8 +39,6 @@ import pyarrow as pa
 from darkcargo.ais.sources import LineScan
 from darkcargo.errors import InputError
 from darkcargo.workspace import Workspace
-
-log = logging.getLogger(__name__)
 
 POSITION_FIELDS = ("mmsi", "ts", "lat", "lon", "sog", "cog", "heading", "nav_status", "msg_type")
 IDENTITY_FIELDS = ("imo", "callsign", "name", "ship_type", "length_m", "beam_m", "draught_m",
