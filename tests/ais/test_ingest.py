@@ -393,3 +393,37 @@ def test_batches_written_inside_the_file_transaction_are_freed(workspace_path: P
         held = pa.total_allocated_bytes() - before
     assert held < n * 8  # less than one column of one batch
     assert counts(workspace_path)["positions"] == 5 * n
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_line_scan_finds_blank_lines_and_any_line_by_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """The line map behind DuckDB's reader: blank lines (LF and CRLF) and the text of any line,
+    across chunk and mark boundaries."""
+    rng = np.random.default_rng(seed)
+    lines = [
+        "" if r < 0.15 else "\r" if r < 0.2 else "x" * int(rng.integers(1, 40))
+        for r in rng.random(400)
+    ]
+    text = "\n".join(lines) + ("\n" if seed % 2 else "")
+    path = tmp_path / "lines.txt"
+    path.write_bytes(text.encode())
+    monkeypatch.setattr(sources, "SCAN_CHUNK", int(rng.integers(5, 200)))
+    monkeypatch.setattr(sources, "MARK_BYTES", int(rng.integers(3, 50)))
+    sha, scan = sources.scan_plain(path)
+    assert sha == hashlib.sha256(text.encode()).hexdigest()
+    assert scan.lines == len(lines)
+    assert scan.blank_lines() == [i + 1 for i, line in enumerate(lines) if line in ("", "\r")]
+    wanted = np.array(sorted(rng.choice(np.arange(1, len(lines) + 1), 60, replace=False)))
+    assert scan.texts(wanted).to_pylist() == [lines[i - 1].rstrip("\r") for i in wanted]
+
+
+def test_repaired_copy_keeps_every_line_in_place(tmp_path: Path) -> None:
+    raw = b'a,b\r\nx,"open\n\xd8\xd8,y\r\nz\rw,"q""q"\n'
+    src = tmp_path / "odd.csv"
+    src.write_bytes(raw)
+    _, scan = sources.write_plain(src, tmp_path / "fixed.csv", repair=True)
+    fixed = (tmp_path / "fixed.csv").read_bytes().decode()
+    assert fixed == "a,b\nx,'open\n\ufffd\ufffd,y\nz w,\"q\"\"q\"\n"
+    assert scan.lines == raw.count(b"\n")

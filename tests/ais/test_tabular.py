@@ -426,3 +426,12 @@ def test_whatever_a_field_holds_every_line_is_accepted_or_rejected(
             "(SELECT row_id FROM positions UNION SELECT row_id FROM statics))"
         ).fetchall()[0][0]
     assert kept <= len(lines)
+
+
+def test_an_unclosed_quote_costs_its_line_not_the_next_ones(read) -> None:
+    row = "367000001,2023-03-01T00:00:0{s},42,130,1,1,1,{name},,,70,0,,,,,A"
+    rows = [row.format(s=1, name='"OPEN'), row.format(s=2, name="NEXT"), row.format(s=3, name="LAST")]
+    got = read(MC_HEADER + "\n" + "\n".join(rows) + "\n")
+    assert (got.result.lines_read, got.result.accepted) == (3, 3)
+    assert [p["row_id"] for p in got.rows("positions")] == [2, 3, 4]
+    assert [s["name"] for s in got.rows("statics")] == ["'OPEN", "NEXT", "LAST"]
