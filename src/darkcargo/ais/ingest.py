@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from darkcargo.ais import mmsi, sources, tabular
-from darkcargo.ais.schema import SOURCES, TABLES
+from darkcargo.ais.schema import SOURCES
 from darkcargo.errors import InputError
 from darkcargo.workspace import Workspace, default_workspace_path
 
@@ -230,10 +230,7 @@ def _set(ws: Workspace, name: str, value: Any) -> None:
 
 def append_rows(ws: Workspace, table: str, data: pa.Table) -> int:
     """Append a batch inside the file's transaction (Workspace.append frees each batch once
-    inserted, so a long ingest holds one batch at a time); columns it lacks are nulls."""
-    for f in TABLES[table]:
-        if f.name not in data.column_names:
-            data = data.append_column(f.name, pa.nulls(data.num_rows, f.type))
+    inserted, so a long ingest holds one batch at a time)."""
     return ws.append(table, data)
 
 

@@ -1,9 +1,11 @@
-"""Canonical tables written by the ingest stage: positions, statics, rejects, sources.
+"""Canonical tables written by the ingest stage: positions, statics, rejects, sources,
+mmsi_classes.
 
 Times are UTC microseconds (stored as naive TIMESTAMP, always UTC), positions WGS84 degrees,
 speeds knots, lengths metres. `row_id` is the 1-based line (or CSV row) number in the source that
 the record came from (for multipart NMEA, the first part's line), so that (source_id, row_id)
-points back at the evidence.
+points back at the evidence. A tabular row without a position goes to statics (when it carries
+an identity) or to rejects (`no_position`), never to positions.
 """
 
 from __future__ import annotations
