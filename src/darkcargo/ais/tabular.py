@@ -56,7 +56,7 @@ RULES = ("number", "integer", "time", "time_any", "strptime", "leading_digits", 
 READ_TYPE = {"number": "DOUBLE", "integer": "DOUBLE", "time": "TIMESTAMPTZ"}  # others VARCHAR
 MMSI_MAX, IMO_MAX = (1 << 30) - 1, (1 << 30) - 1
 STAGE, IDSTAGE, READER_REJECTS = "_dc_stage", "_dc_identity_stage", "_dc_reader_rejects"
-PIECES = "_dc_line_pieces"
+PIECES, IDS = "_dc_line_pieces", "_dc_identities"
 BUCKET = 4096  # rows per bucket when row order is mapped to line numbers
 
 # Reject codes of the transform, in the order they are tested: (reason, field).
@@ -369,7 +369,7 @@ def stage_parquet(ws: Workspace, path: Path, shown: str, default_time: datetime 
 
 
 def drop_stage(ws: Workspace) -> None:
-    for name in (STAGE, IDSTAGE, PIECES, *(n + s for n in (READER_REJECTS, "_dc_id_rejects") for s in ("", "_scans"))):
+    for name in (STAGE, IDSTAGE, PIECES, IDS, *(n + s for n in (READER_REJECTS, "_dc_id_rejects") for s in ("", "_scans"))):
         ws.con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -498,9 +498,14 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
         present = [str(r[0])[3:] for r in ws.con.execute(
             f"SELECT column_name FROM (DESCRIBE {STAGE}) WHERE column_name LIKE 'id_%'").fetchall()]
     if any(f in present for f in IDENTITY_FIELDS):
-        changed = (f"rowid IN (SELECT k FROM (SELECT rowid AS k, idh, lag(idh) OVER (PARTITION BY "
-                   f"mmsi ORDER BY rowid) AS prev FROM {STAGE} WHERE why IS NULL AND idh IS NOT NULL) "
-                   "WHERE prev IS DISTINCT FROM idh)")
+        # Identity changes per MMSI by a window over file order; an MMSI with one identity in
+        # the file changes once (its first row), so the window reads only the others' rows.
+        kept = f"FROM {STAGE} WHERE why IS NULL AND idh IS NOT NULL"
+        ws.con.execute(f"CREATE TEMP TABLE {IDS} AS SELECT mmsi, idh, min(rowid) AS k {kept} GROUP BY ALL")
+        changed = (f"rowid IN (SELECT k FROM {IDS} WHERE mmsi IN (SELECT mmsi FROM {IDS} GROUP BY mmsi "
+                   f"HAVING count(*) = 1) UNION ALL SELECT k FROM (SELECT rowid AS k, idh, lag(idh) OVER "
+                   f"(PARTITION BY mmsi ORDER BY rowid) AS prev {kept} AND mmsi IN (SELECT mmsi FROM {IDS} "
+                   "GROUP BY mmsi HAVING count(*) > 1)) WHERE prev IS DISTINCT FROM idh)")
         source, row_id = rows_sql.format(where=changed), line
         if plan is not None and scan is not None:  # read the identity of those lines again
             picked = ws.con.execute(f"SELECT {line} AS l {source} ORDER BY l").fetchnumpy()["l"]
