@@ -274,8 +274,15 @@ def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], la
         return f"({parse_sql(layout.rule(name), col or cols[name], name, layout, ctype)})"
 
     v = {n: val(n) for n in ("mmsi", "ts", "lat", "lon", "sog", "cog", "heading")}
-    v["msg"] = _int(val("msg_type")) if "msg_type" in cols else val("transceiver")
-    v["nav"] = _int(val("nav_status")) if layout.rule("nav_status") in ("number", "integer") else val("nav_status")
+    def code(x: str, lo: int, hi: int) -> str:  # an integral number in lo..hi, else null
+        return f"(CASE WHEN {x} = trunc({x}) AND {x} BETWEEN {lo} AND {hi} THEN {x}::TINYINT END)"
+
+    msg = code(val("msg_type"), 1, 27) if "msg_type" in cols else f"{val('transceiver')}::TINYINT"
+    nav = val("nav_status")
+    if layout.rule("nav_status") in ("number", "integer"):
+        nav = code(nav, 0, 15)
+    elif "nav_status" in cols:  # words give 0-15; numbers are checked
+        nav = f"(CASE WHEN {nav} BETWEEN 0 AND 15 THEN {nav}::TINYINT END)"
     ident = [cols[f] for f in IDENTITY_FIELDS if f in cols]
     hashed = [f"{c}::VARCHAR" for c in ident] + [cols[f] for f in EXTRA_FIELDS if f in cols]
     none = " AND ".join(f"{c} IS NULL" for c in ident)
@@ -295,8 +302,7 @@ def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], la
            "(CASE WHEN {sog} <> 102.3 THEN {sog} END)::FLOAT AS sog",
            "(CASE WHEN {cog} >= 0 AND {cog} < 360 THEN {cog} END)::FLOAT AS cog",
            "TRY_CAST(CASE WHEN {heading} BETWEEN 0 AND 359 THEN {heading} END AS SMALLINT) AS heading",
-           "(CASE WHEN {nav} BETWEEN 0 AND 15 THEN {nav} END)::TINYINT AS nav",
-           "(CASE WHEN {msg} BETWEEN 1 AND 27 THEN {msg} END)::TINYINT AS msg",
+           f"{nav} AS nav, {msg} AS msg",
            f"(CASE {why} END)::UTINYINT AS why"]
     out = [o.format(**v) for o in out] + [f"{idh} AS idh"]
     out += [f'{cols[f]}::VARCHAR AS "id_{f}"' for f in KEPT if f in cols and keep_identity]
