@@ -435,3 +435,13 @@ def test_an_unclosed_quote_costs_its_line_not_the_next_ones(read) -> None:
     assert (got.result.lines_read, got.result.accepted) == (3, 3)
     assert [p["row_id"] for p in got.rows("positions")] == [2, 3, 4]
     assert [s["name"] for s in got.rows("statics")] == ["'OPEN", "NEXT", "LAST"]
+
+
+def test_huge_numbers_are_rejected_or_nulled_not_fatal(read) -> None:
+    row = "367000001,2023-03-01T00:00:0{s},42,130,{sog},1,1,ANGARA,{imo},,70,0,{length},,,,A"
+    rows = [row.format(s=1, sog="1E100", imo="IMO1", length="1"),
+            row.format(s=2, sog="1", imo="1E100", length="1E300")]
+    got = read(MC_HEADER + "\n" + "\n".join(rows) + "\n")
+    assert got.by_line == {2: ("out_of_range", "sog", rows[0])}
+    (s,) = got.rows("statics")
+    assert (s["imo"], s["length_m"], s["row_id"]) == (None, None, 3)

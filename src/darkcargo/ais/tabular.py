@@ -218,7 +218,7 @@ def _words(col: str, vocab: Mapping[str, Any], pick: int | None = None) -> str:
 
 
 def _int(expr: str) -> str:
-    return f"(CASE WHEN ({expr}) = trunc({expr}) THEN ({expr})::BIGINT END)"
+    return f"(CASE WHEN ({expr}) = trunc({expr}) THEN TRY_CAST({expr} AS BIGINT) END)"
 
 
 def parse_sql(rule: str, col: str, name: str, layout: Layout, ctype: str = "VARCHAR") -> str:
@@ -275,14 +275,14 @@ def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], la
 
     v = {n: val(n) for n in ("mmsi", "ts", "lat", "lon", "sog", "cog", "heading")}
     def code(x: str, lo: int, hi: int) -> str:  # an integral number in lo..hi, else null
-        return f"(CASE WHEN {x} = trunc({x}) AND {x} BETWEEN {lo} AND {hi} THEN {x}::TINYINT END)"
+        return f"(CASE WHEN {x} = trunc({x}) AND {x} BETWEEN {lo} AND {hi} THEN TRY_CAST({x} AS TINYINT) END)"
 
     msg = code(val("msg_type"), 1, 27) if "msg_type" in cols else f"{val('transceiver')}::TINYINT"
     nav = val("nav_status")
     if layout.rule("nav_status") in ("number", "integer"):
         nav = code(nav, 0, 15)
     elif "nav_status" in cols:  # words give 0-15; numbers are checked
-        nav = f"(CASE WHEN {nav} BETWEEN 0 AND 15 THEN {nav}::TINYINT END)"
+        nav = f"(CASE WHEN {nav} BETWEEN 0 AND 15 THEN TRY_CAST({nav} AS TINYINT) END)"
     ident = [cols[f] for f in IDENTITY_FIELDS if f in cols]
     hashed = [f"{c}::VARCHAR" for c in ident] + [cols[f] for f in EXTRA_FIELDS if f in cols]
     none = " AND ".join(f"{c} IS NULL" for c in ident)
@@ -299,7 +299,7 @@ def stage_sql(source: str, cols: Mapping[str, str], types: Mapping[str, str], la
     why = " ".join(f"WHEN {t} THEN {i + 1}" for i, t in enumerate(tests) if t != "false")
     ts = f"coalesce({{ts}}, TIMESTAMP {_lit(default_time.isoformat(sep=' '))})" if default_time else "{ts}"
     out = [f"TRY_CAST({{mmsi}} AS BIGINT) AS mmsi, {ts} AS ts, {{lat}} AS lat, {{lon}} AS lon",
-           "(CASE WHEN {sog} <> 102.3 THEN {sog} END)::FLOAT AS sog",
+           "TRY_CAST(CASE WHEN {sog} <> 102.3 THEN {sog} END AS FLOAT) AS sog",
            "(CASE WHEN {cog} >= 0 AND {cog} < 360 THEN {cog} END)::FLOAT AS cog",
            "TRY_CAST(CASE WHEN {heading} BETWEEN 0 AND 359 THEN {heading} END AS SMALLINT) AS heading",
            f"{nav} AS nav, {msg} AS msg",
@@ -442,7 +442,7 @@ def _identity_sql(cols: Iterable[str], layout: Layout) -> dict[str, str]:
     out |= {f: val(f, "text") for f in ("callsign", "name", "destination")}
     out["ship_type"] = f"(CASE WHEN {ship} BETWEEN 1 AND 9999 THEN {ship} END)::SMALLINT"
     for f in ("length_m", "beam_m", "draught_m"):
-        out[f] = f"(CASE WHEN {val(f, 'number')} > 0 THEN {val(f, 'number')} END)::FLOAT"
+        out[f] = f"TRY_CAST(CASE WHEN {val(f, 'number')} > 0 THEN {val(f, 'number')} END AS FLOAT)"
     if "msg_type" in have:
         out["msg_type"] = f"(CASE WHEN {_int(val('msg_type'))} BETWEEN 1 AND 27 THEN {_int(val('msg_type'))} END)::TINYINT"
     elif "transceiver" in have:
@@ -487,10 +487,10 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
         res.hint = nothing_accepted_hint(ws, counts, unsplit)
         return res
     rows_sql = f"FROM (SELECT rowid - {int(base or 0)} AS k, * FROM {STAGE} WHERE {{where}}) s {join}"
-    # One thread: rows appended in order fill whole row groups; parallel appends leave partial
-    # ones that closing the workspace then merges (as much work again as writing them).
-    threads = ws.scalar("SELECT current_setting('threads')")
-    ws.con.execute("SET threads = 1")
+    # Positions need no order (row_id says where each came from): without it, DuckDB's threads
+    # append whole row groups each, which closing the workspace then has no need to merge.
+    ordered = ws.scalar("SELECT current_setting('preserve_insertion_order')")
+    ws.con.execute("SET preserve_insertion_order = false")
     try:
         res.positions = int(ws.con.execute(
             "INSERT INTO positions SELECT s.mmsi, s.ts, s.lat, s.lon, s.sog, s.cog, s.heading, "
@@ -498,7 +498,7 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
             + rows_sql.format(where="why IS NULL AND lat <> 91 AND lon <> 181")
         ).fetchall()[0][0])
     finally:
-        ws.con.execute(f"SET threads = {int(threads)}")
+        ws.con.execute(f"SET preserve_insertion_order = {str(bool(ordered)).lower()}")
     present = [f for f in (*IDENTITY_FIELDS, *EXTRA_FIELDS, "msg_type") if plan and f in plan.fields]
     if plan is None:
         present = [str(r[0])[3:] for r in ws.con.execute(
