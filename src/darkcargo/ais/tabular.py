@@ -472,7 +472,8 @@ def write_stage(ws: Workspace, source_id: int, plan: CsvPlan | None, scan: LineS
     unsplit = len(reader) + len(blank)
     if scan is not None and rows + unsplit != scan.lines - 1:
         drop_stage(ws)
-        raise CsvReadError(f"{scan.lines - 1 - rows - unsplit} line(s) joined to others by quotes")
+        raise CsvReadError(f"{rows + unsplit} rows read from {scan.lines - 1} lines (quotes or carriage "
+                           "returns join or split lines)")
     skipped = np.concatenate(([1], blank, reader)).astype(np.int64) if plan is not None else None
     line, join = _line_map(ws, skipped, rows)
     res.accepted = int(counts.get(None, 0))
