@@ -209,8 +209,9 @@ def csv_section(args: argparse.Namespace, tmp: Path) -> None:
     for name, (wall, cpu, rss) in best.items():
         print(f"{name}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss:.0f} MB, {rows / wall / 1e6:.2f}M rows/s")
     dc, floor, pandas = (best[n][0] for n in runs)
+    dc_cpu, floor_cpu = (best[n][1] for n in list(runs)[:2])
     print(f"load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"ratio darkcargo/floor (wall): {dc / floor:.2f} (target <= 1.3)")
+    print(f"ratio darkcargo/floor: {dc / floor:.2f} wall (target <= 1.3), {dc_cpu / floor_cpu:.2f} CPU")
     print(f"speed-up on the {BEFORE_ISSUE_18_S} s before issue 18: {BEFORE_ISSUE_18_S / dc:.2f}x (target >= 1.5)")
     print(f"ratio pandas/darkcargo (wall): {pandas / dc:.2f}x")
     if args.big_rows:
