@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
+from darkcargo.ais.mmsi import CLASSES
 from darkcargo.cli.options import CaseOpt, WorkspaceOpt
+from darkcargo.errors import InputError
 
 
 def detect_cmd(
@@ -39,8 +41,28 @@ def detect_cmd(
             help="Radius in km of the --ports rows that have no radius_km column (default 4).",
         ),
     ] = None,
+    classes: Annotated[
+        str,
+        typer.Option(
+            "--classes",
+            help="MMSI classes whose positions are read, comma-separated, from: "
+            + ", ".join(CLASSES)
+            + " (see `darkcargo info`). Base stations, aids to navigation and invalid MMSIs "
+            "make no port calls or gaps worth reading.",
+        ),
+    ] = "ship",
+    all_classes: Annotated[
+        bool, typer.Option("--all-classes", help="Read every MMSI, whatever its class.")
+    ] = False,
 ) -> None:
-    """Detect port calls, gaps, encounters, loitering, identity changes and spoof jumps."""
+    """Detect port calls, gaps, encounters, loitering, identity changes and spoof jumps (for
+    ships only unless --classes or --all-classes say otherwise)."""
+    chosen = [c.strip() for c in classes.split(",") if c.strip()]
+    unknown = [c for c in chosen if c not in CLASSES]
+    if unknown or not chosen:
+        raise InputError(
+            "--classes", f"unknown class '{', '.join(unknown)}'; use some of {', '.join(CLASSES)}"
+        )
     from darkcargo.events.detect import detect
 
     with Progress(transient=True) as bar:
@@ -58,6 +80,7 @@ def detect_cmd(
             case=case,
             progress=tick,
             port_radius_km=port_radius,
+            classes=None if all_classes else chosen,
         )
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.events.items())) or "none"
     typer.echo(

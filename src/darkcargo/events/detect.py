@@ -322,10 +322,15 @@ def detect(
     batch_positions: int = BATCH_POSITIONS,
     geo: GeoContext | None = None,
     port_radius_km: float | None = None,
+    classes: Sequence[str] | None = ("ship",),
 ) -> DetectReport:
     """Detect every event kind over the workspace's positions and statics; write the results.
 
-    `port_radius_km`: radius of the CSV ports that have no radius_km column (default 4 km)."""
+    `port_radius_km`: radius of the CSV ports that have no radius_km column (default 4 km).
+    `classes` are the MMSI classes (ais/mmsi.py: ship, base_station, aid_to_navigation, ...)
+    whose positions are read; None reads every MMSI. An MMSI the workspace has not classified
+    (positions written by hand) is read as a ship.
+    """
     started = time.perf_counter()
     p = preset if isinstance(preset, Preset) else load_preset(str(preset))
     ports_note = ""
@@ -334,7 +339,7 @@ def detect(
     own = not isinstance(workspace, Workspace)
     ws: Workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     try:
-        report = _detect(ws, p, geo, since, until, progress, batch_positions)
+        report = _detect(ws, p, geo, since, until, progress, batch_positions, classes)
     finally:
         if own:
             ws.close()
@@ -351,9 +356,20 @@ def _detect(
     until: datetime | None,
     progress: Progress | None,
     batch_positions: int,
+    classes: Sequence[str] | None = ("ship",),
 ) -> DetectReport:
     report = DetectReport(preset=p.name, params_hash=p.params_hash)
     where, params = _time_filter(since, until)
+    if classes is not None:  # the MMSIs of other classes are left out
+        marks = ", ".join("?" for _ in classes)
+        where = " AND ".join(
+            [
+                *([where] if where else []),
+                "mmsi NOT IN (SELECT mmsi FROM mmsi_classes "
+                f"WHERE {'true' if not classes else f'mmsi_class NOT IN ({marks})'})",
+            ]
+        )
+        params = [*params, *classes]
     batches = _mmsi_batches(ws, where, params, batch_positions)
     total = sum(b[2] for b in batches)
     events = EventColumns()
