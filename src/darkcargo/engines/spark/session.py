@@ -206,7 +206,11 @@ def apply_in_arrow(
 
     def via_pandas(pdf: Any) -> Any:
         table = pa.Table.from_pandas(pdf, schema=inp, preserve_index=False)
-        return fn(table).cast(out).to_pandas()
+        frame = fn(table).cast(out).to_pandas()
+        for f in out:  # strings as Python objects: Spark's converter wants NumPy-backed columns
+            if pa.types.is_string(f.type):
+                frame[f.name] = frame[f.name].astype(object)
+        return frame
 
     return grouped.applyInPandas(via_pandas, target)
 

@@ -1,0 +1,237 @@
+"""The Spark engine in local mode against the local engine: the same decoded rows, the same
+events (kind, vessel, times, port, details, evidence, ids; positions to 1e-9 degree), on two
+simulated seasons and on meetings across a day, a space cell and the antimeridian.
+
+One SparkSession (local[2], few shuffle partitions) serves the whole module; without pyspark
+or Java 17+ every test here is skipped with the reason."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as pads
+import pytest
+
+from darkcargo.ais.ingest import STATUS_DUPLICATE, STATUS_INGESTED, ingest
+from darkcargo.engines.spark.session import java_problem
+from darkcargo.errors import InputError
+from darkcargo.events.detect import detect
+from darkcargo.scenario.settings import ScenarioSettings
+from darkcargo.scenario.simulate import simulate
+from darkcargo.workspace import Workspace
+from tests.engines import crossings
+
+PROBLEM = java_problem()
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.skipif(PROBLEM is not None, reason=f"Spark cannot run here: {PROBLEM}"),
+]
+
+MASTER = "local[2]"
+CONF = (("spark.sql.shuffle.partitions", "4"), ("spark.default.parallelism", "2"))
+# everything of an event but its mean position (the kernels take it from prefix sums over a
+# batch, and a batch is one vessel on Spark: equal to the last bits only)
+EXACT = (
+    "event_id", "kind", "mmsi", "other_mmsi", "start_ts", "end_ts", "port_id", "segment_id",
+    "preset", "params_hash", "evidence", "details", "confidence",
+)  # fmt: skip
+NEAR = ("lat", "lon", "end_lat", "end_lon")
+
+
+@pytest.fixture(scope="module")
+def options() -> Any:
+    from darkcargo.engines.spark import SparkOptions
+
+    opts = SparkOptions(master=MASTER, conf=CONF)
+    spark = opts.session()
+    yield opts
+    spark.stop()
+
+
+def _events(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return sorted(tuple(r[k] for k in EXACT) for r in rows)
+
+
+def assert_same_events(local: list[dict[str, Any]], spark: list[dict[str, Any]]) -> None:
+    assert len(spark) == len(local)
+    assert _events(spark) == _events(local)
+    by_id = {r["event_id"]: r for r in local}
+    for r in spark:
+        for k in NEAR:
+            a, b = by_id[r["event_id"]][k], r[k]
+            assert (a is None) == (b is None), (r["event_id"], k)
+            if a is not None:
+                assert abs(a - b) < 1e-9, (r["event_id"], k, a, b)
+
+
+def _workspace_events(path: Path) -> list[dict[str, Any]]:
+    with Workspace(path, read_only=True) as ws:
+        return ws.arrow("SELECT * FROM events").to_pylist()
+
+
+def _workspace_segments(path: Path) -> list[tuple[Any, ...]]:
+    with Workspace(path, read_only=True) as ws:
+        return sorted(tuple(r.values()) for r in ws.arrow("SELECT * FROM segments").to_pylist())
+
+
+def _dataset(root: Path) -> pa.Table:
+    return pads.dataset(root, format="parquet", partitioning="hive").to_table()
+
+
+@pytest.fixture(scope="module")
+def season(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo season, small (30 vessels, 20 days), ingested and detected locally."""
+    out = tmp_path_factory.mktemp("season")
+    simulate(out / "scenario", ScenarioSettings(vessels=30, end=date(2023, 8, 20)))
+    ingest([out / "scenario" / "ais.nmea"], out / "ws.duckdb")
+    detect(out / "ws.duckdb", "gfw", ports_csv=[out / "scenario" / "ports.csv"])
+    return out
+
+
+def test_spark_ingest_decodes_what_the_local_ingest_does(season: Path, options: Any) -> None:
+    from darkcargo.engines.spark import ingest_dataset
+
+    nmea = season / "scenario" / "ais.nmea"
+    report = ingest_dataset([nmea], str(season / "ds"), options=options)
+    (result,) = report.files
+    assert result.status == STATUS_INGESTED
+    with Workspace(season / "ws.duckdb", read_only=True) as ws:
+        for table in ("positions", "statics", "rejects"):
+            local = ws.arrow(f"SELECT * FROM {table}")
+            got = _dataset(season / "ds" / table)
+            assert got.drop_columns([c for c in got.column_names if c == "day"]).schema.names == (
+                local.schema.names
+            )
+            key = lambda r: tuple(str(v) for v in r.values())  # noqa: E731
+            want = sorted(local.to_pylist(), key=key)
+            have = sorted(got.select(local.schema.names).to_pylist(), key=key)
+            assert have == want, table
+        source = ws.arrow("SELECT * FROM sources").to_pylist()[0]
+    assert result.sha256 == source["sha256"]
+    assert (result.lines_read, result.accepted, result.rejected) == (
+        source["lines_read"], source["accepted"], source["rejected"],
+    )  # fmt: skip
+    # partitioned by day: every position sits in the folder of its own UTC day
+    pos = _dataset(season / "ds" / "positions")
+    days = pos.column("ts").cast(pa.date32()).to_pylist()
+    assert [str(d) for d in days] == [str(d) for d in pos.column("day").to_pylist()]
+    assert len(set(days)) == 20
+    again = ingest_dataset([nmea], str(season / "ds"), options=options)
+    assert again.files[0].status == STATUS_DUPLICATE
+    assert _dataset(season / "ds" / "positions").num_rows == pos.num_rows
+
+
+def test_spark_detect_on_the_dataset_gives_the_local_events(season: Path, options: Any) -> None:
+    from darkcargo.engines.spark import detect_dataset
+
+    if not (season / "ds").exists():
+        pytest.skip("needs the dataset of the ingest test")
+    report = detect_dataset(
+        str(season / "ds"),
+        str(season / "events"),
+        "gfw",
+        ports_csv=[season / "scenario" / "ports.csv"],
+        options=options,
+    )
+    local = _workspace_events(season / "ws.duckdb")
+    kinds = {r["kind"] for r in local}
+    assert {"encounter", "gap", "identity_change", "port_call", "loitering"} <= kinds
+    got = _dataset(season / "events" / "events").to_pylist()
+    assert_same_events(local, got)
+    assert report.total_events == len(local)
+    seg = _dataset(season / "events" / "segments")
+    assert sorted(tuple(r.values()) for r in seg.drop_columns(["day"]).to_pylist()) == (
+        _workspace_segments(season / "ws.duckdb")
+    )
+    meta = json.loads((season / "events" / "_detect.json").read_text())
+    assert meta["params_hash"] == local[0]["params_hash"]
+    assert meta["parameters"]["encounter"]["max_distance_m"] == 500.0
+    assert meta["events"] == report.events
+
+
+def test_spark_detect_into_a_workspace_matches_local_on_a_second_seed(
+    tmp_path: Path, options: Any
+) -> None:
+    from darkcargo.engines.spark import detect_workspace
+
+    simulate(tmp_path / "s11", ScenarioSettings(seed=11, vessels=25, end=date(2023, 8, 12)))
+    ports = [tmp_path / "s11" / "ports.csv"]
+    ingest([tmp_path / "s11" / "ais.nmea"], tmp_path / "ws.duckdb")
+    detect(tmp_path / "ws.duckdb", "gfw", ports_csv=ports)
+    local = _workspace_events(tmp_path / "ws.duckdb")
+    local_segments = _workspace_segments(tmp_path / "ws.duckdb")
+    report = detect_workspace(tmp_path / "ws.duckdb", "gfw", ports_csv=ports, options=options)
+    assert report.total_events == len(local) > 50
+    assert_same_events(local, _workspace_events(tmp_path / "ws.duckdb"))
+    assert _workspace_segments(tmp_path / "ws.duckdb") == local_segments
+
+
+@pytest.mark.parametrize("via_pandas", [False, True])
+def test_meetings_across_midnight_a_cell_border_and_the_antimeridian(
+    tmp_path: Path, options: Any, via_pandas: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from darkcargo.engines.spark import detect_dataset, session
+
+    monkeypatch.setattr(session, "FORCE_PANDAS", via_pandas)
+    geo = crossings.crossing_geo()
+    ws = crossings.write_workspace(tmp_path / "ws.duckdb")
+    detect(ws, "gfw", geo=geo)
+    local = _workspace_events(ws)
+    data = crossings.write_dataset(tmp_path / "ds")
+    assert len(list((data / "positions").iterdir())) == 2  # two days
+    detect_dataset(str(data), str(tmp_path / "out"), "gfw", geo=geo, options=options)
+    got = _dataset(tmp_path / "out" / "events").to_pylist()
+    assert_same_events(local, got)
+    enc = [e for e in got if e["kind"] == "encounter"]
+    assert sorted((e["mmsi"], e["other_mmsi"]) for e in enc) == [
+        (a, b) for a, _, _, b, _, _ in crossings.PAIRS
+    ]
+    assert all(e["start_ts"].date() < e["end_ts"].date() for e in enc)
+
+
+def test_an_interrupted_ingest_is_undone_by_the_next(tmp_path: Path, options: Any) -> None:
+    from darkcargo.engines.spark import dataset, ingest_dataset
+
+    nmea = tmp_path / "a.nmea"
+    nmea.write_bytes(
+        b"\\s:RUVVO1,c:1690848000*4F\\!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5F\n"
+    )
+    root = tmp_path / "ds"
+    # what a run killed while moving its files leaves: an intent, a moved file, staging
+    run = "20240101T000000-deadbeef"
+    moved = root / "positions" / "day=2023-08-01" / f"{run}-part-0.parquet"
+    moved.parent.mkdir(parents=True)
+    shutil.copy(crossings_parquet(tmp_path), moved)
+    (root / dataset.RUNS).mkdir()
+    (root / dataset.RUNS / f"{run}.json").write_text('{"run": "x", "source_ids": [1]}')
+    (root / dataset.STAGING / run).mkdir(parents=True)
+    report = ingest_dataset([nmea], str(root), options=options)
+    assert report.files[0].status == STATUS_INGESTED
+    assert not moved.exists()
+    assert not (root / dataset.RUNS / f"{run}.json").exists()
+    assert not (root / dataset.STAGING / run).exists()
+    pos = _dataset(root / "positions")
+    assert pos.column("mmsi").to_pylist() == [366053209]
+    assert pos.column("source_id").to_pylist() == [1]
+
+
+def crossings_parquet(tmp_path: Path) -> Path:
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "stray.parquet"
+    pq.write_table(crossings.table(), path)
+    return path
+
+
+def test_spark_ingest_refuses_csv_naming_the_file(tmp_path: Path, options: Any) -> None:
+    from darkcargo.engines.spark import ingest_dataset
+
+    csv = tmp_path / "a.csv"
+    csv.write_text("MMSI,BaseDateTime,LAT,LON\n366730000,2023-08-01T00:00:00,38.0,131.0\n")
+    with pytest.raises(InputError, match=r"a\.csv: a csv file: the Spark engine decodes NMEA"):
+        ingest_dataset([csv], str(tmp_path / "ds"), options=options)
