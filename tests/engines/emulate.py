@@ -38,20 +38,22 @@ def split(vessels: pa.Table, rec: int, prefix: str, names: list[str]) -> pa.Tabl
     return pa.table(cols)
 
 
-def run(positions: pa.Table, statics: pa.Table, job: tasks.DetectJob) -> dict[str, Any]:
-    """Events (EVENT_ROWS with final ids) and segment rows, as the Spark plan computes them."""
+def run(
+    positions: pa.Table, statics: pa.Table, job: tasks.DetectJob, groups: int = 3
+) -> dict[str, Any]:
+    """Events (EVENT_ROWS with final ids) and segment rows, as the Spark plan computes them
+    (with `groups` buckets of whole vessels and of whole cells)."""
+    bucket = pc.bit_wise_and(positions.column("mmsi"), 0xFFFF)
+    positions = positions.append_column("bucket", pc.remainder(bucket, groups))
     vessels = group_apply(
-        positions, ["mmsi"], lambda t: tasks.vessel_task(t, job), tasks.VESSEL_ROWS
+        positions, ["bucket"], lambda t: tasks.vessel_task(t, job), tasks.VESSEL_ROWS
     )
     ev_parts = [split(vessels, tasks.REC_EVENT, "", tasks.EVENT_ROWS.names).cast(tasks.EVENT_ROWS)]
     segs = split(vessels, tasks.REC_SEGMENT, "s_", tasks.SEGMENT_ROWS.names)
-    cands = split(vessels, tasks.REC_CANDIDATE, "c_", tasks.CANDIDATES.names).cast(tasks.CANDIDATES)
-    cells = pa.Table.from_batches(
-        list(tasks.cells_task(iter(cands.to_batches()), job)), schema=tasks.CELLS
-    )
-    pairs = group_apply(
-        cells, ["cell_t", "cell_r", "cell_c"], lambda t: tasks.pairs_task(t, job), tasks.PAIRS
-    )
+    cells = split(vessels, tasks.REC_CANDIDATE, "c_", tasks.CELLS.names).cast(tasks.CELLS)
+    key = pc.add(pc.multiply(cells.column("cell_r"), 7), cells.column("cell_c"))
+    cells = cells.append_column("bucket", pc.remainder(pc.add(key, cells.column("cell_t")), groups))
+    pairs = group_apply(cells, ["bucket"], lambda t: tasks.pairs_task(t, job), tasks.PAIRS)
     ev_parts.append(
         group_apply(
             pairs,

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from darkcargo.engines.spark import tasks
-from darkcargo.engines.spark.cells import CellGrid, assign_cells, owned_pairs
+from darkcargo.engines.spark.cells import CellGrid, assign_cells, cell_slots, owned_pairs
 from darkcargo.events.detect import detect
 from darkcargo.events.kernels.encounters import close_pairs
 from darkcargo.events.params import load_preset
@@ -70,6 +70,14 @@ def test_every_close_pair_is_found_in_exactly_one_cell(seed: int, cell_deg: floa
         found += list(zip(np.minimum(ga, gb).tolist(), np.maximum(ga, gb).tolist(), strict=True))
     assert sorted(found) == expected  # none lost, none twice
     assert across > 100
+    # all the cells in one call (as a Spark task gets a bucket of cells): the same pairs
+    slots = cell_slots(grid, copies.cell_t, copies.cell_r, copies.cell_c, slot[copies.index])
+    idx = copies.index
+    a, b = owned_pairs(slots, lat[idx], lon[idx], mmsi[idx], copies.home, R_M)
+    together = zip(
+        np.minimum(idx[a], idx[b]).tolist(), np.maximum(idx[a], idx[b]).tolist(), strict=True
+    )
+    assert sorted(together) == expected
 
 
 def test_a_point_has_one_home_and_ghosts_only_near_borders() -> None:

@@ -149,3 +149,7 @@ def _detect_spark(
         port_radius_km=port_radius,
         options=options,
     )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("detect")(detect_cmd)

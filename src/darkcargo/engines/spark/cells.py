@@ -138,9 +138,22 @@ def assign_cells(grid: CellGrid, slot: I64, lat: F64, lon: F64) -> CellCopies:
     return out
 
 
+def cell_slots(grid: CellGrid, cell_t: I64, cell_r: I64, cell_c: I64, slot: I64) -> I64:
+    """One number per (cell, slot) among the given points' cells, for `owned_pairs`: points of
+    different cells never share one, so one call finds the pairs of many cells at once."""
+    if slot.shape[0] == 0:
+        return np.zeros(0, np.int64)
+    key = ((cell_t - cell_t.min()) * grid.rows + cell_r) * grid.cols + cell_c
+    _, rank = np.unique(key, return_inverse=True)
+    return rank.ravel().astype(np.int64) * grid.slots_per_cell + (
+        slot - cell_t * grid.slots_per_cell
+    )
+
+
 def owned_pairs(slot: I64, lat: F64, lon: F64, mmsi: I64, home: B, r_m: float) -> tuple[I64, I64]:
     """Close pairs among the points of one cell (home and ghosts) that this cell owns: those
-    whose point of the lower MMSI is at home here. `a` is that point, `b` its partner."""
+    whose point of the lower MMSI is at home here. `a` is that point, `b` its partner. For the
+    points of many cells at once, pass `cell_slots` as `slot`."""
     i, j = close_pairs(slot, lat, lon, mmsi, r_m)
     low = mmsi[i] < mmsi[j]
     a = np.where(low, i, j)

@@ -1,10 +1,12 @@
 """`detect` on Spark: the local engine's kernels over partitioned positions and statics.
 
 The plan (each step a task function of `darkcargo.engines.spark.tasks`):
-1. positions grouped by MMSI -> `detect_batch` per vessel: its events, segments and encounter
-   candidates (kept on the executors, spilled to their disks when large);
-2. candidates -> space-time cells with neighbour overlap -> the close pairs each cell owns ->
-   grouped by pair of tracks -> encounter events (`encounter_runs`);
+1. positions grouped by buckets of whole vessels (about `batch_positions` each, as the local
+   engine's batches) -> `detect_batch`: events, segments and encounter candidates (kept on the
+   executors, spilled to their disks when large);
+2. its encounter candidates, put in space-time cells with neighbour overlap, grouped by
+   cell -> the close pairs each cell owns -> grouped by pair of tracks -> encounter events
+   (`encounter_runs`);
 3. statics grouped by MMSI -> identity changes; statics of the MMSIs that share an IMO,
    grouped by IMO -> moves of the IMO between MMSIs;
 4. event ids: the local engine's, identical ids numbered in its order.
@@ -42,7 +44,6 @@ from darkcargo.engines.spark.session import (
     apply_in_arrow,
     get_session,
     join,
-    map_in_arrow,
     run_action,
 )
 from darkcargo.events.detect import DetectReport, write_results
@@ -65,6 +66,9 @@ class SparkOptions:
     conf: tuple[tuple[str, str], ...] = ()
     cell_deg: float = DEFAULT_CELL_DEG
     cell_hours: float = DEFAULT_CELL_HOURS
+    # positions per group of whole vessels handed to `detect_batch` at once (the local engine
+    # reads batches of 2M): the kernels' cost per call is then spread over many vessels
+    batch_positions: int = 1_000_000
 
     def session(self) -> Any:
         return get_session(self.master, dict(self.conf))
@@ -131,8 +135,17 @@ class Plan:
     vessels: Any  # the persisted per-vessel output (unpersist when done)
 
 
-def plan(positions: Any, statics: Any | None, job: tasks.DetectJob) -> Plan:
-    """The Spark plan of a detect run over positions and statics DataFrames."""
+def buckets(spark: Any, positions: Any, options: SparkOptions) -> int:
+    """How many groups of whole vessels (and of whole cells) to make: about
+    `batch_positions` positions each, and at least as many as the cluster has cores."""
+    n = int(run_action("detect", positions.count))
+    cores = int(spark.sparkContext.defaultParallelism)
+    return max(cores, -(-n // max(1, options.batch_positions)))
+
+
+def plan(positions: Any, statics: Any | None, job: tasks.DetectJob, groups: int) -> Plan:
+    """The Spark plan of a detect run over positions and statics DataFrames; `groups`: how
+    many buckets of whole vessels (and of whole encounter cells) go through the kernels."""
     from pyspark import StorageLevel
     from pyspark.sql import Window
     from pyspark.sql import functions as sf
@@ -141,25 +154,25 @@ def plan(positions: Any, statics: Any | None, job: tasks.DetectJob) -> Plan:
         *[
             (_micros(positions, c).alias(c) if c == "ts" else sf.col(c))
             for c in tasks.POSITION_INPUT
-        ]
+        ],
+        sf.pmod(sf.xxhash64("mmsi"), sf.lit(groups)).alias("bucket"),
     )
     vessels = apply_in_arrow(
-        pos, ["mmsi"], functools.partial(tasks.vessel_task, job=job), tasks.VESSEL_ROWS
+        pos, ["bucket"], functools.partial(tasks.vessel_task, job=job), tasks.VESSEL_ROWS
     ).persist(StorageLevel.MEMORY_AND_DISK)
     rec = sf.col("rec")
     parts = [vessels.filter(rec == tasks.REC_EVENT).select(*tasks.EVENT_ROWS.names)]
     segments = vessels.filter(rec == tasks.REC_SEGMENT).select(
         *[sf.col("mmsi" if f == "mmsi" else f"s_{f}").alias(f) for f in tasks.SEGMENT_ROWS.names]
     )
-    cands = vessels.filter(rec == tasks.REC_CANDIDATE).select(
-        *[sf.col("mmsi" if f == "mmsi" else f"c_{f}").alias(f) for f in tasks.CANDIDATES.names]
+    cells = vessels.filter(rec == tasks.REC_CANDIDATE).select(
+        *[sf.col("mmsi" if f == "mmsi" else f"c_{f}").alias(f) for f in tasks.CELLS.names]
     )
-    cells = map_in_arrow(cands, functools.partial(tasks.cells_task, job=job), tasks.CELLS)
+    cells = cells.withColumn(
+        "bucket", sf.pmod(sf.xxhash64("cell_t", "cell_r", "cell_c"), sf.lit(groups))
+    )
     pairs = apply_in_arrow(
-        cells,
-        ["cell_t", "cell_r", "cell_c"],
-        functools.partial(tasks.pairs_task, job=job),
-        tasks.PAIRS,
+        cells, ["bucket"], functools.partial(tasks.pairs_task, job=job), tasks.PAIRS
     )
     parts.append(
         apply_in_arrow(
@@ -234,7 +247,7 @@ def _report(p: Preset, vessels: Any, events: dict[str, int], segments: int) -> D
 
     row = (
         vessels.filter(sf.col("rec") == tasks.REC_VESSEL)
-        .agg(sf.sum("seq").alias("n"), sf.count("mmsi").alias("m"))
+        .agg(sf.sum("seq").alias("n"), sf.sum("k1").alias("m"))
         .collect()[0]
     )
     report = DetectReport(preset=p.name, params_hash=p.params_hash)
@@ -296,7 +309,7 @@ def detect_dataset(
     statics = read_table(spark, input_dir, "statics")
     positions = _window(positions, since, until)
     statics = _window(statics, since, until) if statics is not None else None
-    run = plan(positions, statics, job)
+    run = plan(positions, statics, job, buckets(spark, positions, options))
     staging = join(output_dir, f"_staging-{uuid.uuid4().hex[:12]}")
     try:
         run_action(
@@ -410,7 +423,7 @@ def _detect_workspace(
     spark = options.session()
     positions = spark.read.parquet(str(tmp / "positions"))
     statics = spark.read.parquet(str(tmp / "statics"))
-    run = plan(positions, statics, job)
+    run = plan(positions, statics, job, buckets(spark, positions, options))
     try:
         run_action("detect", lambda: run.events.drop("day").write.parquet(str(tmp / "events")))
         run_action("detect", lambda: run.segments.drop("day").write.parquet(str(tmp / "segments")))

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -32,6 +33,7 @@ BASE_CONF: dict[str, str] = {
     "spark.sql.execution.arrow.maxRecordsPerBatch": "100000",
 }
 MIN_JAVA = 17
+LOG4J2 = Path(__file__).with_name("log4j2.json")
 
 
 class SparkEngineError(DarkcargoError):
@@ -111,6 +113,9 @@ def get_session(master: str | None = None, conf: Mapping[str, str] | None = None
         # workers of a local master run this very interpreter (and see this darkcargo);
         # pyspark reads the workers' Python from the environment when the context starts
         os.environ["PYSPARK_PYTHON"] = sys.executable
+    if local and not submitted and "spark.driver.extraJavaOptions" not in settings:
+        # Spark's own log lines (ERROR and up only) instead of its INFO/WARN start-up chatter
+        settings["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile={LOG4J2}"
     for key, value in settings.items():
         builder = builder.config(key, value)
     try:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from darkcargo import __version__
 from darkcargo.config import Port
-from darkcargo.engines.spark.cells import CellGrid, assign_cells, owned_pairs
+from darkcargo.engines.spark.cells import CellGrid, assign_cells, cell_slots, owned_pairs
 from darkcargo.events.detect import detect_batch, event_id
 from darkcargo.events.kernels.common import EventColumns, GeoContext
 from darkcargo.events.kernels.encounters import Candidates, encounter_runs
@@ -110,16 +110,16 @@ PAIRS = pa.schema(
     + [pa.field(f"b_{f.name}", f.type) for f in CANDIDATES]
 )
 
-# one vessel's output: events, segments (s_*) and candidates (c_*) in one table, `rec` telling
-# which (Spark's grouped functions return one table of one schema)
-# (and one `REC_VESSEL` row per vessel: its number of positions in `seq`)
+# a batch of vessels' output: events, segments (s_*) and encounter candidates already in their
+# cells (c_*, CELLS) in one table, `rec` telling which (Spark's grouped functions return one
+# table of one schema); and one `REC_VESSEL` row: the batch's positions in `seq`, vessels in k1
 REC_EVENT, REC_SEGMENT, REC_CANDIDATE, REC_VESSEL = 0, 1, 2, 3
 VESSEL_ROWS = pa.schema(
     [
         ("rec", pa.int8()),
         *EVENT_ROWS,
         *[pa.field(f"s_{f.name}", f.type) for f in SEGMENT_ROWS if f.name != "mmsi"],
-        *[pa.field(f"c_{f.name}", f.type) for f in CANDIDATES if f.name != "mmsi"],
+        *[pa.field(f"c_{f.name}", f.type) for f in CELLS if f.name != "mmsi"],
     ]
 )
 
@@ -238,9 +238,10 @@ def _sorted(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
 
 
 def event_rows(
-    events: EventColumns, preset: str, stage: int, keys: tuple[int, int, int, int]
+    events: EventColumns, preset: str, stage: int, keys: tuple[Any, Any, Any, Any]
 ) -> pa.Table:
-    """Events as EVENT_ROWS: their base ids, and where they came from."""
+    """Events as EVENT_ROWS: their base ids, and where they came from (`keys`: numbers, or
+    arrays of one number per event)."""
     n = len(events)
     ids = [
         event_id(preset, k, m, o, s, p)
@@ -255,10 +256,10 @@ def event_rows(
     ]
     data: dict[str, Any] = {
         "stage": np.full(n, stage, np.int8),
-        "k1": np.full(n, keys[0], np.int64),
-        "k2": np.full(n, keys[1], np.int64),
-        "k3": np.full(n, keys[2], np.int64),
-        "k4": np.full(n, keys[3], np.int64),
+        "k1": np.broadcast_to(np.asarray(keys[0], np.int64), (n,)),
+        "k2": np.broadcast_to(np.asarray(keys[1], np.int64), (n,)),
+        "k3": np.broadcast_to(np.asarray(keys[2], np.int64), (n,)),
+        "k4": np.broadcast_to(np.asarray(keys[3], np.int64), (n,)),
         "seq": np.arange(n, dtype=np.int64),
         "base_id": ids,
         "start_us": events.start_ts,
@@ -285,13 +286,15 @@ def _with_nulls(data: dict[str, Any], n: int, schema: pa.Schema) -> pa.Table:
 
 
 def vessel_task(table: pa.Table, job: DetectJob) -> pa.Table:
-    """One vessel's positions (any order) through `detect_batch`: its events, segments and
-    encounter candidates as VESSEL_ROWS."""
+    """The positions of some whole vessels (any order; a group of the vessel buckets) through
+    `detect_batch`, as the local engine runs it on a batch of whole MMSIs: their events,
+    segments and encounter candidates as VESSEL_ROWS."""
     job.check()
     table = _sorted(table, ("mmsi", "ts", "source_id", "row_id"))
     cols = {c: column_numpy(table.column(c)) for c in POSITION_INPUT}
     res = detect_batch(cols, job.preset, worker_geo(job.geo))
-    mmsi = int(cols["mmsi"][0]) if table.num_rows else 0
+    n_vessels = int(np.unique(cols["mmsi"]).size)
+    mmsi = np.asarray(res.events.mmsi, np.int64)
     ev = event_rows(res.events, job.preset.name, STAGE_VESSEL, (mmsi, 0, 0, 0))
     e_data: dict[str, Any] = {n: ev.column(n) for n in ev.column_names}
     e_data["rec"] = np.full(ev.num_rows, REC_EVENT, np.int8)
@@ -308,48 +311,56 @@ def vessel_task(table: pa.Table, job: DetectJob) -> pa.Table:
         if f not in ("mmsi", "start_us", "end_us"):
             s_data[f"s_{f}"] = seg[f]
     parts.append(_with_nulls(s_data, n_seg, VESSEL_ROWS))
-    c = res.candidates
-    nc = len(c)
-    c_data: dict[str, Any] = {
-        "rec": np.full(nc, REC_CANDIDATE, np.int8),
-        "mmsi": c.mmsi,
-        "c_segment": [c.segment_name(i) for i in range(nc)],
-    }
-    for f in ("track", "slot", "lat", "lon", "speed", "source_id", "row_id", "sample"):
-        c_data[f"c_{f}"] = getattr(c, f)
-    parts.append(_with_nulls(c_data, nc, VESSEL_ROWS))
-    summary = {"rec": [REC_VESSEL], "mmsi": [mmsi], "seq": [table.num_rows]}
+    cells = cell_copies(res.candidates, job.grid)
+    c_data: dict[str, Any] = {"rec": np.full(cells.num_rows, REC_CANDIDATE, np.int8)}
+    for name in CELLS.names:
+        c_data[name if name == "mmsi" else f"c_{name}"] = cells.column(name)
+    parts.append(_with_nulls(c_data, cells.num_rows, VESSEL_ROWS))
+    summary = {"rec": [REC_VESSEL], "k1": [n_vessels], "seq": [table.num_rows]}
     parts.append(_with_nulls(summary, 1, VESSEL_ROWS))
     return pa.concat_tables(parts)
 
 
-def cells_task(batches: Iterator[pa.RecordBatch], job: DetectJob) -> Iterator[pa.RecordBatch]:
-    """Candidates to CELLS: each to its home cell, and as a ghost to the neighbours it nears."""
-    for batch in batches:
-        if batch.num_rows == 0:
-            continue
-        slot = column_numpy(batch.column("slot"))
-        lat = column_numpy(batch.column("lat"))
-        lon = column_numpy(batch.column("lon"))
-        copies = assign_cells(job.grid, slot, lat, lon)
-        taken = batch.take(pa.array(copies.index))
-        arrays = [taken.column(n) for n in CANDIDATES.names]
-        arrays += [
-            pa.array(copies.cell_t),
-            pa.array(copies.cell_r),
-            pa.array(copies.cell_c),
-            pa.array(copies.home),
-        ]
-        yield pa.RecordBatch.from_arrays(arrays, schema=CELLS)
+def cell_copies(c: Candidates, grid: CellGrid) -> pa.Table:
+    """Candidates as CELLS: each in its home cell, and as a ghost in the neighbours it nears."""
+    copies = assign_cells(grid, c.slot, c.lat, c.lon)
+    i = copies.index
+    k = len(c.segment_names)
+    names = pa.array([*c.segment_names, None], pa.string())  # the last for "no segment"
+    seg = np.where((c.segment >= 0) & (c.segment < k), c.segment, k)
+    return pa.table(
+        {
+            "mmsi": c.mmsi[i],
+            "track": c.track[i],
+            "slot": c.slot[i],
+            "lat": c.lat[i],
+            "lon": c.lon[i],
+            "speed": c.speed[i],
+            "source_id": c.source_id[i],
+            "row_id": c.row_id[i],
+            "segment": names.take(pa.array(seg[i])),
+            "sample": c.sample[i],
+            "cell_t": copies.cell_t,
+            "cell_r": copies.cell_r,
+            "cell_c": copies.cell_c,
+            "home": copies.home,
+        },
+        schema=CELLS,
+    )
 
 
 def pairs_task(table: pa.Table, job: DetectJob) -> pa.Table:
-    """One cell's candidates to the close pairs it owns (PAIRS; `a` the lower MMSI)."""
+    """The candidates of some whole cells (a group of the cell buckets) to the close pairs
+    each cell owns (PAIRS; `a` the lower MMSI)."""
     job.check()
-    cols = {n: column_numpy(table.column(n)) for n in ("slot", "lat", "lon", "mmsi")}
+    cols = {
+        n: column_numpy(table.column(n))
+        for n in ("slot", "lat", "lon", "mmsi", "cell_t", "cell_r", "cell_c")
+    }
     home = np.asarray(table.column("home").to_numpy(zero_copy_only=False), dtype=bool)
+    slot = cell_slots(job.grid, cols["cell_t"], cols["cell_r"], cols["cell_c"], cols["slot"])
     a, b = owned_pairs(
-        cols["slot"],
+        slot,
         cols["lat"],
         cols["lon"],
         cols["mmsi"],
