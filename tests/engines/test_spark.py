@@ -235,3 +235,64 @@ def test_spark_ingest_refuses_csv_naming_the_file(tmp_path: Path, options: Any) 
     csv.write_text("MMSI,BaseDateTime,LAT,LON\n366730000,2023-08-01T00:00:00,38.0,131.0\n")
     with pytest.raises(InputError, match=r"a\.csv: a csv file: the Spark engine decodes NMEA"):
         ingest_dataset([csv], str(tmp_path / "ds"), options=options)
+
+
+def _readme_spark_commands() -> list[str]:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = text.split("## Scale-out: Apache Spark", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.startswith("darkcargo ")]
+
+
+def test_the_readme_scale_out_commands_run(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each command of the README's scale-out section, in this process (one JVM)."""
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from darkcargo.cli.main import app
+
+    commands = _readme_spark_commands()
+    assert any("--engine spark" in c and "--input" in c for c in commands)
+    monkeypatch.chdir(tmp_path)
+    outputs = []
+    for cmd in commands:
+        done = CliRunner().invoke(app, shlex.split(cmd)[1:])
+        assert done.exit_code == 0, f"{cmd}\n{done.output}\n{done.exception!r}"
+        outputs.append(done.output)
+    meta = json.loads((tmp_path / "events-gfw" / "_detect.json").read_text())
+    spark_line = next(o for c, o in zip(commands, outputs, strict=True) if "--input" in c)
+    assert f"{sum(meta['events'].values())} events" in spark_line
+    assert (tmp_path / "ais-parquet" / "positions").is_dir()
+    with Workspace(tmp_path / "season-s.duckdb", read_only=True) as ws:
+        n = ws.scalar("SELECT count(*) FROM events")
+    assert n == sum(meta["events"].values())  # the dataset and the workspace: the same events
+
+
+LINE = b"\\s:RUVVO1,c:1690848000*4F\\!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5F\n"
+
+
+def test_a_file_that_breaks_in_a_task_leaves_the_dataset_as_it_was(
+    tmp_path: Path, options: Any
+) -> None:
+    import gzip
+
+    from darkcargo.engines.spark import ingest_dataset
+    from darkcargo.engines.spark.session import SparkEngineError
+
+    root = tmp_path / "ds"
+    first = tmp_path / "first.nmea"
+    first.write_bytes(LINE)
+    ingest_dataset([first], str(root), options=options)
+    before = sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+    good = tmp_path / "good.nmea"
+    good.write_bytes(LINE * 3)
+    broken = tmp_path / "broken.nmea.gz"  # fine for its first megabytes, cut short after
+    broken.write_bytes(gzip.compress(LINE * 40_000)[:-64])
+    with pytest.raises(SparkEngineError, match=r"broken\.nmea\.gz: corrupt gzip"):
+        ingest_dataset([good, broken], str(root), options=options)
+    after = sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+    assert after == before
+    assert _dataset(root / "positions").num_rows == 1

@@ -54,7 +54,7 @@ def read_table(spark: Any, root: str, name: str) -> Any | None:
 
     files = Files(spark)
     path = join(root, name)
-    if not [f for f in files.files(path) if f.endswith(".parquet")]:
+    if not files.has_file(path, ".parquet"):
         return None
     df = spark.read.option("basePath", path).parquet(path)
     if files.exists(join(root, "sources")):

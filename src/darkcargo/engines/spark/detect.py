@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 from darkcargo import __version__
 from darkcargo.engines.spark import tasks
 from darkcargo.engines.spark.cells import DEFAULT_CELL_DEG, DEFAULT_CELL_HOURS, CellGrid
+from darkcargo.engines.spark.dataset import read_table
 from darkcargo.engines.spark.session import (
     Files,
     SparkEngineError,
@@ -298,8 +299,6 @@ def detect_dataset(
     job = make_job(p, spec, options)
     spark = options.session()
     files = Files(spark)
-    from darkcargo.engines.spark.dataset import read_table
-
     positions = read_table(spark, input_dir, "positions")
     if positions is None:
         raise SparkEngineError(

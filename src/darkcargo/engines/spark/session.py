@@ -96,9 +96,14 @@ def get_session(master: str | None = None, conf: Mapping[str, str] | None = None
 
     active = SparkSession.getActiveSession()
     settings = {**BASE_CONF, **(conf or {})}
-    if active is not None and master is None:
-        for key in ("spark.sql.session.timeZone",):
-            active.conf.set(key, settings[key])
+    if active is not None:
+        running = str(active.sparkContext.master)
+        if master is not None and master != running:
+            raise SparkEngineError(
+                f"a Spark session on {running} is already running in this process; "
+                f"stop it before asking for {master}"
+            )
+        active.conf.set("spark.sql.session.timeZone", settings["spark.sql.session.timeZone"])
         return active
     builder = SparkSession.builder.appName("darkcargo")
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # the JVM of spark-submit started us
@@ -293,6 +298,17 @@ class Files:
         while it.hasNext():
             out.append(str(it.next().getPath().toString()))
         return out
+
+    def has_file(self, uri: str, suffix: str) -> bool:
+        """Whether any file under `uri` ends with `suffix` (stops at the first)."""
+        fs, p = self._path(uri)
+        if not fs.exists(p):
+            return False
+        it = fs.listFiles(p, True)
+        while it.hasNext():
+            if str(it.next().getPath().getName()).endswith(suffix):
+                return True
+        return False
 
     def children(self, uri: str) -> list[str]:
         """Names of the entries directly in `uri`."""
