@@ -42,6 +42,7 @@ from darkcargo.engines.spark.dataset import read_table
 from darkcargo.engines.spark.session import (
     Files,
     SparkEngineError,
+    absolute,
     apply_in_arrow,
     get_session,
     join,
@@ -294,6 +295,7 @@ def detect_dataset(
     write `events/` and `segments/` (partitioned by day) and `_detect.json` to `output_dir`,
     replacing what was there (moved into place only once complete)."""
     started = time.perf_counter()
+    input_dir, output_dir = absolute(input_dir), absolute(output_dir)
     p = preset if isinstance(preset, Preset) else load_preset(str(preset))
     spec, ports_note = _geo_spec(geo, case, ports_csv, port_radius_km)
     job = make_job(p, spec, options)

@@ -37,6 +37,7 @@ from darkcargo.engines.spark.detect import DEFAULT_OPTIONS, SparkOptions
 from darkcargo.engines.spark.session import (
     Files,
     SparkEngineError,
+    absolute,
     join,
     map_in_arrow,
     run_action,
@@ -91,6 +92,7 @@ def ingest_dataset(
         report.files.append(result)
     if not todo:
         return report
+    out = absolute(out)
     spark = options.session()
     files = Files(spark)
     files.mkdirs(out)

@@ -351,6 +351,15 @@ class Files:
             stream.close()
 
 
+def absolute(uri: str | Path) -> str:
+    """A local path made absolute (Spark's JVM resolves relative paths against its own working
+    folder, not this process's); URIs (hdfs://, s3a://, file:...) as they are."""
+    text = str(uri)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text):
+        return text
+    return str(Path(text).resolve())
+
+
 def join(base: str, *parts: str) -> str:
     """Join path parts of a local path or URI with '/'."""
     out = base.rstrip("/")
