@@ -67,8 +67,10 @@ def java_problem() -> str | None:
     if not m:
         return f"cannot tell the version of {java}"
     major = int(m.group(1)) if m.group(1) != "1" else int(m.group(2) or 0)
-    if major < MIN_JAVA:
-        return f"Java {major} at {java} is too old: Spark 4 needs Java {MIN_JAVA}+"
+    spark_major = int(str(pyspark_version()).split(".")[0])
+    need = MIN_JAVA if spark_major >= 4 else 8
+    if major < need:
+        return f"Java {major} at {java} is too old: Spark {spark_major} needs Java {need}+"
     return None
 
 
