@@ -140,3 +140,36 @@ def test_emulated_plan_gives_the_local_events_across_day_cell_and_antimeridian(
     want = sorted(tuple(str(e[k]) for k in keys) for e in local)
     have = sorted(tuple(str(e[k]) for k in keys) for e in got.to_pylist())
     assert have == want
+
+
+def test_without_java_the_spark_engine_says_so_in_one_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from darkcargo.engines.spark.session import java_problem
+
+    env = {**os.environ, "JAVA_HOME": str(tmp_path / "no-java")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2] / "src")
+    where = ["--input", str(tmp_path / "in"), "--output", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, "-m", "darkcargo", "detect", "--engine", "spark", *where],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 4
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: cannot start Spark: no Java runtime found")
+    )
+    os.environ["JAVA_HOME"], saved = env["JAVA_HOME"], os.environ.get("JAVA_HOME")
+    try:
+        assert "no Java runtime" in str(java_problem())
+    finally:
+        if saved is None:
+            del os.environ["JAVA_HOME"]
+        else:
+            os.environ["JAVA_HOME"] = saved
