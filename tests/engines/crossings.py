@@ -47,8 +47,17 @@ def crossing_geo() -> GeoContext:
 
 def table() -> pa.Table:
     """The positions in the canonical `positions` schema."""
-    cols = positions()
+    return canonical(positions())
+
+
+def canonical(cols: dict[str, np.ndarray]) -> pa.Table:
+    """Columns mmsi, ts (int64 us), lat, lon, sog, cog[, source_id, row_id] as `positions`."""
     n = cols["mmsi"].shape[0]
+    cols = {
+        "source_id": np.ones(n, np.int64),
+        "row_id": np.arange(1, n + 1, dtype=np.int64),
+        **cols,
+    }
     data = {
         "mmsi": cols["mmsi"],
         "ts": pa.array(cols["ts"], pa.int64()).cast(pa.timestamp("us")),
@@ -66,9 +75,9 @@ def table() -> pa.Table:
     return pa.table({f.name: data[f.name] for f in POSITIONS}).cast(POSITIONS)
 
 
-def write_workspace(path: Path) -> Path:
+def write_workspace(path: Path, positions: pa.Table | None = None) -> Path:
     with Workspace(path) as ws:
-        ws.append("positions", table())
+        ws.append("positions", table() if positions is None else positions)
     return path
 
 
