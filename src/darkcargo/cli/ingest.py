@@ -20,7 +20,14 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from darkcargo.cli.options import WorkspaceOpt
+from darkcargo.cli.options import (
+    Engine,
+    EngineOpt,
+    MasterOpt,
+    SparkConfOpt,
+    WorkspaceOpt,
+    spark_options,
+)
 from darkcargo.cli.output import console, err_console
 from darkcargo.errors import InputError
 
@@ -174,11 +181,27 @@ def ingest_cmd(
             case_sensitive=False,
         ),
     ] = InputFormat.auto,
+    engine: EngineOpt = Engine.duckdb,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            help="With --engine spark: the Parquet dataset to add to (positions/ and statics/ "
+            "by day, rejects/, sources/), instead of the workspace; created when missing.",
+        ),
+    ] = None,
+    master: MasterOpt = None,
+    conf: SparkConfOpt = None,
 ) -> None:
     """Load AIS files into the workspace (see HELP)."""
     from darkcargo.ais.ingest import STATUS_DUPLICATE, STATUS_EMPTY, ingest
 
     when = _parse_time(default_time)
+    if engine is Engine.spark:
+        _ingest_spark(paths, out, when, columns, input_format, master, conf)
+        return
+    if out or master or conf:
+        raise InputError("--out/--master/--conf", "need --engine spark")
     with Progress(
         TextColumn("[bold]{task.description}", justify="left"),
         BarColumn(),
@@ -212,6 +235,36 @@ def ingest_cmd(
             # sys.exit, not typer.Exit: click hands an Exit's code back instead of exiting
             sys.exit(130)
     console.print(summarize(report), highlight=False, soft_wrap=True)
+
+
+def _ingest_spark(
+    paths: list[Path],
+    out: str | None,
+    when: datetime | None,
+    columns: str | None,
+    input_format: InputFormat,
+    master: str | None,
+    conf: list[str] | None,
+) -> None:
+    """NMEA files decoded on Spark into a Parquet dataset (one task per file)."""
+    from darkcargo.engines.spark import ingest_dataset
+
+    if out is None:
+        raise InputError("--engine spark", "needs --out, the Parquet dataset to write")
+    if columns is not None:
+        raise InputError(
+            "--columns", "CSV files are ingested by the local engine (--engine duckdb)"
+        )
+    report = ingest_dataset(
+        paths,
+        out,
+        default_time=when,
+        input_format=input_format.value,
+        options=spark_options(master, conf),
+    )
+    for result in report.files:
+        console.print(describe(result), highlight=False, soft_wrap=True)
+    console.print(summarize(report) + f"; dataset {out}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
