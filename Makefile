@@ -53,7 +53,9 @@ dist: setup
 	$(BIN)/python -m build --no-isolation --outdir dist .
 	@ls -l dist
 
+# The benchmarks' peers (MovingPandas with GeoPandas, pyais, pandas) come with the bench extra.
 bench: setup
+	$(BIN)/pip install -q -e '.[dev,bench]'
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:

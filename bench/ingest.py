@@ -1,11 +1,13 @@
 """Benchmark: `darkcargo.ais.ingest.ingest` into a DuckDB workspace, end to end, CSV and NMEA.
 
-CSV: generates a MarineCadastre-style CSV of --csv-rows rows (5,000 vessels, time-ordered, some
-empty identity fields, heading 511 sentinels, 1 row in 1,000 out of range). darkcargo ingests it
-into a fresh workspace (hash, parse, transform, statics, rejects, write, commit, close) in a
-worker process, best of --repeat; printed as rows/s with the worker's peak RSS. Peer, same file,
-same run: pandas.read_csv + building the canonical positions DataFrame (times parsed, ranges
-checked, sentinels nulled), without writing it anywhere.
+CSV, whole processes on the same file, best of --repeat each, in turn: `darkcargo ingest FILE`
+into a fresh workspace (start-up, DuckDB's read_csv, the SQL transform, statics, rejects, MMSI
+classes, commit, exit); the floor, bare DuckDB `read_csv` of the file into a table of a fresh
+database file; the peer, pandas `read_csv` of the file. The file is the demo's MarineCadastre CSV
+(--csv FILE, else ./darkcargo-demo/scenario/ais_marinecadastre.csv, else `darkcargo simulate`
+makes the demo season: 2.6M rows). Printed: wall and CPU seconds, peak RSS, darkcargo/floor
+(target <= 1.3), speed-up on the 3.86 s darkcargo took before issue 18 (target >= 1.5), then
+darkcargo's peak RSS on a 10M-row MarineCadastre-style file (--big-rows; target < 600 MB).
 
 NMEA: generates --sentences tagged AIVDM type 1 sentences (bench/_aisgen.py) and ingests them
 into a fresh workspace the same way (sentences/s, peak RSS). Peer: pyais decoding the first
@@ -23,8 +25,8 @@ compiled into numba's cache by an untimed first run, as any user's first run doe
 `--whole-process-only` runs this section alone. The machine's load average is printed too: the figures are only
 as good as the machine was quiet. Ends with ratio lines; the last is darkcargo/pyais.
 
-Usage: .venv/bin/python bench/ingest.py [--csv-rows 3000000] [--sentences 1000000]
-           [--pyais-sample 50000] [--repeat 2] [--skip-nmea] [--whole-process-only]
+Usage: .venv/bin/python bench/ingest.py [--csv FILE] [--big-rows 10000000] [--sentences 1000000]
+           [--pyais-sample 50000] [--repeat 2] [--skip-nmea] [--skip-csv] [--whole-process-only]
 """
 
 from __future__ import annotations
@@ -154,38 +156,111 @@ def _worker_ingest(path: str, repeat: int) -> None:
         )
 
 
-def _worker_pandas(path: str) -> None:
-    import pandas as pd
+# ---------------------------------------------------------------------------------------------
+# CSV: darkcargo, the DuckDB floor and pandas, each a whole process on the same file
+# ---------------------------------------------------------------------------------------------
+BEFORE_ISSUE_18_S = 3.86  # darkcargo ingest of the demo's CSV, as a process, with the old scanner
+FLOOR = """import sys, duckdb
+con = duckdb.connect(sys.argv[2])
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[1]])
+con.close()
+"""
+PANDAS = "import sys, pandas\npandas.read_csv(sys.argv[1])\n"
 
-    w0, c0 = time.perf_counter(), time.process_time()
-    df = pd.read_csv(path)
-    ts = pd.to_datetime(df["BaseDateTime"], format="%Y-%m-%dT%H:%M:%S", errors="coerce")
-    ok = (
-        df["MMSI"].notna()
-        & ts.notna()
-        & df["LAT"].between(-90, 90)
-        & df["LON"].between(-180, 180)
-        & df["SOG"].between(0, 102.3)
+
+def measure(cmd: list[str], tmp: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, all threads) and peak RSS (MB) of one process."""
+    with open(tmp / "stderr.txt", "w+b") as err:
+        w0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - w0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(cmd[:4])} failed: {err.read().decode()[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def demo_csv(given: Path | None, tmp: Path) -> Path:
+    """The demo season's MarineCadastre CSV: given, left by `darkcargo demo`, or simulated."""
+    if given is not None:
+        return given
+    made = Path("darkcargo-demo") / "scenario" / "ais_marinecadastre.csv"
+    if made.exists():
+        return made
+    g0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "darkcargo", "simulate", "--out", str(tmp / "season")],
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
-    heading = df["Heading"].where(df["Heading"] != 511)
-    positions = pd.DataFrame(
-        {
-            "mmsi": df["MMSI"][ok].astype("int64"),
-            "ts": ts[ok],
-            "lat": df["LAT"][ok],
-            "lon": df["LON"][ok],
-            "sog": df["SOG"][ok].astype("float32"),
-            "cog": df["COG"][ok].where(df["COG"][ok] < 360).astype("float32"),
-            "heading": heading[ok].astype("Int16"),
-            "nav_status": df["Status"][ok].astype("Int8"),
-        }
-    )
-    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    print(f"simulated the demo season (seed 7, 300 vessels) in {time.perf_counter() - g0:.0f} s")
+    return tmp / "season" / "ais_marinecadastre.csv"
+
+
+def csv_section(args: argparse.Namespace, tmp: Path) -> None:
+    path = demo_csv(args.csv, tmp)
+    with open(path, "rb") as fh:
+        rows = sum(1 for _ in fh) - 1
     print(
-        json.dumps(
-            {"wall_s": wall, "cpu_s": cpu, "rows": len(positions), "max_rss_mb": _max_rss_mb()}
-        )
+        f"CSV: {path} ({rows:,} rows, {path.stat().st_size / 1e6:.0f} MB); {os.cpu_count()} cores"
     )
+    ws = tmp / "bench.duckdb"
+    runs = {
+        "darkcargo ingest (whole process)": [
+            sys.executable,
+            "-m",
+            "darkcargo",
+            "ingest",
+            str(path),
+            "-w",
+            str(ws),
+        ],
+        "DuckDB read_csv into a table (the floor)": [
+            sys.executable,
+            "-c",
+            FLOOR,
+            str(path),
+            str(ws),
+        ],
+        "pandas read_csv (the peer)": [sys.executable, "-c", PANDAS, str(path)],
+    }
+    best: dict[str, tuple[float, float, float]] = {}
+    for _ in range(args.repeat):  # in turn, so that a burst of load hits all of them alike
+        for name, cmd in runs.items():
+            for leftover in (ws, ws.with_name(ws.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+            got = measure(cmd, tmp)
+            best[name] = min(best.get(name, got), got)
+    for name, (wall, cpu, rss) in best.items():
+        print(
+            f"{name}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss:.0f} MB, {rows / wall / 1e6:.2f}M rows/s"
+        )
+    dc, floor, pandas = (best[n][0] for n in runs)
+    dc_cpu, floor_cpu = (best[n][1] for n in list(runs)[:2])
+    print(f"load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"ratio darkcargo/floor: {dc / floor:.2f} wall (target <= 1.3), {dc_cpu / floor_cpu:.2f} CPU"
+    )
+    print(
+        f"speed-up on the {BEFORE_ISSUE_18_S} s before issue 18: {BEFORE_ISSUE_18_S / dc:.2f}x (target >= 1.5)"
+    )
+    print(f"ratio pandas/darkcargo (wall): {pandas / dc:.2f}x")
+    if args.big_rows:
+        big = tmp / "big.csv"
+        size = write_marinecadastre_csv(big, args.big_rows, seed=1)
+        for leftover in (ws, ws.with_name(ws.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        wall, cpu, rss = measure(
+            [*runs["darkcargo ingest (whole process)"][:4], str(big), "-w", str(ws)], tmp
+        )
+        print(
+            f"darkcargo ingest of {args.big_rows:,} rows ({size / 1e9:.1f} GB): {wall:.1f} s wall, "
+            f"{cpu:.1f} s CPU, peak RSS {rss:.0f} MB (target < 600 MB)"
+        )
+        big.unlink()
+        ws.unlink(missing_ok=True)
 
 
 def time_pyais(path: Path, n_sample: int) -> tuple[float, int]:
@@ -216,7 +291,9 @@ def _run(args: list[str]) -> dict[str, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--csv-rows", type=int, default=3_000_000)
+    ap.add_argument("--csv", type=Path, help="CSV to time (default: the demo season's)")
+    ap.add_argument("--big-rows", type=int, default=10_000_000, help="0: no 10M-row run")
+    ap.add_argument("--skip-csv", action="store_true")
     ap.add_argument("--sentences", type=int, default=1_000_000)
     ap.add_argument("--pyais-sample", type=int, default=50_000)
     ap.add_argument("--repeat", type=int, default=2)
@@ -225,11 +302,8 @@ def main() -> None:
     ap.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        kind, path = args.worker
-        if kind == "pandas":
-            _worker_pandas(path)
-        else:
-            _worker_ingest(path, args.repeat)
+        _, path = args.worker
+        _worker_ingest(path, args.repeat)
         return
 
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
@@ -243,33 +317,8 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
-        csv_path = tmp / "marinecadastre.csv"
-        g0 = time.perf_counter()
-        size = write_marinecadastre_csv(csv_path, args.csv_rows, seed=1)
-        print(
-            f"generated a MarineCadastre-style CSV: {args.csv_rows:,} rows, {size / 1e6:.0f} MB "
-            f"in {time.perf_counter() - g0:.1f} s"
-        )
-        dc = _run(["--worker", "csv", str(csv_path), "--repeat", str(args.repeat)])
-        assert dc["lines"] == args.csv_rows and dc["accepted"] + dc["rejected"] == dc["lines"]
-        dc_rate = dc["lines"] / dc["wall_s"]
-        print(
-            f"darkcargo start-up (imports, numba cache, DuckDB; not counted): {dc['warmup_s']:.1f} s"
-        )
-        print(
-            f"darkcargo ingest CSV -> DuckDB: {dc['lines']:,} rows in {dc['wall_s']:.2f} s = "
-            f"{dc_rate / 1e6:.2f}M rows/s (CPU {dc['cpu_s']:.2f} s), {dc['positions']:,} positions, "
-            f"{dc['statics']:,} statics, {dc['rejected']:,} rejects, peak RSS {dc['max_rss_mb']:.0f} MB"
-        )
-        pd_res = _run(["--worker", "pandas", str(csv_path)])
-        pd_rate = args.csv_rows / pd_res["wall_s"]
-        print(
-            f"pandas read_csv + positions DataFrame (no storage): {args.csv_rows:,} rows in "
-            f"{pd_res['wall_s']:.2f} s = {pd_rate / 1e6:.2f}M rows/s (CPU {pd_res['cpu_s']:.2f} s), "
-            f"peak RSS {pd_res['max_rss_mb']:.0f} MB"
-        )
-        print(f"ratio darkcargo/pandas (CSV rows/s): {dc_rate / pd_rate:.1f}x")
-        csv_path.unlink()
+        if not args.skip_csv:
+            csv_section(args, tmp)
         if args.skip_nmea:
             return
 

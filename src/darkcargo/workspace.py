@@ -141,12 +141,16 @@ class Workspace:
             self.con.execute("COMMIT")
 
     def append(self, table: str, data: pa.Table | pa.RecordBatch) -> int:
-        """Append Arrow rows to a canonical table, casting to its schema. Returns rows added."""
+        """Append Arrow rows to a canonical table, casting to its schema; columns the rows lack
+        (added to the schema since their writer was written) are nulls. Returns rows added."""
         schema = all_tables()[table]
         if isinstance(data, pa.RecordBatch):
             data = pa.Table.from_batches([data])
         if data.num_rows == 0:
             return 0
+        for f in schema:
+            if f.name not in data.column_names:
+                data = data.append_column(f.name, pa.nulls(data.num_rows, f.type))
         # DuckDB finds this local by its name (a replacement scan; no workspace table has it).
         # Not a registered view: inside a transaction a dropped view keeps its Arrow data alive
         # until commit, so a long ingest would hold every batch it wrote in memory.

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +109,10 @@ def test_every_shared_nmea_file_is_accounted_for_and_reingest_adds_nothing(
 ) -> None:
     files = nmea_files(shared_data)
     assert len(files) >= 9
+    refused = [shared_data / "ais" / "pyais" / "messages.ais"]  # no message has a time
+    with pytest.raises(InputError, match="none of 8 lines accepted .*pass --default-time"):
+        ingest(refused, workspace_path)
+    files = [f for f in files if f not in refused]
     report = ingest(files, workspace_path)
     assert [f.status for f in report.files] == [STATUS_INGESTED] * len(files)
     for f, path in zip(report.files, files, strict=True):
@@ -230,8 +235,11 @@ def test_corrupt_gzip_half_way_keeps_nothing_of_that_file_but_keeps_earlier_file
     bad = tmp_path / "bad.csv.gz"
     bad.write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError) as err:
-        ingest([good, bad], workspace_path, batch_rows=5_000)
+        ingest([good, bad], workspace_path)
     assert err.value.path == str(bad) and "corrupt gzip" in err.value.reason
+    # the figure is what could be decoded before the cut (not 0): zlib decodes the same bytes
+    decodable = len(zlib.decompressobj(wbits=31).decompress(data[: len(data) // 2]))
+    assert f"after {decodable:,} decompressed bytes" in err.value.reason and decodable > 100_000
     after = counts(workspace_path)
     assert (after["sources"], after["positions"], after["rejects"]) == (1, 200, 0)
     with Workspace(workspace_path, read_only=True) as ws:
@@ -248,7 +256,7 @@ def test_damaged_gzip_payload_is_an_input_error(tmp_path: Path, workspace_path: 
     bad.write_bytes(bytes(data))
     with pytest.raises(InputError, match="corrupt gzip"):
         ingest([bad], workspace_path)
-    assert counts(workspace_path)["sources"] == 0
+    assert not workspace_path.exists()  # the failed ingest had created it: nothing is left
 
 
 def test_empty_file_is_reported_and_adds_nothing(tmp_path: Path, workspace_path: Path) -> None:
@@ -276,7 +284,7 @@ def test_wrong_format_is_an_input_error_naming_the_file(
         ingest([nmea], workspace_path, input_format="csv")
     with pytest.raises(InputError, match="unknown format 'xml'"):
         ingest([nmea], workspace_path, input_format="xml")
-    assert counts(workspace_path)["sources"] == 0
+    assert not workspace_path.exists()
 
 
 def test_unreadable_inputs_are_input_errors(tmp_path: Path, workspace_path: Path) -> None:
@@ -299,24 +307,27 @@ def test_unreadable_inputs_are_input_errors(tmp_path: Path, workspace_path: Path
 def test_failure_mid_file_rolls_back_that_file(
     tmp_path: Path, workspace_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from darkcargo.ais import tabular
+
     path = tmp_path / "day.csv"
-    path.write_text(marinecadastre_csv(20_000))
-    real_append = ingest_module.append_rows
-    calls = {"n": 0}
+    path.write_text(marinecadastre_csv(20_000, bad_every=1_000))
+    real_write = tabular.write_stage
 
-    def failing_append(ws: Workspace, table: str, data: pa.Table) -> int:
-        calls["n"] += 1
-        if calls["n"] == 2:  # positions are written, the file is not finished
-            raise KeyboardInterrupt
-        return real_append(ws, table, data)
+    def interrupted(*args: object, **kw: object) -> object:
+        real_write(*args, **kw)  # type: ignore[arg-type]  # positions, statics, rejects written
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(ingest_module, "append_rows", failing_append)
+    monkeypatch.setattr(tabular, "write_stage", interrupted)
+    Workspace(workspace_path).close()  # an existing workspace: kept, as it was
     with pytest.raises(KeyboardInterrupt):
-        ingest([path], workspace_path, batch_rows=2_000)
-    monkeypatch.setattr(ingest_module, "append_rows", real_append)
+        ingest([path], workspace_path)
+    monkeypatch.setattr(tabular, "write_stage", real_write)
     assert counts(workspace_path) == {"sources": 0, "positions": 0, "statics": 0, "rejects": 0}
+    with Workspace(workspace_path, read_only=True) as ws:
+        assert ws.count("mmsi_classes") == 0
+        assert ws.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_dc%'") == 0
     report = ingest([path], workspace_path)
-    assert report.files[0].status == STATUS_INGESTED and report.files[0].positions == 20_000
+    assert report.files[0].status == STATUS_INGESTED and report.files[0].positions == 19_980
 
 
 def test_parquet_file_ingests(tmp_path: Path, workspace_path: Path) -> None:
@@ -382,3 +393,37 @@ def test_batches_written_inside_the_file_transaction_are_freed(workspace_path: P
         held = pa.total_allocated_bytes() - before
     assert held < n * 8  # less than one column of one batch
     assert counts(workspace_path)["positions"] == 5 * n
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_line_scan_finds_blank_lines_and_any_line_by_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """The line map behind DuckDB's reader: blank lines (LF and CRLF) and the text of any line,
+    across chunk and mark boundaries."""
+    rng = np.random.default_rng(seed)
+    lines = [
+        "" if r < 0.15 else "\r" if r < 0.2 else "x" * int(rng.integers(1, 40))
+        for r in rng.random(400)
+    ]
+    text = "\n".join(lines) + ("\n" if seed % 2 else "")
+    path = tmp_path / "lines.txt"
+    path.write_bytes(text.encode())
+    monkeypatch.setattr(sources, "SCAN_CHUNK", int(rng.integers(5, 200)))
+    monkeypatch.setattr(sources, "MARK_BYTES", int(rng.integers(3, 50)))
+    sha, scan = sources.scan_plain(path)
+    assert sha == hashlib.sha256(text.encode()).hexdigest()
+    assert scan.lines == len(lines)
+    assert scan.blank_lines() == [i + 1 for i, line in enumerate(lines) if line in ("", "\r")]
+    wanted = np.array(sorted(rng.choice(np.arange(1, len(lines) + 1), 60, replace=False)))
+    assert scan.texts(wanted).to_pylist() == [lines[i - 1].rstrip("\r") for i in wanted]
+
+
+def test_repaired_copy_keeps_every_line_in_place(tmp_path: Path) -> None:
+    raw = b'a,b\r\nx,"open\n\xd8\xd8,y\r\nz\rw,"q""q"\n'
+    src = tmp_path / "odd.csv"
+    src.write_bytes(raw)
+    _, scan = sources.write_plain(src, tmp_path / "fixed.csv", repair=True)
+    fixed = (tmp_path / "fixed.csv").read_bytes().decode()
+    assert fixed == 'a,b\nx,\'open\n\ufffd\ufffd,y\nz w,"q""q"\n'
+    assert scan.lines == raw.count(b"\n")

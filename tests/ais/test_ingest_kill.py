@@ -17,26 +17,31 @@ from darkcargo.ais.ingest import STATUS_DUPLICATE, STATUS_INGESTED, ingest
 from darkcargo.workspace import Workspace
 from tests.ais.test_ingest import marinecadastre_csv
 
-BIG_ROWS = 400_000  # ~40 MB of CSV: dozens of batches, several DuckDB row groups
-BATCH_ROWS = 8_000
-KILL_AFTER_APPENDS = 4  # of ~10 positions batches (4 MB chunks) appended, uncommitted
+BIG_ROWS = 400_000  # ~40 MB of CSV: several DuckDB row groups written before the commit
 
+# The child ingests and says where it is; "written" comes when positions, statics and rejects
+# of the big file are in the workspace but not committed, "reading" while DuckDB reads it.
 CHILD = textwrap.dedent(
     """
-    import sys
-    import darkcargo.ais.ingest as ingest_module
+    import sys, time
+    import darkcargo.ais.tabular as tabular
 
-    real = ingest_module.append_rows
-    def noisy(ws, table, data):
-        n = real(ws, table, data)
-        if table == "positions" and n:
-            print("appended", n, flush=True)
-        return n
-    ingest_module.append_rows = noisy
-    ingest_module.ingest(sys.argv[2:], sys.argv[1], batch_rows=int({batch}))
+    real_stage, real_write = tabular.stage_csv, tabular.write_stage
+    def stage(ws, path, plan, *args, **kw):
+        print("reading", flush=True)
+        return real_stage(ws, path, plan, *args, **kw)
+    def write(*args, **kw):
+        result = real_write(*args, **kw)
+        if result.positions > 100_000:
+            print("written", result.positions, flush=True)
+            time.sleep(60)
+        return result
+    tabular.stage_csv, tabular.write_stage = stage, write
+    import darkcargo.ais.ingest as ingest_module
+    ingest_module.ingest(sys.argv[2:], sys.argv[1])
     print("finished", flush=True)
     """
-).format(batch=BATCH_ROWS)
+)
 
 
 def snapshot(path: Path) -> dict[str, object]:
@@ -51,8 +56,9 @@ def snapshot(path: Path) -> dict[str, object]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("when", ["written", "reading"])
 def test_sigkill_half_way_leaves_workspace_unchanged_and_reingest_completes(
-    tmp_path: Path,
+    tmp_path: Path, when: str
 ) -> None:
     small = tmp_path / "small.csv"
     small.write_text(marinecadastre_csv(1_000, seed=11))
@@ -69,15 +75,20 @@ def test_sigkill_half_way_leaves_workspace_unchanged_and_reingest_completes(
         text=True,
     )
     assert child.stdout is not None
-    appended = 0
+    seen: list[str] = []
     deadline = time.monotonic() + 120
-    while appended < KILL_AFTER_APPENDS and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
         line = child.stdout.readline()
         if not line:
             break
         assert not line.startswith("finished"), "ingest finished before it could be killed"
-        appended += line.startswith("appended")
-    assert appended == KILL_AFTER_APPENDS, child.stderr.read() if child.stderr else ""
+        seen.append(line.split()[0])
+        if line.startswith("reading") and when == "reading":  # the big file's read began
+            time.sleep(0.3)
+            break
+        if line.startswith("written"):
+            break
+    assert when in seen, child.stderr.read() if child.stderr else ""
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL

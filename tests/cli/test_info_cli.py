@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ def test_info_table_lists_sources_counts_span_and_rejects(
     assert "csv:marinecadastre" in out and "nmea" in out and str(csv_path) in out
     for word in ("positions", "statics", "vessels", "time span", "out_of_range", "events"):
         assert word in out
+    assert "MMSI classes" in out and "ship" in out
     assert "2024-03-01" in out and "UTC" in out
 
 
@@ -54,6 +56,7 @@ def test_info_json_has_every_figure(
     assert data["time_span"]["last"].startswith("2024-03-01")
     assert data["tables"]["positions"] == 300 and data["tables"]["events"] == 0
     assert data["tables"]["sources"] == 2
+    assert data["mmsi_classes"] == {"ship": 22}
 
 
 def test_info_on_a_missing_workspace_names_it(
@@ -63,3 +66,24 @@ def test_info_on_a_missing_workspace_names_it(
     code, _, err = run_cli(["info", "-w", str(missing)], capsys, monkeypatch)
     assert code == 3 and "none.duckdb" in err and err.count("\n") == 1
     assert not missing.exists()
+
+
+def test_info_counts_mmsis_per_class(
+    shared_data: Path,
+    workspace_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """GPSD's annotated sample holds base stations (type 4) and aids to navigation (type 21)."""
+    ingest(
+        [shared_data / "ais" / "gpsd" / "sample.aivdm"],
+        workspace_path,
+        default_time=datetime(2010, 1, 1),
+    )
+    code, out, err = run_cli(
+        ["info", "-w", str(workspace_path), "--format", "json"], capsys, monkeypatch
+    )
+    assert code == 0, err
+    classes = json.loads(out)["mmsi_classes"]
+    assert classes == {"ship": 17, "base_station": 3, "aid_to_navigation": 2}
+    assert sum(classes.values()) == json.loads(out)["vessels"]

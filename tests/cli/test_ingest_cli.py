@@ -172,15 +172,20 @@ def test_default_time_dates_untimed_sentences(
 ) -> None:
     nmea = shared_data / "ais" / "pyais" / "messages.ais"
     ws_a, ws_b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
-    code, out_a, _ = run_cli(["ingest", str(nmea), "-w", str(ws_a)], capsys, monkeypatch)
-    assert code == 0 and "no_time" in out_a
+    code, _, err = run_cli(["ingest", str(nmea), "-w", str(ws_a)], capsys, monkeypatch)
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(
+        f"error: {nmea}: none of 8 lines accepted (no_time 6, unparseable 2); no AIS message "
+        "has a time: pass --default-time; nothing from this file was kept"
+    )
+    assert not ws_a.exists()  # the refused file was the first: no workspace is left behind
     code, out_b, _ = run_cli(
         ["ingest", str(nmea), "-w", str(ws_b), "--default-time", "2024-03-12T06:00+09:00"],
         capsys,
         monkeypatch,
     )
     assert code == 0 and "no_time" not in out_b
-    assert positions(ws_b) > positions(ws_a)
+    assert positions(ws_b) == 6
     with Workspace(ws_b, read_only=True) as ws:
         times = {r[0] for r in ws.con.execute("SELECT DISTINCT ts FROM positions").fetchall()}
     assert any(t.isoformat() == "2024-03-11T21:00:00" for t in times)
@@ -221,3 +226,96 @@ def test_ctrl_c_exits_130_saying_what_was_rolled_back(
         "interrupted: second.csv was rolled back; 1 file(s) finished earlier by this command "
         "stay committed"
     )
+
+
+def test_a_file_with_nothing_accepted_exits_2_with_the_likely_cause(
+    tmp_path: Path,
+    workspace_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """lat and lon swapped in a column map: 18 rows, none accepted (14.10)."""
+    track = tmp_path / "track.csv"
+    track.write_text(
+        "id,time,x,y\n"
+        + "".join(
+            f"273210440,2024-03-12T06:{i:02d}:00,{130 + i / 100},{42 + i / 100}\n"
+            for i in range(18)
+        )
+    )
+    good = tmp_path / "good.csv"
+    good.write_text(marinecadastre_csv(20))
+    swapped = ["--columns", "mmsi=id,ts=time,lat=x,lon=y"]
+    code, out, err = run_cli(
+        ["ingest", str(good), str(track), "-w", str(workspace_path), *swapped[:0]],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2  # the MarineCadastre file went in; the track has no known layout
+    code, out, err = run_cli(
+        ["ingest", str(track), "-w", str(workspace_path), *swapped], capsys, monkeypatch
+    )
+    assert code == 2 and err.count("\n") == 1
+    assert err.strip() == (
+        f"error: {track}: none of 18 lines accepted (out_of_range 18); latitudes beyond 90 "
+        "degrees while the longitudes fit: are lat and lon swapped?; nothing from this file was kept"
+    )
+    assert positions(workspace_path) == 20
+    with Workspace(workspace_path, read_only=True) as ws:
+        assert ws.count("rejects") == 0 and ws.count("sources") == 1
+    code, out, err = run_cli(
+        [
+            "ingest",
+            str(track),
+            "-w",
+            str(workspace_path),
+            "--columns",
+            "mmsi=id,ts=time,lat=y,lon=x",
+        ],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0, err  # fixed: the same file goes in (it was not recorded as ingested)
+    assert "18 lines: 18 accepted, 0 rejected" in out
+
+
+def test_positions_in_raw_ais_units_are_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw.csv"  # 1/10,000 minute units, as AIS carries them
+    raw.write_text(
+        "mmsi,t,lat,lon\n"
+        + "".join(
+            f"273210440,2024-03-12T06:0{i}:00,{int(42.25 * 600000)},{int(130.3 * 600000)}\n"
+            for i in range(5)
+        )
+    )
+    ws = tmp_path / "new.duckdb"
+    code, _, err = run_cli(
+        ["ingest", str(raw), "-w", str(ws), "--columns", "mmsi=mmsi,ts=t,lat=lat,lon=lon"],
+        capsys,
+        monkeypatch,
+    )
+    assert (
+        code == 2
+        and "none of 5 lines accepted (out_of_range 5); positions far beyond 90/180: wrong units?"
+        in err
+    )
+    assert not ws.exists()  # nothing left behind, not even an empty workspace
+
+
+def test_truncated_gzip_names_the_bytes_decoded_before_the_cut(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zlib
+
+    data = gzip.compress(marinecadastre_csv(5_000, seed=9).encode())
+    cut = data[: len(data) // 2]
+    bad = tmp_path / "cut.csv.gz"
+    bad.write_bytes(cut)
+    decodable = len(zlib.decompressobj(wbits=31).decompress(cut))
+    code, _, err = run_cli(
+        ["ingest", str(bad), "-w", str(tmp_path / "w.duckdb")], capsys, monkeypatch
+    )
+    assert code == 2 and f"corrupt gzip data after {decodable:,} decompressed bytes" in err
+    assert decodable > 100_000

@@ -259,3 +259,16 @@ def test_a_rail_crossing_is_never_a_ports_stand_in():
     (gap,) = of(rows, "gap")
     assert gap["details"]["off_port"] != "TUMANGANG_KHASAN"
     assert all(r["port"] != "TUMANGANG_KHASAN" for r in rows)
+
+
+def test_a_gap_far_from_every_port_names_none():
+    """A gap off California with only the case's Sea of Japan ports: no "nearest port" ten
+    thousand kilometres away; the ends are described by their distance from shore instead."""
+    case = load_case("dprk_russia")
+    g = GeoContext.build(list(case.ports), shore_km=lambda la, lo: np.full(np.shape(la), 30.0))
+    before = track(9, T0, 34.0, -121.0, n=24, speed_kn=10.0)
+    after = track(9, T0 + timedelta(hours=30), 34.5, -122.0, n=12, speed_kn=10.0, first_row=100)
+    (gap,) = of(rows_of(concat(before, after), g), "gap")
+    d = gap["details"]
+    assert (d["off_port"], d["off_port_km"], d["on_port"], d["on_port_km"]) == (None,) * 4
+    assert d["reachable_ports"] == [] and d["starts_in_port"] is False

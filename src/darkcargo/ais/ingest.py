@@ -6,40 +6,59 @@ together or not at all. A failure or Ctrl-C rolls the current file back; files f
 in the same call stay committed. Ingesting a file whose hash is already in `sources` adds nothing
 and reports "already ingested". Every input line (NMEA) or row (CSV, Parquet) is either accepted
 or stored in `rejects` with a reason code, and `sources` records lines read/accepted/rejected.
+A file of which nothing is accepted is refused (InputError with the likely cause) and leaves
+nothing behind, so that it can be ingested again once the cause is fixed. Each ingest also
+keeps `mmsi_classes` (the kind of station behind every MMSI, see ais/mmsi.py) up to date.
+
+NMEA goes through the compiled decoder in batches; CSV and Parquet through DuckDB's own readers
+and the SQL of `tabular` (compressed inputs are decompressed to a temporary plain file first).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import tempfile
+import threading
 import time
 from collections import Counter
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from darkcargo.ais import sources, tabular
-from darkcargo.ais.nmea import DecodedBatch, iter_nmea_batches
+from darkcargo.ais import mmsi, sources, tabular
 from darkcargo.ais.schema import SOURCES
 from darkcargo.errors import InputError
-from darkcargo.workspace import Workspace
+from darkcargo.workspace import Workspace, default_workspace_path
 
 log = logging.getLogger(__name__)
 
 INPUT_FORMATS: tuple[str, ...] = ("auto", "nmea", "csv", "parquet")
 NMEA_BATCH_BYTES = 16 << 20  # decompressed NMEA bytes per decoder batch (smaller: more overlap)
 NMEA_READ_AHEAD = 1  # decoded NMEA batches held ahead of the writer
-# DuckDB while ingesting: one thread (parsing and decoding use the other cores; appending from
-# one thread also fills row groups in order, so closing the workspace has no partial row groups
-# to merge), and each full row group compressed and written as soon as it fills, while the
-# readers work, instead of up to five at a time, the last of them at commit.
-INGEST_DUCKDB_SETTINGS: dict[str, int] = {"threads": 1, "write_buffer_row_group_count": 1}
+# DuckDB while ingesting NMEA: one thread (decoding uses the other cores; appending from one
+# thread also fills row groups in order, so closing the workspace has no partial row groups to
+# merge), and each full row group compressed and written as soon as it fills. Tabular files are
+# read by DuckDB itself, with all its threads. Times are handled in UTC throughout.
+INGEST_DUCKDB_SETTINGS: dict[str, Any] = {
+    "write_buffer_row_group_count": 1,
+    "TimeZone": "UTC",
+    "enable_progress_bar": True,
+    "enable_progress_bar_print": False,
+}
+NMEA_THREADS = 1
+# DuckDB's memory while it reads a CSV or Parquet file: what does not fit (the stage of a large
+# file) goes to its temporary files beside the workspace, so memory stays bounded by this.
+TABULAR_MEMORY_LIMIT = "256MB"
+CLASSES_VERSION = "1"  # meta key mmsi_classes.version: the workspace's classes are complete
 STATUS_INGESTED = "ingested"
 STATUS_DUPLICATE = "already ingested"
 STATUS_EMPTY = "empty"
@@ -72,6 +91,7 @@ class FileResult:
     positions: int = 0
     statics: int = 0
     seconds: float = 0.0
+    hint: str = ""  # the likely cause when nothing was accepted
 
 
 @dataclass
@@ -126,23 +146,27 @@ def ingest(
     columns: str | Mapping[str, str] | None = None,
     progress: IngestProgress | None = None,
     input_format: str = "auto",
-    batch_rows: int = tabular.DEFAULT_BATCH_ROWS,
+    layouts: Iterable[str | Path] = (),
     nmea_batch_bytes: int = NMEA_BATCH_BYTES,
 ) -> IngestReport:
     """Ingest AIS files into a workspace, one transaction per file.
 
     `columns` maps canonical fields to CSV headers (``'mmsi=MMSI,ts=time,...'`` or a dict) for
-    CSVs of no known layout; `input_format` forces nmea/csv/parquet instead of detection;
-    `default_time` dates positions that carry no time of their own. Raises InputError on the
-    first file that cannot be read as its format (earlier files stay committed).
+    CSVs of no known layout; `layouts` adds layout files (TOML, as ais/layouts.toml);
+    `input_format` forces nmea/csv/parquet instead of detection; `default_time` dates positions
+    that carry no time of their own. Raises InputError on the first file that cannot be read
+    as its format or of which nothing is accepted (earlier files stay committed); a workspace
+    file this call created is removed again when nothing was committed to it.
     """
     if input_format not in INPUT_FORMATS:
         raise InputError(
             None, f"unknown format '{input_format}'; use one of {', '.join(INPUT_FORMATS)}"
         )
     column_map = tabular.parse_column_map(columns) if isinstance(columns, str) else columns
+    known = tabular.load_layouts(layouts)
     default_time = _naive_utc(default_time)
     own = not isinstance(workspace, Workspace)
+    created = own and not (Path(workspace) if workspace else default_workspace_path()).exists()  # type: ignore[arg-type]
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     report = IngestReport()
     try:
@@ -155,12 +179,19 @@ def ingest(
                     column_map=column_map,
                     progress=progress,
                     input_format=input_format,
-                    batch_rows=batch_rows,
+                    layouts=known,
                     nmea_batch_bytes=nmea_batch_bytes,
                 )
                 report.files.append(result)
                 if progress is not None:
                     progress.done(result)
+    except BaseException:
+        if created and not any(f.status == STATUS_INGESTED for f in report.files):
+            ws.close()
+            for leftover in (ws.path, ws.path.with_name(ws.path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+            own = False
+        raise
     finally:
         if own:
             ws.close()
@@ -168,21 +199,30 @@ def ingest(
 
 
 @contextmanager
-def _duckdb_settings(ws: Workspace, settings: Mapping[str, int]) -> Iterator[None]:
+def _duckdb_settings(ws: Workspace, settings: Mapping[str, Any]) -> Iterator[None]:
     """Run DuckDB with some settings for a while, restoring them after (settings this DuckDB
     does not know are left alone)."""
     before: dict[str, Any] = {}
     for name, value in settings.items():
         try:
             before[name] = _one(ws, f"SELECT current_setting('{name}')")[0]
+            _set(ws, name, value)
         except duckdb.Error:
             continue
-        ws.con.execute(f"SET {name} = {int(value)}")
     try:
         yield
     finally:
         for name, value in before.items():
-            ws.con.execute(f"SET {name} = {int(value)}")
+            _set(ws, name, value)
+
+
+def _set(ws: Workspace, name: str, value: Any) -> None:
+    if isinstance(value, bool):
+        ws.con.execute(f"SET {name} = {str(value).lower()}")
+    elif isinstance(value, int):
+        ws.con.execute(f"SET {name} = {int(value)}")
+    else:
+        ws.con.execute(f"SET {name} = '{str(value).replace(chr(39), chr(39) * 2)}'")
 
 
 def append_rows(ws: Workspace, table: str, data: pa.Table) -> int:
@@ -251,7 +291,7 @@ def ingest_file(
     column_map: Mapping[str, str] | None = None,
     progress: IngestProgress | None = None,
     input_format: str = "auto",
-    batch_rows: int = tabular.DEFAULT_BATCH_ROWS,
+    layouts: tuple[tabular.Layout, ...] | None = None,
     nmea_batch_bytes: int = NMEA_BATCH_BYTES,
 ) -> FileResult:
     """Ingest one file in one transaction (see `ingest`)."""
@@ -275,137 +315,326 @@ def ingest_file(
         log.warning("%s: decompresses to nothing, nothing to ingest", shown)
         return FileResult(path=shown, status=STATUS_EMPTY, bytes=size)
     fmt = resolve_format(path, input_format, head, member)
-    plan = tabular.plan_csv(head, shown, column_map, default_time) if fmt == "csv" else None
+    plan = (
+        tabular.plan_csv(head, shown, column_map, default_time, layouts) if fmt == "csv" else None
+    )
     label = fmt if plan is None else f"{fmt}:{plan.layout.name}"
     if compression != "plain":
         label += f"+{compression}"
 
     if progress is not None:
         progress.start(shown, size)
-    result = FileResult(path=shown, status=STATUS_INGESTED, format=label, bytes=size)
-    reasons: Counter[str] = Counter()
-    try:
-        with ws.transaction():
-            source_id = int(_one(ws, "SELECT coalesce(max(source_id), 0) + 1 FROM sources")[0])
-            result.source_id = source_id
-            on_read = progress.advance if progress is not None else None
-            with sources.open_source(path, on_read) as src:
-                batches = _batches(
-                    src.stream,
+    # settings outside the transaction: a failed statement aborts it, and they must be restored
+    settings = (
+        {"threads": NMEA_THREADS} if fmt == "nmea" else {"memory_limit": TABULAR_MEMORY_LIMIT}
+    )
+    for repair in (False, True):  # a CSV DuckDB's strict reader refuses: again, repaired
+        result = FileResult(path=shown, status=STATUS_INGESTED, format=label, bytes=size)
+        try:
+            with _duckdb_settings(ws, settings), ws.transaction():
+                _ingest_one(
+                    ws,
+                    path,
+                    result,
                     fmt,
                     plan,
-                    path=shown,
-                    source_id=source_id,
-                    default_time=default_time,
-                    batch_rows=batch_rows,
-                    nmea_batch_bytes=nmea_batch_bytes,
+                    compression,
+                    progress,
+                    default_time,
+                    nmea_batch_bytes,
+                    sha,
+                    repair,
                 )
-                with closing(batches):
-                    for batch in batches:
-                        result.positions += append_rows(ws, "positions", batch.positions)
-                        result.statics += append_rows(ws, "statics", batch.statics)
-                        append_rows(ws, "rejects", batch.rejects)
-                        result.lines_read += batch.lines_read
-                        result.accepted += batch.lines_accepted
-                        result.rejected += batch.rejects.num_rows
-                        if batch.rejects.num_rows:
-                            counts = pc.value_counts(batch.rejects.column("reason")).to_pylist()
-                            reasons.update({c["values"]: c["counts"] for c in counts})
-                if sha is None:
-                    sha = src.counter.sha256(size)
-            if sha is None:
-                sha = sources.sha256_file(path)
-            previous = _existing(ws, sha)
-            if previous is not None:  # same bytes under another name: undo this file
-                raise _AlreadyIngestedError(previous)
-            if result.accepted + result.rejected != result.lines_read:
-                log.error(
-                    "%s: %d accepted + %d rejected != %d read",
-                    shown,
-                    result.accepted,
-                    result.rejected,
-                    result.lines_read,
-                )
-            # One row, bound as parameters: pyarrow's conversion of Python values would import
-            # pandas (a third of a second of every `darkcargo ingest`) for this row alone.
-            values = {
-                "source_id": source_id,
-                "path": str(path.resolve()),
-                "sha256": sha,
-                "format": label,
-                "bytes": size,
-                "lines_read": result.lines_read,
-                "accepted": result.accepted,
-                "rejected": result.rejected,
-                "ingested_at": datetime.now(UTC).replace(tzinfo=None),
-            }
-            assert list(values) == SOURCES.names
-            ws.con.execute(
-                f"INSERT INTO sources ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                list(values.values()),
+            break
+        except _AlreadyIngestedError as dup:
+            dup.result.path = shown
+            return dup.result
+        except tabular.CsvReadError as why:
+            if repair:
+                raise InputError(shown, f"cannot read the CSV ({why})") from why
+            log.warning(
+                "%s: %s; reading a repaired copy (U+FFFD for bytes that are not "
+                "UTF-8, carriage returns as line ends or spaces)",
+                shown,
+                why,
             )
-    except _AlreadyIngestedError as dup:
-        dup.result.path = shown
-        return dup.result
-    result.sha256 = sha
-    result.reasons = dict(reasons.most_common())
     result.seconds = time.perf_counter() - started
     return result
 
 
+def _ingest_one(
+    ws: Workspace,
+    path: Path,
+    result: FileResult,
+    fmt: str,
+    plan: tabular.CsvPlan | None,
+    compression: str,
+    progress: IngestProgress | None,
+    default_time: datetime | None,
+    nmea_batch_bytes: int,
+    sha: str | None,
+    repair: bool,
+) -> None:
+    """The work of one file inside its transaction: rows, the sources row, MMSI classes."""
+    shown = result.path
+    source_id = int(_one(ws, "SELECT coalesce(max(source_id), 0) + 1 FROM sources")[0])
+    result.source_id = source_id
+    if fmt == "nmea":
+        got = _ingest_nmea(ws, path, result, progress, default_time, nmea_batch_bytes)
+    else:
+        got = _ingest_tabular(ws, path, result, plan, compression, progress, default_time, repair)
+    result.sha256 = sha = sha or got
+    if result.lines_read == 0:  # a header and nothing else
+        log.warning("%s: no rows after the header, nothing to ingest", shown)
+        raise _AlreadyIngestedError(FileResult(path=shown, status=STATUS_EMPTY, bytes=result.bytes))
+    if result.accepted == 0:
+        raise InputError(shown, nothing_accepted(result))
+    previous = _existing(ws, sha)
+    if previous is not None:  # same bytes under another name: undo this file
+        raise _AlreadyIngestedError(previous)
+    if result.accepted + result.rejected != result.lines_read:
+        log.error(
+            "%s: %d accepted + %d rejected != %d read",
+            shown,
+            result.accepted,
+            result.rejected,
+            result.lines_read,
+        )
+    # One row, bound as parameters (pyarrow's conversion of Python values imports pandas)
+    values = {
+        "source_id": source_id,
+        "path": str(path.resolve()),
+        "sha256": sha,
+        "format": result.format,
+        "bytes": result.bytes,
+        "lines_read": result.lines_read,
+        "accepted": result.accepted,
+        "rejected": result.rejected,
+        "ingested_at": datetime.now(UTC).replace(tzinfo=None),
+    }
+    assert list(values) == SOURCES.names
+    ws.con.execute(
+        f"INSERT INTO sources ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+        list(values.values()),
+    )
+    update_mmsi_classes(ws, source_id)
+
+
+def nothing_accepted(result: FileResult) -> str:
+    """The one-line reason a file was refused: nothing of it accepted, and the likely cause."""
+    reasons = ", ".join(f"{k} {v:,}" for k, v in result.reasons.items())
+    hint = result.hint or (
+        "no AIS message has a time: pass --default-time"
+        if next(iter(result.reasons), "") == "no_time"
+        else "check the format (--format) and, for a CSV, its column map"
+    )
+    return (
+        f"none of {result.lines_read:,} lines accepted ({reasons}); {hint}; "
+        "nothing from this file was kept"
+    )
+
+
+def _ingest_nmea(
+    ws: Workspace,
+    path: Path,
+    result: FileResult,
+    progress: IngestProgress | None,
+    default_time: datetime | None,
+    batch_bytes: int,
+) -> str:
+    """Decode an NMEA file in batches into the open transaction; returns its SHA-256."""
+    from darkcargo.ais.nmea import iter_nmea_batches  # the compiled decoder: only when needed
+
+    reasons: Counter[str] = Counter()
+    on_read = progress.advance if progress is not None else None
+    with sources.open_source(path, on_read) as src:
+        # Decode the next batch in a worker while this thread writes the last one to DuckDB
+        # (DuckDB releases the GIL while it inserts).
+        decoded = read_ahead(
+            iter_nmea_batches(
+                src.stream,
+                source_id=int(result.source_id or 0),
+                default_time=default_time,
+                batch_bytes=batch_bytes,
+            ),
+            depth=NMEA_READ_AHEAD,
+        )
+        with closing(decoded):
+            for batch in decoded:
+                result.positions += append_rows(ws, "positions", batch.positions)
+                result.statics += append_rows(ws, "statics", batch.statics)
+                append_rows(ws, "rejects", batch.rejects)
+                result.lines_read += batch.lines_read
+                result.accepted += batch.lines_accepted
+                result.rejected += batch.rejects.num_rows
+                if batch.rejects.num_rows:
+                    counts = pc.value_counts(batch.rejects.column("reason")).to_pylist()
+                    reasons.update({c["values"]: c["counts"] for c in counts})
+        sha = src.counter.sha256(path.stat().st_size)
+    result.reasons = dict(reasons.most_common())
+    return sha or sources.sha256_file(path)
+
+
+def _ingest_tabular(
+    ws: Workspace,
+    path: Path,
+    result: FileResult,
+    plan: tabular.CsvPlan | None,
+    compression: str,
+    progress: IngestProgress | None,
+    default_time: datetime | None,
+    repair: bool = False,
+) -> str:
+    """Read a CSV or Parquet file with DuckDB into the open transaction; returns its SHA-256.
+
+    A plain file is read where it lies, hashed and scanned for its lines by a second thread
+    meanwhile; a compressed one is first decompressed to a temporary file (hashed and scanned
+    on the way), as is a CSV to `repair` (see `sources.write_plain`).
+    """
+    on_read = progress.advance if progress is not None else None
+    with (
+        tempfile.TemporaryDirectory(prefix="darkcargo-ingest-") as tmp,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        plain = path
+        scanning: Future[tuple[str, sources.LineScan]] = Future()
+        if compression != "plain" or repair:
+            plain = Path(tmp) / "plain"
+            scanning.set_result(sources.write_plain(path, plain, on_read, repair=repair))
+        else:
+            scanning = pool.submit(sources.scan_plain, path)
+        follow = _follow(ws, result.bytes, on_read) if plain == path else None
+        try:
+            if plan is None:
+                tabular.stage_parquet(ws, plain, result.path, default_time)
+            else:
+                tabular.stage_csv(ws, plain, plan, default_time)
+        finally:
+            if follow is not None:
+                follow()
+        sha, scan = scanning.result()
+        got = tabular.write_stage(
+            ws,
+            int(result.source_id or 0),
+            plan,
+            scan if plan is not None else None,
+            Path(tmp),
+            default_time,
+        )
+        tabular.drop_stage(ws)
+    for name in ("lines_read", "accepted", "rejected", "positions", "statics", "reasons", "hint"):
+        setattr(result, name, getattr(got, name))
+    return sha
+
+
+def _follow(
+    ws: Workspace, size: int, on_read: Callable[[int], None] | None
+) -> Callable[[], None] | None:
+    """Advance the progress bar from DuckDB's own progress on the running query; returns the
+    function that stops following (and fills the bar)."""
+    if on_read is None:
+        return None
+    stop = threading.Event()
+    shown = [0]
+
+    def poll() -> None:
+        while not stop.wait(0.1):
+            try:
+                pct = float(ws.con.query_progress())
+            except (duckdb.Error, RuntimeError):
+                continue
+            reached = int(size * max(0.0, min(pct, 100.0)) / 100)
+            if reached > shown[0]:
+                on_read(reached - shown[0])
+                shown[0] = reached
+
+    worker = threading.Thread(target=poll, name="darkcargo-progress", daemon=True)
+    worker.start()
+
+    def finish() -> None:
+        stop.set()
+        worker.join()
+        if size > shown[0]:
+            on_read(size - shown[0])
+
+    return finish
+
+
+def update_mmsi_classes(ws: Workspace, source_id: int) -> int:
+    """Classify the MMSIs of one source (and, once, every MMSI of a workspace that predates
+    classes) from their digits and every message type seen from them, in SQL (ais/mmsi.py);
+    returns the MMSIs updated."""
+    scope = f"source_id = {int(source_id)}"
+    if ws.get_meta("mmsi_classes.version") != CLASSES_VERSION:
+        scope = "true"
+        ws.set_meta("mmsi_classes.version", CLASSES_VERSION)
+    klass, reason = mmsi.class_sql("mmsi", "msg_types")
+    ws.con.execute(
+        "CREATE TEMP TABLE _dc_seen AS SELECT n.mmsi, coalesce(bit_or(n.mask), 0) | "
+        "coalesce(any_value(c.msg_types), 0) AS msg_types FROM ("
+        f"SELECT mmsi, 1::BIGINT << msg_type AS mask FROM positions WHERE {scope} UNION ALL "
+        f"SELECT mmsi, 1::BIGINT << msg_type AS mask FROM statics WHERE {scope}) n "
+        "LEFT JOIN mmsi_classes c USING (mmsi) GROUP BY n.mmsi"
+    )
+    ws.con.execute("DELETE FROM mmsi_classes WHERE mmsi IN (SELECT mmsi FROM _dc_seen)")
+    n = ws.con.execute(
+        f"INSERT INTO mmsi_classes SELECT mmsi, {klass}, {reason}, msg_types FROM _dc_seen"
+    ).fetchall()[0][0]
+    ws.con.execute("DROP TABLE _dc_seen")
+    return int(n)
+
+
 class _AlreadyIngestedError(Exception):
-    """Raised inside a file's transaction to roll it back when its hash is already known."""
+    """Raised inside a file's transaction to roll it back when its hash is already known (or
+    it holds nothing); carries the result to report instead."""
 
     def __init__(self, result: FileResult) -> None:
         super().__init__(result.path)
         self.result = result
 
 
-def _batches(
-    stream: BinaryIO,
-    fmt: str,
-    plan: tabular.CsvPlan | None,
-    *,
-    path: str,
-    source_id: int,
-    default_time: datetime | None,
-    batch_rows: int,
-    nmea_batch_bytes: int,
-) -> Generator[DecodedBatch, None, None]:
-    if fmt == "csv":
-        assert plan is not None
-        yield from tabular.iter_csv_batches(
-            stream,
-            plan,
-            path=path,
-            source_id=source_id,
-            default_time=default_time,
-            batch_rows=batch_rows,
-        )
-    elif fmt == "parquet":
-        yield from tabular.iter_parquet_batches(
-            stream,
-            path=path,
-            source_id=source_id,
-            default_time=default_time,
-            batch_rows=batch_rows,
-        )
-    else:
-        # Decode the next batch in a worker while this thread writes the last one to DuckDB
-        # (DuckDB releases the GIL while it inserts).
-        decoded = tabular.read_ahead(
-            iter_nmea_batches(
-                stream,
-                source_id=source_id,
-                default_time=default_time,
-                batch_bytes=nmea_batch_bytes,
-            ),
-            depth=NMEA_READ_AHEAD,
-        )
+_END = object()
+
+
+def read_ahead(produce: Iterator[Any], depth: int = 1) -> Generator[Any, None, None]:
+    """Run an iterator in a worker thread, `depth` items ahead (decoding overlaps writing).
+
+    Exceptions in the worker are re-raised here; closing this generator stops the worker.
+    """
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> None:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def work() -> None:
         try:
-            yield from decoded
-        finally:
-            decoded.close()
+            for item in produce:
+                if stop.is_set():
+                    return
+                put(item)
+            put(_END)
+        except BaseException as exc:  # handed to the consumer
+            put(exc)
+
+    worker = threading.Thread(target=work, name="darkcargo-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=30)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,6 +666,7 @@ class WorkspaceInfo:
     vessels: int  # distinct MMSI over positions and statics
     rejects: dict[str, int]
     tables: dict[str, int]  # every table in the file (later stages show up as they write)
+    mmsi_classes: dict[str, int] = field(default_factory=dict)  # MMSIs per class
 
 
 def workspace_info(ws: Workspace) -> WorkspaceInfo:
@@ -474,6 +704,14 @@ def workspace_info(ws: Workspace) -> WorkspaceInfo:
                 "SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY count(*) DESC, reason"
             ).fetchall()
         }
+    classes: dict[str, int] = {}
+    if "mmsi_classes" in present:
+        classes = {
+            str(k): int(v)
+            for k, v in con.execute(
+                "SELECT mmsi_class, count(*) FROM mmsi_classes GROUP BY 1 ORDER BY 2 DESC, 1"
+            ).fetchall()
+        }
     return WorkspaceInfo(
         path=str(ws.path),
         sources=src,
@@ -484,4 +722,5 @@ def workspace_info(ws: Workspace) -> WorkspaceInfo:
         vessels=vessels,
         rejects=rejects,
         tables=tables,
+        mmsi_classes=classes,
     )

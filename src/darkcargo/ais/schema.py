@@ -1,9 +1,11 @@
-"""Canonical tables written by the ingest stage: positions, statics, rejects, sources.
+"""Canonical tables written by the ingest stage: positions, statics, rejects, sources,
+mmsi_classes.
 
 Times are UTC microseconds (stored as naive TIMESTAMP, always UTC), positions WGS84 degrees,
 speeds knots, lengths metres. `row_id` is the 1-based line (or CSV row) number in the source that
 the record came from (for multipart NMEA, the first part's line), so that (source_id, row_id)
-points back at the evidence.
+points back at the evidence. A tabular row without a position goes to statics (when it carries
+an identity) or to rejects (`no_position`), never to positions.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ REJECTS = pa.schema(
         ("reason", pa.string()),
     ]
 )
+# The rejects table: what a reader hands over (REJECTS), plus the canonical field that caused
+# the reject when one did (tabular readers say which; the NMEA decoder leaves it null).
+REJECTS_TABLE = pa.schema([*REJECTS, ("field", pa.string())])
 
 SOURCES = pa.schema(
     [
@@ -71,11 +76,23 @@ SOURCES = pa.schema(
     ]
 )
 
+# One row per MMSI seen: its class (ITU-R M.585 digits and message types, see ais/mmsi.py),
+# kept up to date by every ingest; `msg_types` has bit t set when message type t was seen.
+MMSI_CLASSES = pa.schema(
+    [
+        ("mmsi", pa.int64()),
+        ("mmsi_class", pa.string()),
+        ("reason", pa.string()),
+        ("msg_types", pa.int64()),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "sources": SOURCES,
     "positions": POSITIONS,
     "statics": STATICS,
-    "rejects": REJECTS,
+    "rejects": REJECTS_TABLE,
+    "mmsi_classes": MMSI_CLASSES,
 }
 
 # Reason codes for rejected lines; every input line is accepted or rejected with one of these.
@@ -91,4 +108,5 @@ REJECT_REASONS: tuple[str, ...] = (
     "bad_payload",  # payload holds characters outside the 6-bit armour alphabet
     "empty_payload",  # sentence with no payload at all
     "duplicate",  # identical sentence repeated within the dedup window
+    "no_position",  # a tabular row with neither a position nor an identity to keep
 )

@@ -10,6 +10,7 @@ never mistaken for a short one.
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
 import hashlib
 import io
@@ -21,6 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
 
 from darkcargo.errors import InputError
 
@@ -141,12 +146,20 @@ class DamageGuard(io.RawIOBase):
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        # read1: what one step of decompression gives, so that the bytes decoded before damage
+        # is met are counted (a buffered readinto drops them with the exception)
+        read1 = getattr(self._inner, "read1", None)
         try:
-            n = self._inner.readinto(buffer)  # type: ignore[attr-defined]
+            if read1 is not None:
+                data = read1(len(buffer))
+                n = len(data)
+                memoryview(buffer)[:n] = data
+            else:
+                n = self._inner.readinto(buffer)  # type: ignore[attr-defined]
         except _DAMAGE as exc:
             raise InputError(
                 self._path,
-                f"corrupt {self._compression} data after {self.bytes_out} decompressed bytes "
+                f"corrupt {self._compression} data after {self.bytes_out:,} decompressed bytes "
                 f"({exc}); nothing from this file was kept",
             ) from exc
         self.bytes_out += n or 0
@@ -272,3 +285,170 @@ def detect_format(name: str, head: bytes) -> str:
 def looks_like_nmea(head: bytes) -> bool:
     """True when the head holds at least one AIS NMEA sentence."""
     return _NMEA_RE.search(head) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain copies and line maps for DuckDB's readers
+# ---------------------------------------------------------------------------------------------
+SCAN_CHUNK = 8 << 20  # bytes per step of hashing/scanning (bounded memory)
+MARK_BYTES = 1 << 20  # a line scan notes how many lines lie before every MiB
+SEARCH_BYTES = 2 * SCAN_CHUNK  # bytes read at most to find the end of one line
+
+
+class LineScan:
+    """Where the lines of a plain file are, found in one pass over its bytes.
+
+    DuckDB's CSV reader skips blank lines without a word and numbers only what it rejects; this
+    gives the line numbers of blank lines (so every line is accounted for) and the text of any
+    line by number (for rejects), reading only the chunks that hold them.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.size = 0
+        self.newlines = 0
+        self.blank: list[int] = []
+        self._offsets: list[npt.NDArray[np.int64]] = []  # every MARK_BYTES: byte offset,
+        self._before: list[npt.NDArray[np.int64]] = []  # and the newlines before it
+        self._last_nl = -1  # offset of the last newline seen (-1: none, the file's start)
+        self._last_byte = 10
+
+    def feed(self, data: bytes | memoryview) -> None:
+        """Scan the next bytes of the file."""
+        a = np.frombuffer(data, dtype=np.uint8)
+        nl = np.flatnonzero(a == 10) + self.size
+        marks = np.arange(self.size, self.size + len(a), MARK_BYTES, dtype=np.int64)
+        self._offsets.append(marks)
+        self._before.append(self.newlines + np.searchsorted(nl, marks))
+        if len(nl):
+            gap = np.diff(nl, prepend=self._last_nl)
+            blank = gap == 1
+            crlf = np.flatnonzero(gap == 2)  # "\n\r\n": a blank line of a CRLF file
+            if len(crlf):
+                before = nl[crlf] - 1 - self.size
+                cr = np.where(before >= 0, a[np.maximum(before, 0)], self._last_byte) == 13
+                blank[crlf[cr]] = True
+            self.blank.extend((self.newlines + np.flatnonzero(blank) + 1).tolist())
+            self._last_nl = int(nl[-1])
+            self.newlines += len(nl)
+        if len(a):
+            self._last_byte = int(a[-1])
+        self.size += len(a)
+
+    def blank_lines(self) -> list[int]:
+        """Line numbers of the empty lines (a lone CR counts as empty)."""
+        if self.size - self._last_nl == 2 and self._last_byte == 13:  # a last line "\r"
+            return [*self.blank, self.lines]
+        return self.blank
+
+    @property
+    def lines(self) -> int:
+        """Number of lines (a last line without a newline counts)."""
+        return self.newlines + (1 if self.size and self._last_byte != 10 else 0)
+
+    def texts(self, lines: npt.NDArray[np.int64]) -> pa.Array:
+        """Text of the given (sorted, 1-based) lines, without line breaks, as UTF-8 strings;
+        reads only the stretches of the file that hold them."""
+        offsets, before = np.concatenate(self._offsets), np.concatenate(self._before)
+        # the stretch holding newline L-1, after which line L starts (line 1: the first one)
+        mark = np.maximum(np.searchsorted(before, lines - 1, side="left") - 1, 0)
+        pieces: list[pa.Array] = []
+        with open(self.path, "rb") as fh:
+            for m in np.unique(mark):
+                want = lines[mark == m]
+                start_at, first = int(offsets[m]), int(before[m])
+                for size in (MARK_BYTES + (64 << 10), SEARCH_BYTES):  # a longer line: read more
+                    fh.seek(start_at)
+                    buf = np.frombuffer(fh.read(size), dtype=np.uint8)
+                    ends = np.append(np.flatnonzero(buf == 10), len(buf))
+                    k = want - first - 2  # index in `ends` of newline L-1 (-1: line 1)
+                    if k[-1] + 1 < len(ends) - 1 or start_at + len(buf) >= self.size:
+                        break
+                start = np.where(k >= 0, ends[np.clip(k, 0, len(ends) - 1)] + 1, 0)
+                end = ends[np.clip(k + 1, 0, len(ends) - 1)]
+                end = np.where((end > start) & (buf[np.maximum(end - 1, 0)] == 13), end - 1, end)
+                pieces.append(_gather_text(buf, start, end))
+        return pa.concat_arrays(pieces) if pieces else pa.nulls(0, pa.string())
+
+
+def _gather_text(
+    buf: npt.NDArray[np.uint8], start: npt.NDArray[np.int64], end: npt.NDArray[np.int64]
+) -> pa.Array:
+    """Strings buf[start:end] for each pair, gathered without a Python loop."""
+    length = np.maximum(end - start, 0)
+    offsets = np.zeros(len(length) + 1, dtype=np.int32)
+    np.cumsum(length, out=offsets[1:])
+    index = np.repeat(start - offsets[:-1], length) + np.arange(offsets[-1])
+    data = buf[index].tobytes()
+    binary = pa.Array.from_buffers(
+        pa.binary(), len(length), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+    try:
+        return binary.cast(pa.string())
+    except pa.ArrowInvalid:  # bytes that are not UTF-8 cost a character, not the text
+        return pa.array([b.decode("utf-8", errors="replace") for b in binary.to_pylist()])
+
+
+def scan_plain(path: Path, on_read: Callable[[int], None] | None = None) -> tuple[str, LineScan]:
+    """SHA-256 and line scan of a plain file, in one pass."""
+    digest = hashlib.sha256()
+    scan = LineScan(path)
+    with open(path, "rb") as fh:
+        while block := fh.read(SCAN_CHUNK):
+            digest.update(block)
+            scan.feed(block)
+            if on_read is not None:
+                on_read(len(block))
+    return digest.hexdigest(), scan
+
+
+def write_plain(
+    path: Path,
+    dst: Path,
+    on_read: Callable[[int], None] | None = None,
+    repair: bool = False,
+) -> tuple[str, LineScan]:
+    """Decompress a file (any of plain, gzip, bz2, zip) to `dst`; SHA-256 of the input as given
+    and the line scan of what was written.
+
+    `repair` makes the copy readable by a strict CSV reader with every line in its place:
+    bytes that are not UTF-8 become U+FFFD, CRLF becomes LF, a carriage return on its own a
+    space, and the quotes of a line with an odd number of them apostrophes (a quoted value
+    never runs on to the next line).
+    """
+    scan = LineScan(dst)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    carry = b""
+    with open_source(path, on_read) as src, open(dst, "wb") as out:
+        while True:
+            block = src.stream.read(SCAN_CHUNK)
+            at_end = not block
+            if repair:
+                text = carry + decoder.decode(block, final=at_end).encode("utf-8")
+                cut = len(text) if at_end else text.rfind(b"\n") + 1
+                block, carry = _repaired(text[:cut]), text[cut:]
+            if block:
+                out.write(block)
+                scan.feed(block)
+            if at_end:
+                break
+        sha = src.counter.sha256(path.stat().st_size)
+    if sha is None:
+        sha = sha256_file(path)
+    return sha, scan
+
+
+def _repaired(lines: bytes) -> bytes:
+    """Whole lines made readable by a strict CSV reader without moving any (see write_plain)."""
+    lines = lines.replace(b"\r\n", b"\n").replace(b"\r", b" ")
+    a = np.frombuffer(lines, dtype=np.uint8)
+    quotes = np.flatnonzero(a == 34)
+    if len(quotes) == 0:
+        return lines
+    line_of = np.searchsorted(np.flatnonzero(a == 10), quotes)  # line index of each quote
+    odd = np.bincount(line_of)[line_of] % 2 == 1
+    if not odd.any():
+        return lines
+    out = a.copy()
+    out[quotes[odd]] = 39
+    return out.tobytes()

@@ -78,6 +78,14 @@ def _print_tables(info: WorkspaceInfo) -> None:
     if not info.rejects:
         rej.add_row("-", "0")
     console.print(rej)
+    classes = Table(title="MMSI classes", title_justify="left")
+    classes.add_column("class")
+    classes.add_column("MMSIs", justify="right")
+    for name, count in info.mmsi_classes.items():
+        classes.add_row(name, f"{count:,}")
+    if not info.mmsi_classes:
+        classes.add_row("-", "0")
+    console.print(classes)
     tables = Table(title="tables", title_justify="left")
     tables.add_column("table")
     tables.add_column("rows", justify="right")
@@ -94,7 +102,8 @@ def info_cmd(
     ] = InfoFormat.table,
 ) -> None:
     """Show what a workspace holds: sources (path, format, rows, hash prefix), positions and
-    statics counts, time span, distinct vessels, rejects by reason, and every table's rows."""
+    statics counts, time span, distinct vessels, rejects by reason, MMSIs per class, and
+    every table's rows."""
     from darkcargo.ais.ingest import workspace_info
     from darkcargo.workspace import Workspace
 

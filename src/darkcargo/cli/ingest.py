@@ -20,7 +20,14 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from darkcargo.cli.options import WorkspaceOpt
+from darkcargo.cli.options import (
+    Engine,
+    EngineOpt,
+    MasterOpt,
+    SparkConfOpt,
+    WorkspaceOpt,
+    spark_options,
+)
 from darkcargo.cli.output import console, err_console
 from darkcargo.errors import InputError
 
@@ -40,11 +47,11 @@ class InputFormat(StrEnum):
 
 HELP = """Load AIS files into the workspace: positions, statics, and rejects with a reason.
 
-Formats: NMEA 0183 AIVDM/AIVDO (tag blocks, multipart, receive-time trailers), CSV from MarineCadastre or the Danish Maritime Authority (recognised by their header), any other CSV with --columns, and Parquet with the canonical column names. Files may be plain, gzip, bz2 or a zip holding one file (recognised by their first bytes, not their names).
+Formats: NMEA 0183 AIVDM/AIVDO (tag blocks, multipart, receive-time trailers), CSV from MarineCadastre, the Danish Maritime Authority or Global Fishing Watch map downloads (recognised by their header; add your own provider with --layouts), any other CSV with --columns, and Parquet with the canonical column names. Files may be plain, gzip, bz2 or a zip holding one file (recognised by their first bytes, not their names).
 
-Each file is ingested in one transaction: if it fails half way (bad input, Ctrl-C, a crash), nothing of that file is kept, while files finished earlier by the same command stay committed. A file whose bytes were ingested before (same SHA-256, under any name) is skipped as "already ingested". Every line or row ends up accepted or in the rejects table with a reason code; see them with `darkcargo info`.
+Each file is ingested in one transaction: if it fails half way (bad input, Ctrl-C, a crash), nothing of that file is kept, while files finished earlier by the same command stay committed. A file whose bytes were ingested before (same SHA-256, under any name) is skipped as "already ingested". Every line or row ends up accepted or in the rejects table with a reason code and the field that caused it; see them with `darkcargo info`. Rows without a position (lat/lon empty or 91/181) are kept for their identity in statics, never as positions. Every MMSI gets a class (ship, base station, aid to navigation, SAR aircraft, ... or invalid) from its digits and message types.
 
-Exit code 2 on input that cannot be read as its format; the message names the file, the line and the reason.
+Exit code 2 on input that cannot be read as its format, and on a file of which no line is accepted (nothing of it is kept; the message says the likely cause, e.g. lat and lon swapped); the message names the file, the line and the reason.
 """
 
 
@@ -152,7 +159,17 @@ def ingest_cmd(
             help="Column map for CSVs of no known layout: 'mmsi=MMSI,ts=time,lat=Latitude,"
             "lon=Longitude' plus any of sog, cog, heading, nav_status, msg_type, imo, callsign, "
             "name, ship_type, length_m, beam_m, draught_m, destination, and ts_format=<strptime "
-            "format> (default ISO 8601 or epoch seconds).",
+            "format> (default ISO 8601 or epoch seconds). Literal None, nan, NULL and empty "
+            "values are nulls.",
+        ),
+    ] = None,
+    layouts: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--layouts",
+            help="TOML file of provider layouts (as src/darkcargo/ais/layouts.toml: headers "
+            "that identify the provider, and the column of each field), tried before the "
+            "built-in ones; repeatable.",
         ),
     ] = None,
     input_format: Annotated[
@@ -164,11 +181,27 @@ def ingest_cmd(
             case_sensitive=False,
         ),
     ] = InputFormat.auto,
+    engine: EngineOpt = Engine.duckdb,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            help="With --engine spark: the Parquet dataset to add to (positions/ and statics/ "
+            "by day, rejects/, sources/), instead of the workspace; created when missing.",
+        ),
+    ] = None,
+    master: MasterOpt = None,
+    conf: SparkConfOpt = None,
 ) -> None:
     """Load AIS files into the workspace (see HELP)."""
     from darkcargo.ais.ingest import STATUS_DUPLICATE, STATUS_EMPTY, ingest
 
     when = _parse_time(default_time)
+    if engine is Engine.spark:
+        _ingest_spark(paths, out, when, columns, input_format, master, conf)
+        return
+    if out or master or conf:
+        raise InputError("--out/--master/--conf", "need --engine spark")
     with Progress(
         TextColumn("[bold]{task.description}", justify="left"),
         BarColumn(),
@@ -187,6 +220,7 @@ def ingest_cmd(
                 columns=columns,
                 progress=sink,
                 input_format=input_format.value,
+                layouts=layouts or (),
             )
         except KeyboardInterrupt:
             bar.stop()
@@ -201,6 +235,36 @@ def ingest_cmd(
             # sys.exit, not typer.Exit: click hands an Exit's code back instead of exiting
             sys.exit(130)
     console.print(summarize(report), highlight=False, soft_wrap=True)
+
+
+def _ingest_spark(
+    paths: list[Path],
+    out: str | None,
+    when: datetime | None,
+    columns: str | None,
+    input_format: InputFormat,
+    master: str | None,
+    conf: list[str] | None,
+) -> None:
+    """NMEA files decoded on Spark into a Parquet dataset (one task per file)."""
+    from darkcargo.engines.spark import ingest_dataset
+
+    if out is None:
+        raise InputError("--engine spark", "needs --out, the Parquet dataset to write")
+    if columns is not None:
+        raise InputError(
+            "--columns", "CSV files are ingested by the local engine (--engine duckdb)"
+        )
+    report = ingest_dataset(
+        paths,
+        out,
+        default_time=when,
+        input_format=input_format.value,
+        options=spark_options(master, conf),
+    )
+    for result in report.files:
+        console.print(describe(result), highlight=False, soft_wrap=True)
+    console.print(summarize(report) + f"; dataset {out}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ def default_workspace_path() -> Path:
 
     return default()
 
+
+if TYPE_CHECKING:
+    from darkcargo.engines.spark.detect import SparkOptions
 
 WorkspaceOpt = Annotated[
     Path,
@@ -53,3 +56,45 @@ CaseOpt = Annotated[
         help="Case (watched ports and vessels): a built-in name or a TOML file. Default dprk_russia.",
     ),
 ]
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        case_sensitive=False,
+        help="duckdb: this machine, the workspace file (default). spark: Apache Spark, for AIS "
+        "that outgrows one machine (pip install 'darkcargo[spark]', Java 17+).",
+    ),
+]
+
+MasterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--master",
+        help="Spark master (with --engine spark): local[2], spark://HOST:7077, yarn, "
+        "k8s://...; default spark-submit's master, else local[*].",
+    ),
+]
+
+SparkConfOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--conf",
+        help="A Spark setting KEY=VALUE (with --engine spark; repeatable), e.g. "
+        "spark.executor.memory=8g.",
+    ),
+]
+
+
+def spark_options(master: str | None, conf: list[str] | None) -> SparkOptions:
+    """The Spark engine's options from the CLI's (pyspark is imported only when used)."""
+    from darkcargo.engines.spark.detect import SparkOptions
+    from darkcargo.engines.spark.session import parse_conf
+
+    return SparkOptions(master=master, conf=tuple(parse_conf(conf).items()))

@@ -2,8 +2,8 @@
 `segments` and `events` (replacing earlier rows of the same preset, in one transaction).
 
 `detect_batch` is the engine-independent core: a pure function from one sorted column batch to
-segments, events and encounter candidates; the local engine below feeds it from DuckDB, a Spark
-engine would feed it from grouped Arrow batches.
+segments, events and encounter candidates; the local engine below feeds it from DuckDB, the Spark
+engine (`darkcargo.engines.spark`) from Arrow batches grouped by vessel.
 """
 
 from __future__ import annotations
@@ -322,10 +322,15 @@ def detect(
     batch_positions: int = BATCH_POSITIONS,
     geo: GeoContext | None = None,
     port_radius_km: float | None = None,
+    classes: Sequence[str] | None = ("ship",),
 ) -> DetectReport:
     """Detect every event kind over the workspace's positions and statics; write the results.
 
-    `port_radius_km`: radius of the CSV ports that have no radius_km column (default 4 km)."""
+    `port_radius_km`: radius of the CSV ports that have no radius_km column (default 4 km).
+    `classes` are the MMSI classes (ais/mmsi.py: ship, base_station, aid_to_navigation, ...)
+    whose positions are read; None reads every MMSI. An MMSI the workspace has not classified
+    (positions written by hand) is read as a ship.
+    """
     started = time.perf_counter()
     p = preset if isinstance(preset, Preset) else load_preset(str(preset))
     ports_note = ""
@@ -334,13 +339,21 @@ def detect(
     own = not isinstance(workspace, Workspace)
     ws: Workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     try:
-        report = _detect(ws, p, geo, since, until, progress, batch_positions)
+        report = _detect(ws, p, geo, since, until, progress, batch_positions, classes)
     finally:
         if own:
             ws.close()
     report.seconds = time.perf_counter() - started
     report.ports = ports_note
     return report
+
+
+def class_clause(classes: Sequence[str]) -> tuple[str, list[Any]]:
+    """SQL condition (and its parameters) keeping the MMSIs of `classes` (ais/mmsi.py); an MMSI
+    the workspace has not classified (positions written by hand) counts as a ship."""
+    marks = ", ".join("?" for _ in classes)
+    keep_out = "true" if not classes else f"mmsi_class NOT IN ({marks})"
+    return f"mmsi NOT IN (SELECT mmsi FROM mmsi_classes WHERE {keep_out})", list(classes)
 
 
 def _detect(
@@ -351,9 +364,14 @@ def _detect(
     until: datetime | None,
     progress: Progress | None,
     batch_positions: int,
+    classes: Sequence[str] | None = ("ship",),
 ) -> DetectReport:
     report = DetectReport(preset=p.name, params_hash=p.params_hash)
     where, params = _time_filter(since, until)
+    if classes is not None:  # the MMSIs of other classes are left out
+        clause, more = class_clause(classes)
+        where = " AND ".join([*([where] if where else []), clause])
+        params = [*params, *more]
     batches = _mmsi_batches(ws, where, params, batch_positions)
     total = sum(b[2] for b in batches)
     events = EventColumns()
@@ -368,7 +386,9 @@ def _detect(
         cond = "mmsi BETWEEN ? AND ?" + (f" AND {where}" if where else "")
         tbl = _arrow(
             ws,
-            f"SELECT {cols_sql} FROM positions WHERE {cond} ORDER BY mmsi, ts",
+            # ties in time broken by the source row, so that repeated reports dedupe the same
+            # way on every run and in every engine
+            f"SELECT {cols_sql} FROM positions WHERE {cond} ORDER BY mmsi, ts, source_id, row_id",
             [lo, hi, *params],
         )
         cols = {c: _to_numpy(tbl.column(c)) for c in POSITION_COLUMNS}
@@ -387,6 +407,23 @@ def _detect(
     events.extend(_identity(ws, p, where, params))
     ev_tbl = events_table(events, p)
     sg_tbl = segments_table(seg_rows, p)
+    write_results(ws, p, ev_tbl, sg_tbl, since, until)
+    report.segments = sg_tbl.num_rows
+    report.events = dict(Counter(events.kind))
+    log.info("detect %s: %d positions, %d events", p.name, total, len(events))
+    return report
+
+
+def write_results(
+    ws: Workspace,
+    p: Preset,
+    events: pa.Table,
+    segments: pa.Table,
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
+    """Replace the preset's events and segments of the period with these, in one transaction
+    (every engine writes a workspace through here)."""
     del_where = "preset = ?"
     del_params: list[Any] = [p.name]
     if since is not None:
@@ -396,13 +433,9 @@ def _detect(
         del_where += " AND start_ts < ?"
         del_params.append(until)
     with ws.transaction():
-        ws.replace("events", ev_tbl, del_where, del_params)
-        ws.replace("segments", sg_tbl, del_where, del_params)
+        ws.replace("events", events, del_where, del_params)
+        ws.replace("segments", segments, del_where, del_params)
         ws.set_meta(f"detect.{p.name}.params_hash", p.params_hash)
-    report.segments = sg_tbl.num_rows
-    report.events = dict(Counter(events.kind))
-    log.info("detect %s: %d positions, %d events", p.name, total, len(events))
-    return report
 
 
 def _identity(ws: Workspace, p: Preset, where: str, params: list[Any]) -> EventColumns:

@@ -78,6 +78,7 @@ class GapParams:
     near_shore_mode: bool
     reach_max_speed_kn: float
     reach_min_dwell_hours: float
+    name_port_within_km: float
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ Two steps, so that batches of whole MMSIs can be processed one at a time:
 1. `encounter_candidates`: each track resampled every `slot_minutes` (interpolated across
    silences <= `max_interp_gap_hours`; a position exactly on a slot is that slot's sample even
    at a track's end), keeping slow points away from ports. Small.
-2. `detect_encounters`: a time-bucketed spatial join over all candidates (a sweep over rows of
-   latitude within each slot, so only points of the same slot and neighbouring rows are
-   compared: O(n log n), compiled), then runs of close slots:
+2. `detect_encounters`: `close_pairs`, a time-bucketed spatial join over all candidates (a
+   sweep over rows of latitude within each slot, so only points of the same slot and
+   neighbouring rows are compared: O(n log n), compiled), then `encounter_runs`, runs of close
+   slots per pair of tracks (a distributed engine calls the two apart, see
+   `darkcargo.engines.spark`):
    - one record per pair (`per_direction = false`, darkcargo's default): the close slots of a
      pair joined while they are <= `merge_hours` apart, kept when the joined run lasts
      `min_hours`;
@@ -324,10 +326,18 @@ def close_pairs(slot: I64, lat: F64, lon: F64, mmsi: I64, r_m: float) -> tuple[I
 
 def detect_encounters(cands: Candidates, params: EncounterParams) -> EventColumns:
     """Pair candidates of different vessels in the same slot and build encounter events."""
-    events = EventColumns()
     if len(cands) < 2:
-        return events
+        return EventColumns()
     a, b = close_pairs(cands.slot, cands.lat, cands.lon, cands.mmsi, params.max_distance_m)
+    return encounter_runs(cands, a, b, params)
+
+
+def encounter_runs(cands: Candidates, a: I64, b: I64, params: EncounterParams) -> EventColumns:
+    """Encounter events from the close pairs (a[k], b[k]) of candidates (from `close_pairs`).
+
+    Runs never mix track pairs, so the pairs can be split by (track, track) and each part
+    handed over on its own (a distributed engine groups them so): the events are the same."""
+    events = EventColumns()
     if a.size == 0:
         return events
     if params.per_direction:

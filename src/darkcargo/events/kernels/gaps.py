@@ -1,7 +1,8 @@
 """AIS gaps: every silence of at least `min_hours` between consecutive positions of one track.
 
 Each gap records where AIS went off and where it came back: the nearest port and its distance at
-each end (`off_port`, `off_port_km`, `on_port`, `on_port_km`), whether it began or ended inside a
+each end (`off_port`, `off_port_km`, `on_port`, `on_port_km`; null beyond `name_port_within_km`),
+whether it began or ended inside a
 port's zone (radius + the port-call hysteresis: `starts_in_port`, `ends_in_port`), the distance
 from shore at both ends, the implied speed across it, and the case's watched ports the vessel
 could have reached, stayed at for `reach_min_dwell_hours` and left within the silence
@@ -61,8 +62,12 @@ def detect_gaps(
     speed_kn = dist_km / NM_KM / hours
     shore0 = geo.shore_distance_km(lat0, lon0)
     shore1 = geo.shore_distance_km(lat1, lon1)
-    p0, d0 = geo.nearest_port(lat0, lon0)
-    p1, d1 = geo.nearest_port(lat1, lon1)
+    # the nearest port names an end only when it is near: "10,948 km from Vostochny" says
+    # nothing (a case file's ports can be an ocean away from a gap in other data)
+    p0, d0 = geo.nearest_port(lat0, lon0, within_km=params.name_port_within_km)
+    p1, d1 = geo.nearest_port(lat1, lon1, within_km=params.name_port_within_km)
+    d0 = np.where(p0 >= 0, d0, np.nan)
+    d1 = np.where(p1 >= 0, d1, np.nan)
     # positions in the prior window, within the same track
     track_start = np.searchsorted(view.key, view.key[starts], side="left")
     prior = _prior_counts(

@@ -15,6 +15,7 @@ Input: columns sorted by (mmsi, ts).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -85,19 +86,55 @@ def detect_identity_changes(
     row_id: I64,
     params: IdentityParams,
 ) -> EventColumns:
-    """`identity_change` events, details {field, old, new} (plus imo, old/new MMSI for moves)."""
+    """`identity_change` events, details {field, old, new} (plus imo, old/new MMSI for moves):
+    `field_changes` of each MMSI, then `imo_moves` across MMSIs."""
     events = EventColumns()
-    n = mmsi.shape[0]
-    if n == 0:
+    if mmsi.shape[0] == 0:
         return events
+    normalised = _normalised(columns, params)
+    _field_changes(mmsi, ts, normalised, source_id, row_id, params, events)
+    if "imo" in columns:
+        _imo_moves(mmsi, ts, columns["imo"], normalised, source_id, row_id, events)
+    return events
+
+
+def _normalised(columns: dict[str, list[Any]], params: IdentityParams) -> dict[str, list[Any]]:
+    """The compared fields' values, normalised (blank -> None)."""
+    return {
+        fld: [NORMALISE.get(fld, _norm_text)(v) for v in columns[fld]]
+        for fld in params.fields
+        if fld in columns
+    }
+
+
+def field_changes(
+    mmsi: I64,
+    ts: I64,
+    columns: dict[str, list[Any]],
+    source_id: I64,
+    row_id: I64,
+    params: IdentityParams,
+) -> EventColumns:
+    """A committed value of a field replaced by another under the same MMSI. Each MMSI on its
+    own: rows of different MMSIs never meet (an engine may hand them over one MMSI at a time)."""
+    events = EventColumns()
+    if mmsi.shape[0] == 0:
+        return events
+    _field_changes(mmsi, ts, _normalised(columns, params), source_id, row_id, params, events)
+    return events
+
+
+def _field_changes(
+    mmsi: I64,
+    ts: I64,
+    normalised: dict[str, list[Any]],
+    source_id: I64,
+    row_id: I64,
+    params: IdentityParams,
+    events: EventColumns,
+) -> None:
     revert_us = params.revert_hours * US_PER_HOUR
-    normalised: dict[str, list[Any]] = {}
-    for fld in params.fields:
-        if fld not in columns:
-            continue
-        norm = NORMALISE.get(fld, _norm_text)
-        values = [norm(v) for v in columns[fld]]
-        normalised[fld] = values
+    for fld, values in normalised.items():
         runs = _committed_runs(mmsi, values, params.min_repeats)
         for k in range(1, len(runs)):
             prev, cur = runs[k - 1], runs[k]
@@ -115,8 +152,27 @@ def detect_identity_changes(
                 details={"field": fld, "old": prev[3], "new": cur[3]},
                 confidence=1.0,
             )
-    if "imo" in columns:
-        _imo_moves(mmsi, ts, columns["imo"], normalised, source_id, row_id, events)
+
+
+def imo_moves(
+    mmsi: I64,
+    ts: I64,
+    columns: dict[str, list[Any]],
+    source_id: I64,
+    row_id: I64,
+    params: IdentityParams,
+    imos: Collection[int] | None = None,
+) -> EventColumns:
+    """One IMO under several MMSIs, in time order of use: the attributes that changed.
+
+    Needs every row of each MMSI that reported the IMO (sorted by mmsi, ts); `imos` limits the
+    moves to those IMOs (an engine may hand over one IMO and its MMSIs at a time)."""
+    events = EventColumns()
+    if mmsi.shape[0] == 0 or "imo" not in columns:
+        return events
+    _imo_moves(
+        mmsi, ts, columns["imo"], _normalised(columns, params), source_id, row_id, events, imos
+    )
     return events
 
 
@@ -146,10 +202,13 @@ def _imo_moves(
     source_id: I64,
     row_id: I64,
     events: EventColumns,
+    only: Collection[int] | None = None,
 ) -> None:
-    """One IMO under several MMSIs, in time order of use: the attributes that changed."""
     imos = np.array([_norm_int(v) or 0 for v in imo_col], dtype=np.int64)
-    idx = np.flatnonzero(imos > 0)
+    keep = imos > 0
+    if only is not None:
+        keep &= np.isin(imos, np.fromiter(only, np.int64))
+    idx = np.flatnonzero(keep)
     if idx.size == 0:
         return
     order = idx[np.lexsort((ts[idx], imos[idx]))]

@@ -142,7 +142,9 @@ def _probe_shore(
 ) -> tuple[npt.NDArray[np.float64], I64]:
     """Distance to shore (km) at the start, middle and end of each run, in one call."""
     frac = np.linspace(0.0, 1.0, 3)
-    probe = np.rint(starts[:, None] + frac[None, :] * (ends - starts)[:, None]).astype(np.int64)
+    # rounded within the run, so the probes do not depend on where the run sits in the batch
+    step = np.rint(frac[None, :] * (ends - starts)[:, None]).astype(np.int64)
+    probe = starts[:, None] + step
     flat = probe.ravel()
     shore = geo.shore_distance_km(view.lat[flat], view.lon[flat]).reshape(probe.shape)
     return shore, probe
