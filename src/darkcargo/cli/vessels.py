@@ -39,8 +39,19 @@ def plain_table(data: pa.Table | list[dict[str, Any]], fmt: OutputFormat, title:
     for n in names:
         out.add_column(n, overflow="fold")
     for r in rows:
-        out.add_row(*[Text("" if r.get(n) is None else str(r.get(n))) for n in names])
+        out.add_row(*[Text(_cell(r.get(n))) for n in names])
     console.print(out)
+
+
+def _cell(v: Any) -> str:
+    """A value as a reader writes it in a terminal table: yes/no, one decimal for scores."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.1f}"
+    return str(v)
 
 
 def reasons(contributions: str | list[dict[str, Any]], top: int = 3) -> str:
@@ -49,7 +60,7 @@ def reasons(contributions: str | list[dict[str, Any]], top: int = 3) -> str:
     parts = []
     for c in [c for c in items if c["points"] > 0][:top]:
         n = f" x{c['count']}" if c["count"] > 1 else ""
-        parts.append(f"{c['points']:g} {c['rule']}{n}")
+        parts.append(f"{round(float(c['points']), 1):g} {c['rule']}{n}")
     return ", ".join(parts)
 
 
