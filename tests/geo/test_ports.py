@@ -7,6 +7,7 @@ import json
 import random
 import sys
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -177,8 +178,7 @@ def test_ship_moored_at_portsmouth_virginia_is_called_there(shared_data: Path) -
     # PORTSMOUTH point, 4.2 km from NORFOLK's. Before ids were made unique, PORTSMOUTH (VA) was
     # lost to PORTSMOUTH (NH) and this ship got a call at NORFOLK. The ship is at the berth when
     # the data starts (as most ships of the MarineCadastre sample), stays 30 h, then leaves
-    # north past Norfolk at 6 kn. (Which port a stay that *enters* past Norfolk belongs to is
-    # the port-call kernel's business, issue 17 item 6.)
+    # north past Norfolk at 6 kn. (A stay that *enters* past Norfolk: the test below.)
     load = load_ports(None, [wpi(shared_data)])
     geo = GeoContext.build(load.ports, shore_km=None)
     lat, lon = 36.8120, -76.2950
@@ -194,6 +194,27 @@ def test_ship_moored_at_portsmouth_virginia_is_called_there(shared_data: Path) -
     assert stays == [PORTSMOUTH_VA]
     portsmouth = next(d for pid, d in calls if pid == PORTSMOUTH_VA)
     assert portsmouth["hours"] >= 29.9
+
+
+def test_ship_arriving_past_norfolk_to_moor_at_portsmouth_virginia_is_called_there(
+    shared_data: Path,
+) -> None:
+    # In from Thimble Shoal up the Elizabeth River, within 1.5 km of WPI's NORFOLK point, to the
+    # same Portsmouth berth, moored 12 h: one call, at the port that explains the stay
+    load = load_ports(None, [wpi(shared_data)])
+    geo = GeoContext.build(load.ports, shore_km=None)
+    legs = [(36.95, -76.05), (36.93, -76.20), (36.87, -76.32), (36.85, -76.305), (36.812, -76.295)]
+    lat = [a + (c - a) * f / 8 for (a, _), (c, _) in pairwise(legs) for f in range(8)]
+    lon = [b + (d - b) * f / 8 for (_, b), (_, d) in pairwise(legs) for f in range(8)]
+    inbound = track(366999002, T0, lat[0], lon[0], n=len(lat), speed_kn=10)
+    inbound["lat"][:], inbound["lon"][:] = lat, lon
+    moored = track(366999002, T0 + timedelta(minutes=10 * len(lat)), 36.812, -76.295, n=72,
+                   speed_kn=0, first_row=100)  # fmt: skip
+    res = detect_batch(concat(inbound, moored), load_preset("gfw"), geo)
+    calls = [
+        res.events.port_id[i] for i in range(len(res.events)) if res.events.kind[i] == "port_call"
+    ]
+    assert calls == [PORTSMOUTH_VA]
 
 
 def test_cli_detect_reports_ports_and_takes_a_default_radius(tmp_path: Path) -> None:
