@@ -2,7 +2,8 @@
 whose ship names, call signs and destinations are markup, script closers, attribute breakers
 and AIS-sized (20 upper-case characters) payloads, ingested, detected and turned into trips by
 the real stages; a case file whose title, port and vessel names are hostile too; claims whose
-speaker and quote are. Every payload, if it ever ran, would set window.__dcPwned (or open a
+speaker and quote are; a sanctions list whose names and programme are, and a risk row whose
+contribution (rule, reason, row ids) is. Every payload, if it ever ran, would set window.__dcPwned (or open a
 dialog, or ask ev.il for an image)."""
 
 from __future__ import annotations
@@ -188,9 +189,81 @@ imo = {ANGARA_IMO}
     return path
 
 
+def write_watchlist(path: Path) -> Path:
+    """A CSV watchlist whose names, programme, aliases and remarks are payloads; it lists the
+    watched carrier by IMO (a strong match) and the crossing ship by a former name of its own
+    (a weak match, shown and not scored)."""
+    rows = [
+        {
+            "id": "H-1",
+            "name": PAYLOADS["img"],
+            "imo": ANGARA_IMO,
+            "program": PAYLOADS["script"],
+            "listed_on": "2024-02-23",
+            "aliases": PAYLOADS["attr"] + " | " + PAYLOADS["entity"],
+            "remarks": PAYLOADS["comment"],
+        },
+        {
+            "id": "H-2",
+            "name": PAYLOADS["svg"],
+            "imo": "",
+            "program": PAYLOADS["quote"],
+            "listed_on": "",
+            "aliases": "",
+            "remarks": "",
+        },
+    ]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+# A contribution a user's own preset could produce: a rule name, a reason and row ids that are
+# payloads (the page must show them as text, and a link to an unknown id must still be inert).
+HOSTILE_CONTRIBUTION = {
+    "rule": PAYLOADS["upper"],
+    "points": 1.5,
+    "count": 1,
+    "per_item": 1.5,
+    "cap": 3.0,
+    "capped": False,
+    "why": "reason " + PAYLOADS["img"] + " " + PAYLOADS["entity"],
+    "rows": {
+        "events": [PAYLOADS["quote"]],
+        "port_calls": [PAYLOADS["attr"]],
+        "matches": [PAYLOADS["svg"]],
+        "detections": [PAYLOADS["comment"]],
+    },
+}
+
+
+def add_risk(ws: Path, case: Path, folder: Path) -> None:
+    """The watch stage on the hostile workspace (the list loaded, vessels matched and ranked),
+    then the watched carrier's risk row given one more contribution carrying payloads."""
+    from darkcargo.sanctions.load import load_list
+    from darkcargo.sanctions.risk import build_risk
+    from darkcargo.workspace import Workspace
+
+    load_list([write_watchlist(folder / "hostile-list.csv")], ws, list_name="HOSTILE")
+    build_risk(ws, case=str(case), force=True)
+    with Workspace(ws) as w, w.transaction():
+        row = w.con.execute(
+            "SELECT vessel_id, contributions, score FROM vessel_risk WHERE imo = ?", [ANGARA_IMO]
+        ).fetchone()
+        assert row is not None, "the watched carrier has a risk row"
+        contribs = [*json.loads(row[1]), HOSTILE_CONTRIBUTION]
+        w.con.execute(
+            "UPDATE vessel_risk SET contributions = ?, score = ? WHERE vessel_id = ?",
+            [json.dumps(contribs), row[2] + HOSTILE_CONTRIBUTION["points"], row[0]],
+        )
+
+
 def build_hostile_workspace(folder: Path) -> tuple[Path, Path]:
-    """(workspace, case file): the hostile CSV ingested, events detected, trips built, and
-    estimates and claims (hostile speaker and quote) added; returns their paths."""
+    """(workspace, case file): the hostile CSV ingested, events detected, trips built,
+    estimates and claims (hostile speaker and quote) added, a hostile sanctions list loaded
+    and risk ranked (with a contribution of payloads); returns their paths."""
     from darkcargo.ais.ingest import ingest
     from darkcargo.config import load_case
     from darkcargo.events.detect import detect
@@ -220,4 +293,5 @@ def build_hostile_workspace(folder: Path) -> tuple[Path, Path]:
         w.append("estimates", conform("estimates", estimates_table()))
         for name, table in tables.items():
             w.append(name, conform(name, table))
+    add_risk(ws, case, folder)
     return ws, case

@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 
 from darkcargo.report.describe import describe_event
-from darkcargo.report.html import unverified_of
+from darkcargo.report.html import points_text, unverified_of
+from darkcargo.sanctions.dossier import risk_ranking
 from darkcargo.web.explore_queries import vessel_profile
 from darkcargo.web.queries import WorkspaceReader
 from tests.report.test_describe import SAMPLES
@@ -82,7 +83,17 @@ def facts(demo: Any) -> dict[str, Any]:
             "shipments": r.layer("shipments", limit=None)["items"],
             "detections": r.layer("detections", limit=None)["items"],
             "angara_profile": vessel_profile(r, ANGARA),
+            "risk": risk_ranking(r, limit=10_000)["items"],
+            "covert_imos": covert_imos(demo),
         }
+
+
+def covert_imos(demo: Any) -> set[int]:
+    """IMO numbers of the season's covert carriers, from the scenario's ground truth."""
+    import pyarrow.parquet as pq
+
+    truth = pq.read_table(demo.scenario_dir / "truth" / "vessels.parquet").to_pylist()
+    return {int(v["imo"]) for v in truth if v["role"] == "covert" and v["imo"]}
 
 
 @pytest.fixture(scope="module")
@@ -334,9 +345,10 @@ def test_vessel_page_reads_codes_and_charts_a_watched_vessel(
     )
     assert "flag (from MMSI)\nRussian Federation (RU; MID 273 in the MMSI)" in fact_text
     # the demo loads its season's OFAC-format list: ANGARA's strong match, by IMO and MMSI
+    pg.wait_for_selector("#dc-vessel-matches")
     sanctions = pg.inner_text("#dc-vessel-sanctions")
-    assert "OFAC_SDN\tRUSSIA-EO14024; DPRK3\tANGARA" in sanctions
-    assert "1.00\timo, mmsi, name, callsign, flag" in sanctions
+    assert "\tRUSSIA-EO14024; DPRK3\tANGARA\t" in sanctions
+    assert "strong 1.00\timo, mmsi, name, callsign, flag" in sanctions
     weekly = profile["weekly"]
     bars = sum(1 for w in weekly for k in ("gaps", "port_calls") if w[k])
     assert (
@@ -497,5 +509,172 @@ def test_report_of_the_season_opens_offline(
         assert outside == []
         assert p.errors == []
         assert p.csp_violations() == []
+    finally:
+        p.close()
+
+
+def _get_json(url: str) -> Any:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return json.loads(r.read().decode("utf-8"))
+
+
+def _scored(facts: dict[str, Any]) -> list[dict[str, Any]]:
+    return [it for it in facts["risk"] if it["score"] > 0]
+
+
+def _ranked_rows(pg: Any) -> list[tuple[str | None, str]]:
+    return [
+        (r.get_attribute("data-risk-vessel"), r.locator(".dc-risk-score").inner_text().strip())
+        for r in pg.locator("#dc-risk-table tr").all()
+    ]
+
+
+def _assert_covert_on_top(pg: Any, facts: dict[str, Any]) -> None:
+    """The ranked list beside the map: the workspace's ranking, the covert carriers first."""
+    scored = _scored(facts)
+    covert = [it for it in scored if it["imo"] in facts["covert_imos"]]
+    assert len(covert) >= 2, "the season's covert carriers are scored"
+    expected = [(it["vessel_id"], points_text(it["score"])) for it in scored[:10]]
+    assert _ranked_rows(pg) == expected
+    top = [v for v, _ in expected[: len(covert)]]
+    assert set(top) == {it["vessel_id"] for it in covert}  # above every other vessel
+    for vid in top:
+        row = pg.locator(f'#dc-risk-table tr[data-risk-vessel="{vid}"]')
+        assert row.locator(".dc-badge.dc-sanctioned").count() == 1
+        assert row.locator(".dc-risk-why").inner_text().startswith("on a sanctions list")
+
+
+def test_ranked_list_puts_the_covert_carriers_on_top(
+    server: str, page: Page, facts: dict[str, Any], artifacts_dir: Path
+) -> None:
+    pg = page.open(server)
+    _assert_covert_on_top(pg, facts)
+    scored = _scored(facts)
+    pg.locator(".dc-side").screenshot(path=str(artifacts_dir / "demo-risk-list.png"))
+    # more of the ranking, in order
+    pg.click("#dc-risk-more")
+    expect(pg.locator("#dc-risk-table tr")).to_have_count(min(35, len(scored)))
+    assert [v for v, _ in _ranked_rows(pg)] == [it["vessel_id"] for it in scored[:35]]
+    # the vessel list beside it is sorted by risk as well: the covert carriers' MMSIs first
+    covert_mmsis = {m for it in scored if it["imo"] in facts["covert_imos"] for m in it["mmsis"]}
+    first = pg.locator("#dc-vessels-table tbody tr").all()[: len(covert_mmsis)]
+    assert {int(r.get_attribute("data-vessel") or 0) for r in first} == covert_mmsis
+    # a click opens the vessel's page, at its rank
+    pg.locator("#dc-risk-table tr").nth(2).click()
+    pg.wait_for_selector("#dc-risk-head")
+    third = scored[2]
+    assert f"rank 3 of {len(facts['risk'])}" in pg.inner_text("#dc-risk-head")
+    assert (third["name"] or "") in pg.inner_text("#dc-vessel-title")
+    assert page.errors == []
+
+
+def _check_evidence_links(pg: Any, risk: dict[str, Any]) -> int:
+    """Click every evidence link of every contribution; each must show the row it names.
+    Returns how many links were followed."""
+    followed = 0
+    view = pg.viewport_size
+    for c in risk["contributions"]:
+        row = pg.locator(f'#dc-vessel-contributions tr[data-rule="{c["rule"]}"]')
+        assert row.locator("td").nth(1).inner_text().strip() == points_text(c["points"])
+        more = row.locator(".dc-ref-more")
+        if more.count():
+            more.click()
+        targets = {
+            "event": ("events", 'tr[data-event-id="{}"]'),
+            "call": ("port_calls", '[data-call-id="{}"]'),
+            "trip": ("shipments", '[data-shipment-id="{}"]'),
+            "match": ("matches", 'tr[data-match-id="{}"]'),
+        }
+        for ref, (kind, selector) in targets.items():
+            ids = c["rows"].get(kind, [])
+            assert row.locator(f'button[data-ref="{ref}"]').count() == len(ids), (c["rule"], ref)
+            for i in ids:
+                row.locator(f'button[data-ref="{ref}"][data-ref-id="{i}"]').click()
+                target = pg.locator("#dc-vessel-body " + selector.format(i)).first
+                expect(target).to_have_class(re.compile(r"\bdc-hit\b"))
+                box = target.bounding_box()
+                assert box and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= view["height"]
+                followed += 1
+        for key in c["rows"].get("detections", []):
+            row.locator(f'button[data-ref="target"][data-ref-id="{key}"]').click()
+            tip = pg.locator("#dc-vessel-map .leaflet-tooltip", has_text="radar target")
+            expect(tip).to_have_count(1)
+            expect(tip).to_contain_text("counted in this vessel's risk")
+            followed += 1
+    return followed
+
+
+def test_angara_risk_panel_links_each_contribution_to_its_rows(
+    server: str, page: Page, facts: dict[str, Any], artifacts_dir: Path
+) -> None:
+    risk = _get_json(server + f"api/vessels/{ANGARA_IMO}/risk")
+    assert risk["rank"] == 1 or risk["imo"] in facts["covert_imos"]
+    pg = page.open(server)
+    pg.evaluate(f"window.darkcargoApp.openVessel('{ANGARA}')")
+    pg.wait_for_selector("#dc-vessel-contributions")
+    pg.wait_for_selector("#dc-vessel-map .dc-vessel-track", state="attached")
+    head = pg.inner_text("#dc-risk-head")
+    assert f"{points_text(risk['score'])} points" in head
+    assert f"rank {risk['rank']} of {risk['of']}" in head
+    assert risk["preset"] in head and risk["params_hash"] in head and "sanctioned" in head
+    rules = pg.eval_on_selector_all(
+        "#dc-vessel-contributions tbody tr", "rs => rs.map(r => r.dataset.rule)"
+    )
+    assert rules == [c["rule"] for c in risk["contributions"]]
+    kinds = {k for c in risk["contributions"] for k in c["rows"]}
+    assert {"events", "port_calls", "shipments", "detections", "matches"} <= kinds
+    # each contribution in words, with its reason, its items and its cap
+    first = pg.locator("#dc-vessel-contributions tbody tr").first
+    assert "on a sanctions list (IMO or MMSI)" in first.inner_text()
+    assert "OFAC_SDN RUSSIA-EO14024; DPRK3" in first.inner_text()
+    assert "1 × 40" in first.inner_text() and "cap 40" in first.inner_text()
+    pg.locator("#dc-vessel-sanctions").screenshot(path=str(artifacts_dir / "demo-risk-panel.png"))
+    followed = _check_evidence_links(pg, risk)
+    assert followed == sum(
+        len(v) for c in risk["contributions"] for k, v in c["rows"].items() if k != "watchlist"
+    )
+    # the radar targets it counted are on its map
+    assert pg.locator("#dc-vessel-map path.dc-risk-detection").count() == len(risk["detections"])
+    pg.screenshot(path=str(artifacts_dir / "demo-risk-link.png"))
+    assert page.errors == []
+
+
+def test_report_ranks_by_risk_offline(
+    demo: Any, browser: Any, facts: dict[str, Any], artifacts_dir: Path
+) -> None:
+    p = Page(browser, offline=True)
+    outside = p.guard(("file://",))
+    try:
+        pg = p.open(demo.report_html.as_uri())
+        _assert_covert_on_top(pg, facts)
+        # the static table, readable without JavaScript: the same order and scores
+        scored = _scored(facts)[:50]
+        cells = pg.eval_on_selector_all(
+            "#report-risk-table tbody tr",
+            "rs => rs.map(r => [r.cells[1].querySelector('[data-vessel]').textContent,"
+            " r.cells[2].textContent])",
+        )
+        assert cells == [[it["name"] or it["vessel_id"], points_text(it["score"])] for it in scored]
+        table = pg.inner_text("#report-risk-table")
+        assert "OFAC_SDN RUSSIA-EO14024; DPRK3: ANGARA (strong)" in table
+        pg.locator("#report-risk").screenshot(path=str(artifacts_dir / "demo-report-risk.png"))
+        # ANGARA's panel from the embedded rows: the same contributions, links working
+        risk = next(it for it in facts["risk"] if it["imo"] == ANGARA_IMO)
+        pg.locator(f'#dc-risk-table tr[data-risk-vessel="IMO{ANGARA_IMO}"]').click()
+        pg.wait_for_selector("#dc-vessel-contributions")
+        pg.wait_for_selector("#dc-vessel-map .dc-vessel-track", state="attached")
+        assert f"rank {risk['rank']} of {len(facts['risk'])}" in pg.inner_text("#dc-risk-head")
+        rules = pg.eval_on_selector_all(
+            "#dc-vessel-contributions tbody tr", "rs => rs.map(r => r.dataset.rule)"
+        )
+        assert rules == [c["rule"] for c in risk["contributions"]]
+        _check_evidence_links(pg, risk)
+        pg.locator("#dc-vessel-sanctions").screenshot(
+            path=str(artifacts_dir / "demo-report-risk-panel.png")
+        )
+        assert outside == [] and p.errors == [] and p.csp_violations() == []
     finally:
         p.close()

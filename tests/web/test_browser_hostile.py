@@ -3,10 +3,11 @@ in the analyst's browser (issue 19).
 
 A provider CSV with markup, script closers, attribute breakers and AIS-sized payloads as ship
 names, call signs and destinations goes through the real stages (tests/web/hostile.py); a case
-file and claims carry payloads too. The dashboard and the report show it; every view is opened:
-every tooltip and popup on the map (opened through Leaflet, plus real hovers and clicks), the
-labels and legend, search (with a hostile query), the events and trips tables, every vessel
-page with its map, the chart. Then: no payload ran (the window flag is unset, no dialog), no
+file, claims, a sanctions list and a risk row carry payloads too. The dashboard and the report
+show it; every view is opened: every tooltip and popup on the map (opened through Leaflet, plus
+real hovers and clicks), the labels and legend, search (with a hostile query), the events and
+trips tables, the risk ranking, every vessel page with its map and its risk panel (every
+evidence link clicked), the chart. Then: no payload ran (the window flag is unset, no dialog), no
 request left for another origin (every request routed and recorded), no Content-Security-Policy
 violation, no element carries an event-handler attribute, and the payloads are on the page as
 the very text they are.
@@ -21,7 +22,18 @@ from typing import Any
 import pytest
 
 from tests.web.browser_kit import CHROMIUM, Page, launch, serve
-from tests.web.hostile import ANGARA, FLAG, LOITERER, OTHER, PAYLOADS, build_hostile_workspace
+from tests.web.hostile import (
+    ANGARA,
+    ANGARA_IMO,
+    FLAG,
+    HOSTILE_CONTRIBUTION,
+    LOITERER,
+    OTHER,
+    PAYLOADS,
+    build_hostile_workspace,
+)
+
+ANGARA_IMO_TEXT = f"IMO{ANGARA_IMO}"
 
 pytestmark = [
     pytest.mark.browser,
@@ -90,17 +102,31 @@ def exercise(p: Page, pg: Any, texts: list[str]) -> None:
     pg.wait_for_timeout(600)
     texts.append(pg.inner_text("#dc-events"))
     texts.append(pg.inner_text("#dc-trips"))
-    # every vessel page, its map's tooltips and its charts' titles
+    # the risk ranking beside the map: every row's reasons (a title) read, the first opened
+    texts += pg.eval_on_selector_all("#dc-risk-table tr", "rs => rs.map(r => r.title)")
+    assert pg.locator("#dc-risk-table tr").count() == 3
+    # every vessel page, its risk panel (every evidence link clicked), its map's tooltips and
+    # its charts' titles
     for mmsi in (ANGARA, OTHER, LOITERER):
         pg.evaluate("(m) => window.darkcargoApp.openVessel(String(m))", mmsi)
         pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
         pg.wait_for_selector("#dc-vessel-map .leaflet-overlay-pane path", state="attached")
+        pg.wait_for_selector("#dc-vessel-contributions, #dc-risk-none")
+        for more in pg.locator("#dc-vessel-contributions .dc-ref-more").all():
+            more.click()
+        for ref in pg.locator("#dc-vessel-contributions button.dc-ref").all():
+            ref.click()
+            texts.append(ref.get_attribute("title") or "")
         pg.wait_for_timeout(300)
         texts.append(pg.inner_text("#dc-vessel-body"))
         texts += pg.evaluate(OPEN_EVERYTHING, "vessel")
         for rect in pg.locator("#dc-vessel-timeline rect").all()[:5]:
             rect.hover(force=True)
         pg.click("#dc-vessel-close")
+    pg.locator("#dc-risk-table tr").first.click()
+    pg.wait_for_selector("#dc-vessel-contributions")
+    assert ANGARA_IMO_TEXT in pg.inner_text("#dc-risk-head")
+    pg.click("#dc-vessel-close")
     # the chart: hover each claim (its quote is the diamond's title)
     for d in pg.locator("#dc-chart path.dc-claim").all():
         d.hover(force=True)
@@ -133,6 +159,10 @@ def assert_inert(p: Page, pg: Any, texts: list[str], outside: list[str]) -> None
     shown = "\n".join(texts)
     for key, payload in PAYLOADS.items():
         assert payload in shown, key
+    # the risk panel's own texts: a user rule's name, its reason, the listed name and programme
+    assert HOSTILE_CONTRIBUTION["why"] in shown
+    assert "HOSTILE " + PAYLOADS["script"] in shown  # the listing's programme in the reason
+    assert "event " + PAYLOADS["quote"] in shown  # a row id the page does not hold, as text
 
 
 def test_dashboard_shows_hostile_data_as_text(

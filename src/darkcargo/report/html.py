@@ -38,6 +38,7 @@ from darkcargo.web.queries import (
     WorkspaceReader,
     rows,
 )
+from darkcargo.web.risk import risk_for_report
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,10 @@ MAX_REPORT_VESSEL_PAGES = 300
 MAX_REPORT_LAYER_ROWS = 5_000
 # Event columns left out of the report (in the export bundles): internal segment names.
 REPORT_DROP_EVENT_COLUMNS = ("segment_id",)
+# Vessel risk: the rows (with their evidence) of this many top-ranked vessels, besides those of
+# every vessel with a page; every vessel's score without evidence up to the second cap.
+REPORT_RISK_TOP = 50
+MAX_REPORT_RISK_SCORES = 5_000
 # Identity histories longer than this are shown as one row per distinct identity.
 MAX_IDENTITY_HISTORY_ROWS = 40
 # Events listed in the report's static (no-JavaScript) tables.
@@ -268,6 +273,7 @@ def report_caps() -> dict[str, Any]:
         },
         "vessel_pages": MAX_REPORT_VESSEL_PAGES,
         "layer_rows": MAX_REPORT_LAYER_ROWS,
+        "risk_top": REPORT_RISK_TOP,
     }
 
 
@@ -289,6 +295,9 @@ def report_data(reader: WorkspaceReader) -> dict[str, Any]:
                 items = _with_every_inferred_call(reader, items)
             layers[la["name"]] = pack(items)
             layer_totals[la["name"]] = found["total"]
+    pages = vessel_pages(reader, events, watched)
+    risk = risk_for_report(reader, [int(m) for m in pages], REPORT_RISK_TOP, MAX_REPORT_RISK_SCORES)
+    risk["scores"] = pack(risk["scores"])
     return {
         "summary": summary,
         "vessels": vessels,
@@ -303,8 +312,9 @@ def report_data(reader: WorkspaceReader) -> dict[str, Any]:
         "claims": reader.claims(),
         "layers": layers,
         "layer_totals": layer_totals,
-        "vessel_details": vessel_pages(reader, events, watched),
+        "vessel_details": pages,
         "watch": watch_status(reader, [], []),
+        "risk": risk,
     }
 
 
@@ -338,6 +348,14 @@ def _num(value: float | None) -> str:
     if abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def points_text(value: float | None) -> str:
+    """Risk points as the page writes them (risk.js fmtPoints): 72.1, 7.82, 0.5."""
+    if value is None:
+        return ""
+    text = f"{value:.{1 if abs(value) >= 10 else 2}f}"
+    return text.rstrip("0").rstrip(".")
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -516,7 +534,29 @@ def story_context(reader: WorkspaceReader, data: dict[str, Any]) -> dict[str, An
         ],
         "estimates": estimates,
         "est_by_id": est_by_id,
+        "risk": data["risk"],
+        "risk_rows": risk_ranking_rows(data["risk"]),
     }
+
+
+def risk_ranking_rows(risk: dict[str, Any]) -> list[dict[str, Any]]:
+    """The static "Vessels ranked by risk" table: the top vessels the report embeds, each with
+    its scored contributions (highest points first) and the listings it matched."""
+    out = []
+    for it in risk.get("items") or []:
+        if it.get("rank") is None or it["rank"] > risk.get("top", 0) or not it.get("score"):
+            continue
+        contribs = it.get("contributions") or []
+        out.append(
+            {
+                **it,
+                "opens": it.get("imo") or it.get("mmsi"),
+                "reasons": [c for c in contribs if (c.get("points") or 0) > 0],
+                "unscored": [c for c in contribs if not (c.get("points") or 0) > 0],
+                "listings": (risk.get("matches") or {}).get(it["vessel_id"], []),
+            }
+        )
+    return sorted(out, key=lambda r: r["rank"])
 
 
 def unpack(packed: dict[str, Any]) -> list[dict[str, Any]]:
@@ -588,6 +628,7 @@ def render_report(reader: WorkspaceReader) -> str:
         vessel_label=vessel_label,
         fmt=_fmt,
         num=_num,
+        points=points_text,
         as_list=_as_list,
         period_label=period_label,
         unverified_of=unverified_of,

@@ -67,6 +67,7 @@ PAGE_SCRIPTS = (
     "shipments.js",
     "vessel_charts.js",
     "calls.js",
+    "risk.js",
     "vessel.js",
     "chart.js",
     "app.js",

@@ -15,9 +15,11 @@
     return this.source.summary().then(function (summary) {
       self.summary = summary;
       self.renderHeader();
-      return Promise.all([self.source.vessels(), self.source.ports(), self.source.events(), self.source.land()]);
+      return Promise.all([self.source.vessels(), self.source.ports(), self.source.events(), self.source.land(),
+        self.source.riskScores().catch(function () { return null; })]);
     }).then(function (r) {
       r[0].forEach(function (v) { self.vessels[v.mmsi] = v; });
+      self.useRiskScores(r[4]);
       DC.colors.useVessels(r[0]);
       r[1].forEach(function (p) { self.portsById[p.id] = p; });
       self.events = r[2].items || [];
@@ -32,7 +34,7 @@
       self.renderLegend();
       self.buildEventsTable();
       self.applyTime();
-      return Promise.all([self.refreshEventsTable(), self.renderShipments(), self.renderEstimates()]);
+      return Promise.all([self.refreshEventsTable(), self.renderShipments(), self.renderEstimates(), self.renderRiskList()]);
     }).then(function () {
       self.openFromHash();
       window.addEventListener("hashchange", function () { self.openFromHash(); });
@@ -56,7 +58,8 @@
           h("div", null, [h("button", { id: "dc-play", type: "button", title: "Play the time window forward" }, "▶ Play"), " ",
             h("button", { id: "dc-reset", type: "button", title: "Whole period" }, "All")]),
           sliders, h("div", { "class": "dc-label", id: "dc-time-label" })])]),
-        h("aside", { "class": "dc-side" }, [h("h2", null, "Layers"), h("div", { id: "dc-layers" }), h("h2", { "class": "dc-gap-above" }, "Vessels"), h("div", { id: "dc-vessels" })])
+        h("aside", { "class": "dc-side" }, [h("h2", null, "Vessels ranked by risk"), h("div", { id: "dc-risk" }),
+          h("h2", { "class": "dc-gap-above" }, "Layers"), h("div", { id: "dc-layers" }), h("h2", { "class": "dc-gap-above" }, "Vessels"), h("div", { id: "dc-vessels" })])
       ]),
       h("section", { "class": "dc-section", id: "dc-events" }),
       h("section", { "class": "dc-section", id: "dc-trips" }),

@@ -23,7 +23,7 @@
     var e = ev(c), pro = e["for"] || [], con = e.against || [];
     var alts = (e.alternatives || []).filter(function (a) { return a.confidence >= 0.01; }).slice(0, 3)
       .map(function (a) { return a.port_id + " " + Math.round(100 * a.confidence) + "%"; });
-    return h("div", { "class": "dc-dark-call" }, [
+    return h("div", { "class": "dc-dark-call", "data-call-id": c.call_id || null }, [
       h("div", { "class": "dc-dark-call-head" }, [
         h("b", null, c.port_id), " " + fmtTime(c.arrival_ts) + " → " + fmtTime(c.departure_ts) + " (estimated), ",
         h("span", { "class": "dc-badge dc-inferred-badge" }, "confidence " + conf(c)),

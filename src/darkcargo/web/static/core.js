@@ -5,7 +5,7 @@
  *
  * Files, in load order (PAGE_SCRIPTS in web/app.py; the report inlines the same list):
  *   core.js, details.js, source.js, labels.js, cluster.js, layers.js, legend.js, time.js,
- *   map.js, events_table.js, search.js, shipments.js, vessel_charts.js, calls.js, vessel.js,
+ *   map.js, events_table.js, search.js, shipments.js, vessel_charts.js, calls.js, risk.js, vessel.js,
  *   chart.js, app.js (boots the App).
  */
 (function () {

@@ -1,6 +1,7 @@
 /* The overview map: panes in reading order (land; other traffic; clusters and sampled events;
  * watched tracks; events that matter; ports; labels), the first view on the case's watched
- * ports, the layers from the registry, the layer list and the vessel list beside the map.
+ * ports, the layers from the registry, the layer list and the vessel list beside the map (by
+ * risk when it was computed; the ranked list above it is risk.js).
  */
 (function () {
   "use strict";
@@ -166,21 +167,40 @@
     });
   };
 
-  // The vessels beside the map: watched first (in their map colour), then by events.
+  // Risk scores by MMSI (every MMSI of a vessel carries its vessel's score), from
+  // /api/risk/scores or the report's embedded scores; null when risk was never computed.
+  DC.App.prototype.useRiskScores = function (res) {
+    var by = {};
+    ((res && res.items) || []).forEach(function (it) {
+      (it.mmsis || [it.mmsi]).forEach(function (m) { by[m] = it; });
+    });
+    this.riskByMmsi = res && res.items && res.items.length ? by : null;
+    this.riskComputed = !!(res && res.total);  // vessel_risk has rows (maybe every score 0)
+  };
+
+  // The vessels beside the map: by risk score when risk was computed, then watched first (in
+  // their map colour), then by events.
   DC.App.prototype.renderVesselList = function () {
-    var box = DC.byId("dc-vessels"), self = this;
+    var box = DC.byId("dc-vessels"), self = this, risk = this.riskByMmsi;
+    var score = function (v) { var r = risk && risk[v.mmsi]; return r ? r.score : 0; };
     var list = Object.keys(this.vessels).map(function (k) { return self.vessels[k]; });
-    list.sort(function (a, b) { return ((b.watched ? 1 : 0) - (a.watched ? 1 : 0)) || (b.n_events - a.n_events) || (a.mmsi - b.mmsi); });
+    list.sort(function (a, b) {
+      return (score(b) - score(a)) || ((b.watched ? 1 : 0) - (a.watched ? 1 : 0)) || (b.n_events - a.n_events) || (a.mmsi - b.mmsi);
+    });
     if (!list.length) { DC.fill(box, h("div", { "class": "dc-note" }, "No vessels in this workspace yet.")); return; }
     var rows = list.slice(0, MAX_LIST_VESSELS).map(function (v) {
+      var r = risk && risk[v.mmsi];
       return h("tr", { "data-vessel": v.mmsi }, [
         h("td", null, [DC.swatch(DC.colors.vessel(v.mmsi)), " ", v.name || String(v.mmsi),
           v.watched ? h("span", { "class": "dc-badge dc-watched" }, "watched" + (v.watched !== v.name ? ": " + v.watched : "")) : null,
           v.sanctioned ? h("span", { "class": "dc-badge dc-sanctioned" }, "sanctioned") : null]),
-        h("td", { "class": "num" }, DC.fmtNum(v.n_events))
+        risk ? h("td", { "class": "num dc-vessel-score", title: r ? "risk score, rank " + r.rank : "no risk score" }, r && r.score > 0 ? DC.fmtPoints(r.score) : "") : null,
+        h("td", { "class": "num", title: "events" }, DC.fmtNum(v.n_events))
       ]);
     });
-    DC.fill(box, [h("table", { "class": "dc-table" }, h("tbody", null, rows)),
-      list.length > MAX_LIST_VESSELS ? h("div", { "class": "dc-note" }, "the " + MAX_LIST_VESSELS + " with most events of " + DC.fmtNum(list.length) + "; search finds any") : null]);
+    var head = risk ? h("thead", null, h("tr", null, [h("th", null, "vessel"), h("th", { "class": "num" }, "risk"), h("th", { "class": "num" }, "events")])) : null;
+    var order = risk ? "highest risk" : "most events";
+    DC.fill(box, [h("table", { "class": "dc-table", id: "dc-vessels-table" }, [head, h("tbody", null, rows)]),
+      list.length > MAX_LIST_VESSELS ? h("div", { "class": "dc-note" }, "the " + MAX_LIST_VESSELS + " with " + order + " of " + DC.fmtNum(list.length) + "; search finds any") : null]);
   };
 })();

@@ -58,6 +58,10 @@
       vesselTrack: function (mmsi) { return get("/tracks/" + encodeURIComponent(mmsi), { zoom: 10 }); },
       layer: function (name) { return get("/layers/" + encodeURIComponent(name), { limit: 10000 }).then(function (r) { return r.items; }); },
       search: function (q) { return get("/search", { q: q, limit: 20 }); },
+      // vessel risk: the ranking (paged), every score without evidence, one vessel's evidence
+      risk: function (p) { return get("/risk", p); },
+      riskScores: function () { return get("/risk/scores", { min_score: 0.001, limit: 5000 }); },
+      vesselRisk: function (id) { return get("/vessels/" + encodeURIComponent(id) + "/risk"); },
       // the events table: sorted, filtered and paged by the server
       eventsTable: function (p) { return get("/events/table", p); },
       // every row matching the table's filters, as CSV streamed by the server
@@ -182,8 +186,44 @@
         return { v: v, names: names };
       });
     }
+    // Vessel risk as the report holds it (report/html.py, web/risk.py risk_for_report): the
+    // rows of the top vessels and of every vessel with a page, and every score.
+    var R = D.risk || { total: 0, items: [] };
+    var riskItems = (R.items || []).slice().sort(function (a, b) { return a.rank - b.rank; });
+    function riskOf(id) {
+      var n = Number(id), mmsis = resolve(n);
+      return riskItems.filter(function (it) {
+        return it.imo === n || (it.mmsis || []).some(function (m) { return mmsis.indexOf(m) >= 0; });
+      })[0] || null;
+    }
+    function vesselRisk(id) {
+      var it = riskOf(id);
+      if (!it) {
+        return ok({ score: null, rank: null, of: R.total || null, not_in_file: R.total ? R.top : null, contributions: [], matches: [], events: [], detections: [] });
+      }
+      var ids = {}, keys = {};
+      (it.contributions || []).forEach(function (c) {
+        ((c.rows || {}).events || []).forEach(function (i) { ids[i] = true; });
+        ((c.rows || {}).detections || []).forEach(function (k) { keys[k] = true; });
+      });
+      return ok(Object.assign({}, it, {
+        of: R.total, matches: (R.matches || {})[it.vessel_id] || [],
+        events: Object.keys(ids).map(function (i) { return byId[i]; }).filter(Boolean),
+        detections: (R.detections || []).filter(function (d) { return keys[d.key]; })
+      }));
+    }
+    function risk(p) {
+      var min = Number(p.min_score || 0);
+      var top = riskItems.filter(function (it) { return it.rank <= (R.top || 0) && it.score >= min; });
+      var total = min > 0 ? DC.unpack(R.scores).filter(function (x) { return x.score >= min; }).length : R.total || 0;
+      var off = Number(p.offset || 0), lim = Number(p.limit || 50);
+      return ok({ total: total, cap: top.length, limit: lim, offset: off, preset: R.preset, params_hash: R.params_hash, items: top.slice(off, off + lim) });
+    }
     return {
       live: false,
+      risk: risk,
+      riskScores: function () { return ok({ total: R.total || 0, preset: R.preset, params_hash: R.params_hash, items: DC.unpack(R.scores) }); },
+      vesselRisk: vesselRisk,
       summary: function () { return ok(D.summary); },
       vessels: function () { return ok(D.vessels || []); },
       ports: function () { return ok(D.ports || []); },

@@ -1,5 +1,5 @@
 /* The vessel page (a side panel, linked as #vessel=MMSI): identity with its codes read (ship
- * type by name, flag from the MMSI's MID, size), the sanctions and risk panel, its track, its
+ * type by name, flag from the MMSI's MID, size), the sanctions and risk panel (risk.js), its track, its
  * activity per week and trips, its calls and shipments over time, an event timeline, its events
  * as sentences, identity history, its dark (inferred) port calls with their evidence (calls.js),
  * port calls and trips.
@@ -28,14 +28,19 @@
     var panel = DC.byId("dc-vessel"), body = DC.byId("dc-vessel-body");
     panel.classList.add("dc-open");
     DC.fill(body, h("div", { "class": "dc-note" }, "Loading vessel " + id + "…"));
+    var seq = this._vesselSeq = (this._vesselSeq || 0) + 1, current = function () { return seq === self._vesselSeq; };
+    this._riskDetections = null;
     var profile = this.source.profile(id).catch(function () { return null; });
+    var risk = this.source.vesselRisk(id).catch(function (err) { return { error: err }; });
     this.source.vessel(id).then(function (v) {
       return profile.then(function (p) {
+        if (!current()) return null;
         self.renderVessel(v, p);
-        return self.source.vesselTrack(v.mmsis[0]).then(function (t) { self.renderVesselMap(v, t); });
+        risk.then(function (r) { if (current()) self.fillRiskPanel(v, p, r); });
+        return self.source.vesselTrack(v.mmsis[0]).then(function (t) { if (current()) self.renderVesselMap(v, t); });
       });
     }).catch(function (err) {
-      DC.fill(body, h("div", { "class": "dc-error" }, err.message || String(err)));
+      if (current()) DC.fill(body, h("div", { "class": "dc-error" }, err.message || String(err)));
     });
   };
 
@@ -78,30 +83,11 @@
     ], "dc-vfacts");
   }
 
-  // The watch stage's verdict: its matches, "no match", or that it has not run (never silence).
-  function sanctions(v, p) {
-    var w = p && p.watch, matches = (w && w.matches) || v.matches || [];
-    var body;
-    if (matches.length) {
-      body = DC.table([{ title: "list" }, { title: "program" }, { title: "listed name" }, { title: "listed on" }, { title: "strength", num: true }, { title: "fields that agreed" }],
-        matches.map(function (m) {
-          var e = m.entry || {};
-          return { cells: [e.list || "", e.program || "", e.name || "", e.listed_on || "", m.strength === null || m.strength === undefined ? "" : Number(m.strength).toFixed(2),
-            Array.isArray(m.fields) ? m.fields.join(", ") : m.fields || ""] };
-        }));
-    } else if (w && w.ran) {
-      body = h("p", { "class": "dc-note" }, "No match on the sanctions lists loaded (" + DC.fmtNum(w.watchlist_entries) + " entries).");
-    } else {
-      body = h("p", { "class": "dc-note dc-empty-state" }, "The watch stage has not run on this workspace: no sanctions list is loaded (the watchlist and matches tables are empty), so no sanctions or risk finding can be shown. Absence here is not a clean record.");
-    }
-    return section("Sanctions and risk", body, { id: "dc-vessel-sanctions" });
-  }
-
   DC.App.prototype.renderVessel = function (v, p) {
     var self = this, idn = v.identity || {}, color = DC.colors.vessel(v.mmsis[0]);
     var badges = [idn.watched ? h("span", { "class": "dc-badge dc-watched" }, "watched" + (idn.watched !== idn.name ? ": " + idn.watched : "")) : null,
       idn.sanctioned || (v.matches && v.matches.length) ? h("span", { "class": "dc-badge dc-sanctioned" }, "sanctions match") : null];
-    var parts = [h("h2", { id: "dc-vessel-title" }, [DC.swatch(color), " ", idn.name || "unnamed", " ", badges]), facts(v, p), sanctions(v, p),
+    var parts = [h("h2", { id: "dc-vessel-title" }, [DC.swatch(color), " ", idn.name || "unnamed", " ", badges]), facts(v, p), this.riskSection(),
       section("Track", h("div", { id: "dc-vessel-map" }))];
     if (p && (p.weekly || p.trips)) {
       parts.push(section("Gaps and port calls per week", DC.weeklyChart(p.weekly)));
@@ -113,17 +99,17 @@
     var total = v.events_total !== undefined && v.events_total !== null ? v.events_total : v.events.length;
     var label = function (m) { return self.vesselLabel(m); };
     parts.push(section("Events (" + (total > v.events.length ? v.events.length + " of " + total + " in this report" : v.events.length) + ")",
-      v.events.length ? h("div", { "class": "dc-scroll" }, DC.table(
+      v.events.length ? h("div", { "class": "dc-scroll", id: "dc-vessel-events" }, DC.table(
         [{ title: "start" }, { title: "kind" }, { title: "hours", num: true }, { title: "port or place" }, { title: "what happened" }, { title: "confidence", num: true }],
         v.events.map(function (e) {
           var hr = DC.hours(e);
-          return { cells: [fmtTime(e.start_ts), DC.kindChip(e.kind), hr === null ? "" : hr.toFixed(1), DC.eventPlace(e),
+          return { attrs: { "data-event-id": e.event_id }, cells: [fmtTime(e.start_ts), DC.kindChip(e.kind), hr === null ? "" : hr.toFixed(1), DC.eventPlace(e),
             h("span", { "class": "dc-sentence" }, DC.describeEvent(e, label)), e.confidence === null || e.confidence === undefined ? "" : Number(e.confidence).toFixed(2)] };
         }))) : h("div", { "class": "dc-note" }, "No events for this vessel.")));
     parts.push(this.darkCallsSection(v));
-    parts.push(this.plainTable("Port calls", v.port_calls, ["port_id", "kind", "arrival_ts", "departure_ts", "confidence"]));
+    parts.push(this.plainTable("Port calls", v.port_calls, ["port_id", "kind", "arrival_ts", "departure_ts", "confidence"], "call_id"));
     parts.push(this.plainTable("Radar detections matched to it", v.detections, ["ts", "scene_id", "port_id", "length_m", "ais_length_m", "match_distance_m", "score"]));
-    parts.push(this.plainTable("Trips", v.shipments, ["origin_port", "destination_port", "depart_ts", "arrive_ts", "inferred", "containers"]));
+    parts.push(this.plainTable("Trips", v.shipments, ["origin_port", "destination_port", "depart_ts", "arrive_ts", "inferred", "containers"], "shipment_id"));
     DC.fill(DC.byId("dc-vessel-body"), parts);
   };
 
@@ -145,11 +131,16 @@
       })))]);
   };
 
-  DC.App.prototype.plainTable = function (title, list, cols) {
+  // A table of rows; with `idKey` each row carries its id (data-call-id, data-shipment-id) for
+  // the risk panel's links.
+  DC.App.prototype.plainTable = function (title, list, cols, idKey) {
     if (!list || !list.length) return section(title + " (0)", h("div", { "class": "dc-note" }, "None recorded."));
+    var attr = idKey ? "data-" + idKey.replace(/_/g, "-") : null;
     return section(title + " (" + list.length + ")", DC.table(cols.map(function (c) { return { title: DC.human(c.replace(/_ts$/, "")) }; }),
       list.map(function (r) {
-        return { cells: cols.map(function (c) {
+        var attrs = {};
+        if (attr && r[idKey] !== null && r[idKey] !== undefined) attrs[attr] = r[idKey];
+        return { attrs: attrs, cells: cols.map(function (c) {
           var v = r[c];
           if (/_ts$/.test(c)) return fmtTime(v);
           if (typeof v === "boolean") return v ? "yes" : "no";
@@ -202,7 +193,7 @@
         L.geoJSON(land, { pane: "land", interactive: false, style: { color: "#b9b09a", weight: 0.8, fillColor: "#e9e4d8", fillOpacity: 1 } }).addTo(map);
       }
     });
-    var group = L.featureGroup().addTo(map), color = DC.colors.vessel(v.mmsis[0]);
+    var group = L.featureGroup().addTo(map), color = DC.colors.vessel(v.mmsis[0]), byEvent = this._vmapEvents = {};
     if (DC.colors.vessel(v.mmsis[0]) === DC.colors.other) color = "#37474f";  // one vessel alone: no need to fade it
     (track.runs || []).forEach(function (pts) {
       L.polyline(pts.map(function (p) { return [p[0], p[1]]; }), { color: color, weight: 2.5, className: "dc-vessel-track" }).addTo(group);
@@ -212,14 +203,15 @@
       var hasEnd = e.end_lat !== null && e.end_lat !== undefined;
       var tip = function () { return DC.text(DC.human(e.kind) + " " + fmtTime(e.start_ts) + ": " + DC.describeEvent(e)); };
       if (e.kind === "gap" && hasEnd) {
-        L.polyline([[e.lat, e.lon], [e.end_lat, e.end_lon]], { color: "#111", dashArray: "6 6", weight: 2.5 }).bindTooltip(tip, { sticky: true }).addTo(group);
+        byEvent[e.event_id] = L.polyline([[e.lat, e.lon], [e.end_lat, e.end_lon]], { color: "#111", dashArray: "6 6", weight: 2.5 }).bindTooltip(tip, { sticky: true }).addTo(group);
       } else {
-        L.circleMarker([e.lat, e.lon], { radius: 6, color: "#fff", weight: 1, fillColor: DC.colors.kind(e.kind), fillOpacity: 0.9, className: "dc-vessel-event" })
+        byEvent[e.event_id] = L.circleMarker([e.lat, e.lon], { radius: 6, color: "#fff", weight: 1, fillColor: DC.colors.kind(e.kind), fillOpacity: 0.9, className: "dc-vessel-event" })
           .bindTooltip(tip).addTo(group);
       }
     });
     this.drawDarkRoutes(v, group);
     var b = group.getBounds();
     if (b.isValid()) map.fitBounds(b.pad(0.2)); else map.setView([42.5, 131], 6);
+    this.drawRiskDetections();  // on a map with a view (Leaflet clips against it)
   };
 })();
