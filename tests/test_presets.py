@@ -102,7 +102,7 @@ def test_a_bad_preset_file_fails_in_one_line_naming_file_section_and_key(
     fails('[preset]\nname = "u"\n', r"\] is missing \[")
     loop = '[preset]\nname = "u"\nextends = "' + str(tmp_path / "user.toml") + '"\n'
     fails(loop, "'extends' chain too deep")
-    with pytest.raises(ConfigError, match=r"nope\.toml: no such preset file"):
+    with pytest.raises(ConfigError, match=r"nope\.toml: no such (radar |infer )?preset file"):
         load(tmp_path / "nope.toml")
     with pytest.raises(
         ConfigError, match=r"^nope: not a built-in .*preset \(.*\) or a \.toml file"
