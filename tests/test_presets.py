@@ -130,3 +130,28 @@ def test_risk_preset_errors_name_the_file(tmp_path: Path) -> None:
         load_risk_preset(_write(tmp_path, text.replace("[matching]", "[matching]\ncolour = 1.0")))
     with pytest.raises(ConfigError, match=r"user\.toml: \[preset\] needs name and version"):
         load_risk_preset(_write(tmp_path, text.replace("version = 1\n", "", 1)))
+
+
+def test_a_risk_preset_extends_the_default_rule_by_rule(tmp_path: Path) -> None:
+    f = _write(
+        tmp_path,
+        '[preset]\nname = "mine"\nversion = 3\nextends = "default"\n'
+        "[rules.loitering]\npoints = 9\n[matching]\nname_min_score = 90\n",
+    )
+    mine, base = load_risk_preset(f), load_risk_preset()
+    assert mine.rule("loitering") == {**base.rule("loitering"), "points": 9.0}
+    assert mine.rule("sanctioned_strong") == base.rule("sanctioned_strong")
+    assert mine.matching.name_min_score == 90.0 and mine.matching.weak == base.matching.weak
+    assert mine.hash() != base.hash()
+    f.write_text(Path(base.source).read_text() + "\n[matchng]\nweak = 0.1\n")
+    with pytest.raises(ConfigError, match=r"user\.toml: unknown sections \['matchng'\]"):
+        load_risk_preset(f)
+
+
+def test_a_section_that_is_not_a_table_is_named(tmp_path: Path) -> None:
+    f = _write(tmp_path, 'gap = 3\n[preset]\nname = "u"\nextends = "gfw"\n')
+    with pytest.raises(ConfigError, match=r"user\.toml: \[gap\] must be a table"):
+        load_preset(f)
+    f.write_text('preset = "gfw"\n')
+    with pytest.raises(ConfigError, match=r"user\.toml: \[preset\] must be a table"):
+        load_preset(f)
