@@ -380,7 +380,7 @@ def test_presets_are_checked_and_hashed(tmp_path: Path) -> None:
     bad.write_text(text + "\n[rules.moon_phase]\npoints = 1.0\ncap = 1.0\n")
     with pytest.raises(ConfigError, match="unknown rule"):
         load_preset(bad)
-    with pytest.raises(ConfigError, match="no such risk preset"):
+    with pytest.raises(ConfigError, match="nonesuch: not a built-in risk preset"):
         load_preset("nonesuch")
 
 

@@ -6,12 +6,12 @@ The built-in case is ``dprk_russia``; a user passes their own TOML file with the
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from darkcargo.errors import ConfigError
+from darkcargo.presets import read_toml
 
 CASES_DIR = Path(__file__).parent / "cases"
 DEFAULT_CASE = "dprk_russia"
@@ -78,12 +78,7 @@ def load_case(name_or_path: str | None = None) -> Case:
     """Load a case by built-in name or TOML path (default: $DARKCARGO_CASE or dprk_russia)."""
     name_or_path = name_or_path or os.environ.get(CASE_ENV, DEFAULT_CASE)
     path = _case_path(name_or_path)
-    if not path.exists():
-        raise ConfigError(f"{path}: no such case file")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+    data = read_toml(path, "case")
     try:
         ports = tuple(
             Port(**{**p, "unverified": tuple(p.get("unverified", ()))})

@@ -8,9 +8,6 @@ each estimate can name the unverified parameters it relied on.
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from darkcargo.errors import ConfigError
+from darkcargo.presets import canonical_hash, read_toml
 
 BUILTIN_CATALOGUE = Path(__file__).with_name("catalogue.toml")
 TAGS: tuple[str, ...] = ("OFF", "TT", "MED", "DER", "UNV")
@@ -244,8 +242,7 @@ class Catalogue:
 
     def hash(self) -> str:
         """Stable hash of the merged catalogue content (for params_hash)."""
-        blob = json.dumps(self.raw, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        return canonical_hash(self.raw, compact=False)
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -272,15 +269,6 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 def _is_param(d: Mapping[str, Any]) -> bool:
     return any(k in d for k in ("value", "low", "high", "choices"))
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise ConfigError(f"{path}: no such catalogue file")
-    try:
-        return tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
 
 
 def _param(where: str, pid: str, d: Any, origin: str) -> Param:
@@ -438,7 +426,7 @@ def _build(raw: dict[str, Any], origin: str, sources: tuple[str, ...]) -> Catalo
 
 @cache
 def _builtin_raw() -> dict[str, Any]:
-    return _read_toml(BUILTIN_CATALOGUE)
+    return read_toml(BUILTIN_CATALOGUE, "catalogue")
 
 
 def load_catalogue(*overrides: str | Path | None) -> Catalogue:
@@ -450,7 +438,7 @@ def load_catalogue(*overrides: str | Path | None) -> Catalogue:
         if o is None:
             continue
         path = Path(o)
-        raw = _merge(raw, _read_toml(path))
+        raw = _merge(raw, read_toml(path, "catalogue"))
         sources.append(str(path))
         origin = str(path)
     return _build(raw, origin, tuple(sources))

@@ -384,8 +384,7 @@ def _detect(
     cols_sql = ", ".join(f'"{c}"' for c in POSITION_COLUMNS)
     for lo, hi, n in batches:
         cond = "mmsi BETWEEN ? AND ?" + (f" AND {where}" if where else "")
-        tbl = _arrow(
-            ws,
+        tbl = ws.arrow(
             # ties in time broken by the source row, so that repeated reports dedupe the same
             # way on every run and in every engine
             f"SELECT {cols_sql} FROM positions WHERE {cond} ORDER BY mmsi, ts, source_id, row_id",
@@ -443,7 +442,7 @@ def _identity(ws: Workspace, p: Preset, where: str, params: list[Any]) -> EventC
     if where:
         sql += f" WHERE {where}"
     sql += " ORDER BY mmsi, ts, source_id, row_id"
-    tbl = _arrow(ws, sql, params)
+    tbl = ws.arrow(sql, params)
     if tbl.num_rows == 0:
         return EventColumns()
     return detect_identity_changes(
@@ -465,10 +464,3 @@ def _to_numpy(col: pa.ChunkedArray) -> np.ndarray:
     if pa.types.is_integer(col.type):
         return col.fill_null(-1).cast(pa.int64()).to_numpy()
     return col.to_numpy()
-
-
-def _arrow(ws: Workspace, sql: str, params: list[Any] | None = None) -> pa.Table:
-    """Query result as Arrow (works across DuckDB 1.x and 2.x result APIs)."""
-    rel = ws.con.sql(sql, params=params or None)
-    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
-    return fetch()

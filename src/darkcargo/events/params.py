@@ -8,18 +8,16 @@ The hash of the resolved parameters is recorded on every row the detectors write
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
-import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from darkcargo.errors import ConfigError
+from darkcargo.presets import PresetFiles, canonical_hash, preset_dict
 
 PRESETS_DIR = Path(__file__).parent / "presets"
 BUILTIN_PRESETS = ("gfw", "sensitive", "gpsdio", "gfw-pipe-tests")
+FILES = PresetFiles(PRESETS_DIR, BUILTIN_PRESETS)
 
 
 @dataclass(frozen=True)
@@ -157,104 +155,14 @@ class Preset:
 
     def to_dict(self) -> dict[str, Any]:
         """The parameters (not the description or source path) as plain JSON-able data."""
-        out: dict[str, Any] = {"name": self.name, "version": self.version}
-        for section in SECTIONS:
-            out[section] = dataclasses.asdict(getattr(self, section))
-        return out
+        return preset_dict(self, SECTIONS)
 
     @property
     def params_hash(self) -> str:
         """First 16 hex digits of SHA-256 over the canonical JSON of the parameters."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def _coerce(path: str, section: str, cls: type, values: dict[str, Any]) -> Any:
-    names = {f.name: f for f in fields(cls)}
-    unknown = set(values) - set(names)
-    if unknown:
-        raise ConfigError(f"{path}: [{section}] has unknown keys {sorted(unknown)}")
-    missing = set(names) - set(values)
-    if missing:
-        raise ConfigError(f"{path}: [{section}] is missing {sorted(missing)}")
-    kwargs: dict[str, Any] = {}
-    for name, f in names.items():
-        v = values[name]
-        kind = str(f.type)
-        try:
-            if kind.startswith("tuple"):
-                inner = float if "float" in kind else str
-                kwargs[name] = tuple(inner(x) for x in v)
-            elif kind == "bool":
-                if not isinstance(v, bool):
-                    raise TypeError
-                kwargs[name] = v
-            elif kind == "int":
-                if isinstance(v, bool) or int(v) != v:
-                    raise TypeError
-                kwargs[name] = int(v)
-            else:
-                if isinstance(v, bool):
-                    raise TypeError
-                kwargs[name] = float(v)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{path}: [{section}] {name} = {v!r} is not a {kind}") from None
-    return cls(**kwargs)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such preset file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-
-
-def _resolve(path: Path, depth: int = 0) -> dict[str, Any]:
-    """The preset's table with `extends` applied (section by section, key by key)."""
-    if depth > 4:
-        raise ConfigError(f"{path}: 'extends' chain too deep")
-    data = _read_toml(path)
-    head = data.get("preset", {})
-    base_name = head.get("extends")
-    if not base_name:
-        return data
-    merged = _resolve(_preset_path(str(base_name)), depth + 1)
-    for key, value in data.items():
-        if isinstance(value, dict):
-            merged[key] = {**merged.get(key, {}), **value}
-        else:
-            merged[key] = value
-    return merged
-
-
-def _preset_path(name_or_path: str) -> Path:
-    if name_or_path in BUILTIN_PRESETS:
-        return PRESETS_DIR / f"{name_or_path}.toml"
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
-        raise ConfigError(
-            f"{name_or_path}: not a built-in preset ({', '.join(BUILTIN_PRESETS)}) or a .toml file"
-        )
-    return path
+        return canonical_hash(self.to_dict())
 
 
 def load_preset(name_or_path: str | Path = "gfw") -> Preset:
     """Load a built-in preset by name or a user TOML file; raises ConfigError naming the file."""
-    path = _preset_path(str(name_or_path))
-    data = _resolve(path)
-    head = data.get("preset", {})
-    if "name" not in head:
-        raise ConfigError(f"{path}: [preset] needs a name")
-    sections = {s: _coerce(str(path), s, cls, data.get(s, {})) for s, cls in SECTIONS.items()}
-    extra = set(data) - set(SECTIONS) - {"preset"}
-    if extra:
-        raise ConfigError(f"{path}: unknown sections {sorted(extra)}")
-    return Preset(
-        name=str(head["name"]),
-        version=int(head.get("version", 1)),
-        description=str(head.get("description", "")),
-        source=str(path),
-        **sections,
-    )
+    return Preset(**FILES.load(name_or_path, SECTIONS))

@@ -81,11 +81,4 @@ def query_events(
         clauses.append("epoch_us(end_ts) - epoch_us(start_ts) >= ?")
         params.append(round(min_hours * 3_600_000_000))
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return _arrow(ws, f"SELECT {columns} FROM events {where} ORDER BY start_ts, kind, mmsi", params)
-
-
-def _arrow(ws: Workspace, sql: str, params: list[Any] | None = None) -> pa.Table:
-    """Query result as Arrow (works across DuckDB 1.x and 2.x result APIs)."""
-    rel = ws.con.sql(sql, params=params or None)
-    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
-    return fetch()
+    return ws.arrow(f"SELECT {columns} FROM events {where} ORDER BY start_ts, kind, mmsi", params)

@@ -29,6 +29,7 @@ import numpy as np
 import pyarrow as pa
 from rapidfuzz import fuzz, process
 
+from darkcargo.presets import canonical_hash
 from darkcargo.sanctions.identity import flag_of_mmsi, imo_is_valid, norm_name
 from darkcargo.sanctions.schema import MATCHES
 from darkcargo.workspace import Workspace
@@ -47,8 +48,7 @@ class MatchParams:
     weak: float = 0.3  # name alone: shown, not scored
 
     def hash(self) -> str:
-        blob = json.dumps({"matching": asdict(self)}, sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        return canonical_hash({"matching": asdict(self)}, compact=False)
 
 
 @dataclass

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ import pyarrow as pa
 
 from darkcargo.config import Case, load_case
 from darkcargo.errors import ConfigError, WorkspaceError
+from darkcargo.presets import PresetFiles, canonical_hash, check_sections, coerce_section
 from darkcargo.sanctions.identity import imo_is_valid, mmsi_is_valid
 from darkcargo.sanctions.match import MatchParams
 from darkcargo.sanctions.schema import VESSEL_RISK
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 PRESETS_DIR = Path(__file__).parent / "presets"
 DEFAULT_PRESET = "default"
+FILES = PresetFiles(PRESETS_DIR, (DEFAULT_PRESET,), "risk preset")
 KM_PER_NM = 1.852
 RULES: tuple[str, ...] = (
     "sanctioned_strong",
@@ -73,32 +74,23 @@ class RiskPreset:
         return self.rules.get(name, {"points": 0.0, "cap": 0.0})
 
     def hash(self) -> str:
-        blob = json.dumps(
-            {
-                "name": self.name,
-                "version": self.version,
-                "rules": self.rules,
-                "matching": self.matching.__dict__,
-            },
-            sort_keys=True,
-        ).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        blob = {
+            "name": self.name,
+            "version": self.version,
+            "rules": self.rules,
+            "matching": self.matching.__dict__,
+        }
+        return canonical_hash(blob, compact=False)  # as first stored: do not change
 
 
 def load_preset(name_or_path: str | Path | None = None) -> RiskPreset:
     """A risk preset by built-in name (presets/<name>.toml) or TOML path."""
-    key = str(name_or_path or DEFAULT_PRESET)
-    path = Path(key)
-    if path.suffix != ".toml":
-        path = PRESETS_DIR / f"{key}.toml"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in PRESETS_DIR.glob("*.toml")))
-        raise ConfigError(f"{path}: no such risk preset (built-in: {known})")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+    path = FILES.path(name_or_path or DEFAULT_PRESET)
+    data = FILES.resolve(path)
     head = data.get("preset", {})
+    if "name" not in head or "version" not in head:
+        raise ConfigError(f"{path}: [preset] needs name and version")
+    check_sections(path, data, ("rules", "matching"))
     rules_in = data.get("rules", {})
     unknown = sorted(set(rules_in) - set(RULES))
     if unknown:
@@ -113,18 +105,12 @@ def load_preset(name_or_path: str | Path | None = None) -> RiskPreset:
             raise ConfigError(f"{path}: rules.{r}: every value must be a number ({exc})") from exc
         if "points" not in rules[r] or "cap" not in rules[r]:
             raise ConfigError(f"{path}: rules.{r} needs points and cap")
-    try:
-        matching = MatchParams(**data.get("matching", {}))
-    except TypeError as exc:
-        raise ConfigError(f"{path}: [matching]: {exc}") from exc
-    if "name" not in head or "version" not in head:
-        raise ConfigError(f"{path}: [preset] needs name and version")
     return RiskPreset(
         name=str(head["name"]),
         version=int(head["version"]),
         description=str(head.get("description", "")),
         rules=rules,
-        matching=matching,
+        matching=coerce_section(path, "matching", MatchParams, data.get("matching", {})),
         source=str(path),
     )
 

@@ -9,17 +9,16 @@ hash of its own section.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
-import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from darkcargo.errors import ConfigError
+from darkcargo.presets import PresetFiles, canonical_hash, preset_dict
 
 PRESETS_DIR = Path(__file__).parent / "presets"
 BUILTIN_PRESETS = ("s1",)
+FILES = PresetFiles(PRESETS_DIR, BUILTIN_PRESETS, "radar preset")
 CLUTTER_MODELS = ("gamma", "k", "lognormal")
 
 
@@ -70,11 +69,6 @@ class MatchParams:
 SECTIONS: dict[str, type] = {"detect": DetectParams, "land": LandParams, "match": MatchParams}
 
 
-def _hash(obj: Any) -> str:
-    blob = json.dumps(obj, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
 @dataclass(frozen=True)
 class SarPreset:
     """Every radar-stage parameter of one preset. Frozen; the hashes are stable across runs."""
@@ -88,97 +82,22 @@ class SarPreset:
     source: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "version": self.version}
-        for section in SECTIONS:
-            out[section] = dataclasses.asdict(getattr(self, section))
-        return out
+        return preset_dict(self, SECTIONS)
 
     @property
     def params_hash(self) -> str:
         """Hash of what decides the detections: the detect and land sections."""
-        d = self.to_dict()
-        return _hash(
-            {"name": d["name"], "version": d["version"], "detect": d["detect"], "land": d["land"]}
-        )
+        return canonical_hash(preset_dict(self, ("detect", "land")))
 
     @property
     def match_hash(self) -> str:
         """Hash of what decides the matching."""
-        d = self.to_dict()
-        return _hash({"name": d["name"], "version": d["version"], "match": d["match"]})
+        return canonical_hash(preset_dict(self, ("match",)))
 
     def with_values(self, **overrides: Any) -> SarPreset:
         """A copy with some detection values changed (e.g. pfa from the command line); the hash
         changes with them, so rows always say what produced them."""
         return dataclasses.replace(self, detect=dataclasses.replace(self.detect, **overrides))
-
-
-def _coerce(path: str, section: str, cls: type, values: dict[str, Any]) -> Any:
-    names = {f.name: f for f in fields(cls)}
-    unknown = set(values) - set(names)
-    if unknown:
-        raise ConfigError(f"{path}: [{section}] has unknown keys {sorted(unknown)}")
-    missing = set(names) - set(values)
-    if missing:
-        raise ConfigError(f"{path}: [{section}] is missing {sorted(missing)}")
-    kwargs: dict[str, Any] = {}
-    for name, f in names.items():
-        v = values[name]
-        kind = str(f.type)
-        try:
-            if kind == "bool":
-                if not isinstance(v, bool):
-                    raise TypeError
-                kwargs[name] = v
-                continue
-            if isinstance(v, bool):
-                raise TypeError
-            if kind == "int":
-                if int(v) != v:
-                    raise TypeError
-                kwargs[name] = int(v)
-            elif kind == "str":
-                if not isinstance(v, str):
-                    raise TypeError
-                kwargs[name] = v
-            else:
-                kwargs[name] = float(v)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{path}: [{section}] {name} = {v!r} is not a {kind}") from None
-    return cls(**kwargs)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such preset file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-
-
-def _preset_path(name_or_path: str) -> Path:
-    if name_or_path in BUILTIN_PRESETS:
-        return PRESETS_DIR / f"{name_or_path}.toml"
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
-        raise ConfigError(
-            f"{name_or_path}: not a built-in radar preset ({', '.join(BUILTIN_PRESETS)}) or a .toml file"
-        )
-    return path
-
-
-def _resolve(path: Path, depth: int = 0) -> dict[str, Any]:
-    if depth > 4:
-        raise ConfigError(f"{path}: 'extends' chain too deep")
-    data = _read_toml(path)
-    base_name = data.get("preset", {}).get("extends")
-    if not base_name:
-        return data
-    merged = _resolve(_preset_path(str(base_name)), depth + 1)
-    for key, value in data.items():
-        merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
-    return merged
 
 
 def _validate(path: str, p: SarPreset) -> None:
@@ -202,21 +121,6 @@ def _validate(path: str, p: SarPreset) -> None:
 
 def load_sar_preset(name_or_path: str | Path = "s1") -> SarPreset:
     """Load a built-in radar preset by name or a user TOML file; ConfigError names the file."""
-    path = _preset_path(str(name_or_path))
-    data = _resolve(path)
-    head = data.get("preset", {})
-    if "name" not in head:
-        raise ConfigError(f"{path}: [preset] needs a name")
-    extra = set(data) - set(SECTIONS) - {"preset"}
-    if extra:
-        raise ConfigError(f"{path}: unknown sections {sorted(extra)}")
-    sections = {s: _coerce(str(path), s, cls, data.get(s, {})) for s, cls in SECTIONS.items()}
-    preset = SarPreset(
-        name=str(head["name"]),
-        version=int(head.get("version", 1)),
-        description=str(head.get("description", "")),
-        source=str(path),
-        **sections,
-    )
-    _validate(str(path), preset)
+    preset = SarPreset(**FILES.load(name_or_path, SECTIONS))
+    _validate(preset.source, preset)
     return preset

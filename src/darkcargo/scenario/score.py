@@ -202,8 +202,7 @@ def mark_optional(
     )
     ws.con.register("truth_intervals", intervals)
     try:
-        got = _arrow(
-            ws,
+        got = ws.arrow(
             "SELECT i.k, i.mmsi, epoch_us(p.ts) AS t, p.lat, p.lon, i.lat0, i.lon0, i.r_km "
             "FROM truth_intervals i JOIN positions p "
             "ON p.mmsi = i.mmsi AND p.ts >= i.t0 AND p.ts <= i.t1 ORDER BY i.k, i.mmsi, p.ts",
@@ -374,8 +373,7 @@ def score(
             preset = ws.scalar(
                 "SELECT preset FROM events GROUP BY preset ORDER BY count(*) DESC LIMIT 1"
             )
-        detected = _arrow(
-            ws,
+        detected = ws.arrow(
             "SELECT kind, mmsi, other_mmsi, start_ts, end_ts, port_id, details, confidence, "
             "lat, lon FROM events WHERE preset = ?",
             [preset],
@@ -419,8 +417,7 @@ def inferred_calls(ws: Workspace, min_confidence: float = 0.0) -> list[dict[str,
     """The infer stage's inferred port calls as scoring rows (None when infer has not run)."""
     if not ws.get_meta("shipments_rule"):
         return None
-    return _arrow(
-        ws,
+    return ws.arrow(
         "SELECT 'dark_port_call' AS kind, mmsi, port_id, arrival_ts AS start_ts, "
         "departure_ts AS end_ts, confidence FROM port_calls WHERE kind = 'inferred' "
         "AND confidence >= ? ORDER BY mmsi, arrival_ts",
@@ -444,8 +441,7 @@ def mark_dark_optional(ws: Workspace, truth: list[dict[str, Any]]) -> None:
     )
     ws.con.register("truth_dark_calls", probe)
     try:
-        seen = _arrow(
-            ws,
+        seen = ws.arrow(
             "SELECT d.k, bool_or(p.ts < d.t0) AS before, bool_or(p.ts > d.t1) AS after "
             "FROM truth_dark_calls d JOIN positions p ON p.mmsi = d.mmsi GROUP BY d.k",
         ).to_pylist()
@@ -454,10 +450,3 @@ def mark_dark_optional(ws: Workspace, truth: list[dict[str, Any]]) -> None:
     bracketed = {r["k"] for r in seen if r["before"] and r["after"]}
     for k, t in rows:
         t["optional"] = k not in bracketed
-
-
-def _arrow(ws: Workspace, sql: str, params: list[Any] | None = None) -> pa.Table:
-    """Query result as Arrow (works across DuckDB 1.x and 2.x result APIs)."""
-    rel = ws.con.sql(sql, params=params or None)
-    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
-    return fetch()

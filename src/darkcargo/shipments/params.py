@@ -8,18 +8,17 @@ parameters is written on every port call and shipment the stage makes.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
-import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from darkcargo.errors import ConfigError
+from darkcargo.presets import PresetFiles, canonical_hash, preset_dict
 
 PRESETS_DIR = Path(__file__).parent / "presets"
 BUILTIN = ("infer",)
 DEFAULT_PRESET = "infer"
+FILES = PresetFiles(PRESETS_DIR, BUILTIN, "infer preset")
 
 
 @dataclass(frozen=True)
@@ -125,16 +124,12 @@ class InferParams:
     source: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "version": self.version}
-        for section in SECTIONS:
-            out[section] = dataclasses.asdict(getattr(self, section))
-        return out
+        return preset_dict(self, SECTIONS)
 
     @property
     def params_hash(self) -> str:
         """First 16 hex digits of SHA-256 over the canonical JSON of the parameters."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return canonical_hash(self.to_dict())
 
     def replace(self, section: str, **values: Any) -> InferParams:
         """A copy with some values of one section changed (e.g. --max-speed on the CLI)."""
@@ -142,73 +137,6 @@ class InferParams:
         return dataclasses.replace(self, **{section: new})
 
 
-def _coerce(path: str, section: str, cls: type, values: dict[str, Any]) -> Any:
-    names = {f.name: f for f in fields(cls)}
-    unknown = set(values) - set(names)
-    if unknown:
-        raise ConfigError(f"{path}: [{section}] has unknown keys {sorted(unknown)}")
-    missing = set(names) - set(values)
-    if missing:
-        raise ConfigError(f"{path}: [{section}] is missing {sorted(missing)}")
-    kwargs: dict[str, Any] = {}
-    for name, f in names.items():
-        v = values[name]
-        kind = str(f.type)
-        ok = isinstance(v, bool) if kind == "bool" else not isinstance(v, bool)
-        if kind == "int":
-            ok = ok and isinstance(v, int)
-        elif kind == "float":
-            ok = ok and isinstance(v, int | float)
-        if not ok:
-            raise ConfigError(f"{path}: [{section}] {name} = {v!r} is not a {kind}")
-        kwargs[name] = float(v) if kind == "float" else v
-    return cls(**kwargs)
-
-
-def _path(name_or_path: str) -> Path:
-    if name_or_path in BUILTIN:
-        return PRESETS_DIR / f"{name_or_path}.toml"
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
-        raise ConfigError(
-            f"{name_or_path}: not a built-in infer preset ({', '.join(BUILTIN)}) or a .toml file"
-        )
-    return path
-
-
-def _resolve(path: Path, depth: int = 0) -> dict[str, Any]:
-    if depth > 4:
-        raise ConfigError(f"{path}: 'extends' chain too deep")
-    try:
-        data = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such preset file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-    base = data.get("preset", {}).get("extends")
-    if not base:
-        return data
-    merged = _resolve(_path(str(base)), depth + 1)
-    for key, value in data.items():
-        merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
-    return merged
-
-
 def load_infer_preset(name_or_path: str | Path | None = None) -> InferParams:
     """Load the built-in preset by name or a user TOML file; ConfigError names the file."""
-    path = _path(str(name_or_path or DEFAULT_PRESET))
-    data = _resolve(path)
-    head = data.get("preset", {})
-    if "name" not in head:
-        raise ConfigError(f"{path}: [preset] needs a name")
-    extra = set(data) - set(SECTIONS) - {"preset"}
-    if extra:
-        raise ConfigError(f"{path}: unknown sections {sorted(extra)}")
-    sections = {s: _coerce(str(path), s, cls, data.get(s, {})) for s, cls in SECTIONS.items()}
-    return InferParams(
-        name=str(head["name"]),
-        version=int(head.get("version", 1)),
-        description=str(head.get("description", "")),
-        source=str(path),
-        **sections,
-    )
+    return InferParams(**FILES.load(name_or_path or DEFAULT_PRESET, SECTIONS))

@@ -25,6 +25,24 @@ _NAMES = (
 _NAME = "coalesce(n.name, CAST(mmsi AS VARCHAR))"
 
 
+def _conditions(
+    mmsis: list[int] | None, inferred_only: bool = False
+) -> tuple[list[str], list[Any]]:
+    """The filters every reader takes (these MMSIs; inferred ones only), with their parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    if mmsis is not None:
+        where.append("mmsi IN (SELECT unnest(?))")
+        params.append(mmsis or [-1])
+    if inferred_only:
+        where.append("inferred")
+    return where, params
+
+
+def _where(conditions: list[str]) -> str:
+    return ("WHERE " + " AND ".join(conditions)) if conditions else ""
+
+
 def port_calls(
     ws: Workspace,
     *,
@@ -35,11 +53,7 @@ def port_calls(
 ) -> pa.Table:
     """Port calls, oldest first, with the vessel's AIS name and, for inferred calls, the
     one-line summary of their evidence."""
-    where: list[str] = []
-    params: list[Any] = []
-    if mmsis is not None:
-        where.append("mmsi IN (SELECT unnest(?))")
-        params.append(mmsis or [-1])
+    where, params = _conditions(mmsis)
     if kind:
         if kind not in ("observed", "inferred"):
             raise InputError("--kind", f"{kind!r} is not observed or inferred")
@@ -51,14 +65,13 @@ def port_calls(
     if min_confidence is not None:
         where.append("confidence >= ?")
         params.append(min_confidence)
-    clause = ("WHERE " + " AND ".join(where)) if where else ""
     return query_arrow(
         ws,
         f"SELECT call_id, mmsi, {_NAME} AS vessel, imo, port_id, kind, "
         "arrival_ts, departure_ts, round(confidence, 3) AS confidence, "
         "CASE WHEN kind = 'inferred' AND json_valid(evidence) "
         "THEN json_extract_string(evidence, '$.summary') END AS summary, evidence "
-        f"FROM port_calls c {_NAMES} {clause} ORDER BY arrival_ts, mmsi, call_id",
+        f"FROM port_calls c {_NAMES} {_where(where)} ORDER BY arrival_ts, mmsi, call_id",
         params,
     )
 
@@ -80,19 +93,12 @@ def shipments(
     inferred_only: bool = False,
 ) -> pa.Table:
     """Shipments (legs from an origin-port call to a destination-port call), oldest first."""
-    where: list[str] = []
-    params: list[Any] = []
-    if mmsis is not None:
-        where.append("mmsi IN (SELECT unnest(?))")
-        params.append(mmsis or [-1])
-    if inferred_only:
-        where.append("inferred")
-    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    where, params = _conditions(mmsis, inferred_only)
     return query_arrow(
         ws,
         f"SELECT shipment_id, mmsi, {_NAME} AS vessel, origin_port, depart_ts, "
         "destination_port, arrive_ts, inferred, round(confidence, 3) AS confidence, sea_nm, "
-        f"origin_call, destination_call FROM shipments h {_NAMES} {clause} "
+        f"origin_call, destination_call FROM shipments h {_NAMES} {_where(where)} "
         "ORDER BY arrive_ts, mmsi, shipment_id",
         params,
     )
@@ -115,19 +121,12 @@ def shipment_counts(
         "vessel": f"mmsi, {_NAME} AS vessel",
         "port": "origin_port, destination_port",
     }[by]
-    where: list[str] = []
-    params: list[Any] = []
-    if mmsis is not None:
-        where.append("mmsi IN (SELECT unnest(?))")
-        params.append(mmsis or [-1])
-    if inferred_only:
-        where.append("inferred")
-    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    where, params = _conditions(mmsis, inferred_only)
     return query_arrow(
         ws,
         f"SELECT {key}, count(*) AS shipments, count(*) FILTER (WHERE inferred) AS inferred, "
         "round(count(*) FILTER (WHERE inferred) / count(*), 3) AS share_inferred, "
         "round(sum(confidence), 1) AS expected "
-        f"FROM shipments h {_NAMES} {clause} GROUP BY ALL ORDER BY ALL",
+        f"FROM shipments h {_NAMES} {_where(where)} GROUP BY ALL ORDER BY ALL",
         params,
     )

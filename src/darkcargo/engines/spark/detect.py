@@ -432,9 +432,7 @@ def _export(
     sel = ", ".join("epoch_us(ts) AS ts" if c == "ts" else f'"{c}"' for c in cols)
     sql = f"SELECT {sel} FROM {table}" + (f" WHERE {where}" if where else "")
     out.mkdir(parents=True, exist_ok=True)
-    rel = ws.con.sql(sql, params=params or None)
-    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
-    pq.write_table(fetch(), out / "part-0.parquet")
+    pq.write_table(ws.arrow(sql, params), out / "part-0.parquet")
 
 
 def _detect_workspace(
