@@ -131,3 +131,30 @@ def test_cli_detect_then_events(ws: Path):
         app, ["events", "--workspace", str(ws), "--vessel", "9179842", "--format", "csv"]
     )
     assert r.exit_code == 0 and "identity_change" in r.output
+
+
+def test_reports_without_a_position_neither_split_a_port_call_nor_count_as_fixes(
+    workspace_path: Path,
+):
+    # 16 h moored at the test port, every 10 min; hours 4-9 report AIS's "position not available"
+    # (91/181, stored by the decoder as a null lat/lon)
+    stay = track(273210440, T0, 42.25, 130.30, n=96)
+    blind = (stay["ts"] >= stay["ts"][24]) & (stay["ts"] < stay["ts"][60])
+    stay["lat"][blind] = float("nan")
+    stay["lon"][blind] = float("nan")
+    table = positions_table(stay)
+    nulls = pa.array(~blind)
+    table = table.set_column(2, "lat", pa.compute.if_else(nulls, table["lat"], None))
+    table = table.set_column(3, "lon", pa.compute.if_else(nulls, table["lon"], None))
+    with Workspace(workspace_path) as w:
+        w.append("positions", table)
+    detect(workspace_path, "gfw", geo=geo())
+    with Workspace(workspace_path, read_only=True) as w:
+        calls = w.arrow(
+            "SELECT start_ts, end_ts FROM events WHERE kind = 'port_call' ORDER BY start_ts"
+        ).to_pylist()
+        kept = w.scalar("SELECT count(*) FROM positions WHERE lat IS NULL")
+    assert kept == 36  # the reports stay in the workspace (the transponder was heard)
+    assert len(calls) == 1
+    assert calls[0]["start_ts"] == T0
+    assert calls[0]["end_ts"] == T0 + timedelta(minutes=10 * 95)
