@@ -85,10 +85,15 @@ def create_table_sql(name: str, schema: pa.Schema) -> str:
 class Workspace:
     """An open workspace. Use as a context manager, or call close()."""
 
-    def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path | None = None, read_only: bool = False, must_exist: bool = False
+    ) -> None:
+        """Open (or, unless read_only or must_exist, create) the workspace at `path`. Stages
+        that only derive from what is there pass must_exist, so that a mistyped path is an
+        error rather than a new, empty workspace and an empty result."""
         self.path = Path(path) if path is not None else default_workspace_path()
         self.read_only = read_only
-        if read_only and not self.path.exists():
+        if (read_only or must_exist) and not self.path.exists():
             raise WorkspaceError(f"{self.path}: no such workspace; run 'darkcargo ingest' first")
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)

@@ -356,7 +356,7 @@ def grade_claims(
     workspace: Workspace | str | Path, params: GradingParams | None = None
 ) -> list[Grading]:
     """Grade every claim in the ledger against the `estimates` table; replaces `gradings`."""
-    with open_ledger(workspace) as ws:
+    with open_ledger(workspace, must_exist=True) as ws:
         claims = ws.arrow(
             "SELECT c.*, d.published AS doc_published FROM claims c "
             "LEFT JOIN documents d USING (doc_id) ORDER BY c.claim_id"

@@ -63,14 +63,16 @@ def ensure_columns(ws: Workspace) -> None:
 
 
 @contextmanager
-def open_ledger(workspace: Workspace | str | Path, read_only: bool = False) -> Iterator[Workspace]:
+def open_ledger(
+    workspace: Workspace | str | Path, read_only: bool = False, must_exist: bool = False
+) -> Iterator[Workspace]:
     """Use an open Workspace as is, or open (and close) one from a path."""
     if isinstance(workspace, Workspace):
         if not (read_only or workspace.read_only):
             ensure_columns(workspace)
         yield workspace
         return
-    ws = Workspace(workspace, read_only=read_only)
+    ws = Workspace(workspace, read_only=read_only, must_exist=must_exist)
     try:
         if not read_only:
             ensure_columns(ws)

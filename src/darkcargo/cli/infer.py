@@ -61,7 +61,7 @@ def infer_cmd(
     from darkcargo.shipments.query import port_calls
     from darkcargo.workspace import Workspace
 
-    with Workspace(workspace) as ws:
+    with Workspace(workspace, must_exist=True) as ws:
         r = infer(
             ws,
             case,

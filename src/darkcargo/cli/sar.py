@@ -199,7 +199,7 @@ def match_cmd(
 
     p = load_sar_preset(preset)
     gap = parse_duration(max_gap) if max_gap else None
-    with Workspace(workspace) as ws:
+    with Workspace(workspace, must_exist=True) as ws:
         report = match_workspace(ws, p, scene_ids=scene, max_gap_s=gap)
     for s in report.scenes:
         reg = (

@@ -337,7 +337,9 @@ def detect(
     if geo is None:
         geo, ports_note = _build_geo(case, ports_csv, port_radius_km)
     own = not isinstance(workspace, Workspace)
-    ws: Workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+    ws: Workspace = (
+        workspace if isinstance(workspace, Workspace) else Workspace(workspace, must_exist=True)
+    )
     try:
         report = _detect(ws, p, geo, since, until, progress, batch_positions, classes)
     finally:

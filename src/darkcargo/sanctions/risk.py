@@ -634,7 +634,7 @@ def build_risk(
     c = case if isinstance(case, Case) else load_case(case)
     if not isinstance(workspace, Workspace):
         try:
-            opened = Workspace(workspace)
+            opened = Workspace(workspace, must_exist=True)
         except WorkspaceError:
             with Workspace(workspace, read_only=True) as ro:
                 return _report(p, compute_risk(ro, p, c), stored=False)

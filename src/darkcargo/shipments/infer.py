@@ -183,7 +183,7 @@ def infer(
             max_top_kn=max_speed_kn,
             min_top_kn=min(params.speed.min_top_kn, max_speed_kn),
         )
-    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace, must_exist=True)
     try:
         return _infer(ws, the_case, params, origin, destination, all_vessels, say or log.info)
     finally:

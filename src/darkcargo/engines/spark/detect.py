@@ -385,7 +385,7 @@ def detect_workspace(
     spec, ports_note = _geo_spec(geo, case, ports_csv, port_radius_km)
     job = make_job(p, spec, options)
     own = not isinstance(workspace, Workspace)
-    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace, must_exist=True)
     try:
         base = Path(work_dir) if work_dir else Path(ws.path).resolve().parent
         with tempfile.TemporaryDirectory(prefix=".darkcargo-spark-", dir=base) as tmp:
