@@ -140,11 +140,13 @@ def test_bad_tag_block_checksum_rejects_the_line_and_unclosed_tag_block_is_unpar
     assert b.positions.column("row_id").to_pylist() == [2]
 
 
-def test_comments_junk_and_other_nmea_are_unparseable_and_blank_lines_not_counted() -> None:
+def test_junk_and_other_nmea_are_unparseable_comments_are_comments_blank_lines_not_counted() -> (
+    None
+):
     gga = "$GPGGA,184353.07,1929.045,S,02410.506,E,1,04,2.6,100.00,M,-33.9,M,,0000*6D"
     b = _decode("# comment", "", "   ", "foobar", gga, "!AIALR,1,2,3*4B", default_time=T_2012)
     assert b.lines_read == 4
-    assert _reasons(b) == {1: "unparseable", 4: "unparseable", 5: "unparseable", 6: "unparseable"}
+    assert _reasons(b) == {1: "comment", 4: "unparseable", 5: "unparseable", 6: "unparseable"}
 
 
 def test_fill_bits_payload_and_empty_checks() -> None:
@@ -261,7 +263,7 @@ def test_interleaved_multipart_groups_reassemble_by_channel_and_sequence() -> No
     rows = {r["row_id"]: r["mmsi"] for r in b.statics.to_pylist()}
     assert rows == {1: 273000001, 2: 273000002, 4: 273000003}
     assert b.lines_accepted == 7
-    assert _reasons(b) == {7: "unparseable"}
+    assert _reasons(b) == {7: "comment"}
 
 
 def test_broken_groups_are_orphans() -> None:
@@ -275,7 +277,7 @@ def test_broken_groups_are_orphans() -> None:
 def test_part_too_far_from_its_first_part_is_orphaned() -> None:
     a1, a2 = type5_parts(seq="1")
     b = _decode(a1, *["# x"] * 5, a2, default_time=T_2012, params=NmeaParams(window_lines=3))
-    assert Counter(_reasons(b).values()) == {"unparseable": 5, "orphan_part": 2}
+    assert Counter(_reasons(b).values()) == {"comment": 5, "orphan_part": 2}
 
 
 def test_rejected_multipart_rejects_every_line() -> None:
@@ -357,15 +359,15 @@ def test_type24_parts_2_and_3_and_other_types_are_unsupported() -> None:
 
 # Per file, no default time: lines read, accepted, positions, statics, rejects by reason.
 FILE_ACCOUNTING = [
-    ("gpsd/sample.aivdm", 1120, 1, 1, 0, {"no_time": 31, "out_of_range": 1, "unparseable": 1002, "unsupported_type": 85}),
+    ("gpsd/sample.aivdm", 1120, 1, 1, 0, {"comment": 1001, "no_time": 31, "out_of_range": 1, "unparseable": 1, "unsupported_type": 85}),
     ("libais/typeexamples.nmea", 26, 7, 5, 3, {"out_of_range": 2, "unsupported_type": 17}),
-    ("libais/test.aivdm", 310, 54, 40, 24, {"out_of_range": 6, "truncated": 7, "unparseable": 47, "unsupported_type": 196}),
+    ("libais/test.aivdm", 310, 54, 40, 24, {"comment": 47, "out_of_range": 6, "truncated": 7, "unsupported_type": 196}),
     ("libais/tagblock.nmea", 5, 5, 3, 1, {}),
     ("pyais/nmea_data_sample.txt", 898, 6, 6, 0, {"empty_payload": 100, "no_time": 764, "orphan_part": 20, "unsupported_type": 8}),
-    ("pyais/mixed.txt", 28, 4, 1, 1, {"bad_checksum": 4, "no_time": 9, "unparseable": 11}),
-    ("pyais/timestamped.ais", 9, 4, 1, 0, {"bad_checksum": 1, "no_time": 3, "unparseable": 1}),
-    ("pyais/messages.ais", 8, 0, 0, 0, {"no_time": 6, "unparseable": 2}),
-    ("pyais/gatehouse.nmea", 9, 4, 1, 0, {"bad_checksum": 1, "no_time": 3, "unparseable": 1}),
+    ("pyais/mixed.txt", 28, 4, 1, 1, {"bad_checksum": 4, "comment": 5, "no_time": 9, "unparseable": 6}),
+    ("pyais/timestamped.ais", 9, 4, 1, 0, {"bad_checksum": 1, "comment": 1, "no_time": 3}),
+    ("pyais/messages.ais", 8, 0, 0, 0, {"comment": 2, "no_time": 6}),
+    ("pyais/gatehouse.nmea", 9, 4, 1, 0, {"bad_checksum": 1, "comment": 1, "no_time": 3}),
 ]  # fmt: skip
 
 
@@ -458,7 +460,7 @@ def test_multipart_straddling_a_batch_boundary_keeps_line_numbers_and_time() -> 
     assert joined.statics.to_pylist()[0]["row_id"] == 3
     assert joined.statics.to_pylist()[0]["ts"] == T_2012  # time from the $PGHP before part 1
     assert (joined.lines_read, joined.lines_accepted) == (5, 4)
-    assert _reasons(joined) == {4: "unparseable"}
+    assert _reasons(joined) == {4: "comment"}
 
 
 def test_unfinished_group_at_end_of_stream_is_an_orphan() -> None:

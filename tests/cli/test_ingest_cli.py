@@ -175,7 +175,7 @@ def test_default_time_dates_untimed_sentences(
     code, _, err = run_cli(["ingest", str(nmea), "-w", str(ws_a)], capsys, monkeypatch)
     assert code == 2 and err.count("\n") == 1
     assert err.startswith(
-        f"error: {nmea}: none of 8 lines accepted (no_time 6, unparseable 2); no AIS message "
+        f"error: {nmea}: none of 8 lines accepted (no_time 6, comment 2); no AIS message "
         "has a time: pass --default-time; nothing from this file was kept"
     )
     assert not ws_a.exists()  # the refused file was the first: no workspace is left behind

@@ -30,6 +30,7 @@ R_NO_TIME = 7
 R_UNPARSEABLE = 8
 R_BAD_PAYLOAD = 9
 R_EMPTY = 10
+R_COMMENT = 11
 REASON_NAMES: tuple[str, ...] = (
     "",
     "bad_checksum",
@@ -42,6 +43,7 @@ REASON_NAMES: tuple[str, ...] = (
     "unparseable",
     "bad_payload",
     "empty_payload",
+    "comment",
 )
 
 # Pending multipart table: at most MAX_SLOTS open groups of at most MAX_PARTS sentences each.
@@ -609,8 +611,8 @@ def decode_buffer(
 
         p = s
         c0 = buf[p]
-        if c0 == _HASH:
-            nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_UNPARSEABLE)
+        if c0 == _HASH:  # sample feeds (GPSD's, libais's, pyais's) annotate with comments
+            nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_COMMENT)
             continue
         t_prefix = NULL_TIME
         if c0 != _BS and c0 != _BANG and c0 != _DOLLAR:

@@ -42,8 +42,8 @@ Values
 
 Line accounting: blank lines are not counted. Every other line is accepted (it is part of an
 accepted message, or a valid `$PGHP` time line) or rejected with a reason from
-`darkcargo.ais.schema.REJECT_REASONS`: comments (`#...`), junk and non-AIS NMEA sentences
-(`$GPGGA`, ...) are `unparseable`; fill bits outside 0-5 or nonzero on a non-final part are
+`darkcargo.ais.schema.REJECT_REASONS`: comment lines (`#...`, as sample feeds annotate) are
+`comment`; junk and non-AIS NMEA sentences (`$GPGGA`, ...) are `unparseable`; fill bits outside 0-5 or nonzero on a non-final part are
 `bad_fill_bits`; a sentence with an empty payload is `empty_payload`; characters outside the 6-bit
 armour are `bad_payload`. When a message is rejected, every line of it is. `raw` in rejects is the
 line with surrounding whitespace removed, cut at `max_raw_chars` characters. Rejects come

@@ -109,4 +109,5 @@ REJECT_REASONS: tuple[str, ...] = (
     "empty_payload",  # sentence with no payload at all
     "duplicate",  # identical sentence repeated within the dedup window
     "no_position",  # a tabular row with neither a position nor an identity to keep
+    "comment",  # an NMEA line starting with '#' (kept, as every line is; not an error in the feed)
 )
