@@ -54,17 +54,9 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def reasons(contributions: str | list[dict[str, Any]], top: int = 3) -> str:
-    """'40 sanctioned_strong, 36 gap_near_origin x11, ...' from a contributions JSON."""
-    items = json.loads(contributions) if isinstance(contributions, str) else contributions
-    parts = []
-    for c in [c for c in items if c["points"] > 0][:top]:
-        n = f" x{c['count']}" if c["count"] > 1 else ""
-        parts.append(f"{round(float(c['points']), 1):g} {c['rule']}{n}")
-    return ", ".join(parts)
-
-
 def ranking_rows(table: pa.Table) -> list[dict[str, Any]]:
+    from darkcargo.sanctions.run import reasons_text
+
     return [
         {
             "rank": r["rank"],
@@ -74,7 +66,7 @@ def ranking_rows(table: pa.Table) -> list[dict[str, Any]]:
             "imo": r["imo"],
             "score": r["score"],
             "sanctioned": r["sanctioned"],
-            "reasons": reasons(r["contributions"]),
+            "reasons": reasons_text(r["contributions"]),
         }
         for r in table.to_pylist()
     ]

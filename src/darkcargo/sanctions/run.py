@@ -13,6 +13,17 @@ from darkcargo.workspace import Workspace
 TOP = 8
 
 
+def reasons_text(contributions: str | list[dict[str, Any]], top: int = 3) -> str:
+    """'40 sanctioned_strong, 36 gap_near_origin x11, 27.8 ...': the `top` scoring rules of a
+    contributions list (or its JSON), points to one decimal."""
+    items = json.loads(contributions) if isinstance(contributions, str) else contributions
+    parts = []
+    for c in [c for c in items if c["points"] > 0][:top]:
+        n = f" x{c['count']}" if c["count"] > 1 else ""
+        parts.append(f"{round(float(c['points']), 1):g} {c['rule']}{n}")
+    return ", ".join(parts)
+
+
 def lists_in(folder: Path) -> list[list[Path]]:
     """The list files of a folder, grouped per load (sdn.csv with its alt.csv)."""
     folder = Path(folder)
@@ -41,12 +52,7 @@ def watch(
     report = build_risk(ws)
     rows = []
     for r in report.table.slice(0, top).to_pylist():
-        contribs = json.loads(r["contributions"])
-        reasons = ", ".join(
-            f"{c['points']:g} {c['rule']}" + (f" x{c['count']}" if c["count"] > 1 else "")
-            for c in contribs[:3]
-            if c["points"] > 0
-        )
+        reasons = reasons_text(r["contributions"])
         rows.append(
             {
                 "rank": r["rank"],
