@@ -127,6 +127,38 @@ def test_pronoun_and_title_resolve_to_the_full_name() -> None:
     assert claims[0].speaker_title == "Defence Minister"
 
 
+def test_according_to_him_resolves_to_the_person_named_before() -> None:
+    text = (
+        "This was stated by President of Ukraine Volodymyr Zelensky at a press conference. "
+        "According to him, about 1.5 million pieces of artillery ammunition were sent to Russia. "
+        "The agency's analysts disagree. According to them, 3,000 containers left Rajin."
+    )
+    claims = extract_claims(text, published=date(2024, 2, 25))
+    assert [(c.value, c.speaker) for c in claims][:1] == [(1_500_000, "Volodymyr Zelensky")]
+
+
+def test_a_headline_verb_in_title_case_names_the_speaker() -> None:
+    claims = extract_claims("Zelenskyy Says N. Korea Has Sent over 1 Mln Ammo Rounds to Russia")
+    assert [(c.value, c.speaker, c.stance) for c in claims] == [(1_000_000, "Zelenskyy", "said")]
+    # a title-case word that is no reporting verb names nobody
+    headline = extract_claims("N. Korea Likely Provided 1.6 Mil Artillery Shells to Russia")
+    assert [(c.value, c.speaker) for c in headline] == [(1_600_000, None)]
+
+
+def test_an_accusation_is_a_claim_of_its_accuser() -> None:
+    text = (
+        "The US has accused North Korea of sending over 1,000 containers of military equipment "
+        "and munitions to Russia."
+    )
+    (claim,) = extract_claims(text)
+    assert (claim.value, claim.item, claim.speaker, claim.stance) == (
+        1000,
+        "containers",
+        "US",
+        "claimed",
+    )
+
+
 def test_acronym_resolves_to_the_organisation() -> None:
     text = (
         "The ships made 32 trips, according to the Royal United Services Institute (RUSI). "

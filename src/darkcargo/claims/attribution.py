@@ -18,6 +18,7 @@ from darkcargo.claims.speakers import (
     HEAD_NOUNS,
     MAX_NP_WORDS,
     NOT_NAMES,
+    OBJECT_PRONOUNS,
     PRONOUNS,
     TITLE_WORDS,
     Resolver,
@@ -66,13 +67,20 @@ for _stance, _verbs in (
         finds concluded concludes counted""",
     ),
     (BELIEVES, "believes believe believed thinks think suspects suspect suspected"),
-    (CLAIMED, "claimed claims claim alleged alleges asserted asserts insisted insists argued"),
+    (
+        CLAIMED,
+        "claimed claims claim alleged alleges asserted asserts insisted insists argued accused accuses",
+    ),
     (DENIED, "denied denies deny rejected rejects dismissed dismisses"),
 ):
     for _v in _verbs.split():
         VERB_STANCE[_v] = _stance
 
-_VERB_RE = re.compile(r"\b(?:" + "|".join(sorted(VERB_STANCE, key=len, reverse=True)) + r")\b")
+# Headlines write a few reporting verbs in title case ("Zelenskyy Says N. Korea Has Sent ...").
+HEADLINE_VERBS = ("Says", "Said", "Claims", "Warns", "Tells", "Confirms", "Believes")
+_VERB_RE = re.compile(
+    r"\b(?:" + "|".join(sorted([*VERB_STANCE, *HEADLINE_VERBS], key=len, reverse=True)) + r")\b"
+)
 _ACCORDING_RE = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
 _ACCORDING_SOURCE = re.compile(
     r"(?:(?:a|an|the|new|latest|recent|its|their)\s+)*(?:[\w-]+\s+)?"
@@ -231,6 +239,8 @@ def _np_forward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str
     n = len(toks)
     if j < n and toks[j][2].lower() in PRONOUNS:
         return j, [toks[j][2]]
+    if j < n and toks[j][2].lower() in OBJECT_PRONOUNS:
+        return j, [OBJECT_PRONOUNS[toks[j][2].lower()]]
     while j < n and len(words) < MAX_NP_WORDS:
         t = toks[j][2]
         low = t.lower()

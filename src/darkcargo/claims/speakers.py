@@ -63,6 +63,8 @@ NOT_NAMES = _words(
     many much most several such than then"""
 )
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+# Object forms, read as their subject after "according to" ("according to him").
+OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they", "us": "we", "me": "i"}
 # Heads of noun phrases that name evidence, not a speaker ("satellite imagery shows", "a report
 # disclosed by ..."): such a phrase is never the speaker of a figure.
 EVIDENCE_HEADS = _words(
