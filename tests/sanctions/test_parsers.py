@@ -38,6 +38,36 @@ def test_ofac_csv_keeps_vessels_with_remarks_ids_and_alt_aliases() -> None:
     assert a["entry_id"] == "OFAC_SDN:36216" and a["source_ref"] == "line 1"
 
 
+def test_ofac_csv_remarks_as_the_real_list_writes_them() -> None:
+    """Real sdn.csv quirks: an IMO without its label, a truncated IMO, names and former flags
+    only in Remarks, "None Identified" and "St. Kitts & Nevis" flags, Windows-1252 text."""
+    got, notes, records, _ = rows(["sdn-remarks.csv"])
+    assert records == 5
+    by = {r["name"]: r for r in got}
+    assert sorted(by) == ["HAEJIN 9", "PETREL 5", "RIO CLARO", "SEA LARK"]  # not the company
+    assert (by["HAEJIN 9"]["imo"], by["HAEJIN 9"]["flag"]) == (9345673, "KP")
+    assert by["PETREL 5"]["imo"] is None
+    assert json.loads(by["PETREL 5"]["extra"]) == {"invalid_imo": ["15488"]}
+    assert notes == [
+        "sdn-remarks.csv line 2: PETREL 5: IMO 15488 is not seven digits (kept in extra)"
+    ]
+    s = by["SEA LARK"]
+    assert (s["imo"], s["mmsi"], s["flag"], s["program"]) == (
+        8412340,
+        572460100,
+        None,
+        "IRAN; NPWMD; IFSR",
+    )
+    assert json.loads(s["aliases"]) == [{"name": "OLD LARK", "type": "f.k.a."}]
+    assert json.loads(s["extra"]) == {
+        "flag_text": "None Identified",
+        "former_flags": ["Malta", "Tanzania"],
+    }
+    r = by["RIO CLARO"]
+    assert (r["flag"], r["owner"]) == ("KN", "NAVIERA SEÑORA S.A.")
+    assert json.loads(r["aliases"]) == [{"name": "ÁGUILA", "type": "f.k.a."}]
+
+
 def test_ofac_csv_files_load_in_either_order() -> None:
     assert rows(["alt.csv", "sdn.csv"])[0] == rows(["sdn.csv", "alt.csv"])[0]
 
@@ -81,9 +111,11 @@ def test_ofac_advanced_xml_resolves_its_reference_values() -> None:
 
 def test_un_consolidated_keeps_only_entities_with_vessel_ids() -> None:
     got, notes, records, name = rows(["consolidated.xml"])
-    assert name == "UN_SC" and records == 4 and notes == []
+    assert name == "UN_SC" and records == 6 and notes == []
     by = {r["name"]: r for r in got}
-    assert sorted(by) == ["KUM UN SAN 3", "SHANG YUAN BAO"]  # not OMM, not the individual
+    # not OMM, not the individual, not the companies whose "IMO number" is their IMO company
+    # number (own check digit; "Company Number IMO" even when it passes the ship check too)
+    assert sorted(by) == ["KUM UN SAN 3", "SHANG YUAN BAO"]
     k = by["KUM UN SAN 3"]
     assert (k["imo"], k["flag"], k["listed_on"]) == (8705539, "KP", date(2018, 10, 16))
     assert k["program"] == "DPRK KPe.070"

@@ -26,7 +26,13 @@ from darkcargo.sanctions.entry import (
     local,
     text_of,
 )
-from darkcargo.sanctions.identity import FoundIds, find_ids, is_unknown, parse_imo, parse_mmsi
+from darkcargo.sanctions.identity import (
+    FoundIds,
+    add_imo_cell,
+    find_ids,
+    is_unknown,
+    parse_mmsi,
+)
 
 LIST_NAME = "EU_FSF"
 
@@ -59,14 +65,13 @@ def parse_eu(path: Path, root: etree._Element) -> ParsedList:
             if number is None:
                 continue
             if code == "imo":
-                imo, why = parse_imo(number)
-                if imo is not None:
-                    ids.imos.append(imo)
+                before = len(ids.imos)
+                why = add_imo_cell(ids, number)
+                if len(ids.imos) > before:
                     country = clean(ident.get("countryDescription"))
                     if not is_unknown(country):
                         flag_text = flag_text or country
-                else:
-                    ids.bad_imos.append(number)
+                elif why:
                     notes.append(f"{path.name} line {ident.sourceline}: {why}")
             elif code == "mmsi":
                 mmsi, why = parse_mmsi(number)

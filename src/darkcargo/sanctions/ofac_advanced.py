@@ -23,7 +23,7 @@ from lxml import etree
 
 from darkcargo.errors import InputError
 from darkcargo.sanctions.entry import ListedVessel, ParsedList, child, children, local, text_of
-from darkcargo.sanctions.identity import parse_imo, parse_mmsi
+from darkcargo.sanctions.identity import add_imo_cell, parse_mmsi
 from darkcargo.sanctions.ofac import LIST_NAME
 
 ALIAS_KINDS = {"name": None, "a.k.a.": "a.k.a.", "f.k.a.": "f.k.a.", "n.k.a.": "n.k.a."}
@@ -169,12 +169,9 @@ def _vessel(
                 elif why:
                     v.ids.bad_mmsis.append(number)
                     notes.append(f"{path.name} line {doc_line}: {v.name}: {why}")
-            elif "vessel registration" in k or k.startswith("imo"):
-                imo, why = parse_imo(number)
-                if imo is not None:
-                    v.ids.imos.append(imo)
-                elif why:
-                    v.ids.bad_imos.append(number)
+            elif "vessel registration" in k or k.startswith("imo") or "company number" in k:
+                why = add_imo_cell(v.ids, number)
+                if why:
                     notes.append(f"{path.name} line {doc_line}: {v.name}: {why}")
     programmes: list[str] = []
     dates: list[date] = []

@@ -30,7 +30,7 @@ from darkcargo.sanctions.entry import (
     local,
     text_of,
 )
-from darkcargo.sanctions.identity import FoundIds, find_ids, parse_imo, parse_mmsi
+from darkcargo.sanctions.identity import FoundIds, add_imo_cell, find_ids, parse_mmsi
 from darkcargo.sanctions.tables import cell, find_column, read_table_raw, split_numbered
 
 CONSOLIDATED = "UN_SC"
@@ -69,7 +69,8 @@ def parse_consolidated(path: Path, root: etree._Element) -> ParsedList:
             if v is not None:
                 for bad in v.ids.bad_imos:
                     notes.append(
-                        f"{path.name} line {rec.sourceline}: {v.name}: IMO {bad} fails its check digit"
+                        f"{path.name} line {rec.sourceline}: {v.name}: IMO {bad} "
+                        + ("is not seven digits" if len(bad) != 7 else "fails its check digit")
                     )
                 vessels.append(v)
     return ParsedList(CONSOLIDATED, "un-consolidated-xml", str(path), vessels, records, notes)
@@ -153,11 +154,8 @@ def parse_1718(path: Path, text: str) -> ParsedList:
             raise InputError(str(path), "row has no vessel name", line)
         ids = FoundIds()
         for part in split_numbered(cell(f, c_imo)):
-            imo, why = parse_imo(part)
-            if imo is not None:
-                ids.imos.append(imo)
-            elif why:
-                ids.bad_imos.append(part)
+            why = add_imo_cell(ids, part)
+            if why:
                 notes.append(f"{path.name} line {line}: {names[0]}: {why}")
         for part in split_numbered(cell(f, c_mmsi)):
             mmsi, why = parse_mmsi(part)
