@@ -96,8 +96,8 @@ def test_ofac_xml_whatever_its_namespace(tmp_path: Path, namespace: str | None) 
 
 def test_ofac_advanced_xml_resolves_its_reference_values() -> None:
     got, notes, records, name = rows(["sdn_advanced.xml"])
-    assert name == "OFAC_SDN" and records == 2 and notes == []
-    (a,) = got  # the individual is skipped
+    assert name == "OFAC_SDN" and records == 3 and notes == []
+    a, lark = got  # the individual is skipped
     assert (a["entry_id"], a["name"], a["imo"], a["mmsi"]) == (
         "OFAC_SDN:36216",
         "ANGARA",
@@ -107,6 +107,12 @@ def test_ofac_advanced_xml_resolves_its_reference_values() -> None:
     assert (a["callsign"], a["flag"], a["vessel_type"]) == ("UBYT2", "RU", "Container Ship")
     assert (a["program"], a["listed_on"]) == ("RUSSIA-EO14024", date(2024, 5, 22))
     assert json.loads(a["aliases"]) == [{"name": "NEVA STAR", "type": "f.k.a."}]
+    # as the published file writes it: flag as text, type as a DetailReference lookup, former
+    # flags as features, two programmes
+    assert (lark["name"], lark["imo"], lark["mmsi"]) == ("SEA LARK", 8412340, 572460100)
+    assert (lark["flag"], lark["vessel_type"]) == ("IR", "Crude Oil Tanker")
+    assert json.loads(lark["extra"])["former_flags"] == ["Malta", "Tanzania"]
+    assert (lark["program"], lark["listed_on"]) == ("IRAN; NPWMD", date(2019, 9, 4))
 
 
 def test_un_consolidated_keeps_only_entities_with_vessel_ids() -> None:
