@@ -152,9 +152,11 @@ def test_un_1718_table_with_numbered_cells_and_measures() -> None:
 
 def test_eu_xml_vessels_by_imo_identification_or_remark() -> None:
     got, notes, records, name = rows(["eu.xml"])
-    assert name == "EU_FSF" and records == 4 and notes == []
+    assert name == "EU_FSF" and records == 5 and notes == []
     by = {r["name"]: r for r in got}
-    assert sorted(by) == ["ANGARA", "NEW REGENT"]  # not the company, not the person
+    # not the company, not the person, not the shipowner whose "imo" identification is its IMO
+    # company number (as the EU copies the UN's DPRK shipowners)
+    assert sorted(by) == ["ANGARA", "NEW REGENT"]
     assert (by["NEW REGENT"]["imo"], by["NEW REGENT"]["program"]) == (8312497, "PRK")
     assert by["NEW REGENT"]["flag"] is None  # countryDescription UNKNOWN
     assert by["NEW REGENT"]["listed_on"] == date(2018, 11, 6)

@@ -129,13 +129,18 @@ def _read_xml(path: Path, data: bytes) -> ParsedList:
     tag = _root_tag(path, data)
     if ofac_advanced.is_advanced_tag(tag):
         return ofac_advanced.parse_sdn_advanced(path, io.BytesIO(data))
+    if tag == "export":
+        return eu.parse_eu(path, io.BytesIO(data))
+    if tag not in ("sdnList", "CONSOLIDATED_LIST"):
+        raise InputError(
+            str(path),
+            f"XML root <{tag}> is no known list (sdnList, Sanctions, CONSOLIDATED_LIST, export)",
+        )
     root = xml_root(path, data)
     if tag == "sdnList":
         return ofac.parse_sdn_xml(path, root)
     if un.is_consolidated(root):
         return un.parse_consolidated(path, root)
-    if eu.is_eu(root):
-        return eu.parse_eu(path, root)
     raise InputError(
         str(path),
         f"XML root <{tag}> is no known list (sdnList, Sanctions, CONSOLIDATED_LIST, export)",

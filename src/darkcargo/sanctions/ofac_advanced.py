@@ -42,10 +42,6 @@ def is_advanced_tag(tag: str) -> bool:
     return tag == "Sanctions"
 
 
-def is_advanced(root: etree._Element) -> bool:
-    return local(root.tag) == "Sanctions" and child(root, "ReferenceValueSets") is not None
-
-
 def _refs(sets: etree._Element | None) -> Refs:
     """Reference values by set ("FeatureType", "Country" ...) and id."""
     out: Refs = defaultdict(dict)
