@@ -92,6 +92,7 @@ def test_ofac_xml_whatever_its_namespace(tmp_path: Path, namespace: str | None) 
     assert (a["imo"], a["mmsi"], a["callsign"], a["flag"]) == (9179842, 273210440, "UBYT2", "RU")
     assert json.loads(a["extra"])["callsign"] == ["UBYT3"]  # "Other Vessel Call Sign"
     assert a["source_ref"] == "sdnEntry uid=36216 (line 7)"
+    assert json.loads(got["SUN RISE 7"]["extra"])["former_flags"] == ["Sierra Leone"]  # an id
 
 
 def test_ofac_advanced_xml_resolves_its_reference_values() -> None:
@@ -117,7 +118,12 @@ def test_ofac_advanced_xml_resolves_its_reference_values() -> None:
 
 def test_un_consolidated_keeps_only_entities_with_vessel_ids() -> None:
     got, notes, records, name = rows(["consolidated.xml"])
-    assert name == "UN_SC" and records == 6 and notes == []
+    assert name == "UN_SC" and records == 6
+    assert notes == [
+        "consolidated.xml: 2 entities carry only an IMO company / registered owner number "
+        "(shipowners, not ships), not listed as vessels: MADE UP SHIPPING CO LTD (IMO 5990002), "
+        "INVENTED MARINE CORP (IMO 5990016)"
+    ]
     by = {r["name"]: r for r in got}
     # not OMM, not the individual, not the companies whose "IMO number" is their IMO company
     # number (own check digit; "Company Number IMO" even when it passes the ship check too)

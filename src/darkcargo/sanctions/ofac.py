@@ -269,3 +269,9 @@ def _read_id(v: ListedVessel, ident: etree._Element) -> None:
         add_imo_cell(v.ids, number)
     elif "call sign" in kind:
         v.callsigns.append(number)
+    elif (
+        kind in ("former vessel flag", "other vessel flag")
+        and number not in v.former_flags
+        and not is_unknown(number)
+    ):
+        v.former_flags.append(number)

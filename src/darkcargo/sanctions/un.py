@@ -57,6 +57,7 @@ def parse_consolidated(path: Path, root: etree._Element) -> ParsedList:
         raise InputError(str(path), "<CONSOLIDATED_LIST> has no <INDIVIDUALS> or <ENTITIES>")
     vessels: list[ListedVessel] = []
     notes: list[str] = []
+    owners: list[str] = []  # DATAIDs of shipowners known by their IMO company number
     records = 0
     for group in groups:
         for rec in group:
@@ -65,7 +66,7 @@ def parse_consolidated(path: Path, root: etree._Element) -> ParsedList:
             records += 1
             if local(rec.tag) != "ENTITY":
                 continue
-            v = _entity(path, rec)
+            v = _entity(path, rec, owners)
             if v is not None:
                 for bad in v.ids.bad_imos:
                     notes.append(
@@ -73,10 +74,16 @@ def parse_consolidated(path: Path, root: etree._Element) -> ParsedList:
                         + ("is not seven digits" if len(bad) != 7 else "fails its check digit")
                     )
                 vessels.append(v)
+    if owners:
+        notes.append(
+            f"{path.name}: {len(owners)} entities carry only an IMO company / registered owner "
+            f"number (shipowners, not ships), not listed as vessels: {', '.join(owners[:5])}"
+            + (" ..." if len(owners) > 5 else "")
+        )
     return ParsedList(CONSOLIDATED, "un-consolidated-xml", str(path), vessels, records, notes)
 
 
-def _entity(path: Path, rec: etree._Element) -> ListedVessel | None:
+def _entity(path: Path, rec: etree._Element, owners: list[str]) -> ListedVessel | None:
     line = rec.sourceline
     dataid = text_of(rec, "DATAID")
     if dataid is None:
@@ -96,6 +103,8 @@ def _entity(path: Path, rec: etree._Element) -> ListedVessel | None:
     for text in (name, comments, *(a for a, _ in aliases)):
         ids.merge(find_ids(text))
     if not (ids.imos or ids.mmsis or ids.bad_imos or ids.bad_mmsis):
+        if ids.companies:
+            owners.append(f"{name or dataid} (IMO {ids.companies[0]})")
         return None
     if not name:
         raise InputError(str(path), f"vessel <ENTITY> DATAID {dataid} has no <FIRST_NAME>", line)
