@@ -9,6 +9,7 @@ from darkcargo.sanctions.identity import (
     flag_code,
     flag_of_mmsi,
     imo_is_valid,
+    is_company_number,
     mmsi_problem,
     norm_name,
     parse_imo,
@@ -43,6 +44,22 @@ def test_ids_inside_remarks_in_both_ofac_phrasings() -> None:
     bad = find_ids("IMO 9179415; MMSI 111273000; Passport 1234567")
     assert bad.imos == [] and bad.bad_imos == ["9179415"] and bad.bad_mmsis == ["111273000"]
     assert find_ids("IMO: 8126070, IMO No. 8705539").imos == [8126070, 8705539]
+    # OFAC also writes the number without its label, and some numbers are cut short
+    assert find_ids("Vessel Registration Identification 8606173.").imos == [8606173]
+    assert find_ids("Vessel Registration Identification IMO 15411; Linked To: X.").bad_imos == [
+        "15411"
+    ]
+
+
+def test_imo_company_numbers_are_not_ship_numbers() -> None:
+    """5342883 fails the ship check digit and passes the company one (weights 8,6,4,2,9,7)."""
+    assert is_company_number(5342883) and not imo_is_valid(5342883)
+    owner = find_ids("Registered owner of a tanker. IMO number: 5342883.")
+    assert (owner.imos, owner.bad_imos, owner.companies) == ([], [], [5342883])
+    # 5990016 passes both checks: "Company Number" says which it is
+    said = find_ids("Company Number IMO 5990016.")
+    assert (said.imos, said.companies) == ([], [5990016])
+    assert find_ids("Vessel Registration Identification IMO 5990016.").imos == [5990016]
 
 
 def test_cells_holding_one_identifier() -> None:
@@ -64,6 +81,8 @@ def test_cells_holding_one_identifier() -> None:
         ("RUS", "RU"),
         ("Panama (former)", None),
         ("Unknown", None),
+        ("None Identified", None),  # OFAC's word for no flag
+        ("St. Kitts & Nevis", "KN"),
     ],
 )
 def test_flag_names_as_lists_write_them(text: str, code: str | None) -> None:

@@ -38,6 +38,36 @@ def test_ofac_csv_keeps_vessels_with_remarks_ids_and_alt_aliases() -> None:
     assert a["entry_id"] == "OFAC_SDN:36216" and a["source_ref"] == "line 1"
 
 
+def test_ofac_csv_remarks_as_the_real_list_writes_them() -> None:
+    """Real sdn.csv quirks: an IMO without its label, a truncated IMO, names and former flags
+    only in Remarks, "None Identified" and "St. Kitts & Nevis" flags, Windows-1252 text."""
+    got, notes, records, _ = rows(["sdn-remarks.csv"])
+    assert records == 5
+    by = {r["name"]: r for r in got}
+    assert sorted(by) == ["HAEJIN 9", "PETREL 5", "RIO CLARO", "SEA LARK"]  # not the company
+    assert (by["HAEJIN 9"]["imo"], by["HAEJIN 9"]["flag"]) == (9345673, "KP")
+    assert by["PETREL 5"]["imo"] is None
+    assert json.loads(by["PETREL 5"]["extra"]) == {"invalid_imo": ["15488"]}
+    assert notes == [
+        "sdn-remarks.csv line 2: PETREL 5: IMO 15488 is not seven digits (kept in extra)"
+    ]
+    s = by["SEA LARK"]
+    assert (s["imo"], s["mmsi"], s["flag"], s["program"]) == (
+        8412340,
+        572460100,
+        None,
+        "IRAN; NPWMD; IFSR",
+    )
+    assert json.loads(s["aliases"]) == [{"name": "OLD LARK", "type": "f.k.a."}]
+    assert json.loads(s["extra"]) == {
+        "flag_text": "None Identified",
+        "former_flags": ["Malta", "Tanzania"],
+    }
+    r = by["RIO CLARO"]
+    assert (r["flag"], r["owner"]) == ("KN", "NAVIERA SEÑORA S.A.")
+    assert json.loads(r["aliases"]) == [{"name": "ÁGUILA", "type": "f.k.a."}]
+
+
 def test_ofac_csv_files_load_in_either_order() -> None:
     assert rows(["alt.csv", "sdn.csv"])[0] == rows(["sdn.csv", "alt.csv"])[0]
 
@@ -62,12 +92,13 @@ def test_ofac_xml_whatever_its_namespace(tmp_path: Path, namespace: str | None) 
     assert (a["imo"], a["mmsi"], a["callsign"], a["flag"]) == (9179842, 273210440, "UBYT2", "RU")
     assert json.loads(a["extra"])["callsign"] == ["UBYT3"]  # "Other Vessel Call Sign"
     assert a["source_ref"] == "sdnEntry uid=36216 (line 7)"
+    assert json.loads(got["SUN RISE 7"]["extra"])["former_flags"] == ["Sierra Leone"]  # an id
 
 
 def test_ofac_advanced_xml_resolves_its_reference_values() -> None:
     got, notes, records, name = rows(["sdn_advanced.xml"])
-    assert name == "OFAC_SDN" and records == 2 and notes == []
-    (a,) = got  # the individual is skipped
+    assert name == "OFAC_SDN" and records == 3 and notes == []
+    a, lark = got  # the individual is skipped
     assert (a["entry_id"], a["name"], a["imo"], a["mmsi"]) == (
         "OFAC_SDN:36216",
         "ANGARA",
@@ -77,13 +108,26 @@ def test_ofac_advanced_xml_resolves_its_reference_values() -> None:
     assert (a["callsign"], a["flag"], a["vessel_type"]) == ("UBYT2", "RU", "Container Ship")
     assert (a["program"], a["listed_on"]) == ("RUSSIA-EO14024", date(2024, 5, 22))
     assert json.loads(a["aliases"]) == [{"name": "NEVA STAR", "type": "f.k.a."}]
+    # as the published file writes it: flag as text, type as a DetailReference lookup, former
+    # flags as features, two programmes
+    assert (lark["name"], lark["imo"], lark["mmsi"]) == ("SEA LARK", 8412340, 572460100)
+    assert (lark["flag"], lark["vessel_type"]) == ("IR", "Crude Oil Tanker")
+    assert json.loads(lark["extra"])["former_flags"] == ["Malta", "Tanzania"]
+    assert (lark["program"], lark["listed_on"]) == ("IRAN; NPWMD", date(2019, 9, 4))
 
 
 def test_un_consolidated_keeps_only_entities_with_vessel_ids() -> None:
     got, notes, records, name = rows(["consolidated.xml"])
-    assert name == "UN_SC" and records == 4 and notes == []
+    assert name == "UN_SC" and records == 6
+    assert notes == [
+        "consolidated.xml: 2 entities carry only an IMO company / registered owner number "
+        "(shipowners, not ships), not listed as vessels: MADE UP SHIPPING CO LTD (IMO 5990002), "
+        "INVENTED MARINE CORP (IMO 5990016)"
+    ]
     by = {r["name"]: r for r in got}
-    assert sorted(by) == ["KUM UN SAN 3", "SHANG YUAN BAO"]  # not OMM, not the individual
+    # not OMM, not the individual, not the companies whose "IMO number" is their IMO company
+    # number (own check digit; "Company Number IMO" even when it passes the ship check too)
+    assert sorted(by) == ["KUM UN SAN 3", "SHANG YUAN BAO"]
     k = by["KUM UN SAN 3"]
     assert (k["imo"], k["flag"], k["listed_on"]) == (8705539, "KP", date(2018, 10, 16))
     assert k["program"] == "DPRK KPe.070"
@@ -114,9 +158,11 @@ def test_un_1718_table_with_numbered_cells_and_measures() -> None:
 
 def test_eu_xml_vessels_by_imo_identification_or_remark() -> None:
     got, notes, records, name = rows(["eu.xml"])
-    assert name == "EU_FSF" and records == 4 and notes == []
+    assert name == "EU_FSF" and records == 5 and notes == []
     by = {r["name"]: r for r in got}
-    assert sorted(by) == ["ANGARA", "NEW REGENT"]  # not the company, not the person
+    # not the company, not the person, not the shipowner whose "imo" identification is its IMO
+    # company number (as the EU copies the UN's DPRK shipowners)
+    assert sorted(by) == ["ANGARA", "NEW REGENT"]
     assert (by["NEW REGENT"]["imo"], by["NEW REGENT"]["program"]) == (8312497, "PRK")
     assert by["NEW REGENT"]["flag"] is None  # countryDescription UNKNOWN
     assert by["NEW REGENT"]["listed_on"] == date(2018, 11, 6)

@@ -36,6 +36,7 @@ class ListedVessel:
     remarks: str | None = None
     ids: FoundIds = field(default_factory=FoundIds)  # every identifier found, in order
     callsigns: list[str] = field(default_factory=list)
+    former_flags: list[str] = field(default_factory=list)  # as the list writes them
 
     def settle(self) -> None:
         """First identifiers become the columns; the rest stay in `ids` for `extra`."""
@@ -61,8 +62,12 @@ class ListedVessel:
             out["invalid_imo"] = self.ids.bad_imos
         if self.ids.bad_mmsis:
             out["invalid_mmsi"] = self.ids.bad_mmsis
+        if self.ids.companies:
+            out["company_imo"] = self.ids.companies
         if self.flag_text:
             out["flag_text"] = self.flag_text
+        if self.former_flags:
+            out["former_flags"] = self.former_flags
         return out
 
 

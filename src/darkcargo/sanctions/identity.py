@@ -13,8 +13,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-# "IMO 9179414", "IMO: 9179414", "IMO No. 9179414", "IMO number: 9179414", "IMO#9179414"
-_IMO_RE = re.compile(r"\bIMO\s*(?:N(?:o|umber|r)\.?\s*)?[:#.]?\s*(\d{7})(?!\d)", re.IGNORECASE)
+# "IMO 9179414", "IMO: 9179414", "IMO No. 9179414", "IMO number: 9179414", "IMO#9179414", and
+# OFAC's "Vessel Registration Identification 8606173" without the IMO label. Any run of digits
+# after the label is taken, so a truncated "IMO 15411" is reported, not silently skipped.
+_IMO_RE = re.compile(
+    r"\b(?:IMO|Vessel\s+Registration\s+Identification)\s*(?:IMO\s*)?(?:N(?:o|umber|r)\.?\s*)?"
+    r"[:#.]?\s*(\d{3,9})(?!\d)",
+    re.IGNORECASE,
+)
+# The IMO's company and registered owner numbers look like ship numbers ("Company Number IMO
+# 5434358", a shipping company's "IMO number: 5342883"): their own check digit tells them apart.
+_COMPANY_BEFORE = re.compile(r"\b(?:company|owner)\b[^;.\d]{0,25}$", re.IGNORECASE)
 _MMSI_RE = re.compile(r"\bMMSI\s*(?:N(?:o|umber|r)\.?\s*)?[:#.]?\s*(\d{9})(?!\d)", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 
@@ -58,6 +67,19 @@ def imo_check_digit(first6: int) -> int:
     """IMO check digit: digits 1-6 times weights 7, 6, 5, 4, 3, 2, sum mod 10."""
     digits = [int(c) for c in f"{first6:06d}"]
     return sum(d * w for d, w in zip(digits, (7, 6, 5, 4, 3, 2), strict=True)) % 10
+
+
+def company_check_digit(first6: int) -> int:
+    """Check digit of an IMO company / registered owner number: digits 1-6 times weights
+    8, 6, 4, 2, 9, 7, then (11 - sum mod 11) mod 10."""
+    digits = [int(c) for c in f"{first6:06d}"]
+    total = sum(d * w for d, w in zip(digits, (8, 6, 4, 2, 9, 7), strict=True))
+    return (11 - total % 11) % 10
+
+
+def is_company_number(n: int) -> bool:
+    """Whether a seven-digit number is a valid IMO company / registered owner number."""
+    return 1_000_000 <= n <= 9_999_999 and company_check_digit(n // 10) == n % 10
 
 
 def imo_is_valid(imo: int | None) -> bool:
@@ -112,7 +134,9 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper().strip()
 
 
-UNKNOWN_TEXTS = frozenset({"UNKNOWN", "N/A", "NA", "NONE", "-", "-0-", "00"})
+UNKNOWN_TEXTS = frozenset(
+    {"UNKNOWN", "N/A", "NA", "NONE", "-", "-0-", "00", "NONE IDENTIFIED", "NOT IDENTIFIED"}
+)
 
 
 def is_unknown(text: str | None) -> bool:
@@ -131,7 +155,7 @@ def flag_code(text: str | None) -> str | None:
     t = _fold(text)
     if re.search(r"\b(?:FORMER|PREVIOUS)\b", t):
         return None  # not the flag it flies now
-    t = t.strip(" .")
+    t = re.sub(r"\s+", " ", t.replace("&", " AND ")).strip(" .")
     if not t or t in UNKNOWN_TEXTS:
         return None
     if t in FLAG_ALIASES:
@@ -157,6 +181,7 @@ class FoundIds:
     mmsis: list[int] = field(default_factory=list)
     bad_imos: list[str] = field(default_factory=list)
     bad_mmsis: list[str] = field(default_factory=list)
+    companies: list[int] = field(default_factory=list)  # IMO company / owner numbers: no ship
 
     def merge(self, other: FoundIds) -> None:
         for mine, theirs in (
@@ -164,6 +189,7 @@ class FoundIds:
             (self.mmsis, other.mmsis),
             (self.bad_imos, other.bad_imos),
             (self.bad_mmsis, other.bad_mmsis),
+            (self.companies, other.companies),
         ):
             for v in theirs:
                 if v not in mine:
@@ -177,7 +203,11 @@ def find_ids(text: str | None) -> FoundIds:
         return found
     for m in _IMO_RE.finditer(text):
         n = int(m.group(1))
-        if imo_is_valid(n):
+        said_company = _COMPANY_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+        if len(m.group(1)) == 7 and is_company_number(n) and (said_company or not imo_is_valid(n)):
+            if n not in found.companies:
+                found.companies.append(n)
+        elif len(m.group(1)) == 7 and imo_is_valid(n):
             if n not in found.imos:
                 found.imos.append(n)
         elif m.group(1) not in found.bad_imos:
@@ -210,6 +240,29 @@ def parse_imo(text: str | None) -> tuple[int | None, str | None]:
     if not imo_is_valid(n):
         return None, f"IMO {n} fails its check digit"
     return n, None
+
+
+def add_imo_cell(ids: FoundIds, text: str | None) -> str | None:
+    """Put the IMO number of a cell meant to hold one into `ids`: a ship's into `imos`, a
+    company / registered owner number into `companies`, a failing one into `bad_imos`.
+
+    Returns why a number was refused (None when it was taken or the cell says none)."""
+    imo, why = parse_imo(text)
+    if imo is not None:
+        if imo not in ids.imos:
+            ids.imos.append(imo)
+        return None
+    if why is None or text is None:
+        return None
+    digits = _DIGITS.findall(text)
+    if len(digits) == 1 and len(digits[0]) == 7 and is_company_number(int(digits[0])):
+        if int(digits[0]) not in ids.companies:
+            ids.companies.append(int(digits[0]))
+        return None
+    number = "".join(digits) or text.strip()
+    if number not in ids.bad_imos:
+        ids.bad_imos.append(number)
+    return why
 
 
 def parse_mmsi(text: str | None) -> tuple[int | None, str | None]:

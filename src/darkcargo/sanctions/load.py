@@ -8,12 +8,14 @@ and leaves the workspace as it was.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+from lxml import etree
 
 from darkcargo.errors import InputError
 from darkcargo.sanctions import eu, ofac, ofac_advanced, plain, un
@@ -67,6 +69,8 @@ def read_list(
             raise InputError(str(p), f"cannot read ({exc.strerror})") from None
     if len(blobs) > 2:
         raise InputError(str(paths[2]), "one list per load (sdn.csv may take its alt.csv)")
+    if len(blobs) == 1 and _looks_like_xml(blobs[0][1]):
+        return _read_xml(*blobs[0])
     texts = [ofac.decode(p, b) for p, b in blobs]
     if len(blobs) == 2:
         kinds = [
@@ -82,21 +86,6 @@ def read_list(
     text = texts[0]
     if not text.strip():
         raise InputError(str(path), "the file is empty")
-    if text.lstrip().startswith("<"):
-        root = xml_root(path, data)
-        tag = local(root.tag)
-        if tag == "sdnList":
-            return ofac.parse_sdn_xml(path, root)
-        if un.is_consolidated(root):
-            return un.parse_consolidated(path, root)
-        if eu.is_eu(root):
-            return eu.parse_eu(path, root)
-        if ofac_advanced.is_advanced(root):
-            return ofac_advanced.parse_sdn_advanced(path, root)
-        raise InputError(
-            str(path),
-            f"XML root <{tag}> is no known list (sdnList, Sanctions, CONSOLIDATED_LIST, export)",
-        )
     if ofac.is_sdn_csv(text):
         return ofac.parse_sdn_csv(path, data)
     if ofac.is_alt_csv(text):
@@ -113,6 +102,48 @@ def read_list(
         "no known list format (OFAC sdn.csv/sdn.xml, UN consolidated.xml or 1718 vessel table, "
         "EU XML, OFAC sdn_advanced.xml, a list of IMO numbers, or a CSV with name/imo/mmsi columns)",
         1,
+    )
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<")
+
+
+def _root_tag(path: Path, data: bytes) -> str:
+    """The root element's local name, read without building the tree."""
+    context = etree.iterparse(
+        io.BytesIO(data), events=("start",), resolve_entities=False, no_network=True,
+        load_dtd=False, huge_tree=True,
+    )  # fmt: skip
+    try:
+        for _, el in context:
+            return local(el.tag)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(str(path), f"not well-formed XML: {exc.msg}", exc.lineno or None) from None
+    raise InputError(str(path), "not well-formed XML: no root element")
+
+
+def _read_xml(path: Path, data: bytes) -> ParsedList:
+    """An XML list; the big OFAC advanced file is streamed, never held as a tree."""
+    tag = _root_tag(path, data)
+    if ofac_advanced.is_advanced_tag(tag):
+        return ofac_advanced.parse_sdn_advanced(path, io.BytesIO(data))
+    if tag == "export":
+        return eu.parse_eu(path, io.BytesIO(data))
+    if tag not in ("sdnList", "CONSOLIDATED_LIST"):
+        raise InputError(
+            str(path),
+            f"XML root <{tag}> is no known list (sdnList, Sanctions, CONSOLIDATED_LIST, export)",
+        )
+    root = xml_root(path, data)
+    if tag == "sdnList":
+        return ofac.parse_sdn_xml(path, root)
+    if un.is_consolidated(root):
+        return un.parse_consolidated(path, root)
+    raise InputError(
+        str(path),
+        f"XML root <{tag}> is no known list (sdnList, Sanctions, CONSOLIDATED_LIST, export)",
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -32,7 +33,7 @@ from darkcargo.sanctions.entry import (
     local,
     text_of,
 )
-from darkcargo.sanctions.identity import find_ids, parse_imo, parse_mmsi
+from darkcargo.sanctions.identity import add_imo_cell, find_ids, is_unknown, parse_mmsi
 
 LIST_NAME = "OFAC_SDN"
 SDN_COLUMNS = (
@@ -41,6 +42,25 @@ SDN_COLUMNS = (
 )  # fmt: skip
 ALT_COLUMNS = ("ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks")
 ALIAS_TYPES = {"aka": "a.k.a.", "fka": "f.k.a.", "nka": "n.k.a."}
+# Remarks carry names and flags alt.csv may lack: "f.k.a. 'SAM 5'", "Former Vessel Flag Malta;
+# alt. Former Vessel Flag Tanzania".
+_REMARK_ALIAS = re.compile(r"\b([afn])\.k\.a\.,?\s+'([^']+)'", re.IGNORECASE)
+_FORMER_FLAG = re.compile(r"\bFormer Vessel Flag\s+([^;]+?)\s*(?:;|\.?$)", re.IGNORECASE)
+
+
+def remark_names_and_flags(v: ListedVessel) -> None:
+    """Add the aliases and former flags written in a vessel's remarks."""
+    text = v.remarks or ""
+    known = {n.upper() for n, _ in v.aliases} | {v.name.upper()}
+    for m in _REMARK_ALIAS.finditer(text):
+        name = clean(m.group(2))
+        if name and name.upper() not in known:
+            known.add(name.upper())
+            v.aliases.append((name, f"{m.group(1).lower()}.k.a."))
+    for m in _FORMER_FLAG.finditer(text):
+        flag = clean(m.group(1).rstrip("."))
+        if flag and flag not in v.former_flags and not is_unknown(flag):
+            v.former_flags.append(flag)
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -137,6 +157,8 @@ def parse_sdn_csv(path: Path, data: bytes, alt: tuple[Path, bytes] | None = None
         by_ent[ent] = v
     if alt is not None:
         _join_aliases(alt[0], alt[1], by_ent)
+    for v in vessels:
+        remark_names_and_flags(v)
     return ParsedList(LIST_NAME, "ofac-sdn-csv", str(path), vessels, records, notes)
 
 
@@ -164,7 +186,8 @@ def _join_aliases(path: Path, data: bytes, by_ent: dict[str, ListedVessel]) -> N
 
 def _note_bad_ids(v: ListedVessel, notes: list[str], where: str) -> None:
     for bad in v.ids.bad_imos:
-        notes.append(f"{where}: {v.name}: IMO {bad} fails its check digit (kept in extra)")
+        why = "is not seven digits" if len(bad) != 7 else "fails its check digit"
+        notes.append(f"{where}: {v.name}: IMO {bad} {why} (kept in extra)")
     for bad in v.ids.bad_mmsis:
         notes.append(f"{where}: {v.name}: MMSI {bad} is not a ship MMSI (kept in extra)")
 
@@ -219,6 +242,7 @@ def parse_sdn_xml(path: Path, root: etree._Element) -> ParsedList:
         for ident in children(id_list, "id") if id_list is not None else []:
             _read_id(v, ident)
         v.ids.merge(find_ids(v.remarks))
+        remark_names_and_flags(v)
         _note_bad_ids(v, notes, f"{path.name} uid {uid}")
         vessels.append(v)
     if records == 0:
@@ -241,11 +265,13 @@ def _read_id(v: ListedVessel, ident: etree._Element) -> None:
             v.ids.mmsis.append(mmsi)
         elif why:
             v.ids.bad_mmsis.append(_digits(number))
-    elif "vessel registration" in kind or kind.startswith("imo"):
-        imo, why = parse_imo(number)
-        if imo is not None and imo not in v.ids.imos:
-            v.ids.imos.append(imo)
-        elif why:
-            v.ids.bad_imos.append(_digits(number))
+    elif "vessel registration" in kind or kind.startswith("imo") or "company number" in kind:
+        add_imo_cell(v.ids, number)
     elif "call sign" in kind:
         v.callsigns.append(number)
+    elif (
+        kind in ("former vessel flag", "other vessel flag")
+        and number not in v.former_flags
+        and not is_unknown(number)
+    ):
+        v.former_flags.append(number)

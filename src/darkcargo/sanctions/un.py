@@ -30,7 +30,7 @@ from darkcargo.sanctions.entry import (
     local,
     text_of,
 )
-from darkcargo.sanctions.identity import FoundIds, find_ids, parse_imo, parse_mmsi
+from darkcargo.sanctions.identity import FoundIds, add_imo_cell, find_ids, parse_mmsi
 from darkcargo.sanctions.tables import cell, find_column, read_table_raw, split_numbered
 
 CONSOLIDATED = "UN_SC"
@@ -57,6 +57,7 @@ def parse_consolidated(path: Path, root: etree._Element) -> ParsedList:
         raise InputError(str(path), "<CONSOLIDATED_LIST> has no <INDIVIDUALS> or <ENTITIES>")
     vessels: list[ListedVessel] = []
     notes: list[str] = []
+    owners: list[str] = []  # DATAIDs of shipowners known by their IMO company number
     records = 0
     for group in groups:
         for rec in group:
@@ -65,17 +66,24 @@ def parse_consolidated(path: Path, root: etree._Element) -> ParsedList:
             records += 1
             if local(rec.tag) != "ENTITY":
                 continue
-            v = _entity(path, rec)
+            v = _entity(path, rec, owners)
             if v is not None:
                 for bad in v.ids.bad_imos:
                     notes.append(
-                        f"{path.name} line {rec.sourceline}: {v.name}: IMO {bad} fails its check digit"
+                        f"{path.name} line {rec.sourceline}: {v.name}: IMO {bad} "
+                        + ("is not seven digits" if len(bad) != 7 else "fails its check digit")
                     )
                 vessels.append(v)
+    if owners:
+        notes.append(
+            f"{path.name}: {len(owners)} entities carry only an IMO company / registered owner "
+            f"number (shipowners, not ships), not listed as vessels: {', '.join(owners[:5])}"
+            + (" ..." if len(owners) > 5 else "")
+        )
     return ParsedList(CONSOLIDATED, "un-consolidated-xml", str(path), vessels, records, notes)
 
 
-def _entity(path: Path, rec: etree._Element) -> ListedVessel | None:
+def _entity(path: Path, rec: etree._Element, owners: list[str]) -> ListedVessel | None:
     line = rec.sourceline
     dataid = text_of(rec, "DATAID")
     if dataid is None:
@@ -95,6 +103,8 @@ def _entity(path: Path, rec: etree._Element) -> ListedVessel | None:
     for text in (name, comments, *(a for a, _ in aliases)):
         ids.merge(find_ids(text))
     if not (ids.imos or ids.mmsis or ids.bad_imos or ids.bad_mmsis):
+        if ids.companies:
+            owners.append(f"{name or dataid} (IMO {ids.companies[0]})")
         return None
     if not name:
         raise InputError(str(path), f"vessel <ENTITY> DATAID {dataid} has no <FIRST_NAME>", line)
@@ -153,11 +163,8 @@ def parse_1718(path: Path, text: str) -> ParsedList:
             raise InputError(str(path), "row has no vessel name", line)
         ids = FoundIds()
         for part in split_numbered(cell(f, c_imo)):
-            imo, why = parse_imo(part)
-            if imo is not None:
-                ids.imos.append(imo)
-            elif why:
-                ids.bad_imos.append(part)
+            why = add_imo_cell(ids, part)
+            if why:
                 notes.append(f"{path.name} line {line}: {names[0]}: {why}")
         for part in split_numbered(cell(f, c_mmsi)):
             mmsi, why = parse_mmsi(part)
