@@ -186,6 +186,21 @@ def xml_root(path: Path, data: bytes) -> etree._Element:
     return root
 
 
+def safe_iterparse(
+    source: object, events: tuple[str, ...] = ("end",), tag: str | None = None
+) -> etree.iterparse:
+    """Stream XML with the same guards as xml_root (no entities, no network, no DTD)."""
+    return etree.iterparse(
+        source,
+        events=events,
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+    )
+
+
 def local(tag: object) -> str:
     """An element's tag without its namespace ("{http://...}sdnEntry" -> "sdnEntry")."""
     if not isinstance(tag, str):

@@ -22,6 +22,7 @@ from darkcargo.sanctions.entry import (
     children,
     clean,
     listing_date,
+    safe_iterparse,
     text_of,
 )
 from darkcargo.sanctions.identity import (
@@ -42,15 +43,7 @@ def parse_eu(path: Path, source: object) -> ParsedList:
     vessels: list[ListedVessel] = []
     notes: list[str] = []
     records = 0
-    context = etree.iterparse(
-        source,
-        events=("end",),
-        tag="{*}sanctionEntity",
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-    )
+    context = safe_iterparse(source, tag="{*}sanctionEntity")
     try:
         for _, ent in context:
             parent = ent.getparent()

@@ -19,7 +19,7 @@ from lxml import etree
 
 from darkcargo.errors import InputError
 from darkcargo.sanctions import eu, ofac, ofac_advanced, plain, un
-from darkcargo.sanctions.entry import ParsedList, local, xml_root
+from darkcargo.sanctions.entry import ParsedList, local, safe_iterparse, xml_root
 from darkcargo.sanctions.match import MatchReport, match_workspace
 from darkcargo.sanctions.tables import read_table
 from darkcargo.workspace import Workspace
@@ -112,10 +112,7 @@ def _looks_like_xml(data: bytes) -> bool:
 
 def _root_tag(path: Path, data: bytes) -> str:
     """The root element's local name, read without building the tree."""
-    context = etree.iterparse(
-        io.BytesIO(data), events=("start",), resolve_entities=False, no_network=True,
-        load_dtd=False, huge_tree=True,
-    )  # fmt: skip
+    context = safe_iterparse(io.BytesIO(data), events=("start",))
     try:
         for _, el in context:
             return local(el.tag)

@@ -30,7 +30,15 @@ from pathlib import Path
 from lxml import etree
 
 from darkcargo.errors import InputError
-from darkcargo.sanctions.entry import ListedVessel, ParsedList, child, children, local, text_of
+from darkcargo.sanctions.entry import (
+    ListedVessel,
+    ParsedList,
+    child,
+    children,
+    local,
+    safe_iterparse,
+    text_of,
+)
 from darkcargo.sanctions.identity import add_imo_cell, parse_mmsi
 from darkcargo.sanctions.ofac import LIST_NAME
 
@@ -87,14 +95,7 @@ class _State:
 
 def _elements(path: Path, source: object) -> Iterator[etree._Element]:
     """Completed children of the top-level sections, each dropped once the caller is done."""
-    context = etree.iterparse(
-        source,
-        events=("end",),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-    )
+    context = safe_iterparse(source)
     try:
         for _, el in context:
             parent = el.getparent()
