@@ -1,1 +1,1 @@
-"""Geography: great-circle distances, the land mask and coastline, watched ports."""
+"""Geography: great-circle distances, the land mask and coastline, ports, and the one sea router."""
