@@ -145,6 +145,20 @@ def test_a_headline_verb_in_title_case_names_the_speaker() -> None:
     assert [(c.value, c.speaker) for c in headline] == [(1_600_000, None)]
 
 
+def test_quoting_and_clarifying_are_reporting_verbs() -> None:
+    quoted = extract_claims(
+        "Lawmaker Yoo Sang-bum quoted the spy agency as saying the North has sent 10 shipments "
+        "of weapons to Russia."
+    )
+    assert [(c.value, c.speaker) for c in quoted] == [(10, "Yoo Sang-bum")]
+    text = (
+        "President Volodymyr Zelenskyy spoke in Tallinn. He clarified that 12,000 North Korean "
+        "soldiers are in Russia."
+    )
+    clarified = extract_claims(text)
+    assert [(c.value, c.speaker) for c in clarified] == [(12_000, "Volodymyr Zelenskyy")]
+
+
 def test_an_accusation_is_a_claim_of_its_accuser() -> None:
     text = (
         "The US has accused North Korea of sending over 1,000 containers of military equipment "

@@ -59,7 +59,8 @@ for _stance, _verbs in (
         SAID,
         """said says say told tells tell stated states announced announces added adds noted
         notes wrote writes reported reports testified warned warns explained confirmed confirms
-        acknowledged revealed disclosed declared briefed""",
+        acknowledged revealed disclosed declared briefed clarified clarifies stressed stresses
+        emphasized emphasizes emphasised emphasises quoted""",
     ),
     (
         ESTIMATED,
