@@ -159,6 +159,35 @@ def test_quoting_and_clarifying_are_reporting_verbs() -> None:
     assert [(c.value, c.speaker) for c in clarified] == [(12_000, "Volodymyr Zelenskyy")]
 
 
+def test_a_news_agency_and_a_reports_author_are_speakers_not_their_nationality() -> None:
+    agency = extract_claims(
+        "North Korea sent 6,700 containers, which could hold 3 million shells, according to "
+        "South Korean news agency Yonhap."
+    )
+    assert {c.speaker for c in agency} == {"Yonhap"}
+    (report,) = extract_claims(
+        "The shipments could hold more than 6 million shells, according to a Defense "
+        "Intelligence Agency report submitted to a lawmaker."
+    )
+    assert (report.speaker, report.evidence) == ("Defense Intelligence Agency", "report")
+
+
+def test_a_described_minister_resolves_only_to_a_minister_of_that_country() -> None:
+    said = "The South Korean defense minister said the North had sent about 6,700 containers."
+    named = extract_claims("South Korean Defense Minister Shin Won-sik spoke on Monday. " + said)
+    assert [c.speaker for c in named] == ["Shin Won-sik"]
+    other = extract_claims("Ukrainian Foreign Minister Dmytro Kuleba spoke on Monday. " + said)
+    assert [c.speaker for c in other] == ["South Korean defense minister"]
+
+
+def test_a_statement_in_a_when_clause_does_not_vouch_for_the_figure_before_it() -> None:
+    claims = extract_claims(
+        "The latest figure marks a twofold increase since February, when Defense Minister "
+        "Shin Won-sik told reporters the North had sent about 6,700 containers to Russia."
+    )
+    assert [(c.value, c.speaker) for c in claims] == [(2, None), (6700, "Shin Won-sik")]
+
+
 def test_an_accusation_is_a_claim_of_its_accuser() -> None:
     text = (
         "The US has accused North Korea of sending over 1,000 containers of military equipment "

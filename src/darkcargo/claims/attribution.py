@@ -429,7 +429,16 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         if fw is None:
             continue
         j, words = fw
-        speaker, title = resolver.resolve(list(words))
+        author = list(words)
+        if (
+            len(author) > 1
+            and re.sub(r"['’]s$", "", author[-1].lower()) in EVIDENCE_HEADS
+            and _is_cap(author[-2])
+        ):
+            # "according to a Defense Intelligence Agency report": its author speaks; the
+            # report is the evidence.
+            author = author[:-1]
+        speaker, title = resolver.resolve(author)
         if speaker is None:
             continue
         e_off = toks[j - 1][1] if j > 0 else pos

@@ -192,7 +192,13 @@ def _assign_dates(
 
 # -- speakers -----------------------------------------------------------------------------------
 # "..., which, according to the central bank, was worth ...": the source of the relative clause.
-_RELATIVE_BEFORE = re.compile(r"\b(?:which|who|whose|that)\s*,?\s*$", re.IGNORECASE)
+# "..., when the minister told reporters ...", "..., after officials said ...": a statement in a
+# clause of its own, which does not vouch for the figure before it ("..., as officials said" does).
+_RELATIVE_BEFORE = re.compile(
+    r"\b(?:which|who|whose|that|when|after|before|since|while|whereas|although|though|because"
+    r"|where|if|until)\s*,?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _pick_attribution(

@@ -9,6 +9,7 @@ surname ("Shin") or an acronym ("RUSI") to the full name used earlier.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -32,12 +33,13 @@ HEAD_NOUNS = _words(
     council committee panel army navy command headquarters staff tank group centre center
     spokesman spokeswoman spokesperson minister president secretary chief director officers
     officer generals general administration cabinet parliament assembly report study
-    prosecutors observers watchdog organisation organization think bank"""
+    prosecutors observers watchdog organisation organization think bank newspaper broadcaster
+    outlet"""
 )
 MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
     think tank spy security western ukrainian russian american british european japanese korean
-    local regional independent government state federal naval central"""
+    local regional independent government state federal naval central news"""
 )
 ORG_WORDS = _words(
     """ministry service agency house council institute team staff centre center department
@@ -189,15 +191,18 @@ class Resolver:
         ent = self.register(name, "org")
         ent.aliases.add(alias.lower())
 
-    def _recent(self, kind: str | None = None, word: str | None = None) -> Entity | None:
+    def _recent(
+        self, kind: str | None = None, word: str | None = None, also: Sequence[str] = ()
+    ) -> Entity | None:
+        """The entity of `kind` mentioned last whose title or name holds `word` and every word
+        of `also` (a description's nationality: "the South Korean minister")."""
         best: Entity | None = None
         for ent in self.entities:
             if kind and ent.kind != kind:
                 continue
-            if word:
-                hay = f"{ent.title} {ent.name}".lower()
-                if not re.search(rf"\b{re.escape(word)}", hay):
-                    continue
+            hay = f"{ent.title} {ent.name}".lower()
+            if any(not re.search(rf"\b{re.escape(w)}", hay) for w in (word, *also) if w):
+                continue
             if best is None or ent.last > best.last:
                 best = ent
         return best
@@ -252,15 +257,23 @@ class Resolver:
             ):
                 # "the monitoring group Open Source Centre", "the think tank CSIS"
                 return self.resolve(words[i + 1 :])
-        if definite and not caps:
+        # "the South Korean defence minister": capitalised words that only say whose (a
+        # nationality or place) leave a description, not a name.
+        whose = {"south", "north", "east", "west"}
+        descriptive = all(
+            re.sub(r"['’]s$", "", w.lower()).rstrip(".") in (MODIFIER_WORDS | PLACES | whose)
+            for w in caps
+        )
+        if definite and (not caps or (descriptive and not _is_cap(words[-1]))):
             # "the minister", "the defence ministry", "the think tank"
             phrase = " ".join(low)
             head = re.sub(r"['’]s$", "", low[-1])
             ent = None
+            also = [re.sub(r"['’]s$", "", w.lower()) for w in caps]
             if head in TITLE_WORDS:
-                ent = self._recent("person", head)
+                ent = self._recent("person", head, also)
             if ent is None and head not in TITLE_WORDS:
-                ent = self._recent("org", head)
+                ent = self._recent("org", head, also)
             if ent is None and (phrase in GENERIC_ORG or head in GENERIC_ORG):
                 ent = self._recent("org")
             if ent is not None:
