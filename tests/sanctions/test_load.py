@@ -91,3 +91,12 @@ def test_cli_load_and_list(tmp_path: Path) -> None:
         "OFAC_SDN:36216,OFAC_SDN,RUSSIA-EO14024; DPRK3,ANGARA,9179842"
     )
     assert out[1].endswith(",273210440,strong")
+
+
+def test_a_folder_of_lists_loads_ofacs_csv_set_as_one_list(tmp_path: Path) -> None:
+    from darkcargo.sanctions.run import lists_in
+
+    for name in ("sdn.csv", "alt.csv", "sdn_comments.csv", "add.csv", "eu.xml"):
+        (tmp_path / name).write_bytes((FIX / name).read_bytes())
+    groups = [[p.name for p in g] for g in lists_in(tmp_path)]
+    assert groups == [["eu.xml"], ["sdn.csv", "alt.csv", "sdn_comments.csv", "add.csv"]]

@@ -68,6 +68,30 @@ def test_ofac_csv_remarks_as_the_real_list_writes_them() -> None:
     assert json.loads(r["aliases"]) == [{"name": "ÁGUILA", "type": "f.k.a."}]
 
 
+def test_ofac_csv_set_reads_the_remarks_sdn_comments_continues_and_skips_addresses() -> None:
+    got, notes, records, _ = rows(["add.csv", "sdn_comments.csv", "sdn.csv", "alt.csv"])
+    assert records == 6
+    koryo = next(r for r in got if r["name"] == "KORYO 1")
+    # KORYO 1's identifiers are only in sdn_comments.csv, OFAC's overflow of long Remarks
+    assert (koryo["imo"], koryo["mmsi"], koryo["flag"]) == (9876543, 445123000, "KP")
+    assert json.loads(koryo["extra"])["former_flags"] == ["Mongolia"]
+    assert notes[-1] == "add.csv: addresses, not read (no vessel field)"
+    assert not any("KORYO" in n for n in notes)
+    # without it, the same list (aliases and all) less what the comments added
+    alone = {r["name"]: r for r in rows(["sdn.csv", "alt.csv"])[0]}
+    assert alone["KORYO 1"]["imo"] is None
+    assert {r["name"]: r["aliases"] for r in got} == {n: r["aliases"] for n, r in alone.items()}
+
+
+def test_ofac_companions_alone_or_doubled_are_refused_with_the_reason() -> None:
+    with pytest.raises(InputError, match="sdn_comments.csv: load it with its sdn.csv"):
+        read_list([FIX / "sdn_comments.csv"])
+    with pytest.raises(InputError, match="one of each"):
+        read_list([FIX / "sdn.csv", FIX / "alt.csv", FIX / "alt.csv"])
+    with pytest.raises(InputError, match="need their sdn.csv"):
+        read_list([FIX / "alt.csv", FIX / "sdn_comments.csv"])
+
+
 def test_ofac_csv_files_load_in_either_order() -> None:
     assert rows(["alt.csv", "sdn.csv"])[0] == rows(["sdn.csv", "alt.csv"])[0]
 

@@ -20,7 +20,8 @@ def load_cmd(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="One list: OFAC sdn.csv (optionally with its alt.csv) or sdn.xml, UN "
+            help="One list: OFAC sdn.csv (optionally with its alt.csv, sdn_comments.csv and "
+            "add.csv) or sdn.xml or sdn_advanced.xml, UN "
             "consolidated.xml or the 1718 vessel table (CSV), EU financial sanctions XML, a "
             "file of IMO numbers, or a CSV with name/imo/mmsi columns.",
         ),

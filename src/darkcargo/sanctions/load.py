@@ -58,7 +58,8 @@ def _user_list_name(path: Path, given: str | None) -> str:
 def read_list(
     paths: list[Path], list_name: str | None = None, program: str | None = None
 ) -> ParsedList:
-    """Parse one list from its file(s): sdn.csv may come with its alt.csv, in either order."""
+    """Parse one list from its file(s): sdn.csv may come with its alt.csv, sdn_comments.csv and
+    add.csv, in any order."""
     if not paths:
         raise InputError(None, "no list file given")
     blobs: list[tuple[Path, bytes]] = []
@@ -67,21 +68,16 @@ def read_list(
             blobs.append((p, p.read_bytes()))
         except OSError as exc:
             raise InputError(str(p), f"cannot read ({exc.strerror})") from None
-    if len(blobs) > 2:
-        raise InputError(str(paths[2]), "one list per load (sdn.csv may take its alt.csv)")
+    if len(blobs) > 4:
+        raise InputError(
+            str(paths[4]),
+            "one list per load (sdn.csv may take its alt.csv, sdn_comments.csv and add.csv)",
+        )
     if len(blobs) == 1 and _looks_like_xml(blobs[0][1]):
         return _read_xml(*blobs[0])
     texts = [ofac.decode(p, b) for p, b in blobs]
-    if len(blobs) == 2:
-        kinds = [
-            "sdn" if ofac.is_sdn_csv(t) else "alt" if ofac.is_alt_csv(t) else "?" for t in texts
-        ]
-        if sorted(kinds) != ["alt", "sdn"]:
-            raise InputError(
-                str(paths[1]), "two files load together only as OFAC sdn.csv with its alt.csv"
-            )
-        i = kinds.index("sdn")
-        return ofac.parse_sdn_csv(blobs[i][0], blobs[i][1], blobs[1 - i])
+    if len(blobs) > 1:
+        return _read_sdn_set(blobs, texts)
     path, data = blobs[0]
     text = texts[0]
     if not text.strip():
@@ -97,12 +93,36 @@ def read_list(
         return plain.parse_watchlist_csv(path, text, _user_list_name(path, list_name), program)
     if plain.is_imo_list(text):
         return plain.parse_imo_list(path, text, _user_list_name(path, list_name), program)
+    companion = ofac.companion_kind(text)
+    if companion in ("comments", "add"):
+        name = "sdn_comments.csv" if companion == "comments" else "add.csv"
+        raise InputError(str(path), f"this looks like OFAC's {name}: load it with its sdn.csv", 1)
     raise InputError(
         str(path),
         "no known list format (OFAC sdn.csv/sdn.xml, UN consolidated.xml or 1718 vessel table, "
         "EU XML, OFAC sdn_advanced.xml, a list of IMO numbers, or a CSV with name/imo/mmsi columns)",
         1,
     )
+
+
+def _read_sdn_set(blobs: list[tuple[Path, bytes]], texts: list[str]) -> ParsedList:
+    """OFAC's CSV set: one sdn.csv with at most one each of alt.csv, sdn_comments.csv, add.csv."""
+    by_kind: dict[str, tuple[Path, bytes]] = {}
+    for (path, data), text in zip(blobs, texts, strict=True):
+        kind = "sdn" if ofac.is_sdn_csv(text) else ofac.companion_kind(text)
+        if kind is None or kind in by_kind:
+            raise InputError(
+                str(path),
+                "files load together only as OFAC's sdn.csv with its alt.csv, sdn_comments.csv "
+                "and add.csv (one of each)",
+            )
+        by_kind[kind] = (path, data)
+    if "sdn" not in by_kind:
+        raise InputError(str(blobs[0][0]), "OFAC's companion files need their sdn.csv")
+    parsed = ofac.parse_sdn_csv(*by_kind["sdn"], by_kind.get("alt"), by_kind.get("comments"))
+    if "add" in by_kind:
+        parsed.notes.append(f"{by_kind['add'][0].name}: addresses, not read (no vessel field)")
+    return parsed
 
 
 def _looks_like_xml(data: bytes) -> bool:

@@ -6,6 +6,9 @@ several programmes are joined by ``] [`` (the outer brackets stripped), records 
 the file may end with a Ctrl-Z byte. IMO and MMSI sit in Remarks ("Vessel Registration
 Identification IMO 9179414"; "Identification Number IMO 9339301; MMSI 636013272"). alt.csv
 (ent_num, alt_num, alt_type, alt_name, alt_remarks) gives the aliases, joined on ent_num.
+sdn_comments.csv (ent_num, Remarks Extended) continues the Remarks OFAC cuts short, so an IMO
+number can sit there; add.csv (ent_num, add_num, address, city, country, add_remarks) holds
+addresses, nothing a vessel needs: both are accepted beside sdn.csv.
 
 sdn.xml: ``sdnList/sdnEntry`` with uid, lastName, sdnType, programList/program, akaList/aka,
 idList/id (idType "Vessel Registration Identification" + idNumber "IMO 7406784", or "MMSI"),
@@ -41,6 +44,21 @@ SDN_COLUMNS = (
     "Tonnage", "GRT", "Vess_flag", "Vess_owner", "Remarks",
 )  # fmt: skip
 ALT_COLUMNS = ("ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks")
+COMMENTS_COLUMNS = ("ent_num", "Remarks_Extended")
+ADD_COLUMNS = (
+    "ent_num",
+    "add_num",
+    "address",
+    "city_state_province_postal",
+    "country",
+    "add_remarks",
+)
+# The OFAC CSV companions by their record width (none has a header).
+COMPANION_WIDTHS = {
+    len(ALT_COLUMNS): "alt",
+    len(COMMENTS_COLUMNS): "comments",
+    len(ADD_COLUMNS): "add",
+}
 ALIAS_TYPES = {"aka": "a.k.a.", "fka": "f.k.a.", "nka": "n.k.a."}
 # Remarks carry names and flags alt.csv may lack: "f.k.a. 'SAM 5'", "Former Vessel Flag Malta;
 # alt. Former Vessel Flag Tanzania".
@@ -105,16 +123,30 @@ def is_sdn_csv(text: str) -> bool:
     return bool(rows) and len(rows[0][1]) == 12 and rows[0][1][0].strip().isdigit()
 
 
-def is_alt_csv(text: str) -> bool:
+def companion_kind(text: str) -> str | None:
+    """'alt', 'comments' or 'add' for OFAC's alt.csv, sdn_comments.csv or add.csv; else None."""
     head = text[:20_000]
     rows = csv_rows(Path("-"), head.rsplit("\n", 1)[0] if "\n" in head else head)
-    return bool(rows) and len(rows[0][1]) == 5 and rows[0][1][0].strip().isdigit()
+    if not rows or not rows[0][1][0].strip().isdigit():
+        return None
+    return COMPANION_WIDTHS.get(len(rows[0][1]))
 
 
-def parse_sdn_csv(path: Path, data: bytes, alt: tuple[Path, bytes] | None = None) -> ParsedList:
-    """Vessels of sdn.csv, with the aliases of alt.csv when given."""
+def is_alt_csv(text: str) -> bool:
+    return companion_kind(text) == "alt"
+
+
+def parse_sdn_csv(
+    path: Path,
+    data: bytes,
+    alt: tuple[Path, bytes] | None = None,
+    comments: tuple[Path, bytes] | None = None,
+) -> ParsedList:
+    """Vessels of sdn.csv, with the aliases of alt.csv and the rest of the Remarks of
+    sdn_comments.csv when given."""
     text = decode(path, data)
     rows = csv_rows(path, text)
+    extended = _extended_remarks(*comments) if comments is not None else {}
     vessels: list[ListedVessel] = []
     notes: list[str] = []
     by_ent: dict[str, ListedVessel] = {}
@@ -136,6 +168,8 @@ def parse_sdn_csv(path: Path, data: bytes, alt: tuple[Path, bytes] | None = None
         row = dict(zip(SDN_COLUMNS, (clean(x) for x in f), strict=True))
         if (row["SDN_Type"] or "").lower() != "vessel":
             continue
+        if ent in extended:  # OFAC cut the Remarks here and goes on in sdn_comments.csv
+            row["Remarks"] = (row["Remarks"] or "") + extended[ent]
         name = row["SDN_Name"]
         if not name:
             raise InputError(str(path), f"vessel ent_num {ent} has no SDN_Name", line)
@@ -160,6 +194,28 @@ def parse_sdn_csv(path: Path, data: bytes, alt: tuple[Path, bytes] | None = None
     for v in vessels:
         remark_names_and_flags(v)
     return ParsedList(LIST_NAME, "ofac-sdn-csv", str(path), vessels, records, notes)
+
+
+def _extended_remarks(path: Path, data: bytes) -> dict[str, str]:
+    """ent_num -> the continuation of its Remarks (sdn_comments.csv)."""
+    out: dict[str, str] = {}
+    for line, f in csv_rows(path, decode(path, data)):
+        if line == 1 and f and f[0].strip().lower() == "ent_num":
+            continue
+        if len(f) != len(COMMENTS_COLUMNS):
+            raise InputError(
+                str(path),
+                f"sdn_comments.csv record has {len(f)} fields, expected "
+                f"{len(COMMENTS_COLUMNS)} (ent_num, Remarks Extended)",
+                line,
+            )
+        ent = f[0].strip()
+        if not ent.isdigit():
+            raise InputError(str(path), f"ent_num {ent!r} is not a number", line)
+        text = f[1].strip()
+        if text and text != "-0-":
+            out[ent] = out.get(ent, "") + f[1]
+    return out
 
 
 def _join_aliases(path: Path, data: bytes, by_ent: dict[str, ListedVessel]) -> None:

@@ -11,6 +11,8 @@ from darkcargo.sanctions.risk import RiskReport, build_risk
 from darkcargo.workspace import Workspace
 
 TOP = 8
+# Files OFAC publishes beside sdn.csv, loaded with it.
+OFAC_COMPANIONS = ("alt.csv", "sdn_comments.csv", "add.csv")
 
 
 def reasons_text(contributions: str | list[dict[str, Any]], top: int = 3) -> str:
@@ -25,21 +27,20 @@ def reasons_text(contributions: str | list[dict[str, Any]], top: int = 3) -> str
 
 
 def lists_in(folder: Path) -> list[list[Path]]:
-    """The list files of a folder, grouped per load (sdn.csv with its alt.csv)."""
+    """The list files of a folder, grouped per load (sdn.csv with its alt.csv, sdn_comments.csv
+    and add.csv)."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     names = {p.name.lower(): p for p in files}
+    companions = [n for n in OFAC_COMPANIONS if n in names] if "sdn.csv" in names else []
     groups: list[list[Path]] = []
     for p in files:
         low = p.name.lower()
-        if low == "alt.csv" and "sdn.csv" in names:
+        if low in companions:
             continue
-        if low == "sdn.csv" and "alt.csv" in names:
-            groups.append([p, names["alt.csv"]])
-        else:
-            groups.append([p])
+        groups.append([p, *(names[n] for n in companions)] if low == "sdn.csv" else [p])
     return groups
 
 
