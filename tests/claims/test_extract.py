@@ -188,6 +188,17 @@ def test_a_statement_in_a_when_clause_does_not_vouch_for_the_figure_before_it() 
     assert [(c.value, c.speaker) for c in claims] == [(2, None), (6700, "Shin Won-sik")]
 
 
+def test_a_next_sentence_naming_the_publisher_of_a_statement_gives_the_speaker() -> None:
+    text = (
+        "North Korea has sent more than 10,000 containers of ammunition to Russia since last "
+        "September. This is stated in a message posted on the official portal of the "
+        "Department of State of the United States."
+    )
+    assert [(c.value, c.speaker) for c in extract_claims(text)] == [(10_000, "Department of State")]
+    unnamed = "North Korea has sent 10,000 containers. This is stated in the report."
+    assert [(c.value, c.speaker) for c in extract_claims(unnamed)] == [(10_000, None)]
+
+
 def test_an_accusation_is_a_claim_of_its_accuser() -> None:
     text = (
         "The US has accused North Korea of sending over 1,000 containers of military equipment "

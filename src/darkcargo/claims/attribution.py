@@ -125,6 +125,13 @@ _ESTIMATE_NOUN_RE = re.compile(
     r"\b",
     re.IGNORECASE,
 )
+# "stated in a message posted on the official portal of the Department of State": the place a
+# passive statement was made, up to the publisher's name.
+_STATED_IN_DOC = re.compile(
+    r"\s*in\s+(?:a|an|the|its|their)\s+(?:\w+\s+){0,2}?(?:message|statement|report|post"
+    r"|release|publication|briefing|document|letter|notice)\b[^.;]{0,80}?\b(?:of|by|from)\s+",
+    re.IGNORECASE,
+)
 # "A report by the UN panel listed ...": the author of a document as the source.
 _REPORT_BY_RE = re.compile(
     r"\b(?:report|study|analysis|assessment|review|investigation|survey|tally|count|estimate|data"
@@ -458,6 +465,16 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             if k is not None:
                 fw = _np_forward(toks, k)
                 if fw is not None:
+                    raw = _join(fw[1])
+                    speaker, title = resolver.resolve(list(fw[1]))
+        else:
+            doc = _STATED_IN_DOC.match(text, m.end(), end)
+            if doc is not None:
+                # "This is stated in a message posted on the portal of the Department of
+                # State": the document's publisher speaks.
+                k = index.get(doc.end())
+                fw = _np_forward(toks, k) if k is not None else None
+                if fw is not None and any(_is_cap(w) for w in fw[1]):
                     raw = _join(fw[1])
                     speaker, title = resolver.resolve(list(fw[1]))
         if any(a.anchor <= m.start("v") < a.end for a in out):

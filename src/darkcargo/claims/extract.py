@@ -134,7 +134,7 @@ _POINTER_NEXT = re.compile(
     r"[\"“]?(?:That|This|These|Those|It|The\s+(?:figure|figures|number|estimate|estimates))"
     r"(?:(?:['’]s|\s+is|\s+was|\s+comes|\s+came)?\s+(?:according\s+to|from|based\s+on)\b"
     r"|\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:stated|said|reported|announced"
-    r"|disclosed|confirmed|revealed|claimed|told|estimated|noted)\s+by\b)",
+    r"|disclosed|confirmed|revealed|claimed|told|estimated|noted)\s+(?:by|in)\b)",
     re.IGNORECASE,
 )
 
