@@ -35,6 +35,7 @@ from darkcargo.claims.candidates import (
 from darkcargo.claims.dates import DateMention, find_date_lines, find_dates, read_dateline
 from darkcargo.claims.evidence import find_evidence
 from darkcargo.claims.items import read_item
+from darkcargo.claims.route import clause_route
 from darkcargo.claims.text import (
     Sentence,
     clause_bounds,
@@ -94,6 +95,8 @@ class Claim:
     cluster_id: str | None = None
     extractor: str = EXTRACTOR_VERSION
     evidence: str | None = None  # what the figure rests on: satellite imagery, a report, data
+    sender_country: str | None = None  # ISO code of the sender its clause names, if any
+    recipient_country: str | None = None
 
     def as_row(self) -> dict[str, object]:
         return asdict(self)
@@ -429,5 +432,6 @@ def extract_claims(
                 source_url=source_url,
                 evidence=evidence,
             )
+            claim.sender_country, claim.recipient_country = clause_route(text, *c.clause)
             claims.append(claim)
     return claims

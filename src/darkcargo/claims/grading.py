@@ -25,6 +25,7 @@ from darkcargo.claims.derived import derived_estimates
 from darkcargo.claims.extract import CAPACITY, COUNT, quantity_key
 from darkcargo.claims.ledger import open_ledger
 from darkcargo.claims.schema import GRADINGS
+from darkcargo.config import Case, load_case
 from darkcargo.workspace import Workspace
 
 CONSISTENT, ABOVE, BELOW, NOT_COMPARABLE = "consistent", "above", "below", "not_comparable"
@@ -118,6 +119,39 @@ def claim_figure(claim: Mapping[str, Any]) -> float | None:
     return float(lo) if lo is not None else (float(hi) if hi is not None else None)
 
 
+# Items that are not cargo: where a voyage went says nothing of where its cargo went.
+NOT_CARGO = frozenset({"voyages", "ships", "vessels", "trips"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """The countries a case's shipments leave from and go to (ISO 3166 alpha-2 codes)."""
+
+    origins: frozenset[str]
+    destinations: frozenset[str]
+
+    @classmethod
+    def of_case(cls, case: Case) -> Route | None:
+        """From the countries of the case's origin and destination ports; None when the case
+        names no such ports or their countries."""
+        by_id = {p.id: p.country for p in case.ports}
+        origins = frozenset(c for i in case.origin_ports if (c := by_id.get(i)))
+        destinations = frozenset(c for i in case.destination_ports if (c := by_id.get(i)))
+        if not origins or not destinations:
+            return None
+        return cls(origins, destinations)
+
+    def off_route(self, sender: str | None, recipient: str | None) -> str | None:
+        """Why a claim's delivery is not the case's (None when it may be)."""
+        way = f"{'/'.join(sorted(self.origins))} -> {'/'.join(sorted(self.destinations))}"
+        if sender and sender not in self.origins:
+            to = f" to {recipient}" if recipient else ""
+            return f"route: about deliveries from {sender}{to}; the estimates are of {way}"
+        if recipient and recipient not in self.destinations:
+            return f"route: about deliveries to {recipient}; the estimates are of {way}"
+        return None
+
+
 def grade_claim(
     claim: Mapping[str, Any],
     estimates: Sequence[Mapping[str, Any]],
@@ -125,8 +159,11 @@ def grade_claim(
     published: date | None = None,
     params: GradingParams | None = None,
     now: datetime | None = None,
+    route: Route | None = None,
 ) -> list[Grading]:
     """Grade one claim (a `claims` row as a dict) against the estimates (rows as dicts).
+    With the case's `route`, a claim whose clause names another sender or recipient (the
+    United States' shells for Ukraine) is not comparable.
 
     Returns one Grading per estimate of the same quantity, or a single not_comparable Grading
     (estimate_id None) when there is none or the claim cannot be graded at all.
@@ -155,6 +192,15 @@ def grade_claim(
 
     if claim.get("negated") or claim.get("stance") == "denied":
         return [nc("negated: the statement denies or negates the figure")]
+    # a voyage's direction is the ship's, not the cargo's ("32 trips to North Korea" to load)
+    cargo = claim.get("item") not in NOT_CARGO
+    off = (
+        route.off_route(claim.get("sender_country"), claim.get("recipient_country"))
+        if route is not None and cargo
+        else None
+    )
+    if off is not None:
+        return [nc(off)]
     basis = claim.get("basis") or COUNT
     if basis in ("percentage", "ratio"):
         return [nc(f"basis: a {basis}, not a total that an estimate could match")]
@@ -353,9 +399,13 @@ def gradings_table(gradings: Sequence[Grading]) -> pa.Table:
 
 
 def grade_claims(
-    workspace: Workspace | str | Path, params: GradingParams | None = None
+    workspace: Workspace | str | Path,
+    params: GradingParams | None = None,
+    case: Case | str | None = None,
 ) -> list[Grading]:
-    """Grade every claim in the ledger against the `estimates` table; replaces `gradings`."""
+    """Grade every claim in the ledger against the `estimates` table; replaces `gradings`.
+    The case (default: the built-in one) says which deliveries the estimates are of."""
+    route = Route.of_case(case if isinstance(case, Case) else load_case(case))
     with open_ledger(workspace, must_exist=True) as ws:
         claims = ws.arrow(
             "SELECT c.*, d.published AS doc_published FROM claims c "
@@ -367,7 +417,12 @@ def grade_claims(
         for c in claims:
             out.extend(
                 grade_claim(
-                    c, estimates, published=_as_date(c.get("doc_published")), params=params, now=now
+                    c,
+                    estimates,
+                    published=_as_date(c.get("doc_published")),
+                    params=params,
+                    now=now,
+                    route=route,
                 )
             )
         with ws.transaction():

@@ -46,6 +46,10 @@ CLAIMS = pa.schema(
         ("extractor", pa.string()),  # rules-1 | manual
         # what the figure rests on, kept apart from the speaker: satellite imagery, report, data
         ("evidence", pa.string()),
+        # which way the delivery went, when the claim's clause says it (ISO 3166 alpha-2):
+        # "the United States has sent ... to Ukraine" -> US, UA
+        ("sender_country", pa.string()),
+        ("recipient_country", pa.string()),
     ]
 )
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt
+from darkcargo.cli.options import CaseOpt, FormatOpt, OutputFormat, WorkspaceOpt
 from darkcargo.cli.output import print_table
 from darkcargo.errors import InputError
 
@@ -164,12 +164,16 @@ def list_cmd(
 
 
 @claims_app.command("check")
-def check_cmd(workspace: WorkspaceOpt, fmt: FormatOpt = OutputFormat.table) -> None:
-    """Grade every claim against the estimates: consistent, above, below or not comparable."""
+def check_cmd(
+    workspace: WorkspaceOpt, fmt: FormatOpt = OutputFormat.table, case: CaseOpt = None
+) -> None:
+    """Grade every claim against the estimates: consistent, above, below or not comparable.
+    A claim about deliveries from or to other countries than the case's origin and destination
+    ports (its clause says so) is not comparable."""
     from darkcargo.claims.grading import grade_claims
     from darkcargo.claims.ledger import open_ledger
 
-    gradings = grade_claims(workspace)
+    gradings = grade_claims(workspace, case=case)
     with open_ledger(workspace, read_only=True) as ws:
         table = ws.arrow(
             """SELECT g.claim_id, c.speaker, c.value, c.low, c.high, c.unit, c.bound,
