@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -116,20 +117,24 @@ def csv_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def is_sdn_csv(text: str) -> bool:
-    """Whether text looks like sdn.csv: a first record of 12 fields starting with a number."""
-    head = text[:20_000]
-    rows = csv_rows(Path("-"), head.rsplit("\n", 1)[0] if "\n" in head else head)
-    return bool(rows) and len(rows[0][1]) == 12 and rows[0][1][0].strip().isdigit()
-
-
-def companion_kind(text: str) -> str | None:
-    """'alt', 'comments' or 'add' for OFAC's alt.csv, sdn_comments.csv or add.csv; else None."""
+def _numbered_width(text: str) -> int | None:
+    """Fields in the first record when it starts with a number (an OFAC CSV's ent_num)."""
     head = text[:20_000]
     rows = csv_rows(Path("-"), head.rsplit("\n", 1)[0] if "\n" in head else head)
     if not rows or not rows[0][1][0].strip().isdigit():
         return None
-    return COMPANION_WIDTHS.get(len(rows[0][1]))
+    return len(rows[0][1])
+
+
+def is_sdn_csv(text: str) -> bool:
+    """Whether text looks like sdn.csv: a first record of 12 fields starting with a number."""
+    return _numbered_width(text) == len(SDN_COLUMNS)
+
+
+def companion_kind(text: str) -> str | None:
+    """'alt', 'comments' or 'add' for OFAC's alt.csv, sdn_comments.csv or add.csv; else None."""
+    width = _numbered_width(text)
+    return None if width is None else COMPANION_WIDTHS.get(width)
 
 
 def is_alt_csv(text: str) -> bool:
@@ -151,19 +156,7 @@ def parse_sdn_csv(
     notes: list[str] = []
     by_ent: dict[str, ListedVessel] = {}
     records = 0
-    for line, f in rows:
-        if line == rows[0][0] and f and f[0].strip().lower() == "ent_num":
-            continue  # a header some re-exports add
-        if len(f) != len(SDN_COLUMNS):
-            raise InputError(
-                str(path),
-                f"sdn.csv record has {len(f)} fields, expected {len(SDN_COLUMNS)} "
-                "(ent_num ... Remarks)",
-                line,
-            )
-        ent = f[0].strip()
-        if not ent.isdigit():
-            raise InputError(str(path), f"ent_num {ent!r} is not a number", line)
+    for line, ent, f in _records(path, rows, SDN_COLUMNS, "sdn.csv", "ent_num ... Remarks"):
         records += 1
         row = dict(zip(SDN_COLUMNS, (clean(x) for x in f), strict=True))
         if (row["SDN_Type"] or "").lower() != "vessel":
@@ -199,39 +192,43 @@ def parse_sdn_csv(
 def _extended_remarks(path: Path, data: bytes) -> dict[str, str]:
     """ent_num -> the continuation of its Remarks (sdn_comments.csv)."""
     out: dict[str, str] = {}
-    for line, f in csv_rows(path, decode(path, data)):
-        if line == 1 and f and f[0].strip().lower() == "ent_num":
-            continue
-        if len(f) != len(COMMENTS_COLUMNS):
-            raise InputError(
-                str(path),
-                f"sdn_comments.csv record has {len(f)} fields, expected "
-                f"{len(COMMENTS_COLUMNS)} (ent_num, Remarks Extended)",
-                line,
-            )
-        ent = f[0].strip()
-        if not ent.isdigit():
-            raise InputError(str(path), f"ent_num {ent!r} is not a number", line)
+    rows = csv_rows(path, decode(path, data))
+    for _, ent, f in _records(path, rows, COMMENTS_COLUMNS, "sdn_comments.csv"):
         text = f[1].strip()
         if text and text != "-0-":
             out[ent] = out.get(ent, "") + f[1]
     return out
 
 
-def _join_aliases(path: Path, data: bytes, by_ent: dict[str, ListedVessel]) -> None:
-    for line, f in csv_rows(path, decode(path, data)):
-        if line == 1 and f and f[0].strip().lower() == "ent_num":
+def _records(
+    path: Path,
+    rows: list[tuple[int, list[str]]],
+    columns: tuple[str, ...],
+    label: str,
+    fields_hint: str | None = None,
+) -> Iterator[tuple[int, str, list[str]]]:
+    """(line, ent_num, fields) of an OFAC CSV's records, a leading header (which some
+    re-exports add) skipped; a record of the wrong width or without a numeric ent_num is an
+    InputError at its line."""
+    for line, f in rows:
+        if line == rows[0][0] and f and f[0].strip().lower() == "ent_num":
             continue
-        if len(f) != len(ALT_COLUMNS):
+        if len(f) != len(columns):
             raise InputError(
                 str(path),
-                f"alt.csv record has {len(f)} fields, expected {len(ALT_COLUMNS)} "
-                "(ent_num, alt_num, alt_type, alt_name, alt_remarks)",
+                f"{label} record has {len(f)} fields, expected {len(columns)} "
+                f"({fields_hint or ', '.join(columns)})",
                 line,
             )
         ent = f[0].strip()
         if not ent.isdigit():
             raise InputError(str(path), f"ent_num {ent!r} is not a number", line)
+        yield line, ent, f
+
+
+def _join_aliases(path: Path, data: bytes, by_ent: dict[str, ListedVessel]) -> None:
+    rows = csv_rows(path, decode(path, data))
+    for _, ent, f in _records(path, rows, ALT_COLUMNS, "alt.csv"):
         v = by_ent.get(ent)
         name = clean(f[3])
         if v is None or not name:
