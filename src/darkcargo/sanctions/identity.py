@@ -222,21 +222,34 @@ def find_ids(text: str | None) -> FoundIds:
     return found
 
 
+_NONE_CELLS = frozenset({"N/A", "NA", "-", "NONE", "UNKNOWN", "-0-"})
+
+
+def _number_cell(
+    text: str | None, width: int, label: str, width_word: str
+) -> tuple[int | None, str | None]:
+    """The one `width`-digit number of a cell: (n, None); (None, reason) when it holds another
+    kind of number; (None, None) when it is empty or says none."""
+    if text is None:
+        return None, None
+    t = text.strip()
+    if not t or t.upper() in _NONE_CELLS:
+        return None, None
+    digits = _DIGITS.findall(t)
+    if len(digits) != 1 or len(digits[0]) != width:
+        return None, f"{label} {t!r} is not {width_word} digits"
+    return int(digits[0]), None
+
+
 def parse_imo(text: str | None) -> tuple[int | None, str | None]:
     """An IMO from a cell that should hold one ("9179842", "IMO 9179842", "IMO: 9179842").
 
     Returns (imo, None) when valid, (None, reason) when the cell holds a number that fails, and
     (None, None) when the cell is empty or says none.
     """
-    if text is None:
-        return None, None
-    t = text.strip()
-    if not t or t.upper() in {"N/A", "NA", "-", "NONE", "UNKNOWN", "-0-"}:
-        return None, None
-    digits = _DIGITS.findall(t)
-    if len(digits) != 1 or len(digits[0]) != 7:
-        return None, f"IMO {t!r} is not seven digits"
-    n = int(digits[0])
+    n, why = _number_cell(text, 7, "IMO", "seven")
+    if n is None:
+        return None, why
     if not imo_is_valid(n):
         return None, f"IMO {n} fails its check digit"
     return n, None
@@ -267,15 +280,9 @@ def add_imo_cell(ids: FoundIds, text: str | None) -> str | None:
 
 def parse_mmsi(text: str | None) -> tuple[int | None, str | None]:
     """An MMSI from a cell that should hold one; same returns as parse_imo."""
-    if text is None:
-        return None, None
-    t = text.strip()
-    if not t or t.upper() in {"N/A", "NA", "-", "NONE", "UNKNOWN", "-0-"}:
-        return None, None
-    digits = _DIGITS.findall(t)
-    if len(digits) != 1 or len(digits[0]) != 9:
-        return None, f"MMSI {t!r} is not nine digits"
-    n = int(digits[0])
+    n, why = _number_cell(text, 9, "MMSI", "nine")
+    if n is None:
+        return None, why
     problem = mmsi_problem(n)
     if problem:
         return None, f"MMSI {n}: {problem}"
