@@ -387,13 +387,7 @@ class Resolver:
                     j += 1
                 if name and not any(re.sub(r"['’]s$", "", w.lower()) in ORG_WORDS for w in name):
                     # Title words before the name, back to the start of the capitalised run.
-                    k = i
-                    while k - 1 >= max(0, i - 8) and (
-                        _is_cap(toks[k - 1][2])
-                        or toks[k - 1][2].lower() in MODIFIER_WORDS
-                        or toks[k - 1][2].lower() in TITLE_WORDS
-                    ):
-                        k -= 1
+                    k = _title_start(toks, i)
                     title = _join([x[2] for x in toks[k : i + 1]])
                     clean = [re.sub(r"['’]s$", "", w) for w in name]
                     if len(clean) == 1:
