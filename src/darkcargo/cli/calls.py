@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt
+from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt, vessel_mmsis
 from darkcargo.cli.output import console, print_table
 
 
@@ -27,17 +27,11 @@ def calls_cmd(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """List port calls at the case's ports, oldest first (run `darkcargo infer` first)."""
-    from darkcargo.errors import InputError
-    from darkcargo.events.query import resolve_vessel
     from darkcargo.shipments.query import evidence_lines, port_calls
     from darkcargo.workspace import Workspace
 
     with Workspace(workspace, read_only=True) as ws:
-        mmsis = resolve_vessel(ws, vessel) if vessel else None
-        if vessel and not mmsis:
-            raise InputError(
-                "--vessel", f"no vessel {vessel!r} in the workspace (IMO, MMSI or AIS name)"
-            )
+        mmsis = vessel_mmsis(ws, vessel)
         table = port_calls(ws, mmsis=mmsis, kind=kind, port=port, min_confidence=min_confidence)
     if fmt is OutputFormat.json:
         rows = table.to_pylist()

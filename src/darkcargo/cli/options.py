@@ -22,6 +22,7 @@ def default_workspace_path() -> Path:
 
 if TYPE_CHECKING:
     from darkcargo.engines.spark.detect import SparkOptions
+    from darkcargo.workspace import Workspace
 
 WorkspaceOpt = Annotated[
     Path,
@@ -98,3 +99,19 @@ def spark_options(master: str | None, conf: list[str] | None) -> SparkOptions:
     from darkcargo.engines.spark.session import parse_conf
 
     return SparkOptions(master=master, conf=tuple(parse_conf(conf).items()))
+
+
+def vessel_mmsis(ws: Workspace, vessel: str | None) -> list[int] | None:
+    """The MMSIs of --vessel (IMO, MMSI or AIS name); None without one. A vessel the workspace
+    does not know is an InputError naming the option."""
+    if not vessel:
+        return None
+    from darkcargo.errors import InputError
+    from darkcargo.events.query import resolve_vessel
+
+    mmsis = resolve_vessel(ws, vessel)
+    if not mmsis:
+        raise InputError(
+            "--vessel", f"no vessel {vessel!r} in the workspace (IMO, MMSI or AIS name)"
+        )
+    return mmsis

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt
+from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt, vessel_mmsis
 from darkcargo.cli.output import print_table
 
 
@@ -23,17 +23,11 @@ def shipments_cmd(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """List shipments, or count them with the share inferred (run `darkcargo infer` first)."""
-    from darkcargo.errors import InputError
-    from darkcargo.events.query import resolve_vessel
     from darkcargo.shipments.query import shipment_counts, shipments
     from darkcargo.workspace import Workspace
 
     with Workspace(workspace, read_only=True) as ws:
-        mmsis = resolve_vessel(ws, vessel) if vessel else None
-        if vessel and not mmsis:
-            raise InputError(
-                "--vessel", f"no vessel {vessel!r} in the workspace (IMO, MMSI or AIS name)"
-            )
+        mmsis = vessel_mmsis(ws, vessel)
         if by:
             table = shipment_counts(ws, by, mmsis=mmsis, inferred_only=inferred_only)
             title = f"shipments by {by}"
