@@ -274,14 +274,23 @@ def _shore(land: Any) -> ShoreDistance:
     return ShoreDistance.from_land(land)
 
 
-def _time_filter(since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:
-    clauses, params = [], []
+def input_filter(
+    since: datetime | None, until: datetime | None, classes: Sequence[str] | None
+) -> tuple[str, list[Any]]:
+    """SQL condition (and parameters) on the positions and statics every engine reads: the
+    time window [since, until) and the MMSI classes (None: every MMSI); "" keeps all."""
+    clauses: list[str] = []
+    params: list[Any] = []
     if since is not None:
         clauses.append("ts >= ?")
         params.append(since)
     if until is not None:
         clauses.append("ts < ?")
         params.append(until)
+    if classes is not None:
+        clause, more = class_clause(classes)
+        clauses.append(clause)
+        params.extend(more)
     return " AND ".join(clauses), params
 
 
@@ -369,11 +378,7 @@ def _detect(
     classes: Sequence[str] | None = ("ship",),
 ) -> DetectReport:
     report = DetectReport(preset=p.name, params_hash=p.params_hash)
-    where, params = _time_filter(since, until)
-    if classes is not None:  # the MMSIs of other classes are left out
-        clause, more = class_clause(classes)
-        where = " AND ".join([*([where] if where else []), clause])
-        params = [*params, *more]
+    where, params = input_filter(since, until, classes)
     batches = _mmsi_batches(ws, where, params, batch_positions)
     total = sum(b[2] for b in batches)
     events = EventColumns()

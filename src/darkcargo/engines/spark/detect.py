@@ -48,7 +48,7 @@ from darkcargo.engines.spark.session import (
     join,
     run_action,
 )
-from darkcargo.events.detect import DetectReport, class_clause, write_results
+from darkcargo.events.detect import DetectReport, input_filter, write_results
 from darkcargo.events.kernels.common import GeoContext
 from darkcargo.events.params import Preset, load_preset
 from darkcargo.events.schema import EVENTS, SEGMENTS
@@ -445,19 +445,7 @@ def _detect_workspace(
     tmp: Path,
     classes: Sequence[str] | None = ("ship",),
 ) -> DetectReport:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if since is not None:
-        clauses.append("ts >= ?")
-        params.append(since)
-    if until is not None:
-        clauses.append("ts < ?")
-        params.append(until)
-    if classes is not None:  # the same MMSIs the local engine reads
-        clause, more = class_clause(classes)
-        clauses.append(clause)
-        params.extend(more)
-    where = " AND ".join(clauses)
+    where, params = input_filter(since, until, classes)  # what the local engine reads
     _export(ws, "positions", tasks.POSITION_INPUT, where, params, tmp / "positions")
     _export(ws, "statics", tasks.STATIC_INPUT, where, params, tmp / "statics")
     spark = options.session()
