@@ -198,12 +198,10 @@ def event_id(
     return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
-def events_table(events: EventColumns, preset: Preset) -> pa.Table:
-    """Arrow table in the `events` schema, with ids, preset name and parameter hash."""
-    n = len(events)
-    h = preset.params_hash
-    ids = [
-        event_id(preset.name, k, m, o, s, p)
+def event_ids(events: EventColumns, preset: str) -> list[str]:
+    """Each event's base id (event_id), in order; both engines name events this way."""
+    return [
+        event_id(preset, k, m, o, s, p)
         for k, m, o, s, p in zip(
             events.kind,
             events.mmsi,
@@ -213,6 +211,13 @@ def events_table(events: EventColumns, preset: Preset) -> pa.Table:
             strict=True,
         )
     ]
+
+
+def events_table(events: EventColumns, preset: Preset) -> pa.Table:
+    """Arrow table in the `events` schema, with ids, preset name and parameter hash."""
+    n = len(events)
+    h = preset.params_hash
+    ids = event_ids(events, preset.name)
     # identical ids (same kind/vessel/start) get a suffix so every row stays addressable
     seen: Counter[str] = Counter()
     for i, e in enumerate(ids):

@@ -13,7 +13,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
 
@@ -93,17 +93,18 @@ def _utc(value: datetime | None, name: str) -> datetime | None:
 
 
 def event_filter(
-    kind: list[str] | None,
-    vessel: int | None,
-    port: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    bbox: str | None,
-    min_hours: float | None,
-    max_hours: float | None,
-    watched: bool = False,
+    kind: Kinds = None,
+    vessel: Vessel = None,
+    port: Port = None,
+    since: Since = None,
+    until: Until = None,
+    bbox: BBox = None,
+    min_hours: Hours = None,
+    max_hours: Hours = None,
+    watched: Watched = False,
 ) -> EventFilter:
-    """The request's filters, checked: 422 with the reason when one is wrong."""
+    """The request's filters (a dependency of the table routes), checked: 422 with the reason
+    when one is wrong."""
     for k in kind or []:
         if not re.match(KIND_PATTERN, k):
             raise HTTPException(422, f"bad event kind {k[:50]!r}")
@@ -142,15 +143,7 @@ def search(
 @router.get("/events/table", tags=["events"])
 def events_table(
     request: Request,
-    kind: Kinds = None,
-    vessel: Vessel = None,
-    port: Port = None,
-    since: Since = None,
-    until: Until = None,
-    bbox: BBox = None,
-    min_hours: Hours = None,
-    max_hours: Hours = None,
-    watched: Watched = False,
+    flt: Annotated[EventFilter, Depends(event_filter)],
     sort: Sort = "start",
     order: Order = "asc",
     limit: Annotated[int, Query(ge=1, le=MAX_TABLE_PAGE)] = 100,
@@ -158,29 +151,19 @@ def events_table(
 ) -> dict[str, Any]:
     """One page of every event matching the filters, sorted by `sort` (then time), with each
     row's duration in hours, the total and counts by kind."""
-    flt = event_filter(kind, vessel, port, since, until, bbox, min_hours, max_hours, watched)
     return events_page(_reader(request), flt, sort, order == "desc", limit, offset)
 
 
 @router.get("/events.csv", tags=["events"])
 def events_table_csv(
     request: Request,
-    kind: Kinds = None,
-    vessel: Vessel = None,
-    port: Port = None,
-    since: Since = None,
-    until: Until = None,
-    bbox: BBox = None,
-    min_hours: Hours = None,
-    max_hours: Hours = None,
-    watched: Watched = False,
+    flt: Annotated[EventFilter, Depends(event_filter)],
     sort: Sort = "start",
     order: Order = "asc",
 ) -> StreamingResponse:
     """Every event matching the filters (not only one page) as CSV, streamed: ids, vessels
     with names, times, hours, place, the page's sentence, positions, confidence, preset, and
     the raw details as JSON. Text a spreadsheet would run as a formula starts with '."""
-    flt = event_filter(kind, vessel, port, since, until, bbox, min_hours, max_hours, watched)
     return StreamingResponse(
         events_csv(_reader(request), flt, sort, order == "desc"),
         media_type="text/csv; charset=utf-8",

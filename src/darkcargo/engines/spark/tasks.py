@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from darkcargo import __version__
 from darkcargo.config import Port
 from darkcargo.engines.spark.cells import CellGrid, assign_cells, cell_slots, owned_pairs
-from darkcargo.events.detect import detect_batch, event_id
+from darkcargo.events.detect import detect_batch, event_ids
 from darkcargo.events.kernels.common import EventColumns, GeoContext
 from darkcargo.events.kernels.encounters import Candidates, encounter_runs
 from darkcargo.events.kernels.identity import field_changes, imo_moves
@@ -264,17 +264,7 @@ def event_rows(
     """Events as EVENT_ROWS: their base ids, and where they came from (`keys`: numbers, or
     arrays of one number per event)."""
     n = len(events)
-    ids = [
-        event_id(preset, k, m, o, s, p)
-        for k, m, o, s, p in zip(
-            events.kind,
-            events.mmsi,
-            events.other_mmsi,
-            events.start_ts,
-            events.port_id,
-            strict=True,
-        )
-    ]
+    ids = event_ids(events, preset)
     data: dict[str, Any] = {
         "stage": np.full(n, stage, np.int8),
         "k1": np.broadcast_to(np.asarray(keys[0], np.int64), (n,)),
