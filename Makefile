@@ -25,7 +25,14 @@ $(VENDOR)/.stamp: .setup-stamp-npm scripts/vendor_assets.py | $(BIN)/python
 	$(BIN)/python scripts/vendor_assets.py node_modules $(VENDOR)
 	touch $@
 
-setup: .setup-stamp-py $(VENDOR)/.stamp
+# The NMEA kernels compiled ahead of time (numba pycc) beside their source: an ingest then
+# does not load numba (src/darkcargo/ais/_nmea_build.py). Without them the JIT kernels serve.
+KERNEL_SOURCES := $(addprefix src/darkcargo/ais/,_nmea_kernel.py _nmea_codes.py _nmea_build.py)
+.kernels-stamp: $(KERNEL_SOURCES) .setup-stamp-py
+	$(BIN)/python -m darkcargo.ais._nmea_build
+	touch $@
+
+setup: .setup-stamp-py $(VENDOR)/.stamp .kernels-stamp
 
 # Debian's chromium drives the page tests (Playwright uses it; it never downloads a browser).
 setup-browser:
@@ -59,4 +66,5 @@ bench: setup
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) node_modules .setup-stamp-* $(VENDOR) darkcargo-demo dist build
+	rm -rf $(VENV) node_modules .setup-stamp-* .kernels-stamp $(VENDOR) darkcargo-demo dist build
+	rm -f src/darkcargo/ais/_nmea_native*.so

@@ -20,8 +20,11 @@ NMEA, whole process (`nmea_whole_process`): what a user waits for. `darkcargo in
 same --sentences file as its own process into a fresh workspace (interpreter start, imports, numba
 loading its cached kernels, DuckDB, decode, write, commit, exit), against pyais decoding the whole
 file with its tag-block times in its own process (interpreter start, import, decode; no storage),
-best of --repeat each, wall time; the children's CPU time is printed beside it. The kernels are
-compiled into numba's cache by an untimed first run, as any user's first run does once.
+best of --repeat each, wall time; the children's CPU time is printed beside it. It decodes with
+the NMEA kernels compiled ahead of time (`make setup`; the kind is printed); the same run with
+the JIT kernels (DARKCARGO_NMEA_KERNEL=jit, numba compiled into its cache by an untimed first
+run) is printed beside it, with the import floor every ingest process pays (numpy, pyarrow,
+DuckDB, typer and the pydantic it uses).
 `--whole-process-only` runs this section alone. The machine's load average is printed too: the figures are only
 as good as the machine was quiet. Ends with ratio lines; the last is darkcargo/pyais.
 
@@ -349,6 +352,12 @@ def main() -> None:
 
 # ---------------------------------------------------------------------------------------------
 # NMEA, whole process: start-up, decode, write, commit and exit, as a user runs it
+# Which NMEA kernels a process decodes with (native: compiled ahead of time by `make setup`),
+# and what every ingest process imports before any work: the floor of a whole-process time.
+KERNEL_ENV = "DARKCARGO_NMEA_KERNEL"
+KERNEL_KIND = "from darkcargo.ais import nmea; print(nmea.kernel_kind())"
+IMPORT_FLOOR = "import numpy, pyarrow, duckdb, typer, pydantic"
+
 # ---------------------------------------------------------------------------------------------
 # The peer: pyais decoding every sentence of the file, with its tag-block time, as a process.
 PYAIS_WHOLE_PROCESS = """
@@ -365,11 +374,13 @@ print(n)
 """
 
 
-def time_process(cmd: list[str]) -> tuple[float, float, str]:
+def time_process(cmd: list[str], **env: str) -> tuple[float, float, str]:
     """Wall and CPU (user + system, all threads) seconds of one child process, and its stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     w0 = time.perf_counter()
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        cmd, check=True, capture_output=True, text=True, env={**os.environ, **env} if env else None
+    )
     wall = time.perf_counter() - w0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -391,16 +402,20 @@ def nmea_whole_process(nmea_path: Path, sentences: int, repeat: int) -> float:
     with open(nmea_path, "rb") as src:
         tiny.write_bytes(src.readline())
 
-    def ingest(path: Path, i: int) -> tuple[float, float, str]:
+    def ingest(path: Path, i: int, **env: str) -> tuple[float, float, str]:
         ws = work / f"ws-{i}.duckdb"
-        out = time_process([*darkcargo, "ingest", str(path), "--workspace", str(ws)])
+        out = time_process([*darkcargo, "ingest", str(path), "--workspace", str(ws)], **env)
         ws.unlink()
         return out
 
-    first = ingest(nmea_path, 0)  # fills numba's cache if this is the first run ever
+    kind = time_process([sys.executable, "-c", KERNEL_KIND])[2].strip()
+    jit = {KERNEL_ENV: "jit"}
+    first = ingest(nmea_path, 0, **jit)  # fills numba's cache if this is the first run ever
+    floor_runs = [time_process([sys.executable, "-c", IMPORT_FLOOR]) for _ in range(repeat)]
     help_runs = [time_process([*darkcargo, "--help"]) for _ in range(repeat)]
     tiny_runs = [ingest(tiny, i) for i in range(repeat)]
     runs = [ingest(nmea_path, i) for i in range(repeat)]
+    jit_runs = [ingest(nmea_path, i, **jit) for i in range(repeat)]
     assert f"{sentences:,} accepted" in runs[0][2], runs[0][2]
     print(f"load average before pyais: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     peer = [
@@ -412,7 +427,11 @@ def nmea_whole_process(nmea_path: Path, sentences: int, repeat: int) -> float:
     dc_wall, dc_cpu = _best(runs)
     py_wall, py_cpu = _best(peer)
     print(f"whole process, best of {repeat}, wall (CPU of all threads):")
-    print(f"  first darkcargo ingest (numba cache filled if empty): {first[0]:.2f} s")
+    print(f"  NMEA kernels: {kind}; first ingest with the JIT ones (numba cache filled if empty): "
+          f"{first[0]:.2f} s")  # fmt: skip
+    w, c = _best(floor_runs)
+    print(f"  the imports of any ingest process (numpy, pyarrow, DuckDB, typer, pydantic): "
+          f"{w:.2f} s ({c:.2f} s)")  # fmt: skip
     w, c = _best(help_runs)
     print(f"  darkcargo --help: {w:.2f} s ({c:.2f} s)")
     w, c = _best(tiny_runs)
@@ -420,6 +439,10 @@ def nmea_whole_process(nmea_path: Path, sentences: int, repeat: int) -> float:
     print(
         f"  darkcargo ingest of {sentences:,} sentences into a new workspace: "
         f"{dc_wall:.2f} s ({dc_cpu:.2f} s) = {sentences / dc_wall / 1e6:.2f}M sentences/s"
+    )
+    w, c = _best(jit_runs)
+    print(
+        f"  the same with the JIT kernels ({KERNEL_ENV}=jit: numba loaded): {w:.2f} s ({c:.2f} s)"
     )
     print(
         f"  pyais decode of the same {sentences:,} sentences (no storage): "

@@ -1,7 +1,8 @@
 """The package installs like a Python tool: the wheel that `make dist` builds carries every data
 file (the vendored browser and geography assets included), and, installed with pip into a fresh
-venv, runs `darkcargo demo` and `darkcargo serve` from the installed copy, with numba's compiled
-kernels cached in the user's cache folder, not in (read-only) site-packages.
+venv, runs `darkcargo demo` and `darkcargo serve` from the installed copy, with the NMEA kernels
+compiled ahead of time in the wheel and numba's JIT kernels cached in the user's cache folder, not
+in (read-only) site-packages.
 
 No network: the wheel is built with the test venv's own setuptools (`build --no-isolation`), and
 installed with `--no-deps`; the fresh venv sees the test venv's site-packages (numpy, numba,
@@ -38,7 +39,7 @@ PACKAGE = REPO / "src" / "darkcargo"
 VENDOR = PACKAGE / "web" / "vendor"
 WORK = REPO / "build" / "wheel-test"  # fixed path: numba's cache survives between runs
 SKIP_PARTS = {"__pycache__"}
-SKIP_SUFFIXES = {".pyc", ".nbi", ".nbc"}
+SKIP_SUFFIXES = {".pyc", ".nbi", ".nbc", ".so"}  # .so: built, per platform, never in the sdist
 
 
 def _package_files() -> list[str]:
@@ -98,13 +99,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     # a clean copy of what a checkout holds (no caches, no egg-info)
     source = tmp / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md", "MANIFEST.in", "LICENSE"):
+    for name in ("pyproject.toml", "setup.py", "README.md", "MANIFEST.in", "LICENSE"):
         if (REPO / name).exists():
             shutil.copy2(REPO / name, source / name)
     shutil.copytree(
         REPO / "src",
         source / "src",
-        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc", "*.nbi", "*.nbc"),
+        ignore=shutil.ignore_patterns(
+            "__pycache__", "*.egg-info", "*.pyc", "*.nbi", "*.nbc", "*.so"
+        ),
     )
     dist = tmp / "dist"
     build = subprocess.run(
@@ -197,6 +200,17 @@ def test_wheel_and_sdist_carry_every_package_file_and_vendored_asset(
         in_sdist = {n.removeprefix(f"{prefix}/src/") for n in tf.getnames()}
     assert not [f for f in expected if f not in in_sdist], "missing from the sdist"
     assert not [n for n in in_wheel if "__pycache__" in n or n.endswith((".nbi", ".nbc"))]
+    # the wheel carries the NMEA kernels compiled for its platform (and is tagged so); the sdist
+    # carries their sources and the build hook that compiles them
+    assert [n for n in in_wheel if n.startswith("darkcargo/ais/_nmea_native") and n.endswith(".so")]
+    assert "-py3-none-any" not in installed.wheel.name
+    assert not [n for n in in_sdist if n.endswith(".so")]
+    assert f"{prefix}/setup.py" in tf_names(installed.sdist)
+
+
+def tf_names(sdist: Path) -> list[str]:
+    with tarfile.open(sdist) as tf:
+        return tf.getnames()
 
 
 def test_installed_copy_is_what_runs(installed: Installed, tmp_path: Path) -> None:
@@ -244,19 +258,28 @@ def test_installed_wheel_runs_the_demo_and_serves_the_page(
     demo = tmp_path / "demo"
     assert "leaflet" in (demo / "report.html").read_text().lower()  # embedded from the wheel
 
-    # compiled kernels went to the user's cache folder, none into the read-only package
+    # the NMEA kernels came compiled in the wheel: an ingest decodes without loading numba
+    assert list((installed.site / "darkcargo" / "ais").glob("_nmea_native*.so"))
+    code = "import sys; from darkcargo.ais import nmea; print(nmea.kernel_kind(), 'numba' in sys.modules)"
+    kind = subprocess.run(
+        [str(installed.venv / "bin" / "python"), "-c", code],
+        cwd=tmp_path, env=installed.env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert kind.stdout.split() == ["native", "False"]
+
+    # numba's JIT kernels (events) went to the user's cache folder, none into the package
     numba_cache = installed.cache / "darkcargo" / "numba"
-    assert list(numba_cache.rglob("_nmea_kernel.decode_buffer-*.nbi"))
+    assert list(numba_cache.rglob("segment._segment_kernel-*.nbi"))
     assert not [
         p for p in (installed.site / "darkcargo").rglob("*") if p.suffix in (".nbi", ".nbc")
     ]
     # ... and a second process loads them from there instead of compiling
     again = installed.run(
-        "ingest", str(demo / "scenario" / "ais.nmea"), "--workspace", "again.duckdb",
+        "detect", "--workspace", str(demo / "workspace.duckdb"),
         cwd=tmp_path, NUMBA_DEBUG_CACHE="1",
     )  # fmt: skip
     loaded = re.findall(r"data loaded from '([^']+)'", again)
-    assert any("_nmea_kernel.decode_buffer" in p and p.startswith(str(numba_cache)) for p in loaded)
+    assert any("segment._segment_kernel" in p and p.startswith(str(numba_cache)) for p in loaded)
     assert "data saved to" not in again
 
     port = _free_port()

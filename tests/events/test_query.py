@@ -90,7 +90,7 @@ def test_help_states_each_kinds_confidence() -> None:
 
 
 def test_readme_defines_every_kind_with_its_confidence() -> None:
-    from darkcargo.events.schema import EVENT_KINDS
+    from darkcargo.events.kinds import EVENT_KINDS
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("## Event definitions", 1)[1].split("\n## ", 1)[0]

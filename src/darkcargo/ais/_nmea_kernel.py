@@ -14,52 +14,32 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-NULL_TIME = np.int64(-(2**63))  # "no time" marker in int64 microsecond columns
-US = np.int64(1_000_000)
-MAX_EPOCH_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: larger epoch values are not times
-
-# Reject reason codes (index into REASON_NAMES; 0 means accepted).
-R_OK = 0
-R_BAD_CHECKSUM = 1
-R_TRUNCATED = 2
-R_BAD_FILL = 3
-R_ORPHAN = 4
-R_UNSUPPORTED = 5
-R_OUT_OF_RANGE = 6
-R_NO_TIME = 7
-R_UNPARSEABLE = 8
-R_BAD_PAYLOAD = 9
-R_EMPTY = 10
-R_COMMENT = 11
-REASON_NAMES: tuple[str, ...] = (
-    "",
-    "bad_checksum",
-    "truncated",
-    "bad_fill_bits",
-    "orphan_part",
-    "unsupported_type",
-    "out_of_range",
-    "no_time",
-    "unparseable",
-    "bad_payload",
-    "empty_payload",
-    "comment",
+from darkcargo.ais._nmea_codes import (
+    CALLSIGN_W,
+    DEST_W,
+    MAX_PARTS,
+    MAX_SLOTS,
+    NAME_W,
+    NULL_TIME,
+    R_BAD_CHECKSUM,
+    R_BAD_FILL,
+    R_BAD_PAYLOAD,
+    R_COMMENT,
+    R_EMPTY,
+    R_NO_TIME,
+    R_OK,
+    R_ORPHAN,
+    R_OUT_OF_RANGE,
+    R_TRUNCATED,
+    R_UNPARSEABLE,
+    R_UNSUPPORTED,
+    ST_GROUP_ID,
+    ST_GROUP_TIME,
+    ST_PGHP_TIME,
 )
 
-# Pending multipart table: at most MAX_SLOTS open groups of at most MAX_PARTS sentences each.
-MAX_SLOTS = 64
-MAX_PARTS = 9
-
-# Width (characters) of the fixed string columns written for statics.
-CALLSIGN_W = 7
-NAME_W = 34  # 20 characters, plus up to 14 of the type 21 name extension
-DEST_W = 20
-
-# Kernel state carried between batches (int64 array of STATE_LEN).
-ST_PGHP_TIME = 0  # time of a $PGHP line not yet applied to a sentence
-ST_GROUP_ID = 1  # last tag-block group id seen with a time
-ST_GROUP_TIME = 2  # that group's time
-STATE_LEN = 3
+US = np.int64(1_000_000)
+MAX_EPOCH_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: larger epoch values are not times
 
 _BS = 92  # backslash
 _BANG = 33

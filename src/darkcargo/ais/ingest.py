@@ -32,7 +32,6 @@ from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from darkcargo.ais import mmsi, sources, tabular
 from darkcargo.ais.schema import SOURCES
@@ -42,7 +41,7 @@ from darkcargo.workspace import Workspace, default_workspace_path
 log = logging.getLogger(__name__)
 
 INPUT_FORMATS: tuple[str, ...] = ("auto", "nmea", "csv", "parquet")
-NMEA_BATCH_BYTES = 16 << 20  # decompressed NMEA bytes per decoder batch (smaller: more overlap)
+NMEA_BATCH_BYTES = 4 << 20  # decompressed NMEA bytes per decoder batch (smaller: more overlap)
 NMEA_READ_AHEAD = 1  # decoded NMEA batches held ahead of the writer
 # DuckDB while ingesting NMEA: one thread (decoding uses the other cores; appending from one
 # thread also fills row groups in order, so closing the workspace has no partial row groups to
@@ -467,10 +466,16 @@ def _ingest_nmea(
                 result.lines_read += batch.lines_read
                 result.accepted += batch.lines_accepted
                 result.rejected += batch.rejects.num_rows
-                if batch.rejects.num_rows:
-                    counts = pc.value_counts(batch.rejects.column("reason")).to_pylist()
-                    reasons.update({c["values"]: c["counts"] for c in counts})
         sha = src.counter.sha256(path.stat().st_size)
+    if result.rejected:  # counted once, by DuckDB, over what this file's batches wrote
+        reasons = Counter(
+            dict(
+                ws.con.execute(
+                    "SELECT reason, count(*) FROM rejects WHERE source_id = ? GROUP BY reason",
+                    [int(result.source_id or 0)],
+                ).fetchall()
+            )
+        )
     result.reasons = dict(reasons.most_common())
     return sha or sources.sha256_file(path)
 

@@ -2,7 +2,9 @@
 
 The work happens in a compiled kernel (`_nmea_kernel.decode_buffer`, numba) that walks a byte
 buffer once; this module streams a file in bounded batches, carries multipart groups across batch
-boundaries and turns the kernel's column arrays into Arrow tables.
+boundaries and turns the kernel's column arrays into Arrow tables. The kernels run compiled ahead
+of time (`_nmea_native`, built by `_nmea_build` at set-up) when that extension was built from the
+kernel sources beside it, else through numba's JIT (see `kernel_kind`).
 
 What is read
 - `!xxVDM` / `!xxVDO` sentences (any talker), single and multipart (up to 9 parts), reassembled by
@@ -57,6 +59,7 @@ column for it), message types other than those above.
 from __future__ import annotations
 
 import logging
+import os
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,10 +68,19 @@ from datetime import UTC, datetime
 import numpy as np
 import pyarrow as pa
 
-from darkcargo.ais import _nmea_kernel as K  # noqa: N812
+from darkcargo.ais import _nmea_codes as K  # noqa: N812
+from darkcargo.ais._nmea_build import kernel_digest
 from darkcargo.ais.schema import POSITIONS, REJECT_REASONS, REJECTS, STATICS, TS
+from darkcargo.errors import DarkcargoError
 
-__all__ = ["DecodedBatch", "NmeaParams", "decode_nmea_bytes", "iter_nmea_batches", "mmsi_is_valid"]
+__all__ = [
+    "DecodedBatch",
+    "NmeaParams",
+    "decode_nmea_bytes",
+    "iter_nmea_batches",
+    "kernel_kind",
+    "mmsi_is_valid",
+]
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +88,41 @@ assert all(r in REJECT_REASONS for r in K.REASON_NAMES[1:]), "kernel reason code
 
 MMSI_MIN = 100_000_000
 MMSI_MAX = 999_999_999
+
+KERNEL_ENV = "DARKCARGO_NMEA_KERNEL"  # auto (default), native or jit
+
+
+def _load_kernels() -> tuple[str, typing.Any]:
+    """The kernels to decode with: ("native", the ahead-of-time extension) when it is there and
+    was built from the kernel sources beside it, else ("jit", the numba module). The native one
+    spares a process numba's import and cache loading (about 0.45 s)."""
+    wanted = os.environ.get(KERNEL_ENV, "auto").strip().lower() or "auto"
+    if wanted not in ("auto", "native", "jit"):
+        raise DarkcargoError(f"{KERNEL_ENV}={wanted!r}: use auto, native or jit")
+    why = "forced by " + KERNEL_ENV
+    if wanted != "jit":
+        try:
+            from darkcargo.ais import _nmea_native as native  # type: ignore[attr-defined]
+        except ImportError as exc:  # not built (no numba or compiler at build), other platform
+            why = f"no compiled extension ({exc})"
+        else:
+            if native.built_from() == kernel_digest():
+                return "native", native
+            why = "compiled extension is stale (built from other kernel sources)"
+        if wanted == "native":
+            raise DarkcargoError(f"{KERNEL_ENV}=native: {why}; run 'make setup'")
+    log.debug("NMEA kernels through numba's JIT: %s", why)
+    from darkcargo.ais import _nmea_kernel as jit
+
+    return "jit", jit
+
+
+_KERNEL_KIND, _KERNELS = _load_kernels()
+
+
+def kernel_kind() -> str:
+    """Which kernels this process decodes with: "native" (compiled ahead of time) or "jit"."""
+    return _KERNEL_KIND
 
 
 @dataclass(frozen=True)
@@ -185,7 +232,7 @@ def _text(values: list[str]) -> pa.Array:
 
 
 def _strings(chars: np.ndarray, n: int) -> pa.Array:
-    offsets, data, valid = K.pack_fixed_strings(chars, n)
+    offsets, data, valid = _KERNELS.pack_fixed_strings(chars, n)
     return pa.Array.from_buffers(
         pa.string(), n, [_bitmap(valid), pa.py_buffer(offsets), pa.py_buffer(data)]
     )
@@ -278,7 +325,7 @@ class _Decoder:
         cap = len(self.carry_lno) + n_new_lines + 1
         out = _Outputs(cap)
         arr = np.frombuffer(buf, np.uint8)
-        n_pos, n_sta, n_rej, n_car, n_read, n_acc = K.decode_buffer(
+        n_pos, n_sta, n_rej, n_car, n_read, n_acc = _KERNELS.decode_buffer(
             arr, len(self.carry_lno), self.carry_lno, self.carry_time, self.next_line,
             self.state, self.default_us, final, self.params.window_lines,
             self.params.ms_threshold, out.P, out.S, out.R, out.C,

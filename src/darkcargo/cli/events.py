@@ -10,7 +10,7 @@ import typer
 from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt
 from darkcargo.cli.output import print_table
 from darkcargo.errors import InputError
-from darkcargo.events.schema import EVENT_KINDS
+from darkcargo.events.kinds import EVENT_KINDS
 
 
 def events_cmd(

@@ -13,6 +13,7 @@ import logging
 import os
 import pkgutil
 import sys
+import threading
 
 import typer
 
@@ -107,13 +108,14 @@ def main() -> None:
 
 
 def run() -> None:
-    """The `darkcargo` executable: main(), then, if numba was loaded, leave without tearing the
-    interpreter down.
+    """The `darkcargo` executable: main(), then, if numba or DuckDB was loaded, leave without
+    tearing the interpreter down.
 
     Tearing down an interpreter that has loaded numba's compiler (LLVM) takes a quarter of a
-    second, as long as decoding a million NMEA sentences; the outcome is settled by then (the
-    command returned, its workspace is closed and committed): exit handlers run, logs and the
-    standard streams are flushed, then the process ends.
+    second, as long as decoding a million NMEA sentences; one that has loaded DuckDB and pyarrow,
+    a tenth of a second, a fifth of a small ingest. The outcome is settled by then (the command
+    returned, its workspace is closed and committed): exit handlers run, logs and the standard
+    streams are flushed, then the process ends.
     """
     try:
         main()
@@ -128,8 +130,11 @@ def run() -> None:
 
 
 def _leave(code: int) -> None:
-    if "numba" not in sys.modules:
+    if not {"numba", "duckdb"} & sys.modules.keys():
         sys.exit(code)
+    for thread in threading.enumerate():  # as a normal exit does: wait for non-daemon threads
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
     atexit._run_exitfuncs()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):

@@ -8,16 +8,17 @@ import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from darkcargo.cli.options import CaseOpt, OutputFormat, WorkspaceOpt
 from darkcargo.cli.output import err_console, print_table
 from darkcargo.errors import InputError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 sar_app = typer.Typer(
     help="Radar (Sentinel-1) vessel detection, matched to AIS; unmatched targets are dark.",
@@ -51,6 +52,8 @@ def parse_duration(text: str) -> float:
 
 
 def _emit(table: pa.Table, fmt: SarFormat, out: Path | None, title: str) -> None:
+    import pyarrow as pa
+
     from darkcargo.sar.query import geojson_text
 
     table = _rounded(table)
@@ -67,6 +70,9 @@ def _emit(table: pa.Table, fmt: SarFormat, out: Path | None, title: str) -> None
 
 def _rounded(table: pa.Table) -> pa.Table:
     """Single-precision columns as the decimals they hold (2 places), not float noise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     for i, f in enumerate(table.schema):
         if pa.types.is_float32(f.type):
             col = pc.round(table.column(i).cast(pa.float64()), 2)

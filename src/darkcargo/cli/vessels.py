@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pyarrow as pa
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from darkcargo.cli.options import CaseOpt, FormatOpt, OutputFormat, WorkspaceOpt
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PresetOpt = Annotated[
     str | None,

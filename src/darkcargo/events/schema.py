@@ -25,17 +25,6 @@ SEGMENTS = pa.schema(
     ]
 )
 
-EVENT_KINDS: tuple[str, ...] = (
-    "port_call",
-    "port_presence",  # seen inside a port's radius without a proven stay (not a call)
-    "stop",  # a stationary period anywhere, with the nearest port and its distance
-    "gap",
-    "encounter",
-    "loitering",
-    "identity_change",
-    "spoof_jump",
-    "shared_mmsi",  # two transmitters on one MMSI at the same time (not one of the scored six)
-)
 
 EVENTS = pa.schema(
     [
