@@ -95,11 +95,11 @@ def build(out_dir: Path = HERE, *, verbose: bool = False) -> Path:
             super().__init__(*args, **kwargs)
             self.release_gil = True
 
-    pycc_compiler.Flags = NoGilFlags
+    pycc_compiler.Flags = NoGilFlags  # type: ignore[misc]
     try:
         cc.compile()
     finally:
-        pycc_compiler.Flags = plain_flags
+        pycc_compiler.Flags = plain_flags  # type: ignore[misc]
     return out_dir / cc.output_file
 
 

@@ -29,6 +29,8 @@ PresetOpt = Annotated[
 
 def plain_table(data: pa.Table | list[dict[str, Any]], fmt: OutputFormat, title: str) -> None:
     """Print rows as a table (cells as plain text), CSV or JSON."""
+    import pyarrow as pa
+
     from darkcargo.cli.output import console, print_table
 
     if fmt is not OutputFormat.table:
@@ -86,12 +88,14 @@ def vessels(
 ) -> None:
     """Vessels ranked by risk, each with its main reasons. Computes the risk first when the
     workspace changed since (writes the vessel_risk table)."""
+    import pyarrow.compute as pc
+
     from darkcargo.sanctions.risk import build_risk
 
     report = build_risk(workspace, preset, case)
     table = report.table
     if sanctioned:
-        table = table.filter(pa.compute.equal(table.column("sanctioned"), True))
+        table = table.filter(pc.equal(table.column("sanctioned"), True))
     table = table.slice(0, top)
     if fmt is OutputFormat.json:
         from darkcargo.sanctions.dossier import json_rows
