@@ -177,7 +177,14 @@ def test_same_bytes_under_another_name_is_already_ingested(
     assert counts(workspace_path) == before
 
 
-@pytest.mark.parametrize("kind", ["gzip", "bz2", "zip"])
+def zstd_compress(data: bytes) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(sink, "zstd") as out:
+        out.write(data)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+@pytest.mark.parametrize("kind", ["gzip", "bz2", "zstd", "zip"])
 def test_compressed_inputs_read_like_the_plain_file(
     tmp_path: Path, workspace_path: Path, kind: str
 ) -> None:
@@ -189,6 +196,8 @@ def test_compressed_inputs_read_like_the_plain_file(
         packed.write_bytes(gzip.compress(text.encode()))
     elif kind == "bz2":
         packed.write_bytes(bz2.compress(text.encode()))
+    elif kind == "zstd":
+        packed.write_bytes(zstd_compress(text.encode()))
     else:
         with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("inner/day.csv", text)
@@ -246,6 +255,20 @@ def test_corrupt_gzip_half_way_keeps_nothing_of_that_file_but_keeps_earlier_file
         vessels = ws.con.execute("SELECT count(DISTINCT mmsi) FROM positions").fetchall()[0][0]
         ids = ws.con.execute("SELECT DISTINCT source_id FROM statics").fetchall()
     assert after["statics"] == vessels and ids == [(1,)]
+
+
+def test_truncated_zstd_keeps_nothing_and_says_how_far_it_read(
+    tmp_path: Path, workspace_path: Path
+) -> None:
+    data = zstd_compress(marinecadastre_csv(60_000, seed=3).encode())
+    bad = tmp_path / "ais-2024-03-01.csv.zst"
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError) as err:
+        ingest([bad], workspace_path)
+    assert err.value.path == str(bad) and "corrupt zstd data after" in err.value.reason
+    decoded = int(err.value.reason.split("after ")[1].split(" ")[0].replace(",", ""))
+    assert decoded > 100_000  # the bytes decoded before the cut, not 0
+    assert not workspace_path.exists()
 
 
 def test_damaged_gzip_payload_is_an_input_error(tmp_path: Path, workspace_path: Path) -> None:
@@ -427,3 +450,53 @@ def test_repaired_copy_keeps_every_line_in_place(tmp_path: Path) -> None:
     fixed = (tmp_path / "fixed.csv").read_bytes().decode()
     assert fixed == 'a,b\nx,\'open\n\ufffd\ufffd,y\nz w,"q""q"\n'
     assert scan.lines == raw.count(b"\n")
+
+
+CSV2_OF_LEGACY = {  # MarineCadastre's 2024+ "csv2" header for each legacy one, in csv2's order
+    "MMSI": "mmsi", "BaseDateTime": "base_date_time", "LON": "longitude", "LAT": "latitude",
+    "SOG": "sog", "COG": "cog", "Heading": "heading", "VesselName": "vessel_name", "IMO": "imo",
+    "CallSign": "call_sign", "VesselType": "vessel_type", "Status": "status", "Length": "length",
+    "Width": "width", "Draft": "draft", "Cargo": "cargo", "TransceiverClass": "transceiver",
+}  # fmt: skip
+
+
+def test_marinecadastre_csv2_zstd_reads_like_the_legacy_file(
+    shared_data: Path, tmp_path: Path, workspace_path: Path
+) -> None:
+    """The real MarineCadastre sample rewritten as NOAA publishes it since 2024 (snake_case
+    headers, longitude first, "YYYY-MM-DD HH:MM:SS" times, Zstandard) gives the same rows."""
+    import pyarrow.csv as pcsv
+
+    legacy = shared_data / "ais" / "noaa" / "marinecadastre_20230101_sample.csv"
+    table = pcsv.read_csv(
+        legacy,
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(CSV2_OF_LEGACY, pa.string())
+        ),
+    )
+    table = table.select(list(CSV2_OF_LEGACY)).rename_columns(list(CSV2_OF_LEGACY.values()))
+    spaced = [t.replace("T", " ") for t in table.column("base_date_time").to_pylist()]
+    table = table.set_column(1, "base_date_time", pa.array(spaced))
+    sink = pa.BufferOutputStream()
+    pcsv.write_csv(table, sink, pcsv.WriteOptions(quoting_style="needed"))
+    csv2 = tmp_path / "ais-2023-01-11.csv.zst"
+    csv2.write_bytes(zstd_compress(sink.getvalue().to_pybytes()))
+    report = ingest([legacy, csv2], workspace_path)
+    old, new = report.files
+    assert new.format == "csv:marinecadastre_csv2+zstd"
+    assert (new.lines_read, new.accepted, new.rejected, new.positions, new.statics) == (
+        old.lines_read,
+        old.accepted,
+        old.rejected,
+        old.positions,
+        old.statics,
+    )
+    assert (old.positions, old.statics) == (1000, 998)  # the sample's rows, all read
+    with Workspace(workspace_path, read_only=True) as ws:
+        for t in ("positions", "statics"):
+            diff = ws.con.execute(
+                f"SELECT count(*) FROM (SELECT * EXCLUDE (source_id, row_id) FROM {t} "
+                f"WHERE source_id = 1 EXCEPT SELECT * EXCLUDE (source_id, row_id) FROM {t} "
+                "WHERE source_id = 2)"
+            ).fetchall()[0][0]
+            assert diff == 0, t

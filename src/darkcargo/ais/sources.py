@@ -1,4 +1,4 @@
-"""Input files as given: open plain/gzip/bz2/zip by magic bytes, hash them, guess their format.
+"""Input files as given: open plain/gzip/bz2/zstd/zip by magic bytes, hash them, guess their format.
 
 A source is identified by the SHA-256 of its bytes exactly as given (compressed), so the same
 file ingested twice, under any name, is recognised. Decompression is chosen from the leading
@@ -31,6 +31,7 @@ from darkcargo.errors import InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
 BZ2_MAGIC = b"BZh"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # Zstandard frame (MarineCadastre ships .csv.zst since 2024)
 ZIP_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
 
@@ -46,11 +47,13 @@ _DAMAGE = (EOFError, OSError, zlib.error, zipfile.BadZipFile, ValueError)
 
 
 def compression_of(head: bytes) -> str:
-    """'gzip', 'bz2', 'zip' or 'plain', from the first bytes of a file."""
+    """'gzip', 'bz2', 'zstd', 'zip' or 'plain', from the first bytes of a file."""
     if head.startswith(GZIP_MAGIC):
         return "gzip"
     if head.startswith(BZ2_MAGIC):
         return "bz2"
+    if head.startswith(ZSTD_MAGIC):
+        return "zstd"
     if head.startswith(ZIP_MAGIC):
         return "zip"
     return "plain"
@@ -133,6 +136,9 @@ class CountingReader(io.RawIOBase):
         super().close()
 
 
+DECODE_STEP = 1 << 16  # decompressed bytes asked of a decoder at a time (see DamageGuard)
+
+
 class DamageGuard(io.RawIOBase):
     """Wraps a decompressing stream: decompression errors become InputError naming the file."""
 
@@ -150,8 +156,8 @@ class DamageGuard(io.RawIOBase):
         # is met are counted (a buffered readinto drops them with the exception)
         read1 = getattr(self._inner, "read1", None)
         try:
-            if read1 is not None:
-                data = read1(len(buffer))
+            if read1 is not None:  # a step at most: pyarrow's zstd fills whatever it is asked
+                data = read1(min(len(buffer), DECODE_STEP))
                 n = len(data)
                 memoryview(buffer)[:n] = data
             else:
@@ -185,7 +191,7 @@ class OpenedSource:
     """A decompressed, readable view of one input file."""
 
     stream: BinaryIO  # decompressed bytes
-    compression: str  # plain, gzip, bz2, zip
+    compression: str  # plain, gzip, bz2, zstd, zip
     member: str | None  # the zip member read, if any
     counter: CountingReader  # raw bytes consumed so far (for progress)
 
@@ -231,6 +237,11 @@ def open_source(
             stream = io.BufferedReader(DamageGuard(inner, str(path), kind), 1 << 20)  # type: ignore[assignment]
         elif kind == "bz2":
             inner = bz2.BZ2File(io.BufferedReader(counter, 1 << 20), mode="rb")  # type: ignore[assignment]
+            stream = io.BufferedReader(DamageGuard(inner, str(path), kind), 1 << 20)  # type: ignore[assignment]
+        elif kind == "zstd":  # pyarrow's codec: no extra dependency
+            inner = pa.CompressedInputStream(  # type: ignore[assignment]
+                pa.PythonFile(io.BufferedReader(counter, 1 << 20), mode="r"), "zstd"
+            )
             stream = io.BufferedReader(DamageGuard(inner, str(path), kind), 1 << 20)  # type: ignore[assignment]
         elif kind == "zip":
             try:

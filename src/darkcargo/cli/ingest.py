@@ -1,4 +1,4 @@
-"""`darkcargo ingest`: AIS files (NMEA, provider CSV, Parquet; plain, gzip, bz2 or zip) into the
+"""`darkcargo ingest`: AIS files (NMEA, provider CSV, Parquet; plain, gzip, bz2, zstd or zip) into the
 workspace, with a progress bar per file and accepted/rejected counts by reason."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class InputFormat(StrEnum):
 
 HELP = """Load AIS files into the workspace: positions, statics, and rejects with a reason.
 
-Formats: NMEA 0183 AIVDM/AIVDO (tag blocks, multipart, receive-time trailers), CSV from MarineCadastre, the Danish Maritime Authority or Global Fishing Watch map downloads (recognised by their header; add your own provider with --layouts), any other CSV with --columns, and Parquet with the canonical column names. Files may be plain, gzip, bz2 or a zip holding one file (recognised by their first bytes, not their names).
+Formats: NMEA 0183 AIVDM/AIVDO (tag blocks, multipart, receive-time trailers), CSV from MarineCadastre (the legacy and the 2024+ "csv2" headers), the Danish Maritime Authority or Global Fishing Watch map downloads (recognised by their header; add your own provider with --layouts), any other CSV with --columns, and Parquet with the canonical column names. Files may be plain, gzip, bz2, zstd or a zip holding one file (recognised by their first bytes, not their names).
 
 Each file is ingested in one transaction: if it fails half way (bad input, Ctrl-C, a crash), nothing of that file is kept, while files finished earlier by the same command stay committed. A file whose bytes were ingested before (same SHA-256, under any name) is skipped as "already ingested". Every line or row ends up accepted or in the rejects table with a reason code and the field that caused it; see them with `darkcargo info`. Rows without a position (lat/lon empty or 91/181) are kept for their identity in statics, never as positions. Every MMSI gets a class (ship, base station, aid to navigation, SAR aircraft, ... or invalid) from its digits and message types.
 
@@ -141,7 +141,7 @@ class BarProgress:
 def ingest_cmd(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="AIS files: NMEA, CSV or Parquet; plain, .gz, .bz2 or .zip."),
+        typer.Argument(help="AIS files: NMEA, CSV or Parquet; plain, .gz, .bz2, .zst or .zip."),
     ],
     workspace: WorkspaceOpt,
     default_time: Annotated[
