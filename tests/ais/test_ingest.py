@@ -500,3 +500,38 @@ def test_marinecadastre_csv2_zstd_reads_like_the_legacy_file(
                 "WHERE source_id = 2)"
             ).fetchall()[0][0]
             assert diff == 0, t
+
+
+def test_marinecadastre_geoparquet_reads_by_its_layout(
+    shared_data: Path, tmp_path: Path, workspace_path: Path
+) -> None:
+    """A Parquet file with MarineCadastre's csv2 column names (as its 2024 GeoParquet has, with
+    typed columns and a geometry) is read by that layout, like the legacy CSV it came from."""
+    import pyarrow.csv as pcsv
+
+    legacy = shared_data / "ais" / "noaa" / "marinecadastre_20230101_sample.csv"
+    table = pcsv.read_csv(
+        legacy,
+        convert_options=pcsv.ConvertOptions(
+            column_types={"IMO": pa.string(), "CallSign": pa.string(), "VesselName": pa.string()}
+        ),
+    )
+    table = table.select(list(CSV2_OF_LEGACY)).rename_columns(list(CSV2_OF_LEGACY.values()))
+    table = table.append_column("geometry", pa.array([b"\x01\x01"] * table.num_rows, pa.binary()))
+    geo = tmp_path / "ais-2023-01-11.parquet"
+    pq.write_table(table, geo)
+    old, new = ingest([legacy, geo], workspace_path).files
+    assert new.format == "parquet:marinecadastre_csv2"
+    assert (new.accepted, new.rejected, new.positions, new.statics) == (
+        old.accepted,
+        old.rejected,
+        old.positions,
+        old.statics,
+    )
+    with Workspace(workspace_path, read_only=True) as ws:
+        diff = ws.con.execute(
+            "SELECT count(*) FROM (SELECT mmsi, ts, lat, lon, heading, nav_status FROM positions "
+            "WHERE source_id = 1 EXCEPT SELECT mmsi, ts, lat, lon, heading, nav_status "
+            "FROM positions WHERE source_id = 2)"
+        ).fetchall()[0][0]
+    assert diff == 0

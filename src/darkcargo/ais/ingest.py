@@ -343,6 +343,7 @@ def ingest_file(
                     nmea_batch_bytes,
                     sha,
                     repair,
+                    layouts,
                 )
             break
         except _AlreadyIngestedError as dup:
@@ -373,6 +374,7 @@ def _ingest_one(
     nmea_batch_bytes: int,
     sha: str | None,
     repair: bool,
+    layouts: tuple[tabular.Layout, ...] | None = None,
 ) -> None:
     """The work of one file inside its transaction: rows, the sources row, MMSI classes."""
     shown = result.path
@@ -381,7 +383,9 @@ def _ingest_one(
     if fmt == "nmea":
         got = _ingest_nmea(ws, path, result, progress, default_time, nmea_batch_bytes)
     else:
-        got = _ingest_tabular(ws, path, result, plan, compression, progress, default_time, repair)
+        got = _ingest_tabular(
+            ws, path, result, plan, compression, progress, default_time, repair, layouts
+        )
     result.sha256 = sha = sha or got
     if result.lines_read == 0:  # a header and nothing else
         log.warning("%s: no rows after the header, nothing to ingest", shown)
@@ -489,6 +493,7 @@ def _ingest_tabular(
     progress: IngestProgress | None,
     default_time: datetime | None,
     repair: bool = False,
+    layouts: tuple[tabular.Layout, ...] | None = None,
 ) -> str:
     """Read a CSV or Parquet file with DuckDB into the open transaction; returns its SHA-256.
 
@@ -511,7 +516,11 @@ def _ingest_tabular(
         follow = _follow(ws, result.bytes, on_read) if plain == path else None
         try:
             if plan is None:
-                tabular.stage_parquet(ws, plain, result.path, default_time)
+                read_by = tabular.stage_parquet(ws, plain, result.path, default_time, layouts)
+                if read_by.name != "parquet":  # a provider's Parquet, read by its layout
+                    result.format = (result.format or "").replace(
+                        "parquet", f"parquet:{read_by.name}", 1
+                    )
             else:
                 tabular.stage_csv(ws, plain, plan, default_time)
         finally:

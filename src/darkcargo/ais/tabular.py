@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -465,25 +465,39 @@ def stage_csv(
         raise CsvReadError(f"{bad_bytes} line(s) with bytes that are not UTF-8")
 
 
-def stage_parquet(ws: Workspace, path: Path, shown: str, default_time: datetime | None) -> None:
-    """Read a Parquet file whose columns carry the canonical names (any case) into the stage."""
+def stage_parquet(
+    ws: Workspace,
+    path: Path,
+    shown: str,
+    default_time: datetime | None,
+    layouts: tuple[Layout, ...] | None = None,
+) -> Layout:
+    """Read a Parquet file into the stage: by the canonical column names (any case), else by the
+    first provider layout whose `detect` columns it has (MarineCadastre's GeoParquet carries
+    the csv2 names). Returns the layout read by ("parquet" for canonical names)."""
     try:
         described = ws.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
     except duckdb.Error as exc:
         raise InputError(
             shown, f"not a readable Parquet file ({str(exc).splitlines()[0]})"
         ) from exc
-    by_name = {str(r[0]).lower(): (str(r[0]), str(r[1])) for r in described}
-    found = {f: by_name[f] for f in ALL_FIELDS if f in by_name}
+    by_name = {_norm(str(r[0])): (str(r[0]), str(r[1])) for r in described}
+    layout = Layout("parquet", {f: f for f in ALL_FIELDS})
+    if not all(f in by_name for f in REQUIRED_FIELDS):
+        known = layouts or load_layouts()
+        layout = next((lo for lo in known if all(_norm(d) in by_name for d in lo.detect)), layout)
+    found = {f: by_name[_norm(c)] for f, c in layout.columns.items() if _norm(c) in by_name}
     missing = [f for f in (*REQUIRED_FIELDS, *([] if default_time else ["ts"])) if f not in found]
     if missing:
         names = ", ".join(str(r[0]) for r in described[:12])
         raise InputError(
-            shown, f"Parquet file lacks canonical column(s) {', '.join(missing)} (has {names})"
+            shown,
+            f"Parquet file lacks canonical column(s) {', '.join(missing)} and matches no known "
+            f"layout (has {names})",
         )
     cols = {f: '"' + n.replace('"', '""') + '"' for f, (n, _) in found.items()}
     every = ", ".join(f"coalesce({c}::VARCHAR, '')" for c in cols.values())
-    layout = Layout("parquet", {f: n for f, (n, _) in found.items()})
+    layout = replace(layout, columns={f: n for f, (n, _) in found.items()})
     sql = stage_sql(
         "read_parquet(?, file_row_number=true)",
         cols,
@@ -497,6 +511,7 @@ def stage_parquet(ws: Workspace, path: Path, shown: str, default_time: datetime 
         ws.con.execute(sql, [str(path)])
     except duckdb.Error as exc:
         raise InputError(shown, f"cannot read Parquet ({str(exc).splitlines()[0]})") from exc
+    return layout
 
 
 def drop_stage(ws: Workspace) -> None:
