@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from darkcargo.ais import tabular as T  # noqa: N812
+from darkcargo.ais import layout as L  # noqa: N812
 from darkcargo.ais.ingest import STATUS_EMPTY, FileResult, ingest
 from darkcargo.errors import InputError
 from darkcargo.workspace import Workspace
@@ -271,18 +271,18 @@ def test_column_map_with_a_time_format(read) -> None:
 
 def test_column_map_errors_name_the_problem(read) -> None:
     with pytest.raises(InputError, match="unknown field 'speed'"):
-        T.parse_column_map("mmsi=a,speed=b")
+        L.parse_column_map("mmsi=a,speed=b")
     with pytest.raises(InputError, match="not FIELD=COLUMN"):
-        T.parse_column_map("mmsi")
+        L.parse_column_map("mmsi")
     with pytest.raises(InputError, match="lacks lat, lon, ts"):
-        T.layout_from_map({"mmsi": "a"})
+        L.layout_from_map({"mmsi": "a"})
     with pytest.raises(InputError, match=r"header lacks column\(s\) y"):
         read("a,b,c\n1,2,3\n", columns="mmsi=a,ts=b,lat=y,lon=c")
 
 
 def test_unknown_header_without_a_map_is_an_input_error_on_line_1() -> None:
     with pytest.raises(InputError) as err:
-        T.plan_csv(b"foo,bar,baz\n1,2,3\n", "x.csv")
+        L.plan_csv(b"foo,bar,baz\n1,2,3\n", "x.csv")
     assert err.value.line == 1 and "matches no known layout" in err.value.reason
 
 
@@ -384,7 +384,7 @@ def test_a_provider_layout_is_added_from_a_mapping_alone(tmp_path: Path) -> None
     f = ingest([data], ws, layouts=[layouts]).files[0]
     assert (f.format, f.accepted, f.positions, f.statics) == ("csv:spire", 2, 2, 1)
     with pytest.raises(InputError, match=r"layout \[bad\]: unknown speed"):
-        T.layout_from_table(
+        L.layout_from_table(
             "bad", {"columns": {"mmsi": "a", "lat": "b", "lon": "c", "speed": "d"}}, "x"
         )
 

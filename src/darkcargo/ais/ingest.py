@@ -34,6 +34,7 @@ import duckdb
 import pyarrow as pa
 
 from darkcargo.ais import mmsi, sources, tabular
+from darkcargo.ais.layout import CsvPlan, Layout, load_layouts, parse_column_map, plan_csv
 from darkcargo.ais.schema import SOURCES
 from darkcargo.errors import InputError
 from darkcargo.workspace import Workspace, default_workspace_path
@@ -161,8 +162,8 @@ def ingest(
         raise InputError(
             None, f"unknown format '{input_format}'; use one of {', '.join(INPUT_FORMATS)}"
         )
-    column_map = tabular.parse_column_map(columns) if isinstance(columns, str) else columns
-    known = tabular.load_layouts(layouts)
+    column_map = parse_column_map(columns) if isinstance(columns, str) else columns
+    known = load_layouts(layouts)
     default_time = _naive_utc(default_time)
     own = not isinstance(workspace, Workspace)
     created = own and not (Path(workspace) if workspace else default_workspace_path()).exists()  # type: ignore[arg-type]
@@ -290,7 +291,7 @@ def ingest_file(
     column_map: Mapping[str, str] | None = None,
     progress: IngestProgress | None = None,
     input_format: str = "auto",
-    layouts: tuple[tabular.Layout, ...] | None = None,
+    layouts: tuple[Layout, ...] | None = None,
     nmea_batch_bytes: int = NMEA_BATCH_BYTES,
 ) -> FileResult:
     """Ingest one file in one transaction (see `ingest`)."""
@@ -314,9 +315,7 @@ def ingest_file(
         log.warning("%s: decompresses to nothing, nothing to ingest", shown)
         return FileResult(path=shown, status=STATUS_EMPTY, bytes=size)
     fmt = resolve_format(path, input_format, head, member)
-    plan = (
-        tabular.plan_csv(head, shown, column_map, default_time, layouts) if fmt == "csv" else None
-    )
+    plan = plan_csv(head, shown, column_map, default_time, layouts) if fmt == "csv" else None
     label = fmt if plan is None else f"{fmt}:{plan.layout.name}"
     if compression != "plain":
         label += f"+{compression}"
@@ -367,14 +366,14 @@ def _ingest_one(
     path: Path,
     result: FileResult,
     fmt: str,
-    plan: tabular.CsvPlan | None,
+    plan: CsvPlan | None,
     compression: str,
     progress: IngestProgress | None,
     default_time: datetime | None,
     nmea_batch_bytes: int,
     sha: str | None,
     repair: bool,
-    layouts: tuple[tabular.Layout, ...] | None = None,
+    layouts: tuple[Layout, ...] | None = None,
 ) -> None:
     """The work of one file inside its transaction: rows, the sources row, MMSI classes."""
     shown = result.path
@@ -488,12 +487,12 @@ def _ingest_tabular(
     ws: Workspace,
     path: Path,
     result: FileResult,
-    plan: tabular.CsvPlan | None,
+    plan: CsvPlan | None,
     compression: str,
     progress: IngestProgress | None,
     default_time: datetime | None,
     repair: bool = False,
-    layouts: tuple[tabular.Layout, ...] | None = None,
+    layouts: tuple[Layout, ...] | None = None,
 ) -> str:
     """Read a CSV or Parquet file with DuckDB into the open transaction; returns its SHA-256.
 
