@@ -286,6 +286,64 @@ def test_unknown_header_without_a_map_is_an_input_error_on_line_1() -> None:
     assert err.value.line == 1 and "matches no known layout" in err.value.reason
 
 
+def test_a_csv_of_no_layout_is_read_by_the_usual_column_names(read, caplog) -> None:
+    """Norwegian coastal administration style: semicolons, date_time_utc, lon before lat."""
+    text = (
+        "mmsi;date_time_utc;lon;lat;sog;cog;true_heading;nav_status;rot;message_nr;source\n"
+        "257002000;2024-01-01 00:00:05;5.3221;60.3912;0.0;250.1;255;5;0;1;g\n"
+        "257002000;2024-01-01 00:01:05;5.3222;60.3913;0.1;250.1;361;5;0;1;g\n"
+    )
+    with caplog.at_level("WARNING"):
+        got = read(text)
+    assert got.result.format == "csv:guessed" and got.result.accepted == 2
+    rows = got.rows("positions")
+    assert [(r["mmsi"], r["lat"], r["lon"], r["heading"], r["nav_status"]) for r in rows] == [
+        (257002000, 60.3912, 5.3221, 255, 5),
+        (257002000, 60.3913, 5.3222, None, 5),  # 361: not a heading
+    ]
+    assert rows[0]["ts"] == datetime(2024, 1, 1, 0, 0, 5)
+    said = caplog.text
+    assert (
+        "columns guessed" in said and "ts=date_time_utc" in said and "heading=true_heading" in said
+    )
+
+
+def test_guessed_columns_take_the_first_usual_name_and_each_column_once(read) -> None:
+    """AISHub-style export: TIME with a zone word, upper-case names, a column per field."""
+    text = (
+        "MMSI,TIME,LONGITUDE,LATITUDE,COG,SOG,HEADING,ROT,NAVSTAT,IMO,NAME,CALLSIGN,TYPE,"
+        "A,B,C,D,DRAUGHT,DEST,ETA\n"
+        "636019825,2024-01-01 06:00:00 GMT,129.98,42.35,120.5,11.2,121,0,0,9387671,SOME SHIP,"
+        "D5AB1,70,150,30,12,20,8.5,VOSTOCHNY,01-03 10:00\n"
+    )
+    got = read(text)
+    (pos,) = got.rows("positions")
+    assert (pos["ts"], pos["lat"], pos["lon"], pos["sog"]) == (
+        datetime(2024, 1, 1, 6),
+        42.35,
+        129.98,
+        pytest.approx(11.2),
+    )
+    (ident,) = got.rows("statics")
+    assert (ident["name"], ident["imo"], ident["callsign"], ident["destination"]) == (
+        "SOME SHIP",
+        9387671,
+        "D5AB1",
+        "VOSTOCHNY",
+    )
+    assert ident["ship_type"] is None  # "TYPE" is not guessed: it may be a message type
+    layout = L.plan_csv(b"time,timestamp,lat,lon,mmsi\n", "x.csv").layout
+    assert layout.columns["ts"] == "timestamp"  # the earlier usual name wins
+
+
+def test_a_known_layout_wins_over_a_guess_and_a_guess_needs_all_four() -> None:
+    assert L.plan_csv((MC_HEADER + "\n").encode(), "x.csv").layout.name == "marinecadastre"
+    with pytest.raises(InputError, match="no column named as an MMSI"):
+        L.plan_csv(b"mmsi,lat,lon,sog\n", "x.csv")  # no time
+    plan = L.plan_csv(b"mmsi,lat,lon,sog\n", "x.csv", default_time=datetime(2024, 1, 1))
+    assert plan.layout.name == "guessed" and "ts" not in plan.fields
+
+
 def test_header_only_csv_is_empty_and_keeps_nothing(tmp_path: Path) -> None:
     path = tmp_path / "header.csv"
     path.write_text(MC_HEADER + "\n")

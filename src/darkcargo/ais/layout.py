@@ -106,6 +106,7 @@ def _builtin() -> dict[str, Any]:
 
 
 VOCABULARY: dict[str, dict[str, Any]] = _builtin()["vocabulary"]
+NOT_LAYOUTS = ("vocabulary", "guess")  # tables of layouts.toml that are not layouts
 
 
 def load_layouts(files: Iterable[str | Path] = ()) -> tuple[Layout, ...]:
@@ -116,11 +117,17 @@ def load_layouts(files: Iterable[str | Path] = ()) -> tuple[Layout, ...]:
             tables = tomllib.loads(Path(path).read_text())
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise InputError(str(path), f"cannot read layouts ({exc})") from exc
-        out += [layout_from_table(n, t, str(path)) for n, t in tables.items() if n != "vocabulary"]
+        out += [
+            layout_from_table(n, t, str(path)) for n, t in tables.items() if n not in NOT_LAYOUTS
+        ]
     tables = _builtin()
     return (
         *out,
-        *(layout_from_table(n, t, "layouts.toml") for n, t in tables.items() if n != "vocabulary"),
+        *(
+            layout_from_table(n, t, "layouts.toml")
+            for n, t in tables.items()
+            if n not in NOT_LAYOUTS
+        ),
     )
 
 
@@ -197,14 +204,22 @@ def plan_csv(
             for lo in layouts or load_layouts()
             if all(norm_header(d) in index for d in lo.detect)
         ]
-        if not found:
+        guessed = None if found else guess_layout(index, header, default_time)
+        if not found and guessed is None:
             shown = ",".join(header[:8]) + ("..." if len(header) > 8 else "")
             raise InputError(
                 path,
-                f"CSV header matches no known layout ({', '.join(lo.name for lo in layouts or load_layouts())}): '{shown}'; pass --columns 'mmsi=...,ts=...,lat=...,lon=...' or --layouts FILE",
+                f"CSV header matches no known layout ({', '.join(lo.name for lo in layouts or load_layouts())}) and holds no column named as an MMSI, a time, a latitude and a longitude usually are: '{shown}'; pass --columns 'mmsi=...,ts=...,lat=...,lon=...' or --layouts FILE",
                 1,
             )
-        layout = found[0]
+        layout = found[0] if found else guessed  # type: ignore[assignment]
+        if guessed is not None:
+            log.warning(
+                "%s: no known layout; columns guessed from their names: %s "
+                "(pass --columns to choose others)",
+                path,
+                ", ".join(f"{f}={c}" for f, c in guessed.columns.items()),
+            )
     fields = {
         f: index[norm_header(c)] for f, c in layout.columns.items() if norm_header(c) in index
     }
@@ -220,3 +235,25 @@ def plan_csv(
             1,
         )
     return CsvPlan(delim, header, layout, fields)
+
+
+def guess_layout(
+    index: Mapping[str, int], header: list[str], default_time: datetime | None = None
+) -> Layout | None:
+    """A layout from the header names themselves, for a CSV no layout matches: each field takes
+    the first of its usual names (`[guess]` in layouts.toml) that the header holds, each column
+    at most one field. None unless an MMSI, a latitude, a longitude and a time (or a default
+    time) are all found."""
+    columns: dict[str, str] = {}
+    taken: set[int] = set()
+    for name, candidates in _builtin()["guess"].items():
+        for candidate in candidates:
+            i = index.get(norm_header(candidate))
+            if i is not None and i not in taken:
+                columns[name] = header[i]
+                taken.add(i)
+                break
+    needed = (*REQUIRED_FIELDS, *(() if default_time is not None else ("ts",)))
+    if not all(f in columns for f in needed):
+        return None
+    return Layout("guessed", columns, detect=tuple(columns.values()))
