@@ -331,3 +331,27 @@ def test_seasons_as_baselines() -> None:
 def test_quay_count_is_an_observation() -> None:
     c = one("Satellite images show about 630 containers stacked on the quay at Rajin.")
     assert c.basis == "observed" and c.value == 630
+
+
+def test_the_owner_of_a_report_and_the_publisher_of_images_speak() -> None:
+    c = one("RUSI's analysis found that the ship made 14 voyages to Rajin.")
+    assert (c.value, c.item, c.speaker, c.stance) == (14, "voyages", "RUSI", "estimated")
+    c = one("The Pentagon's latest report revealed that 300 containers reached Dunai.")
+    assert (c.value, c.item, c.speaker) == (300, "containers", "Pentagon")
+    c = one(
+        "The White House has released satellite images showing that around 300 containers "
+        "were loaded at Najin."
+    )
+    assert (c.value, c.bound, c.speaker) == (300, "approximate", "White House")
+    # images with no owner or publisher still name no speaker: they are evidence
+    c = one("Satellite imagery showed that 300 containers were stacked on the quay.")
+    assert c.speaker is None
+    c = one("The report's authors counted 300 containers.")
+    assert c.speaker is None  # a possessive without a name gives no speaker
+
+
+def test_an_observers_participle_stays_inside_the_counted_phrase() -> None:
+    c = one("There have been a total of five observed trips since August, according to RUSI.")
+    assert (c.value, c.item, c.speaker) == (5, "voyages", "RUSI")
+    c = one("Analysts counted 12 confirmed voyages by the Angara.")
+    assert (c.value, c.item) == (12, "voyages")

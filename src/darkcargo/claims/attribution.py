@@ -144,6 +144,41 @@ _REPORT_VERB_RE = re.compile(
 )
 
 
+# "<publisher> released satellite images showing that": the publisher of the evidence speaks.
+_RELEASED_SHOWING_RE = re.compile(
+    r"\b(?:released|releases|published|publishes|shared|shares|presented|presents|issued|issues)"
+    r"\s+(?:[\w-]+\s+){0,4}?(?:imagery|images|photos|photographs|pictures|footage|data|maps?"
+    r"|reports?|documents?|figures)\s+(?:showing|that\s+shows?|which\s+shows?|indicating"
+    r"|suggesting)\b",
+    re.IGNORECASE,
+)
+
+
+def _owner_before(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str]] | None:
+    """The named owner of a document just before token k ("RUSI's analysis", "the Pentagon's
+    latest report"): (index of its first token, the owner's words without 's); None when the
+    words before k are no document of a capitalised owner."""
+    j = k - 1
+    if j < 0 or toks[j][2].lower() not in EVIDENCE_HEADS:
+        return None
+    j -= 1
+    while j >= 0 and k - j < 5 and toks[j][2].islower() and not re.search(r"['’]s$", toks[j][2]):
+        j -= 1  # "latest", "new", "own"
+    if j < 0 or not re.search(r"['’]s$", toks[j][2]):
+        return None
+    owner = [re.sub(r"['’]s$", "", toks[j][2])]
+    first = j
+    while first > 0 and len(owner) < MAX_NP_WORDS and _is_cap(toks[first - 1][2]):
+        first -= 1
+        owner.insert(0, toks[first][2])
+    if first > 0 and toks[first - 1][2].lower() == "the":
+        first -= 1
+        owner.insert(0, toks[first][2])
+    if not any(_is_cap(w) for w in owner):
+        return None
+    return first, owner
+
+
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """A reporting verb (or "according to") with its resolved speaker."""
@@ -350,6 +385,8 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             )
             continue
         if np is None:
+            np = _owner_before(toks, k)  # "RUSI's analysis found": the report's owner speaks
+        if np is None:
             continue
         first, words = np
         if re.sub(r"['’]s$", "", words[-1].lower()) in EVIDENCE_HEADS:
@@ -357,9 +394,12 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             # evidence. "Satellite imagery showed ...": no speaker at all.
             by = k + 1 < len(toks) and toks[k + 1][2].lower() == "by"
             fw = _np_forward(toks, k + 2) if by else None
-            if fw is None:
+            if fw is not None:
+                first, words = k + 2, fw[1]
+            elif (owned := _owner_before(toks, k)) is not None:
+                first, words = owned  # "the Pentagon's latest report revealed"
+            else:
                 continue
-            first, words = k + 2, fw[1]
         if verb in (
             "estimate",
             "claim",
@@ -390,6 +430,23 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             Attribution(
                 m.start(), min(s_off, m.start()), e_off, speaker, stance, title, _join(words)
             )
+        )
+    for m in _RELEASED_SHOWING_RE.finditer(text, start, end):
+        # "the White House has released satellite images showing that ...": the publisher
+        # of the evidence speaks.
+        k = index.get(m.start())
+        if k is None or any(a.anchor == m.start() for a in out):
+            continue
+        if k > 0 and toks[k - 1][2].lower() in ("has", "have", "had"):
+            k -= 1
+        np = _np_backward(toks, k)
+        if np is None:
+            continue
+        speaker, title = resolver.resolve(list(np[1]))
+        if speaker is None:
+            continue
+        out.append(
+            Attribution(m.start(), toks[np[0]][0], m.end(), speaker, SAID, title, _join(np[1]))
         )
     for m in _ESTIMATE_NOUN_RE.finditer(text, start, end):
         k = index.get(m.start())

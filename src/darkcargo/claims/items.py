@@ -144,6 +144,9 @@ STOP_WORDS = _words(
 # Lower-case words ending in -ed that still sit inside a noun phrase ("loaded containers").
 ED_MODIFIERS = frozenset(
     {"loaded", "unguided", "guided", "armed", "used", "refurbished", "related", "unmarked"}
+    # what an observer did to the things counted: "five observed trips", "12 confirmed voyages"
+    | {"observed", "confirmed", "documented", "recorded", "reported", "suspected", "detected"}
+    | {"tracked", "identified", "verified", "sanctioned", "flagged", "known"}
 )
 ITEM_WINDOW = 6  # tokens read after a number when looking for its item
 # Words that count units of what follows "of" ("pieces of ammunition", "batches of shells").
