@@ -355,3 +355,17 @@ def test_an_observers_participle_stays_inside_the_counted_phrase() -> None:
     assert (c.value, c.item, c.speaker) == (5, "voyages", "RUSI")
     c = one("Analysts counted 12 confirmed voyages by the Angara.")
     assert (c.value, c.item) == (12, "voyages")
+
+
+def test_the_newspaper_is_the_outlet_named_last_past_an_aside() -> None:
+    text = (
+        "The shells went to 16 depots, according to The Washington Post on Saturday. "
+        "The newspaper, quoting data obtained by the nonprofit Center for Advanced Defense "
+        "Studies(C4ADS), said the explosives equal about 1.6 million artillery shells."
+    )
+    (c,) = [c for c in extract_claims(text, published=date(2024, 6, 24)) if c.value == 1.6e6]
+    assert (c.item, c.speaker) == ("shells", "Washington Post")
+    # no outlet named before: the phrase stays as written, never another organisation
+    text = "RUSI counted ships. The newspaper said 300 containers left Rajin."
+    (c,) = extract_claims(text, published=date(2024, 6, 24))
+    assert c.speaker == "newspaper"

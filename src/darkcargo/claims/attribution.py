@@ -17,6 +17,7 @@ from darkcargo.claims.speakers import (
     EVIDENCE_HEADS,
     HEAD_NOUNS,
     MAX_NP_WORDS,
+    MEDIA_HEADS,
     NOT_NAMES,
     OBJECT_PRONOUNS,
     PRONOUNS,
@@ -213,7 +214,7 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             t == ")"
             and j >= 2
             and toks[j - 2][2] == "("
-            and re.fullmatch(r"[A-Z][A-Za-z&.]{1,9}", toks[j - 1][2])
+            and re.fullmatch(r"[A-Z][A-Za-z0-9&.]{1,9}", toks[j - 1][2])  # "(C4ADS)" too
         ):
             j -= 3  # "the Royal United Services Institute (RUSI)": the acronym is an aside
             continue
@@ -333,7 +334,10 @@ def _appositive_subject(
                     or toks[first - 1][2].lower() in VERB_STANCE
                     or toks[first - 1][2].lower() == "that"
                 )
-                if at_start and any(_is_cap(w) for w in words):
+                named = any(_is_cap(w) for w in words) or (
+                    words[0].lower() == "the" and words[-1].lower() in MEDIA_HEADS
+                )  # "The newspaper, quoting data ..., said"
+                if at_start and named:
                     # "Ukraine's foreign minister, Dmytro Kuleba, said": the name, not the title.
                     if name_np is not None and _is_title_phrase(words):
                         return name_np

@@ -85,6 +85,14 @@ ADVERBS = _words(
 GENERIC_ORG = frozenset(
     {"think tank", "group", "organisation", "organization", "monitor", "watchdog", "tank"}
 )
+# "the newspaper", "the paper", "the daily": the news outlet named last, known by the words
+# outlets' names end or consist of ("The Washington Post", "Yonhap", "Kyodo News").
+MEDIA_HEADS = frozenset({"newspaper", "paper", "daily", "outlet", "broadcaster", "publication"})
+MEDIA_NAME_WORDS = _words(
+    """post times journal herald tribune guardian telegraph gazette daily news economist
+    ilbo shimbun kommersant izvestia reuters yonhap kyodo bloomberg cnn bbc nhk afp ap tass
+    interfax ria kcna axios politico observer independent mail express chronicle"""
+)
 
 _TOKEN = re.compile(
     r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*(?:\.[A-Za-z][\w'’-]*)*\.?|\d[\d,.]*\d|\d|[^\s\w]"
@@ -207,6 +215,19 @@ class Resolver:
                 best = ent
         return best
 
+    def _recent_media(self) -> Entity | None:
+        """The news outlet mentioned last: a name that ends in, or is, a word outlets are named
+        by ("Washington Post" reads like a person's name to the name rules: any untitled
+        entity counts)."""
+        media = [
+            e
+            for e in self.entities
+            if (e.kind == "org" or not e.title)
+            and e.tokens
+            and e.tokens[-1].strip(".") in MEDIA_NAME_WORDS
+        ]
+        return max(media, key=lambda e: e.last, default=None)
+
     # -- resolution -------------------------------------------------------------------------
     def resolve(self, words: list[str]) -> tuple[str | None, str | None]:
         """(speaker, title) for a speaker noun phrase as written."""
@@ -274,6 +295,8 @@ class Resolver:
                 ent = self._recent("person", head, also)
             if ent is None and head not in TITLE_WORDS:
                 ent = self._recent("org", head, also)
+            if ent is None and head in MEDIA_HEADS:
+                ent = self._recent_media()
             if ent is None and (phrase in GENERIC_ORG or head in GENERIC_ORG):
                 ent = self._recent("org")
             if ent is not None:
@@ -407,7 +430,7 @@ class Resolver:
             if len(run) >= 2 and re.sub(r"['’]s$", "", run[-1].lower()) in ORG_WORDS:
                 self.register(_join(run), "org")
             run = []
-        for m in re.finditer(r"\(([A-Z][A-Za-z&.]{1,9})\)", text[start:end]):
+        for m in re.finditer(r"\(([A-Z][A-Za-z0-9&.]{1,9})\)", text[start:end]):
             alias = m.group(1)
             a_start = start + m.start()
             # The capitalised run right before the parenthesis.
