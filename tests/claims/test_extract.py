@@ -369,3 +369,17 @@ def test_the_newspaper_is_the_outlet_named_last_past_an_aside() -> None:
     text = "RUSI counted ships. The newspaper said 300 containers left Rajin."
     (c,) = extract_claims(text, published=date(2024, 6, 24))
     assert c.speaker == "newspaper"
+
+
+def test_what_a_figure_is_based_on_names_its_source() -> None:
+    text = (
+        "Satellite images indicate that Russia is moving hundreds of containers of arms. "
+        "This revelation is based on a recent report from the London-based think tank, Royal "
+        "United Services Institute (RUSI). The figure of 6,700 containers is based on a report "
+        "by the National Intelligence Service."
+    )
+    got = [(c.low, c.value, c.speaker) for c in extract_claims(text, published=date(2023, 10, 17))]
+    assert got == [
+        (200, None, "Royal United Services Institute"),
+        (6700, 6700, "National Intelligence Service"),
+    ]

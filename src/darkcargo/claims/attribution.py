@@ -145,6 +145,14 @@ _REPORT_VERB_RE = re.compile(
 )
 
 
+# "based on a recent report from the think tank, Royal United Services Institute (RUSI)": the
+# author of what a figure (or, from the next sentence, "This revelation") rests on.
+_BASED_ON_RE = re.compile(
+    r"\bbased\s+on\s+(?:(?:a|an|the|its|their|new|recent|latest|new|fresh)\s+)*(?:[\w-]+\s+)?"
+    r"(?:report|reports|analysis|assessment|study|data|estimates?|figures|imagery|images"
+    r"|intelligence|information)\s+(?:from|by|of|compiled\s+by|published\s+by)\s+",
+    re.IGNORECASE,
+)
 # "<publisher> released satellite images showing that": the publisher of the evidence speaks.
 _RELEASED_SHOWING_RE = re.compile(
     r"\b(?:released|releases|published|publishes|shared|shares|presented|presents|issued|issues)"
@@ -451,6 +459,27 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             continue
         out.append(
             Attribution(m.start(), toks[np[0]][0], m.end(), speaker, SAID, title, _join(np[1]))
+        )
+    for m in _BASED_ON_RE.finditer(text, start, end):
+        k = index.get(m.end())
+        fw = _np_forward(toks, k) if k is not None else None
+        if fw is None:
+            continue
+        j, words = fw
+        if (
+            not _is_cap(words[-1])  # a description ("the London-based think tank"), then a name
+            and j + 1 < len(toks)
+            and toks[j][2] == ","
+            and (named := _np_forward(toks, j + 1)) is not None
+            and any(_is_cap(w) for w in named[1])
+        ):
+            j, words = named  # "the London-based think tank, Royal United Services Institute"
+        speaker, title = resolver.resolve(list(words))
+        if speaker is None:
+            continue
+        e_off = toks[j - 1][1] if j > 0 else m.end()
+        out.append(
+            Attribution(m.start(), m.start(), e_off, speaker, ACCORDING_TO, title, _join(words))
         )
     for m in _ESTIMATE_NOUN_RE.finditer(text, start, end):
         k = index.get(m.start())

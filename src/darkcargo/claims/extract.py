@@ -134,7 +134,9 @@ _ANAPHOR_START = re.compile(
     r"|containers|shells|shipments|estimate|cargo|boxes|ships|vessels|rounds|amount))\b"
 )
 _POINTER_NEXT = re.compile(
-    r"[\"“]?(?:That|This|These|Those|It|The\s+(?:figure|figures|number|estimate|estimates))"
+    r"[\"“]?(?:(?:That|This|These|Those)(?:\s+(?:revelation|finding|findings|information"
+    r"|assessment|estimate|figure|figures|number|data|account|conclusion))?|It"
+    r"|The\s+(?:figure|figures|number|estimate|estimates))"
     r"(?:(?:['’]s|\s+is|\s+was|\s+comes|\s+came)?\s+(?:according\s+to|from|based\s+on)\b"
     r"|\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:stated|said|reported|announced"
     r"|disclosed|confirmed|revealed|claimed|told|estimated|noted)\s+(?:by|in)\b)",
