@@ -383,3 +383,23 @@ def test_what_a_figure_is_based_on_names_its_source() -> None:
         (200, None, "Royal United Services Institute"),
         (6700, 6700, "National Intelligence Service"),
     ]
+
+
+def test_a_modifier_item_word_before_another_noun_counts_nothing() -> None:
+    text = "He said hundreds of munitions factories run at about 30 percent of their capacity."
+    got = [(c.value, c.item) for c in extract_claims(text, published=date(2024, 2, 28))]
+    assert got == [(30, "capacity")]  # not "hundreds of shells"
+    assert extract_claims("It has 300 shell factories.", published=date(2024, 2, 28)) == []
+    (c,) = extract_claims("Two container ships left Rajin.", published=date(2024, 2, 28))
+    assert (c.value, c.item) == (2, "ships")
+
+
+def test_an_observer_speaks_and_a_paragraph_opening_pointer_covers_the_paragraph() -> None:
+    text = (
+        "North Korea has sent containers that can hold almost 5 million shells. Putin is "
+        "likely to seek more.\n"
+        "This was reported by the Minister of Defense of South Korea Shin Wonsik.\n"
+        "Seoul spotted at least 10,000 containers going to Russia. The crew found 3 shells."
+    )
+    got = [(c.value, c.speaker) for c in extract_claims(text, published=date(2024, 6, 14))]
+    assert got == [(5e6, "Shin Wonsik"), (10_000, "Seoul"), (3, None)]

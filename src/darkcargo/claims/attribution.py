@@ -66,7 +66,8 @@ for _stance, _verbs in (
     (
         ESTIMATED,
         """estimated estimates estimate calculated calculates assessed assesses assess found
-        finds concluded concludes counted""",
+        finds concluded concludes counted discovered discovers spotted spots detected detects
+        observed observes""",
     ),
     (BELIEVES, "believes believe believed thinks think suspects suspect suspected"),
     (
@@ -78,6 +79,12 @@ for _stance, _verbs in (
     for _v in _verbs.split():
         VERB_STANCE[_v] = _stance
 
+# Verbs of finding and seeing speak only for a named or institutional subject ("Seoul spotted",
+# "analysts found"; not "the crew found").
+OBSERVING_VERBS = frozenset(
+    {"found", "finds", "counted", "discovered", "discovers", "spotted", "spots", "detected"}
+    | {"detects", "observed", "observes"}
+)
 # Headlines write a few reporting verbs in title case ("Zelenskyy Says N. Korea Has Sent ...").
 HEADLINE_VERBS = ("Says", "Said", "Claims", "Warns", "Tells", "Confirms", "Believes")
 _VERB_RE = re.compile(
@@ -428,7 +435,7 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             if not (last.endswith("s") or last in ("they", "we", "i")) or last in ("is",):
                 continue
         if (
-            verb in ("found", "counted")
+            verb in OBSERVING_VERBS
             and not any(_is_cap(w) for w in words)
             and words[-1].lower() not in HEAD_NOUNS
         ):

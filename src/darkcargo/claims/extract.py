@@ -293,6 +293,23 @@ def _attribution_near(
     return min(pool, key=lambda a: min(abs(a.anchor - qe), abs(a.anchor - qs)))
 
 
+def _next_paragraph_starts(text: str, sentences: list[Sentence]) -> list[int | None]:
+    """For each sentence, the index of the sentence that opens the next paragraph (a sentence
+    after a line break), or None in the last paragraph."""
+    opens = [
+        i
+        for i in range(1, len(sentences))
+        if "\n" in text[sentences[i - 1].end : sentences[i].start]
+    ]
+    out: list[int | None] = []
+    k = 0
+    for i in range(len(sentences)):
+        while k < len(opens) and opens[k] <= i:
+            k += 1
+        out.append(opens[k] if k < len(opens) else None)
+    return out
+
+
 def extract_claims(
     text: str,
     *,
@@ -359,6 +376,7 @@ def extract_claims(
 
     # Attribution across sentences: quotations, "That is according to ...", anaphors.
     regions = _quote_regions(text, body_start, len(text))
+    next_paragraph = _next_paragraph_starts(text, [s for s, _, _ in per_sent])
     claims: list[Claim] = []
     for idx, (sent, cands, attrs) in enumerate(per_sent):
         fallback: Attribution | None = None
@@ -368,10 +386,16 @@ def extract_claims(
                     fallback = _attribution_near(per_sent, idx, region, params)
                     if fallback is not None:
                         break
-            if fallback is None and idx + 1 < len(per_sent):
-                nxt_sent, _, nxt_attrs = per_sent[idx + 1]
-                if nxt_attrs and _POINTER_NEXT.match(text, nxt_sent.start, nxt_sent.end):
-                    fallback = nxt_attrs[0]
+            if fallback is None:
+                # "This was reported by ...": the next sentence, or the sentence opening the
+                # next paragraph, which then speaks for the whole paragraph before it.
+                for j in dict.fromkeys((idx + 1, next_paragraph[idx])):
+                    if j is None or j >= len(per_sent):
+                        continue
+                    nxt_sent, _, nxt_attrs = per_sent[j]
+                    if nxt_attrs and _POINTER_NEXT.match(text, nxt_sent.start, nxt_sent.end):
+                        fallback = nxt_attrs[0]
+                        break
             if (
                 fallback is None
                 and params.inherit_on_anaphor

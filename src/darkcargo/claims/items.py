@@ -328,7 +328,12 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
         elif tok[0].islower() and low.endswith("ing") and len(low) > 5:
             break  # "factories producing ammunition": a participle ends the noun phrase
         elif _other_head_noun(low) and not _ITEM_RE.match(text, tm.end() + 1):
-            break  # "hundreds of factories": the phrase's head is a noun the ledger does not count
+            # "hundreds of factories": the phrase's head is a noun the ledger does not count;
+            # so is it in "hundreds of munitions factories", where the item word is a modifier.
+            if items and not text[item_end or pos : tm.start()].strip():
+                items.clear()
+                item_start = item_end = None
+            break
         if low in CLASSIFIERS and _OF_NEXT.match(text, tm.end()):
             # "1.5 million pieces of artillery ammunition": the count is of what follows "of".
             through_of = True
