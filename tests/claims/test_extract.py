@@ -403,3 +403,33 @@ def test_an_observer_speaks_and_a_paragraph_opening_pointer_covers_the_paragraph
     )
     got = [(c.value, c.speaker) for c in extract_claims(text, published=date(2024, 6, 14))]
     assert got == [(5e6, "Shin Wonsik"), (10_000, "Seoul"), (3, None)]
+
+
+def test_a_bare_large_amount_counts_what_the_sentence_before_named() -> None:
+    text = (
+        "Half of the artillery shells Russia fires come from North Korea, The Times reported. "
+        "According to the newspaper, around 3 million a year are being shipped."
+    )
+    (c,) = extract_claims(text, published=date(2024, 10, 5))
+    assert (c.value, c.item, c.unit, c.speaker) == (3e6, "shells", "per_year", "Times")
+    # not across a paragraph, and not for a small number
+    text = "They counted the artillery shells.\n\nAround 3 million a year are shipped. 12 left."
+    assert [c.item for c in extract_claims(text, published=date(2024, 10, 5))] == [None]
+
+
+def test_a_title_then_a_name_after_by_gives_the_name_and_mentioning_reports() -> None:
+    text = (
+        "The numbers have been revealed by South Korea's Defence Minister, Shin Won-sik, who "
+        "said North Korea has sent 6,700 shipping containers of ammunition to Russia. In "
+        "January, The Wall Street Journal mentioned in its report that Russia fired 10,000 "
+        "artillery shells per day. These containers can hold more than 200,000 shells of 122 "
+        "mm caliber."
+    )
+    got = [
+        (c.value, c.speaker, c.caliber) for c in extract_claims(text, published=date(2024, 2, 28))
+    ]
+    assert got == [
+        (6700, "Shin Won-sik", None),
+        (10_000, "Wall Street Journal", None),
+        (200_000, "Wall Street Journal", "122mm"),  # "These containers": the same source
+    ]

@@ -61,7 +61,7 @@ for _stance, _verbs in (
         """said says say told tells tell stated states announced announces added adds noted
         notes wrote writes reported reports testified warned warns explained confirmed confirms
         acknowledged revealed disclosed declared briefed clarified clarifies stressed stresses
-        emphasized emphasizes emphasised emphasises quoted""",
+        emphasized emphasizes emphasised emphasises quoted mentioned mentions""",
     ),
     (
         ESTIMATED,
@@ -330,6 +330,26 @@ def _np_forward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str
     return j, words
 
 
+def _np_forward_named(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str]] | None:
+    """_np_forward, except that a title or a description followed by ", <Name>" gives the name
+    ("by South Korea's Defence Minister, Shin Won-sik"; "from the London-based think tank,
+    Royal United Services Institute")."""
+    fw = _np_forward(toks, k)
+    if fw is None:
+        return None
+    j, words = fw
+    if (
+        j + 1 < len(toks)
+        and toks[j][2] == ","
+        and (_is_title_phrase(words) or not _is_cap(words[-1]))
+        and (named := _np_forward(toks, j + 1)) is not None
+        and (_is_name(named[1]) or not _is_title_phrase(words))
+        and any(_is_cap(w) for w in named[1])
+    ):
+        return named
+    return fw
+
+
 def _appositive_subject(
     toks: list[tuple[int, int, str]], k: int, sent_first: int
 ) -> tuple[int, list[str]] | None:
@@ -469,18 +489,10 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         )
     for m in _BASED_ON_RE.finditer(text, start, end):
         k = index.get(m.end())
-        fw = _np_forward(toks, k) if k is not None else None
+        fw = _np_forward_named(toks, k) if k is not None else None
         if fw is None:
             continue
         j, words = fw
-        if (
-            not _is_cap(words[-1])  # a description ("the London-based think tank"), then a name
-            and j + 1 < len(toks)
-            and toks[j][2] == ","
-            and (named := _np_forward(toks, j + 1)) is not None
-            and any(_is_cap(w) for w in named[1])
-        ):
-            j, words = named  # "the London-based think tank, Royal United Services Institute"
         speaker, title = resolver.resolve(list(words))
         if speaker is None:
             continue
@@ -529,7 +541,7 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         k = index.get(pos)
         if k is None:
             continue
-        fw = _np_forward(toks, k)
+        fw = _np_forward_named(toks, k)
         if fw is None:
             continue
         j, words = fw
@@ -560,7 +572,7 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         ):
             k = index.get(m.end())
             if k is not None:
-                fw = _np_forward(toks, k)
+                fw = _np_forward_named(toks, k)
                 if fw is not None:
                     raw = _join(fw[1])
                     speaker, title = resolver.resolve(list(fw[1]))

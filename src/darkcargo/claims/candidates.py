@@ -114,6 +114,7 @@ _CHANGE_VERB = re.compile(
     r"|went|gone|cut|raised|lowered|revised|doubled)\b",
     re.IGNORECASE,
 )
+PREVIOUS_SENTENCE_CHARS = 300  # how far back a bare amount looks for what it counts
 _BACK_ITEM = re.compile(
     r"\b(?:number|total|tally|count|figure|amount|volume|quantity)\s+of\s+(?:the\s+)?"
     r"(?:[\w-]+\s+){0,3}?(?P<item>[A-Za-z][\w-]*)",
@@ -348,6 +349,11 @@ def _sentence_candidates(
             c.item = ip.item
             if c.item is None and not _counts_something_else(text, last.end, e):
                 c.item = _item_from_context(text, wcs, c.first.start, prev_items)
+                if c.item is None and (c.first.magnitude or last.magnitude):
+                    # "Half of the artillery shells come from North Korea. ... around 3 million
+                    # a year are shipped": a bare large amount counts what the sentence
+                    # before named last.
+                    c.item = _item_of_sentence_before(text, s)
                 if c.item is not None and c.caliber is None:
                     c.caliber = next(
                         (cal for _, it, cal in reversed(prev_items[-5:]) if it == c.item), None
@@ -536,6 +542,16 @@ _MONTHS_WEEKDAYS = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:mon|tues|wednes|thurs|fri"
     r"|satur|sun)day"
 )
+
+
+def _item_of_sentence_before(text: str, sentence_start: int) -> str | None:
+    """The last item the sentence before `sentence_start` names (within its paragraph)."""
+    before = text[max(0, sentence_start - PREVIOUS_SENTENCE_CHARS) : sentence_start]
+    if "\n\n" in before.rstrip():
+        return None  # another paragraph: too far to borrow from
+    start = sentence_start - len(before)
+    words = find_item_words(text, start, sentence_start)
+    return words[-1][2] if words else None
 
 
 def _item_from_context(

@@ -151,7 +151,8 @@ ED_MODIFIERS = frozenset(
 ITEM_WINDOW = 6  # tokens read after a number when looking for its item
 # Words that count units of what follows "of" ("pieces of ammunition", "batches of shells").
 CLASSIFIERS = frozenset({"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds"})
-_OF_NEXT = re.compile(r"\s+of\s+")
+_OF_NEXT = re.compile(r"\s*of\s+")
+_CALIBRE_WORD = re.compile(r"(?:\s+(?:caliber|calibre)\b)?")
 # Plural endings of nouns: a lower-case plural that is no item ends the phrase ("factories").
 _NOT_PLURAL = frozenset(
     {"this", "was", "has", "is", "its", "his", "us", "as", "various", "ammunition"}
@@ -308,6 +309,12 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
                 i = tm.end()
                 n_tokens += 1
                 continue
+            after_of = _OF_NEXT.match(text, i)
+            cal = match_caliber(text, after_of.end(), stop) if after_of else None
+            if cal is not None and cal[1]:
+                # "200,000 artillery shells of 122 mm caliber": the calibre, after the item
+                caliber = cal[1]
+                item_end = _CALIBRE_WORD.match(text, cal[0], stop).end()  # type: ignore[union-attr]
             break
         if not tok[0].isalnum():
             if tok in ("-", "–") and items:
