@@ -115,6 +115,7 @@ _CHANGE_VERB = re.compile(
     re.IGNORECASE,
 )
 PREVIOUS_SENTENCE_CHARS = 300  # how far back a bare amount looks for what it counts
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BACK_ITEM = re.compile(
     r"\b(?:number|total|tally|count|figure|amount|volume|quantity)\s+of\s+(?:the\s+)?"
     r"(?:[\w-]+\s+){0,3}?(?P<item>[A-Za-z][\w-]*)",
@@ -545,11 +546,13 @@ _MONTHS_WEEKDAYS = (
 
 
 def _item_of_sentence_before(text: str, sentence_start: int) -> str | None:
-    """The last item the sentence before `sentence_start` names (within its paragraph)."""
-    before = text[max(0, sentence_start - PREVIOUS_SENTENCE_CHARS) : sentence_start]
-    if "\n\n" in before.rstrip():
-        return None  # another paragraph: too far to borrow from
-    start = sentence_start - len(before)
+    """The last item named in the text just before `sentence_start` (not past a blank line)."""
+    start = max(0, sentence_start - PREVIOUS_SENTENCE_CHARS)
+    # not past a blank line: that is another section
+    start += (
+        max((m.end() for m in _BLANK_LINE.finditer(text, start, sentence_start)), default=start)
+        - start
+    )
     words = find_item_words(text, start, sentence_start)
     return words[-1][2] if words else None
 
