@@ -549,10 +549,7 @@ def _item_of_sentence_before(text: str, sentence_start: int) -> str | None:
     """The last item named in the text just before `sentence_start` (not past a blank line)."""
     start = max(0, sentence_start - PREVIOUS_SENTENCE_CHARS)
     # not past a blank line: that is another section
-    start += (
-        max((m.end() for m in _BLANK_LINE.finditer(text, start, sentence_start)), default=start)
-        - start
-    )
+    start = max([start, *(m.end() for m in _BLANK_LINE.finditer(text, start, sentence_start))])
     words = find_item_words(text, start, sentence_start)
     return words[-1][2] if words else None
 
