@@ -23,8 +23,10 @@ file with its tag-block times in its own process (interpreter start, import, dec
 best of --repeat each, wall time; the children's CPU time is printed beside it. It decodes with
 the NMEA kernels compiled ahead of time (`make setup`; the kind is printed); the same run with
 the JIT kernels (DARKCARGO_NMEA_KERNEL=jit, numba compiled into its cache by an untimed first
-run) is printed beside it, with the import floor every ingest process pays (numpy, pyarrow,
-DuckDB, typer and the pydantic it uses).
+run) is printed beside it, with two floors measured in the same run: the imports every ingest
+process pays (numpy, pyarrow, DuckDB, typer and the pydantic it uses), and a bare DuckDB process
+storing the same positions, already decoded, into a new database file (the best any decoder that
+stores into DuckDB could do; its ratio to pyais is printed as the ceiling).
 `--whole-process-only` runs this section alone. The machine's load average is printed too: the figures are only
 as good as the machine was quiet. Ends with ratio lines; the last is darkcargo/pyais.
 
@@ -357,6 +359,16 @@ def main() -> None:
 KERNEL_ENV = "DARKCARGO_NMEA_KERNEL"
 KERNEL_KIND = "from darkcargo.ais import nmea; print(nmea.kernel_kind())"
 IMPORT_FLOOR = "import numpy, pyarrow, duckdb, typer, pydantic"
+# The floor of any ingest into a DuckDB file: a process that imports DuckDB and pyarrow, reads
+# the already decoded positions (Parquet, written once by this benchmark), stores them in a new
+# database file and commits; no decoding, no checks, no command line.
+STORE_FLOOR = """
+import sys, duckdb, pyarrow.parquet as pq
+decoded = pq.read_table(sys.argv[1])
+con = duckdb.connect(sys.argv[2])
+con.execute("CREATE TABLE positions AS SELECT * FROM decoded")
+con.close()
+"""
 
 # ---------------------------------------------------------------------------------------------
 # The peer: pyais decoding every sentence of the file, with its tag-block time, as a process.
@@ -387,6 +399,17 @@ def time_process(cmd: list[str], **env: str) -> tuple[float, float, str]:
     return wall, cpu, done.stdout
 
 
+def _write_decoded(nmea_path: Path, out: Path) -> None:
+    """The file's positions decoded once, as Parquet, for the storing floor."""
+    import pyarrow.parquet as pq
+
+    from darkcargo.ais.nmea import iter_nmea_batches
+
+    with open(nmea_path, "rb") as fh:
+        tables = [b.positions for b in iter_nmea_batches(fh, source_id=1)]
+    pq.write_table(pa.concat_tables(tables), out)
+
+
 def _best(runs: list[tuple[float, float, str]]) -> tuple[float, float]:
     wall, cpu, _ = min(runs, key=lambda r: r[0])
     return wall, cpu
@@ -409,9 +432,19 @@ def nmea_whole_process(nmea_path: Path, sentences: int, repeat: int) -> float:
         return out
 
     kind = time_process([sys.executable, "-c", KERNEL_KIND])[2].strip()
+    decoded = work / "decoded-positions.parquet"
+    _write_decoded(nmea_path, decoded)
+
+    def store(i: int) -> tuple[float, float, str]:
+        db = work / f"floor-{i}.duckdb"
+        out = time_process([sys.executable, "-c", STORE_FLOOR, str(decoded), str(db)])
+        db.unlink()
+        return out
+
     jit = {KERNEL_ENV: "jit"}
     first = ingest(nmea_path, 0, **jit)  # fills numba's cache if this is the first run ever
     floor_runs = [time_process([sys.executable, "-c", IMPORT_FLOOR]) for _ in range(repeat)]
+    store_runs = [store(i) for i in range(repeat)]
     help_runs = [time_process([*darkcargo, "--help"]) for _ in range(repeat)]
     tiny_runs = [ingest(tiny, i) for i in range(repeat)]
     runs = [ingest(nmea_path, i) for i in range(repeat)]
@@ -432,6 +465,9 @@ def nmea_whole_process(nmea_path: Path, sentences: int, repeat: int) -> float:
     w, c = _best(floor_runs)
     print(f"  the imports of any ingest process (numpy, pyarrow, DuckDB, typer, pydantic): "
           f"{w:.2f} s ({c:.2f} s)")  # fmt: skip
+    store_w, c = _best(store_runs)
+    print(f"  bare DuckDB storing the same {sentences:,} decoded positions (import, read Parquet, "
+          f"insert, commit; no decoding): {store_w:.2f} s ({c:.2f} s)")  # fmt: skip
     w, c = _best(help_runs)
     print(f"  darkcargo --help: {w:.2f} s ({c:.2f} s)")
     w, c = _best(tiny_runs)
@@ -451,6 +487,8 @@ def nmea_whole_process(nmea_path: Path, sentences: int, repeat: int) -> float:
     print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     # CPU time is steadier than wall time on a busy machine; it counts darkcargo's two threads
     print(f"ratio darkcargo/pyais, whole process (NMEA, CPU time): {py_cpu / dc_cpu:.1f}x")
+    print(f"ratio bare DuckDB store/pyais (the ceiling of any decoder storing in DuckDB): "
+          f"{py_wall / store_w:.1f}x")  # fmt: skip
     ratio = py_wall / dc_wall
     print(f"ratio darkcargo/pyais, whole process (NMEA, wall; target >= 15x): {ratio:.1f}x")
     return ratio
