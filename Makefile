@@ -29,7 +29,8 @@ $(VENDOR)/.stamp: .setup-stamp-npm scripts/vendor_assets.py | $(BIN)/python
 # does not load numba (src/darkcargo/ais/_nmea_build.py). Without them the JIT kernels serve.
 KERNEL_SOURCES := $(addprefix src/darkcargo/ais/,_nmea_kernel.py _nmea_codes.py _nmea_build.py)
 .kernels-stamp: $(KERNEL_SOURCES) .setup-stamp-py
-	$(BIN)/python -m darkcargo.ais._nmea_build
+	@$(BIN)/python -m darkcargo.ais._nmea_build || \
+	  echo "warning: NMEA kernels not compiled ahead of time (no C compiler?); numba's JIT serves"
 	touch $@
 
 setup: .setup-stamp-py $(VENDOR)/.stamp .kernels-stamp

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,11 @@ def artifacts_dir() -> Path:
 @pytest.fixture
 def workspace_path(tmp_path: Path) -> Path:
     return tmp_path / "ws.duckdb"
+
+
+@pytest.fixture(scope="session")
+def native_nmea_kernels() -> None:
+    """Tests that expect the NMEA kernels compiled ahead of time (`make setup`) skip, with a
+    reason, on a machine without a C compiler, where the JIT kernels serve instead."""
+    if shutil.which("cc") is None and shutil.which("gcc") is None:
+        pytest.skip("no C compiler: the NMEA kernels cannot be compiled ahead of time here")

@@ -202,7 +202,10 @@ def test_wheel_and_sdist_carry_every_package_file_and_vendored_asset(
     assert not [n for n in in_wheel if "__pycache__" in n or n.endswith((".nbi", ".nbc"))]
     # the wheel carries the NMEA kernels compiled for its platform (and is tagged so); the sdist
     # carries their sources and the build hook that compiles them
-    assert [n for n in in_wheel if n.startswith("darkcargo/ais/_nmea_native") and n.endswith(".so")]
+    if shutil.which("cc") or shutil.which("gcc"):  # without a C compiler the JIT kernels serve
+        assert [
+            n for n in in_wheel if n.startswith("darkcargo/ais/_nmea_native") and n.endswith(".so")
+        ]
     assert "-py3-none-any" not in installed.wheel.name
     assert not [n for n in in_sdist if n.endswith(".so")]
     assert f"{prefix}/setup.py" in tf_names(installed.sdist)
@@ -259,6 +262,8 @@ def test_installed_wheel_runs_the_demo_and_serves_the_page(
     assert "leaflet" in (demo / "report.html").read_text().lower()  # embedded from the wheel
 
     # the NMEA kernels came compiled in the wheel: an ingest decodes without loading numba
+    if shutil.which("cc") is None and shutil.which("gcc") is None:
+        pytest.skip("no C compiler: the wheel carries no compiled NMEA kernels here")
     assert list((installed.site / "darkcargo" / "ais").glob("_nmea_native*.so"))
     code = "import sys; from darkcargo.ais import nmea; print(nmea.kernel_kind(), 'numba' in sys.modules)"
     kind = subprocess.run(

@@ -20,6 +20,7 @@ import pytest
 from darkcargo.ais import _nmea_build, nmea
 from darkcargo.ais.nmea import DecodedBatch, iter_nmea_batches
 
+pytestmark = pytest.mark.usefixtures("native_nmea_kernels")
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_TIME = datetime(2020, 1, 1)  # most sample lines carry no time of their own
 NMEA_FILES = [

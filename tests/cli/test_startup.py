@@ -73,6 +73,7 @@ def test_help_imports_no_stage_code(tmp_path: Path) -> None:
     assert "darkcargo.cli.ingest" in modules and "darkcargo.cli.serve" in modules
 
 
+@pytest.mark.usefixtures("native_nmea_kernels")
 def test_ingest_of_nmea_imports_only_what_it_uses(tmp_path: Path) -> None:
     feed = tmp_path / "one.nmea"
     feed.write_bytes(SENTENCE)
