@@ -155,7 +155,7 @@ _REPORT_VERB_RE = re.compile(
 # "based on a recent report from the think tank, Royal United Services Institute (RUSI)": the
 # author of what a figure (or, from the next sentence, "This revelation") rests on.
 _BASED_ON_RE = re.compile(
-    r"\bbased\s+on\s+(?:(?:a|an|the|its|their|new|recent|latest|new|fresh)\s+)*(?:[\w-]+\s+)?"
+    r"\bbased\s+on\s+(?:(?:a|an|the|its|their|new|recent|latest|fresh)\s+)*(?:[\w-]+\s+)?"
     r"(?:report|reports|analysis|assessment|study|data|estimates?|figures|imagery|images"
     r"|intelligence|information)\s+(?:from|by|of|compiled\s+by|published\s+by)\s+",
     re.IGNORECASE,
