@@ -3,6 +3,8 @@ rows without a position, statics per identity change, line numbers, odd bytes.""
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -553,3 +555,42 @@ def test_huge_numbers_are_rejected_or_nulled_not_fatal(read) -> None:
     assert got.by_line == {2: ("out_of_range", "sog", rows[0])}
     (s,) = got.rows("statics")
     assert (s["imo"], s["length_m"], s["row_id"]) == (None, None, 3)
+
+
+def test_gfw_pipeline_json_lines_ingest_by_their_usual_names(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """GFW's segmenter fixture: JSON Lines of ssvid/timestamp/lat/lon/speed/course; messages
+    without a position (60 of them) are rejects at their own line."""
+    src = shared_data / "ais" / "gfw_segment" / "338013000.json"
+    lines = src.read_text().splitlines()
+    no_position = [i for i, line in enumerate(lines, 1) if '"lat": null' in line]
+    report = ingest([src], tmp_path / "ws.duckdb")
+    (got,) = report.files
+    assert got.format == "json:guessed"
+    assert (got.lines_read, got.positions, got.reasons) == (
+        len(lines),
+        len(lines) - len(no_position),
+        {"no_position": len(no_position)},
+    )
+    read = Read(got, tmp_path / "ws.duckdb")
+    assert [r["line_no"] for r in read.rows("rejects")] == no_position
+    first = read.rows("positions")[0]
+    assert (first["mmsi"], first["ts"], first["lat"], first["lon"]) == (
+        338013000,
+        datetime(2017, 7, 18, 0, 7, 20),
+        pytest.approx(-14.3350553513),
+        pytest.approx(-170.6182098389),
+    )
+    # the same records as a gzipped JSON array read alike
+    packed = tmp_path / "array.json.gz"
+    packed.write_bytes(gzip.compress(json.dumps([json.loads(x) for x in lines]).encode()))
+    again = ingest([packed], tmp_path / "ws2.duckdb").files[0]
+    assert again.format == "json:guessed+gzip" and again.positions == got.positions
+
+
+def test_forced_json_on_a_csv_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "day.csv"
+    path.write_text(MC_HEADER + "\n")
+    with pytest.raises(InputError, match="not JSON"):
+        ingest([path], tmp_path / "ws.duckdb", input_format="json")

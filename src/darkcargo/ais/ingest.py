@@ -41,7 +41,7 @@ from darkcargo.workspace import Workspace, default_workspace_path
 
 log = logging.getLogger(__name__)
 
-INPUT_FORMATS: tuple[str, ...] = ("auto", "nmea", "csv", "parquet")
+INPUT_FORMATS: tuple[str, ...] = ("auto", "nmea", "csv", "parquet", "json")
 NMEA_BATCH_BYTES = 4 << 20  # decompressed NMEA bytes per decoder batch (smaller: more overlap)
 NMEA_READ_AHEAD = 1  # decoded NMEA batches held ahead of the writer
 # DuckDB while ingesting NMEA: one thread (decoding uses the other cores; appending from one
@@ -153,7 +153,7 @@ def ingest(
 
     `columns` maps canonical fields to CSV headers (``'mmsi=MMSI,ts=time,...'`` or a dict) for
     CSVs of no known layout; `layouts` adds layout files (TOML, as ais/layouts.toml);
-    `input_format` forces nmea/csv/parquet instead of detection; `default_time` dates positions
+    `input_format` forces nmea/csv/parquet/json instead of detection; `default_time` dates positions
     that carry no time of their own. Raises InputError on the first file that cannot be read
     as its format or of which nothing is accepted (earlier files stay committed); a workspace
     file this call created is removed again when nothing was committed to it.
@@ -274,6 +274,8 @@ def resolve_format(path: Path, input_format: str, head: bytes, member: str | Non
         return sources.detect_format(str(path) if member is None else name, head)
     if input_format == "parquet" and not head.startswith(sources.PARQUET_MAGIC):
         raise InputError(str(path), "not a Parquet file (no PAR1 magic); check --format", 1)
+    if input_format == "json" and not sources.looks_like_json(head):
+        raise InputError(str(path), "not JSON (no '{' or '[' first); check --format", 1)
     if input_format == "nmea" and not sources.looks_like_nmea(head):
         raise InputError(
             str(path),
@@ -515,11 +517,10 @@ def _ingest_tabular(
         follow = _follow(ws, result.bytes, on_read) if plain == path else None
         try:
             if plan is None:
-                read_by = tabular.stage_parquet(ws, plain, result.path, default_time, layouts)
-                if read_by.name != "parquet":  # a provider's Parquet, read by its layout
-                    result.format = (result.format or "").replace(
-                        "parquet", f"parquet:{read_by.name}", 1
-                    )
+                fmt = (result.format or "parquet").split("+")[0]
+                read_by = tabular.stage_records(ws, plain, result.path, default_time, layouts, fmt)
+                if read_by.name != fmt:  # a provider's file, read by its layout
+                    result.format = (result.format or "").replace(fmt, f"{fmt}:{read_by.name}", 1)
             else:
                 tabular.stage_csv(ws, plain, plan, default_time)
         finally:

@@ -204,7 +204,7 @@ def plan_csv(
             for lo in layouts or load_layouts()
             if all(norm_header(d) in index for d in lo.detect)
         ]
-        guessed = None if found else guess_layout(index, header, default_time)
+        guessed = None if found else guess_layout(index, header, default_time, path)
         if not found and guessed is None:
             shown = ",".join(header[:8]) + ("..." if len(header) > 8 else "")
             raise InputError(
@@ -213,13 +213,6 @@ def plan_csv(
                 1,
             )
         layout = found[0] if found else guessed  # type: ignore[assignment]
-        if guessed is not None:
-            log.warning(
-                "%s: no known layout; columns guessed from their names: %s "
-                "(pass --columns to choose others)",
-                path,
-                ", ".join(f"{f}={c}" for f, c in guessed.columns.items()),
-            )
     fields = {
         f: index[norm_header(c)] for f, c in layout.columns.items() if norm_header(c) in index
     }
@@ -238,7 +231,10 @@ def plan_csv(
 
 
 def guess_layout(
-    index: Mapping[str, int], header: list[str], default_time: datetime | None = None
+    index: Mapping[str, int],
+    header: list[str],
+    default_time: datetime | None = None,
+    path: str = "",
 ) -> Layout | None:
     """A layout from the header names themselves, for a CSV no layout matches: each field takes
     the first of its usual names (`[guess]` in layouts.toml) that the header holds, each column
@@ -256,4 +252,10 @@ def guess_layout(
     needed = (*REQUIRED_FIELDS, *(() if default_time is not None else ("ts",)))
     if not all(f in columns for f in needed):
         return None
+    log.warning(
+        "%s: no known layout; columns guessed from their names: %s "
+        "(pass --columns to choose others)",
+        path,
+        ", ".join(f"{f}={c}" for f, c in columns.items()),
+    )
     return Layout("guessed", columns, detect=tuple(columns.values()))

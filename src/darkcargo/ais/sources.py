@@ -266,15 +266,19 @@ def read_head(path: str | Path, size: int = SNIFF_BYTES) -> tuple[bytes, str, st
 
 
 def detect_format(name: str, head: bytes) -> str:
-    """'parquet', 'nmea' or 'csv' from the decompressed head of a file (name breaks ties).
+    """'parquet', 'nmea', 'json' or 'csv' from the decompressed head of a file (name breaks
+    ties).
 
-    Parquet by its magic; NMEA when an AIS sentence appears in the head; CSV when the first
-    line has several comma, semicolon, tab or pipe separators. Raises InputError otherwise.
+    Parquet by its magic; NMEA when an AIS sentence appears in the head; JSON when it opens an
+    object or array; CSV when the first line has several comma, semicolon, tab or pipe
+    separators. Raises InputError otherwise.
     """
     if head.startswith(PARQUET_MAGIC):
         return "parquet"
     if _NMEA_RE.search(head):
         return "nmea"
+    if looks_like_json(head):
+        return "json"
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
     if max(first.count(sep) for sep in (b",", b";", b"\t", b"|")) >= 2:
         return "csv"
@@ -288,9 +292,14 @@ def detect_format(name: str, head: bytes) -> str:
     raise InputError(
         name,
         "cannot tell the format (no AIS sentence, no CSV header, no Parquet magic in the "
-        "first bytes); pass --format nmea|csv|parquet",
+        "first bytes); pass --format nmea|csv|parquet|json",
         1,
     )
+
+
+def looks_like_json(head: bytes) -> bool:
+    """True when the head opens a JSON object or array (JSON Lines: one object per line)."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
 
 
 def looks_like_nmea(head: bytes) -> bool:

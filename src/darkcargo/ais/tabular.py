@@ -42,6 +42,7 @@ from darkcargo.ais.layout import (
     VOCABULARY,
     CsvPlan,
     Layout,
+    guess_layout,
     load_layouts,
     norm_header,
 )
@@ -282,56 +283,77 @@ def stage_csv(
         raise CsvReadError(f"{bad_bytes} line(s) with bytes that are not UTF-8")
 
 
-def stage_parquet(
+# Record files DuckDB reads itself: (reader, row number of a record, name in messages). A JSON
+# record's number counts records (one per line in JSON Lines), not physical lines.
+RECORD_READERS: dict[str, tuple[str, str, str]] = {
+    "parquet": ("read_parquet(?, file_row_number=true)", "file_row_number + 1", "Parquet"),
+    "json": (
+        "(SELECT *, row_number() OVER () AS _dc_record FROM read_json(?, format='auto'))",
+        "_dc_record",
+        "JSON",
+    ),
+}
+
+
+def stage_records(
     ws: Workspace,
     path: Path,
     shown: str,
     default_time: datetime | None,
     layouts: tuple[Layout, ...] | None = None,
+    fmt: str = "parquet",
 ) -> Layout:
-    """Read a Parquet file into the stage: by the canonical column names (any case), else by the
-    first provider layout whose `detect` columns it has (MarineCadastre's GeoParquet carries
-    the csv2 names). Returns the layout read by ("parquet" for canonical names)."""
+    """Read a Parquet or JSON (Lines) file into the stage: by the canonical column names (any
+    case), else by the first provider layout whose `detect` columns it has (MarineCadastre's
+    GeoParquet carries the csv2 names), else by the usual names of its columns (GFW's pipeline
+    messages: ssvid, timestamp, lat, lon ...). Returns the layout read by (named `fmt` for the
+    canonical names)."""
+    reader, line, kind = RECORD_READERS[fmt]
+    probe = reader.replace(", row_number() OVER () AS _dc_record", "")
     try:
-        described = ws.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+        described = ws.con.execute(f"DESCRIBE SELECT * FROM {probe}", [str(path)]).fetchall()
     except duckdb.Error as exc:
-        raise InputError(
-            shown, f"not a readable Parquet file ({str(exc).splitlines()[0]})"
-        ) from exc
+        raise InputError(shown, f"not a readable {kind} file ({str(exc).splitlines()[0]})") from exc
+    names = [str(r[0]) for r in described]
     by_name = {norm_header(str(r[0])): (str(r[0]), str(r[1])) for r in described}
-    layout = Layout("parquet", {f: f for f in ALL_FIELDS})
+    layout = Layout(fmt, {f: f for f in ALL_FIELDS})
     if not all(f in by_name for f in REQUIRED_FIELDS):
         known = layouts or load_layouts()
-        layout = next(
-            (lo for lo in known if all(norm_header(d) in by_name for d in lo.detect)), layout
+        index = {norm_header(n): i for i, n in enumerate(names)}
+        layout = (
+            next(
+                (lo for lo in known if all(norm_header(d) in by_name for d in lo.detect)),
+                None,
+            )
+            or guess_layout(index, names, default_time, shown)
+            or layout
         )
     found = {
         f: by_name[norm_header(c)] for f, c in layout.columns.items() if norm_header(c) in by_name
     }
     missing = [f for f in (*REQUIRED_FIELDS, *([] if default_time else ["ts"])) if f not in found]
     if missing:
-        names = ", ".join(str(r[0]) for r in described[:12])
         raise InputError(
             shown,
-            f"Parquet file lacks canonical column(s) {', '.join(missing)} and matches no known "
-            f"layout (has {names})",
+            f"{kind} file lacks canonical column(s) {', '.join(missing)} and matches no known "
+            f"layout (has {', '.join(names[:12])})",
         )
     cols = {f: '"' + n.replace('"', '""') + '"' for f, (n, _) in found.items()}
     every = ", ".join(f"coalesce({c}::VARCHAR, '')" for c in cols.values())
     layout = replace(layout, columns={f: n for f, (n, _) in found.items()})
     sql = stage_sql(
-        "read_parquet(?, file_row_number=true)",
+        reader,
         cols,
         {f: t for f, (_, t) in found.items()},
         layout,
         default_time,
-        "file_row_number + 1",
+        line,
         f"concat_ws(',', {every})",
     )
     try:
         ws.con.execute(sql, [str(path)])
     except duckdb.Error as exc:
-        raise InputError(shown, f"cannot read Parquet ({str(exc).splitlines()[0]})") from exc
+        raise InputError(shown, f"cannot read {kind} ({str(exc).splitlines()[0]})") from exc
     return layout
 
 

@@ -43,11 +43,12 @@ class InputFormat(StrEnum):
     nmea = "nmea"
     csv = "csv"
     parquet = "parquet"
+    json = "json"
 
 
 HELP = """Load AIS files into the workspace: positions, statics, and rejects with a reason.
 
-Formats: NMEA 0183 AIVDM/AIVDO (tag blocks, multipart, receive-time trailers), CSV from MarineCadastre (the legacy and the 2024+ "csv2" headers), the Danish Maritime Authority or Global Fishing Watch map downloads (recognised by their header; add your own provider with --layouts), any other CSV by the usual names of its columns (the columns taken are reported) or with --columns, and Parquet with the canonical column names or those of a known layout (MarineCadastre GeoParquet). Files may be plain, gzip, bz2, zstd or a zip holding one file (recognised by their first bytes, not their names).
+Formats: NMEA 0183 AIVDM/AIVDO (tag blocks, multipart, receive-time trailers), CSV from MarineCadastre (the legacy and the 2024+ "csv2" headers), the Danish Maritime Authority or Global Fishing Watch map downloads (recognised by their header; add your own provider with --layouts), any other CSV by the usual names of its columns (the columns taken are reported) or with --columns, Parquet and JSON (Lines, e.g. Global Fishing Watch pipeline messages) with the canonical column names, those of a known layout (MarineCadastre GeoParquet) or their usual names. Files may be plain, gzip, bz2, zstd or a zip holding one file (recognised by their first bytes, not their names).
 
 Each file is ingested in one transaction: if it fails half way (bad input, Ctrl-C, a crash), nothing of that file is kept, while files finished earlier by the same command stay committed. A file whose bytes were ingested before (same SHA-256, under any name) is skipped as "already ingested". Every line or row ends up accepted or in the rejects table with a reason code and the field that caused it; see them with `darkcargo info`. Rows without a position (lat/lon empty or 91/181) are kept for their identity in statics, never as positions. Every MMSI gets a class (ship, base station, aid to navigation, SAR aircraft, ... or invalid) from its digits and message types.
 
