@@ -228,13 +228,58 @@ def crossings_parquet(tmp_path: Path) -> Path:
     return path
 
 
-def test_spark_ingest_refuses_csv_naming_the_file(tmp_path: Path, options: Any) -> None:
+def test_tables_ingest_the_same_on_both_engines(
+    shared_data: Path, tmp_path: Path, options: Any
+) -> None:
+    """A real MarineCadastre CSV (gzipped), GFW's pipeline JSON Lines and a CSV of no known
+    layout: each task reads its file with the local engine's readers, so the dataset holds the
+    same positions, statics and rejects (with the field that caused each) as a workspace."""
+    import gzip
+
+    from darkcargo.engines.spark import ingest_dataset
+
+    mc = tmp_path / "mc.csv.gz"
+    mc.write_bytes(
+        gzip.compress((shared_data / "ais/noaa/marinecadastre_20230101_sample.csv").read_bytes())
+    )
+    kyst = tmp_path / "kyst.csv"
+    kyst.write_text(
+        "mmsi;date_time_utc;lon;lat;sog;cog;true_heading\n"
+        "257002000;2024-01-01 00:00:05;5.3221;60.3912;0.0;250.1;255\n"
+        "257002000;2024-01-01 00:01:05;5.3222;95.0;0.1;250.1;255\n"
+    )
+    files = [mc, shared_data / "ais/gfw_segment/338013000.json", kyst]
+    local = ingest(files, tmp_path / "ws.duckdb")
+    spark = ingest_dataset(files, str(tmp_path / "ds"), options=options)
+    fields = ("status", "format", "source_id", "lines_read", "accepted", "rejected", "positions")
+    assert [[getattr(f, k) for k in fields] for f in spark.files] == [
+        [getattr(f, k) for k in fields] for f in local.files
+    ]
+    assert [f.format for f in spark.files] == [
+        "csv:marinecadastre+gzip",
+        "json:guessed",
+        "csv:guessed",
+    ]
+    with Workspace(tmp_path / "ws.duckdb", read_only=True) as ws:
+        for table in ("positions", "statics", "rejects"):
+            want = ws.arrow(f"SELECT * FROM {table}")
+            got = _dataset(tmp_path / "ds" / table).select(want.schema.names)
+            key = lambda r: tuple(str(v) for v in r.values())  # noqa: E731
+            assert sorted(got.to_pylist(), key=key) == sorted(want.to_pylist(), key=key), table
+        fields_named = ws.scalar("SELECT count(*) FROM rejects WHERE field IS NOT NULL")
+    assert fields_named >= 61  # 60 GFW messages without a position, one latitude of 95
+    again = ingest_dataset(files, str(tmp_path / "ds"), options=options)
+    assert [f.status for f in again.files] == [STATUS_DUPLICATE] * 3
+
+
+def test_spark_ingest_refuses_an_unknown_csv_before_any_task(tmp_path: Path, options: Any) -> None:
     from darkcargo.engines.spark import ingest_dataset
 
     csv = tmp_path / "a.csv"
-    csv.write_text("MMSI,BaseDateTime,LAT,LON\n366730000,2023-08-01T00:00:00,38.0,131.0\n")
-    with pytest.raises(InputError, match=r"a\.csv: a csv file: the Spark engine decodes NMEA"):
+    csv.write_text("boat,when,y,x\n1,2,3,4\n")
+    with pytest.raises(InputError, match=r"a\.csv:1: CSV header matches no known layout"):
         ingest_dataset([csv], str(tmp_path / "ds"), options=options)
+    assert not (tmp_path / "ds").exists()
 
 
 def _readme_spark_commands() -> list[str]:

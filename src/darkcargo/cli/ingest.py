@@ -199,7 +199,7 @@ def ingest_cmd(
 
     when = _parse_time(default_time)
     if engine is Engine.spark:
-        _ingest_spark(paths, out, when, columns, input_format, master, conf)
+        _ingest_spark(paths, out, when, columns, input_format, master, conf, layouts)
         return
     if out or master or conf:
         raise InputError("--out/--master/--conf", "need --engine spark")
@@ -246,22 +246,21 @@ def _ingest_spark(
     input_format: InputFormat,
     master: str | None,
     conf: list[str] | None,
+    layouts: list[Path] | None = None,
 ) -> None:
-    """NMEA files decoded on Spark into a Parquet dataset (one task per file)."""
+    """AIS files read on Spark into a Parquet dataset (one task per file)."""
     from darkcargo.engines.spark import ingest_dataset
 
     if out is None:
         raise InputError("--engine spark", "needs --out, the Parquet dataset to write")
-    if columns is not None:
-        raise InputError(
-            "--columns", "CSV files are ingested by the local engine (--engine duckdb)"
-        )
     report = ingest_dataset(
         paths,
         out,
         default_time=when,
         input_format=input_format.value,
         options=spark_options(master, conf),
+        columns=columns,
+        layouts=layouts or (),
     )
     for result in report.files:
         console.print(describe(result), highlight=False, soft_wrap=True)

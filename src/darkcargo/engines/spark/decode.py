@@ -1,17 +1,21 @@
-"""What each Spark task of `ingest` does: decode whole NMEA files with darkcargo's own decoder.
+"""What each Spark task of `ingest` does: read whole files with darkcargo's own readers.
 
-A task streams each of its files through `darkcargo.ais.nmea.iter_nmea_batches` (the compiled
-kernel the local ingest uses: multipart groups, tag-block and $PGHP times carry across the
-file's batches exactly as there) and hands on positions, statics and rejects in one table of
-one schema (`rec` telling which), then one summary row per file: its SHA-256 (taken while
-reading), lines read, accepted and rejected. No Spark import: tests call these directly.
+An NMEA file streams through `darkcargo.ais.nmea.iter_nmea_batches` (the compiled kernel the
+local ingest uses: multipart groups, tag-block and $PGHP times carry across the file's batches
+exactly as there). A CSV, Parquet or JSON file is read by the local engine itself (DuckDB's
+readers, the layouts, the SQL transform) into a scratch workspace on the task's disk, then read
+back. Either way the task hands on positions, statics and rejects in one table of one schema
+(`rec` telling which), then one summary row per file: its SHA-256, format, lines read,
+accepted and rejected. No Spark import: tests call these directly.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +26,7 @@ import pyarrow.compute as pc
 
 from darkcargo.ais import sources
 from darkcargo.ais.nmea import iter_nmea_batches
-from darkcargo.ais.schema import POSITIONS, REJECTS, STATICS
+from darkcargo.ais.schema import POSITIONS, REJECTS_TABLE, STATICS
 
 REC_POSITION, REC_STATIC, REC_REJECT, REC_FILE = 0, 1, 2, 3
 
@@ -36,11 +40,29 @@ FILE_ROWS = pa.schema(
         ("positions", pa.int64()),
         ("statics", pa.int64()),
         ("reasons", pa.string()),  # JSON {reason: count}
+        ("format", pa.string()),  # as the local ingest names it ("csv:marinecadastre+gzip")
     ]
 )
 
 PREFIX = {"positions": "p_", "statics": "t_", "rejects": "r_", "files": "f_"}
-TABLES = {"positions": POSITIONS, "statics": STATICS, "rejects": REJECTS, "files": FILE_ROWS}
+TABLES = {
+    "positions": POSITIONS,
+    "statics": STATICS,
+    "rejects": REJECTS_TABLE,  # with the field a tabular reader names (null for NMEA)
+    "files": FILE_ROWS,
+}
+SCRATCH_BATCH_ROWS = 1 << 16  # rows per batch read back from a task's scratch workspace
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How a task reads its files: what the local ingest takes besides the file itself."""
+
+    default_time: datetime | None = None
+    batch_bytes: int = 4 << 20  # NMEA decoder batch
+    columns: Mapping[str, str] | None = None  # a CSV column map (--columns)
+    layouts: Sequence[str] = field(default_factory=tuple)  # layout files (--layouts)
+
 
 # The decoded output: `rec` plus each table's columns under its prefix.
 DECODED = pa.schema(
@@ -48,7 +70,7 @@ DECODED = pa.schema(
     + [pa.field(PREFIX[name] + f.name, f.type) for name, schema in TABLES.items() for f in schema]
 )
 
-FILES_IN = pa.schema([("source_id", pa.int32()), ("path", pa.string())])
+FILES_IN = pa.schema([("source_id", pa.int32()), ("path", pa.string()), ("format", pa.string())])
 
 
 def _as_decoded(table: pa.Table, name: str, rec: int) -> pa.RecordBatch:
@@ -68,7 +90,7 @@ def _as_decoded(table: pa.Table, name: str, rec: int) -> pa.RecordBatch:
 def decode_file(
     path: str, source_id: int, default_time: datetime | None, batch_bytes: int
 ) -> Iterator[pa.RecordBatch]:
-    """One file's positions, statics and rejects (DECODED batches), then its summary row."""
+    """One NMEA file's positions, statics and rejects (DECODED batches), then its summary row."""
     size = sources.check_readable(Path(path))
     reasons: Counter[str] = Counter()
     totals = Counter[str]()
@@ -94,29 +116,90 @@ def decode_file(
                 if table.num_rows:
                     yield _as_decoded(table, name, rec)
         sha = src.counter.sha256(size)
+        compression = src.compression
     if sha is None:
         sha = sources.sha256_file(path)
-    summary = {
+    fmt = "nmea" + ("" if compression == "plain" else f"+{compression}")
+    yield _summary(source_id, sha, fmt, totals, reasons)
+
+
+def read_table_file(
+    path: str, source_id: int, fmt: str, options: ReadOptions
+) -> Iterator[pa.RecordBatch]:
+    """One CSV, Parquet or JSON file read by the local ingest into a scratch workspace (on the
+    task's disk, gone afterwards), handed on as DECODED batches, then its summary row."""
+    from darkcargo.ais.ingest import ingest
+    from darkcargo.workspace import Workspace
+
+    with tempfile.TemporaryDirectory(prefix="darkcargo-task-") as tmp:
+        scratch = Path(tmp) / "file.duckdb"
+        (got,) = ingest(
+            [path],
+            scratch,
+            default_time=options.default_time,
+            columns=options.columns,
+            input_format=fmt,
+            layouts=options.layouts,
+        ).files
+        if scratch.exists():
+            with Workspace(scratch, read_only=True) as ws:
+                for name, rec in (
+                    ("positions", REC_POSITION),
+                    ("statics", REC_STATIC),
+                    ("rejects", REC_REJECT),
+                ):
+                    cols = ", ".join(f'"{n}"' for n in TABLES[name].names if n != "source_id")
+                    order = "line_no" if name == "rejects" else "row_id"
+                    reader = ws.con.sql(
+                        f'SELECT {source_id}::INTEGER AS source_id, {cols} FROM "{name}" '
+                        f"ORDER BY {order}"
+                    ).to_arrow_reader(SCRATCH_BATCH_ROWS)
+                    for part in reader:
+                        yield _as_decoded(pa.Table.from_batches([part]), name, rec)
+    totals = Counter(
+        lines_read=got.lines_read,
+        accepted=got.accepted,
+        rejected=got.rejected,
+        positions=got.positions,
+        statics=got.statics,
+    )
+    sha = got.sha256 or sources.sha256_file(path)
+    yield _summary(source_id, sha, got.format or fmt, totals, Counter(got.reasons))
+
+
+def _summary(
+    source_id: int, sha: str, fmt: str, totals: Counter[str], reasons: Counter[str]
+) -> pa.RecordBatch:
+    row = {
         "source_id": [source_id],
         "sha256": [sha],
         "reasons": [json.dumps(dict(reasons.most_common()))],
+        "format": [fmt],
         **{
             k: [int(totals[k])]
             for k in ("lines_read", "accepted", "rejected", "positions", "statics")
         },
     }
-    yield _as_decoded(pa.table(summary, schema=FILE_ROWS), "files", REC_FILE)
+    return _as_decoded(pa.table(row, schema=FILE_ROWS), "files", REC_FILE)
 
 
 def decode_task(
-    batches: Iterator[pa.RecordBatch], default_time: datetime | None, batch_bytes: int
+    batches: Iterator[pa.RecordBatch], options: ReadOptions
 ) -> Iterator[pa.RecordBatch]:
-    """Rows of FILES_IN (source id, path) to the DECODED rows of their files."""
+    """Rows of FILES_IN (source id, path, format) to the DECODED rows of their files."""
     for batch in batches:
-        for sid, path in zip(
-            batch.column("source_id").to_pylist(), batch.column("path").to_pylist(), strict=True
+        for sid, path, fmt in zip(
+            batch.column("source_id").to_pylist(),
+            batch.column("path").to_pylist(),
+            batch.column("format").to_pylist(),
+            strict=True,
         ):
-            yield from decode_file(str(path), int(sid), default_time, batch_bytes)
+            if fmt == "nmea":
+                yield from decode_file(
+                    str(path), int(sid), options.default_time, options.batch_bytes
+                )
+            else:
+                yield from read_table_file(str(path), int(sid), str(fmt), options)
 
 
 def hash_task(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

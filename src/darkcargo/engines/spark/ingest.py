@@ -1,11 +1,11 @@
-"""`ingest` on Spark: NMEA files decoded by darkcargo's decoder on the executors, one task per
+"""`ingest` on Spark: AIS files read by darkcargo's own readers on the executors, one task per
 file, into the partitioned Parquet dataset of `darkcargo.engines.spark.dataset`.
 
-As the local ingest: each file is a source identified by the SHA-256 of its bytes; a file
-whose bytes are already in the dataset adds nothing ("already ingested"); every line is
-accepted or kept in `rejects` with its reason; a failed or interrupted run leaves the dataset
-as it was. CSV and Parquet inputs are tables already: read them with the local engine (or
-Spark's own readers); this engine decodes NMEA.
+NMEA is decoded by the compiled decoder; CSV, Parquet and JSON are read by the local engine
+(DuckDB's readers, the provider layouts, the SQL transform) in the task. As the local ingest:
+each file is a source identified by the SHA-256 of its bytes; a file whose bytes are already in
+the dataset adds nothing ("already ingested"); every line is accepted or kept in `rejects` with
+its reason; a failed or interrupted run leaves the dataset as it was.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from darkcargo.ais.ingest import (
     IngestReport,
     resolve_format,
 )
+from darkcargo.ais.layout import load_layouts, parse_column_map, plan_csv
 from darkcargo.ais.schema import SOURCES
 from darkcargo.engines.spark import dataset, decode
 from darkcargo.engines.spark.detect import DEFAULT_OPTIONS, SparkOptions
@@ -66,8 +67,14 @@ def ingest_dataset(
     input_format: str = "auto",
     options: SparkOptions = DEFAULT_OPTIONS,
     nmea_batch_bytes: int = NMEA_BATCH_BYTES,
+    columns: str | Mapping[str, str] | None = None,
+    layouts: Iterable[str | Path] = (),
 ) -> IngestReport:
-    """Decode NMEA files on Spark into the dataset at `out` (created when missing)."""
+    """Read AIS files on Spark into the dataset at `out` (created when missing); `columns` and
+    `layouts` as for the local ingest (a CSV's column map, layout files)."""
+    column_map = parse_column_map(columns) if isinstance(columns, str) else columns
+    layout_files = tuple(str(p) for p in layouts)
+    known_layouts = load_layouts(layout_files)  # a bad layout file fails here, not in a task
     if default_time is not None and default_time.tzinfo is not None:
         default_time = default_time.astimezone(UTC).replace(tzinfo=None)
     report = IngestReport()
@@ -81,13 +88,9 @@ def ingest_dataset(
             report.files.append(FileResult(path=str(given), status=STATUS_EMPTY, bytes=size))
             continue
         fmt = resolve_format(path, input_format, head, member)
-        if fmt != "nmea":
-            raise InputError(
-                str(given),
-                f"a {fmt} file: the Spark engine decodes NMEA; ingest {fmt.upper()} files with "
-                "the local engine (--engine duckdb) or read them with Spark directly",
-            )
-        result.format = "nmea" + ("" if compression == "plain" else f"+{compression}")
+        if fmt == "csv":  # an unknown header fails here, naming the file, before any task
+            plan_csv(head, str(given), column_map, default_time, known_layouts)
+        result.format = fmt + ("" if compression == "plain" else f"+{compression}")
         todo.append((path, result))
         report.files.append(result)
     if not todo:
@@ -101,7 +104,8 @@ def ingest_dataset(
     _skip_known(spark, todo, known)
     fresh = [(p, r) for p, r in todo if r.status == STATUS_INGESTED]
     if fresh:
-        _decode(spark, files, out, fresh, known, default_time, nmea_batch_bytes)
+        read = decode.ReadOptions(default_time, nmea_batch_bytes, column_map, layout_files)
+        _decode(spark, files, out, fresh, known, read)
     return report
 
 
@@ -142,8 +146,7 @@ def _decode(
     out: str,
     todo: list[tuple[Path, FileResult]],
     known: pa.Table,
-    default_time: datetime | None,
-    batch_bytes: int,
+    read: decode.ReadOptions,
 ) -> None:
     from pyspark import StorageLevel
     from pyspark.sql import functions as sf
@@ -155,13 +158,12 @@ def _decode(
     # one task per file, the largest first, so that the last tasks to start are short
     order = sorted(todo, key=lambda t: -t[1].bytes)
     rdd = spark.sparkContext.parallelize(
-        [(int(r.source_id or 0), str(p)) for p, r in order], len(order)
+        [(int(r.source_id or 0), str(p), (r.format or "").split("+")[0]) for p, r in order],
+        len(order),
     )
-    inputs = spark.createDataFrame(rdd, "source_id int, path string")
+    inputs = spark.createDataFrame(rdd, "source_id int, path string, format string")
     decoded = map_in_arrow(
-        inputs,
-        functools.partial(decode.decode_task, default_time=default_time, batch_bytes=batch_bytes),
-        decode.DECODED,
+        inputs, functools.partial(decode.decode_task, options=read), decode.DECODED
     ).persist(StorageLevel.MEMORY_AND_DISK)
     run = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     staging = join(out, dataset.STAGING, run)
@@ -191,9 +193,7 @@ def _decode(
         run_action(
             "ingest",
             lambda: rej.select(
-                *[sf.col(c).alias(n) for c, n in decode.table_columns("rejects")],
-                # the workspace's rejects columns: the NMEA decoder names no field
-                sf.lit(None).cast("string").alias("field"),
+                *[sf.col(c).alias(n) for c, n in decode.table_columns("rejects")]
             ).write.parquet(join(staging, "rejects")),
         )
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -235,6 +235,10 @@ def _results(
         if s is None:
             raise SparkEngineError(f"{r.path}: the decode task returned no summary")
         r.sha256 = s["sha256"]
+        r.format = s["format"] or r.format  # the reader's own name ("csv:dma+gzip")
+        if int(s["lines_read"]) == 0:  # a header and nothing else: as the local ingest
+            r.status = STATUS_EMPTY
+            continue
         if r.sha256 in by_sha:
             _mark_duplicate(r, known, by_sha[r.sha256])
             continue
