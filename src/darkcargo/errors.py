@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
+# Characters a terminal acts on rather than shows: C0 and C1 controls (escape sequences, carriage
+# returns, line breaks) and the bidirectional overrides that reorder what is shown.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` as one line a terminal shows as is: every control character written as an
+    escape (\\x1b, \\n, \\u202e). Messages quote names and lines chosen by the ships and
+    files we read; they must not move the cursor, recolour or reorder the analyst's screen."""
+    return _TERMINAL_CONTROLS.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+
 
 class DarkcargoError(Exception):
     """Base of every error darkcargo raises on purpose."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from darkcargo.cli.options import WorkspaceOpt
 from darkcargo.cli.output import console
@@ -41,7 +42,7 @@ def info_as_dict(info: WorkspaceInfo) -> dict[str, Any]:
 
 
 def _print_tables(info: WorkspaceInfo) -> None:
-    console.print(f"[bold]workspace[/bold] {info.path}", highlight=False)
+    console.print(Text.assemble(("workspace", "bold"), " ", info.path))
     src = Table(title="sources", title_justify="left")
     for name in ("id", "path", "format", "rows", "accepted", "rejected", "sha256"):
         numeric = name in ("id", "rows", "accepted", "rejected")
@@ -49,8 +50,8 @@ def _print_tables(info: WorkspaceInfo) -> None:
     for s in info.sources:
         src.add_row(
             str(s.source_id),
-            s.path,
-            s.format,
+            Text(s.path),  # file names are data: shown as text, never as console markup
+            Text(s.format),
             f"{s.lines_read:,}",
             f"{s.accepted:,}",
             f"{s.rejected:,}",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -124,7 +125,8 @@ class BarProgress:
 
     def start(self, path: str, total_bytes: int) -> None:
         self.current = path
-        self.task = self.progress.add_task(Path(path).name, total=total_bytes)
+        # a file name is data: escaped, as the bar renders its description as console markup
+        self.task = self.progress.add_task(escape(Path(path).name), total=total_bytes)
 
     def advance(self, nbytes: int) -> None:
         if self.task is not None:
@@ -136,7 +138,7 @@ class BarProgress:
             self.task = None
         self.current = None
         self.finished.append(result)
-        self.progress.console.print(describe(result), highlight=False, soft_wrap=True)
+        self.progress.console.print(describe(result), highlight=False, soft_wrap=True, markup=False)
 
 
 def ingest_cmd(
@@ -235,7 +237,7 @@ def ingest_cmd(
             )
             # sys.exit, not typer.Exit: click hands an Exit's code back instead of exiting
             sys.exit(130)
-    console.print(summarize(report), highlight=False, soft_wrap=True)
+    console.print(summarize(report), highlight=False, soft_wrap=True, markup=False)
 
 
 def _ingest_spark(
@@ -263,8 +265,10 @@ def _ingest_spark(
         layouts=layouts or (),
     )
     for result in report.files:
-        console.print(describe(result), highlight=False, soft_wrap=True)
-    console.print(summarize(report) + f"; dataset {out}", highlight=False, soft_wrap=True)
+        console.print(describe(result), highlight=False, soft_wrap=True, markup=False)
+    console.print(
+        summarize(report) + f"; dataset {out}", highlight=False, soft_wrap=True, markup=False
+    )
 
 
 def register(app: typer.Typer) -> None:

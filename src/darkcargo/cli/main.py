@@ -18,7 +18,7 @@ import threading
 import typer
 
 from darkcargo import __version__
-from darkcargo.errors import DarkcargoError
+from darkcargo.errors import DarkcargoError, printable
 
 app = typer.Typer(
     name="darkcargo",
@@ -61,12 +61,25 @@ def _root(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:  # messages quote what files hold
+        handler.setFormatter(_PrintableFormatter(handler.formatter))
 
 
 for _name in _command_modules():
     _module = importlib.import_module(_name)
     if hasattr(_module, "register"):
         _module.register(app)
+
+
+class _PrintableFormatter(logging.Formatter):
+    """A log line as the wrapped formatter writes it, with control characters escaped."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(self.inner.format(record))
 
 
 def _click_exception_types() -> tuple[type[BaseException], ...]:
@@ -89,7 +102,7 @@ def main() -> None:
         # Non-standalone mode returns typer.Exit codes (and 130 for Ctrl-C) instead of exiting.
         code = app(standalone_mode=False)
     except DarkcargoError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {printable(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("interrupted: the workspace is left as it was before this command", err=True)
