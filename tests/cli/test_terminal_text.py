@@ -13,7 +13,7 @@ SENTENCE = b"\\s:rBENCH01,c:1700000000*0B\\!AIVDM,1,1,,A,144HfvT92EaKEB0H@087?Ba
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    return {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "500"}  # no folding
 
 
 def test_names_and_lines_from_files_reach_the_terminal_as_text(tmp_path: Path) -> None:
