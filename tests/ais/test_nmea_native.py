@@ -19,21 +19,11 @@ import pytest
 
 from darkcargo.ais import _nmea_build, nmea
 from darkcargo.ais.nmea import DecodedBatch, iter_nmea_batches
+from tests.ais.test_nmea_oracles import NMEA_FILES
 
 pytestmark = pytest.mark.usefixtures("native_nmea_kernels")
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_TIME = datetime(2020, 1, 1)  # most sample lines carry no time of their own
-NMEA_FILES = [
-    "gpsd/sample.aivdm",
-    "libais/typeexamples.nmea",
-    "libais/test.aivdm",
-    "libais/tagblock.nmea",
-    "pyais/nmea_data_sample.txt",
-    "pyais/mixed.txt",
-    "pyais/timestamped.ais",
-    "pyais/messages.ais",
-    "pyais/gatehouse.nmea",
-]
 
 
 def _native() -> ModuleType:

@@ -348,6 +348,8 @@ def test_the_owner_of_a_report_and_the_publisher_of_images_speak() -> None:
     assert c.speaker is None
     c = one("The report's authors counted 300 containers.")
     assert c.speaker is None  # a possessive without a name gives no speaker
+    c = one("RUSI has raised its estimate to 7,000 containers.")
+    assert (c.speaker, c.stance) == ("RUSI", "estimated")
 
 
 def test_an_observers_participle_stays_inside_the_counted_phrase() -> None:

@@ -40,6 +40,18 @@ def _env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def run_cli(cwd: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m darkcargo ARGV` (the installed executable's entry) in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-m", "darkcargo", *argv],
+        cwd=cwd,
+        env=_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
 def _modules_after(argv: list[str], cwd: Path) -> tuple[int, set[str]]:
     """Run the command in a fresh interpreter; its exit code and the modules it had imported."""
     code = (
@@ -133,14 +145,7 @@ def test_executable_exits_fast_and_loses_nothing(tmp_path: Path) -> None:
     ws = tmp_path / "ws.duckdb"
 
     def cli(*argv: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "darkcargo", *argv],
-            cwd=tmp_path,
-            env=_env(),
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        return run_cli(tmp_path, *argv)
 
     done = cli("ingest", str(feed), "-w", str(ws))
     assert done.returncode == 0, done.stderr

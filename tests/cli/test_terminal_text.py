@@ -3,17 +3,10 @@ and control characters in quoted lines and headers are shown as escapes."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-SENTENCE = b"\\s:rBENCH01,c:1700000000*0B\\!AIVDM,1,1,,A,144HfvT92EaKEB0H@087?Ba>0R:O,0*4A\n"
-
-
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "500"}  # no folding
+from tests.cli.test_startup import SENTENCE, run_cli
 
 
 def test_names_and_lines_from_files_reach_the_terminal_as_text(tmp_path: Path) -> None:
@@ -26,14 +19,7 @@ def test_names_and_lines_from_files_reach_the_terminal_as_text(tmp_path: Path) -
     bad.write_bytes(b"a\x1b[2J,b\xe2\x80\xaec\n1,2\n")
 
     def cli(*argv: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "darkcargo", *argv],
-            cwd=tmp_path,
-            env=_env(),
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        return run_cli(tmp_path, *argv, COLUMNS="500")  # long paths unfolded
 
     done = cli("ingest", str(feed), "-w", str(tmp_path / "ws.duckdb"))
     assert done.returncode == 0 and "evil[bold red]x.nmea: nmea, 1 lines" in done.stdout

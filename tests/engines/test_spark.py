@@ -83,6 +83,16 @@ def _dataset(root: Path) -> pa.Table:
     return pads.dataset(root, format="parquet", partitioning="hive").to_table()
 
 
+def _assert_same_rows(workspace: Path, root: Path) -> None:
+    """The dataset at `root` holds the workspace's positions, statics and rejects, row for row."""
+    with Workspace(workspace, read_only=True) as ws:
+        for table in ("positions", "statics", "rejects"):
+            want = ws.arrow(f"SELECT * FROM {table}")
+            got = _dataset(root / table).select(want.schema.names)
+            key = lambda r: tuple(str(v) for v in r.values())  # noqa: E731
+            assert sorted(got.to_pylist(), key=key) == sorted(want.to_pylist(), key=key), table
+
+
 @pytest.fixture(scope="module")
 def season(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo season, small (30 vessels, 20 days), ingested and detected locally."""
@@ -260,12 +270,8 @@ def test_tables_ingest_the_same_on_both_engines(
         "json:guessed",
         "csv:guessed",
     ]
+    _assert_same_rows(tmp_path / "ws.duckdb", tmp_path / "ds")
     with Workspace(tmp_path / "ws.duckdb", read_only=True) as ws:
-        for table in ("positions", "statics", "rejects"):
-            want = ws.arrow(f"SELECT * FROM {table}")
-            got = _dataset(tmp_path / "ds" / table).select(want.schema.names)
-            key = lambda r: tuple(str(v) for v in r.values())  # noqa: E731
-            assert sorted(got.to_pylist(), key=key) == sorted(want.to_pylist(), key=key), table
         fields_named = ws.scalar("SELECT count(*) FROM rejects WHERE field IS NOT NULL")
     assert fields_named >= 61  # 60 GFW messages without a position, one latitude of 95
     again = ingest_dataset(files, str(tmp_path / "ds"), options=options)
@@ -373,12 +379,7 @@ def test_real_nmea_decodes_the_same_on_both_engines(
         [getattr(f, k) for k in fields] for f in local.files
     ]
     assert sum(f.rejected for f in local.files) > 100  # the junk is there, and kept
-    with Workspace(tmp_path / "ws.duckdb", read_only=True) as ws:
-        for table in ("positions", "statics", "rejects"):
-            want = ws.arrow(f"SELECT * FROM {table}")
-            got = _dataset(tmp_path / "ds" / table).select(want.schema.names)
-            key = lambda r: tuple(str(v) for v in r.values())  # noqa: E731
-            assert sorted(got.to_pylist(), key=key) == sorted(want.to_pylist(), key=key), table
+    _assert_same_rows(tmp_path / "ws.duckdb", tmp_path / "ds")
 
 
 def test_real_shared_mmsi_tracks_give_the_same_events(

@@ -170,6 +170,38 @@ _RELEASED_SHOWING_RE = re.compile(
 )
 
 
+def _subjects_before(
+    pattern: re.Pattern[str],
+    stance: str,
+    text: str,
+    start: int,
+    end: int,
+    toks: list[tuple[int, int, str]],
+    index: dict[int, int],
+    resolver: Resolver,
+    taken: list[Attribution],
+) -> list[Attribution]:
+    """Attributions to the subject right before each cue `pattern` finds (past a "has", "have"
+    or "had"), for cues no earlier attribution stands on."""
+    found: list[Attribution] = []
+    for m in pattern.finditer(text, start, end):
+        k = index.get(m.start())
+        if k is None or any(a.anchor == m.start() for a in taken):
+            continue
+        if k > 0 and toks[k - 1][2].lower() in ("has", "have", "had"):
+            k -= 1
+        np = _np_backward(toks, k)
+        if np is None:
+            continue
+        speaker, title = resolver.resolve(list(np[1]))
+        if speaker is None:
+            continue
+        found.append(
+            Attribution(m.start(), toks[np[0]][0], m.end(), speaker, stance, title, _join(np[1]))
+        )
+    return found
+
+
 def _owner_before(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str]] | None:
     """The named owner of a document just before token k ("RUSI's analysis", "the Pentagon's
     latest report"): (index of its first token, the owner's words without 's); None when the
@@ -470,23 +502,10 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
                 m.start(), min(s_off, m.start()), e_off, speaker, stance, title, _join(words)
             )
         )
-    for m in _RELEASED_SHOWING_RE.finditer(text, start, end):
-        # "the White House has released satellite images showing that ...": the publisher
-        # of the evidence speaks.
-        k = index.get(m.start())
-        if k is None or any(a.anchor == m.start() for a in out):
-            continue
-        if k > 0 and toks[k - 1][2].lower() in ("has", "have", "had"):
-            k -= 1
-        np = _np_backward(toks, k)
-        if np is None:
-            continue
-        speaker, title = resolver.resolve(list(np[1]))
-        if speaker is None:
-            continue
-        out.append(
-            Attribution(m.start(), toks[np[0]][0], m.end(), speaker, SAID, title, _join(np[1]))
-        )
+    # "the White House has released satellite images showing that ...": the publisher of the
+    # evidence speaks; "<speaker> (has) raised its estimate to": an estimate.
+    for pattern, stance in ((_RELEASED_SHOWING_RE, SAID), (_ESTIMATE_NOUN_RE, ESTIMATED)):
+        out += _subjects_before(pattern, stance, text, start, end, toks, index, resolver, out)
     for m in _BASED_ON_RE.finditer(text, start, end):
         k = index.get(m.end())
         fw = _np_forward_named(toks, k) if k is not None else None
@@ -499,19 +518,6 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         e_off = toks[j - 1][1] if j > 0 else m.end()
         out.append(
             Attribution(m.start(), m.start(), e_off, speaker, ACCORDING_TO, title, _join(words))
-        )
-    for m in _ESTIMATE_NOUN_RE.finditer(text, start, end):
-        k = index.get(m.start())
-        if k is None or any(a.anchor == m.start() for a in out):
-            continue
-        np = _np_backward(toks, k)
-        if np is None:
-            continue
-        speaker, title = resolver.resolve(list(np[1]))
-        if speaker is None:
-            continue
-        out.append(
-            Attribution(m.start(), toks[np[0]][0], m.end(), speaker, ESTIMATED, title, _join(np[1]))
         )
     for m in _REPORT_BY_RE.finditer(text, start, end):
         k = index.get(m.end())
