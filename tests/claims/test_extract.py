@@ -435,3 +435,23 @@ def test_a_title_then_a_name_after_by_gives_the_name_and_mentioning_reports() ->
         (10_000, "Wall Street Journal", None),
         (200_000, "Wall Street Journal", "122mm"),  # "These containers": the same source
     ]
+
+
+def test_days_of_a_month_are_dates_even_without_a_publication_date() -> None:
+    text = (
+        "The North provided several dozen ballistic missiles, some fired on Dec. 30, Jan. 2 "
+        "and Jan. 6."
+    )
+    got = [(c.value, c.low, c.item) for c in extract_claims(text)]  # no date to anchor a year
+    assert got == [(None, 36, "missiles")]
+
+
+def test_an_organisation_described_again_is_the_one_that_spoke() -> None:
+    text = (
+        "North Korea shipped over 10,000 containers, the State Department said Friday. It and "
+        'the Treasury Department imposed sanctions. "The DPRK has delivered more than 10,000 '
+        'containers," the department said in a fact sheet. Washington, Seoul and Kyiv have '
+        "accused Pyongyang of supplying millions of artillery shells."
+    )
+    got = [c.speaker for c in extract_claims(text, published=date(2024, 2, 24))]
+    assert got == ["State Department", "State Department", "Washington, Seoul and Kyiv"]

@@ -254,6 +254,7 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
         return j, [toks[j][2]]
     words: list[str] = []
     first = j + 1
+    listed = False  # the phrase holds "X and Y": a list, which a comma may continue
     while j >= 0 and len(words) < MAX_NP_WORDS:
         t = toks[j][2]
         low = t.lower()
@@ -267,6 +268,19 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             continue
         if low == "and" and words and _is_cap(words[0]) and j > 0 and _is_cap(toks[j - 1][2]):
             words.insert(0, t)  # "Center for Strategic and International Studies"
+            first = j
+            j -= 1
+            listed = True
+            continue
+        if (
+            t == ","
+            and listed
+            and j > 0
+            and _is_cap(toks[j - 1][2])
+            and (j < 2 or toks[j - 2][2] in (",", '"', "“", ":") or j - 1 == 0)
+        ):
+            # "Washington, Seoul and Kyiv have accused": one subject, a list of single names
+            words.insert(0, t)
             first = j
             j -= 1
             continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from darkcargo.claims import bound as cues
 from darkcargo.claims.calibres import find_calibres
-from darkcargo.claims.dates import DateMention
+from darkcargo.claims.dates import DateMention, day_of_month_spans
 from darkcargo.claims.items import (
     CURRENCY_ITEMS,
     CURRENCY_NAMES,
@@ -165,6 +165,7 @@ class _Cand:
 def _masks_for(text: str, sent: Sentence, dates: list[DateMention]) -> list[tuple[int, int]]:
     s, e = sent.start, sent.end
     masks = [(d.start, d.end) for d in dates]
+    masks.extend(day_of_month_spans(text, s, e))  # also those no year could be given to
     masks.extend((cs, ce) for cs, ce, _ in find_calibres(text, s, e))
     for rx in _MASKS:
         masks.extend((m.start(), m.end()) for m in rx.finditer(text, s, e))

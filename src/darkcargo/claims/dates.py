@@ -282,6 +282,17 @@ def parse_date_span(span: str, base: date | None) -> tuple[date, str] | None:
     return _start_of(value, precision), precision
 
 
+_DAY_OF_MONTH_RE = re.compile(
+    rf"\b{_MONTH}\s+{_DAYNUM}(?![\w])|\b{_DAYNUM}\s+(?:of\s+)?{_MONTH}(?![\w])"
+)  # months capitalised, as English writes them: "30 may have been sent" is no date
+
+
+def day_of_month_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of "Dec. 30", "30 December": dates even when no year can be given to them (a text
+    without a publication date), so that their day numbers are never read as counts."""
+    return [(m.start(), m.end()) for m in _DAY_OF_MONTH_RE.finditer(text, start, end)]
+
+
 def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateMention]:
     """Dates in text[start:end] with their roles, offsets into `text`."""
     out: list[DateMention] = []

@@ -34,7 +34,7 @@ HEAD_NOUNS = _words(
     spokesman spokeswoman spokesperson minister president secretary chief director officers
     officer generals general administration cabinet parliament assembly report study
     prosecutors observers watchdog organisation organization think bank newspaper broadcaster
-    outlet"""
+    outlet department bureau commission embassy directorate"""
 )
 MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
@@ -109,6 +109,7 @@ class Entity:
     tokens: tuple[str, ...] = ()
     aliases: set[str] = field(default_factory=set)
     last: int = 0  # order of last mention
+    spoke: int = 0  # order of the last time it was a figure's speaker (0: never)
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -204,16 +205,20 @@ class Resolver:
     ) -> Entity | None:
         """The entity of `kind` mentioned last whose title or name holds `word` and every word
         of `also` (a description's nationality: "the South Korean minister")."""
-        best: Entity | None = None
+        found = []
         for ent in self.entities:
             if kind and ent.kind != kind:
                 continue
             hay = f"{ent.title} {ent.name}".lower()
             if any(not re.search(rf"\b{re.escape(w)}", hay) for w in (word, *also) if w):
                 continue
-            if best is None or ent.last > best.last:
-                best = ent
-        return best
+            found.append(ent)
+        if kind == "org" and any(e.spoke for e in found):
+            # "the department said", after the State Department spoke and the Treasury
+            # Department was only named: an organisation described again is the one speaking
+            found = [e for e in found if e.spoke]
+            return max(found, key=lambda e: e.spoke)
+        return max(found, key=lambda e: e.last, default=None)
 
     def _recent_media(self) -> Entity | None:
         """The news outlet mentioned last: a name that ends in, or is, a word outlets are named
@@ -230,7 +235,16 @@ class Resolver:
 
     # -- resolution -------------------------------------------------------------------------
     def resolve(self, words: list[str]) -> tuple[str | None, str | None]:
-        """(speaker, title) for a speaker noun phrase as written."""
+        """(speaker, title) for a speaker noun phrase as written; the entity found is marked
+        as having spoken (see `_recent`)."""
+        name, title = self._resolve(words)
+        ent = self.by_name.get(name.lower()) if name else None
+        if ent is not None:
+            self.counter += 1
+            ent.spoke = self.counter
+        return name, title
+
+    def _resolve(self, words: list[str]) -> tuple[str | None, str | None]:
         if not words:
             return None, None
         low = [w.lower() for w in words]
