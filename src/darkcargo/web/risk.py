@@ -174,31 +174,36 @@ def _ids(risk_rows: list[dict[str, Any]], kind: str) -> list[str]:
     return list(out)
 
 
+def _referenced(
+    reader: Reader, risk_rows: list[dict[str, Any]], table: str, sql: str
+) -> list[dict[str, Any]]:
+    """The rows of `table` the contributions of `risk_rows` name; `sql` selects them by the
+    list of ids given as its one parameter."""
+    ids = _ids(risk_rows, table)
+    if not ids or not reader.has(table):
+        return []
+    return rows(reader.arrow(sql, [ids]))
+
+
 def referenced_events(reader: Reader, risk_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The events the contributions of `risk_rows` name, in brief (kind, time, place)."""
-    ids = _ids(risk_rows, "events")
-    if not ids or not reader.has("events"):
-        return []
-    return rows(
-        reader.arrow(
-            f"SELECT {EVENT_BRIEF} FROM events WHERE event_id IN (SELECT unnest(?)) "
-            "ORDER BY start_ts, event_id",
-            [ids],
-        )
+    return _referenced(
+        reader,
+        risk_rows,
+        "events",
+        f"SELECT {EVENT_BRIEF} FROM events WHERE event_id IN (SELECT unnest(?)) "
+        "ORDER BY start_ts, event_id",
     )
 
 
 def referenced_detections(reader: Reader, risk_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The radar targets the contributions of `risk_rows` name (keyed as risk keys them)."""
-    keys = _ids(risk_rows, "detections")
-    if not keys or not reader.has("detections"):
-        return []
-    return rows(
-        reader.arrow(
-            f"SELECT * FROM (SELECT {DETECTION_BRIEF} FROM detections) "
-            "WHERE key IN (SELECT unnest(?)) ORDER BY ts, key",
-            [keys],
-        )
+    return _referenced(
+        reader,
+        risk_rows,
+        "detections",
+        f"SELECT * FROM (SELECT {DETECTION_BRIEF} FROM detections) "
+        "WHERE key IN (SELECT unnest(?)) ORDER BY ts, key",
     )
 
 
