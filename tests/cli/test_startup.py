@@ -10,21 +10,26 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 
 import darkcargo
-from darkcargo.cli import options
+from darkcargo.cli import main, options
 from darkcargo.workspace import WORKSPACE_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 SENTENCE = b"\\s:rBENCH01,c:1700000000*0B\\!AIVDM,1,1,,A,144HfvT92EaKEB0H@087?Ba>0R:O,0*4A\n"
 
 # Imported by no command that does not use it. An NMEA ingest decodes with the kernels compiled
-# ahead of time (`make setup`), so it loads neither numba nor scipy (which numba imports).
+# ahead of time (`make setup`), so it loads neither numba nor scipy (which numba imports); it
+# hands pyarrow no NumPy or Python values to convert (pyarrow imports pandas for that), and the
+# command line is parsed without pydantic (typer 0.29 coerces through it).
 NEVER_FOR_INGEST = (
     "numba", "scipy", "fastapi", "uvicorn", "starlette", "shapely", "jinja2", "quantulum3", "dateparser",
-    "rapidfuzz", "pandas", "darkcargo.claims.extract", "darkcargo.estimate.montecarlo",
-    "darkcargo.events.detect", "darkcargo.scenario",
+    "rapidfuzz", "pandas", "pydantic", "pyarrow.compute", "darkcargo.claims.extract",
+    "darkcargo.estimate.montecarlo", "darkcargo.events.detect", "darkcargo.scenario",
 )  # fmt: skip
+# A command names its module; `darkcargo ingest` does not load the others.
+OTHER_COMMANDS = ("darkcargo.cli.serve", "darkcargo.cli.claims", "darkcargo.cli.report")
 NEVER_FOR_HELP = (*NEVER_FOR_INGEST, "duckdb", "darkcargo.ais.ingest")
 
 
@@ -85,6 +90,24 @@ def test_help_imports_no_stage_code(tmp_path: Path) -> None:
     assert "darkcargo.cli.ingest" in modules and "darkcargo.cli.serve" in modules
 
 
+def test_a_named_command_is_served_by_its_module_alone() -> None:
+    """Each command module registers the command of its own name, so `darkcargo NAME ...`
+    builds that module's commands only; other words get every command (and typer's
+    suggestions for a misspelt one)."""
+    full = _served(main.full_app())
+    for module in main._command_modules():
+        name = module.rsplit(".", 1)[1]
+        app = main.app_for(["-v", name, "--help"])
+        assert app is not main.full_app()
+        assert name in _served(app) and _served(app) <= full, (name, _served(app))
+    for argv in (["ingset"], ["--help"], [], ["main"], ["../x"]):
+        assert main.app_for(argv) is main.full_app()
+
+
+def _served(app: typer.Typer) -> set[str | None]:
+    return {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+
+
 @pytest.mark.usefixtures("native_nmea_kernels")
 def test_ingest_of_nmea_imports_only_what_it_uses(tmp_path: Path) -> None:
     feed = tmp_path / "one.nmea"
@@ -92,7 +115,7 @@ def test_ingest_of_nmea_imports_only_what_it_uses(tmp_path: Path) -> None:
     rc, modules = _modules_after(["ingest", str(feed), "-w", str(tmp_path / "ws.duckdb")], tmp_path)
     assert rc == 0
     assert {"duckdb", "darkcargo.ais.nmea", "darkcargo.ais._nmea_native"} <= modules
-    assert _roots(modules, NEVER_FOR_INGEST) == []
+    assert _roots(modules, (*NEVER_FOR_INGEST, *OTHER_COMMANDS)) == []
 
 
 def test_workspace_env_name_is_the_workspace_modules() -> None:

@@ -8,7 +8,9 @@ the claim extractors ...) is imported inside the command function that needs it.
 from __future__ import annotations
 
 import atexit
+import functools
 import importlib
+import importlib.util
 import logging
 import os
 import pkgutil
@@ -20,17 +22,9 @@ import typer
 from darkcargo import __version__
 from darkcargo.errors import DarkcargoError, printable
 
-app = typer.Typer(
-    name="darkcargo",
-    help="From raw maritime evidence to defensible numbers: ingest AIS, detect events, "
-    "estimate cargo, grade claims, and show it all.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
 # Every module of this package that defines register(app) adds its commands: a new command
-# group is a new file, with no shared list to edit. Importing them all is cheap (see above).
+# group is a new file, with no shared list to edit. Each registers (at least) the command of
+# its own name, so a command line that names one is served by that module alone.
 NOT_COMMANDS = {"main", "options", "output"}
 INTERRUPTED = 130  # exit code for Ctrl-C, as shells report SIGINT
 
@@ -50,7 +44,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details to stderr."),
     version: bool = typer.Option(
@@ -65,10 +58,46 @@ def _root(
         handler.setFormatter(_PrintableFormatter(handler.formatter))
 
 
-for _name in _command_modules():
-    _module = importlib.import_module(_name)
-    if hasattr(_module, "register"):
-        _module.register(app)
+def _app_of(modules: list[str]) -> typer.Typer:
+    app = typer.Typer(
+        name="darkcargo",
+        help="From raw maritime evidence to defensible numbers: ingest AIS, detect events, "
+        "estimate cargo, grade claims, and show it all.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.callback()(_root)
+    for name in modules:
+        module = importlib.import_module(name)
+        if hasattr(module, "register"):
+            module.register(app)
+    return app
+
+
+@functools.cache
+def full_app() -> typer.Typer:
+    """The app with every command (what `--help` lists, and what a misspelt name is matched
+    against)."""
+    return _app_of(_command_modules())
+
+
+def app_for(argv: list[str]) -> typer.Typer:
+    """The app that serves a command line: the named command's module only, when the first word
+    that is not an option names one (start-up then imports and builds one command instead of
+    all of them, a tenth of a short command's time); otherwise every command."""
+    word = next((a for a in argv if not a.startswith("-")), "")
+    if word.isidentifier() and word not in NOT_COMMANDS:
+        module = f"darkcargo.cli.{word}"
+        if importlib.util.find_spec(module) is not None:
+            return _app_of([module])
+    return full_app()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # the whole CLI, for callers that run it in process (tests, docs)
+        return full_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _PrintableFormatter(logging.Formatter):
@@ -100,7 +129,7 @@ def main() -> None:
     """Entry point: run the app, turning darkcargo errors into one line and an exit code."""
     try:
         # Non-standalone mode returns typer.Exit codes (and 130 for Ctrl-C) instead of exiting.
-        code = app(standalone_mode=False)
+        code = app_for(sys.argv[1:])(standalone_mode=False)
     except DarkcargoError as exc:
         typer.echo(f"error: {printable(str(exc))}", err=True)
         sys.exit(exc.exit_code)
