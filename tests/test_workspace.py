@@ -16,6 +16,11 @@ def test_workspace_creates_every_canonical_table(workspace_path: Path) -> None:
         names = {r[0] for r in ws.con.execute("SHOW TABLES").fetchall()}
     assert set(all_tables()) <= names
     assert {"positions", "statics", "rejects", "sources", "events", "estimates", "claims"} <= names
+    for _ in range(2):  # opened again: nothing added twice
+        with Workspace(workspace_path) as ws:
+            assert ws.arrow("SELECT * FROM meta").to_pylist() == [
+                {"key": "schema_version", "value": "1"}
+            ]
 
 
 def test_workspace_is_a_plain_duckdb_file(workspace_path: Path) -> None:
@@ -60,3 +65,4 @@ def test_older_workspace_gains_new_columns(workspace_path: Path) -> None:
         assert ws.arrow("SELECT mmsi, confidence FROM shipments").to_pylist() == [
             {"mmsi": 273210440, "confidence": None}
         ]
+        assert ws.get_meta("schema_version") == "1"

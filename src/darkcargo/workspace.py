@@ -105,27 +105,32 @@ class Workspace:
     def _ensure_tables(self) -> None:
         # One transaction: one commit to the write-ahead log instead of one per table (a new
         # workspace is set up in a quarter of the time; every command that writes pays this).
+        # The statements go to DuckDB as one script: a new workspace's two dozen tables are
+        # made in a third of the time of one call each.
         with self.transaction() as con:
-            con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
             existing = self._columns()
+            ddl: list[str] = []
+            if "meta" not in existing:  # a new workspace (a plain INSERT: OR IGNORE costs 6 ms)
+                ddl.append("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+                ddl.append(f"INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}')")
             for name, schema in all_tables().items():
                 if name not in existing:
-                    con.execute(create_table_sql(name, schema))
+                    ddl.append(create_table_sql(name, schema))
                     continue
                 # A workspace made by an older version gains the columns added since (as nulls).
-                for f in schema:
-                    if f.name not in existing[name]:
-                        con.execute(
-                            f'ALTER TABLE "{name}" ADD COLUMN "{f.name}" {duckdb_type(f.type)}'
-                        )
-            con.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-            )
+                ddl.extend(
+                    f'ALTER TABLE "{name}" ADD COLUMN "{f.name}" {duckdb_type(f.type)}'
+                    for f in schema
+                    if f.name not in existing[name]
+                )
+            if ddl:
+                con.execute(";\n".join(ddl))
 
     def _columns(self) -> dict[str, set[str]]:
         rows = self.con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main'"
+            # duckdb_columns(), not information_schema: binding that view costs 10 ms
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main'"
         ).fetchall()
         columns: dict[str, set[str]] = {}
         for table, column in rows:
@@ -159,7 +164,9 @@ class Workspace:
         # DuckDB finds this local by its name (a replacement scan; no workspace table has it).
         # Not a registered view: inside a transaction a dropped view keeps its Arrow data alive
         # until commit, so a long ingest would hold every batch it wrote in memory.
-        _darkcargo_rows = data.select(schema.names).cast(schema)
+        _darkcargo_rows = data.select(schema.names)
+        if not _darkcargo_rows.schema.equals(schema):  # a cast imports pyarrow.compute (25 ms)
+            _darkcargo_rows = _darkcargo_rows.cast(schema)
         cols = ", ".join(f'"{n}"' for n in schema.names)
         self.con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _darkcargo_rows')
         return int(_darkcargo_rows.num_rows)
