@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 from functools import reduce
@@ -12,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from darkcargo.ais import nmea
 from darkcargo.ais.nmea import (
     DecodedBatch,
     NmeaParams,
@@ -437,6 +439,27 @@ def test_small_batches_give_the_same_output_as_one_batch(
             whole.lines_read,
             whole.lines_accepted,
         )
+
+
+def test_first_batches_are_small_and_double_up_to_the_batch_size(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer starts on a small first batch; the rest grow to batch_bytes, and the output
+    is the same as one batch's."""
+    monkeypatch.setattr(nmea, "FIRST_BATCH_BYTES", 256)
+    data = (shared_data / "ais" / "gpsd" / "sample.aivdm").read_bytes()
+    batches = list(
+        iter_nmea_batches(io.BytesIO(data), source_id=3, default_time=T_2012, batch_bytes=4096)
+    )
+    read = [b.lines_read for b in batches]
+    # 256 bytes (a few lines), then 512, 1024, 2048, then 4096 (about a hundred lines)
+    assert read[0] <= 10 and all(a < b for a, b in itertools.pairwise(read[:5])), read
+    assert sum(read[5:]) / len(read[5:]) >= 8 * read[0], read
+    whole = decode_nmea_bytes(data, source_id=3, default_time=T_2012)
+    joined = _concat(batches)
+    assert joined.positions.equals(whole.positions)
+    assert joined.statics.equals(whole.statics)
+    assert joined.lines_read == whole.lines_read == sum(read)
 
 
 def test_multipart_straddling_a_batch_boundary_keeps_line_numbers_and_time() -> None:

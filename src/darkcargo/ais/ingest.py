@@ -42,22 +42,23 @@ from darkcargo.workspace import Workspace, default_workspace_path
 log = logging.getLogger(__name__)
 
 INPUT_FORMATS: tuple[str, ...] = ("auto", "nmea", "csv", "parquet", "json")
-NMEA_BATCH_BYTES = 4 << 20  # decompressed NMEA bytes per decoder batch (smaller: more overlap)
-NMEA_READ_AHEAD = 1  # decoded NMEA batches held ahead of the writer
+NMEA_BATCH_BYTES = 2 << 20  # decompressed NMEA bytes per decoder batch (smaller: more overlap)
+NMEA_READ_AHEAD = 2  # decoded NMEA batches held ahead of the writer
 # DuckDB while ingesting NMEA: one thread (decoding uses the other cores; appending from one
 # thread also fills row groups in order, so closing the workspace has no partial row groups to
 # merge), and each full row group compressed and written as soon as it fills. Tabular files are
 # read by DuckDB itself, with all its threads. Times are handled in UTC throughout.
-INGEST_DUCKDB_SETTINGS: dict[str, Any] = {
-    "write_buffer_row_group_count": 1,
-    "TimeZone": "UTC",
+INGEST_DUCKDB_SETTINGS: dict[str, Any] = {"write_buffer_row_group_count": 1, "TimeZone": "UTC"}
+NMEA_DUCKDB_SETTINGS: dict[str, Any] = {"threads": 1}
+# DuckDB's memory while it reads a CSV or Parquet file: what does not fit (the stage of a large
+# file) goes to its temporary files beside the workspace, so memory stays bounded by this. Its
+# query progress drives the bar while it reads; tracking progress costs 10% of an NMEA ingest's
+# appends, so only tabular reads turn it on.
+TABULAR_DUCKDB_SETTINGS: dict[str, Any] = {
+    "memory_limit": "256MB",
     "enable_progress_bar": True,
     "enable_progress_bar_print": False,
 }
-NMEA_THREADS = 1
-# DuckDB's memory while it reads a CSV or Parquet file: what does not fit (the stage of a large
-# file) goes to its temporary files beside the workspace, so memory stays bounded by this.
-TABULAR_MEMORY_LIMIT = "256MB"
 CLASSES_VERSION = "1"  # meta key mmsi_classes.version: the workspace's classes are complete
 STATUS_INGESTED = "ingested"
 STATUS_DUPLICATE = "already ingested"
@@ -325,9 +326,7 @@ def ingest_file(
     if progress is not None:
         progress.start(shown, size)
     # settings outside the transaction: a failed statement aborts it, and they must be restored
-    settings = (
-        {"threads": NMEA_THREADS} if fmt == "nmea" else {"memory_limit": TABULAR_MEMORY_LIMIT}
-    )
+    settings = NMEA_DUCKDB_SETTINGS if fmt == "nmea" else TABULAR_DUCKDB_SETTINGS
     for repair in (False, True):  # a CSV DuckDB's strict reader refuses: again, repaired
         result = FileResult(path=shown, status=STATUS_INGESTED, format=label, bytes=size)
         try:
@@ -576,26 +575,34 @@ def _follow(
 
 def update_mmsi_classes(ws: Workspace, source_id: int) -> int:
     """Classify the MMSIs of one source (and, once, every MMSI of a workspace that predates
-    classes) from their digits and every message type seen from them, in SQL (ais/mmsi.py);
-    returns the MMSIs updated."""
+    classes) from their digits and every message type seen from them (ais/mmsi.py); returns
+    the MMSIs updated."""
     scope = f"source_id = {int(source_id)}"
     if ws.get_meta("mmsi_classes.version") != CLASSES_VERSION:
         scope = "true"
         ws.set_meta("mmsi_classes.version", CLASSES_VERSION)
-    klass, reason = mmsi.class_sql("mmsi", "msg_types")
-    ws.con.execute(
-        "CREATE TEMP TABLE _dc_seen AS SELECT n.mmsi, coalesce(bit_or(n.mask), 0) | "
-        "coalesce(any_value(c.msg_types), 0) AS msg_types FROM ("
+    # Fetched as NumPy and handed back as NumPy: pyarrow imports pandas (0.3 s) to convert
+    # NumPy or Python values, and DuckDB takes longer to plan the rules as SQL CASE expressions
+    # (16 ms) than NumPy takes to apply them to the few thousand MMSIs of a file.
+    _dc_seen = ws.con.execute(
+        "SELECT n.mmsi, coalesce(bit_or(n.mask), 0) | coalesce(any_value(c.msg_types), 0) "
+        "AS msg_types FROM ("
         f"SELECT mmsi, 1::BIGINT << msg_type AS mask FROM positions WHERE {scope} UNION ALL "
         f"SELECT mmsi, 1::BIGINT << msg_type AS mask FROM statics WHERE {scope}) n "
-        "LEFT JOIN mmsi_classes c USING (mmsi) GROUP BY n.mmsi"
+        "LEFT JOIN mmsi_classes c USING (mmsi) WHERE n.mmsi IS NOT NULL GROUP BY n.mmsi"
+    ).fetchnumpy()
+    if len(_dc_seen["mmsi"]) == 0:
+        return 0
+    _dc_seen["class_code"], _dc_seen["reason_code"] = mmsi.classify_codes(
+        _dc_seen["mmsi"], _dc_seen["msg_types"]
     )
     ws.con.execute("DELETE FROM mmsi_classes WHERE mmsi IN (SELECT mmsi FROM _dc_seen)")
-    n = ws.con.execute(
-        f"INSERT INTO mmsi_classes SELECT mmsi, {klass}, {reason}, msg_types FROM _dc_seen"
-    ).fetchall()[0][0]
-    ws.con.execute("DROP TABLE _dc_seen")
-    return int(n)
+    ws.con.execute(
+        "INSERT INTO mmsi_classes SELECT mmsi, $1[class_code + 1], $2[reason_code + 1], "
+        "msg_types FROM _dc_seen",
+        [list(mmsi.CLASSES), list(mmsi.REASONS)],
+    )
+    return len(_dc_seen["mmsi"])
 
 
 class _AlreadyIngestedError(Exception):

@@ -15,8 +15,8 @@ stations, type 9 only by SAR aircraft (many real AtoNs and base stations carry M
 format). Type 11 is the reply of a *mobile* station to an interrogation (ITU-R M.1371), so it
 says nothing about the kind. Vessel events run for `ship` unless asked for more.
 
-The rules are data (`DIGIT_RULES`, `TYPE_RULES`): `classify` applies them to NumPy arrays and
-`class_sql` writes the same rules as SQL, so the workspace classifies in place.
+The rules are data (`DIGIT_RULES`, `TYPE_RULES`), applied by `classify` to NumPy arrays (the
+ingest stage classifies the MMSIs each file brings, the Spark engine those of a dataset).
 """
 
 from __future__ import annotations
@@ -79,28 +79,46 @@ TYPE_RULES: tuple[tuple[int, str, str], ...] = (
 )
 
 
+# Every reason a class is given for, so that a class and its reason travel as two small codes.
+REASONS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [NO_FORM, TOO_LONG, BAD_MID, *(r[3] for r in DIGIT_RULES), *(r[2] for r in TYPE_RULES)]
+    )
+)
+
+
 def classify(
     mmsi: npt.ArrayLike, type_mask: npt.ArrayLike | None = None
 ) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
     """Class and reason per MMSI; `type_mask` has bit t set where message type t was seen."""
     import numpy as np
 
+    cls, why = classify_codes(mmsi, type_mask)
+    return np.asarray(CLASSES, dtype=object)[cls], np.asarray(REASONS, dtype=object)[why]
+
+
+def classify_codes(
+    mmsi: npt.ArrayLike, type_mask: npt.ArrayLike | None = None
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]:
+    """`classify` as indices into CLASSES and REASONS."""
+    import numpy as np
+
     m = np.asarray(mmsi, dtype=np.int64)
     mask = np.zeros(m.shape, np.int64) if type_mask is None else np.asarray(type_mask, np.int64)
-    cls = np.full(m.shape, "invalid", dtype=object)
-    why = np.full(m.shape, NO_FORM, dtype=object)
+    cls = np.full(m.shape, INVALID, dtype=np.int8)
+    why = np.full(m.shape, REASONS.index(NO_FORM), dtype=np.int8)
     done = (m < 0) | (m > 999_999_999)
-    why[done] = TOO_LONG
+    why[done] = REASONS.index(TOO_LONG)
     for lo, hi, klass, reason, div in DIGIT_RULES:
         hit = (m >= lo) & (m < hi) & ~done
         good = hit & _mid_ok((m // max(div, 1)) % 1000) if div else hit
-        cls[good], why[good] = klass, reason
-        why[hit & ~good] = BAD_MID
+        cls[good], why[good] = CLASSES.index(klass), REASONS.index(reason)
+        why[hit & ~good] = REASONS.index(BAD_MID)
         done |= hit
     typed = np.zeros(m.shape, dtype=bool)
     for msg_type, klass, reason in TYPE_RULES:
         hit = ((mask >> msg_type) & 1).astype(bool) & ~typed
-        cls[hit], why[hit] = klass, reason
+        cls[hit], why[hit] = CLASSES.index(klass), REASONS.index(reason)
         typed |= hit
     return cls, why
 
@@ -112,33 +130,6 @@ def _mid_ok(mid: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     for lo, hi in MID_BLOCKS:
         ok |= (mid >= lo) & (mid <= hi)
     return ok
-
-
-def class_sql(mmsi: str = "mmsi", mask: str = "msg_types") -> tuple[str, str]:
-    """SQL of the class and of the reason, over an MMSI column and a message-type mask column,
-    applying exactly the rules of `classify`."""
-
-    def lit(text: str) -> str:
-        return "'" + text.replace("'", "''") + "'"
-
-    def by_rules(pick: int) -> str:
-        arms = [
-            f"WHEN ({mask} >> {t}) & 1 = 1 THEN {lit((klass, reason)[pick])}"
-            for t, klass, reason in TYPE_RULES
-        ]
-        arms.append(
-            f"WHEN {mmsi} < 0 OR {mmsi} > 999999999 THEN {lit(('invalid', TOO_LONG)[pick])}"
-        )
-        for lo, hi, klass, reason, div in DIGIT_RULES:
-            chosen = lit((klass, reason)[pick])
-            if div:
-                mid = f"({mmsi} // {div}) % 1000"
-                ok = " OR ".join(f"{mid} BETWEEN {a} AND {b}" for a, b in MID_BLOCKS)
-                chosen = f"CASE WHEN {ok} THEN {chosen} ELSE {lit(('invalid', BAD_MID)[pick])} END"
-            arms.append(f"WHEN {mmsi} >= {lo} AND {mmsi} < {hi} THEN {chosen}")
-        return f"CASE {' '.join(arms)} ELSE {lit(('invalid', NO_FORM)[pick])} END"
-
-    return by_rules(0), by_rules(1)
 
 
 def mmsi_class(mmsi: int, msg_types: Iterable[int] = ()) -> tuple[str, str]:

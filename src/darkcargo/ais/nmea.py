@@ -90,6 +90,7 @@ MMSI_MIN = 100_000_000
 MMSI_MAX = 999_999_999
 
 KERNEL_ENV = "DARKCARGO_NMEA_KERNEL"  # auto (default), native or jit
+FIRST_BATCH_BYTES = 256 << 10  # the first decoder batch; later ones double up to batch_bytes
 
 
 def _load_kernels() -> tuple[str, typing.Any]:
@@ -388,9 +389,13 @@ def iter_nmea_batches(
     buf = bytearray(batch_bytes + len(dec.carry))
     tail = b""  # start of a line not yet ended by a newline
     skipping = False  # inside the rest of an over-long line
+    # The first batches are smaller, doubling up to batch_bytes: whoever writes them starts
+    # after a few milliseconds instead of waiting for a whole batch to be decoded.
+    size = max(min(batch_bytes, FIRST_BATCH_BYTES), 1)
     while True:
         head = dec.carry + tail
-        need = len(head) + batch_bytes
+        need = len(head) + size
+        size = min(2 * size, batch_bytes)
         if len(buf) < need:
             buf = bytearray(need)
         buf[: len(head)] = head
