@@ -6,7 +6,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pyarrow as pa
+import pytest
 from tests.cli.test_startup import SENTENCE, run_cli
+
+from darkcargo.cli.output import print_table
 
 
 def test_names_and_lines_from_files_reach_the_terminal_as_text(tmp_path: Path) -> None:
@@ -29,3 +33,42 @@ def test_names_and_lines_from_files_reach_the_terminal_as_text(tmp_path: Path) -
     assert "a\\x1b[2J,b\\u202ec" in done.stderr
     info = cli("info", "-w", str(tmp_path / "ws.duckdb"))
     assert "evil[bold red]x.nmea" in info.stdout
+
+
+# A ship's own identity, as broadcast: console markup, a hyperlink, an emoji code, a screen
+# clear and a right-to-left override.
+EVIL_NAME = "[bold red]EVIL[/] :skull: \x1b[2J\u202eX"
+EVIL_CALLSIGN = "[link=http://e.vil]UB[/link]"
+SHOWN_NAME = "[bold red]EVIL[/] :skull: \\x1b[2J\\u202eX"
+
+
+def test_names_and_call_signs_in_tables_are_text(tmp_path: Path) -> None:
+    """`vessels` and `vessel` show a ship's name and call sign exactly as broadcast, with
+    control characters as escapes: no colour, link, emoji, cleared screen or reordered line."""
+    feed = tmp_path / "day.csv"
+    row = f"273210440,2023-01-01T00:00:00,42.8,132.9,10,90,90,{EVIL_NAME},IMO9000001,{EVIL_CALLSIGN},70,0,100,20,5,70,A\n"
+    feed.write_text(
+        "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,"
+        "Length,Width,Draft,Cargo,TransceiverClass\n" + row,
+        encoding="utf-8",
+    )
+    ws = str(tmp_path / "ws.duckdb")
+    assert run_cli(tmp_path, "ingest", str(feed), "-w", ws).returncode == 0
+    for argv in (["vessels", "-w", ws], ["vessel", "273210440", "-w", ws]):
+        done = run_cli(tmp_path, *argv, COLUMNS="500")
+        assert done.returncode == 0, done.stderr
+        assert SHOWN_NAME in done.stdout, done.stdout
+        assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
+        assert "\U0001f480" not in done.stdout  # the skull emoji
+    assert EVIL_CALLSIGN in done.stdout
+
+
+def test_listing_tables_print_cells_as_text(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every listing command prints through print_table: its cells and title are text."""
+    monkeypatch.setenv("COLUMNS", "300")
+    print_table(pa.table({"name": [EVIL_NAME, None], "callsign": [EVIL_CALLSIGN, "UBAB"]}))
+    out = capsys.readouterr().out
+    assert SHOWN_NAME in out and EVIL_CALLSIGN in out and "UBAB" in out
+    assert "\x1b" not in out and "\u202e" not in out and "\U0001f480" not in out

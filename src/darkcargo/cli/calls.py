@@ -7,9 +7,11 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from darkcargo.cli.options import FormatOpt, OutputFormat, WorkspaceOpt, vessel_mmsis
-from darkcargo.cli.output import console, print_table
+from darkcargo.cli.output import console, print_table, text
+from darkcargo.errors import printable
 
 
 def calls_cmd(
@@ -46,16 +48,19 @@ def calls_cmd(
             if r["kind"] != "inferred":
                 continue
             e = evidence_lines(r["evidence"])
+            console.print()
             console.print(
-                f"\n[bold]{r['vessel']} at {r['port_id']}[/bold], {r['arrival_ts']:%d %b %H:%M} to "
-                f"{r['departure_ts']:%d %b %H:%M}, confidence {r['confidence']:.2f}",
-                markup=True,
+                Text.assemble(
+                    (printable(f"{r['vessel']} at {r['port_id']}"), "bold"),
+                    f", {r['arrival_ts']:%d %b %H:%M} to {r['departure_ts']:%d %b %H:%M}, "
+                    f"confidence {r['confidence']:.2f}",
+                ),
                 highlight=False,
             )
             for line in e.get("for", []):
-                console.print(f"  + {line}", markup=False, highlight=False)
+                console.print(text(f"  + {line}"), highlight=False)
             for line in e.get("against", []):
-                console.print(f"  - {line}", markup=False, highlight=False)
+                console.print(text(f"  - {line}"), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from darkcargo.cli.options import CaseOpt, WorkspaceOpt
-from darkcargo.cli.output import console
+from darkcargo.cli.output import console, text
 
 if TYPE_CHECKING:
     from darkcargo.estimate.result import EstimateResult
@@ -67,12 +66,12 @@ def _print_results(results: list[EstimateResult], title: str) -> None:
         for a in r.assumptions:
             if a not in seen:
                 seen.add(a)
-                console.print(f"  - {escape('[' + r.method + ']')} {a}", highlight=False)
+                console.print(text(f"  - [{r.method}] {a}"), highlight=False)
     unv = list(dict.fromkeys(u for r in results for u in r.unverified))
     if unv:
         console.print("[bold]unverified parameters[/bold]")
         for u in unv:
-            console.print(f"  - {u}", highlight=False)
+            console.print(text(f"  - {u}"), highlight=False)
     console.print(
         f"[dim]{results[0].draws:,} draws, seed {results[0].seed}; methods are shown side by "
         "side, never mixed[/dim]"

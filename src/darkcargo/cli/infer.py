@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from darkcargo.cli.options import CaseOpt, FormatOpt, OutputFormat, WorkspaceOpt
-from darkcargo.cli.output import console, print_table
+from darkcargo.cli.output import console, print_table, text
 
 
 def infer_cmd(
@@ -108,7 +109,7 @@ def infer_cmd(
         )
     )
     for note in r.notes:
-        console.print(f"[yellow]note[/yellow]: {note}")
+        console.print(Text.assemble(("note", "yellow"), ": ", text(note)))
     if calls.num_rows:
         print_table(calls, fmt, title="inferred port calls")
 

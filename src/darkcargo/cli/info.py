@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from darkcargo.cli.options import WorkspaceOpt
-from darkcargo.cli.output import console
+from darkcargo.cli.output import console, text
 
 if TYPE_CHECKING:
     from darkcargo.ais.ingest import WorkspaceInfo
@@ -42,7 +42,7 @@ def info_as_dict(info: WorkspaceInfo) -> dict[str, Any]:
 
 
 def _print_tables(info: WorkspaceInfo) -> None:
-    console.print(Text.assemble(("workspace", "bold"), " ", info.path))
+    console.print(Text.assemble(("workspace", "bold"), " ", text(info.path)))
     src = Table(title="sources", title_justify="left")
     for name in ("id", "path", "format", "rows", "accepted", "rejected", "sha256"):
         numeric = name in ("id", "rows", "accepted", "rejected")
@@ -50,8 +50,8 @@ def _print_tables(info: WorkspaceInfo) -> None:
     for s in info.sources:
         src.add_row(
             str(s.source_id),
-            Text(s.path),  # file names are data: shown as text, never as console markup
-            Text(s.format),
+            text(s.path),  # file names are data: shown as text, never as console markup
+            text(s.format),
             f"{s.lines_read:,}",
             f"{s.accepted:,}",
             f"{s.rejected:,}",
@@ -91,7 +91,7 @@ def _print_tables(info: WorkspaceInfo) -> None:
     tables.add_column("table")
     tables.add_column("rows", justify="right")
     for name, count in info.tables.items():
-        tables.add_row(name, f"{count:,}")
+        tables.add_row(text(name), f"{count:,}")
     console.print(tables)
 
 

@@ -30,7 +30,7 @@ from darkcargo.cli.options import (
     spark_options,
 )
 from darkcargo.cli.output import console, err_console
-from darkcargo.errors import InputError
+from darkcargo.errors import InputError, printable
 
 if TYPE_CHECKING:
     from darkcargo.ais.ingest import FileResult, IngestReport
@@ -126,7 +126,7 @@ class BarProgress:
     def start(self, path: str, total_bytes: int) -> None:
         self.current = path
         # a file name is data: escaped, as the bar renders its description as console markup
-        self.task = self.progress.add_task(escape(Path(path).name), total=total_bytes)
+        self.task = self.progress.add_task(escape(printable(Path(path).name)), total=total_bytes)
 
     def advance(self, nbytes: int) -> None:
         if self.task is not None:
@@ -138,7 +138,9 @@ class BarProgress:
             self.task = None
         self.current = None
         self.finished.append(result)
-        self.progress.console.print(describe(result), highlight=False, soft_wrap=True, markup=False)
+        self.progress.console.print(
+            printable(describe(result)), highlight=False, soft_wrap=True, markup=False
+        )
 
 
 def ingest_cmd(
@@ -230,10 +232,13 @@ def ingest_cmd(
             kept = sum(1 for f in sink.finished if f.status not in (STATUS_DUPLICATE, STATUS_EMPTY))
             where = f"{sink.current} was rolled back" if sink.current else "nothing was half done"
             err_console.print(
-                f"interrupted: {where}; {kept} file(s) finished earlier by this command stay "
-                "committed",
+                printable(
+                    f"interrupted: {where}; {kept} file(s) finished earlier by this command "
+                    "stay committed"
+                ),
                 highlight=False,
                 soft_wrap=True,
+                markup=False,
             )
             # sys.exit, not typer.Exit: click hands an Exit's code back instead of exiting
             sys.exit(130)
@@ -265,7 +270,7 @@ def _ingest_spark(
         layouts=layouts or (),
     )
     for result in report.files:
-        console.print(describe(result), highlight=False, soft_wrap=True, markup=False)
+        console.print(printable(describe(result)), highlight=False, soft_wrap=True, markup=False)
     console.print(
         summarize(report) + f"; dataset {out}", highlight=False, soft_wrap=True, markup=False
     )

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, ConsoleDimensions
 from rich.table import Table
+from rich.text import Text
 
 from darkcargo.cli.options import OutputFormat
+from darkcargo.errors import printable
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -42,8 +44,16 @@ class _PipeAwareConsole(Console):
         Console.size.fset(self, new_size)  # type: ignore[attr-defined]
 
 
-console = _PipeAwareConsole()
-err_console = _PipeAwareConsole(stderr=True)
+# No emoji codes: a ship named ":skull:" is printed as named (our own messages use none).
+console = _PipeAwareConsole(emoji=False)
+err_console = _PipeAwareConsole(stderr=True, emoji=False)
+
+
+def text(value: Any) -> Text:
+    """A value from the data, as a table cell or a line: plain text (never console markup),
+    its control characters written as escapes. Names, call signs and destinations are chosen
+    by the ships we watch; they must not recolour, link, clear or reorder the terminal."""
+    return Text(printable("" if value is None else str(value)))
 
 
 def _json_default(value: Any) -> Any:
@@ -69,9 +79,9 @@ def print_table(
                 ]
             )
     else:
-        table = Table(title=title, show_lines=False)
+        table = Table(title=title and text(title), show_lines=False)
         for name in data.column_names:
-            table.add_column(name, overflow="fold")
+            table.add_column(text(name), overflow="fold")
         for row in rows:
-            table.add_row(*["" if v is None else str(v) for v in row.values()])
+            table.add_row(*[text(v) for v in row.values()])
         console.print(table)

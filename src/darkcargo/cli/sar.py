@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from darkcargo.cli.options import CaseOpt, OutputFormat, WorkspaceOpt
 from darkcargo.cli.output import err_console, print_table
-from darkcargo.errors import InputError
+from darkcargo.errors import InputError, printable
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -150,7 +150,7 @@ def detect_cmd(
                 if isinstance(result, InputError):
                     errors.append(str(result))
                     bar.console.print(
-                        f"error: {result}", markup=False, highlight=False, soft_wrap=True
+                        printable(f"error: {result}"), markup=False, highlight=False, soft_wrap=True
                     )
                 bar.advance(task)
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from darkcargo.cli.options import CaseOpt, FormatOpt, OutputFormat, WorkspaceOpt
 
@@ -31,19 +30,19 @@ def plain_table(data: pa.Table | list[dict[str, Any]], fmt: OutputFormat, title:
     """Print rows as a table (cells as plain text), CSV or JSON."""
     import pyarrow as pa
 
-    from darkcargo.cli.output import console, print_table
+    from darkcargo.cli.output import console, print_table, text
 
     if fmt is not OutputFormat.table:
         table = data if isinstance(data, pa.Table) else pa.Table.from_pylist(data)
         print_table(table, fmt, title=title)
         return
     rows = data.to_pylist() if isinstance(data, pa.Table) else data
-    out = Table(title=title)
+    out = Table(title=text(title))
     names = list(data.column_names) if isinstance(data, pa.Table) else list(rows[0] if rows else [])
     for n in names:
         out.add_column(n, overflow="fold")
     for r in rows:
-        out.add_row(*[Text(_cell(r.get(n))) for n in names])
+        out.add_row(*[text(_cell(r.get(n))) for n in names])
     console.print(out)
 
 
@@ -147,10 +146,10 @@ def vessel(
 
 
 def _print_file(doc: dict[str, Any], rows: int) -> None:
-    from darkcargo.cli.output import console
+    from darkcargo.cli.output import console, text
 
-    def line(text: str) -> None:
-        console.print(Text(text))
+    def line(value: str) -> None:
+        console.print(text(value))
 
     risk = doc.get("risk")
     head = f"{doc['vessel_id']}  MMSI {', '.join(map(str, doc['mmsis']))}"
