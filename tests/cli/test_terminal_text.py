@@ -3,12 +3,15 @@ and control characters in quoted lines and headers are shown as escapes."""
 
 from __future__ import annotations
 
+import os
+import pty
 import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from tests.cli.test_startup import SENTENCE, run_cli
+from tests.cli.test_startup import SENTENCE, _env, run_cli
 
 from darkcargo.cli.output import print_table
 
@@ -72,3 +75,34 @@ def test_listing_tables_print_cells_as_text(
     out = capsys.readouterr().out
     assert SHOWN_NAME in out and EVIL_CALLSIGN in out and "UBAB" in out
     assert "\x1b" not in out and "\u202e" not in out and "\U0001f480" not in out
+
+
+def test_ingest_on_a_terminal_draws_bars_and_prints_the_name_as_written(tmp_path: Path) -> None:
+    """On a terminal the ingest draws a progress bar per file (elsewhere none is built); the
+    result line still gives the file's name as written."""
+    feed = tmp_path / "evil[bold red]x.nmea"
+    feed.write_bytes(SENTENCE * 20_000)
+    main, child = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "darkcargo", "ingest", str(feed), "-w", str(tmp_path / "ws.duckdb")],
+        cwd=tmp_path,
+        env=_env(COLUMNS="300", TERM="xterm"),
+        stdin=child,
+        stdout=child,
+        stderr=child,
+    ) as proc:
+        os.close(child)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal's other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert proc.wait(timeout=120) == 0, shown
+    os.close(main)
+    text = shown.decode()
+    assert "evil[bold red]x.nmea: nmea, 20,000 lines: 20,000 accepted" in text
+    assert "\x1b[" in text  # the bar, drawn with the terminal's escapes (and cleared)

@@ -4,6 +4,7 @@ workspace, with a progress bar per file and accepted/rejected counts by reason."
 from __future__ import annotations
 
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -11,15 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
 from darkcargo.cli.options import (
     Engine,
@@ -33,6 +25,8 @@ from darkcargo.cli.output import console, err_console
 from darkcargo.errors import InputError, printable
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from darkcargo.ais.ingest import FileResult, IngestReport
 
 # Stage code (numba, DuckDB, pyarrow) is imported by the functions that use it, so that
@@ -115,9 +109,10 @@ def summarize(report: IngestReport) -> str:
 
 
 class BarProgress:
-    """Draws one byte-counting progress bar per file and prints each file's result line."""
+    """Draws one byte-counting progress bar per file (on a terminal; `progress` is None
+    elsewhere) and prints each file's result line."""
 
-    def __init__(self, progress: Progress) -> None:
+    def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
         self.task: TaskID | None = None
         self.current: str | None = None
@@ -125,22 +120,47 @@ class BarProgress:
 
     def start(self, path: str, total_bytes: int) -> None:
         self.current = path
-        # a file name is data: escaped, as the bar renders its description as console markup
-        self.task = self.progress.add_task(escape(printable(Path(path).name)), total=total_bytes)
+        if self.progress is not None:
+            # a file name is data: escaped, as the bar renders its description as console markup
+            name = escape(printable(Path(path).name))
+            self.task = self.progress.add_task(name, total=total_bytes)
 
     def advance(self, nbytes: int) -> None:
-        if self.task is not None:
+        if self.progress is not None and self.task is not None:
             self.progress.update(self.task, advance=nbytes)
 
     def done(self, result: FileResult) -> None:
-        if self.task is not None:
+        if self.progress is not None and self.task is not None:
             self.progress.remove_task(self.task)
             self.task = None
         self.current = None
         self.finished.append(result)
-        self.progress.console.print(
-            printable(describe(result)), highlight=False, soft_wrap=True, markup=False
-        )
+        console.print(printable(describe(result)), highlight=False, soft_wrap=True, markup=False)
+
+
+def progress_bars() -> AbstractContextManager[Progress | None]:
+    """Progress bars on a terminal; elsewhere (a pipe, a file, a CI log) rich would draw none,
+    so none are built (nor rich's refresh thread started)."""
+    if not console.is_terminal:
+        return nullcontext(None)
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    return Progress(
+        TextColumn("[bold]{task.description}", justify="left"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
 
 
 def ingest_cmd(
@@ -207,15 +227,7 @@ def ingest_cmd(
         return
     if out or master or conf:
         raise InputError("--out/--master/--conf", "need --engine spark")
-    with Progress(
-        TextColumn("[bold]{task.description}", justify="left"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with progress_bars() as bar:
         sink = BarProgress(bar)
         try:
             report = ingest(
@@ -228,7 +240,8 @@ def ingest_cmd(
                 layouts=layouts or (),
             )
         except KeyboardInterrupt:
-            bar.stop()
+            if bar is not None:
+                bar.stop()
             kept = sum(1 for f in sink.finished if f.status not in (STATUS_DUPLICATE, STATUS_EMPTY))
             where = f"{sink.current} was rolled back" if sink.current else "nothing was half done"
             err_console.print(
