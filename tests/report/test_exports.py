@@ -245,3 +245,28 @@ def test_kml_keeps_hostile_text_as_text(tmp_path: Path) -> None:
     assert styles and all(
         s.findtext(f"{KML}BalloonStyle/{KML}text") == "$[description]" for s in styles
     )
+
+
+def test_csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe(tmp_path: Path) -> None:
+    """A ship's name is chosen by the ship: "=HYPERLINK(...)" must open in a spreadsheet as
+    text, in every CSV of the bundle; Parquet keeps the name as broadcast."""
+    from darkcargo.ais.ingest import ingest
+
+    name = '=HYPERLINK("http://e.vil","x")'
+    feed = tmp_path / "day.csv"
+    feed.write_text(
+        "MMSI,BaseDateTime,LAT,LON,VesselName,CallSign\n"
+        f'412000001,2023-01-01T00:00:00,42.8,132.9,"{name.replace(chr(34), chr(34) * 2)}",+7CALL\n'
+    )
+    ws = tmp_path / "ws.duckdb"
+    ingest([feed], ws)
+    out = export_bundle(ws, "csv", tmp_path / "csv")
+    with (out / "statics.csv").open() as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert (row["name"], row["callsign"]) == ("'" + name, "'+7CALL")
+    with (out / "vessels.csv").open() as fh:
+        (vessel,) = list(csv.DictReader(fh))
+    assert vessel["name"] == "'" + name and vessel["mmsi"] == "412000001"
+    assert "starts with an apostrophe" in (out / "README.md").read_text()
+    parquet = export_bundle(ws, "parquet", tmp_path / "pq")
+    assert pq.read_table(parquet / "statics.parquet").column("name").to_pylist() == [name]

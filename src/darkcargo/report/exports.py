@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from darkcargo import __version__
 from darkcargo.errors import InputError
 from darkcargo.web.decimate import tolerance_for_zoom
+from darkcargo.web.explore_queries import csv_cell, csv_cell_sql
 from darkcargo.web.queries import (
     JSON_COLUMNS_BY_TABLE,
     LAYER_TABLES,
@@ -202,11 +203,17 @@ def _schema(reader: WorkspaceReader, table: str) -> pa.Schema:
 
 
 def _text_columns(reader: WorkspaceReader, table: str) -> list[str]:
-    """SELECT list of a table for text formats: times as ISO 8601 with Z."""
+    """SELECT list of a table for CSV: times as ISO 8601 with Z, text that a spreadsheet would
+    run as a formula (a ship named "=HYPERLINK(...)") behind an apostrophe."""
     out = []
     for f in _schema(reader, table):
         col = _ident(f.name)
-        out.append(f"{iso_sql(col)} AS {col}" if pa.types.is_timestamp(f.type) else col)
+        if pa.types.is_timestamp(f.type):
+            out.append(f"{iso_sql(col)} AS {col}")
+        elif pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+            out.append(f"{csv_cell_sql(col)} AS {col}")
+        else:
+            out.append(col)
     return out
 
 
@@ -276,6 +283,10 @@ def _copy_table(
 def _write_small(path: Path, table: pa.Table, fmt: str) -> None:
     """A small table built in Python (vessels, ports) as CSV or Parquet."""
     if fmt == "csv":
+        for i, f in enumerate(table.schema):
+            if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+                cells = [csv_cell(v) for v in table.column(i).to_pylist()]
+                table = table.set_column(i, f, pa.array(cells, f.type))
         pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
     else:
         pq.write_table(table, path, compression="zstd")
@@ -826,6 +837,15 @@ def readme_text(
         f"- event kinds: {', '.join(kinds) if kinds else 'all'}",
         "- times are UTC (ISO 8601 with Z in text formats); positions are WGS84 degrees "
         "(GeoJSON and KML coordinates are longitude, latitude).",
+        *(
+            [
+                "- text that a spreadsheet would run as a formula (starting with =, +, -, @, a "
+                "tab or a carriage return: names and call signs are chosen by the ships) starts "
+                "with an apostrophe."
+            ]
+            if fmt == "csv"
+            else []
+        ),
         "",
         "## Files",
         "",

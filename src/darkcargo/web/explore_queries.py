@@ -163,6 +163,12 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def csv_cell_sql(column: str) -> str:
+    """`csv_cell` in DuckDB SQL, for a text column that DuckDB writes to CSV itself."""
+    starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_START)
+    return f"CASE WHEN left({column}, 1) IN ({starts}) THEN chr(39) || {column} ELSE {column} END"
+
+
 def events_csv(
     reader: WorkspaceReader, flt: EventFilter, sort: str = "start", descending: bool = False
 ) -> Iterator[str]:
