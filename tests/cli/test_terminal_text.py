@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 from tests.cli.test_startup import SENTENCE, _env, run_cli
 
+from darkcargo.cli.options import OutputFormat
 from darkcargo.cli.output import print_table
 
 
@@ -106,3 +107,21 @@ def test_ingest_on_a_terminal_draws_bars_and_prints_the_name_as_written(tmp_path
     text = shown.decode()
     assert "evil[bold red]x.nmea: nmea, 20,000 lines: 20,000 accepted" in text
     assert "\x1b[" in text  # the bar, drawn with the terminal's escapes (and cleared)
+
+
+def test_csv_output_keeps_formulas_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--format csv` puts an apostrophe before text a spreadsheet would run, as the export
+    bundles and the page's download do; JSON keeps the value as broadcast."""
+    rows = pa.table(
+        {"name": ['=HYPERLINK("http://e.vil","x")', "-5 KNOTS", "ANGARA"], "n": [1, 2, 3]}
+    )
+    print_table(rows, OutputFormat.csv)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "name,n",
+        '"\'=HYPERLINK(""http://e.vil"",""x"")",1',
+        "'-5 KNOTS,2",
+        "ANGARA,3",
+    ]
+    print_table(rows, OutputFormat.json)
+    assert '"=HYPERLINK(\\"http://e.vil\\",\\"x\\")"' in capsys.readouterr().out

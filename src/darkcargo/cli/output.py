@@ -15,6 +15,7 @@ from rich.text import Text
 
 from darkcargo.cli.options import OutputFormat
 from darkcargo.errors import printable
+from darkcargo.spreadsheet import csv_cell
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -74,7 +75,11 @@ def print_table(
         for row in rows:
             writer.writerow(
                 [
-                    "" if v is None else _json_default(v) if isinstance(v, datetime | date) else v
+                    ""
+                    if v is None
+                    else _json_default(v)
+                    if isinstance(v, datetime | date)
+                    else csv_cell(v)
                     for v in row.values()
                 ]
             )

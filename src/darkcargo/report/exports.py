@@ -32,8 +32,8 @@ import pyarrow.parquet as pq
 
 from darkcargo import __version__
 from darkcargo.errors import InputError
+from darkcargo.spreadsheet import csv_cell, csv_cell_sql
 from darkcargo.web.decimate import tolerance_for_zoom
-from darkcargo.web.explore_queries import csv_cell, csv_cell_sql
 from darkcargo.web.queries import (
     JSON_COLUMNS_BY_TABLE,
     LAYER_TABLES,

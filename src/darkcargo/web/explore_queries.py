@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from darkcargo.ais.codes import flag_of, ship_type
 from darkcargo.report.describe import describe_event, event_place
+from darkcargo.spreadsheet import csv_cell
 from darkcargo.web.queries import BBox, WorkspaceReader, rows, to_naive_utc
 
 # Sort keys of the events table -> SQL expression (a fixed list: requests only pick a key).
@@ -40,9 +41,6 @@ PORT_DETAIL_KEYS = ("start_port", "end_port", "off_port", "on_port", "nearest_po
 # Search: the lowest fuzzy score (0-100) a name or call sign needs to be listed.
 SEARCH_MIN_SCORE = 70.0
 CSV_BATCH_ROWS = 20_000
-# CSV cells starting with these are read as formulas by spreadsheets: such text is prefixed
-# with an apostrophe (OWASP's advice), so a ship named "=HYPERLINK(...)" stays text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "event_id", "kind", "mmsi", "vessel", "other_mmsi", "other_vessel", "start_ts", "end_ts",
     "hours", "port_id", "place", "description", "lat", "lon", "end_lat", "end_lon",
@@ -153,20 +151,6 @@ def vessel_names(reader: WorkspaceReader) -> dict[int, str]:
         v["mmsi"]: f"{v['name']} ({v['mmsi']})" if v.get("name") else str(v["mmsi"])
         for v in reader.vessels()
     }
-
-
-def csv_cell(value: Any) -> Any:
-    """A value for a CSV cell: text that a spreadsheet would run as a formula gets a leading
-    apostrophe; everything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_cell_sql(column: str) -> str:
-    """`csv_cell` in DuckDB SQL, for a text column that DuckDB writes to CSV itself."""
-    starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_START)
-    return f"CASE WHEN left({column}, 1) IN ({starts}) THEN chr(39) || {column} ELSE {column} END"
 
 
 def events_csv(
