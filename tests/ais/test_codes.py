@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from darkcargo.ais.codes import flag_of, mid_of, mid_table, ship_type, station_kind
+from darkcargo.ais.codes import flag_of, mid_table, ship_type
+from darkcargo.ais.mmsi import mid_of, mmsi_class
 
 
 @pytest.mark.parametrize(
@@ -51,10 +52,9 @@ def test_every_code_of_the_8_bit_field_has_a_meaning() -> None:
         (445123456, "ship", 445, "KP"),
         (636012345, "ship", 636, "LR"),
         (351000001, "ship", 351, "PA"),
-        (2734567, "coast", 273, "RU"),  # 002734567
-        (27345678, "group", 273, "RU"),  # 027345678
+        (2734567, "base_station", 273, "RU"),  # 002734567
         (111273123, "sar_aircraft", 273, "RU"),
-        (982731234, "craft_of_parent_ship", 273, "RU"),
+        (982731234, "auxiliary_craft", 273, "RU"),
         (992731234, "aid_to_navigation", 273, "RU"),
         (827312345, "handheld", 273, "RU"),
     ],
@@ -62,19 +62,23 @@ def test_every_code_of_the_8_bit_field_has_a_meaning() -> None:
 def test_flag_comes_from_the_mid_at_its_place_in_the_mmsi(
     mmsi: int, kind: str, mid: int, iso2: str
 ) -> None:
-    assert station_kind(mmsi) == kind
+    assert mmsi_class(mmsi)[0] == kind
     assert mid_of(mmsi) == mid
     flag = flag_of(mmsi)
     assert flag is not None and flag.iso2 == iso2
 
 
-def test_devices_without_a_mid_and_unassigned_mids_have_no_flag() -> None:
-    assert station_kind(970123456) == "sart" and flag_of(970123456) is None
-    assert station_kind(972123456) == "man_overboard" and mid_of(972123456) is None
-    assert station_kind(974123456) == "epirb" and flag_of(974123456) is None
+def test_devices_group_calls_and_unassigned_mids_have_no_flag() -> None:
+    assert mmsi_class(970123456)[0] == "sart_mob_epirb" and flag_of(970123456) is None
+    assert mid_of(972123456) is None and flag_of(974123456) is None
+    # 0 + MID + five digits calls a group of stations, never one ship: no flag to claim
+    assert mmsi_class(27345678) == (
+        "invalid",
+        "group call identity (0 + MID), never a single station",
+    )
+    assert mid_of(27345678) is None and flag_of(27345678) is None
     assert flag_of(217000001) is None  # 217 is not assigned
-    assert station_kind(0) == "invalid" and flag_of(0) is None
-    assert station_kind(1_000_000_000) == "invalid"
+    assert flag_of(0) is None and mid_of(1_000_000_000) is None and mid_of(-5) is None
 
 
 def test_mid_table_names_countries_for_every_region() -> None:

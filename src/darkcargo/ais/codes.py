@@ -7,7 +7,8 @@ Two ITU tables, as data:
   no additional information. Categories 3 and 5 list vessel roles one code at a time.
 - Maritime Identification Digits (MID): ITU-R M.585 assigns them; the ITU's table maps each to
   a country or geographical area (mid.csv beside this file). An MMSI carries its MID in a
-  position that depends on what kind of station it is (ships: the first three digits).
+  position that depends on what kind of station it is (ships: the first three digits; the
+  forms are ais/mmsi.py's DIGIT_RULES).
 
 A flag read from the MID is what the transponder claims, not a registry fact: vessels that hide
 reuse other countries' MIDs, and reflagged ships keep old MMSIs for a while.
@@ -19,6 +20,8 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from darkcargo.ais.mmsi import mid_of
 
 MID_TABLE = Path(__file__).with_name("mid.csv")
 
@@ -133,58 +136,8 @@ def mid_table() -> dict[int, Flag]:
     return out
 
 
-def station_kind(mmsi: int) -> str:
-    """What an MMSI's digits say the station is (ITU-R M.585): 'ship', 'group', 'coast',
-    'sar_aircraft', 'handheld', 'craft_of_parent_ship', 'aid_to_navigation', 'sart',
-    'man_overboard', 'epirb', or 'invalid'."""
-    if not 0 < mmsi <= 999_999_999:
-        return "invalid"
-    s = f"{mmsi:09d}"
-    if s.startswith("111"):
-        return "sar_aircraft"
-    if s.startswith("00"):
-        return "coast"
-    if s.startswith("0"):
-        return "group"
-    if s.startswith("970"):
-        return "sart"
-    if s.startswith("972"):
-        return "man_overboard"
-    if s.startswith("974"):
-        return "epirb"
-    if s.startswith("98"):
-        return "craft_of_parent_ship"
-    if s.startswith("99"):
-        return "aid_to_navigation"
-    if s[0] == "8":
-        return "handheld"
-    if s[0] in "234567":
-        return "ship"
-    return "invalid"
-
-
-# Where the three MID digits sit in the nine, per station kind.
-_MID_OFFSET = {
-    "ship": 0,
-    "group": 1,
-    "coast": 2,
-    "sar_aircraft": 3,
-    "handheld": 1,
-    "craft_of_parent_ship": 2,
-    "aid_to_navigation": 2,
-}
-
-
-def mid_of(mmsi: int) -> int | None:
-    """The Maritime Identification Digits inside an MMSI, or None for stations without one
-    (AIS-SART, man-overboard and EPIRB devices; malformed numbers)."""
-    offset = _MID_OFFSET.get(station_kind(mmsi))
-    if offset is None:
-        return None
-    return int(f"{mmsi:09d}"[offset : offset + 3])
-
-
 def flag_of(mmsi: int) -> Flag | None:
-    """The country or area an MMSI's MID is assigned to; None when it has no known MID."""
+    """The country or area an MMSI's MID is assigned to; None when it has no known MID. Where
+    the MID sits in the nine digits is the station forms' business (ais/mmsi.py)."""
     mid = mid_of(mmsi)
     return mid_table().get(mid) if mid is not None else None

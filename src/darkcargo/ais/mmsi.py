@@ -132,6 +132,17 @@ def _mid_ok(mid: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     return ok
 
 
+def mid_of(mmsi: int) -> int | None:
+    """The Maritime Identification Digits inside an MMSI, where its form (DIGIT_RULES) has them
+    in place; None for AIS-SART, MOB and EPIRB devices, group calls and numbers of no form."""
+    if not 0 <= mmsi <= 999_999_999:
+        return None
+    for lo, hi, _, _, div in DIGIT_RULES:
+        if lo <= mmsi < hi:
+            return (mmsi // div) % 1000 if div else None
+    return None
+
+
 def mmsi_class(mmsi: int, msg_types: Iterable[int] = ()) -> tuple[str, str]:
     """Class name and reason for one MMSI and the message types seen from it."""
     mask = 0
