@@ -29,9 +29,9 @@ NEVER_FOR_INGEST = (
     "darkcargo.estimate.montecarlo", "darkcargo.events.detect", "darkcargo.scenario",
 )  # fmt: skip
 # A command names its module; `darkcargo ingest` does not load the others, nor, when its output
-# is not a terminal, the progress bars it would not draw.
+# is not a terminal, rich (its lines are plain; rich draws the progress bars on a terminal).
 NEVER_FOR_PIPED_INGEST = (
-    "darkcargo.cli.serve", "darkcargo.cli.claims", "darkcargo.cli.report", "rich.progress",
+    "darkcargo.cli.serve", "darkcargo.cli.claims", "darkcargo.cli.report", "rich",
 )  # fmt: skip
 NEVER_FOR_HELP = (*NEVER_FOR_INGEST, "duckdb", "darkcargo.ais.ingest")
 

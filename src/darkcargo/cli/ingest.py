@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from darkcargo.cli.options import (
     Engine,
@@ -21,7 +20,6 @@ from darkcargo.cli.options import (
     WorkspaceOpt,
     spark_options,
 )
-from darkcargo.cli.output import console, err_console
 from darkcargo.errors import InputError, printable
 
 if TYPE_CHECKING:
@@ -121,6 +119,8 @@ class BarProgress:
     def start(self, path: str, total_bytes: int) -> None:
         self.current = path
         if self.progress is not None:
+            from rich.markup import escape
+
             # a file name is data: escaped, as the bar renders its description as console markup
             name = escape(printable(Path(path).name))
             self.task = self.progress.add_task(name, total=total_bytes)
@@ -135,13 +135,19 @@ class BarProgress:
             self.task = None
         self.current = None
         self.finished.append(result)
-        console.print(printable(describe(result)), highlight=False, soft_wrap=True, markup=False)
+        say(describe(result))
+
+
+def say(line: str, err: bool = False) -> None:
+    """One line about the files, as written (their names are data: control characters shown
+    as escapes). Plain lines need no console: rich is imported for the progress bars only."""
+    typer.echo(printable(line), err=err)
 
 
 def progress_bars() -> AbstractContextManager[Progress | None]:
     """Progress bars on a terminal; elsewhere (a pipe, a file, a CI log) rich would draw none,
     so none are built (nor rich's refresh thread started)."""
-    if not console.is_terminal:
+    if not sys.stdout.isatty():
         return nullcontext(None)
     from rich.progress import (
         BarColumn,
@@ -151,6 +157,8 @@ def progress_bars() -> AbstractContextManager[Progress | None]:
         TimeRemainingColumn,
         TransferSpeedColumn,
     )
+
+    from darkcargo.cli.output import console
 
     return Progress(
         TextColumn("[bold]{task.description}", justify="left"),
@@ -244,18 +252,14 @@ def ingest_cmd(
                 bar.stop()
             kept = sum(1 for f in sink.finished if f.status not in (STATUS_DUPLICATE, STATUS_EMPTY))
             where = f"{sink.current} was rolled back" if sink.current else "nothing was half done"
-            err_console.print(
-                printable(
-                    f"interrupted: {where}; {kept} file(s) finished earlier by this command "
-                    "stay committed"
-                ),
-                highlight=False,
-                soft_wrap=True,
-                markup=False,
+            say(
+                f"interrupted: {where}; {kept} file(s) finished earlier by this command stay "
+                "committed",
+                err=True,
             )
             # sys.exit, not typer.Exit: click hands an Exit's code back instead of exiting
             sys.exit(130)
-    console.print(summarize(report), highlight=False, soft_wrap=True, markup=False)
+    say(summarize(report))
 
 
 def _ingest_spark(
@@ -283,10 +287,8 @@ def _ingest_spark(
         layouts=layouts or (),
     )
     for result in report.files:
-        console.print(printable(describe(result)), highlight=False, soft_wrap=True, markup=False)
-    console.print(
-        summarize(report) + f"; dataset {out}", highlight=False, soft_wrap=True, markup=False
-    )
+        say(describe(result))
+    say(summarize(report) + f"; dataset {out}")
 
 
 def register(app: typer.Typer) -> None:
