@@ -24,7 +24,7 @@ best of --repeat each, wall time; the children's CPU time is printed beside it. 
 the NMEA kernels compiled ahead of time (`make setup`; the kind is printed); the same run with
 the JIT kernels (DARKCARGO_NMEA_KERNEL=jit, numba compiled into its cache by an untimed first
 run) is printed beside it, with two floors measured in the same run: the imports every ingest
-process pays (numpy, pyarrow, DuckDB, typer and rich's console), and a bare DuckDB process
+process pays (numpy, pyarrow, DuckDB and typer), and a bare DuckDB process
 storing the same positions, already decoded, into a new database file (the best any decoder that
 stores into DuckDB could do; its ratio to pyais is printed as the ceiling).
 `--whole-process-only` runs this section alone. The machine's load average is printed too: the figures are only
@@ -358,7 +358,7 @@ def main() -> None:
 # and what every ingest process imports before any work: the floor of a whole-process time.
 KERNEL_ENV = "DARKCARGO_NMEA_KERNEL"
 KERNEL_KIND = "from darkcargo.ais import nmea; print(nmea.kernel_kind())"
-IMPORT_FLOOR = "import numpy, pyarrow, duckdb, typer, rich.console"
+IMPORT_FLOOR = "import numpy, pyarrow, duckdb, typer"
 # The floor of any ingest into a DuckDB file: a process that imports DuckDB, reads the already
 # decoded positions (Parquet, written once by this benchmark, with DuckDB's own parallel reader),
 # stores them in a new database file and commits, then leaves without interpreter teardown (as
@@ -464,7 +464,7 @@ def nmea_whole_process(nmea_path: Path, sentences: int, repeat: int) -> float:
     print(f"  NMEA kernels: {kind}; first ingest with the JIT ones (numba cache filled if empty): "
           f"{first[0]:.2f} s")  # fmt: skip
     w, c = _best(floor_runs)
-    print(f"  the imports of any ingest process (numpy, pyarrow, DuckDB, typer, rich): "
+    print(f"  the imports of any ingest process (numpy, pyarrow, DuckDB, typer): "
           f"{w:.2f} s ({c:.2f} s)")  # fmt: skip
     store_w, c = _best(store_runs)
     print(f"  bare DuckDB storing the same {sentences:,} positions, decoded beforehand (import, "
