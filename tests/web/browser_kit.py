@@ -158,3 +158,22 @@ def set_window(pg: Any, start_iso: str | None = None, end_iso: str | None = None
 def layer_visible(pg: Any, layer_id: str) -> int:
     """How many items of a layer the layer list says are shown."""
     return int(pg.get_attribute(f'.dc-layer[data-layer="{layer_id}"]', "data-visible"))
+
+
+def click_when_still(locator: Any, still_ms: int = 200, timeout_s: float = 20.0) -> None:
+    """Click an element once it has stopped moving, as a user would.
+
+    A popup near the map's edge pans the map by an animation. On a loaded machine Playwright's
+    own stability check (two animation frames alike) can pass mid-pan, and its click then lands
+    beside the element, which has moved on."""
+    deadline = time.monotonic() + timeout_s
+    box = locator.bounding_box()
+    while time.monotonic() < deadline:
+        locator.page.wait_for_timeout(still_ms)
+        now = locator.bounding_box()
+        if now is not None and now == box:
+            break
+        box = now
+    else:
+        raise AssertionError(f"{locator} kept moving for {timeout_s:.0f} s")
+    locator.click()

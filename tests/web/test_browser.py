@@ -16,6 +16,7 @@ from tests.web.browser_kit import (
     CHROMIUM,
     READY_TIMEOUT_MS,
     Page,
+    click_when_still,
     events_in_view,
     launch,
     serve,
@@ -107,7 +108,7 @@ def test_vessel_page_opens_from_the_map(server: str, page: Page, artifacts_dir: 
     # click an event marker on the map, then the vessel in its popup
     pg.locator("path.dc-event-loitering").click()
     pg.wait_for_selector(".leaflet-popup .dc-link")
-    pg.locator(f'.leaflet-popup .dc-link[data-vessel="{MARIA}"]').click()
+    click_when_still(pg.locator(f'.leaflet-popup .dc-link[data-vessel="{MARIA}"]'))
     pg.wait_for_selector("#dc-vessel.dc-open #dc-vessel-title")
     assert "MARIA" in pg.inner_text("#dc-vessel-title")
     pg.click("#dc-vessel-close")
