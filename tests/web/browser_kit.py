@@ -85,6 +85,22 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 """
 
+# Counts the page's fetches in flight and notes when the last one ended (see `settle`).
+FETCH_TRACKER = """
+window.__dcFetching = 0;
+window.__dcFetched = 0;
+(function (fetch) {
+  window.fetch = function () {
+    window.__dcFetching += 1;
+    var done = function () { window.__dcFetching -= 1; window.__dcFetched = performance.now(); };
+    var p = fetch.apply(this, arguments);
+    p.then(done, done);
+    return p;
+  };
+})(window.fetch);
+"""
+QUIET_MS = 400
+
 
 class Page:
     """A page with its console errors, requests, dialogs and CSP violations recorded."""
@@ -92,6 +108,7 @@ class Page:
     def __init__(self, browser: Any, **context: Any) -> None:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, **context)
         self.context.add_init_script(CSP_LISTENER)
+        self.context.add_init_script(FETCH_TRACKER)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.requests: list[str] = []
@@ -152,7 +169,24 @@ def set_window(pg: Any, start_iso: str | None = None, end_iso: str | None = None
         }""",
         [start_iso, end_iso],
     )
-    pg.wait_for_timeout(300)
+    settle(pg)
+
+
+def settle(pg: Any, quiet_ms: int = QUIET_MS) -> None:
+    """Wait until the page has had no fetch in flight for `quiet_ms`, counted from now.
+
+    After an action the page may fetch at once, after a debounce, or not at all, and a loaded
+    machine answers late: a fixed pause passes too early there. The quiet span covers the
+    debounces (250-300 ms) and the drawing that follows a response. A page opened without
+    `FETCH_TRACKER` (the offline report) fetches nothing: it waits the quiet span alone."""
+    since = pg.evaluate("performance.now()")
+    pg.wait_for_function(
+        """([since, quiet]) => (window.__dcFetching || 0) === 0
+            && performance.now() - Math.max(since, window.__dcFetched || 0) > quiet""",
+        arg=[since, quiet_ms],
+        timeout=READY_TIMEOUT_MS,
+        polling=50,
+    )
 
 
 def layer_visible(pg: Any, layer_id: str) -> int:

@@ -21,6 +21,7 @@ from tests.web.browser_kit import (
     launch,
     serve,
     set_window,
+    settle,
 )
 from tests.web.sample import ANGARA, MARIA, build_sample_workspace
 
@@ -60,7 +61,7 @@ def test_page_loads_and_shows_tracks_events_ports(
     server: str, page: Page, artifacts_dir: Path
 ) -> None:
     pg = page.open(server)
-    pg.wait_for_timeout(500)
+    settle(pg)
     assert pg.locator("path.dc-track").count() == 3  # ANGARA's two runs around the gap, MARIA
     assert pg.locator(".dc-event").count() == 6
     assert pg.locator("path.dc-gap").count() == 1  # the gap, dashed between its end points

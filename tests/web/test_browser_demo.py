@@ -37,6 +37,7 @@ from tests.web.browser_kit import (
     layer_visible,
     serve,
     set_window,
+    settle,
 )
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -135,7 +136,7 @@ def test_first_screen_names_the_watched_ports_and_draws_watched_vessels_on_top(
     assert facts["watched"], "the demo season has the case's vessels"
     outside = page.guard((server,))
     pg = page.open(server)
-    pg.wait_for_timeout(600)
+    settle(pg)
     pg.screenshot(path=str(artifacts_dir / "demo-first-screen.png"))
     # the case's zoom: every watched port inside the map, each named by a permanent label
     map_box = pg.locator("#dc-map").bounding_box()
@@ -201,7 +202,7 @@ def test_first_screen_names_the_watched_ports_and_draws_watched_vessels_on_top(
     assert pg.locator("path.dc-track:not(.dc-track-watched)").count() == other_runs
     # zoomed in, nothing is clustered any more
     pg.evaluate("window.darkcargoApp.map.setView([42.5, 131.0], 10)")
-    pg.wait_for_timeout(600)
+    settle(pg)
     assert pg.get_attribute("#dc-app", "data-clustered") == "0"
     assert page.errors == []
     assert page.csp_violations() == []
@@ -219,7 +220,6 @@ def test_time_filter_narrows_map_and_table(server: str, page: Page, artifacts_di
     all_tracks = layer_visible(pg, "tracks-other")
     drawn = drawn_events(pg)
     set_window(pg, *WEEK)
-    pg.wait_for_timeout(600)
     week_events = events_in_view(pg)
     assert 0 < week_events < all_events
     assert 0 < layer_visible(pg, "tracks-other") < all_tracks
@@ -464,7 +464,6 @@ def test_report_of_the_season_opens_offline(
         text = pg.inner_text("#report-caps")
         assert "per kind" in text and "Tracks:" in text
         set_window(pg, *WEEK)
-        pg.wait_for_timeout(400)
         assert 0 < events_in_view(pg) < facts["events_with_position"]
         pg.click("#dc-reset")
         # the events the file holds, paged past 300 in the page itself
@@ -474,7 +473,7 @@ def test_report_of_the_season_opens_offline(
         )
         # a window change refreshes the table (back to its first page) after a short debounce:
         # page only once that has happened, one page per click
-        pg.wait_for_timeout(1000)
+        settle(pg)
         for first in (101, 201, 301):
             pg.click("#dc-ev-next")
             expect(pg.locator("#dc-ev-range")).to_have_text(re.compile(rf"^rows {first}–"))
