@@ -34,6 +34,8 @@ NEVER_FOR_PIPED_INGEST = (
     "darkcargo.cli.serve", "darkcargo.cli.claims", "darkcargo.cli.report", "rich",
 )  # fmt: skip
 NEVER_FOR_HELP = (*NEVER_FOR_INGEST, "duckdb", "darkcargo.ais.ingest")
+# The readers of CSV and Parquet files, and the layouts they read by, serve tabular files only.
+NEVER_FOR_NMEA_INGEST = ("darkcargo.ais.tabular", "darkcargo.ais.layout", "tomllib")
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -118,7 +120,9 @@ def test_ingest_of_nmea_imports_only_what_it_uses(tmp_path: Path) -> None:
     rc, modules = _modules_after(["ingest", str(feed), "-w", str(tmp_path / "ws.duckdb")], tmp_path)
     assert rc == 0
     assert {"duckdb", "darkcargo.ais.nmea", "darkcargo.ais._nmea_native"} <= modules
-    assert _roots(modules, (*NEVER_FOR_INGEST, *NEVER_FOR_PIPED_INGEST)) == []
+    assert (
+        _roots(modules, (*NEVER_FOR_INGEST, *NEVER_FOR_PIPED_INGEST, *NEVER_FOR_NMEA_INGEST)) == []
+    )
 
 
 def test_workspace_env_name_is_the_workspace_modules() -> None:

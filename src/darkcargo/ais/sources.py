@@ -315,6 +315,11 @@ MARK_BYTES = 1 << 20  # a line scan notes how many lines lie before every MiB
 SEARCH_BYTES = 2 * SCAN_CHUNK  # bytes read at most to find the end of one line
 
 
+class CsvReadError(Exception):
+    """DuckDB's strict reader gave up on a CSV, or met bytes that are not UTF-8: the ingest
+    reads it again from a copy made by `write_plain(repair=True)`."""
+
+
 class LineScan:
     """Where the lines of a plain file are, found in one pass over its bytes.
 

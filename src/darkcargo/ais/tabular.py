@@ -46,7 +46,7 @@ from darkcargo.ais.layout import (
     load_layouts,
     norm_header,
 )
-from darkcargo.ais.sources import LineScan
+from darkcargo.ais.sources import CsvReadError, LineScan
 from darkcargo.errors import InputError
 from darkcargo.workspace import Workspace
 
@@ -216,10 +216,6 @@ def stage_sql(
     out += [f'{cols[f]}::VARCHAR AS "id_{f}"' for f in KEPT if f in cols and keep_identity]
     out += [f"{line} AS line"] * bool(line) + [f"{raw} AS raw"] * bool(raw)  # numbers, text
     return f"CREATE TEMP TABLE {table} AS SELECT {', '.join(out)} FROM {source}"
-
-
-class CsvReadError(Exception):
-    """DuckDB's strict reader gave up on the file, or met bytes that are not UTF-8."""
 
 
 def stage_csv(
