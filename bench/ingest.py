@@ -20,7 +20,9 @@ NMEA, whole process (`nmea_whole_process`): what a user waits for. `darkcargo in
 same --sentences file as its own process into a fresh workspace (interpreter start, imports, numba
 loading its cached kernels, DuckDB, decode, write, commit, exit), against pyais decoding the whole
 file with its tag-block times in its own process (interpreter start, import, decode; no storage),
-best of --repeat each, wall time; the children's CPU time is printed beside it. It decodes with
+best of --repeat each, wall time, the two taken in turn (darkcargo, pyais, darkcargo, ...) so that
+both see the machine's quiet and busy spells alike; the children's CPU time is printed beside
+it. It decodes with
 the NMEA kernels compiled ahead of time (`make setup`; the kind is printed); the same run with
 the JIT kernels (DARKCARGO_NMEA_KERNEL=jit, numba compiled into its cache by an untimed first
 run) is printed beside it, with two floors measured in the same run: the imports every ingest
@@ -448,14 +450,16 @@ def nmea_whole_process(nmea_path: Path, sentences: int, repeat: int) -> float:
     store_runs = [store(i) for i in range(repeat)]
     help_runs = [time_process([*darkcargo, "--help"]) for _ in range(repeat)]
     tiny_runs = [ingest(tiny, i) for i in range(repeat)]
-    runs = [ingest(nmea_path, i) for i in range(repeat)]
     jit_runs = [ingest(nmea_path, i, **jit) for i in range(repeat)]
+    print(f"load average before the two sides: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    # In turn: a burst of darkcargo runs (seconds) and then pyais (a minute) would sample
+    # different spells of a shared machine, whose speed drifts by a third over minutes.
+    runs: list[tuple[float, float, str]] = []
+    peer: list[tuple[float, float, str]] = []
+    for i in range(repeat):
+        runs.append(ingest(nmea_path, i))
+        peer.append(time_process([sys.executable, "-c", PYAIS_WHOLE_PROCESS, str(nmea_path)]))
     assert f"{sentences:,} accepted" in runs[0][2], runs[0][2]
-    print(f"load average before pyais: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    peer = [
-        time_process([sys.executable, "-c", PYAIS_WHOLE_PROCESS, str(nmea_path)])
-        for _ in range(repeat)
-    ]
     assert int(peer[0][2].split()[-1]) == sentences, peer[0][2]
 
     dc_wall, dc_cpu = _best(runs)
