@@ -63,6 +63,15 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _csv_value(value: Any) -> Any:
+    """A cell of `--format csv`: empty for null, times in ISO 8601, text guarded as formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return csv_cell(value)
+
+
 def print_table(
     data: pa.Table, fmt: OutputFormat = OutputFormat.table, title: str | None = None
 ) -> None:
@@ -73,16 +82,7 @@ def print_table(
         writer = csv.writer(sys.stdout)
         writer.writerow(data.column_names)
         for row in rows:
-            writer.writerow(
-                [
-                    ""
-                    if v is None
-                    else _json_default(v)
-                    if isinstance(v, datetime | date)
-                    else csv_cell(v)
-                    for v in row.values()
-                ]
-            )
+            writer.writerow([_csv_value(v) for v in row.values()])
     else:
         table = Table(title=title and text(title), show_lines=False)
         for name in data.column_names:
