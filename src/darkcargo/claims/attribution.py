@@ -65,7 +65,8 @@ for _stance, _verbs in (
     ),
     (
         ESTIMATED,
-        """estimated estimates estimate calculated calculates assessed assesses assess found
+        """estimated estimates estimate calculated calculates assessed assesses assess analyzed
+        analyses analyzes analysed analyse analyze found
         finds concluded concludes counted discovered discovers spotted spots detected detects
         observed observes""",
     ),
@@ -83,7 +84,7 @@ for _stance, _verbs in (
 # "analysts found"; not "the crew found").
 OBSERVING_VERBS = frozenset(
     {"found", "finds", "counted", "discovered", "discovers", "spotted", "spots", "detected"}
-    | {"detects", "observed", "observes"}
+    | {"detects", "observed", "observes", "analyzed", "analysed", "analyzes", "analyses"}
 )
 # Headlines write a few reporting verbs in title case ("Zelenskyy Says N. Korea Has Sent ...").
 HEADLINE_VERBS = ("Says", "Said", "Claims", "Warns", "Tells", "Confirms", "Believes")
@@ -142,12 +143,12 @@ _STATED_IN_DOC = re.compile(
 )
 # "A report by the UN panel listed ...": the author of a document as the source.
 _REPORT_BY_RE = re.compile(
-    r"\b(?:report|study|analysis|assessment|review|investigation|survey|tally|count|estimate|data"
-    r"|imagery|records)\s+(?:by|from)\s+",
+    r"\b(?:reports?|stud(?:y|ies)|analys[ie]s|assessments?|reviews?|investigations?|surveys?"
+    r"|tall(?:y|ies)|counts?|estimates?|data|imagery|records)\s+(?:by|from)\s+",
     re.IGNORECASE,
 )
 _REPORT_VERB_RE = re.compile(
-    r"\s*(?P<v>listed|lists|showed|shows|found|finds|identified|identifies|counted|counts|estimated"
+    r"\s*(?:(?:also|further|later|previously|recently|separately|subsequently)\s+)?(?P<v>listed|lists|showed|shows|found|finds|identified|identifies|counted|counts|estimated"
     r"|estimates|said|says|concluded|concludes|put|puts|recorded|records|documented|documents)\b"
 )
 
@@ -376,6 +377,21 @@ def _np_forward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str
     return j, words
 
 
+def _past_acronym_and_coauthors(toks: list[tuple[int, int, str]], j: int) -> int:
+    """The token after an author's acronym and co-authors: "by the Royal United Services
+    Institute (RUSI) and NK News identified" -> "identified". The first author speaks."""
+    n = len(toks)
+    while True:
+        if j + 2 < n and toks[j][2] == "(" and toks[j + 2][2] == ")" and _is_cap(toks[j + 1][2]):
+            j += 3
+        if j + 1 < n and toks[j][2].lower() == "and" and _is_cap(toks[j + 1][2]):
+            partner = _np_forward(toks, j + 1)
+            if partner is not None and partner[0] > j + 1:
+                j = partner[0]
+                continue
+        return j
+
+
 def _np_forward_named(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str]] | None:
     """_np_forward, except that a title or a description followed by ", <Name>" gives the name
     ("by South Korea's Defence Minister, Shin Won-sik"; "from the London-based think tank,
@@ -541,6 +557,7 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         if fw is None:
             continue
         j, words = fw
+        j = _past_acronym_and_coauthors(toks, j)
         vm = _REPORT_VERB_RE.match(text, toks[j - 1][1], end) if j > 0 else None
         if vm is None or any(a.anchor == vm.start("v") for a in out):
             continue

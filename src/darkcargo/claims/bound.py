@@ -97,7 +97,7 @@ _CUE_RE: list[tuple[str, re.Pattern[str]]] = [
     (
         bound,
         re.compile(
-            r"(?:^|(?<=[\s(\"'“‘]))(?P<cue>"
+            r"(?:^|(?<=[\s(\"'“‘—]))(?P<cue>"
             + "|".join(re.escape(c) for c in cues)
             + r")[ \u00a0]*(?:the[ \u00a0]+)?$",
             re.IGNORECASE,

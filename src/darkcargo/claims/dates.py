@@ -58,6 +58,7 @@ _DATE_RE = re.compile(
         [\s-]*(?:{_MONTH}\s+{_YEAR}|{_YEAR})\b)
   | (?P<dmy>\b{_DAYNUM}(?:\s*[-–]\s*{_DAYNUM})?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?(?![\w]))
   | (?P<mdy>\b{_MONTH}\s+{_DAYNUM}(?:\s*[-–]\s*{_DAYNUM})?(?:,?\s+{_YEAR})?(?![\w]))
+  | (?P<myrel>\b{_MONTH}\s+(?:of\s+)?(?:last|this|next)\s+year\b)
   | (?P<my>\b{_MONTH}(?:,?\s+{_YEAR})?(?![\w]))
   | (?P<year>(?<![\w$€£-])(?<!\d[,.]){_YEAR}(?![\w%]|[.,]\d|\s*(?:-|–)\s*\d))
   | (?P<rel>\b(?:last|this|next|past)\s+(?:year|month|week)\b)
@@ -69,7 +70,7 @@ _DATE_RE = re.compile(
 # Words before a date that give its role.
 _BASELINE_CUE = re.compile(
     r"(?:\bsince|\bfrom|\bstarting(?:\s+(?:in|from|on))?|\bbeginning(?:\s+(?:in|on))?|\bbetween)"
-    r"\s+(?:the\s+|last\s+|this\s+)?$",
+    r"\s+(?:the\s+|last\s+|this\s+|early\s+|late\s+|mid-?\s*)?$",
     re.IGNORECASE,
 )
 _PERIOD_CUE = re.compile(
@@ -248,6 +249,14 @@ def parse_date_span(span: str, base: date | None) -> tuple[date, str] | None:
         ):
             start = date(start.year - 1, month, 1)  # "last summer" said during the summer
         return start, SEASON
+    m = re.fullmatch(rf"({_MONTH})\s+(?:of\s+)?(last|this|next)\s+year", s, re.IGNORECASE)
+    if m:  # "November of last year"
+        mon = _month_num(m.group(1))
+        if base is None or mon is None:
+            return None
+        return date(
+            base.year + {"last": -1, "this": 0, "next": 1}[m.group(2).lower()], mon, 1
+        ), MONTH
     m = re.fullmatch(r"(last|this|next|past)\s+(year|month|week)", low)
     if m:
         if base is None:

@@ -86,7 +86,17 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "crossings",
         "visits",
     ),
-    "troops": ("troops", "soldiers"),
+    # Casualties are counted as troops: "several hundred casualties" is a figure of soldiers.
+    # Not "officers": "two intelligence officers said" counts the speakers.
+    "troops": (
+        "military personnel",
+        "troops",
+        "soldiers",
+        "servicemen",
+        "personnel",
+        "forces",
+        "casualties",
+    ),
     "explosives": ("explosives",),
     "launchers": ("launchers", "launcher"),
     "howitzers": ("howitzers", "howitzer"),
@@ -152,6 +162,8 @@ ITEM_WINDOW = 6  # tokens read after a number when looking for its item
 # Words that count units of what follows "of" ("pieces of ammunition", "batches of shells").
 CLASSIFIERS = frozenset({"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds"})
 _OF_NEXT = re.compile(r"\s*of\s+")
+_THAN_NEXT = re.compile(r"\s*than\b", re.IGNORECASE)
+_CLOSING_QUOTES = frozenset({'"', "\u201d", "\u2019", "'"})
 _CALIBRE_WORD = re.compile(r"(?:\s+(?:caliber|calibre)\b)?")
 # Plural endings of nouns: a lower-case plural that is no item ends the phrase ("factories").
 _NOT_PLURAL = frozenset(
@@ -287,6 +299,14 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
             break
         tok = tm.group()
         low = tok.lower()
+        if n_tokens == 0 and tok in _CLOSING_QUOTES:
+            i = tm.end()  # '"several hundred" troops': the quoted figure, then its item
+            continue
+        if low == "more" and not items and not _THAN_NEXT.match(text, tm.end()):
+            # "5,000 more containers", "hundreds of more containers" (not "5,000 more than")
+            i = tm.end()
+            n_tokens += 1
+            continue
         if low == "of":
             head = items[-1] if items else None
             if head is None or (

@@ -25,7 +25,11 @@ TITLE_WORDS = _words(
     deputy premier senator representative governor mayor official officer analyst researcher
     fellow professor expert lawmaker legislator diplomat colonel lieutenant captain major
     leader prosecutor investigator"""
-)
+) | {  # ranks and honorifics written short ("Major Gen. Pat Ryder", "Rep. Mike Turner")
+    f"{a}{dot}"
+    for a in _words("gen lt col maj adm brig sgt capt cmdr rep sen gov amb dr prof mr mrs ms")
+    for dot in ("", ".")
+}
 HEAD_NOUNS = _words(
     """officials official analysts analyst experts expert commanders commander lawmakers lawmaker
     legislators diplomats diplomat sources source researchers researcher investigators monitors

@@ -385,8 +385,10 @@ def _append(out: list[Sentence], text: str, s: int, e: int, para: int) -> None:
         out.append(Sentence(s, e, para))
 
 
+# An em dash breaks a clause with or without spaces ("trips—at least five—between"); an
+# unspaced en dash is a range ("2023–2024"), so only a spaced one does.
 _CLAUSE_BREAK = re.compile(
-    r"[;:]\s|,\s|\s[—–]\s|\s--\s|\((?=\s*[A-Za-z])|\)\s|\s(?=(?:but|while|whereas|although|though)\s)",
+    r"[;:]\s|,\s|\s?—\s?|\s–\s|\s--\s|\((?=\s*[A-Za-z])|\)\s|\s(?=(?:but|while|whereas|although|though)\s)",
 )
 
 
