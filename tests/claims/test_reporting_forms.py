@@ -11,16 +11,8 @@ from datetime import date
 import pytest
 
 from darkcargo.claims import extract_claims
-from darkcargo.claims.extract import Claim
 from darkcargo.claims.text import clause_starts
-
-PUB = date(2024, 12, 20)
-
-
-def one(text: str, published: date = PUB) -> Claim:
-    claims = extract_claims(text, published=published)
-    assert len(claims) == 1, [(c.value, c.low, c.high, c.item) for c in claims]
-    return claims[0]
+from tests.claims.helpers import PUB, one
 
 
 # -- items ------------------------------------------------------------------------------------

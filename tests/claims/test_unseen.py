@@ -10,15 +10,7 @@ import pytest
 from darkcargo.claims import extract_claims
 from darkcargo.claims.calibres import normalize_caliber, snap_inches
 from darkcargo.claims.evaluate import load_gold, score_articles
-from darkcargo.claims.extract import Claim
-
-PUB = date(2024, 6, 14)
-
-
-def one(text: str, published: date = PUB) -> Claim:
-    claims = extract_claims(text, published=published)
-    assert len(claims) == 1, [(c.value, c.low, c.high, c.item) for c in claims]
-    return claims[0]
+from tests.claims.helpers import PUB, one
 
 
 # -- numbers in every common written form ----------------------------------------------------
@@ -277,13 +269,13 @@ def test_a_relative_clause_keeps_its_own_source() -> None:
 # -- claim dates and the source address ---------------------------------------------------------
 def test_claim_date_from_the_documents_date_line() -> None:
     text = "Kim sent shells\n\nJun 14, 2024\n\nNorth Korea has shipped 10,000 containers.\n"
-    c = one(text, published=None)  # type: ignore[arg-type]
+    c = one(text, published=None)
     assert c.claim_date == date(2024, 6, 14)
     text = (
         "Headline\n\nPosted on : 2023-11-02 17:02 KST Modified on : 2023-11-02 17:02 KST\n"
         "The NIS said that North Korea had sent around 10 shipments of weapons to Russia\n"
     )
-    c = one(text, published=None)  # type: ignore[arg-type]
+    c = one(text, published=None)
     assert (c.claim_date, c.speaker) == (date(2023, 11, 2), "NIS")
 
 
