@@ -148,7 +148,8 @@ _REPORT_BY_RE = re.compile(
     re.IGNORECASE,
 )
 _REPORT_VERB_RE = re.compile(
-    r"\s*(?:(?:also|further|later|previously|recently|separately|subsequently)\s+)?(?P<v>listed|lists|showed|shows|found|finds|identified|identifies|counted|counts|estimated"
+    r"\s*(?:(?:also|further|later|previously|recently|separately|subsequently)\s+)?"
+    r"(?P<v>listed|lists|showed|shows|found|finds|identified|identifies|counted|counts|estimated"
     r"|estimates|said|says|concluded|concludes|put|puts|recorded|records|documented|documents)\b"
 )
 

@@ -19,17 +19,21 @@ def _words(text: str) -> frozenset[str]:
 
 
 # Lower-case words that may sit inside a speaker's noun phrase.
-TITLE_WORDS = _words(
-    """minister president secretary spokesman spokeswoman spokesperson spokesmen chief director
+TITLE_WORDS = (
+    _words(
+        """minister president secretary spokesman spokeswoman spokesperson spokesmen chief director
     general admiral ambassador envoy adviser advisor chairman chairwoman chair head commander
     deputy premier senator representative governor mayor official officer analyst researcher
     fellow professor expert lawmaker legislator diplomat colonel lieutenant captain major
     leader prosecutor investigator"""
-) | {  # ranks and honorifics written short ("Major Gen. Pat Ryder", "Rep. Mike Turner")
-    f"{a}{dot}"
-    for a in _words("gen lt col maj adm brig sgt capt cmdr rep sen gov amb dr prof mr mrs ms")
-    for dot in ("", ".")
-}
+    )
+    | {  # ranks and honorifics written short ("Major Gen. Pat Ryder", "Rep. Mike Turner")
+        f"{a}{dot}"
+        for a in _words("gen lt col maj adm brig sgt capt cmdr dr prof mr mrs ms")
+        for dot in ("", ".")
+    }
+    | {"rep.", "sen.", "gov.", "amb."}
+)  # undotted, these are names too ("Amartya Sen")
 HEAD_NOUNS = _words(
     """officials official analysts analyst experts expert commanders commander lawmakers lawmaker
     legislators diplomats diplomat sources source researchers researcher investigators monitors
