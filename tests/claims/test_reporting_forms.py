@@ -1,8 +1,13 @@
-"""Forms met in a blind batch of real 2023-2025 reporting (CSIS Beyond Parallel, Business
-Insider, KBS, Korea Herald/Yonhap, Chosun Biz, AFP) that the extractor first missed: troops
-counted under other words (not officers, who are often the speakers), a quoted vague figure,
-"more" after a number, an unspaced em dash, reports by several authors, "analyzed", ranks
-written short, and "<month> of last year"."""
+"""Forms met in two blind batches of real 2023-2025 reporting that the extractor first missed.
+
+First batch (CSIS Beyond Parallel, Business Insider, KBS, Korea Herald/Yonhap, Chosun Biz, AFP):
+troops counted under other words (not officers, who are often the speakers), a quoted vague
+figure, "more" after a number, an unspaced em dash, reports by several authors, "analyzed",
+ranks written short, and "<month> of last year". Second batch (CSIS at Tumangang, Kyiv
+Independent, Ukrainska Pravda/ISW, Yonhap, AP, KBS on the MSMT report): the kinds of rail car
+on a yard image and a hedge over their list, two calibres joined, a percentage of a calibre,
+"N of them", a count then a calibre, launchers as systems, a count glued to its item by a
+hyphen, "according to" against a later passive, and a report named by its author."""
 
 from __future__ import annotations
 
@@ -134,3 +139,87 @@ def test_since_a_month_is_the_start_of_the_count_not_its_date(sentence: str) -> 
     assert (c.value, c.item) == (32, "voyages")
     assert c.claim_date == date(2024, 3, 13)
     assert c.baseline_date == date(2023, 8, 1)
+
+
+# -- second batch: items ----------------------------------------------------------------------
+def test_rail_yard_counts_and_a_hedge_over_their_list() -> None:
+    text = (
+        "The imagery shows approximately 175 ore cars, 14 box cars, 66 tank cars, "
+        "6 locomotives, and 1 passenger car."
+    )
+    got = [(c.value, c.item, c.bound) for c in extract_claims(text, published=PUB)]
+    assert got == [
+        (175, "railcars", "approximate"),
+        (14, "railcars", "approximate"),
+        (66, "railcars", "approximate"),
+        (6, "locomotives", "approximate"),
+        (1, "railcars", "approximate"),
+    ]
+    # "about" before one figure of a pair, without a list's comma, stays with that figure
+    pair = extract_claims("It sent about 3,000 troops and 50 missiles.", published=PUB)
+    assert [(c.value, c.bound) for c in pair] == [(3000, "approximate"), (50, "exact")]
+
+
+def test_two_calibres_joined_count_shells_of_no_single_calibre() -> None:
+    c = one("He said North Korea sent two million 122-mm and 152-mm shells.")
+    assert (c.value, c.item, c.caliber) == (2_000_000, "shells", None)
+    c = one("He said North Korea sent two million 152-mm and 152-mm shells.")
+    assert c.caliber == "152mm"
+
+
+def test_a_percentage_of_shells_of_a_calibre() -> None:
+    c = one(
+        "Romanov said 60 percent of the 122 millimeter and 152 millimeter artillery "
+        "ammunition came from North Korea."
+    )
+    assert (c.value, c.unit, c.item, c.speaker) == (60, "percent", "shells", "Romanov")
+
+
+def test_n_of_them_counts_what_the_sentence_counted() -> None:
+    text = (
+        "North Korea sent approximately 11,000 military personnel to Russia, and around 4,000 "
+        "of them have been killed or injured."
+    )
+    got = [(c.value, c.item, c.basis) for c in extract_claims(text, published=PUB)]
+    assert got == [(11000, "troops", "count"), (4000, "troops", "part")]
+
+
+def test_a_count_then_a_calibre_and_launchers_as_systems() -> None:
+    c = one("North Korea sent around 220 240mm multiple rocket launchers, the JCS said.")
+    assert (c.value, c.item, c.caliber, c.bound) == (220, "launchers", "240mm", "approximate")
+    assert one("Seoul counted 10 000 shells.").value == 10_000  # a space still groups digits
+    c = one(
+        "The containers could hold more than 500,000 rounds of 122 mm multiple rocket launchers."
+    )
+    assert (c.value, c.item, c.caliber) == (500_000, "rockets", "122mm")
+
+
+def test_a_count_glued_to_its_item_by_a_hyphen() -> None:
+    c = one("This resulted in a 500,000-shell shortage in 2023.")
+    assert (c.value, c.item) == (500_000, "shells")
+    assert extract_claims("A 1,000-container ship docked at Rajin.", published=PUB) == []
+
+
+# -- second batch: speakers ---------------------------------------------------------------------
+def test_according_to_is_not_undone_by_a_later_passive_nor_read_as_an_appositive() -> None:
+    text = (
+        "The Times reported on Saturday. According to the newspaper, North Korea ships 3 "
+        "million shells a year, though a large number are believed to be faulty."
+    )
+    c = one(text)
+    assert (c.value, c.item, c.speaker) == (3_000_000, "shells", "Times")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The MSMT report said North Korea sent at least 20,000 containers.", "MSMT"),
+        ("A new UN report said North Korea sent 20,000 containers.", "UN"),
+        ("The report said North Korea sent at least 20,000 containers.", None),
+        ("Satellite imagery showed 1,000 containers.", None),
+    ],
+)
+def test_a_report_speaks_through_the_author_named_before_it(
+    sentence: str, speaker: str | None
+) -> None:
+    assert one(sentence).speaker == speaker

@@ -393,6 +393,19 @@ def _past_acronym_and_coauthors(toks: list[tuple[int, int, str]], j: int) -> int
         return j
 
 
+def _author_modifier(words: list[str]) -> list[str]:
+    """The name written before a document's head noun, after a determiner ("The MSMT report",
+    "a new UN report": MSMT, UN); none for "Satellite imagery" or "the latest report"."""
+    k = len(words) - 1
+    while k > 0 and _is_cap(words[k - 1]) and words[k - 1].lower() not in EVIDENCE_HEADS:
+        k -= 1
+    run = words[k:-1]
+    acronym = any(w.isupper() and len(w) > 1 for w in run)
+    if not run or not (acronym or (k > 0 and words[k - 1].lower() in ("the", "a", "an"))):
+        return []
+    return run
+
+
 def _np_forward_named(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str]] | None:
     """_np_forward, except that a title or a description followed by ", <Name>" gives the name
     ("by South Korea's Defence Minister, Shin Won-sik"; "from the London-based think tank,
@@ -408,6 +421,9 @@ def _np_forward_named(toks: list[tuple[int, int, str]], k: int) -> tuple[int, li
         and (named := _np_forward(toks, j + 1)) is not None
         and (_is_name(named[1]) or not _is_title_phrase(words))
         and any(_is_cap(w) for w in named[1])
+        # "According to the newspaper, North Korea ships ...": a name followed by a verb is
+        # the subject of the main clause, not an appositive
+        and not (named[0] < len(toks) and toks[named[0]][2][:1].islower())
     ):
         return named
     return fw
@@ -500,6 +516,8 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
                 first, words = k + 2, fw[1]
             elif (owned := _owner_before(toks, k)) is not None:
                 first, words = owned  # "the Pentagon's latest report revealed"
+            elif author := _author_modifier(words):
+                words = author  # "The MSMT report said", "a UN report found"
             else:
                 continue
         if verb in (

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from darkcargo.claims import bound as cues
-from darkcargo.claims.calibres import find_calibres
+from darkcargo.claims.calibres import find_calibres, match_caliber
 from darkcargo.claims.dates import DateMention, day_of_month_spans
 from darkcargo.claims.items import (
     CURRENCY_ITEMS,
@@ -283,9 +283,14 @@ def _sentence_candidates(
         if after[:1].isalpha() and not (n.ratio or n.percent or n.magnitude):
             continue
         if _COMPOUND_AFTER.match(after) or (
-            after[:1] in "-–" and after[1:2].isalpha() and not (n.ratio or n.plus)
+            after[:1] in "-–"
+            and after[1:2].isalpha()
+            and not (n.ratio or n.plus)
+            and not (n.grouped and _GLUED_COUNT.match(after))
         ):
-            continue  # "20-foot", "three-star", "three-quarters": part of a compound word
+            # "20-foot", "three-star", "three-quarters": part of a compound word; but "a
+            # 500,000-shell shortage" counts shells
+            continue
         if not (n.percent or n.ratio or n.currency):
             if _RATIO_TIMES.match(after):
                 n = NumberMention(
@@ -298,6 +303,7 @@ def _sentence_candidates(
     cands = _ranges(text, keep, clause_of, params.context_window)
     out: list[_Cand] = []
     prev_items: list[tuple[int, str, str | None]] = []  # (pos, item, caliber) of earlier claims
+    listed_ends: set[int] = set()  # ends of claims whose hedge came from a list's first figure
     w = params.context_window
     for c in cands:
         cs, ce = clause_bounds(cstarts, e, c.first.start)
@@ -408,6 +414,19 @@ def _sentence_candidates(
                 c.bound, c.hedge = cues.LOWER, "+"
             if after_bound and c.bound == cues.EXACT:
                 c.bound, c.hedge = after_bound, after_cue
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and c.bound == cues.EXACT
+                and prev.bound == cues.APPROXIMATE
+                and prev.item is not None
+                and (gap := _LIST_GAP.fullmatch(text, prev.end, c.span_start))
+                and ("," in gap.group() or prev.end in listed_ends)
+            ):
+                # "approximately 175 ore cars, 14 box cars and 66 tank cars": the hedge covers
+                # a list (not "about 3,000 troops and 50 missiles")
+                c.bound, c.hedge = prev.bound, prev.hedge
+                listed_ends.add(c.end)
         # Capacity, per container, negation.
         cap_from = wcs
         if re.match(r"(?:or|and)\b", text[cs : cs + 4]):
@@ -433,6 +452,13 @@ def _sentence_candidates(
     return out
 
 
+# "a 1,000-container ship" is the size of a ship, not a count
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+_GLUED_COUNT = re.compile(
+    r"-(?:shells?|rounds?|containers?|missiles?|rockets?|troops?|soldiers?)\b"
+    r"(?![ \u00a0]+(?:ships?|vessels?|freighters?|carriers?|trains?|trucks?)\b)",
+    re.IGNORECASE,
+)
 _NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
 # "6 of those trips", "3 of them": a part of something counted before.
 _PARTITIVE = re.compile(r"[ \u00a0]+of[ \u00a0]+(?:those|these|them|which|its|their)\b", re.I)
@@ -510,6 +536,10 @@ def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
     if not m:
         return None, pos
     i, head, head_end = m.end(), None, pos
+    if match_caliber(text, i, end) is not None:
+        # "60 percent of the 122 millimeter and 152 millimeter artillery ammunition"
+        ip = read_item(text, i, end)
+        return (ip.item, ip.end) if ip.item else (None, pos)
     for _ in range(3):
         w = _PERCENT_WORD.match(text, i, end)
         if not w:
@@ -528,7 +558,9 @@ def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
 
 def _counts_something_else(text: str, pos: int, end: int) -> bool:
     """True when the number is followed by a noun that is not an item ("5 companies"): such a
-    number does not borrow the item of an earlier claim."""
+    number does not borrow the item of an earlier claim. "4,000 of them" does borrow it."""
+    if _PARTITIVE.match(text, pos, end):
+        return False
     m = _NEXT_WORD.match(text, pos, end)
     if not m:
         return False

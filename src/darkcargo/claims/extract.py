@@ -214,7 +214,7 @@ def _pick_attribution(
     if not attrs:
         return None
     pos = c.first.start
-    cs, _ = c.clause
+    cs, ce = c.clause
     k = bisect.bisect_left(anchors, pos)
     before = next(
         (a for a in reversed(attrs[max(0, k - 4) : k]) if a.end <= c.span_start + 1), None
@@ -225,7 +225,11 @@ def _pick_attribution(
         (
             a
             for a in attrs[k : k + 2]
-            if a.anchor > pos and not _RELATIVE_BEFORE.search(text, max(0, a.start - 12), a.start)
+            if a.anchor > pos
+            and not _RELATIVE_BEFORE.search(text, max(0, a.start - 12), a.start)
+            # an agentless passive in a later clause ("..., though many are believed faulty")
+            # says nothing of who gave this figure
+            and (a.speaker is not None or a.anchor < ce)
         ),
         None,
     )

@@ -54,9 +54,36 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "freight car",
         "railway wagons",
         "rail wagons",
+        "freight wagons",
         "wagons",
         "wagon",
         "boxcars",
+        "boxcar",
+        # the kinds counted on satellite images of a rail yard (CSIS at Tumangang)
+        "box cars",
+        "box car",
+        "tank cars",
+        "tank car",
+        "ore cars",
+        "ore car",
+        "flat cars",
+        "flat car",
+        "flatcars",
+        "flatcar",
+        "hopper cars",
+        "hopper car",
+        "passenger cars",
+        "passenger car",
+    ),
+    "locomotives": ("locomotives", "locomotive"),
+    "vehicles": (
+        "combat vehicles",
+        "combat vehicle",
+        "armoured vehicles",
+        "armored vehicles",
+        "military vehicles",
+        "vehicles",
+        "vehicle",
     ),
     "ships": (
         "cargo ships",
@@ -91,6 +118,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
     "troops": (
         "military personnel",
         "troops",
+        "troop",
         "soldiers",
         "servicemen",
         "personnel",
@@ -139,6 +167,10 @@ _ITEM_RE = re.compile(
     + r")(?![\w-])",
     re.IGNORECASE,
 )
+_ITEM_GLUED_RE = re.compile(
+    "(?:" + "|".join(re.escape(f) for f in sorted(_FORM_TO_ITEM, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
 # Words that mark the noun phrase as rockets or missiles even when its head is "rounds".
 ROCKET_MARKERS = frozenset({"rocket", "rockets", "grad", "mlrs", "multiple-rocket", "katyusha"})
 ARTILLERY_MARKERS = frozenset({"artillery"})
@@ -162,6 +194,7 @@ ITEM_WINDOW = 6  # tokens read after a number when looking for its item
 # Words that count units of what follows "of" ("pieces of ammunition", "batches of shells").
 CLASSIFIERS = frozenset({"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds"})
 _OF_NEXT = re.compile(r"\s*of\s+")
+_AND_NEXT = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+")
 _THAN_NEXT = re.compile(r"\s*than\b", re.IGNORECASE)
 _CLOSING_QUOTES = frozenset({'"', "\u201d", "\u2019", "'"})
 _CALIBRE_WORD = re.compile(r"(?:\s+(?:caliber|calibre)\b)?")
@@ -241,6 +274,8 @@ def _decide(words: list[str], items: list[str]) -> str | None:
     if not items:
         return None
     head = items[-1]
+    if head == "launchers" and "shells" not in items:
+        return "launchers"  # "220 multiple rocket launchers": the systems, not rounds of them
     if (head in ("shells", "launchers") or "rockets" in items) and (
         lw & ROCKET_MARKERS and not lw & ARTILLERY_MARKERS
     ):
@@ -278,8 +313,16 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
         if cal is not None:
             i, caliber = cal[0], cal[1] or caliber
             n_tokens += 1
+            joined = _AND_NEXT.match(text, i, stop)
+            other = match_caliber(text, joined.end(), stop) if joined else None
+            if other is not None:
+                # "122-mm and 152-mm shells": one figure over two calibres, so none of them
+                i, caliber = other[0], caliber if other[1] == caliber else None
+                n_tokens += 2
             continue
-        im = _ITEM_RE.match(text, i)
+        # "a 500,000-shell shortage": the item glued to the number by a hyphen
+        glued = i == pos and text.startswith("-", i) and _ITEM_GLUED_RE.match(text, i + 1)
+        im = glued or _ITEM_RE.match(text, i)
         if im and im.end() <= stop:
             form = im.group().lower()
             item = _FORM_TO_ITEM[form]
@@ -290,7 +333,9 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
             item_end = im.end()
             if item_start is None or through_of:
                 item_start = im.start()
-            plural = form.endswith("s") or item in CURRENCY_ITEMS or item in ("ammunition",)
+            plural = (
+                form.endswith("s") or item in CURRENCY_ITEMS or item == "ammunition" or bool(glued)
+            )
             i = im.end()
             n_tokens += 1
             continue

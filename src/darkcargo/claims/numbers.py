@@ -69,6 +69,7 @@ _DIGITS = re.compile(
 
 _SEPARATORS = re.compile(r"[,\u00a0\u2009\u202f'’ ]")
 _SPACE_GROUP_TRAP = re.compile(r"[ \u00a0]?\d")
+_CALIBRE_UNIT_NEXT = re.compile(r"[ \u00a0-]?(?:mm|millimet(?:re|er)s?)\b", re.IGNORECASE)
 
 UNITS = {
     "zero": 0,
@@ -154,6 +155,12 @@ def parse_digits(text: str, start: int = 0, end: int | None = None) -> list[Numb
         if sep == " " and _SPACE_GROUP_TRAP.match(text, m.end("num")):
             # "in 2023 100 ships" is not 2,023,100: a space-grouped number must stand alone.
             continue
+        if sep == " " and _CALIBRE_UNIT_NEXT.match(text, m.end("num")):
+            # "220 240mm rocket launchers": a count, then a calibre; not 220,240
+            first = _DIGITS.match(text, m.start(), m.start("num") + num.index(" "))
+            if first is None:
+                continue
+            m, num, sep = first, first.group("num"), None
         try:
             value = float(_SEPARATORS.sub("", num))
         except ValueError:  # pragma: no cover - the pattern only admits digits
