@@ -578,7 +578,7 @@ _MONTHS_WEEKDAYS = (
 )
 
 
-_ASIDE_OPENING = re.compile(r"\s*(?:—|\(|\s–|\s--)\s*")
+_ASIDE_OPENING = re.compile(r"(?:—|\(|\s–|\s--)\s*$")
 
 
 def _item_of_sentence_before(text: str, sentence_start: int) -> str | None:
@@ -596,9 +596,11 @@ def _item_from_context(
     """Item of a bare number: "the number of containers ... passed 5,000", or the item of the
     previous claim in the same sentence ("73 rail cars ..., against 20 a day")."""
     # An aside on the noun just before it: "multiple trips—at least five—", "containers (1,000)"
-    before = find_item_words(text, max(0, clause_start - 40), clause_start)
-    if before and _ASIDE_OPENING.fullmatch(text, before[-1][1], clause_start):
-        return before[-1][2]
+    opener = _ASIDE_OPENING.search(text, max(0, clause_start - 6), clause_start)
+    if opener:
+        before = find_item_words(text, max(0, opener.start() - 40), opener.start())
+        if before and not text[before[-1][1] : opener.start()].strip():
+            return before[-1][2]
     best = None
     for m in _BACK_ITEM.finditer(text, max(0, clause_start - 200, pos - 400), pos):
         words = find_item_words(text, m.start(), min(pos, m.end() + 30))
