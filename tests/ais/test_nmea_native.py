@@ -172,3 +172,47 @@ def test_stale_or_missing_compiled_kernels_are_refused(tmp_path: Path) -> None:
         built.unlink()
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.returncode != 0 and "no compiled extension" in out.stderr
+
+
+@pytest.mark.parametrize("kind", ["native", "jit"])
+def test_line_ends_are_found_at_every_byte_alignment(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernels look for newlines eight bytes at a time: lines of every length mod 8, with
+    padding that shifts them across word boundaries, and a last line with or without its
+    newline, are each read once."""
+    from darkcargo.ais import _nmea_kernel as jit
+
+    kernels = _native() if kind == "native" else jit
+    monkeypatch.setattr(nmea, "_KERNELS", kernels)
+    line = b"!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*5C"
+    for pad in range(9):  # leading spaces move the line across an 8-byte word
+        for last_newline in (True, False):
+            lines = [b" " * ((pad + i) % 9) + line for i in range(5)]
+            data = b"\n".join(lines) + (b"\n" if last_newline else b"")
+            batches = _decode_with(kernels, data, monkeypatch, 1 << 20)
+            assert sum(b.lines_read for b in batches) == 5
+            rows = [r for b in batches for r in b.positions.column("row_id").to_pylist()]
+            assert rows == [1, 2, 3, 4, 5]
+    # the last line cut anywhere and shifted to any offset, without a newline: counted once
+    # (and rejected when cut short), also when it starts and ends inside one 8-byte word
+    for shift in range(8):
+        for cut in range(1, len(line) + 1):
+            data = b" " * shift + line + b"\n" + line + b"\n" + line[:cut]
+            batch = _decode_within(data, seconds=30)  # a scan that went back would never end
+            assert batch.lines_read == 3
+            assert batch.positions.num_rows == (3 if cut == len(line) else 2)
+
+
+def _decode_within(data: bytes, seconds: float) -> DecodedBatch:
+    """decode_nmea_bytes in a thread (the kernels release the GIL), failing after `seconds`."""
+    out: list[DecodedBatch] = []
+    worker = threading.Thread(
+        target=lambda: out.append(nmea.decode_nmea_bytes(data, default_time=DEFAULT_TIME)),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(seconds)
+    if not out:
+        pytest.fail(f"decoding {len(data)} bytes did not end within {seconds} s")
+    return out[0]

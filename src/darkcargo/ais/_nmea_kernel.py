@@ -463,6 +463,36 @@ def _decode_message(sb, nbits, t, default_time, iv, fv, ch):
     return R_OK, False, True
 
 
+_ONES = np.uint64(0x0101010101010101)
+_HIGHS = np.uint64(0x8080808080808080)
+_NLS = np.uint64(0x0A0A0A0A0A0A0A0A)
+
+
+@njit(cache=True, inline="always")
+def _line_end(buf, words, pos, n):
+    """Offset of the first newline at or after `pos` (n when none): byte by byte up to a word
+    boundary, then eight bytes at a time (a word holds a newline when `w ^ NLS` has a zero
+    byte), then byte by byte inside the word that holds it."""
+    e = pos
+    while e < n and e % 8 != 0:
+        if buf[e] == _NL:
+            return e
+        e += 1
+    if e >= n:
+        return n
+    k = e // 8  # e is a word boundary at or after pos: the scan never goes back before pos
+    n_words = words.size
+    while k < n_words:
+        t = words[k] ^ _NLS
+        if ((t - _ONES) & ~t & _HIGHS) != 0:
+            break
+        k += 1
+    e = k * 8
+    while e < n and buf[e] != _NL:
+        e += 1
+    return e
+
+
 @njit(cache=True)
 def _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, e, lno, reason):
     rej_s[nr] = s
@@ -569,12 +599,14 @@ def decode_buffer(
     grp_id = state[ST_GROUP_ID]
     grp_time = state[ST_GROUP_TIME]
 
+    # the buffer as 8-byte words, to find line ends eight bytes at a time
+    n_words = n // 8
+    words = buf[: n_words * 8].view(np.uint64)
+
     pos = 0
     li = 0
     while pos < n:
-        e = pos
-        while e < n and buf[e] != _NL:
-            e += 1
+        e = _line_end(buf, words, pos, n)
         s = pos
         le = e
         pos = e + 1
@@ -611,19 +643,25 @@ def decode_buffer(
         tag_gnum = 0
         bad = R_OK
         if buf[p] == _BS:
+            # one pass: the XOR up to '*' and the closing backslash
             q = p + 1
-            while q < le and buf[q] != _BS:
+            x = 0
+            star = -1
+            while q < le:
+                b = buf[q]
+                if b == _BS:
+                    break
+                if star < 0:
+                    if b == _STAR:
+                        star = q
+                    else:
+                        x ^= b
                 q += 1
             if q >= le:
                 nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_UNPARSEABLE)
                 continue
-            star = q
-            x = 0
-            for k in range(p + 1, q):
-                if buf[k] == _STAR:
-                    star = k
-                    break
-                x ^= buf[k]
+            if star < 0:
+                star = q
             if star < q:
                 h1 = _hexval(buf[star + 1]) if star + 1 < q else -1
                 h2 = _hexval(buf[star + 2]) if star + 2 < q else -1
@@ -663,10 +701,20 @@ def decode_buffer(
             nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_UNPARSEABLE)
             continue
         # checksum over everything between the start character and '*'
+        # one pass: the XOR up to '*' and the commas of the fields after "!ccVDM,"
         x = 0
         star = p + 1
-        while star < le and buf[star] != _STAR:
-            x ^= buf[star]
+        nf = 0
+        fs[0] = p + 7
+        while star < le:
+            b = buf[star]
+            if b == _STAR:
+                break
+            x ^= b
+            if b == _COMMA and star >= p + 7:
+                nf += 1
+                if nf <= 5:
+                    fs[nf] = star + 1
             star += 1
         has_cs = star + 2 < le and _hexval(buf[star + 1]) >= 0 and _hexval(buf[star + 2]) >= 0
         if not has_cs:
@@ -744,14 +792,6 @@ def decode_buffer(
                     grp_time = t
 
         # fields: count, number, sequence id, channel, payload, fill bits
-        nf = 0
-        fs[0] = p + 7
-        for k in range(p + 7, star):
-            if buf[k] == _COMMA:
-                nf += 1
-                if nf > 5:
-                    break
-                fs[nf] = k + 1
         if nf != 5:
             nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_UNPARSEABLE)
             continue
@@ -787,21 +827,29 @@ def decode_buffer(
         if pe <= ps:
             nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_EMPTY)
             continue
+        # de-armour a single part while checking it; parts of a group are checked here and
+        # de-armoured when the group is complete
         badp = False
-        for k in range(ps, pe):
-            if _SIXBIT[buf[k]] > 63:
-                badp = True
-                break
-        if badp:
-            nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_BAD_PAYLOAD)
-            continue
-
         if count == 1:
             nch = pe - ps
             if nch > sb.size:
                 sb = np.empty(nch * 2, np.uint8)
             for k in range(nch):
-                sb[k] = _SIXBIT[buf[ps + k]]
+                v = _SIXBIT[buf[ps + k]]
+                if v > 63:
+                    badp = True
+                    break
+                sb[k] = v
+        else:
+            for k in range(ps, pe):
+                if _SIXBIT[buf[k]] > 63:
+                    badp = True
+                    break
+        if badp:
+            nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_BAD_PAYLOAD)
+            continue
+
+        if count == 1:
             msg_t = t
             msg_row = lno
             slot = -1
