@@ -700,8 +700,8 @@ def decode_buffer(
         if c0 != _BANG and c0 != _DOLLAR:
             nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_UNPARSEABLE)
             continue
-        # checksum over everything between the start character and '*'
-        # one pass: the XOR up to '*' and the commas of the fields after "!ccVDM,"
+        # one pass: the checksum (XOR of everything between the start character and '*') and
+        # the commas of the fields after "!ccVDM,"
         x = 0
         star = p + 1
         nf = 0
