@@ -7,7 +7,10 @@ ranks written short, and "<month> of last year". Second batch (CSIS at Tumangang
 Independent, Ukrainska Pravda/ISW, Yonhap, AP, KBS on the MSMT report): the kinds of rail car
 on a yard image and a hedge over their list, two calibres joined, a percentage of a calibre,
 "N of them", a count then a calibre, launchers as systems, a count glued to its item by a
-hyphen, "according to" against a later passive, and a report named by its author."""
+hyphen, "according to" against a later passive, and a report named by its author. Third
+batch (FT, Telegraph, Reuters/Open Source Centre, Yonhap on UN oil reporting, Novaya Gazeta,
+NV): weapon systems written with their models and modifiers, "Billion" capitalised, a
+hyphenated barrel limit, "21 out of the 50", and "the past year" as a span, not a date."""
 
 from __future__ import annotations
 
@@ -223,3 +226,53 @@ def test_a_report_speaks_through_the_author_named_before_it(
     sentence: str, speaker: str | None
 ) -> None:
     assert one(sentence).speaker == speaker
+
+
+# -- third batch --------------------------------------------------------------------------------
+def test_weapon_systems_with_their_models_and_modifiers() -> None:
+    text = (
+        "North Korea sent some 50 domestically produced 170mm M1989 self-propelled howitzers "
+        "and 20 updated 240mm multiple launch rocket systems."
+    )
+    got = [(c.value, c.item, c.caliber, c.bound) for c in extract_claims(text, published=PUB)]
+    assert got == [(50, "howitzers", "170mm", "approximate"), (20, "launchers", "240mm", "exact")]
+    assert (
+        one("It sent at least 10 M1989 Koksans.").item,
+        one("It fired 5 KN-23 missiles.").item,
+    ) == (
+        "howitzers",
+        "missiles",
+    )
+    assert one("Around 15,000 dispatched military personnel are in Kursk.").item == "troops"
+    # a verb in -ed with no item after it still ends the phrase
+    assert one("The 2,000 killed were buried.").item is None
+
+
+def test_a_capitalised_scale_word_scales() -> None:
+    c = one("The value could be as high as 5.5 Billion US dollars.")
+    assert (c.value, c.unit, c.bound) == (5.5e9, "USD", "upper")
+
+
+def test_a_hyphenated_barrel_limit_and_a_percentage_of_it() -> None:
+    c = one("It exceeded the annual 500,000-barrel limit.")
+    assert (c.value, c.item) == (500_000, "barrels")
+    claims = extract_claims(
+        "Russia delivered 33.7 percent of the annual 500,000-barrel limit.", published=PUB
+    )
+    assert [(c.value, c.item) for c in claims] == [(33.7, None), (500_000, "barrels")]
+    assert extract_claims("A 300,000-barrel tanker docked.", published=PUB) == []
+
+
+def test_out_of_is_a_part_of_a_count() -> None:
+    claims = extract_claims(
+        "He said 21 out of the 50 North Korean missiles hit their targets.", published=PUB
+    )
+    assert [(c.value, c.item) for c in claims] == [(21, "missiles"), (50, "missiles")]
+
+
+def test_the_past_year_is_a_span_ending_now_not_last_calendar_year() -> None:
+    c = one(
+        "Over the past year and a half, North Korea sent at least 4 million shells.",
+        published=date(2025, 4, 16),
+    )
+    assert (c.value, c.bound, c.claim_date) == (4_000_000, "lower", date(2025, 4, 16))

@@ -455,8 +455,8 @@ def _sentence_candidates(
 # "a 1,000-container ship" is the size of a ship, not a count
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _GLUED_COUNT = re.compile(
-    r"-(?:shells?|rounds?|containers?|missiles?|rockets?|troops?|soldiers?)\b"
-    r"(?![ \u00a0]+(?:ships?|vessels?|freighters?|carriers?|trains?|trucks?)\b)",
+    r"-(?:shells?|rounds?|containers?|missiles?|rockets?|troops?|soldiers?|barrels?)\b"
+    r"(?![ \u00a0]+(?:ships?|vessels?|tankers?|freighters?|carriers?|trains?|trucks?)\b)",
     re.IGNORECASE,
 )
 _NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
@@ -552,6 +552,10 @@ def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
             break
         i = w.end()
     if head is None:
+        return None, pos
+    if head not in _ITEM_NOUNS and i < end and text[i].isdigit():
+        # "33.7 percent of the annual 500,000-barrel limit": the word was a modifier, and what
+        # the percentage is of is not read here
         return None, pos
     return (normalize_item(head) if head in _ITEM_NOUNS else head), head_end
 

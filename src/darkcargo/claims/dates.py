@@ -317,6 +317,8 @@ def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateM
                 continue
         if kind == "my" and span.lower().rstrip(".") in ("mar", "jan", "jun", "jul", "dec", "sep"):
             continue  # bare abbreviations are too ambiguous without a day or year
+        if kind == "rel" and span.lower().startswith("past"):
+            continue  # "over the past year (and a half)": a span ending now, not a calendar date
         if kind == "year" and re.search(
             r"\b(?:a|an|the|its|their|this|that|his|her)\s+$",
             text[max(start, m.start() - 8) : m.start()],

@@ -126,11 +126,26 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "casualties",
     ),
     "explosives": ("explosives",),
-    "launchers": ("launchers", "launcher"),
-    "howitzers": ("howitzers", "howitzer"),
+    "launchers": (
+        "multiple launch rocket systems",
+        "multiple-launch rocket systems",
+        "multiple rocket launch systems",
+        "rocket launch systems",
+        "launchers",
+        "launcher",
+    ),
+    "howitzers": (
+        "self-propelled guns",
+        "artillery systems",
+        "artillery pieces",
+        "howitzers",
+        "howitzer",
+        "koksans",
+        "koksan",
+    ),
     "trucks": ("trucks", "truck", "lorries"),
     "drones": ("drones", "drone"),
-    "barrels": ("barrels",),
+    "barrels": ("barrels", "barrel"),
     "tonnes": ("metric tons", "tonnes", "tonne", "tons", "ton"),
     "euros": ("euros", "euro"),
     "dollars": ("dollars", "dollar"),
@@ -194,6 +209,8 @@ ITEM_WINDOW = 6  # tokens read after a number when looking for its item
 # Words that count units of what follows "of" ("pieces of ammunition", "batches of shells").
 CLASSIFIERS = frozenset({"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds"})
 _OF_NEXT = re.compile(r"\s*of\s+")
+# A model designation: "M1989", "KN-23", "2S7" (letters and digits, no spaces)
+_MODEL = re.compile(r"(?:[A-Z]{1,3}-?\d{1,4}[A-Za-z]?|\d[A-Z]\d{1,2})(?![\w-])")
 _AND_NEXT = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+")
 _THAN_NEXT = re.compile(r"\s*than\b", re.IGNORECASE)
 _CLOSING_QUOTES = frozenset({'"', "\u201d", "\u2019", "'"})
@@ -269,6 +286,26 @@ class ItemPhrase:
     mass: bool = False  # "5,000 tonnes of ammunition": the number is a mass, not a count
 
 
+def _item_ahead(text: str, pos: int, stop: int) -> bool:
+    """An item word within the next three words, before any stop word: the words between
+    are the item's modifiers ("produced 170mm M1989 self-propelled howitzers")."""
+    i = pos
+    for _ in range(4):
+        while i < stop and text[i] in " \u00a0":
+            i += 1
+        if _ITEM_RE.match(text, i):
+            return True
+        cal = match_caliber(text, i, stop)
+        if cal is not None:
+            i = cal[0]
+            continue
+        m = _MODEL.match(text, i) or _TOKEN.match(text, i)
+        if not m or m.group().lower() in STOP_WORDS or not m.group()[0].isalnum():
+            return False
+        i = m.end()
+    return False
+
+
 def _decide(words: list[str], items: list[str]) -> str | None:
     lw = {w.lower() for w in words}
     if not items:
@@ -339,11 +376,20 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
             i = im.end()
             n_tokens += 1
             continue
+        mm = _MODEL.match(text, i) if not items else None
+        if mm and mm.end() <= stop:
+            i = mm.end()  # "10 M1989 Koksans", "5 KN-23 missiles": a model's designation
+            words.append(mm.group())
+            n_tokens += 1
+            continue
         tm = _TOKEN.match(text, i)
         if not tm:
             break
         tok = tm.group()
         low = tok.lower()
+        if low == "out" and _OF_NEXT.match(text, tm.end()):
+            i = tm.end()  # "21 out of the 50 missiles" reads as "21 of the 50 missiles"
+            continue
         if n_tokens == 0 and tok in _CLOSING_QUOTES:
             i = tm.end()  # '"several hundred" troops': the quoted figure, then its item
             continue
@@ -395,8 +441,14 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
         if tok[0].isdigit():
             if not through_of:
                 break
-        elif tok[0].islower() and low.endswith("ed") and low not in ED_MODIFIERS and not through_of:
-            break
+        elif (
+            tok[0].islower()
+            and low.endswith("ed")
+            and low not in ED_MODIFIERS
+            and not through_of
+            and not _item_ahead(text, tm.end(), stop)
+        ):
+            break  # "5,000 killed": a verb; but "50 domestically produced howitzers" goes on
         elif tok[0].islower() and low.endswith("ing") and len(low) > 5:
             break  # "factories producing ammunition": a participle ends the noun phrase
         elif _other_head_noun(low) and not _ITEM_RE.match(text, tm.end() + 1):

@@ -55,7 +55,7 @@ _DIGITS = re.compile(
     (?P<num>\d{1,3}(?P<sep>[,\u00a0\u2009\u202f'’ ])\d{3}(?:(?P=sep)\d{3})*(?![\d])(?:\.\d+)?
       |\d+(?:\.\d+)?)
     (?:
-        (?P<magw>[ \u00a0-]?(?:trillion|billion|million|thousand)\b)
+        (?P<magw>[ \u00a0-]?(?i:trillion|billion|million|thousand)\b)
       | (?P<maga>[ \u00a0]?(?i:bn|mn|mln|bln|trn|tn|mil)\b|(?:m|b|k|M|B|K)\b)
     )?
     (?P<plus>\+|-plus\b)?
