@@ -276,3 +276,18 @@ def test_the_past_year_is_a_span_ending_now_not_last_calendar_year() -> None:
         published=date(2025, 4, 16),
     )
     assert (c.value, c.bound, c.claim_date) == (4_000_000, "lower", date(2025, 4, 16))
+
+
+def test_a_sentence_naming_its_own_source_borrows_no_speaker() -> None:
+    text = (
+        "North Korea played a critical role in providing artillery ammunition, he noted, "
+        "said Michael Kofman.\n\nIt has deepened its involvement this year by sending more "
+        "than 12,000 troops, according to multiple western intelligence assessments."
+    )
+    (c,) = [c for c in extract_claims(text, published=PUB) if c.value == 12000]
+    assert (c.item, c.bound, c.speaker) == ("troops", "lower", None)
+    # without a source of its own, an "It ..." sentence still speaks for the one before
+    claims = extract_claims(
+        "Kofman said North Korea sent 2 million shells. It also sent 3,000 troops.", published=PUB
+    )
+    assert [(c.value, c.speaker) for c in claims] == [(2_000_000, "Kofman"), (3000, "Kofman")]

@@ -129,6 +129,7 @@ def make_claim_id(*parts: object) -> str:
     ).hexdigest()[:16]
 
 
+_OWN_SOURCE = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
 _ANAPHOR_START = re.compile(
     r"[\"“‘']?(?:That|This|These|Those|It|They|Such|Those|The\s+(?:figure|figures|number|total"
     r"|containers|shells|shipments|estimate|cargo|boxes|ships|vessels|rounds|amount))\b"
@@ -405,6 +406,10 @@ def extract_claims(
                 and params.inherit_on_anaphor
                 and idx > 0
                 and _ANAPHOR_START.match(text, sent.start, sent.end)
+                # a sentence that names its own source ("according to multiple western
+                # intelligence assessments") does not borrow the one before, even when its
+                # source is no name the resolver knows
+                and not _OWN_SOURCE.search(text, sent.start, sent.end)
             ):
                 prev_attrs = per_sent[idx - 1][2]
                 if prev_attrs:
