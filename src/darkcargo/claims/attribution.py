@@ -394,8 +394,9 @@ def _past_acronym_and_coauthors(toks: list[tuple[int, int, str]], j: int) -> int
 
 
 def _author_modifier(words: list[str]) -> list[str]:
-    """The name written before a document's head noun, after a determiner ("The MSMT report",
-    "a new UN report": MSMT, UN); none for "Satellite imagery" or "the latest report"."""
+    """The name written before a document's head noun: an acronym, or capitalised words right
+    after a determiner ("The MSMT report", "a new UN report", "the Pentagon report": MSMT, UN,
+    Pentagon); none for "Satellite imagery" or "the latest report"."""
     k = len(words) - 1
     while k > 0 and _is_cap(words[k - 1]) and words[k - 1].lower() not in EVIDENCE_HEADS:
         k -= 1

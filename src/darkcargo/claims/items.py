@@ -287,8 +287,9 @@ class ItemPhrase:
 
 
 def _item_ahead(text: str, pos: int, stop: int) -> bool:
-    """An item word within the next three words, before any stop word: the words between
-    are the item's modifiers ("produced 170mm M1989 self-propelled howitzers")."""
+    """An item word within the next four words (a calibre counts as one), before any stop
+    word: the words between are the item's modifiers ("produced 170mm M1989 self-propelled
+    howitzers")."""
     i = pos
     for _ in range(4):
         while i < stop and text[i] in " \u00a0":
