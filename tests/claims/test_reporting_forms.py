@@ -291,3 +291,15 @@ def test_a_sentence_naming_its_own_source_borrows_no_speaker() -> None:
         "Kofman said North Korea sent 2 million shells. It also sent 3,000 troops.", published=PUB
     )
     assert [(c.value, c.speaker) for c in claims] == [(2_000_000, "Kofman"), (3000, "Kofman")]
+
+
+def test_the_document_named_before_speaks_for_its_author() -> None:
+    text = (
+        "A new investigation by Reuters was published on Tuesday.\n\nThe new investigation "
+        "confirmed 64 voyages to the North Korean port of Rajin."
+    )
+    c = one(text)
+    assert (c.value, c.item, c.speaker) == (64, "voyages", "Reuters")
+    # another document ("a report"), or one never attributed, has no speaker
+    assert one("A study by CSIS came out. A study found 5,000 containers.").speaker is None
+    assert one("The investigation found 5,000 containers.").speaker is None

@@ -143,8 +143,8 @@ _STATED_IN_DOC = re.compile(
 )
 # "A report by the UN panel listed ...": the author of a document as the source.
 _REPORT_BY_RE = re.compile(
-    r"\b(?:reports?|stud(?:y|ies)|analys[ie]s|assessments?|reviews?|investigations?|surveys?"
-    r"|tall(?:y|ies)|counts?|estimates?|data|imagery|records)\s+(?:by|from)\s+",
+    r"\b(?P<doc>reports?|stud(?:y|ies)|analys[ie]s|assessments?|reviews?|investigations?"
+    r"|surveys?|tall(?:y|ies)|counts?|estimates?|data|imagery|records)\s+(?:by|from)\s+",
     re.IGNORECASE,
 )
 _REPORT_VERB_RE = re.compile(
@@ -393,6 +393,24 @@ def _past_acronym_and_coauthors(toks: list[tuple[int, int, str]], j: int) -> int
         return j
 
 
+def _definite(toks: list[tuple[int, int, str]], first: int, words: list[str]) -> bool:
+    """A definite document phrase with no name of its own: "the report", "The new
+    investigation", "this latest study" (not "a report", not "Satellite imagery")."""
+    if words[0].lower() in ("the", "this", "that"):
+        return not any(_is_cap(w) for w in words[1:])
+    if any(_is_cap(w) for w in words):
+        return False
+    k = first - 1
+    while k >= 0 and k >= first - 3:
+        low = toks[k][2].lower()
+        if low in ("the", "this", "that"):
+            return True
+        if not toks[k][2].isalpha() or not toks[k][2].islower():
+            return False
+        k -= 1
+    return False
+
+
 def _author_modifier(words: list[str]) -> list[str]:
     """The name written before a document's head noun: an acronym, or capitalised words right
     after a determiner ("The MSMT report", "a new UN report", "the Pentagon report": MSMT, UN,
@@ -519,6 +537,11 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
                 first, words = owned  # "the Pentagon's latest report revealed"
             elif author := _author_modifier(words):
                 words = author  # "The MSMT report said", "a UN report found"
+            elif _definite(toks, first, words) and (
+                author := resolver.document_author(words[-1])
+            ):
+                # "The new investigation confirmed": the one whose author was named before
+                words = author
             else:
                 continue
         if verb in (
@@ -577,6 +600,7 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         if fw is None:
             continue
         j, words = fw
+        resolver.note_document_author(m.group("doc"), list(words))
         j = _past_acronym_and_coauthors(toks, j)
         vm = _REPORT_VERB_RE.match(text, toks[j - 1][1], end) if j > 0 else None
         if vm is None or any(a.anchor == vm.start("v") for a in out):

@@ -42,7 +42,7 @@ HEAD_NOUNS = _words(
     spokesman spokeswoman spokesperson minister president secretary chief director officers
     officer generals general administration cabinet parliament assembly report study
     prosecutors observers watchdog organisation organization think bank newspaper broadcaster
-    outlet department bureau commission embassy directorate"""
+    outlet department bureau commission embassy directorate investigation analysis assessment"""
 )
 MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
@@ -79,7 +79,8 @@ OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they", "us": "we", "me": 
 # disclosed by ..."): such a phrase is never the speaker of a figure.
 EVIDENCE_HEADS = _words(
     """imagery images image photos photo photographs photography pictures footage data report
-    reports document documents study analysis assessment records figures estimate estimates"""
+    reports document documents study analysis assessment records figures estimate estimates
+    investigation investigations"""
 )
 # A speaker's noun phrase is at most this many words ("South Korean Defence Minister Shin
 # Won-sik" is six); keeps the backward scan bounded on run-on capitalised text.
@@ -161,6 +162,16 @@ def _np_word(tok: str) -> bool:
     return base in TITLE_WORDS or base in HEAD_NOUNS or base in MODIFIER_WORDS
 
 
+def _document_kind(head: str) -> str:
+    """A document noun without its plural: "reports" and "report", "studies" and "study"."""
+    low = head.lower()
+    if low.endswith("ies"):
+        return low[:-3] + "y"
+    if low.endswith("ses"):  # analyses
+        return low[:-2] + "is"
+    return low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+
+
 def _strip_det(words: list[str]) -> list[str]:
     while words and words[0].lower() in ("the", "a", "an", "one"):
         words = words[1:]
@@ -179,6 +190,17 @@ class Resolver:
         self.entities: list[Entity] = []
         self.by_name: dict[str, Entity] = {}
         self.counter = 0
+        # the author named for each kind of document ("A new investigation by Reuters"), so
+        # that "The new investigation confirmed ..." later in the text speaks for Reuters
+        self.document_authors: dict[str, list[str]] = {}
+
+    def note_document_author(self, head: str, author: list[str]) -> None:
+        """Remember who wrote the last document of this kind (`head`: "report", "studies")."""
+        self.document_authors[_document_kind(head)] = list(author)
+
+    def document_author(self, head: str) -> list[str] | None:
+        """The author words last noted for a document of this kind, if any."""
+        return self.document_authors.get(_document_kind(head))
 
     # -- registry -------------------------------------------------------------------------
     def _touch(self, ent: Entity) -> Entity:
