@@ -538,10 +538,10 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             elif author := _author_modifier(words):
                 words = author  # "The MSMT report said", "a UN report found"
             elif _definite(toks, first, words) and (
-                author := resolver.document_author(words[-1])
+                earlier := resolver.document_author(words[-1])
             ):
                 # "The new investigation confirmed": the one whose author was named before
-                words = author
+                words = earlier
             else:
                 continue
         if verb in (
