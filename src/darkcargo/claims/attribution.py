@@ -537,9 +537,7 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
                 first, words = owned  # "the Pentagon's latest report revealed"
             elif author := _author_modifier(words):
                 words = author  # "The MSMT report said", "a UN report found"
-            elif _definite(toks, first, words) and (
-                earlier := resolver.document_author(words[-1])
-            ):
+            elif _definite(toks, first, words) and (earlier := resolver.document_author(words[-1])):
                 # "The new investigation confirmed": the one whose author was named before
                 words = earlier
             else:

@@ -176,16 +176,12 @@ CURRENCY_NAMES: dict[str, str] = {
 MASS_ITEMS = frozenset({"tonnes"})
 
 _FORM_TO_ITEM = {form: item for item, forms in ITEM_FORMS.items() for form in forms}
-_ITEM_RE = re.compile(
-    r"(?<![\w-])(?:"
-    + "|".join(re.escape(f) for f in sorted(_FORM_TO_ITEM, key=len, reverse=True))
-    + r")(?![\w-])",
-    re.IGNORECASE,
+_ANY_FORM = (
+    "(?:" + "|".join(re.escape(f) for f in sorted(_FORM_TO_ITEM, key=len, reverse=True)) + ")"
 )
-_ITEM_GLUED_RE = re.compile(
-    "(?:" + "|".join(re.escape(f) for f in sorted(_FORM_TO_ITEM, key=len, reverse=True)) + r")\b",
-    re.IGNORECASE,
-)
+_ITEM_RE = re.compile(r"(?<![\w-])" + _ANY_FORM + r"(?![\w-])", re.IGNORECASE)
+# the same forms right after a hyphen ("a 500,000-shell shortage"), which _ITEM_RE refuses
+_ITEM_GLUED_RE = re.compile(_ANY_FORM + r"\b", re.IGNORECASE)
 # Words that mark the noun phrase as rockets or missiles even when its head is "rounds".
 ROCKET_MARKERS = frozenset({"rocket", "rockets", "grad", "mlrs", "multiple-rocket", "katyusha"})
 ARTILLERY_MARKERS = frozenset({"artillery"})
