@@ -263,6 +263,19 @@ def test_a_hyphenated_barrel_limit_and_a_percentage_of_it() -> None:
     assert extract_claims("A 300,000-barrel tanker docked.", published=PUB) == []
 
 
+def test_a_mass_of_what_the_ledger_does_not_count_is_a_mass_in_tonnes() -> None:
+    c = one("Russia has supplied North Korea with over 56 thousand tons of crude oil.")
+    assert (c.value, c.unit, c.item, c.quantity, c.bound) == (
+        56_000,
+        "tonnes",
+        "tonnes",
+        "tonnes",
+        "lower",
+    )
+    c = one("North Korea shipped 20,000 tonnes of munitions.")  # a mass of what is counted
+    assert (c.value, c.unit, c.item, c.quantity) == (20_000, "tonnes", "shells", "shells_tonnes")
+
+
 def test_out_of_is_a_part_of_a_count() -> None:
     claims = extract_claims(
         "He said 21 out of the 50 North Korean missiles hit their targets.", published=PUB

@@ -352,7 +352,9 @@ def _sentence_candidates(
             c.unit, c.item, c.basis = "ratio", None, RATIO
             c.end = last.end
         elif ip.mass:
-            c.unit, c.item, c.basis = "tonnes", ip.item if ip.item not in MASS_ITEMS else None, MASS
+            # "5,000 tonnes of ammunition" counts shells by weight; "56,000 tons of crude oil",
+            # of nothing the ledger counts, is a mass all the same (item: tonnes)
+            c.unit, c.item, c.basis = "tonnes", ip.item or "tonnes", MASS
         else:
             c.item = ip.item
             if c.item is None and not _counts_something_else(text, last.end, e):

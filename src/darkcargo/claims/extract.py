@@ -119,7 +119,7 @@ def quantity_key(item: str | None, caliber: str | None, unit: str) -> str | None
     if unit.startswith("per_"):
         return f"{base}_{unit}"
     if unit == "tonnes":
-        return f"{base}_tonnes"
+        return base if base == "tonnes" else f"{base}_tonnes"
     return base
 
 
