@@ -18,8 +18,10 @@ from darkcargo.claims.speakers import (
     HEAD_NOUNS,
     MAX_NP_WORDS,
     MEDIA_HEADS,
+    MODIFIER_WORDS,
     NOT_NAMES,
     OBJECT_PRONOUNS,
+    PLACES,
     PRONOUNS,
     TITLE_WORDS,
     Resolver,
@@ -30,6 +32,7 @@ from darkcargo.claims.speakers import (
     _np_word,
     _strip_det,
     _tokens,
+    _words,
 )
 
 __all__ = [
@@ -61,14 +64,15 @@ for _stance, _verbs in (
         """said says say told tells tell stated states announced announces added adds noted
         notes wrote writes reported reports testified warned warns explained confirmed confirms
         acknowledged revealed disclosed declared briefed clarified clarifies stressed stresses
-        emphasized emphasizes emphasised emphasises quoted mentioned mentions""",
+        emphasized emphasizes emphasised emphasises quoted mentioned mentions indicate indicates
+        reads""",
     ),
     (
         ESTIMATED,
         """estimated estimates estimate calculated calculates assessed assesses assess analyzed
         analyses analyzes analysed analyse analyze found
         finds concluded concludes counted discovered discovers spotted spots detected detects
-        observed observes""",
+        observed observes suggests suggested suggest""",
     ),
     (BELIEVES, "believes believe believed thinks think suspects suspect suspected"),
     (
@@ -87,7 +91,9 @@ OBSERVING_VERBS = frozenset(
     | {"detects", "observed", "observes", "analyzed", "analysed", "analyzes", "analyses"}
 )
 # Headlines write a few reporting verbs in title case ("Zelenskyy Says N. Korea Has Sent ...").
-HEADLINE_VERBS = ("Says", "Said", "Claims", "Warns", "Tells", "Confirms", "Believes")
+HEADLINE_VERBS = ("Says", "Said", "Claims", "Warns", "Tells", "Confirms", "Believes", "Suggests")
+# Heads of what is written, the only subjects "reads" reports for ("the study reads").
+_WRITTEN_HEADS = EVIDENCE_HEADS | {"statement", "letter", "message", "resolution", "text"}
 _VERB_RE = re.compile(
     r"\b(?:" + "|".join(sorted([*VERB_STANCE, *HEADLINE_VERBS], key=len, reverse=True)) + r")\b"
 )
@@ -95,7 +101,7 @@ _ACCORDING_RE = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
 _ACCORDING_SOURCE = re.compile(
     r"(?:(?:a|an|the|new|latest|recent|its|their)\s+)*(?:[\w-]+\s+)?"
     r"(?:estimates?|analys[ie]s|reports?|assessments?|stud(?:y|ies)|data|figures|counts?|tall(?:y|ies)"
-    r"|reviews?|statements?|calculations?|research|imagery|images)\s+"
+    r"|reviews?|statements?|calculations?|research|imagery|images|information|intelligence)\s+"
     r"(?:by|from|of|compiled\s+by|published\s+by|released\s+by)\s+",
     re.IGNORECASE,
 )
@@ -104,6 +110,11 @@ _PASSIVE_RE = re.compile(
     r"(?P<v>believed|thought|estimated|said|reported|suspected|understood|alleged|assessed|"
     r"calculated|claimed|told|stated|announced|disclosed|confirmed|revealed|noted)\b"
     r"(?:\s+by\s+)?",
+    re.IGNORECASE,
+)
+_AS_BY_RE = re.compile(
+    r"\bas\s+(?:was\s+|has\s+been\s+|have\s+been\s+)?(?P<v>reported|stated|estimated|noted"
+    r"|announced|claimed|confirmed|said|assessed|calculated|revealed|disclosed)\s+by\s+",
     re.IGNORECASE,
 )
 _PASSIVE_STANCE = {
@@ -202,6 +213,39 @@ def _subjects_before(
             Attribution(m.start(), toks[np[0]][0], m.end(), speaker, stance, title, _join(np[1]))
         )
     return found
+
+
+_MONTHS = _words(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec"""
+)
+_OBJECT_PREPOSITIONS = frozenset({"to", "for", "with", "into", "against", "toward", "towards"})
+
+
+def _only_descriptive(words: list[str]) -> bool:
+    """Words that only say whose something is ("American", "the South Korean"), no name."""
+    core = _strip_det(list(words))
+    return bool(core) and all(
+        re.sub(r"['’]s$", "", w.lower()).rstrip(".")
+        in MODIFIER_WORDS | PLACES | {"south", "north", "east", "west"}
+        for w in core
+    )
+
+
+def _preposition_before(toks: list[tuple[int, int, str]], first: int) -> int | None:
+    """Index of the preposition governing the noun phrase that starts at token `first` ("to a
+    key opposition lawmaker"), past at most three lower-case words; None when there is none."""
+    j = first - 1
+    while (
+        j >= 0
+        and first - j <= 3
+        and toks[j][2].isalpha()
+        and toks[j][2].islower()
+        and toks[j][2] not in _OBJECT_PREPOSITIONS
+        and toks[j][2] not in VERB_STANCE
+    ):
+        j -= 1
+    return j if j >= 0 and toks[j][2].lower() in _OBJECT_PREPOSITIONS else None
 
 
 def _owner_before(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str]] | None:
@@ -355,6 +399,20 @@ def _np_forward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str
             words.append(t)
             j += 1
             continue
+        if words and len(words) == 1 and low in _MONTHS and j + 1 < n and _is_cap(toks[j + 1][2]):
+            j += 1  # "the October NIS report": the month dates the report, names no one
+            continue
+        if (
+            t == "("
+            and words
+            and j + 2 < n
+            and toks[j + 2][2] == ")"
+            and re.fullmatch(r"[A-Z][A-Za-z0-9&.]{1,9}", toks[j + 1][2])
+            and j + 3 < n
+            and toks[j + 3][2].lower() == "of"
+        ):
+            j += 3  # "the Main Intelligence Directorate (DIU) of ...": the acronym is an aside
+            continue
         if _np_word(t):
             words.append(t)
             j += 1
@@ -369,8 +427,37 @@ def _np_forward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str
             words.append(t)
             j += 1
             continue
+        if (
+            low == "of"
+            and words
+            and j + 2 < n
+            and toks[j + 1][2].lower() == "the"
+            and _is_cap(toks[j + 2][2])
+            and _is_title_phrase(words)
+        ):
+            words += [t, toks[j + 1][2]]  # "Deputy Chief of the Main Intelligence Directorate"
+            j += 2
+            continue
+        if low in ("in", "at", "from") and words and words[-1].lower() in HEAD_NOUNS:
+            # "intelligence in Seoul", "researchers at the James Martin Center": a lower-case
+            # head and the place or institution it belongs to
+            nxt = j + 2 if j + 1 < n and toks[j + 1][2].lower() == "the" else j + 1
+            if not _is_cap(words[-1]) and nxt < n and _is_cap(toks[nxt][2]):
+                words += [x[2] for x in toks[j:nxt]]
+                j = nxt
+                continue
+        if (
+            words
+            and t.isalpha()
+            and t.islower()
+            and j + 1 < n
+            and re.sub(r"['’]s$", "", toks[j + 1][2].lower()) in HEAD_NOUNS
+        ):
+            words.append(t)  # "the British analytical center": an adjective before its head
+            j += 1
+            continue
         break
-    while words and words[-1].lower() in ("of", "for", "and"):
+    while words and words[-1].lower() in ("of", "for", "and", "the", "in", "at", "from"):
         words.pop()
     core = _strip_det(list(words))
     if not core:
@@ -433,6 +520,16 @@ def _np_forward_named(toks: list[tuple[int, int, str]], k: int) -> tuple[int, li
     if fw is None:
         return None
     j, words = fw
+    if (
+        j + 1 < len(toks)
+        and toks[j][2] in ('"', "“")
+        and words[-1].islower()
+        and words[-1].lower() in HEAD_NOUNS | MEDIA_HEADS
+        and (named := _np_forward(toks, j + 1)) is not None
+        and _strip_det(list(named[1]))
+        and all(_is_cap(w) or w.lower() in ("of", "for", "and") for w in _strip_det(named[1]))
+    ):
+        return named  # 'the South Korean daily "The Korean Herald"': the name in quotes
     if (
         j + 1 < len(toks)
         and toks[j][2] == ","
@@ -523,9 +620,17 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             continue
         if np is None:
             np = _owner_before(toks, k)  # "RUSI's analysis found": the report's owner speaks
+        if np is not None and (p := _preposition_before(toks, np[0])) is not None:
+            # "arms sales to Russia estimated at", "A DIA briefing provided to a key opposition
+            # lawmaker revealed": the noun before the verb is an object, not its subject; the
+            # subject of a participle before the preposition speaks
+            participle = p > 0 and toks[p - 1][2].islower() and toks[p - 1][2].endswith("ed")
+            np = _np_backward(toks, p - 1) if participle else None
         if np is None:
             continue
         first, words = np
+        if verb == "reads" and re.sub(r"['’]s$", "", words[-1].lower()) not in _WRITTEN_HEADS:
+            continue  # "the statement reads"; not "he reads"
         if re.sub(r"['’]s$", "", words[-1].lower()) in EVIDENCE_HEADS:
             # "a report disclosed by lawmakers": the author after "by" speaks; the report is
             # evidence. "Satellite imagery showed ...": no speaker at all.
@@ -552,6 +657,8 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             "believe",
             "suspect",
             "assess",
+            "suggest",
+            "indicate",
         ):
             # Bare forms need a plural or pronoun subject ("officials estimate").
             last = words[-1].lower()
@@ -625,13 +732,20 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             continue
         j, words = fw
         author = list(words)
+        if j < len(toks) and toks[j][2].lower() in EVIDENCE_HEADS:
+            # "according to American data": the words before the evidence only say whose it
+            # is; a nationality names no speaker (the speaker around it stands)
+            if _only_descriptive(author):
+                continue
+            author.append(toks[j][2])
         if (
             len(author) > 1
             and re.sub(r"['’]s$", "", author[-1].lower()) in EVIDENCE_HEADS
             and _is_cap(author[-2])
         ):
             # "according to a Defense Intelligence Agency report": its author speaks; the
-            # report is the evidence.
+            # report is the evidence (and "the report" later in the text is theirs).
+            resolver.note_document_author(author[-1], author[:-1])
             author = author[:-1]
         speaker, title = resolver.resolve(author)
         if speaker is None:
@@ -639,6 +753,20 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         e_off = toks[j - 1][1] if j > 0 else pos
         out.append(
             Attribution(m.start(), m.start(), e_off, speaker, ACCORDING_TO, title, _join(words))
+        )
+    for m in _AS_BY_RE.finditer(text, start, end):
+        # "As reported by the Financial Times on October 30, ...": the agent speaks
+        k = index.get(m.end())
+        fw = _np_forward_named(toks, k) if k is not None else None
+        if fw is None or any(a.anchor <= m.start("v") < a.end for a in out):
+            continue
+        speaker, title = resolver.resolve(list(fw[1]))
+        if speaker is None:
+            continue
+        e_off = toks[fw[0] - 1][1]
+        stance = _PASSIVE_STANCE[m.group("v").lower()]
+        out.append(
+            Attribution(m.start("v"), m.start(), e_off, speaker, stance, title, _join(fw[1]))
         )
     for m in _PASSIVE_RE.finditer(text, start, end):
         stance = _PASSIVE_STANCE[m.group("v").lower()]

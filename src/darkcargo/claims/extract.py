@@ -220,20 +220,26 @@ def _pick_attribution(
     before = next(
         (a for a in reversed(attrs[max(0, k - 4) : k]) if a.end <= c.span_start + 1), None
     )
-    if before is not None and before.anchor >= cs:
+    if before is not None and before.anchor >= cs and before.speaker is not None:
         return before
-    after = next(
-        (
-            a
-            for a in attrs[k : k + 2]
-            if a.anchor > pos
-            and not _RELATIVE_BEFORE.search(text, max(0, a.start - 12), a.start)
-            # an agentless passive in a later clause ("..., though many are believed faulty")
-            # says nothing of who gave this figure
-            and (a.speaker is not None or a.anchor < ce)
-        ),
-        None,
+    following = [
+        a
+        for a in attrs[k : k + 2]
+        if a.anchor > pos
+        and not _RELATIVE_BEFORE.search(text, max(0, a.start - 12), a.start)
+        # an agentless passive in a later clause ("..., though many are believed faulty")
+        # says nothing of who gave this figure
+        and (a.speaker is not None or a.anchor < ce)
+    ]
+    # "two vessels are believed to have moved ..., according to researchers at ...": the
+    # speaker named after an agentless passive
+    after = next((a for a in following if a.speaker is not None), None) or next(
+        iter(following), None
     )
+    if before is not None and before.anchor >= cs:
+        # "Russia is estimated to have supplied 1 million barrels ..., the BBC reported": an
+        # agentless passive gives way to the speaker named after the figure in its sentence
+        return after if after is not None and after.speaker is not None else before
     return after or before
 
 

@@ -25,7 +25,7 @@ TITLE_WORDS = (
     general admiral ambassador envoy adviser advisor chairman chairwoman chair head commander
     deputy premier senator representative governor mayor official officer analyst researcher
     fellow professor expert lawmaker legislator diplomat colonel lieutenant captain major
-    leader prosecutor investigator"""
+    leader prosecutor investigator observer commentator columnist"""
     )
     | {  # ranks and honorifics written short ("Major Gen. Pat Ryder", "Rep. Mike Turner")
         f"{a}{dot}"
@@ -42,12 +42,13 @@ HEAD_NOUNS = _words(
     spokesman spokeswoman spokesperson minister president secretary chief director officers
     officer generals general administration cabinet parliament assembly report study
     prosecutors observers watchdog organisation organization think bank newspaper broadcaster
-    outlet department bureau commission embassy directorate investigation analysis assessment"""
+    outlet department bureau commission embassy directorate investigation analysis assessment
+    observer portal website briefing"""
 )
 MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
     think tank spy security western ukrainian russian american british european japanese korean
-    local regional independent government state federal naval central news"""
+    local regional independent government state federal naval central news intel"""
 )
 ORG_WORDS = _words(
     """ministry service agency house council institute team staff centre center department
@@ -80,7 +81,7 @@ OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they", "us": "we", "me": 
 EVIDENCE_HEADS = _words(
     """imagery images image photos photo photographs photography pictures footage data report
     reports document documents study analysis assessment records figures estimate estimates
-    investigation investigations"""
+    investigation investigations briefing briefings"""
 )
 # A speaker's noun phrase is at most this many words ("South Korean Defence Minister Shin
 # Won-sik" is six); keeps the backward scan bounded on run-on capitalised text.
@@ -96,7 +97,9 @@ GENERIC_ORG = frozenset(
 )
 # "the newspaper", "the paper", "the daily": the news outlet named last, known by the words
 # outlets' names end or consist of ("The Washington Post", "Yonhap", "Kyodo News").
-MEDIA_HEADS = frozenset({"newspaper", "paper", "daily", "outlet", "broadcaster", "publication"})
+MEDIA_HEADS = frozenset(
+    {"newspaper", "paper", "daily", "outlet", "broadcaster", "publication", "portal", "website"}
+)
 MEDIA_NAME_WORDS = _words(
     """post times journal herald tribune guardian telegraph gazette daily news economist
     ilbo shimbun kommersant izvestia reuters yonhap kyodo bloomberg cnn bbc nhk afp ap tass
@@ -159,7 +162,9 @@ def _np_word(tok: str) -> bool:
     if _is_cap(tok):
         return True
     base = re.sub(r"['’]s$", "", low)
-    return base in TITLE_WORDS or base in HEAD_NOUNS or base in MODIFIER_WORDS
+    return (
+        base in TITLE_WORDS or base in HEAD_NOUNS or base in MODIFIER_WORDS or base in MEDIA_HEADS
+    )
 
 
 def _document_kind(head: str) -> str:
@@ -301,6 +306,7 @@ class Resolver:
                 low[i] in ("of", "at", "from")
                 and len(words) - i - skip >= (1 if skip == 2 else 2)
                 and _is_name(words[:i])
+                and not _is_title_phrase(words[:i])  # "Deputy Chief of the ...": no name
             ):
                 # "Lee Sung-jun of the Joint Chiefs of Staff", "Mina Cho of Open Sea Monitor":
                 # the person, titled by the rest.
@@ -354,6 +360,8 @@ class Resolver:
                 len(words) > size
                 and _is_name(tail)
                 and not any(re.sub(r"['’]s$", "", w.lower()).rstrip(".") in PLACES for w in tail)
+                # "... of the Ministry of Defense Vadym Skibitskyi": no name starts "Defense"
+                and tail[0].lower() not in MODIFIER_WORDS
                 and any(re.sub(r"['’]s$", "", w) in TITLE_WORDS for w in head_words)
                 and any(w in ("of", "for") for w in head_words)
             ):
