@@ -416,3 +416,52 @@ def test_a_document_named_with_its_author_speaks_for_them_later() -> None:
 
 def test_reads_reports_only_for_what_is_written() -> None:
     assert one("He reads that 5,000 containers were shipped.").speaker is None
+
+
+# -- fourth and fifth batches: items, numbers and bounds -------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "value", "item"),
+    [
+        ("Over 3,000 North Korean mercenaries had arrived.", 3000, "troops"),
+        ("North Korea lost at least 500 officers.", 500, "troops"),
+        ("Pyongyang sent 1,000 combat engineers.", 1000, "troops"),
+        ("Pyongyang sent 5,000 military builders.", 5000, "troops"),
+        ("The losses included 600 confirmed deaths.", 600, "troops"),
+        ('The deployment of more than 20,000 soldiers seems "unlikely".', 20_000, "troops"),
+        ("Russia received more than 400,000 (artillery) rounds.", 400_000, "shells"),
+        ("Around nine million artillery and rocket shells were sent.", 9e6, "shells"),
+    ],
+)
+def test_items_written_other_ways(sentence: str, value: float, item: str) -> None:
+    c = one(sentence)
+    assert (c.value or c.low, c.item) == (value, item)
+
+
+def test_officers_who_speak_are_not_counted() -> None:
+    claims = extract_claims("Two intelligence officers said 5,000 containers were shipped.")
+    assert [(c.value, c.item) for c in claims] == [(5000, "containers")]
+
+
+def test_a_part_of_what_the_sentence_before_counted() -> None:
+    text = (
+        "The report said North Korean troops have suffered 4,000 casualties. Of these, around "
+        "1,000 are believed to have been killed."
+    )
+    got = [(c.value, c.item) for c in extract_claims(text, published=PUB)]
+    assert got == [(4000, "troops"), (1000, "troops")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In 2023, Russia produced about 2 million projectiles of 122 and 152 mm calibers.",
+        "The video showed a Type 75 multiple rocket launcher and 2 million projectiles.",
+    ],
+)
+def test_calibre_lists_and_designations_are_no_counts(sentence: str) -> None:
+    assert [c.value for c in extract_claims(sentence, published=PUB)] == [2e6]
+
+
+def test_handed_over_is_a_verb_not_a_bound() -> None:
+    assert one("North Korea has handed over 1.5 million projectiles.").bound == "exact"
+    assert one("North Korea sent over 1.5 million projectiles.").bound == "lower"

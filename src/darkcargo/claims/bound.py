@@ -118,6 +118,11 @@ _AFTER_BOUND = {
     "or less": UPPER,
     "at most": UPPER,
 }
+_PHRASAL_OVER = re.compile(
+    r"\b(?:hand|hands|handed|handing|turn|turns|turned|turning|pass|passes|passing|sign|signs"
+    r"|signed|signing|hand(?:ed)?\s+it|took|take|takes|taken|taking)\s*$",
+    re.IGNORECASE,
+)
 # How far back from a number a bound cue may start (characters).
 CUE_LOOKBACK = 40
 
@@ -129,6 +134,8 @@ def bound_before(text: str, num_start: int, floor: int = 0) -> tuple[str, str | 
     best: tuple[str, str, int] | None = None
     for bound, pattern in _CUE_RE:
         m = pattern.search(before)
+        if m and m.group("cue").lower() == "over" and _PHRASAL_OVER.search(before, 0, m.start()):
+            continue  # "handed over 1.5 million projectiles": a verb's particle, not a bound
         if m and (best is None or lo + m.start("cue") < best[2]):
             # The longest cue wins: "no more than" (upper) over "more than" (lower).
             best = (bound, m.group("cue"), lo + m.start("cue"))

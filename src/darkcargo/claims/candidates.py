@@ -78,8 +78,18 @@ _MASKS = [
     re.compile(r"\b[A-Za-z]+\d+[A-Za-z\d]*\b"),  # G7, UBYT2
     re.compile(r"\b\d+/\d+\b"),  # 833/2014
     re.compile(r"#\d+"),
+    # "Type 75 multiple rocket launcher", "Model 1989": a designation
+    re.compile(r"\b(?:Type|Model)\s+\d{1,4}\b"),
+    # "projectiles of 122 and 152 mm calibers": the calibres listed before their one unit
+    re.compile(r"(?<![\w.,])\d{2,3}(?=(?:\s*(?:,|and|or|/)\s*\d{2,3})+\s*-?\s*(?:mm|millimet))"),
     re.compile(r"\b\d{5,}\b(?![,.]\d)"),  # long bare digit strings: identifiers, phone numbers
 ]
+# "Of these, around 1,000 are believed to have been killed": a part of what the sentence
+# before counted.
+_OF_THESE = re.compile(
+    r"\s*(?:And\s+|But\s+)?[Oo]f\s+(?:these|them|those|which|that\s+number|this\s+number)\s*,?"
+    r"\s*(?:[a-z]+\s+){0,3}$"
+)
 _AGE_APPOSITIVE = re.compile(r"\b[A-Z][\w'’-]+,\s(\d{1,3}),\s")
 _LIST_MARKER = re.compile(r"\s*(?:\(?(\d{1,3})[.)]|[-*•]\s*(\d{1,3})[.)]?)\s")
 _COMPOUND_AFTER = re.compile(
@@ -359,7 +369,9 @@ def _sentence_candidates(
             c.item = ip.item
             if c.item is None and not _counts_something_else(text, last.end, e):
                 c.item = _item_from_context(text, wcs, c.first.start, prev_items)
-                if c.item is None and (c.first.magnitude or last.magnitude):
+                if c.item is None and (
+                    c.first.magnitude or last.magnitude or _OF_THESE.match(text, s, c.first.start)
+                ):
                     # "Half of the artillery shells come from North Korea. ... around 3 million
                     # a year are shipped": a bare large amount counts what the sentence
                     # before named last.

@@ -117,6 +117,14 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
     # Not "officers": "two intelligence officers said" counts the speakers.
     "troops": (
         "military personnel",
+        "military builders",
+        "military engineers",
+        "combat engineers",
+        "mercenaries",
+        "sappers",
+        "deaths",
+        "officers",
+        "generals",
         "troops",
         "troop",
         "soldiers",
@@ -209,12 +217,25 @@ _OF_NEXT = re.compile(r"\s*of\s+")
 _MODEL = re.compile(r"(?:[A-Z]{1,3}-?\d{1,4}[A-Za-z]?|\d[A-Z]\d{1,2})(?![\w-])")
 _AND_NEXT = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+")
 _THAN_NEXT = re.compile(r"\s*than\b", re.IGNORECASE)
+_PAREN_WORD = re.compile(r"\(\s*[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?\s*\)")
 _CLOSING_QUOTES = frozenset({'"', "\u201d", "\u2019", "'"})
 _CALIBRE_WORD = re.compile(r"(?:\s+(?:caliber|calibre)\b)?")
 # Plural endings of nouns: a lower-case plural that is no item ends the phrase ("factories").
 _NOT_PLURAL = frozenset(
     {"this", "was", "has", "is", "its", "his", "us", "as", "various", "ammunition"}
+    # verbs after their subject: "20,000 soldiers seems unlikely", "100 ships remains"
+    | {"seems", "appears", "remains", "means", "includes", "makes", "needs", "looks", "goes"}
+    | {"comes", "gets", "becomes", "represents", "accounts", "exceeds", "reaches", "totals"}
+    | {"equals", "suggests", "shows", "indicates", "requires", "continues", "stands", "lies"}
 )
+# Reporting words after a count of people who are the speakers, not the figure: "two
+# intelligence officers said", "three officials familiar with".
+_SPEAKERS_AFTER = re.compile(
+    r"\s+(?:who\s+|have\s+|had\s+|also\s+)?(?:said|say|says|told|tell|spoke|speaking|familiar"
+    r"|briefed|confirmed|estimated|added|noted|warned)\b",
+    re.IGNORECASE,
+)
+_SPEAKER_FORMS = frozenset({"officers", "officer", "generals", "officials"})
 
 
 def _other_head_noun(low: str) -> bool:
@@ -357,6 +378,13 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
         # "a 500,000-shell shortage": the item glued to the number by a hyphen
         glued = i == pos and text.startswith("-", i) and _ITEM_GLUED_RE.match(text, i + 1)
         im = glued or _ITEM_RE.match(text, i)
+        if (
+            im
+            and im.group().lower() in _SPEAKER_FORMS
+            and _SPEAKERS_AFTER.match(text, im.end(), stop)
+        ):
+            im = None  # "two intelligence officers said": they speak; they are not counted
+            break
         if im and im.end() <= stop:
             form = im.group().lower()
             item = _FORM_TO_ITEM[form]
@@ -384,6 +412,20 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
             break
         tok = tm.group()
         low = tok.lower()
+        if (
+            tok == "("
+            and not items
+            and (pm := _PAREN_WORD.match(text, i, stop)) is not None
+            and _item_ahead(text, pm.end(), stop)
+        ):
+            i = pm.end()  # "400,000 (artillery) rounds": a word set in brackets
+            n_tokens += 1
+            continue
+        if low in ("and", "or") and not items and words and _item_ahead(text, tm.end(), stop):
+            words.append(low)  # "nine million artillery and rocket shells"
+            i = tm.end()
+            n_tokens += 1
+            continue
         if low == "out" and _OF_NEXT.match(text, tm.end()):
             i = tm.end()  # "21 out of the 50 missiles" reads as "21 of the 50 missiles"
             continue
