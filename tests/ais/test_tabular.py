@@ -145,13 +145,13 @@ def test_bad_rows_are_rejected_with_reason_field_and_exact_text(read) -> None:
         "367000001,2023-03-01T00:00:00,42,130,inf,1,1,,,,,,,,,,A",  # infinite sog
         "367000001,2023-03-01T00:00:00,42,130",  # too few fields
         "367000001,2023-03-01T00:00:01, 42.5 ,130,1,1,1,,,,,,,,,,A",  # spaces: fine
-        "367000001,2023-03-01T00:00:00,42,130,1,1,12.5,,,,,,,,,,A",  # heading not an integer
+        "367000001,2023-03-01T00:00:02,42,130,1,1,12.5,,,,,,,,,,A",  # heading 12.5: to 13
         "1073741824,2023-03-01T00:00:00,42,130,1,1,1,,,,,,,,,,A",  # beyond the 30-bit field
     ]
     got = read(MC_HEADER + "\n" + "\n".join(rows) + "\n")
     r = got.result
-    assert (r.lines_read, r.accepted, r.rejected) == (15, 2, 13)
-    assert r.reasons == {"unparseable": 7, "out_of_range": 5, "no_time": 1}
+    assert (r.lines_read, r.accepted, r.rejected) == (15, 3, 12)
+    assert r.reasons == {"unparseable": 6, "out_of_range": 5, "no_time": 1}
     by = got.by_line
     assert by[3] == ("unparseable", "mmsi", rows[1])
     assert by[4] == ("unparseable", "mmsi", rows[2])
@@ -166,9 +166,10 @@ def test_bad_rows_are_rejected_with_reason_field_and_exact_text(read) -> None:
     assert by[11] == ("unparseable", "lat", rows[9])
     assert by[12][:2] == ("unparseable", "sog")
     assert by[13] == ("unparseable", None, rows[11])
-    assert by[15][:2] == ("unparseable", "heading") and by[16][:2] == ("out_of_range", "mmsi")
-    assert [p["row_id"] for p in got.rows("positions")] == [2, 14]
+    assert 15 not in by and by[16][:2] == ("out_of_range", "mmsi")
+    assert [p["row_id"] for p in got.rows("positions")] == [2, 14, 15]
     assert got.rows("positions")[1]["lat"] == 42.5
+    assert got.rows("positions")[2]["heading"] == 13
 
 
 def test_null_words_in_optional_columns_are_nulls_not_rejects(read) -> None:
@@ -178,9 +179,10 @@ def test_null_words_in_optional_columns_are_nulls_not_rejects(read) -> None:
         for i, word in enumerate(["None", "nan", "NULL", "", "NaN", "12.5"])
     )
     got = read(text, columns="mmsi=mmsi,ts=time,lat=lat,lon=lon,cog=cog,sog=sog,heading=heading")
-    assert (got.result.accepted, got.result.rejected) == (5, 1)
-    assert [p["cog"] for p in got.rows("positions")] == [None] * 5
-    assert got.by_line[7][:2] == ("unparseable", "heading")  # 12.5 is no heading
+    assert (got.result.accepted, got.result.rejected) == (6, 0)
+    assert [p["cog"] for p in got.rows("positions")] == [None] * 5 + [12.5]
+    # a heading with decimals (a resampled track's) is kept, to the nearest degree
+    assert [p["heading"] for p in got.rows("positions")] == [None] * 5 + [13]
 
 
 def test_rows_without_a_position_go_to_statics_not_positions(read) -> None:
@@ -482,6 +484,40 @@ def test_parquet_with_canonical_columns(tmp_path: Path) -> None:
     ]
     assert [r[:3] for r in rej] == [(3, "unparseable", "mmsi")] and "X" in rej[0][3]
     assert sta == [(9179842, "ANGARA", 1)]
+
+
+def test_records_with_a_time_column_of_their_own_name_are_read_by_guessing(
+    tmp_path: Path,
+) -> None:
+    """A Norwegian Coastal Administration Parquet export (simula/damast's test file has these
+    columns): canonical mmsi, lat, lon, but date_time_utc, true_heading, and typed codes."""
+    table = pa.table(
+        {
+            "mmsi": pa.array([257000001, 257000001], pa.int64()),
+            "date_time_utc": ["2022-10-01 00:00:06", "2022-10-01 00:01:06"],
+            "lon": [5.3, 5.31],
+            "lat": [60.39, 60.4],
+            "sog": [0.1, 5.2],
+            "true_heading": pa.array([511, 90], pa.int64()),
+            "nav_status": pa.array([5, 0], pa.int64()),
+            "length": pa.array([50, 50], pa.int64()),
+        }
+    )
+    path = tmp_path / "kystverket.parquet"
+    pq.write_table(table, path)
+    f = ingest([path], tmp_path / "ws.duckdb").files[0]
+    assert (f.format, f.accepted, f.positions) == ("parquet:guessed", 2, 2)
+    with Workspace(tmp_path / "ws.duckdb", read_only=True) as w:
+        rows = w.con.execute("SELECT ts, heading, nav_status FROM positions ORDER BY ts").fetchall()
+    assert rows == [
+        (datetime(2022, 10, 1, 0, 0, 6), None, 5),
+        (datetime(2022, 10, 1, 0, 1, 6), 90, 0),
+    ]
+    # JSON Lines with the canonical names except the time, in epoch seconds
+    lines = tmp_path / "m.jsonl"
+    lines.write_text('{"mmsi": 412331104, "timestamp": 1704378820, "lat": 45.4, "lon": 80.6}\n')
+    g = ingest([lines], tmp_path / "ws2.duckdb").files[0]
+    assert (g.format, g.accepted) == ("json:guessed", 1)
 
 
 def test_parquet_without_canonical_columns_is_an_input_error(tmp_path: Path) -> None:

@@ -120,6 +120,8 @@ def parse_sql(rule: str, col: str, name: str, layout: Layout, ctype: str = "VARC
             f"WHEN regexp_full_match(trim({col}), '\\d{{12,13}}') THEN to_timestamp({num} / 1000) END"
         )
         return f"coalesce({iso}, {epoch})::TIMESTAMP"
+    if ctype != "VARCHAR":  # a typed column (Parquet, JSON) under a text rule: its text
+        col = f"({col})::VARCHAR"
     text = f"nullif(trim({col}, ' \t@'), '')"
     if layout.null_tokens:
         text = f"(CASE WHEN lower({text}) NOT IN ({', '.join(map(_lit, layout.null_tokens))}) THEN {text} END)"
@@ -189,7 +191,6 @@ def stage_sql(
         tests.append(
             " OR ".join(bad + ([] if n == "ts" else [f"NOT isfinite({{{n}}})"])) or "false"
         )
-    tests[-1] += " OR {heading} <> trunc({heading})"
     tests += [
         "false" if default_time else "{ts} IS NULL",
         f"{{mmsi}} < 0 OR {{mmsi}} > {MMSI_MAX}",
@@ -208,7 +209,9 @@ def stage_sql(
         f"TRY_CAST({{mmsi}} AS BIGINT) AS mmsi, {ts} AS ts, {{lat}} AS lat, {{lon}} AS lon",
         "TRY_CAST(CASE WHEN {sog} <> 102.3 THEN {sog} END AS FLOAT) AS sog",
         "(CASE WHEN {cog} >= 0 AND {cog} < 360 THEN {cog} END)::FLOAT AS cog",
-        "TRY_CAST(CASE WHEN {heading} BETWEEN 0 AND 359 THEN {heading} END AS SMALLINT) AS heading",
+        # a resampled or interpolated track's heading (128.75) to the nearest degree
+        "TRY_CAST(CASE WHEN round({heading}) BETWEEN 0 AND 359 THEN round({heading}) "
+        "WHEN round({heading}) = 360 THEN 0 END AS SMALLINT) AS heading",
         f"{nav} AS nav, {msg} AS msg",
         f"(CASE {why} END)::UTINYINT AS why",
     ]
@@ -310,10 +313,12 @@ def stage_records(
         described = ws.con.execute(f"DESCRIBE SELECT * FROM {probe}", [str(path)]).fetchall()
     except duckdb.Error as exc:
         raise InputError(shown, f"not a readable {kind} file ({str(exc).splitlines()[0]})") from exc
-    names = [str(r[0]) for r in described]
+    # the row number DuckDB adds is no column of the file
+    names = [str(r[0]) for r in described if str(r[0]) != "file_row_number"]
     by_name = {norm_header(str(r[0])): (str(r[0]), str(r[1])) for r in described}
     layout = Layout(fmt, {f: f for f in ALL_FIELDS})
-    if not all(f in by_name for f in REQUIRED_FIELDS):
+    needed = (*REQUIRED_FIELDS, *(() if default_time else ("ts",)))
+    if not all(f in by_name for f in needed):  # e.g. canonical names but the time's own
         known = layouts or load_layouts()
         index = {norm_header(n): i for i, n in enumerate(names)}
         layout = (
@@ -327,7 +332,7 @@ def stage_records(
     found = {
         f: by_name[norm_header(c)] for f, c in layout.columns.items() if norm_header(c) in by_name
     }
-    missing = [f for f in (*REQUIRED_FIELDS, *([] if default_time else ["ts"])) if f not in found]
+    missing = [f for f in needed if f not in found]
     if missing:
         raise InputError(
             shown,
