@@ -630,3 +630,17 @@ def test_forced_json_on_a_csv_is_an_input_error(tmp_path: Path) -> None:
     path.write_text(MC_HEADER + "\n")
     with pytest.raises(InputError, match="not JSON"):
         ingest([path], tmp_path / "ws.duckdb", input_format="json")
+
+
+def test_times_the_layout_cannot_convert_are_named_as_the_cause(tmp_path: Path) -> None:
+    """A MarineCadastre-headed file whose times have a space, not the T (a resampled track):
+    DuckDB's reader refuses every line on the time, and the hint says so, not "delimiter"."""
+    path = tmp_path / "resampled.csv"
+    rows = [
+        f"367000001,2020-04-30 08:1{i}:00,22.4,-159.0,13.5,130,128,,,,,,,,,,A" for i in range(3)
+    ]
+    path.write_text(MC_HEADER + "\n" + "\n".join(rows) + "\n")
+    with pytest.raises(InputError, match=r"times do not parse .*2020-04-30 08:10:00") as err:
+        ingest([path], tmp_path / "ws.duckdb")
+    assert "delimiter" not in str(err.value)
+    assert not (tmp_path / "ws.duckdb").exists()

@@ -487,7 +487,7 @@ def write_stage(
             reasons[WHY[code - 1][0]] = reasons.get(WHY[code - 1][0], 0) + int(n)
     res.reasons = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
     if res.accepted == 0:
-        res.hint = nothing_accepted_hint(ws, counts, unsplit)
+        res.hint = nothing_accepted_hint(ws, counts, unsplit, plan)
         return res
     rows_sql = (
         f"FROM (SELECT rowid - {int(base or 0)} AS k, * FROM {STAGE} WHERE {{where}}) s {join}"
@@ -624,10 +624,38 @@ def _write_rejects(
         )
 
 
-def nothing_accepted_hint(ws: Workspace, counts: Mapping[Any, int], unsplit: int) -> str:
+def _reader_cast_failures(ws: Workspace, plan: CsvPlan) -> tuple[str, int, str] | None:
+    """(field, lines, DuckDB's message for the first) of the field whose values DuckDB's CSV
+    reader most often failed to convert, or None when no line failed that way."""
+    column = {f"c{i}": f for f, i in plan.fields.items()}
+    found = ws.con.execute(
+        f"SELECT column_name, count(DISTINCT line), arg_min(error_message, line) "
+        f"FROM {READER_REJECTS} WHERE error_type = 'CAST' GROUP BY column_name "
+        "ORDER BY count(DISTINCT line) DESC LIMIT 1"
+    ).fetchall()
+    if not found:
+        return None
+    name, lines, message = found[0]
+    text = str(message).splitlines()[0]
+    text = text[text.find("Could not convert") :] if "Could not convert" in text else text
+    return column.get(str(name), str(name)), int(lines), text[:160]
+
+
+def nothing_accepted_hint(
+    ws: Workspace, counts: Mapping[Any, int], unsplit: int, plan: CsvPlan | None = None
+) -> str:
     """The likely cause when no row of a file was accepted, read off its rejects."""
     total = sum(counts.values()) + unsplit
     if unsplit > total / 2:
+        cast = _reader_cast_failures(ws, plan) if plan is not None else None
+        if cast is not None and cast[1] > total / 2:
+            field, _, example = cast
+            if field == "ts":
+                return (
+                    f"times do not parse as this layout reads them ({example}): give their "
+                    "format (--columns ...,ts_format=%Y-%m-%d %H:%M:%S) or map the columns"
+                )
+            return f"most lines have a {field} that does not convert ({example})"
         return "most lines do not split into the header's columns: check the delimiter"
     top = max((c for c in counts if c is not None), key=lambda c: counts[c], default=None)
     if top is None:
