@@ -8,6 +8,7 @@ import hashlib
 import shutil
 import zipfile
 import zlib
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -535,3 +536,26 @@ def test_marinecadastre_geoparquet_reads_by_its_layout(
             "FROM positions WHERE source_id = 2)"
         ).fetchall()[0][0]
     assert diff == 0
+
+
+def test_a_log_mostly_without_times_is_kept_in_part_and_said_loudly(
+    shared_data: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """pyais's Aegean sample has no tag blocks: only messages that date themselves are kept,
+    and the warning says how to keep the rest (a new workspace, --default-time)."""
+    src = shared_data / "ais" / "pyais" / "nmea_data_sample.txt"
+    with caplog.at_level("WARNING", logger="darkcargo.ais.ingest"):
+        f = ingest([src], tmp_path / "ws.duckdb").files[0]
+    assert f.reasons["no_time"] == 764 and f.accepted > 0
+    assert "764 of 898 lines are AIS messages without a time" in caplog.text
+    assert "--default-time" in caplog.text
+    caplog.clear()
+    g = ingest([src], tmp_path / "ws2.duckdb", default_time=datetime(2020, 1, 1)).files[0]
+    assert "no_time" not in g.reasons and "without a time" not in caplog.text
+
+
+def test_an_nmea_file_refused_names_the_likely_cause(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.nmea"
+    path.write_text("!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*00\n" * 3)
+    with pytest.raises(InputError, match="bad_checksum 3.*checksums do not match"):
+        ingest([path], tmp_path / "ws.duckdb")

@@ -412,6 +412,18 @@ def _ingest_one(
         raise _AlreadyIngestedError(FileResult(path=shown, status=STATUS_EMPTY, bytes=result.bytes))
     if result.accepted == 0:
         raise InputError(shown, nothing_accepted(result))
+    untimed = result.reasons.get("no_time", 0)
+    if default_time is None and untimed * 10 >= result.lines_read:
+        # A log without times keeps only what dates itself (base stations' clocks); said
+        # loudly, since the same bytes are "already ingested" the next time.
+        log.warning(
+            "%s: %d of %d lines are AIS messages without a time of their own (no tag block, "
+            "trailer or timestamp) and were rejected; to keep them, ingest the file into a new "
+            "workspace with --default-time",
+            shown,
+            untimed,
+            result.lines_read,
+        )
     previous = _existing(ws, sha)
     if previous is not None:  # same bytes under another name: undo this file
         raise _AlreadyIngestedError(previous)
@@ -447,14 +459,28 @@ def nothing_accepted(result: FileResult) -> str:
     """The one-line reason a file was refused: nothing of it accepted, and the likely cause."""
     reasons = ", ".join(f"{k} {v:,}" for k, v in result.reasons.items())
     hint = result.hint or (
-        "no AIS message has a time: pass --default-time"
-        if next(iter(result.reasons), "") == "no_time"
+        _nmea_hint(result.reasons, result.lines_read)
+        if (result.format or "").startswith("nmea")
         else "check the format (--format) and, for a CSV, its column map"
     )
     return (
         f"none of {result.lines_read:,} lines accepted ({reasons}); {hint}; "
         "nothing from this file was kept"
     )
+
+
+def _nmea_hint(reasons: Mapping[str, int], lines: int) -> str:
+    """The likely cause when none of an NMEA file's lines was accepted, from its rejects."""
+    top = next(iter(reasons), "")
+    if top == "no_time":
+        return "no AIS message has a time: pass --default-time"
+    if reasons.get("no_time", 0) * 10 >= lines:
+        return "some AIS messages have no time of their own: pass --default-time"
+    if top == "bad_checksum":
+        return "checksums do not match: a damaged or re-encoded file?"
+    if top in ("unparseable", "comment"):
+        return "no line is an AIVDM/AIVDO sentence: check the format (--format)"
+    return f"most lines are {top}"
 
 
 def _ingest_nmea(
