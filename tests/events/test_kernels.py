@@ -185,6 +185,32 @@ def test_spoof_jump_is_marked_and_removed_from_the_track():
     assert res.segments["n_positions"] == [30]
 
 
+def test_a_move_faster_than_any_ship_across_a_long_silence_is_flagged():
+    """GFW track 111111222 (ClaireGerm/LBBG_AIS): at Busan, then at Nouadhibou five days later,
+    12,838 km at 58 kn. A silence longer than segment.max_hours no longer hides it."""
+    busan = track(141, T0, 35.08, 129.10, n=30)
+    nouadhibou = track(141, T0 + timedelta(hours=120), 20.90, -17.03, n=30, first_row=31)
+    _, rows = run(concat(busan, nouadhibou))
+    (sj,) = kinds(rows, "spoof_jump")
+    assert sj["details"]["mode"] == "impossible_move" and sj["conf"] == 0.5
+    assert sj["details"]["implied_speed_kn"] == pytest.approx(60.2, abs=0.5)  # 115 h apart
+    # the same two places a month apart: 9 kn, a voyage, not an anomaly
+    later = track(141, T0 + timedelta(days=33), 20.90, -17.03, n=30, first_row=31)
+    _, rows = run(concat(busan, later))
+    assert kinds(rows, "spoof_jump") == []
+
+
+def test_a_silence_crossed_impossibly_fast_is_no_gap():
+    """GFW track 244810070: after a jump to the South Pacific, the fix back at Harlingen 12 h
+    later implies 783 kn: a wrong position, reported by the spoof detector, not a dark gap."""
+    home = track(151, T0, 53.17, 5.41, n=30)
+    away = track(151, T0 + timedelta(hours=8), -32.09, 169.69, n=40, first_row=31)
+    back = track(151, T0 + timedelta(hours=26), 53.17, 5.41, n=30, first_row=71)
+    _, rows = run(concat(home, away, back))
+    assert all(g["details"]["implied_speed_kn"] < 50 for g in kinds(rows, "gap"))
+    assert kinds(rows, "spoof_jump") or kinds(rows, "shared_mmsi")  # the excursion is reported
+
+
 def test_shared_mmsi_gives_two_tracks_not_spoofing():
     a = track(131, T0, 40.0, 133.0, n=40, speed_kn=10)
     b = track(131, T0 + timedelta(minutes=3), 35.0, 125.0, n=40, speed_kn=10)

@@ -19,7 +19,8 @@ CONFIDENCE: dict[str, str] = {
     "identity_change": "1.0: a new value broadcast and not reverted within the preset's "
     "revert_hours (no partial level)",
     "spoof_jump": "1.0 a jump inside another segment's span; 0.7 a teleport between "
-    "segments (could be two vessels on one MMSI)",
+    "segments (could be two vessels on one MMSI); 0.5 an impossible move across a silence "
+    "longer than a day (the tracks stay apart)",
     "shared_mmsi": "1.0: two long segments overlap in time far apart (no partial level)",
 }
 

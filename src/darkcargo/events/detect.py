@@ -163,7 +163,11 @@ def detect_batch(
     view = dataclasses.replace(view, near_port=near, near_port_km=near_km)
     events = EventColumns()
     events.extend(spoof.events)
-    events.extend(detect_gaps(view, geo, preset.gap, preset.port_call.hysteresis_km))
+    events.extend(
+        detect_gaps(
+            view, geo, preset.gap, preset.port_call.hysteresis_km, preset.spoof.max_speed_kn
+        )
+    )
     events.extend(detect_port_calls(view, geo, preset.port_call))
     events.extend(detect_stops(view, geo, preset.stop, preset.port_call.hysteresis_km))
     events.extend(detect_loitering(view, geo, preset.loitering, preset.port_call.hysteresis_km))

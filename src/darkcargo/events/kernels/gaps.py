@@ -42,10 +42,16 @@ from darkcargo.geo.distance import haversine_m
 
 
 def detect_gaps(
-    view: TrackView, geo: GeoContext, params: GapParams, in_port_km: float = 0.0
+    view: TrackView,
+    geo: GeoContext,
+    params: GapParams,
+    in_port_km: float = 0.0,
+    max_speed_kn: float = np.inf,
 ) -> EventColumns:
     """One `gap` event per silence >= params.min_hours within a track; an end lies in port when
-    within its nearest port's radius + `in_port_km`."""
+    within its nearest port's radius + `in_port_km`. A silence crossed faster than
+    `max_speed_kn` (the spoof detector's threshold) is no gap: a position there is wrong (a
+    jump out and back, 17,000 km in 12 h), which the spoof detector reports."""
     events = EventColumns()
     n = len(view)
     if n < 2:
@@ -53,6 +59,13 @@ def detect_gaps(
     dt = view.ts[1:] - view.ts[:-1]
     same = view.key[1:] == view.key[:-1]
     starts = np.flatnonzero(same & (dt >= params.min_hours * US_PER_HOUR))
+    if starts.size == 0:
+        return events
+    step_km = (
+        haversine_m(view.lat[starts], view.lon[starts], view.lat[starts + 1], view.lon[starts + 1])
+        / 1000.0
+    )
+    starts = starts[~(step_km / NM_KM / (dt[starts] / US_PER_HOUR) > max_speed_kn)]
     if starts.size == 0:
         return events
     ends = starts + 1

@@ -7,6 +7,8 @@
 - A *teleport*: a segment that starts shortly after another of the same MMSI ended (within
   `segment.max_hours`), with no overlap, at an impossible implied speed: one vessel whose reported
   position jumped and stayed. Its track is merged into the earlier one.
+- An *impossible move*: the same, after a silence longer than `segment.max_hours` (Busan, then
+  Nouadhibou five days later at 58 kn): flagged at confidence 0.5, tracks not merged.
 - A *shared MMSI*: two long segments (>= `shared_min_points`) on different tracks overlapping in
   time by >= `shared_min_hours`: two transmitters, not a jump.
 """
@@ -147,9 +149,8 @@ def detect_spoofing(
                     continue
                 first, second = (a, b) if segs.first_ts[a] <= segs.first_ts[b] else (b, a)
                 gap_h = (segs.first_ts[second] - segs.last_ts[first]) / US_PER_HOUR
-                if gap_h > seg_params.max_hours:
-                    continue
-                if track_map[segs.track[first]] == track_map[segs.track[second]]:
+                far_apart = gap_h > seg_params.max_hours
+                if not far_apart and track_map[segs.track[first]] == track_map[segs.track[second]]:
                     continue
                 # is anything else of this MMSI alive in between? then it is not one vessel
                 others = longs[(longs != first) & (longs != second)]
@@ -162,6 +163,32 @@ def detect_spoofing(
                 dist_km = float(haversine_m(lat[j], lon[j], lat[i], lon[i])) / 1000.0
                 speed = dist_km / 1.852 / max(gap_h, 1.0 / 3600.0)
                 if dist_km < params.min_distance_km or speed <= params.max_speed_kn:
+                    continue
+                if far_apart:
+                    # Busan, then Nouadhibou five days later: faster than any ship, however long
+                    # the silence. Flagged; the tracks stay apart (which one is the vessel's own
+                    # is not known).
+                    lo, hi = max(j - 2, 0), min(i + 3, mmsi.shape[0])
+                    events.add(
+                        "spoof_jump",
+                        mmsi[i],
+                        ts[j],
+                        ts[i],
+                        lat=lat[i],
+                        lon=lon[i],
+                        end_lat=lat[j],
+                        end_lon=lon[j],
+                        segment_id=segs.names[second],
+                        evidence=evidence_json(source_id[lo:hi], row_id[lo:hi]),
+                        details={
+                            "jump_km": rounded(dist_km),
+                            "implied_speed_kn": rounded(speed, 1),
+                            "hours": rounded(gap_h, 1),
+                            "mode": "impossible_move",
+                            "from_segment": segs.names[first],
+                        },
+                        confidence=0.5,
+                    )
                     continue
                 track_map[track_map == track_map[segs.track[second]]] = track_map[segs.track[first]]
                 lo, hi = max(j - 2, 0), min(i + 3, mmsi.shape[0])
