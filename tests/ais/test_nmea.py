@@ -290,12 +290,31 @@ def test_rejected_multipart_rejects_every_line() -> None:
 # ---------------------------------------------------------------- values
 
 
+def test_a_dollar_start_character_is_read_like_a_bang() -> None:
+    """Some receivers write "$AIVDM" (pyais reads it too); the checksum is the same."""
+    line = type1()
+    assert line.startswith("!AIVDM")
+    b = _decode("$" + line[1:], default_time=T_2012)
+    assert (b.positions.num_rows, b.lines_accepted) == (1, 1)
+
+
 def test_sentinels_become_nulls() -> None:
-    line = type1(
-        raw_lat=91 * 600000, raw_lon=181 * 600000, sog=1023, cog=3600, heading=511, status=15
-    )
+    line = type1(sog=1023, cog=3600, heading=511, status=15)
     (r,) = _decode(line, default_time=T_2012).positions.to_pylist()
-    assert (r["lat"], r["lon"], r["sog"], r["cog"], r["heading"], r["nav_status"]) == (None,) * 6
+    assert (r["sog"], r["cog"], r["heading"], r["nav_status"]) == (None,) * 4
+
+
+def test_a_position_report_without_a_position_is_rejected_not_stored() -> None:
+    """lat 91 / lon 181 ("not available"): never a position row (as `ingest --help` says);
+    the message is kept in rejects as no_position, every line accounted for."""
+    b = _decode(
+        type1(raw_lat=91 * 600000, raw_lon=181 * 600000),
+        type1(raw_lat=91 * 600000),
+        type1(),
+        default_time=T_2012,
+    )
+    assert b.positions.num_rows == 1 and b.lines_read == 3 and b.lines_accepted == 1
+    assert _reasons(b) == {1: "no_position", 2: "no_position"}
 
 
 def test_invalid_cog_and_heading_become_null_and_impossible_positions_are_out_of_range() -> None:
@@ -324,7 +343,7 @@ def test_type27_units_and_sentinels() -> None:
          (91 * 600, 17), (63, 6), (511, 9), (0, 1), (0, 1)]
     )  # fmt: skip
     b = _decode(_sentence(p, fill), _sentence(q, fill2), default_time=T_2012)
-    r, s = b.positions.to_pylist()
+    (r,) = b.positions.to_pylist()
     assert (r["lat"], r["lon"], r["sog"], r["cog"], r["nav_status"]) == (
         42.25,
         130.3,
@@ -332,7 +351,7 @@ def test_type27_units_and_sentinels() -> None:
         90.0,
         3,
     )
-    assert (s["lat"], s["lon"], s["sog"], s["cog"], s["nav_status"]) == (None,) * 5
+    assert _reasons(b) == {2: "no_position"}  # every sentinel, the position too
 
 
 def test_type24_part_b_of_an_auxiliary_craft_has_no_dimensions() -> None:
@@ -362,7 +381,7 @@ def test_type24_parts_2_and_3_and_other_types_are_unsupported() -> None:
 # Per file, no default time: lines read, accepted, positions, statics, rejects by reason.
 FILE_ACCOUNTING = [
     ("gpsd/sample.aivdm", 1120, 1, 1, 0, {"comment": 1001, "no_time": 31, "out_of_range": 1, "unparseable": 1, "unsupported_type": 85}),
-    ("libais/typeexamples.nmea", 26, 7, 5, 3, {"out_of_range": 2, "unsupported_type": 17}),
+    ("libais/typeexamples.nmea", 26, 6, 4, 3, {"no_position": 1, "out_of_range": 2, "unsupported_type": 17}),
     ("libais/test.aivdm", 310, 54, 40, 24, {"comment": 47, "out_of_range": 6, "truncated": 7, "unsupported_type": 196}),
     ("libais/tagblock.nmea", 5, 5, 3, 1, {}),
     ("pyais/nmea_data_sample.txt", 898, 6, 6, 0, {"empty_payload": 100, "no_time": 764, "orphan_part": 20, "unsupported_type": 8}),

@@ -24,6 +24,7 @@ R_UNPARSEABLE = 8
 R_BAD_PAYLOAD = 9
 R_EMPTY = 10
 R_COMMENT = 11
+R_NO_POSITION = 12
 REASON_NAMES: tuple[str, ...] = (
     "",
     "bad_checksum",
@@ -37,6 +38,7 @@ REASON_NAMES: tuple[str, ...] = (
     "bad_payload",
     "empty_payload",
     "comment",
+    "no_position",
 )
 
 # Pending multipart table: at most MAX_SLOTS open groups of at most MAX_PARTS sentences each.

@@ -26,6 +26,7 @@ from darkcargo.ais._nmea_codes import (
     R_BAD_PAYLOAD,
     R_COMMENT,
     R_EMPTY,
+    R_NO_POSITION,
     R_NO_TIME,
     R_OK,
     R_ORPHAN,
@@ -724,7 +725,12 @@ def decode_buffer(
             nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_BAD_CHECKSUM)
             continue
 
-        if c0 == _DOLLAR:
+        vdm = (
+            star - p > 7
+            and buf[p + 3] == 86 and buf[p + 4] == 68
+            and (buf[p + 5] == 77 or buf[p + 5] == 79) and buf[p + 6] == _COMMA
+        )  # fmt: skip
+        if c0 == _DOLLAR and not vdm:  # "$AIVDM" (some receivers' start character) is AIS
             # $PGHP,1,yyyy,mm,dd,hh,mi,ss,ms,...: Gatehouse time of the next sentence
             ok = (
                 star - p > 8
@@ -755,11 +761,7 @@ def decode_buffer(
             continue
 
         # !ccVDM / !ccVDO header
-        if not (
-            star - p > 7
-            and buf[p + 3] == 86 and buf[p + 4] == 68
-            and (buf[p + 5] == 77 or buf[p + 5] == 79) and buf[p + 6] == _COMMA
-        ):  # fmt: skip
+        if not vdm:
             nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_UNPARSEABLE)
             continue
 
@@ -963,6 +965,13 @@ def decode_buffer(
         nbits = nch * 6 - fill
         ch[:] = 0
         reason, has_pos, has_sta = _decode_message(sb, nbits, msg_t, default_time, iv, fv, ch)
+        if reason == R_OK and has_pos and (np.isnan(fv[F_LAT]) or np.isnan(fv[F_LON])):
+            # lat 91 / lon 181, "not available": never a position; a message that names the
+            # vessel (types 19, 21) keeps its statics row, any other is rejected
+            if has_sta:
+                has_pos = False
+            else:
+                reason = R_NO_POSITION
         if reason != R_OK:
             if slot < 0:
                 nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, reason)

@@ -7,7 +7,7 @@ of time (`_nmea_native`, built by `_nmea_build` at set-up) when that extension w
 kernel sources beside it, else through numba's JIT (see `kernel_kind`).
 
 What is read
-- `!xxVDM` / `!xxVDO` sentences (any talker), single and multipart (up to 9 parts), reassembled by
+- `!xxVDM` / `!xxVDO` sentences (any talker; `$xxVDM` too), single and multipart (up to 9 parts), reassembled by
   channel + sequential message id + part count, tolerant of other lines in between. A part that
   arrives out of order, more than `window_lines` lines after the previous part, or whose group never
   completes is rejected as `orphan_part` (every line of the broken group).
@@ -28,7 +28,9 @@ What is read
   statics. Other well-formed types, and type 24 parts 2 and 3, are `unsupported_type`.
 
 Values
-- Sentinels become nulls: lat 91, lon 181, sog 102.3 kn (type 27: 63), cog 360 (and the invalid
+- A position report whose lat is 91 or lon is 181 ("not available") is no position: rejected
+  `no_position`, except types 19 and 21, whose statics row is kept (without a positions row).
+- Other sentinels become nulls: sog 102.3 kn (type 27: 63), cog 360 (and the invalid
   360.1-409.5), heading 511 (and 360-510), nav_status 15 ("not defined"), ship_type 0, IMO 0,
   draught 0, dimensions whose two parts are both 0, empty strings. Latitude/longitude beyond the
   physical range (other than the sentinels) reject the message as `out_of_range`.

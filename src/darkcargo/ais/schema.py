@@ -108,6 +108,6 @@ REJECT_REASONS: tuple[str, ...] = (
     "bad_payload",  # payload holds characters outside the 6-bit armour alphabet
     "empty_payload",  # sentence with no payload at all
     "duplicate",  # identical sentence repeated within the dedup window
-    "no_position",  # a tabular row with neither a position nor an identity to keep
+    "no_position",  # no position (lat 91, lon 181, empty) and no identity to keep
     "comment",  # an NMEA line starting with '#' (kept, as every line is; not an error in the feed)
 )
