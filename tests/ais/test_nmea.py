@@ -573,3 +573,17 @@ def test_empty_stream_yields_nothing() -> None:
     assert list(iter_nmea_batches(io.BytesIO(b""), source_id=1)) == []
     b = decode_nmea_bytes(b"\n\n  \n")
     assert (b.lines_read, b.lines_accepted, b.positions.num_rows) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("batch_bytes", [64, 4096])
+def test_lines_ended_by_carriage_returns_alone_are_lines(batch_bytes: int) -> None:
+    """A log with old Mac line ends ("\r" only) reads line by line, not as one long line."""
+    lines = [type1(mmsi=273210440 + k) for k in range(5)]
+    data = ("\r".join(lines) + "\r").encode()
+    batches = list(
+        iter_nmea_batches(
+            io.BytesIO(data), source_id=1, default_time=T_2012, batch_bytes=batch_bytes
+        )
+    )
+    assert sum(b.lines_read for b in batches) == 5
+    assert sum(b.positions.num_rows for b in batches) == 5

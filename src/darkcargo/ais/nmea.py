@@ -392,6 +392,7 @@ def iter_nmea_batches(
     buf = bytearray(batch_bytes + len(dec.carry))
     tail = b""  # start of a line not yet ended by a newline
     skipping = False  # inside the rest of an over-long line
+    cr_only: bool | None = None  # lines ended by "\r" alone (decided on the first read)
     # The first batches are smaller, doubling up to batch_bytes: whoever writes them starts
     # after a few milliseconds instead of waiting for a whole batch to be decoded.
     size = max(min(batch_bytes, FIRST_BATCH_BYTES), 1)
@@ -404,6 +405,12 @@ def iter_nmea_batches(
         buf[: len(head)] = head
         view = memoryview(buf)
         got = _fill(stream, view[len(head) : need])
+        if cr_only is None and got:  # decided on the first bytes read
+            lo, hi = len(head), len(head) + got
+            cr_only = buf.find(b"\r", lo, hi) >= 0 and buf.find(b"\n", lo, hi) < 0
+        if cr_only and got:
+            # a log with old Mac line ends ("\r" alone): each one read as a newline
+            buf[len(head) : len(head) + got] = buf[len(head) : len(head) + got].translate(_CR_TO_LF)
         total = len(head) + got
         start = len(dec.carry)
         if skipping:
@@ -436,6 +443,9 @@ def iter_nmea_batches(
         n_new = _newlines(buf, start, cut + 1)
         tail = bytes(view[cut + 1 : total])
         yield dec.decode(view[: cut + 1], n_new, final=False)
+
+
+_CR_TO_LF = bytes.maketrans(b"\r", b"\n")
 
 
 def _newlines(buf: bytearray, start: int, stop: int) -> int:
