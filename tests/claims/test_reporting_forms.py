@@ -15,7 +15,9 @@ and fifth batches (maritime and logistics reporting; officials and the battlefie
 translation): speakers after long title phrases, in headlines ("tells", "suggests"), behind "as
 reported by", in quotes after an outlet's description, documents that speak for the author named
 with them earlier, nouns that are objects rather than subjects, and masses of what is not
-counted."""
+counted. Sixth batch (Taipei Times/AP, Asahi, Wirtualna Polska, Moscow Times, Brookings, RFA,
+DW): a time between a speaker and its verb, "US" the country (not "us"), plural bodies,
+"indicated", "spoke of", casualties written as dead or wounded, artillery "shots"."""
 
 from __future__ import annotations
 
@@ -465,3 +467,52 @@ def test_calibre_lists_and_designations_are_no_counts(sentence: str) -> None:
 def test_handed_over_is_a_verb_not_a_bound() -> None:
     assert one("North Korea has handed over 1.5 million projectiles.").bound == "exact"
     assert one("North Korea sent over 1.5 million projectiles.").bound == "lower"
+
+
+# -- sixth batch (Taipei Times/AP, Asahi, Wirtualna Polska, Moscow Times, Brookings, RFA, DW) --
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The NIS last month said that about 300 North Korean soldiers had died.", "NIS"),
+        (
+            "According to US and South Korean intelligence services, Pyongyang has sent 10,000 "
+            "troops.",
+            "US and South Korean intelligence services",
+        ),
+        ("According to information revealed by CNN, Pyongyang has sent 10,000 troops.", "CNN"),
+        (
+            "South Korea's spy agency has indicated that 10,000 troops were sent.",
+            "South Korea's spy agency",
+        ),
+        ("An earlier report by US intelligence spoke of 8,000 troops.", "US intelligence"),
+        (
+            "Intelligence agencies say Pyongyang sent more than 10,000 troops.",
+            "Intelligence agencies",
+        ),
+    ],
+)
+def test_speakers_after_time_words_and_with_plural_or_country_names(
+    text: str, speaker: str
+) -> None:
+    assert {c.speaker for c in extract_claims(text, published=PUB)} == {speaker}
+
+
+def test_a_list_of_countries_is_no_person_whose_name_a_later_country_shares() -> None:
+    text = (
+        "The U.S. and South Korea said troops were sent. The U.S. estimated more than 10,000 "
+        "had been sent."
+    )
+    assert [c.speaker for c in extract_claims(text, published=PUB)] == ["U.S."]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "item"),
+    [
+        ("Russian casualties were as high as 200,000 dead.", 200_000, "troops"),
+        ("Russian casualties were 400,000 wounded.", 400_000, "troops"),
+        ("North Korea may have sent up to 3 million artillery shots.", 3e6, "shells"),
+    ],
+)
+def test_casualties_and_shots(sentence: str, value: float, item: str) -> None:
+    c = one(sentence)
+    assert (c.value, c.item) == (value, item)

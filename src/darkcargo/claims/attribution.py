@@ -65,7 +65,7 @@ for _stance, _verbs in (
         notes wrote writes reported reports testified warned warns explained confirmed confirms
         acknowledged revealed disclosed declared briefed clarified clarifies stressed stresses
         emphasized emphasizes emphasised emphasises quoted mentioned mentions indicate indicates
-        reads""",
+        indicated reads""",
     ),
     (
         ESTIMATED,
@@ -102,7 +102,7 @@ _ACCORDING_SOURCE = re.compile(
     r"(?:(?:a|an|the|new|latest|recent|its|their)\s+)*(?:[\w-]+\s+)?"
     r"(?:estimates?|analys[ie]s|reports?|assessments?|stud(?:y|ies)|data|figures|counts?|tall(?:y|ies)"
     r"|reviews?|statements?|calculations?|research|imagery|images|information|intelligence)\s+"
-    r"(?:by|from|of|compiled\s+by|published\s+by|released\s+by)\s+",
+    r"(?:by|from|of|(?:compiled|published|released|revealed|obtained|provided|gathered)\s+by)\s+",
     re.IGNORECASE,
 )
 _PASSIVE_RE = re.compile(
@@ -161,7 +161,8 @@ _REPORT_BY_RE = re.compile(
 _REPORT_VERB_RE = re.compile(
     r"\s*(?:(?:also|further|later|previously|recently|separately|subsequently)\s+)?"
     r"(?P<v>listed|lists|showed|shows|found|finds|identified|identifies|counted|counts|estimated"
-    r"|estimates|said|says|concluded|concludes|put|puts|recorded|records|documented|documents)\b"
+    r"|estimates|said|says|concluded|concludes|put|puts|recorded|records|documented|documents"
+    r"|spoke|speaks)\b"
 )
 
 
@@ -219,6 +220,8 @@ _MONTHS = _words(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec"""
 )
+_TIME_UNITS = frozenset({"week", "month", "year", "weekend", "night", "spring", "summer", "autumn"})
+_TIME_DEICTICS = frozenset({"last", "this", "next", "earlier", "later"})
 _OBJECT_PREPOSITIONS = frozenset({"to", "for", "with", "into", "against", "toward", "towards"})
 
 
@@ -289,11 +292,16 @@ class Attribution:
 def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str]] | None:
     """Speaker noun phrase ending just before token k: (index of its first token, words)."""
     j = k - 1
-    while j >= 0 and (
-        toks[j][2].lower() in ADVERBS
-        or (toks[j][2].lower() == "on" and j + 1 < k and toks[j + 1][2].lower() in ADVERBS)
-    ):
-        j -= 1
+    while j >= 0:
+        low = toks[j][2].lower()
+        if low in ADVERBS or (low == "on" and j + 1 < k and toks[j + 1][2].lower() in ADVERBS):
+            j -= 1
+        elif low in _TIME_UNITS and j > 0 and toks[j - 1][2].lower() in _TIME_DEICTICS:
+            j -= 2  # "The NIS last month said": a time between the subject and its verb
+            if j >= 0 and toks[j][2].lower() == "earlier":  # "earlier this month"
+                j -= 1
+        else:
+            break
     if j < 0:
         return None
     if toks[j][2].lower() in PRONOUNS:
@@ -390,8 +398,8 @@ def _np_forward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str
     n = len(toks)
     if j < n and toks[j][2].lower() in PRONOUNS:
         return j, [toks[j][2]]
-    if j < n and toks[j][2].lower() in OBJECT_PRONOUNS:
-        return j, [OBJECT_PRONOUNS[toks[j][2].lower()]]
+    if j < n and toks[j][2] in OBJECT_PRONOUNS:  # "according to him"; "US" is a country
+        return j, [OBJECT_PRONOUNS[toks[j][2]]]
     while j < n and len(words) < MAX_NP_WORDS:
         t = toks[j][2]
         low = t.lower()

@@ -32,6 +32,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
     "shells": (
         "artillery shells",
         "artillery rounds",
+        "artillery shots",
         "ammo rounds",
         "shells",
         "shell",
@@ -123,6 +124,8 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "mercenaries",
         "sappers",
         "deaths",
+        "dead",  # "200,000 dead and 400,000 wounded"; not "killed" or "injured", which
+        "wounded",  # count civilians as often ("24 people have been killed and 115 injured")
         "officers",
         "generals",
         "troops",

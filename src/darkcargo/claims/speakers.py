@@ -43,7 +43,7 @@ HEAD_NOUNS = _words(
     officer generals general administration cabinet parliament assembly report study
     prosecutors observers watchdog organisation organization think bank newspaper broadcaster
     outlet department bureau commission embassy directorate investigation analysis assessment
-    observer portal website briefing"""
+    observer portal website briefing agencies services ministries governments"""
 )
 MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
@@ -396,7 +396,8 @@ class Resolver:
         )
         only_places = all(re.sub(r"['’]s$", "", w).rstrip(".") in PLACES for w in low)
         name = _join(words)
-        if has_org or only_places or not caps or len(words) == 1 or len(words) > 4:
+        # "U.S. and South Korea": a list of countries or bodies, never one person
+        if has_org or only_places or not caps or len(words) == 1 or len(words) > 4 or "and" in low:
             self.register(name, "org")
             return name, None
         if any("'" in w or "’" in w for w in words):
