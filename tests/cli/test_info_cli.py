@@ -85,5 +85,6 @@ def test_info_counts_mmsis_per_class(
     )
     assert code == 0, err
     classes = json.loads(out)["mmsi_classes"]
-    assert classes == {"ship": 17, "base_station": 3, "aid_to_navigation": 2}
+    # a third base station reports no position (lat 91, lon 181): rejected no_position
+    assert classes == {"ship": 17, "base_station": 2, "aid_to_navigation": 2}
     assert sum(classes.values()) == json.loads(out)["vessels"]
