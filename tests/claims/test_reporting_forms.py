@@ -17,7 +17,10 @@ reported by", in quotes after an outlet's description, documents that speak for 
 with them earlier, nouns that are objects rather than subjects, and masses of what is not
 counted. Sixth batch (Taipei Times/AP, Asahi, Wirtualna Polska, Moscow Times, Brookings, RFA,
 DW): a time between a speaker and its verb, "US" the country (not "us"), plural bodies,
-"indicated", "spoke of", casualties written as dead or wounded, artillery "shots"."""
+"indicated", "spoke of", casualties written as dead or wounded, artillery "shots". Seventh
+batch (Stars and Stripes, Al Jazeera, Yonhap copies, RBC/Reuters, Moscow Times, AFP, AP): a
+headline without a full stop, "MP" as a title, allies as speakers, an outlet named with its
+kind, construction troops, "approaching"."""
 
 from __future__ import annotations
 
@@ -516,3 +519,35 @@ def test_a_list_of_countries_is_no_person_whose_name_a_later_country_shares() ->
 def test_casualties_and_shots(sentence: str, value: float, item: str) -> None:
     c = one(sentence)
     assert (c.value, c.item) == (value, item)
+
+
+# -- seventh batch (Stars and Stripes, Al Jazeera, Yonhap copies, RBC/Reuters, Moscow Times, AFP, AP)
+def test_a_headline_without_a_full_stop_is_its_own_sentence_and_speaks_with_its_lead() -> None:
+    text = (
+        "South Korea reports North Korean troops' losses in Russia's war\n"
+        "At least 100 North Korean soldiers were killed, South Korean MP Lee Seong-kweun told "
+        "Reuters.\n"
+        "Satellite images show how 500 soldiers were transported\n"
+        "Hundreds of troops were moved, according to a new analysis by a US-based think tank."
+    )
+    claims = extract_claims(text, published=PUB)
+    assert (claims[0].value, claims[0].speaker) == (100, "Lee Seong-kweun")
+    head = extract_claims(text.split("\n", 2)[2], published=PUB)
+    assert head[0].value == 500 and head[0].speaker is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The allies have accused North Korea of shipping 6,700 containers.", "allies"),
+        ("Over 13,000 containers were sent, reported the Yonhap News TV portal.", "Yonhap News TV"),
+    ],
+)
+def test_allies_and_an_outlet_named_with_its_kind(text: str, speaker: str) -> None:
+    assert {c.speaker for c in extract_claims(text, published=PUB)} == {speaker}
+
+
+def test_construction_troops_and_approaching_as_a_bound() -> None:
+    c = one("Russia asked for 5,000 military construction workers.")
+    assert (c.value, c.item) == (5000, "troops")
+    assert one("The injured are approaching 1,000 troops.").bound == "upper"

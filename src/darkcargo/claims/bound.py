@@ -60,6 +60,7 @@ _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "less than",
             "almost",
             "nearly",
+            "approaching",
             "just shy of",
             "up to",
             "at most",

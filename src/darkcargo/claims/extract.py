@@ -409,6 +409,17 @@ def extract_claims(
                         break
             if (
                 fallback is None
+                and idx == 0
+                and len(per_sent) > 1
+                and text[sent.end - 1 : sent.end].isalnum()
+                and "\n" in text[sent.end : per_sent[1][0].start]
+            ):
+                # a headline (its own line, no full stop) speaks with its lead's source:
+                # "Satellite images show how hundreds of soldiers were transported\nHundreds
+                # ... have likely been transported ..., according to a new analysis by ..."
+                fallback = next((a for a in per_sent[1][2] if a.speaker is not None), None)
+            if (
+                fallback is None
                 and params.inherit_on_anaphor
                 and idx > 0
                 and _ANAPHOR_START.match(text, sent.start, sent.end)

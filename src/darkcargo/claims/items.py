@@ -118,6 +118,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
     # Not "officers": "two intelligence officers said" counts the speakers.
     "troops": (
         "military personnel",
+        "military construction workers",
         "military builders",
         "military engineers",
         "combat engineers",

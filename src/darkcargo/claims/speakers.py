@@ -25,7 +25,7 @@ TITLE_WORDS = (
     general admiral ambassador envoy adviser advisor chairman chairwoman chair head commander
     deputy premier senator representative governor mayor official officer analyst researcher
     fellow professor expert lawmaker legislator diplomat colonel lieutenant captain major
-    leader prosecutor investigator observer commentator columnist"""
+    leader prosecutor investigator observer commentator columnist mp"""
     )
     | {  # ranks and honorifics written short ("Major Gen. Pat Ryder", "Rep. Mike Turner")
         f"{a}{dot}"
@@ -43,7 +43,7 @@ HEAD_NOUNS = _words(
     officer generals general administration cabinet parliament assembly report study
     prosecutors observers watchdog organisation organization think bank newspaper broadcaster
     outlet department bureau commission embassy directorate investigation analysis assessment
-    observer portal website briefing agencies services ministries governments"""
+    observer portal website briefing agencies services ministries governments allies"""
 )
 MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
@@ -89,7 +89,7 @@ MAX_NP_WORDS = 14
 ADVERBS = _words(
     """now also previously earlier later recently separately repeatedly publicly privately
     has have had will would separately again already once then first further here today
-    yesterday monday tuesday wednesday thursday friday saturday sunday"""
+    yesterday monday tuesday wednesday thursday friday saturday sunday all both jointly"""
 )
 # Generic descriptors that refer back to the last organisation named ("the think tank").
 GENERIC_ORG = frozenset(
@@ -298,6 +298,18 @@ class Resolver:
         words = _strip_det(words)
         if not words:
             return None, None
+        if (
+            len(words) > 1
+            and words[-1].islower()
+            and words[-1] in MEDIA_HEADS
+            and all(_is_cap(w) for w in words[:-1])
+        ):
+            # "the Yonhap News TV portal", "the Kyiv Post newspaper": the outlet's name
+            name, title = self.resolve(words[:-1])
+            ent = self.by_name.get(name.lower()) if name else None
+            if ent is not None and not ent.title:
+                ent.title, ent.kind = words[-1], "org"
+            return name, title
         low = [w.lower() for w in words]
         caps = [w for w in words if _is_cap(w)]
         for i in range(1, len(words) - 1):

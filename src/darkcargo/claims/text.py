@@ -349,6 +349,11 @@ def split_sentences(
     """
     out: list[Sentence] = []
     para = 0
+    # A headline ends at its line even without a full stop ("South Korea reports North Korean
+    # troops' losses\nAt least 100 ..."): the first line, when the next begins a sentence.
+    head = re.match(r"[ \t]*([^\n]{8,200})\n[ \t]*(?=[A-Z0-9\"“])", text[start:])
+    if head and head.group(1).rstrip()[-1:].isalnum():
+        breaks = breaks | {start + head.end(1)}
     for pm in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text[start:]):
         p_start, p_end = start + pm.start(), start + pm.end()
         if not text[p_start:p_end].strip():
