@@ -185,6 +185,21 @@ def test_spoof_jump_is_marked_and_removed_from_the_track():
     assert res.segments["n_positions"] == [30]
 
 
+def test_one_fix_that_leaves_and_comes_back_is_the_jump_not_the_berth():
+    """GFW track 245341000 at Büsum: one fix 11.4 km south after a 12-minute silence (taken
+    into the segment by its allowance), back at the berth 50 s later. The glitch is the jump
+    (noise, located where it was), not the berth."""
+    berth = track(161, T0, 54.1265, 8.8601, n=40)
+    glitch = track(161, T0 + timedelta(minutes=402), 54.0236, 8.8601, n=1, first_row=41)
+    back = track(161, T0 + timedelta(minutes=402, seconds=50), 54.1265, 8.8601, n=40, first_row=42)
+    res, rows = run(concat(berth, glitch, back))
+    (sj,) = kinds(rows, "spoof_jump")
+    assert sj["details"]["mode"] == "jump" and sj["details"]["n_positions"] == 1
+    assert sj["evidence"]["source_rows"] == [[1, 41, 41]] and sj["conf"] == 1.0
+    assert sj["details"]["implied_speed_kn"] > 400  # back to the berth in 50 s
+    assert len(set(res.segments["track_id"])) == 1
+
+
 def test_a_move_faster_than_any_ship_across_a_long_silence_is_flagged():
     """GFW track 111111222 (ClaireGerm/LBBG_AIS): at Busan, then at Nouadhibou five days later,
     12,838 km at 58 kn. A silence longer than segment.max_hours no longer hides it."""

@@ -191,6 +191,44 @@ def detect_spoofing(
                     )
                     continue
                 track_map[track_map == track_map[segs.track[second]]] = track_map[segs.track[first]]
+                # One fix that left and came back (a GPS glitch at a berth, taken into the
+                # earlier segment by its allowance): the fix before it is within reach of the
+                # later segment. That fix is the jump, not the later segment.
+                lo = segs.first[first]
+                before = np.flatnonzero((seg[lo:j] == first) & valid[lo:j] & ~noise[lo:j])
+                if before.size:
+                    k = lo + before[-1]
+                    back_km = float(haversine_m(lat[k], lon[k], lat[i], lon[i])) / 1000.0
+                    back_h = max((ts[i] - ts[k]) / US_PER_HOUR, 1.0 / 3600.0)
+                    if (
+                        back_km < params.min_distance_km
+                        or back_km / 1.852 / back_h <= params.max_speed_kn
+                    ):
+                        out_km = float(haversine_m(lat[k], lon[k], lat[j], lon[j])) / 1000.0
+                        out_h = max((ts[j] - ts[k]) / US_PER_HOUR, 1.0 / 3600.0)
+                        noise[j] = True
+                        events.add(
+                            "spoof_jump",
+                            mmsi[j],
+                            ts[j],
+                            ts[j],
+                            lat=lat[j],
+                            lon=lon[j],
+                            end_lat=lat[k],
+                            end_lon=lon[k],
+                            segment_id=segs.names[first],
+                            evidence=evidence_json(source_id[j : j + 1], row_id[j : j + 1]),
+                            details={
+                                "jump_km": rounded(out_km),
+                                # the faster of the two legs: out to the fix, back from it
+                                "implied_speed_kn": rounded(max(out_km / 1.852 / out_h, speed), 1),
+                                "n_positions": 1,
+                                "mode": "jump",
+                                "host_segment": segs.names[first],
+                            },
+                            confidence=1.0,
+                        )
+                        continue
                 lo, hi = max(j - 2, 0), min(i + 3, mmsi.shape[0])
                 events.add(
                     "spoof_jump",
