@@ -644,3 +644,21 @@ def test_times_the_layout_cannot_convert_are_named_as_the_cause(tmp_path: Path) 
         ingest([path], tmp_path / "ws.duckdb")
     assert "delimiter" not in str(err.value)
     assert not (tmp_path / "ws.duckdb").exists()
+
+
+def test_a_header_of_usual_names_with_a_bare_t_reads_and_a_missing_time_is_named(
+    tmp_path: Path,
+) -> None:
+    """NARI's Brest dataset (movingpandas/mobiml): sourcemmsi, ..., lon, lat, t (epoch s)."""
+    header = "sourcemmsi,navigationalstatus,speedoverground,courseoverground,trueheading,lon,lat"
+    path = tmp_path / "nari.csv"
+    path.write_text(f"{header},t\n245257000,0,0.1,13.1,36,-4.4657183,48.38249,1443650402\n")
+    f = ingest([path], tmp_path / "ws.duckdb").files[0]
+    assert (f.format, f.accepted) == ("csv:guessed", 1)
+    with Workspace(tmp_path / "ws.duckdb", read_only=True) as w:
+        row = w.con.execute("SELECT ts, nav_status, heading FROM positions").fetchall()
+    assert row == [(datetime(2015, 9, 30, 22, 0, 2), 0, 36)]
+    untimed = tmp_path / "untimed.csv"
+    untimed.write_text(f"{header}\n245257000,0,0.1,13.1,36,-4.4657183,48.38249\n")
+    with pytest.raises(InputError, match=r"no column named as a time usually is \(found mmsi"):
+        ingest([untimed], tmp_path / "ws2.duckdb")

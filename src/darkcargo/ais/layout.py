@@ -206,10 +206,23 @@ def plan_csv(
         ]
         guessed = None if found else guess_layout(index, header, default_time, path)
         if not found and guessed is None:
-            shown = ",".join(header[:8]) + ("..." if len(header) > 8 else "")
+            shown = ",".join(header[:24]) + ("..." if len(header) > 24 else "")
+            seen = guess_columns(index, header)
+            names = {"mmsi": "an MMSI", "ts": "a time", "lat": "a latitude", "lon": "a longitude"}
+            lacking = [
+                names[f]
+                for f in (*REQUIRED_FIELDS, *(() if default_time else ("ts",)))
+                if f not in seen
+            ]
+            have = ", ".join(f"{f}={seen[f]}" for f in names if f in seen)
             raise InputError(
                 path,
-                f"CSV header matches no known layout ({', '.join(lo.name for lo in layouts or load_layouts())}) and holds no column named as an MMSI, a time, a latitude and a longitude usually are: '{shown}'; pass --columns 'mmsi=...,ts=...,lat=...,lon=...' or --layouts FILE",
+                f"CSV header matches no known layout "
+                f"({', '.join(lo.name for lo in layouts or load_layouts())}) and holds no "
+                f"column named as {' or '.join(lacking)} usually is"
+                + (f" (found {have})" if have else "")
+                + f": '{shown}'; pass --columns 'mmsi=...,ts=...,lat=...,lon=...' "
+                "or --layouts FILE",
                 1,
             )
         layout = found[0] if found else guessed  # type: ignore[assignment]
@@ -230,6 +243,21 @@ def plan_csv(
     return CsvPlan(delim, header, layout, fields)
 
 
+def guess_columns(index: Mapping[str, int], header: list[str]) -> dict[str, str]:
+    """Each field's column by the usual names (`[guess]` in layouts.toml), each column taken
+    at most once: what the header holds, whether or not it is enough to read the file."""
+    columns: dict[str, str] = {}
+    taken: set[int] = set()
+    for name, candidates in _builtin()["guess"].items():
+        for candidate in candidates:
+            i = index.get(norm_header(candidate))
+            if i is not None and i not in taken:
+                columns[name] = header[i]
+                taken.add(i)
+                break
+    return columns
+
+
 def guess_layout(
     index: Mapping[str, int],
     header: list[str],
@@ -240,15 +268,7 @@ def guess_layout(
     the first of its usual names (`[guess]` in layouts.toml) that the header holds, each column
     at most one field. None unless an MMSI, a latitude, a longitude and a time (or a default
     time) are all found."""
-    columns: dict[str, str] = {}
-    taken: set[int] = set()
-    for name, candidates in _builtin()["guess"].items():
-        for candidate in candidates:
-            i = index.get(norm_header(candidate))
-            if i is not None and i not in taken:
-                columns[name] = header[i]
-                taken.add(i)
-                break
+    columns = guess_columns(index, header)
     needed = (*REQUIRED_FIELDS, *(() if default_time is not None else ("ts",)))
     if not all(f in columns for f in needed):
         return None
