@@ -342,7 +342,10 @@ def test_guessed_columns_take_the_first_usual_name_and_each_column_once(read) ->
 
 def test_a_known_layout_wins_over_a_guess_and_a_guess_needs_all_four() -> None:
     assert L.plan_csv((MC_HEADER + "\n").encode(), "x.csv").layout.name == "marinecadastre"
-    with pytest.raises(InputError, match=r"no column named as a time usually is \(found mmsi=mmsi, lat=lat, lon=lon\)"):
+    with pytest.raises(
+        InputError,
+        match=r"no column named as a time usually is \(found mmsi=mmsi, lat=lat, lon=lon\)",
+    ):
         L.plan_csv(b"mmsi,lat,lon,sog\n", "x.csv")  # no time
     plan = L.plan_csv(b"mmsi,lat,lon,sog\n", "x.csv", default_time=datetime(2024, 1, 1))
     assert plan.layout.name == "guessed" and "ts" not in plan.fields
