@@ -551,3 +551,28 @@ def test_construction_troops_and_approaching_as_a_bound() -> None:
     c = one("Russia asked for 5,000 military construction workers.")
     assert (c.value, c.item) == (5000, "troops")
     assert one("The injured are approaching 1,000 troops.").bound == "upper"
+
+
+# -- dates -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "when", "precision"),
+    [
+        ("This year the aggressor wants to produce 2.7 million shells.", date(2024, 1, 1), "year"),
+        ("Last month, Seoul said 3,000 more troops had been sent.", date(2024, 5, 1), "month"),
+        # a short second opening clause dates what follows
+        (
+            "Earlier, in April, intelligence reported that 10,000 troops were sent.",
+            date(2024, 4, 1),
+            "month",
+        ),
+        # an opening clause about another event does not
+        (
+            "Following the agreement signed in June 2023, Pyongyang sent 10,000 soldiers.",
+            PUB,
+            "day",
+        ),
+    ],
+)
+def test_dates_opening_a_sentence(sentence: str, when: date, precision: str) -> None:
+    c = one(sentence)
+    assert (c.claim_date, c.date_precision) == (when, precision)

@@ -61,7 +61,7 @@ _DATE_RE = re.compile(
   | (?P<myrel>\b{_MONTH}\s+(?:of\s+)?(?:last|this|next)\s+year\b)
   | (?P<my>\b{_MONTH}(?:,?\s+{_YEAR})?(?![\w]))
   | (?P<year>(?<![\w$€£-])(?<!\d[,.]){_YEAR}(?![\w%]|[.,]\d|\s*(?:-|–)\s*\d))
-  | (?P<rel>\b(?:last|this|next|past)\s+(?:year|month|week)\b)
+  | (?P<rel>\b(?:[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast)\s+(?:year|month|week)\b)
   | (?P<season>\b(?:(?:last|this|the)\s+)?(?:summer|winter|spring|autumn|fall)(?:\s+(?:of\s+)?{_YEAR})?\b)
   | (?P<wd>\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
     """,
@@ -272,6 +272,8 @@ def parse_date_span(span: str, base: date | None) -> tuple[date, str] | None:
             y = base.year + (mth - 1) // 12
             mth = (mth - 1) % 12 + 1
             return date(y, mth, 1), MONTH
+        # "last week" is left to the statement's own date: blind gold read it both as the
+        # week's month and as the report's day
         return None
     if re.fullmatch(_YEAR, s):
         return date(int(s), 1, 1), YEAR

@@ -156,6 +156,9 @@ def _nearest(ds: list[DateMention], pos: int, window: int) -> DateMention | None
     return min(best, key=lambda d: abs(d.start - pos)) if best else None
 
 
+_EVENT_OPENING = re.compile(r"(?:Following|After|Before|Despite|Under|Amid)\b")
+
+
 def _assign_dates(
     text: str,
     sent: Sentence,
@@ -173,8 +176,14 @@ def _assign_dates(
     claim_clauses = {c.clause for c in cands}
     intro: list[DateMention] = []
     first_clause = clause_bounds(cstarts, sent.end, sent.start)
-    if first_clause not in claim_clauses:
+    # "Following the agreement signed in June 2024, ...": another event's date, not the claim's
+    if first_clause not in claim_clauses and not _EVENT_OPENING.match(text, sent.start):
         intro = by_clause.get(first_clause, [])
+        # "Earlier, in April, ...": a second short opening clause that only dates what follows
+        if not intro and len(cstarts) > 2 and len(text[sent.start : cstarts[1]].split()) <= 2:
+            second = (cstarts[1], cstarts[2])
+            if second not in claim_clauses and len(text[second[0] : second[1]].split()) <= 4:
+                intro = by_clause.get(second, [])
     for c in cands:
         pos = c.first.start
         ds = by_clause.get(c.clause, [])
