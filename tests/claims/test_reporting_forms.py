@@ -20,7 +20,10 @@ DW): a time between a speaker and its verb, "US" the country (not "us"), plural 
 "indicated", "spoke of", casualties written as dead or wounded, artillery "shots". Seventh
 batch (Stars and Stripes, Al Jazeera, Yonhap copies, RBC/Reuters, Moscow Times, AFP, AP): a
 headline without a full stop, "MP" as a title, allies as speakers, an outlet named with its
-kind, construction troops, "approaching"."""
+kind, construction troops, "approaching". Eighth batch (Straits Times, CS Monitor, AP, Dong-A
+on the UK MoD, CNA/Reuters, ABC, A News): a date or an adverb between speaker and verb, "per"
+a source, "Seoul and its allies", "UN reports indicate", no speaker from "New reports" or from
+a dissent after "but", and a figure named as a figure."""
 
 from __future__ import annotations
 
@@ -576,3 +579,43 @@ def test_construction_troops_and_approaching_as_a_bound() -> None:
 def test_dates_opening_a_sentence(sentence: str, when: date, precision: str) -> None:
     c = one(sentence)
     assert (c.claim_date, c.date_precision) == (when, precision)
+
+
+# -- eighth batch (Straits Times, CS Monitor, AP, Dong-A on UK MoD, CNA/Reuters, ABC, A News) ------
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "British Defense Intelligence on June 15 estimated that more than 6,000 troops died.",
+            "British Defense Intelligence",
+        ),
+        (
+            "Its spy chief, Kyrylo Budanov, later claimed that about 11,000 troops were training.",
+            "Kyrylo Budanov",
+        ),
+        (
+            "Each soldier is paid around $2,000 per month, per South Korean intelligence.",
+            "South Korean intelligence",
+        ),
+        ("Seoul and its allies assessed that 12,000 troops had been sent.", "Seoul and its allies"),
+        ("UN reports indicate that such workers earn only several dozen dollars a month.", "UN"),
+    ],
+)
+def test_speakers_past_dates_adverbs_and_lists(text: str, speaker: str) -> None:
+    assert {c.speaker for c in extract_claims(text, published=PUB)} == {speaker}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "New reports say North Korea could send as many as 100,000 troops.",  # no speaker "New"
+        "Pyongyang may send as many as 100,000 troops - but experts say that is unlikely.",
+    ],
+)
+def test_no_speaker_from_an_adjective_or_a_dissent(text: str) -> None:
+    assert [c.speaker for c in extract_claims(text, published=PUB)] == [None]
+
+
+def test_a_figure_named_as_a_figure_is_a_reference_not_a_claim() -> None:
+    assert extract_claims("Officials have since used the 100,000 figure.", published=PUB) == []
+    assert extract_claims("The 6,700 estimate came from the ministry.", published=PUB) == []

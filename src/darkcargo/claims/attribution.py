@@ -97,7 +97,10 @@ _WRITTEN_HEADS = EVIDENCE_HEADS | {"statement", "letter", "message", "resolution
 _VERB_RE = re.compile(
     r"\b(?:" + "|".join(sorted([*VERB_STANCE, *HEADLINE_VERBS], key=len, reverse=True)) + r")\b"
 )
-_ACCORDING_RE = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
+# "..., per South Korean intelligence": "per" before a capitalised source reads as according to
+_ACCORDING_RE = re.compile(
+    r"\baccording\s+to\s+|(?<=,\s)per\s+(?=(?:the\s+)?(?-i:[A-Z]))", re.IGNORECASE
+)
 _ACCORDING_SOURCE = re.compile(
     r"(?:(?:a|an|the|new|latest|recent|its|their)\s+)*(?:[\w-]+\s+)?"
     r"(?:estimates?|analys[ie]s|reports?|assessments?|stud(?:y|ies)|data|figures|counts?|tall(?:y|ies)"
@@ -300,6 +303,13 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             j -= 2  # "The NIS last month said": a time between the subject and its verb
             if j >= 0 and toks[j][2].lower() == "earlier":  # "earlier this month"
                 j -= 1
+        elif (
+            low.isdigit()
+            and j > 1
+            and toks[j - 1][2].lower() in _MONTHS
+            and toks[j - 2][2].lower() == "on"
+        ):
+            j -= 3  # "British Defense Intelligence on June 15 estimated"
         else:
             break
     if j < 0:
@@ -324,6 +334,18 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             words.insert(0, t)  # "Center for Strategic and International Studies"
             first = j
             j -= 1
+            listed = True
+            continue
+        if (
+            low in ("its", "their")
+            and words
+            and j > 1
+            and toks[j - 1][2].lower() == "and"
+            and _is_cap(toks[j - 2][2])
+        ):
+            words[:0] = [toks[j - 1][2], t]  # "Seoul and its allies": the list, not the allies
+            first = j - 1
+            j -= 2
             listed = True
             continue
         if (
@@ -607,10 +629,21 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         if k is None:
             continue
         verb = m.group().lower()
+        if (
+            k + 1 < len(toks)
+            and toks[k + 1][2].lower() in VERB_STANCE
+            and not (k > 0 and toks[k - 1][2].isupper() and len(toks[k - 1][2]) > 1)
+        ):
+            # "New reports say", "estimates suggest": a noun, the next verb's subject (but
+            # "UN reports indicate" is read as the UN reporting)
+            continue
         stance = VERB_STANCE[verb]
         np = _np_backward(toks, k)
-        if np is None and k > 0 and toks[k - 1][2] == ",":
-            np = _appositive_subject(toks, k, 0)
+        k_adv = k  # "Kyrylo Budanov, later claimed": the comma before an adverb
+        while k_adv > 0 and toks[k_adv - 1][2].lower() in ADVERBS:
+            k_adv -= 1
+        if np is None and k_adv > 0 and toks[k_adv - 1][2] == ",":
+            np = _appositive_subject(toks, k_adv, 0)
         inverted = False
         if np is None and k > 0 and toks[k - 1][2] in (",", '"', "”", "’", "'"):
             fw = _np_forward(toks, k + 1)

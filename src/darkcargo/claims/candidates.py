@@ -498,7 +498,14 @@ _SMALL_WORDS = frozenset(
 
 def _is_anaphoric(text: str, c: _Cand, floor: int) -> bool:
     """'the two vessels', 'those three ships': a small word number after a definite article
-    or demonstrative names things already counted, it is no new claim."""
+    or demonstrative names things already counted, it is no new claim; so is a figure named
+    as a figure ('used the 100,000 figure', 'the 6,700 estimate')."""
+    if _FIGURE_NAMED.match(text, c.last.end) and re.search(
+        r"\b(?:the|that|this|those|these)\s+$",
+        text[max(floor, c.first.start - 8) : c.first.start],
+        re.IGNORECASE,
+    ):
+        return True
     if (
         not c.first.words
         or c.is_range
@@ -509,6 +516,7 @@ def _is_anaphoric(text: str, c: _Cand, floor: int) -> bool:
     return re.search(r"\b(?:the|those|these|its|their|both)\s+$", before) is not None
 
 
+_FIGURE_NAMED = re.compile(r"\s+(?:figure|estimate|number|total|claim|tally)\b", re.IGNORECASE)
 _PERCENT_OF = re.compile(
     r"[ \u00a0]+(?:(?:more|less|fewer|larger|smaller|bigger|higher|lower|greater)[ \u00a0]+"
     r"(?:by[ \u00a0]+|in[ \u00a0]+)?)?(?:of[ \u00a0]+)?"

@@ -156,6 +156,7 @@ def _nearest(ds: list[DateMention], pos: int, window: int) -> DateMention | None
     return min(best, key=lambda d: abs(d.start - pos)) if best else None
 
 
+_CONTRAST_BEFORE = re.compile(r"\b(?:but|yet|however)\s*,?\s*$", re.IGNORECASE)
 _EVENT_OPENING = re.compile(r"(?:Following|After|Before|Despite|Under|Amid)\b")
 
 
@@ -236,6 +237,9 @@ def _pick_attribution(
         for a in attrs[k : k + 2]
         if a.anchor > pos
         and not _RELATIVE_BEFORE.search(text, max(0, a.start - 12), a.start)
+        # "... as many as 100,000 troops - but experts say that is unlikely": a speaker who
+        # disputes the figure does not give it
+        and not _CONTRAST_BEFORE.search(text, max(0, a.start - 12), a.start)
         # an agentless passive in a later clause ("..., though many are believed faulty")
         # says nothing of who gave this figure
         and (a.speaker is not None or a.anchor < ce)
