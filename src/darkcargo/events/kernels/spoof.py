@@ -67,6 +67,7 @@ def detect_spoofing(
     order = np.lexsort((segs.first_ts, segs.mmsi))
     bounds = np.flatnonzero(np.diff(segs.mmsi[order])) + 1
     track_map = np.arange(int(track.max()) + 1 if track.size else 0)
+    cols = (mmsi, ts, lat, lon, source_id, row_id)
     for group in np.split(order, bounds):
         if group.size < 2:
             continue
@@ -166,29 +167,9 @@ def detect_spoofing(
                     continue
                 if far_apart:
                     # Busan, then Nouadhibou five days later: faster than any ship, however long
-                    # the silence. Flagged; the tracks stay apart (which one is the vessel's own
-                    # is not known).
-                    lo, hi = max(j - 2, 0), min(i + 3, mmsi.shape[0])
-                    events.add(
-                        "spoof_jump",
-                        mmsi[i],
-                        ts[j],
-                        ts[i],
-                        lat=lat[i],
-                        lon=lon[i],
-                        end_lat=lat[j],
-                        end_lon=lon[j],
-                        segment_id=segs.names[second],
-                        evidence=evidence_json(source_id[lo:hi], row_id[lo:hi]),
-                        details={
-                            "jump_km": rounded(dist_km),
-                            "implied_speed_kn": rounded(speed, 1),
-                            "hours": rounded(gap_h, 1),
-                            "mode": "impossible_move",
-                            "from_segment": segs.names[first],
-                        },
-                        confidence=0.5,
-                    )
+                    # the silence. Flagged (an impossible move); the tracks stay apart (which
+                    # one is the vessel's own is not known).
+                    _add_teleport(events, segs, first, second, j, i, dist_km, speed, gap_h, cols)
                     continue
                 track_map[track_map == track_map[segs.track[second]]] = track_map[segs.track[first]]
                 # One fix that left and came back (a GPS glitch at a berth, taken into the
@@ -229,26 +210,47 @@ def detect_spoofing(
                             confidence=1.0,
                         )
                         continue
-                lo, hi = max(j - 2, 0), min(i + 3, mmsi.shape[0])
-                events.add(
-                    "spoof_jump",
-                    mmsi[i],
-                    ts[j],
-                    ts[i],
-                    lat=lat[i],
-                    lon=lon[i],
-                    end_lat=lat[j],
-                    end_lon=lon[j],
-                    segment_id=segs.names[second],
-                    evidence=evidence_json(source_id[lo:hi], row_id[lo:hi]),
-                    details={
-                        "jump_km": rounded(dist_km),
-                        "implied_speed_kn": rounded(speed, 1),
-                        "mode": "teleport",
-                        "from_segment": segs.names[first],
-                    },
-                    confidence=0.7,
-                )
+                _add_teleport(events, segs, first, second, j, i, dist_km, speed, None, cols)
     has = track >= 0
     track[has] = track_map[track[has]]
     return SpoofResult(noise, track, events)
+
+
+def _add_teleport(
+    events: EventColumns,
+    segs: SegmentTable,
+    first: int,
+    second: int,
+    j: int,
+    i: int,
+    dist_km: float,
+    speed: float,
+    far_apart_hours: float | None,
+    cols: tuple[I64, I64, F64, F64, I64, I64],
+) -> None:
+    """A teleport from position j (end of segment `first`) to i (start of `second`); after a
+    silence longer than a segment may bridge (`far_apart_hours`), an impossible move."""
+    mmsi, ts, lat, lon, source_id, row_id = cols
+    lo, hi = max(j - 2, 0), min(i + 3, mmsi.shape[0])
+    details: dict[str, object] = {
+        "jump_km": rounded(dist_km),
+        "implied_speed_kn": rounded(speed, 1),
+        "mode": "teleport" if far_apart_hours is None else "impossible_move",
+        "from_segment": segs.names[first],
+    }
+    if far_apart_hours is not None:
+        details["hours"] = rounded(far_apart_hours, 1)
+    events.add(
+        "spoof_jump",
+        mmsi[i],
+        ts[j],
+        ts[i],
+        lat=lat[i],
+        lon=lon[i],
+        end_lat=lat[j],
+        end_lon=lon[j],
+        segment_id=segs.names[second],
+        evidence=evidence_json(source_id[lo:hi], row_id[lo:hi]),
+        details=details,
+        confidence=0.7 if far_apart_hours is None else 0.5,
+    )
