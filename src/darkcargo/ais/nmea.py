@@ -354,7 +354,34 @@ class _Decoder:
         return batch
 
 
-def _fill(stream: typing.BinaryIO, view: memoryview) -> int:
+CR_SNIFF_BYTES = 1 << 16  # line ends are judged on this many first bytes of a stream
+
+
+def _cr_only(prefix: bytes) -> bool:
+    """Line ends of "\r" alone (old Mac files): carriage returns and no newline at the start."""
+    return b"\r" in prefix and b"\n" not in prefix
+
+
+class _Prefixed:
+    """A stream's first bytes, already read, then the rest of it."""
+
+    def __init__(self, prefix: bytes, rest: typing.BinaryIO) -> None:
+        self.prefix, self.rest = memoryview(prefix), rest
+
+    def readinto(self, view: memoryview) -> int:
+        if self.prefix.nbytes:
+            k = min(len(view), self.prefix.nbytes)
+            view[:k] = self.prefix[:k]
+            self.prefix = self.prefix[k:]
+            return k
+        return _fill(self.rest, view)
+
+    def read(self, n: int) -> bytes:
+        buf = bytearray(n)
+        return bytes(buf[: self.readinto(memoryview(buf))])
+
+
+def _fill(stream: typing.BinaryIO | _Prefixed, view: memoryview) -> int:
     """Read into `view` until it is full or the stream ends; returns the bytes read."""
     readinto = getattr(stream, "readinto", None)
     n = 0
@@ -392,7 +419,10 @@ def iter_nmea_batches(
     buf = bytearray(batch_bytes + len(dec.carry))
     tail = b""  # start of a line not yet ended by a newline
     skipping = False  # inside the rest of an over-long line
-    cr_only: bool | None = None  # lines ended by "\r" alone (decided on the first read)
+    # lines ended by "\r" alone, decided on the stream's first bytes whatever the batch size
+    prefix = stream.read(CR_SNIFF_BYTES)
+    cr_only = _cr_only(prefix)
+    source = _Prefixed(prefix, stream)
     # The first batches are smaller, doubling up to batch_bytes: whoever writes them starts
     # after a few milliseconds instead of waiting for a whole batch to be decoded.
     size = max(min(batch_bytes, FIRST_BATCH_BYTES), 1)
@@ -404,10 +434,7 @@ def iter_nmea_batches(
             buf = bytearray(need)
         buf[: len(head)] = head
         view = memoryview(buf)
-        got = _fill(stream, view[len(head) : need])
-        if cr_only is None and got:  # decided on the first bytes read
-            lo, hi = len(head), len(head) + got
-            cr_only = buf.find(b"\r", lo, hi) >= 0 and buf.find(b"\n", lo, hi) < 0
+        got = _fill(source, view[len(head) : need])
         if cr_only and got:
             # a log with old Mac line ends ("\r" alone): each one read as a newline
             buf[len(head) : len(head) + got] = buf[len(head) : len(head) + got].translate(_CR_TO_LF)
@@ -462,5 +489,7 @@ def decode_nmea_bytes(
     params: NmeaParams = DEFAULT_PARAMS,
 ) -> DecodedBatch:
     """Decode a whole in-memory buffer as one batch (convenience for tests and small inputs)."""
+    if _cr_only(data[:CR_SNIFF_BYTES]):
+        data = data.translate(_CR_TO_LF)
     n_lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
     return _Decoder(source_id, default_time, params).decode(data, n_lines, final=True)
