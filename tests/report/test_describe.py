@@ -168,6 +168,32 @@ SAMPLES: list[tuple[dict[str, Any], str]] = [
         "Track teleported 7.3 km (80 kn implied) between two segments of one MMSI.",
     ),
     (
+        {
+            "kind": "spoof_jump",
+            "details": {
+                "jump_km": 12837.7,
+                "implied_speed_kn": 51.1,
+                "hours": 135.5,
+                "mode": "impossible_move",
+                "from_segment": "c",
+            },
+        },
+        "Seen again 12838 km away 136 h later (51 kn implied): faster than any ship (two "
+        "vessels on one MMSI, or a false position).",
+    ),
+    (
+        {
+            "kind": "spoof_jump",
+            "details": {
+                "jump_km": 11.4,
+                "implied_speed_kn": 444.7,
+                "n_positions": 1,
+                "mode": "jump",
+            },
+        },
+        "Position jumped 11 km (445 kn implied) for 1 position, then returned to the track.",
+    ),
+    (
         {"kind": "shared_mmsi", "details": {"segments": ["a", "b"], "overlap_hours": 25.34}},
         "Two transmitters on one MMSI: tracks overlap for 25.3 h.",
     ),
@@ -220,5 +246,5 @@ def test_place_names_both_ends_of_a_gap() -> None:
     assert event_place(gap) == "ZARUBINO (25 km) → DUNAI (4.5 km)"
     assert event_place(SAMPLES[3][0]) == "RAJIN (in port) → VOSTOCHNY (12 km)"
     assert event_place(SAMPLES[0][0]) == "RAJIN"
-    assert event_place(SAMPLES[11][0]) == "near VOSTOCHNY (35 km)"
+    assert event_place(SAMPLES[13][0]) == "near VOSTOCHNY (35 km)"
     assert event_place({"kind": "gap", "details": {"end_port": "DUNAI"}}) == "on near DUNAI"

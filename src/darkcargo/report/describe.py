@@ -83,7 +83,15 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     ),
     "identity_change": frozenset({"field", "old", "new", "imo", "old_mmsi", "new_mmsi"}),
     "spoof_jump": frozenset(
-        {"jump_km", "implied_speed_kn", "n_positions", "mode", "host_segment", "from_segment"}
+        {
+            "jump_km",
+            "implied_speed_kn",
+            "n_positions",
+            "mode",
+            "host_segment",
+            "from_segment",
+            "hours",
+        }
     ),
     "shared_mmsi": frozenset({"segments", "overlap_hours"}),
     "stop": frozenset(
@@ -295,7 +303,14 @@ def _spoof_jump(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
     )
     if d.get("mode") == "teleport":
         return f"Track teleported{dist}{speed} between two segments of one MMSI."
-    n = f" for {d['n_positions']} positions" if _is_num(d.get("n_positions")) else ""
+    if d.get("mode") == "impossible_move":
+        hours = f" {fixed(d['hours'], 0)} h later" if _is_num(d.get("hours")) else " later"
+        return (
+            f"Seen again{dist} away{hours}{speed}: faster than any ship (two vessels on one "
+            "MMSI, or a false position)."
+        )
+    count = d.get("n_positions")
+    n = f" for {count} position{'' if count == 1 else 's'}" if _is_num(count) else ""
     return f"Position jumped{dist}{speed}{n}, then returned to the track."
 
 

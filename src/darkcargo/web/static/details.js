@@ -21,7 +21,7 @@
     encounter: set(["hours", "median_distance_m", "median_speed_kn", "other_median_speed_kn", "n_slots", "other_segment"]),
     loitering: set(["hours", "mean_speed_kn", "min_shore_km", "n_positions", "shore_layer"]),
     identity_change: set(["field", "old", "new", "imo", "old_mmsi", "new_mmsi"]),
-    spoof_jump: set(["jump_km", "implied_speed_kn", "n_positions", "mode", "host_segment", "from_segment"]),
+    spoof_jump: set(["jump_km", "implied_speed_kn", "n_positions", "mode", "host_segment", "from_segment", "hours"]),
     shared_mmsi: set(["segments", "overlap_hours"]),
     stop: set(["hours", "nearest_port", "nearest_port_km", "mean_speed_kn", "median_speed_kn", "in_port", "shore_km", "n_positions",
       "longest_silence_hours"]),
@@ -139,7 +139,11 @@
     var dist = isNum(d.jump_km) ? " " + km(d.jump_km) + " km" : "";
     var speed = isNum(d.implied_speed_kn) ? " (" + fixed(d.implied_speed_kn, 0) + " kn implied)" : "";
     if (d.mode === "teleport") return "Track teleported" + dist + speed + " between two segments of one MMSI.";
-    var n = isNum(d.n_positions) ? " for " + d.n_positions + " positions" : "";
+    if (d.mode === "impossible_move") {
+      var hours = isNum(d.hours) ? " " + fixed(d.hours, 0) + " h later" : " later";
+      return "Seen again" + dist + " away" + hours + speed + ": faster than any ship (two vessels on one MMSI, or a false position).";
+    }
+    var n = isNum(d.n_positions) ? " for " + d.n_positions + " position" + (d.n_positions === 1 ? "" : "s") : "";
     return "Position jumped" + dist + speed + n + ", then returned to the track.";
   }
 
