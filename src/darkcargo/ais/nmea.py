@@ -7,10 +7,12 @@ of time (`_nmea_native`, built by `_nmea_build` at set-up) when that extension w
 kernel sources beside it, else through numba's JIT (see `kernel_kind`).
 
 What is read
-- `!xxVDM` / `!xxVDO` sentences (any talker; `$xxVDM` too), single and multipart (up to 9 parts), reassembled by
-  channel + sequential message id + part count, tolerant of other lines in between. A part that
-  arrives out of order, more than `window_lines` lines after the previous part, or whose group never
-  completes is rejected as `orphan_part` (every line of the broken group).
+- `!xxVDM` / `!xxVDO` sentences (any talker; `$xxVDM` too), single and multipart (up to 9 parts),
+  reassembled by channel + sequential message id + part count, tolerant of other lines in
+  between. A part that arrives out of order, more than `window_lines` lines after the previous
+  part, or whose group never completes is rejected as `orphan_part` (every line of the broken
+  group). Lines end at a newline; a stream whose first 64 KiB hold carriage returns and no
+  newline (old Mac files) has lines ended by a carriage return alone.
 - Checksums are required and verified before anything else (`bad_checksum`, also for non-AIS
   `$`/`!` sentences); a sentence without `*hh` is `unparseable`. A tag block checksum, when
   present, must be valid too (`bad_checksum` otherwise). Text after the checksum is allowed.

@@ -1,4 +1,6 @@
-"""AIS gaps: every silence of at least `min_hours` between consecutive positions of one track.
+"""AIS gaps: every silence of at least `min_hours` between consecutive positions of one track
+that a ship could cross (below the spoof detector's `max_speed_kn`; a faster one is a wrong
+position, which that detector reports).
 
 Each gap records where AIS went off and where it came back: the nearest port and its distance at
 each end (`off_port`, `off_port_km`, `on_port`, `on_port_km`; null beyond `name_port_within_km`),
@@ -61,18 +63,19 @@ def detect_gaps(
     starts = np.flatnonzero(same & (dt >= params.min_hours * US_PER_HOUR))
     if starts.size == 0:
         return events
-    step_km = (
-        haversine_m(view.lat[starts], view.lon[starts], view.lat[starts + 1], view.lon[starts + 1])
-        / 1000.0
-    )
-    starts = starts[~(step_km / NM_KM / (dt[starts] / US_PER_HOUR) > max_speed_kn)]
-    if starts.size == 0:
-        return events
     ends = starts + 1
-    lat0, lon0, lat1, lon1 = view.lat[starts], view.lon[starts], view.lat[ends], view.lon[ends]
     hours = (view.ts[ends] - view.ts[starts]) / US_PER_HOUR
-    dist_km = haversine_m(lat0, lon0, lat1, lon1) / 1000.0
+    dist_km = (
+        haversine_m(view.lat[starts], view.lon[starts], view.lat[ends], view.lon[ends]) / 1000.0
+    )
     speed_kn = dist_km / NM_KM / hours
+    crossable = ~(speed_kn > max_speed_kn)
+    if not crossable.all():
+        starts, ends = starts[crossable], ends[crossable]
+        hours, dist_km, speed_kn = hours[crossable], dist_km[crossable], speed_kn[crossable]
+        if starts.size == 0:
+            return events
+    lat0, lon0, lat1, lon1 = view.lat[starts], view.lon[starts], view.lat[ends], view.lon[ends]
     shore0 = geo.shore_distance_km(lat0, lon0)
     shore1 = geo.shore_distance_km(lat1, lon1)
     # the nearest port names an end only when it is near: "10,948 km from Vostochny" says
