@@ -619,3 +619,13 @@ def test_no_speaker_from_an_adjective_or_a_dissent(text: str) -> None:
 def test_a_figure_named_as_a_figure_is_a_reference_not_a_claim() -> None:
     assert extract_claims("Officials have since used the 100,000 figure.", published=PUB) == []
     assert extract_claims("The 6,700 estimate came from the ministry.", published=PUB) == []
+
+
+# -- ninth batch (Novaya Gazeta Europe, Firstpost, Japan News, NV, Kyiv Independent, RFA) ----------
+def test_over_meaning_about_is_no_bound_and_an_adjective_in_ing_keeps_the_item() -> None:
+    c = one("Kyiv is concerned over one million artillery shells from North Korea.")
+    assert (c.value, c.item, c.bound) == (1e6, "shells", "exact")
+    c = one("Only about 40,000 working shells were delivered.")
+    assert (c.value, c.item) == (40_000, "shells")
+    # a participle after a noun the ledger does not count still ends the phrase
+    assert extract_claims("Hundreds of factories producing ammunition work.", published=PUB) == []

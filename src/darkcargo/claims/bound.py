@@ -121,7 +121,10 @@ _AFTER_BOUND = {
 }
 _PHRASAL_OVER = re.compile(
     r"\b(?:hand|hands|handed|handing|turn|turns|turned|turning|pass|passes|passing|sign|signs"
-    r"|signed|signing|hand(?:ed)?\s+it|took|take|takes|taken|taking)\s*$",
+    r"|signed|signing|hand(?:ed)?\s+it|took|take|takes|taken|taking"
+    # "over" meaning "about": "concerned over one million shells"
+    r"|concerned|concern|concerns|worried|worries|worry|anxious|dispute|disputes|fight|fights"
+    r"|talks|row|clash|clashes)\s*$",
     re.IGNORECASE,
 )
 # How far back from a number a bound cue may start (characters).

@@ -492,8 +492,15 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
             and not _item_ahead(text, tm.end(), stop)
         ):
             break  # "5,000 killed": a verb; but "50 domestically produced howitzers" goes on
-        elif tok[0].islower() and low.endswith("ing") and len(low) > 5:
-            break  # "factories producing ammunition": a participle ends the noun phrase
+        elif (
+            tok[0].islower()
+            and low.endswith("ing")
+            and len(low) > 5
+            and not (not items and _ITEM_RE.match(text, tm.end() + 1))
+        ):
+            # "factories producing ammunition": a participle ends the noun phrase; but "40,000
+            # working shells", "the remaining shells": an adjective right before the item
+            break
         elif _other_head_noun(low) and not _ITEM_RE.match(text, tm.end() + 1):
             # "hundreds of factories": the phrase's head is a noun the ledger does not count;
             # so is it in "hundreds of munitions factories", where the item word is a modifier.
