@@ -665,3 +665,18 @@ def test_a_header_of_usual_names_with_a_bare_t_reads_and_a_missing_time_is_named
     untimed.write_text(f"{header}\n245257000,0,0.1,13.1,36,-4.4657183,48.38249\n")
     with pytest.raises(InputError, match=r"no column named as a time usually is \(found mmsi"):
         ingest([untimed], tmp_path / "ws2.duckdb")
+
+
+def test_times_that_do_not_parse_are_quoted_from_the_file(tmp_path: Path) -> None:
+    """AISdb's Spire export writes times as 20210701_185151: the message shows one, so the
+    analyst can write its format."""
+    path = tmp_path / "spire.csv"
+    path.write_text(
+        "MMSI,Time,Latitude,Longitude\n"
+        "367000001,20210701_185151,42.2,130.3\n367000001,20210701_185251,42.2,130.3\n"
+    )
+    with pytest.raises(InputError, match=r"times do not parse \('20210701_185151' on line 2\)"):
+        ingest([path], tmp_path / "ws.duckdb")
+    given = "mmsi=MMSI,ts=Time,lat=Latitude,lon=Longitude,ts_format=%Y%m%d_%H%M%S"
+    f = ingest([path], tmp_path / "ws2.duckdb", columns=given).files[0]
+    assert (f.accepted, f.rejected) == (2, 0)

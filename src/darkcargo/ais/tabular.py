@@ -487,7 +487,7 @@ def write_stage(
             reasons[WHY[code - 1][0]] = reasons.get(WHY[code - 1][0], 0) + int(n)
     res.reasons = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
     if res.accepted == 0:
-        res.hint = nothing_accepted_hint(ws, counts, unsplit, plan)
+        res.hint = nothing_accepted_hint(ws, counts, unsplit, plan, _first_time(scan, plan))
         return res
     rows_sql = (
         f"FROM (SELECT rowid - {int(base or 0)} AS k, * FROM {STAGE} WHERE {{where}}) s {join}"
@@ -641,8 +641,27 @@ def _reader_cast_failures(ws: Workspace, plan: CsvPlan) -> tuple[str, int, str] 
     return column.get(str(name), str(name)), int(lines), text[:160]
 
 
+def _first_time(scan: LineScan | None, plan: CsvPlan | None) -> str | None:
+    """The time column's text on the first data line of a plain CSV, for a message."""
+    if scan is None or plan is None or "ts" not in plan.fields:
+        return None
+    import csv
+
+    try:
+        line = scan.texts(np.array([2], np.int64))[0].as_py() or ""
+    except (OSError, IndexError, ValueError):
+        return None
+    row = next(csv.reader([line], delimiter=plan.delimiter), [])
+    i = plan.fields["ts"]
+    return row[i].strip()[:40] if i < len(row) and row[i].strip() else None
+
+
 def nothing_accepted_hint(
-    ws: Workspace, counts: Mapping[Any, int], unsplit: int, plan: CsvPlan | None = None
+    ws: Workspace,
+    counts: Mapping[Any, int],
+    unsplit: int,
+    plan: CsvPlan | None = None,
+    first_time: str | None = None,
 ) -> str:
     """The likely cause when no row of a file was accepted, read off its rejects."""
     total = sum(counts.values()) + unsplit
@@ -664,7 +683,11 @@ def nothing_accepted_hint(
     if reason == "no_time":
         return "no row has a time: map the time column (--columns ts=...) or pass --default-time"
     if reason == "unparseable" and name == "ts":
-        return "times do not parse: give their format (--columns ...,ts_format=%d/%m/%Y %H:%M:%S)"
+        seen = f" ('{first_time}' on line 2)" if first_time else ""
+        return (
+            f"times do not parse{seen}: give their format in strptime codes "
+            "(--columns ...,ts_format=%d/%m/%Y %H:%M:%S)"
+        )
     swapped, units = ws.con.execute(
         "SELECT count(*) FILTER (abs(lat) > 90 AND abs(lat) <= 180 AND abs(lon) <= 90), "
         f"count(*) FILTER (abs(lat) > 180 OR abs(lon) > 360) FROM {STAGE} WHERE why IS NOT NULL"
