@@ -412,8 +412,7 @@ def _ingest_one(
         raise _AlreadyIngestedError(FileResult(path=shown, status=STATUS_EMPTY, bytes=result.bytes))
     if result.accepted == 0:
         raise InputError(shown, nothing_accepted(result))
-    untimed = result.reasons.get("no_time", 0)
-    if default_time is None and untimed * 10 >= result.lines_read:
+    if default_time is None and _many_untimed(result.reasons, result.lines_read):
         # A log without times keeps only what dates itself (base stations' clocks); said
         # loudly, since the same bytes are "already ingested" the next time.
         log.warning(
@@ -421,7 +420,7 @@ def _ingest_one(
             "trailer or timestamp) and were rejected; to keep them, ingest the file into a new "
             "workspace with --default-time",
             shown,
-            untimed,
+            result.reasons["no_time"],
             result.lines_read,
         )
     previous = _existing(ws, sha)
@@ -469,12 +468,17 @@ def nothing_accepted(result: FileResult) -> str:
     )
 
 
+def _many_untimed(reasons: Mapping[str, int], lines: int) -> bool:
+    """A tenth or more of a file's lines rejected for having no time: worth saying."""
+    return reasons.get("no_time", 0) * 10 >= lines > 0
+
+
 def _nmea_hint(reasons: Mapping[str, int], lines: int) -> str:
     """The likely cause when none of an NMEA file's lines was accepted, from its rejects."""
     top = next(iter(reasons), "")
     if top == "no_time":
         return "no AIS message has a time: pass --default-time"
-    if reasons.get("no_time", 0) * 10 >= lines:
+    if _many_untimed(reasons, lines):
         return "some AIS messages have no time of their own: pass --default-time"
     if top == "bad_checksum":
         return "checksums do not match: a damaged or re-encoded file?"

@@ -62,6 +62,7 @@ column for it), message types other than those above.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import typing
@@ -364,13 +365,17 @@ def _cr_only(prefix: bytes) -> bool:
     return b"\r" in prefix and b"\n" not in prefix
 
 
-class _Prefixed:
+class _Prefixed(io.RawIOBase):
     """A stream's first bytes, already read, then the rest of it."""
 
     def __init__(self, prefix: bytes, rest: typing.BinaryIO) -> None:
+        super().__init__()
         self.prefix, self.rest = memoryview(prefix), rest
 
-    def readinto(self, view: memoryview) -> int:
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, view: memoryview) -> int:  # type: ignore[override]
         if self.prefix.nbytes:
             k = min(len(view), self.prefix.nbytes)
             view[:k] = self.prefix[:k]
@@ -378,12 +383,8 @@ class _Prefixed:
             return k
         return _fill(self.rest, view)
 
-    def read(self, n: int) -> bytes:
-        buf = bytearray(n)
-        return bytes(buf[: self.readinto(memoryview(buf))])
 
-
-def _fill(stream: typing.BinaryIO | _Prefixed, view: memoryview) -> int:
+def _fill(stream: typing.BinaryIO | io.RawIOBase, view: memoryview) -> int:
     """Read into `view` until it is full or the stream ends; returns the bytes read."""
     readinto = getattr(stream, "readinto", None)
     n = 0
