@@ -22,10 +22,10 @@ from darkcargo.sar.params import load_sar_preset
 from darkcargo.shipments.params import load_infer_preset
 
 EVENT_HASHES = {
-    "gfw": "00f93b5bb6247ffa",
-    "sensitive": "531296b6c29302b5",
-    "gpsdio": "168693bdf7adfa83",
-    "gfw-pipe-tests": "061ee3426be7ff70",
+    "gfw": "202efc61eb339a29",
+    "sensitive": "2b614c2ccd6c493d",
+    "gpsdio": "176e4c3501ae5d05",
+    "gfw-pipe-tests": "3b564d8a50a85100",
 }
 
 
@@ -50,11 +50,11 @@ def test_a_user_file_that_extends_a_built_in_one_keeps_its_hash(tmp_path: Path) 
     f.write_text('[preset]\nname = "mine"\nextends = "gfw"\n[gap]\nmin_hours = 3\n')
     mine = load_preset(f)
     assert mine.gap.min_hours == 3.0 and isinstance(mine.gap.min_hours, float)
-    assert mine.version == 2 and mine.description == load_preset("gfw").description
-    assert mine.params_hash == "205f58ef329cb51c"
+    assert mine.version == 3 and mine.description == load_preset("gfw").description
+    assert mine.params_hash == "12c3700cca82b527"
     # a chain: mine -> sensitive -> gfw
     f.write_text('[preset]\nname = "mine"\nextends = "sensitive"\n[stop]\nmin_hours = 3\n')
-    assert load_preset(f).params_hash == "acadb4b05ce13ab8"
+    assert load_preset(f).params_hash == "ddfb7a097715bdcd"
     s = tmp_path / "radar.toml"
     s.write_text('[preset]\nname = "r"\nversion = 2\nextends = "s1"\n[detect]\npfa = 1e-7\n')
     radar = load_sar_preset(s)

@@ -75,6 +75,22 @@ def test_intentional_disabling_needs_offshore_and_good_reception():
     assert g["coastal_leg"] is True and g["intentional_disabling"] is True
 
 
+def test_a_satellite_feed_s_fix_every_13_hours_gives_gaps_of_confidence_0_1():
+    # one fix every 13 h (a satellite snapshot feed): every silence is the feed's rate
+    fixes = [track(222, T0 + timedelta(hours=13 * k), 40.0, 133.0 + 0.5 * k, n=1) for k in range(4)]
+    _, rows = run(concat(*fixes))
+    gaps = kinds(rows, "gap")
+    assert len(gaps) == 3
+    assert [g["conf"] for g in gaps] == pytest.approx([0.1, 0.1, 0.1])
+    assert all(g["details"]["sparse_track"] and g["details"]["prior_positions"] == 1 for g in gaps)
+    # one more fix 6 h before the first silence: reception was poor, not absent (0.5, as before)
+    early = track(222, T0 - timedelta(hours=6), 40.0, 132.8, n=1)
+    _, rows = run(concat(early, *fixes))
+    first = kinds(rows, "gap")[1]
+    assert first["details"]["prior_positions"] == 2 and first["details"]["sparse_track"] is False
+    assert first["conf"] == 0.5
+
+
 def test_short_silence_is_not_a_gap():
     a = track(111, T0, 40.0, 133.0, n=5, speed_kn=10)
     b = track(111, T0 + timedelta(hours=5), 40.0, 133.3, n=5, speed_kn=10)

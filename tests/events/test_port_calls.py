@@ -179,6 +179,47 @@ def test_a_vessel_passing_at_speed_then_silent_is_not_a_call():
     assert gap["details"]["starts_in_port"] is True  # a place, not a stay
 
 
+def test_a_sparse_feed_s_two_fixes_in_port_20_hours_apart_are_a_presence_not_a_call():
+    # a satellite feed's day of a harbour craft (aisdb's Spire sample, 503345300 at Sydney): a
+    # fix at 3.4 kn and one at 9.9 kn 20 h later, 3.5 km apart, both in the zone. The silence
+    # between them is the feed's rate, not AIS switched off at a berth.
+    first = track(7, T0, *at(AMSTERDAM.lat, AMSTERDAM.lon, 200.0, 1_500.0), n=1, speed_kn=3.4)
+    later = T0 + timedelta(hours=20)
+    second = track(7, later, *at(AMSTERDAM.lat, AMSTERDAM.lon, 60.0, 2_000.0), n=1, speed_kn=9.9)
+    rows = rows_of(concat(first, second), geo(ports=(AMSTERDAM,)))
+    assert of(rows, "port_call") == []
+    (presence,) = of(rows, "port_presence")
+    assert presence["details"]["n_positions"] == 2
+    assert presence["details"]["why_not_a_call"].startswith("the track reports too rarely")
+    (gap,) = of(rows, "gap")
+    assert gap["details"]["sparse_track"] is True and gap["conf"] == pytest.approx(0.1)
+
+
+def test_a_sparse_track_s_silence_after_a_stopped_fix_is_a_weak_call():
+    # one fix 3 h before the berth's: the track reported normally enough, AIS went off in port
+    berth = at(NOUADHIBOU.lat, NOUADHIBOU.lon, 200.0, 1_000.0)
+    before = track(8, T0, *at(*berth, 180.0, 40_000.0), n=1, speed_kn=8.0)
+    fix = track(8, T0 + timedelta(hours=3), *berth, n=1, speed_kn=0.0, first_row=2)
+    gone = track(8, T0 + timedelta(hours=40), *at(*berth, 190.0, 100_000.0), n=1, first_row=3)
+    (call,) = of(rows_of(concat(before, fix, gone), geo(ports=(NOUADHIBOU,))), "port_call")
+    d = call["details"]
+    assert d["ais_off_in_port"] is True and d["sparse_track"] is False
+    assert d["departure"].startswith("AIS off in port; left between")
+    assert call["conf"] == 1.0  # entry, AIS off while stopped, departure bounded
+    # the berth's fix alone (a thinned or satellite track): still a stay, since the ship was
+    # stopped there, but the silence is no proof that AIS went off
+    (call,) = of(rows_of(concat(fix, gone), geo(ports=(NOUADHIBOU,))), "port_call")
+    d = call["details"]
+    assert d["ais_off_in_port"] is True and d["sparse_track"] is True
+    assert d["departure"].startswith(f"not reported after {d['left_after']}Z (a sparse track)")
+    assert call["conf"] == 0.5  # a weak proof, no entry seen
+    # the same lone fix at 3 kn proves nothing
+    moving = track(8, T0 + timedelta(hours=3), *berth, n=1, speed_kn=3.0, first_row=2)
+    rows = rows_of(concat(moving, gone), geo(ports=(NOUADHIBOU,)))
+    assert of(rows, "port_call") == []
+    assert [p["details"]["why_not_a_call"] for p in of(rows, "port_presence")] == ["one position"]
+
+
 def test_ais_off_at_dunai_on_at_vostochny_ends_the_dunai_call_and_reaches_rajin():
     case = load_case("dprk_russia")
     ports = {p.id: p for p in case.ports}

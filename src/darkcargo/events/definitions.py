@@ -6,14 +6,15 @@ from __future__ import annotations
 
 CONFIDENCE: dict[str, str] = {
     "port_call": "strength of the proof of a stay: 0.5 a stay shown (a stop, or AIS off in "
-    "port); +0.25 a stop seen, or AIS off while stopped; +0.25 entry and exit both seen "
+    "port); +0.25 a stop seen, or AIS off while stopped (not on a sparse track); +0.25 entry and exit both seen "
     "(GFW's level 4 = 1.0, level 3 = 0.75)",
     "port_presence": "always 0.25: seen inside the port's radius, no stay shown (not a call)",
     "stop": "share observed: 1.0 densely reported, down to 0.5 with a silence of the preset's "
     "max_gap_hours inside",
     "gap": "that AIS was switched off, not lost: 1.0 every intentional-disabling condition "
     "(long, good reception before, offshore or near-shore mode); 0.5 long but one fails; "
-    "0.25 shorter than the disabling minimum",
+    "0.25 shorter than the disabling minimum; 0.1 the track reports this rarely anyway (a lone "
+    "position in the 12 h before it: sparse_track), so the silence is how it is sampled",
     "encounter": "1.0: every condition met on the resampled tracks (no partial level)",
     "loitering": "1.0: every condition met (no partial level)",
     "identity_change": "1.0: a new value broadcast and not reverted within the preset's "

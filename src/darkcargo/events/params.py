@@ -56,6 +56,8 @@ class PortCallParams:
     stray_max_positions: int
     stray_max_hours: float
     report_presence: bool
+    sparse_max_prior_positions: int
+    sparse_prior_hours: float
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence_reported <= 1.0:
@@ -72,6 +74,7 @@ class GapParams:
     disabling_min_shore_nm: float
     disabling_prior_hours: float
     disabling_min_prior_positions: int
+    sparse_max_prior_positions: int
     coastal_nm: float
     near_shore_mode: bool
     reach_max_speed_kn: float

@@ -43,6 +43,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
             "departure",
             "observed_hours",
             "stay_port_km",
+            "sparse_track",
         }
     ),
     "gap": frozenset(
@@ -59,6 +60,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
             "prior_positions",
             "coastal_leg",
             "intentional_disabling",
+            "sparse_track",
             "off_port",
             "off_port_km",
             "on_port",
@@ -194,7 +196,11 @@ def _port_call(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
     if d.get("port_gap"):
         s += "; AIS silent for hours inside the port"
     if d.get("ais_off_in_port"):
-        s += "; AIS went off in port"
+        s += (
+            "; no more reports from the port (a sparse track, so not proof that AIS went off)"
+            if d.get("sparse_track")
+            else "; AIS went off in port"
+        )
         seen_h = d.get("observed_hours")
         if isinstance(seen_h, int | float) and _is_num(seen_h) and (h is None or seen_h < h):
             s += f" after {fixed(seen_h, 1)} h seen there"
@@ -250,6 +256,8 @@ def _gap(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
         s += "; flagged as likely intentional disabling"
     elif d.get("coastal_leg"):
         s += "; on a near-shore leg"
+    if d.get("sparse_track"):
+        s += "; the track reports this rarely anyway (no other position in the 12 h before)"
     return s + "."
 
 

@@ -19,7 +19,10 @@ mode (sensitive preset) coastal legs qualify too.
 Confidence, 0-1, that the silence is the transmitter switched off rather than a reception hole:
 1.0 = every "intentional disabling" condition holds; 0.5 = long enough, but reception before it
 was poor or it began near shore (outside near-shore mode); 0.25 = shorter than
-`disabling_min_hours` (as likely a hole in coverage).
+`disabling_min_hours` (as likely a hole in coverage); 0.1 = the track reports this rarely
+anyway (`sparse_track`: at most `sparse_max_prior_positions` positions, the gap's start
+included, in the `disabling_prior_hours` before it, as a satellite feed with a fix or two a day
+gives), so the silence is how the source samples it.
 """
 
 from __future__ import annotations
@@ -95,6 +98,7 @@ def detect_gaps(
         offshore_ok = offshore_ok | coastal | ~np.isfinite(shore0)
     long_enough = hours >= params.disabling_min_hours
     disabling = long_enough & offshore_ok & (prior >= params.disabling_min_prior_positions)
+    sparse = prior <= params.sparse_max_prior_positions
     ids = np.asarray((*geo.port_ids, None), dtype=object)  # index -1 -> None
     zone = np.append(geo.port_radius_km, -1.0) + in_port_km  # index -1 -> never inside
     reach = reachable_ports(lat0, lon0, lat1, lon1, hours, geo, params)
@@ -126,9 +130,12 @@ def detect_gaps(
                 "prior_positions": json_column(prior),
                 "coastal_leg": json_column(coastal),
                 "intentional_disabling": json_column(disabling),
+                "sparse_track": json_column(sparse),
             }
         ),
-        confidence=np.where(disabling, 1.0, np.where(long_enough, 0.5, 0.25)),
+        confidence=np.where(
+            disabling, 1.0, np.where(sparse, 0.1, np.where(long_enough, 0.5, 0.25))
+        ),
     )
     return events
 

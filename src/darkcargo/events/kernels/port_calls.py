@@ -11,6 +11,11 @@ Within an episode, a stay is proven by
 - *AIS off in port*: a silence >= `gap_hours` that begins at a fix at <= `ais_off_max_kn`
   (harbour speed) and is longer, by at least `gap_hours`, than the great-circle trip to the next
   fix takes at `leave_max_speed_kn` (a vessel that could simply have sailed on did not stay).
+  A *sparse* track, with at most `sparse_max_prior_positions` positions in the
+  `sparse_prior_hours` before the silence (its last fix included: a satellite feed's fix or two
+  a day, or a track thinned where the ship lay still), is silent between fixes as a rule: there
+  the silence counts only after a fix at <= `stop_max_kn`, never as a strong proof, and the
+  call says `sparse_track`.
 
 Each proof is placed at the port nearest its median position, if within that port's radius plus
 `stay_tolerance_km`. Consecutive proofs at one port make one call, which spans the episode from
@@ -140,9 +145,12 @@ def _evidence(
     gap_us: int,
     ais_off_max: float,
     leave_kmh: float,
-) -> tuple[I64, I64, I64, I64, B, F64, F64, I64, B, I64]:
+    sparse_max_prior: int,
+    sparse_prior_us: int,
+) -> tuple[I64, I64, I64, I64, B, F64, F64, I64, B, B, I64]:
     """Proofs of a stay per episode (stops, AIS-off silences) with their median positions; the
-    anchors of all qualifying silences; whether each episode ends in one, and `left_before`."""
+    anchors of all qualifying silences; whether each episode ends in one (and whether that one
+    follows a sparse track), and `left_before`."""
     n = key.shape[0]
     m = n + 1
     it_ep = np.empty(m, np.int64)
@@ -155,6 +163,7 @@ def _evidence(
     sil = np.empty(m, np.int64)
     ne = ep_first.shape[0]
     off_end = np.zeros(ne, np.bool_)
+    off_sparse = np.zeros(ne, np.bool_)
     left_before = np.full(ne, -1, np.int64)
     ni = 0
     ns = 0
@@ -196,6 +205,11 @@ def _evidence(
             s = speed[k]
             if s == s and s > ais_off_max:
                 continue
+            back = k - sparse_max_prior  # dense when this earlier fix is in the window too
+            sparse = back < 0 or key[back] != key[k] or ts[k] - ts[back] > sparse_prior_us
+            stopped_here = s == s and s <= stop_max
+            if sparse and not stopped_here:
+                continue
             travel_us = _hav_km(lat[k], lon[k], lat[nx], lon[nx]) / leave_kmh * US_PER_HOUR
             if ts[nx] - ts[k] - travel_us < gap_us:
                 continue
@@ -203,6 +217,7 @@ def _evidence(
             ns += 1
             if k == b:
                 off_end[e] = True
+                off_sparse[e] = sparse
                 left_before[e] = ts[nx] - np.int64(travel_us)
             inside = False
             for q in range(first_stop, n_stops):
@@ -214,7 +229,7 @@ def _evidence(
                 it_first[ni] = k
                 it_last[ni] = k
                 it_kind[ni] = 1
-                it_strong[ni] = s == s and s <= stop_max
+                it_strong[ni] = stopped_here and not sparse
                 it_lat[ni] = lat[k]
                 it_lon[ni] = lon[k]
                 ni += 1
@@ -228,6 +243,7 @@ def _evidence(
         it_lon[:ni],
         sil[:ns],
         off_end,
+        off_sparse,
         left_before,
     )
 
@@ -390,22 +406,34 @@ def detect_port_calls(view: TrackView, geo: GeoContext, params: PortCallParams) 
         int(params.stray_max_hours * US_PER_HOUR),
         params.hysteresis_km,
     )
-    it_ep, it_first, it_last, it_kind, it_strong, it_lat, it_lon, sil, off_end, left_before = (
-        _evidence(
-            view.key,
-            view.ts,
-            view.lat,
-            view.lon,
-            speed,
-            ep_first,
-            ep_last,
-            params.stop_max_kn,
-            params.move_min_kn,
-            int(params.stop_min_hours * US_PER_HOUR),
-            gap_us,
-            params.ais_off_max_kn,
-            params.leave_max_speed_kn * 1.852,
-        )
+    (
+        it_ep,
+        it_first,
+        it_last,
+        it_kind,
+        it_strong,
+        it_lat,
+        it_lon,
+        sil,
+        off_end,
+        off_sparse,
+        left_before,
+    ) = _evidence(
+        view.key,
+        view.ts,
+        view.lat,
+        view.lon,
+        speed,
+        ep_first,
+        ep_last,
+        params.stop_max_kn,
+        params.move_min_kn,
+        int(params.stop_min_hours * US_PER_HOUR),
+        gap_us,
+        params.ais_off_max_kn,
+        params.leave_max_speed_kn * 1.852,
+        params.sparse_max_prior_positions,
+        int(params.sparse_prior_hours * US_PER_HOUR),
     )
     order = np.lexsort((it_first, it_ep))
     it_ep, it_first, it_last, it_kind = (
@@ -448,6 +476,7 @@ def detect_port_calls(view: TrackView, geo: GeoContext, params: PortCallParams) 
         it_lon,
         it_ep,
         left_before,
+        off_sparse,
         port,
         first,
         last,
@@ -458,8 +487,32 @@ def detect_port_calls(view: TrackView, geo: GeoContext, params: PortCallParams) 
         ~is_presence,
     )
     if params.report_presence:
-        _add_presences(events, view, geo, near_km, speed, port, first, last, main, is_presence)
+        sampled = _sampled_silences(view, speed, gap_us, params)
+        rare = (
+            "the track reports too rarely to show a stay (its silence in port follows at most "
+            f"{params.sparse_max_prior_positions} position(s) in {params.sparse_prior_hours:g} h, "
+            "not stopped)"
+        )
+        _add_presences(
+            events, view, geo, near_km, speed, port, first, last, main, is_presence, sampled, rare
+        )
     return events
+
+
+def _sampled_silences(view: TrackView, speed: F64, gap_us: int, params: PortCallParams) -> I64:
+    """Per position, 1 when a silence of `gap_us` or more follows it, the track sparse (at most
+    `sparse_max_prior_positions` positions in the `sparse_prior_hours` before) and the fix not
+    stopped: no proof of a stay. Cumulated from 0, so that a slice's count is a difference."""
+    key, ts = view.key, view.ts
+    n = len(view)
+    silence = np.zeros(n, np.bool_)
+    silence[:-1] = (key[1:] == key[:-1]) & (ts[1:] - ts[:-1] >= gap_us)
+    back = np.arange(n) - params.sparse_max_prior_positions
+    b = np.maximum(back, 0)
+    window = int(params.sparse_prior_hours * US_PER_HOUR)
+    dense = (back >= 0) & (key[b] == key) & (ts - ts[b] <= window)
+    stopped = speed <= params.stop_max_kn  # NaN (unknown) is not stopped
+    return np.concatenate(([0], np.cumsum(silence & ~dense & ~stopped)))
 
 
 def _add_calls(
@@ -471,6 +524,7 @@ def _add_calls(
     it_lon: F64,
     it_ep: I64,
     left_before: I64,
+    off_sparse: B,
     port: I64,
     first: I64,
     last: I64,
@@ -493,14 +547,19 @@ def _add_calls(
     i, j, p, mi = first[sel], last[sel], port[sel], main[sel]
     entry, exit_, stop, gap, off = entry[sel], exit_[sel], stop[sel], gap[sel], off[sel]
     lb = left_before[it_ep[mi]]
+    sparse = off & off_sparse[it_ep[mi]]
     end = np.where(off, lb, view.ts[j])
     lat, lon = it_lat[mi], it_lon[mi]
     stay_km = haversine_m(lat, lon, geo.port_lat[p], geo.port_lon[p]) / 1000.0
     after = _iso_or_none(view.ts, np.where(off, j, -1))
     before = _iso_or_none(lb, np.where(off, np.arange(lb.size), -1))
     departure = [
-        f"AIS off in port; left between {x}Z and {y}Z" if x is not None else None
-        for x, y in zip(after, before, strict=True)
+        None
+        if x is None
+        else f"not reported after {x}Z (a sparse track); left before {y}Z at the latest"
+        if r
+        else f"AIS off in port; left between {x}Z and {y}Z"
+        for x, y, r in zip(after, before, sparse.tolist(), strict=True)
     ]
     # the fix after the silence bounds the departure: part of the evidence
     ev_last = np.where(off, np.minimum(j + 1, len(view) - 1), j)
@@ -531,6 +590,7 @@ def _add_calls(
                 "left_after": json_column(after),
                 "left_before": json_column(before),
                 "departure": json_column(departure),
+                "sparse_track": json_column(sparse),
             }
         ),
         confidence=confidence[sel],
@@ -548,11 +608,14 @@ def _add_presences(
     last: I64,
     main: I64,
     sel: B,
+    sampled: I64,
+    rare_reason: str,
 ) -> None:
     if not sel.any():
         return
     i, j, k = first[sel], last[sel], main[sel]
     n = j - i + 1
+    rare = (sampled[j + 1] - sampled[i]) > 0
     # fastest speed seen in each presence (episodes are disjoint, sorted slices)
     finite = np.concatenate((np.where(np.isfinite(speed), speed, -np.inf), [-np.inf]))
     bounds = np.column_stack((i, j + 1)).ravel()
@@ -578,8 +641,12 @@ def _add_presences(
                 "max_speed_kn": json_column(top, 1),
                 "why_not_a_call": json_column(
                     [
-                        "one position" if c == 1 else "no stop and no AIS-off in port"
-                        for c in n.tolist()
+                        "one position"
+                        if c == 1
+                        else rare_reason
+                        if r
+                        else "no stop and no AIS-off in port"
+                        for c, r in zip(n.tolist(), rare.tolist(), strict=True)
                     ]
                 ),
             }

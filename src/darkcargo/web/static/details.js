@@ -14,9 +14,9 @@
   function set(list) { var o = {}; list.forEach(function (k) { o[k] = true; }); return o; }
   var KNOWN = {
     port_call: set(["entry", "exit", "stop", "port_gap", "hours", "stop_start", "stop_end", "ais_off_in_port", "left_after", "left_before",
-      "departure", "observed_hours", "stay_port_km"]),
+      "departure", "observed_hours", "stay_port_km", "sparse_track"]),
     gap: set(["hours", "distance_km", "implied_speed_kn", "start_shore_km", "end_shore_km", "start_port", "start_port_km", "end_port",
-      "end_port_km", "prior_positions", "coastal_leg", "intentional_disabling", "off_port", "off_port_km", "on_port", "on_port_km",
+      "end_port_km", "prior_positions", "coastal_leg", "intentional_disabling", "sparse_track", "off_port", "off_port_km", "on_port", "on_port_km",
       "starts_in_port", "ends_in_port", "reachable_ports"]),
     encounter: set(["hours", "median_distance_m", "median_speed_kn", "other_median_speed_kn", "n_slots", "other_segment"]),
     loitering: set(["hours", "mean_speed_kn", "min_shore_km", "n_positions", "shore_layer"]),
@@ -66,7 +66,7 @@
     if ("entry" in d || "stop" in d || "exit" in d) s += seen.length ? "; seen: " + joinAnd(seen) : "; no entry, stop or exit seen";
     if (d.port_gap) s += "; AIS silent for hours inside the port";
     if (d.ais_off_in_port) {
-      s += "; AIS went off in port";
+      s += d.sparse_track ? "; no more reports from the port (a sparse track, so not proof that AIS went off)" : "; AIS went off in port";
       if (isNum(d.observed_hours) && (h === null || d.observed_hours < h)) s += " after " + fixed(d.observed_hours, 1) + " h seen there";
     }
     if (d.left_after && d.left_before) s += "; left between " + when(d.left_after) + " and " + when(d.left_before);
@@ -100,6 +100,7 @@
     if (Array.isArray(d.reachable_ports) && d.reachable_ports.length) s += "; could have reached " + d.reachable_ports.map(String).join(", ");
     if (d.intentional_disabling) s += "; flagged as likely intentional disabling";
     else if (d.coastal_leg) s += "; on a near-shore leg";
+    if (d.sparse_track) s += "; the track reports this rarely anyway (no other position in the 12 h before)";
     return s + ".";
   }
 
