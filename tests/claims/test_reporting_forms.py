@@ -629,3 +629,97 @@ def test_over_meaning_about_is_no_bound_and_an_adjective_in_ing_keeps_the_item()
     assert (c.value, c.item) == (40_000, "shells")
     # a participle after a noun the ledger does not count still ends the phrase
     assert extract_claims("Hundreds of factories producing ammunition work.", published=PUB) == []
+
+
+# -- tenth batch (NK News, Korea Daily US, KBS/Yonhap, AP, Kyiv Independent, Yomiuri) ----------
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kim Jong Un will send 6K military workers to rebuild Russia's Kursk, Shoigu said.",
+        "The deployment will include 1,000 mine clearance specialists, according to Shoigu.",
+        "North Korea deploys 1,000 demining experts to Russia's Kursk region.",
+        "Kim ordered the dispatch of 6,000 military construction and demining specialists.",
+        "Pyongyang agreed to send 5,000 construction workers and no troops, Hinstein said.",
+    ],
+)
+def test_military_builders_and_deminers_are_troops(sentence: str) -> None:
+    assert one(sentence).item == "troops"
+
+
+def test_construction_workers_without_a_military_context_are_not_troops() -> None:
+    c = one("North Korea has sent 15,000 construction workers to Russia this year, the NIS said.")
+    assert (c.value, c.item) == (15_000, None)
+
+
+def test_a_headline_s_source_after_a_colon_speaks() -> None:
+    text = (
+        "Kim Jong Un to send 6K military workers to rebuild Russia's Kursk: Shoigu\n"
+        "The deployment was agreed at a meeting in Pyongyang on Tuesday."
+    )
+    assert [(c.value, c.speaker) for c in extract_claims(text, published=PUB)] == [(6000, "Shoigu")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "It was announced by Kursk Governor Alexander Hinstein, who said in June that "
+            "Pyongyang agreed to send 1,000 demining specialists.",
+            "Alexander Hinstein",
+        ),
+        ("Park cited Cho as saying the 3,000 North Korean soldiers sent were split up.", "Cho"),
+        (
+            "Cho told lawmakers that his agency assessed that North Korea aims to deploy "
+            "10,000 troops.",
+            "Cho",
+        ),
+        (
+            "South Korean intelligence first publicized reports that the Russian navy had taken "
+            "1,500 North Korean troops to Russia.",
+            "South Korean intelligence",
+        ),
+    ],
+)
+def test_speakers_in_relative_clauses_citations_and_possessives(text: str, speaker: str) -> None:
+    assert [c.speaker for c in extract_claims(text, published=PUB)] == [speaker]
+
+
+def test_a_noun_left_out_after_a_participle_is_the_sentence_s_item() -> None:
+    text = (
+        "Pyongyang will send 150 missiles in 2025, in addition to the 148 already supplied in 2024."
+    )
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.item) for c in claims] == [(150, "missiles"), (148, "missiles")]
+    assert claims[1].claim_date == date(2024, 1, 1)
+    # a finite verb takes an object: "400 reached the island" counts what the object says
+    assert [c.value for c in extract_claims("Only 400 reached the island.", published=PUB)] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "bound"),
+    [
+        ("The deployment would triple the number of North Korean soldiers sent.", 3, "exact"),
+        ("Pyongyang was gearing up to double the number of artillery systems it sent.", 2, "exact"),
+        (
+            "The number increased sharply to as much as over nine times in the second half.",
+            9,
+            "lower",
+        ),
+    ],
+)
+def test_ratios_written_as_verbs_and_growth_times(sentence: str, value: float, bound: str) -> None:
+    c = one(sentence)
+    assert (c.value, c.unit, c.item, c.bound) == (value, "ratio", None, bound)
+
+
+def test_a_target_by_a_month_is_ahead_and_a_weekday_of_the_report_dates_it() -> None:
+    c = one("North Korea aims to deploy 10,000 troops to Russia by December.", date(2024, 10, 23))
+    assert (c.claim_date, c.date_precision) == (date(2024, 12, 1), "month")
+    c = one("North Korea had sent 10,000 troops to Russia by December.", date(2024, 10, 23))
+    assert c.claim_date == date(2023, 12, 1)
+    c = one(
+        "Russia may receive 25,000 troops, according to an assessment reported by CNN on "
+        "Wednesday.",
+        date(2025, 7, 4),
+    )
+    assert c.claim_date == date(2025, 7, 2)

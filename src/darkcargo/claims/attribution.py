@@ -63,6 +63,7 @@ for _stance, _verbs in (
         SAID,
         """said says say told tells tell stated states announced announces added adds noted
         notes wrote writes reported reports testified warned warns explained confirmed confirms
+        publicized publicised publicizes publicises
         acknowledged revealed disclosed declared briefed clarified clarifies stressed stresses
         emphasized emphasizes emphasised emphasises quoted mentioned mentions indicate indicates
         indicated reads""",
@@ -169,6 +170,8 @@ _REPORT_VERB_RE = re.compile(
 )
 
 
+_CITED_AS_SAYING = re.compile(r"\b(?:cited|cites|quoted|quotes)\s+", re.IGNORECASE)
+_AS_SAYING = re.compile(r"\s*as\s+(?:saying|stating|telling)\b", re.IGNORECASE)
 # "based on a recent report from the think tank, Royal United Services Institute (RUSI)": the
 # author of what a figure (or, from the next sentence, "This revelation") rests on.
 _BASED_ON_RE = re.compile(
@@ -314,6 +317,8 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             break
     if j < 0:
         return None
+    if toks[j][2].lower() == "who" and j > 1 and toks[j - 1][2] == ",":
+        return _np_backward(toks, j - 1)  # "Governor Alexander Hinstein, who said in June that"
     if toks[j][2].lower() in PRONOUNS:
         return j, [toks[j][2]]
     words: list[str] = []
@@ -632,6 +637,7 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         if (
             k + 1 < len(toks)
             and toks[k + 1][2].lower() in VERB_STANCE
+            and not verb.endswith("ed")  # "publicized reports that": a verb and its object
             and not (k > 0 and toks[k - 1][2].isupper() and len(toks[k - 1][2]) > 1)
         ):
             # "New reports say", "estimates suggest": a noun, the next verb's subject (but
@@ -714,6 +720,17 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         speaker, title = resolver.resolve(list(words))
         if speaker is None and words[-1].lower() not in PRONOUNS:
             continue
+        owner = words[0] if first == 0 or words[0].lower() in ("his", "her", "their") else None
+        owner = owner or toks[first - 1][2]
+        if (
+            out
+            and owner.lower() in ("his", "her", "their")
+            and speaker is not None
+            and not any(c.isupper() for c in speaker)
+        ):
+            # "Cho told lawmakers that his agency assessed": a bare "agency" names no one; the
+            # one whose agency it is speaks
+            speaker, title = out[-1].speaker, out[-1].title
         s_off = toks[first][0]
         e_off = m.end() if not inverted else toks[min(len(toks) - 1, first + len(words) - 1)][1]
         out.append(
@@ -725,6 +742,15 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
     # evidence speaks; "<speaker> (has) raised its estimate to": an estimate.
     for pattern, stance in ((_RELEASED_SHOWING_RE, SAID), (_ESTIMATE_NOUN_RE, ESTIMATED)):
         out += _subjects_before(pattern, stance, text, start, end, toks, index, resolver, out)
+    for m in _CITED_AS_SAYING.finditer(text, start, end):
+        # "Park cited Cho as saying the 3,000 soldiers ...": the one quoted speaks
+        k = index.get(m.end())
+        fw = _np_forward_named(toks, k) if k is not None else None
+        if fw is None or not _AS_SAYING.match(text, toks[fw[0] - 1][1], end):
+            continue
+        speaker, title = resolver.resolve(list(fw[1]))
+        if speaker is not None:
+            out.append(Attribution(m.start(), m.start(), toks[fw[0] - 1][1], speaker, SAID, title))
     for m in _BASED_ON_RE.finditer(text, start, end):
         k = index.get(m.end())
         fw = _np_forward_named(toks, k) if k is not None else None

@@ -119,6 +119,13 @@ _AFTER_BOUND = {
     "or less": UPPER,
     "at most": UPPER,
 }
+_PHRASAL_UP = re.compile(
+    r"\b(?:gear|gears|geared|gearing|ramp|ramps|ramped|ramping|step|steps|stepped|stepping"
+    r"|gin|gins|ginned|ginning|build|builds|building|speed|speeds|speeding|set|sets|setting"
+    r"|line|lines|lined|lining|sign|signs|signed|signing|gang|ganged|team|teamed|teaming|face"
+    r"|faced|facing|live|lived|living|own|owned|owning)\s*$",
+    re.IGNORECASE,
+)
 _PHRASAL_OVER = re.compile(
     r"\b(?:hand|hands|handed|handing|turn|turns|turned|turning|pass|passes|passing|sign|signs"
     r"|signed|signing|hand(?:ed)?\s+it|took|take|takes|taken|taking"
@@ -140,6 +147,8 @@ def bound_before(text: str, num_start: int, floor: int = 0) -> tuple[str, str | 
         m = pattern.search(before)
         if m and m.group("cue").lower() == "over" and _PHRASAL_OVER.search(before, 0, m.start()):
             continue  # "handed over 1.5 million projectiles": a verb's particle, not a bound
+        if m and m.group("cue").lower() == "up to" and _PHRASAL_UP.search(before, 0, m.start()):
+            continue  # "gearing up to double the number": a verb's particle and "to"
         if m and (best is None or lo + m.start("cue") < best[2]):
             # The longest cue wins: "no more than" (upper) over "more than" (lower).
             best = (bound, m.group("cue"), lo + m.start("cue"))

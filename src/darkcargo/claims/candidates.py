@@ -26,6 +26,7 @@ from darkcargo.claims.items import (
     find_item_words,
     normalize_item,
     read_item,
+    workers_as_troops,
 )
 from darkcargo.claims.numbers import SCALES, NumberMention, find_numbers
 from darkcargo.claims.text import Sentence, clause_bounds, clause_starts
@@ -122,6 +123,13 @@ _CHANGE_VERB = re.compile(
     r"\b(?:rose|risen|rising|fell|fallen|falling|dropped|dropping|declined|declining|increased"
     r"|increasing|decreased|decreasing|grew|grown|growing|climbed|jumped|surged|slumped|plunged"
     r"|went|gone|cut|raised|lowered|revised|doubled)\b",
+    re.IGNORECASE,
+)
+# "increased sharply to as much as over nine times": a growth verb before "N times" makes
+# it a ratio (not N occasions)
+_GROWTH_BEFORE = re.compile(
+    r"\b(?:rose|risen|increased|grew|grown|jumped|surged|climbed|multiplied|expanded)\b"
+    r"(?:\s+[\w-]+){0,6}\s+$",
     re.IGNORECASE,
 )
 PREVIOUS_SENTENCE_CHARS = 300  # how far back a bare amount looks for what it counts
@@ -302,7 +310,10 @@ def _sentence_candidates(
             # 500,000-shell shortage" counts shells
             continue
         if not (n.percent or n.ratio or n.currency):
-            if _RATIO_TIMES.match(after):
+            if _RATIO_TIMES.match(after) or (
+                _TIMES_AFTER.match(text, n.end, e)
+                and _GROWTH_BEFORE.search(text, max(s, n.start - 80), n.start)
+            ):
                 n = NumberMention(
                     n.start, n.end + len(" times"), n.value, ratio=True, words=n.words
                 )
@@ -325,6 +336,8 @@ def _sentence_candidates(
             continue  # "the two vessels": a reference back to a figure already given
         tail = _TRAILING_CUE.match(text, last.end, e)
         ip = read_item(text, tail.end() if tail else last.end, e)
+        if ip.item is None:
+            ip = workers_as_troops(text, ip.end, s, e) or ip
         if c.first.start in voyage_times:
             ip = ItemPhrase("voyages", None, voyage_times[c.first.start], None, last.end)
         # "2.5m shells" is 2.5 million; "a 120m vessel" and "120m-long" are metres.
@@ -593,7 +606,29 @@ def _counts_something_else(text: str, pos: int, end: int) -> bool:
     word = m.group(1).lower()
     if word in STOP_WORDS or word in ("a", "per", "each", "this", "last", "next"):
         return False
+    if word in _ELIDED_NOUN_NEXT or (
+        word.endswith("ed")
+        and m.group(1).islower()
+        and _PARTICIPLE_NEXT.match(text, m.end(), end) is not None
+    ):
+        return False  # "the 148 already supplied", "150 delivered so far": no noun written
     return not re.fullmatch(_MONTHS_WEEKDAYS, word)
+
+
+# After a participle ("150 delivered in 2024"): it qualifies a count whose noun is left out;
+# a finite verb takes an object instead ("400 reached the island").
+_PARTICIPLE_NEXT = re.compile(
+    r"\s+(?:in|to|by|from|since|during|so|earlier|already|last|this|over|into|through|at|on"
+    r"|previously|before)\b",
+    re.IGNORECASE,
+)
+
+
+# Words after a number whose noun is left out: adverbs and irregular participles.
+_ELIDED_NOUN_NEXT = frozenset(
+    {"already", "previously", "earlier", "reportedly", "allegedly", "still", "sent", "given"}
+    | {"taken", "brought", "made", "built", "seen", "found", "shot", "fought", "bought"}
+)
 
 
 _ITEM_NOUNS = frozenset(f for forms in ITEM_FORMS.values() for f in forms)

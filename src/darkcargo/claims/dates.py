@@ -87,8 +87,15 @@ _POINT_CUE = re.compile(
 _STATEMENT_BEFORE = re.compile(
     r"\b(?:said|says|told\s+\w+(?:\s+\w+)?|stated|announced|estimated|estimates|claimed|believes|"
     r"reported|wrote|added|warned|briefed\s+\w+|testified|noted|confirmed|denied|calculated)"
+    r"(?:\s+by\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"  # "reported by CNN on Wednesday"
     r"(?:\s+(?:in|at|after|during|before)\s+(?:a|an|the|its|his|her)\s+[\w-]+(?:\s+[\w-]+){0,2})?"
     r"\s+(?:on|late\s+on|early\s+on)\s+$",
+    re.IGNORECASE,
+)
+# A target ahead of the report: "aims to deploy 10,000 troops to Russia by December".
+_FUTURE_CUE = re.compile(
+    r"\b(?:will|aims?\s+to|plans?\s+to|planning\s+to|expected\s+to|intends?\s+to|set\s+to"
+    r"|is\s+to|are\s+to|going\s+to|scheduled\s+to|seeks?\s+to)\b",
     re.IGNORECASE,
 )
 _STATEMENT_AFTER = re.compile(
@@ -332,6 +339,15 @@ def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateM
             continue
         value, precision = parsed
         before = text[max(start, m.start() - 60) : m.start()]
+        if (
+            kind == "my"
+            and base is not None
+            and value < base
+            and not re.search(_YEAR, span)
+            and re.search(r"\bby\s+$", before)
+            and _FUTURE_CUE.search(text, max(start, m.start() - 160), m.start())
+        ):
+            value = date(value.year + 1, value.month, 1)  # the next such month, not the last
         after = text[m.end() : min(end, m.end() + 20)]
         if _STATEMENT_BEFORE.search(before) or (
             kind == "wd" and re.search(r"\bon\s+$", before) and _STATEMENT_AFTER.match(after)

@@ -130,6 +130,8 @@ def make_claim_id(*parts: object) -> str:
 
 
 _OWN_SOURCE = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
+# A headline that ends in its source after a colon: "... to rebuild Russia's Kursk: Shoigu".
+_HEADLINE_SOURCE = re.compile(r":\s*(?P<who>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3})\s*$")
 _ANAPHOR_START = re.compile(
     r"[\"“‘']?(?:That|This|These|Those|It|They|Such|Those|The\s+(?:figure|figures|number|total"
     r"|containers|shells|shipments|estimate|cargo|boxes|ships|vessels|rounds|amount))\b"
@@ -431,6 +433,11 @@ def extract_claims(
                 # "Satellite images show how hundreds of soldiers were transported\nHundreds
                 # ... have likely been transported ..., according to a new analysis by ..."
                 fallback = next((a for a in per_sent[1][2] if a.speaker is not None), None)
+                tail = _HEADLINE_SOURCE.search(text, sent.start, sent.end)
+                who = resolver.resolve(tail.group("who").split())[0] if tail else None
+                if tail and who:
+                    # "... to rebuild Russia's Kursk: Shoigu": the source after the colon
+                    fallback = Attribution(tail.start(), tail.start(), tail.end(), who, "said")
             if (
                 fallback is None
                 and params.inherit_on_anaphor

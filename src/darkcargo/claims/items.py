@@ -119,6 +119,14 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
     "troops": (
         "military personnel",
         "military construction workers",
+        "military workers",  # "6K military workers to rebuild Russia's Kursk" (Shoigu's builders)
+        "demining specialists",
+        "demining experts",
+        "mine clearance specialists",
+        "mine-clearance specialists",
+        "mine clearance experts",
+        "mine-clearing specialists",
+        "deminers",
         "military builders",
         "military engineers",
         "combat engineers",
@@ -305,6 +313,28 @@ class ItemPhrase:
     item_start: int | None = None
     plural: bool = True
     mass: bool = False  # "5,000 tonnes of ammunition": the number is a mass, not a count
+
+
+# "5,000 construction workers" are Shoigu's military builders when the sentence is about an
+# army's deployment ("... and 1,000 sappers"); otherwise labourers, whom the ledger does not count.
+_WORKERS = re.compile(
+    r"\s*(?:(?:North\s+Korean|Korean|DPRK)\s+)?(?:construction\s+|building\s+)?workers\b",
+    re.IGNORECASE,
+)
+_MILITARY_CONTEXT = re.compile(
+    r"\b(?:military|troops|soldiers|sappers|deminers|demining|mine[- ]clearance|army|armed "
+    r"forces|deploy(?:s|ed|ment)?)\b",
+    re.IGNORECASE,
+)
+
+
+def workers_as_troops(text: str, pos: int, start: int, stop: int) -> ItemPhrase | None:
+    """"5,000 construction workers" right after a number counts troops when the sentence
+    (`start`-`stop`) speaks of a military deployment; None otherwise."""
+    m = _WORKERS.match(text, pos, stop)
+    if m is None or not _MILITARY_CONTEXT.search(text, start, stop):
+        return None
+    return ItemPhrase("troops", None, m.end(), None, m.end() - len("workers"))
 
 
 def _item_ahead(text: str, pos: int, stop: int) -> bool:

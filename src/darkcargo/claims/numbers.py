@@ -291,10 +291,22 @@ def parse_words(text: str, start: int = 0, end: int | None = None) -> list[Numbe
 _FOLD = re.compile(r"\b(?P<n>\w+)-?fold\b", re.IGNORECASE)
 
 
+# "would triple the number of soldiers": a ratio written as a verb, with what it multiplies
+_MULTIPLY_VERB = re.compile(
+    r"\b(?P<v>double|triple|quadruple)(?:s|d)?(?=\s+(?:the|its|their|his|her)\s+(?:number|amount"
+    r"|total|size|volume|count|supply|supplies|output|production|deliveries|shipments)\b)",
+    re.IGNORECASE,
+)
+_MULTIPLY_VALUE = {"double": 2.0, "triple": 3.0, "quadruple": 4.0}
+
+
 def parse_folds(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
-    """Ratios written as "tenfold" or "10-fold"."""
+    """Ratios written as "tenfold" or "10-fold", or as a verb ("would triple the number")."""
     stop = len(text) if end is None else end
-    out = []
+    out = [
+        NumberMention(m.start(), m.end(), _MULTIPLY_VALUE[m.group("v").lower()], ratio=True)
+        for m in _MULTIPLY_VERB.finditer(text, start, stop)
+    ]
     for m in _FOLD.finditer(text, start, stop):
         n = m.group("n").lower()
         if n.isdigit():
