@@ -723,3 +723,67 @@ def test_a_target_by_a_month_is_ahead_and_a_weekday_of_the_report_dates_it() -> 
         date(2025, 7, 4),
     )
     assert c.claim_date == date(2025, 7, 2)
+
+
+# -- eleventh batch (BBC, Newsweek, Guardian Weekly, CSIS via RBC, Ukrinform, AFP, Babel) -------
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The officials, who spoke on grounds of anonymity, said that 4,000 troops were "
+            "battle casualties.",
+            "officials",
+        ),
+        (
+            "Ukraine’s air force said that Russia had fired four KN-23 ballistic missiles.",
+            "Ukraine’s air force",
+        ),
+        ("Western media wrote that Russia had received 40 ballistic missiles.", "Western media"),
+        (
+            "Russian Security Council Secretary Sergei Shoigu met Kim on June 17. After the "
+            "meeting, the latter stated that North Korea had promised to send a thousand sappers.",
+            "Sergei Shoigu",
+        ),
+        (
+            "Kim welcomed the troops home.\n"
+            "Nine troops died during 120-day deployment: Kim Jong Un.\n"
+            "The ceremony was held in Pyongyang.",
+            "Kim Jong Un",
+        ),
+    ],
+)
+def test_speakers_behind_relative_clauses_the_latter_and_a_highlight_s_colon(
+    text: str, speaker: str
+) -> None:
+    assert {c.speaker for c in extract_claims(text, published=PUB)} == {speaker}
+
+
+def test_fighters_voyages_to_and_from_and_a_place_before_an_aside() -> None:
+    assert one("Out of 15 000 fighters sent, many were wounded.").item == "troops"
+    c = one("Analysts observed a vessel travelling to and from Russia 49 times.")
+    assert (c.value, c.item) == (49, "voyages")
+    c = one("Russia received ballistic missiles from the DPRK (several dozen) and launchers.")
+    assert (c.low, c.high, c.item) == (36, 108, "missiles")
+
+
+def test_of_the_figure_refers_back_and_lends_its_item() -> None:
+    text = (
+        "Some 4,000 troops were casualties. Of the 4,000, the officials said around 1,000 "
+        "are believed to have been killed."
+    )
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value or c.low, c.item) for c in claims] == [(4000, "troops"), (1000, "troops")]
+
+
+def test_a_hedge_does_not_reach_a_part_and_as_of_dates_the_clauses_after_it() -> None:
+    text = (
+        "Lawmakers stated that as of April, out of 15 000 fighters, the DPRK had lost "
+        "approximately 4,700 soldiers, 600 of them dead."
+    )
+    claims = extract_claims(text, published=date(2025, 6, 19))
+    assert [(c.value, c.bound) for c in claims] == [
+        (15_000, "exact"),
+        (4_700, "approximate"),
+        (600, "exact"),
+    ]
+    assert {(c.claim_date, c.date_precision) for c in claims} == {(date(2025, 4, 1), "month")}

@@ -602,7 +602,9 @@ def _appositive_subject(
                 named = any(_is_cap(w) for w in words) or (
                     words[0].lower() == "the" and words[-1].lower() in MEDIA_HEADS
                 )  # "The newspaper, quoting data ..., said"
-                if at_start and named:
+                # "The officials, who spoke on grounds of anonymity, said": a relative clause
+                relative = j + 1 < k and toks[j + 1][2].lower() in ("who", "which")
+                if at_start and (named or (relative and words[-1].lower() in HEAD_NOUNS)):
                     # "Ukraine's foreign minister, Dmytro Kuleba, said": the name, not the title.
                     if name_np is not None and _is_title_phrase(words):
                         return name_np
@@ -749,7 +751,8 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         if fw is None or not _AS_SAYING.match(text, toks[fw[0] - 1][1], end):
             continue
         speaker, title = resolver.resolve(list(fw[1]))
-        if speaker is not None:
+        if speaker is not None and any(ch.isupper() for ch in speaker):
+            # a named source; "quoted the spy agency as saying" leaves the one quoting it
             out.append(Attribution(m.start(), m.start(), toks[fw[0] - 1][1], speaker, SAID, title))
     for m in _BASED_ON_RE.finditer(text, start, end):
         k = index.get(m.end())

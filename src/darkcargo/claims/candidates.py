@@ -88,9 +88,11 @@ _MASKS = [
 # "Of these, around 1,000 are believed to have been killed": a part of what the sentence
 # before counted.
 _OF_THESE = re.compile(
-    r"\s*(?:And\s+|But\s+)?[Oo]f\s+(?:these|them|those|which|that\s+number|this\s+number)\s*,?"
-    r"\s*(?:[a-z]+\s+){0,3}$"
+    r"\s*(?:And\s+|But\s+)?[Oo]f\s+(?:these|them|those|which|that\s+number|this\s+number"
+    r"|the\s+\d[\d,.]*)\s*,?\s*(?:[a-z]+\s+){0,5}$"
 )
+# "Of the 4,000, ... around 1,000 were killed": the 4,000 counted in the sentence before
+_OF_THE_FIGURE = re.compile(r"(?:And\s+|But\s+)?[Oo]f\s+the\s+$")
 _AGE_APPOSITIVE = re.compile(r"\b[A-Z][\w'’-]+,\s(\d{1,3}),\s")
 _LIST_MARKER = re.compile(r"\s*(?:\(?(\d{1,3})[.)]|[-*•]\s*(\d{1,3})[.)]?)\s")
 _COMPOUND_AFTER = re.compile(
@@ -112,7 +114,8 @@ _TIMES_AFTER = re.compile(r"[ \u00a0]+times\b", re.IGNORECASE)
 _VOYAGE_VERB = re.compile(
     r"\b(?:head(?:ed|s|ing)?|sail(?:ed|s|ing)?|call(?:ed|s|ing)?|visit(?:ed|s|ing)?|dock(?:ed|s|ing)?"
     r"|travel(?:l)?(?:ed|s|ing)?|went|go(?:ne|es)?|shuttl(?:ed|es|ing)|return(?:ed|s|ing)?"
-    r"|sent\s+(?:\w+\s+){0,3}(?:ships?|vessels?|freighters?)|(?:made|making)\s+(?:the\s+)?trip)\b",
+    r"|sent\s+(?:\w+\s+){0,3}(?:ships?|vessels?|freighters?)|(?:made|making)\s+(?:the\s+)?trip"
+    r"|to\s+and\s+from)\b",
     re.IGNORECASE,
 )
 _RATIO_TIMES = re.compile(
@@ -449,6 +452,7 @@ def _sentence_candidates(
                 and prev.item is not None
                 and (gap := _LIST_GAP.fullmatch(text, prev.end, c.span_start))
                 and ("," in gap.group() or prev.end in listed_ends)
+                and not _PARTITIVE.match(text, c.first.end, e)  # "4,700 soldiers, 600 of them"
             ):
                 # "approximately 175 ore cars, 14 box cars and 66 tank cars": the hedge covers
                 # a list (not "about 3,000 troops and 50 missiles")
@@ -513,6 +517,12 @@ def _is_anaphoric(text: str, c: _Cand, floor: int) -> bool:
     """'the two vessels', 'those three ships': a small word number after a definite article
     or demonstrative names things already counted, it is no new claim; so is a figure named
     as a figure ('used the 100,000 figure', 'the 6,700 estimate')."""
+    if (
+        not c.is_range
+        and _OF_THE_FIGURE.search(text, max(floor, c.first.start - 12), c.first.start)
+        and text[c.last.end : c.last.end + 1] == ","
+    ):
+        return True  # "Of the 4,000, the officials said ...": a figure given before
     if _FIGURE_NAMED.match(text, c.last.end) and re.search(
         r"\b(?:the|that|this|those|these)\s+$",
         text[max(floor, c.first.start - 8) : c.first.start],
@@ -639,6 +649,9 @@ _MONTHS_WEEKDAYS = (
 )
 
 
+_PLACE_AFTER_NOUN = re.compile(
+    r"\s+(?:from|of|to|for|in|by)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}\s*"
+)
 _ASIDE_OPENING = re.compile(r"(?:—|\(|\s–|\s--)\s*$")
 
 
@@ -659,8 +672,12 @@ def _item_from_context(
     # An aside on the noun just before it: "multiple trips—at least five—", "containers (1,000)"
     opener = _ASIDE_OPENING.search(text, max(0, clause_start - 6), clause_start)
     if opener:
-        before = find_item_words(text, max(0, opener.start() - 40), opener.start())
-        if before and not text[before[-1][1] : opener.start()].strip():
+        before = find_item_words(text, max(0, opener.start() - 60), opener.start())
+        if before and (
+            not text[before[-1][1] : opener.start()].strip()
+            # "ballistic missiles from the DPRK (several dozen)": past a place after the noun
+            or _PLACE_AFTER_NOUN.fullmatch(text, before[-1][1], opener.start())
+        ):
             return before[-1][2]
     best = None
     for m in _BACK_ITEM.finditer(text, max(0, clause_start - 200, pos - 400), pos):

@@ -131,7 +131,7 @@ def make_claim_id(*parts: object) -> str:
 
 _OWN_SOURCE = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
 # A headline that ends in its source after a colon: "... to rebuild Russia's Kursk: Shoigu".
-_HEADLINE_SOURCE = re.compile(r":\s*(?P<who>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3})\s*$")
+_HEADLINE_SOURCE = re.compile(r":\s*(?P<who>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\.?\s*$")
 _ANAPHOR_START = re.compile(
     r"[\"“‘']?(?:That|This|These|Those|It|They|Such|Those|The\s+(?:figure|figures|number|total"
     r"|containers|shells|shipments|estimate|cargo|boxes|ships|vessels|rounds|amount))\b"
@@ -187,9 +187,21 @@ def _assign_dates(
             second = (cstarts[1], cstarts[2])
             if second not in claim_clauses and len(text[second[0] : second[1]].split()) <= 4:
                 intro = by_clause.get(second, [])
+    # "stated that as of April, out of 15 000 fighters, ... had lost 4,700": a clause without a
+    # figure that ends in "as of" a date dates the clauses after it
+    dating = sorted(
+        (cl, ds)
+        for cl, ds in by_clause.items()
+        if cl not in claim_clauses
+        and cl != first_clause
+        and all(d.role == "point" for d in ds)  # "as of April"; not "from May to June"
+        and not text[ds[-1].end : cl[1]].strip(" ,;")
+    )
     for c in cands:
         pos = c.first.start
         ds = by_clause.get(c.clause, [])
+        if not ds and not intro:
+            ds = next((d for cl, d in reversed(dating) if cl[1] <= c.clause[0]), [])
         baseline = [d for d in ds if d.role == "baseline"]
         others = [d for d in ds if d.role != "baseline"]
         if not ds and intro:
@@ -336,6 +348,20 @@ def _next_paragraph_starts(text: str, sentences: list[Sentence]) -> list[int | N
     return out
 
 
+def _headline_source(text: str, sent: Sentence, resolver: Resolver) -> Attribution | None:
+    """A line of its own that ends in its source after a colon ("... to rebuild Russia's
+    Kursk: Shoigu", a highlight "Nine troops died during deployment: Kim Jong Un.")."""
+    if text[sent.end : sent.end + 1] not in ("", "\n") or text[
+        max(0, sent.start - 1) : sent.start
+    ] not in ("", "\n"):
+        return None
+    tail = _HEADLINE_SOURCE.search(text, sent.start, sent.end)
+    who = resolver.resolve(tail.group("who").split())[0] if tail else None
+    if tail is None or who is None:
+        return None
+    return Attribution(tail.start(), tail.start(), tail.end(), who, "said")
+
+
 def extract_claims(
     text: str,
     *,
@@ -433,11 +459,8 @@ def extract_claims(
                 # "Satellite images show how hundreds of soldiers were transported\nHundreds
                 # ... have likely been transported ..., according to a new analysis by ..."
                 fallback = next((a for a in per_sent[1][2] if a.speaker is not None), None)
-                tail = _HEADLINE_SOURCE.search(text, sent.start, sent.end)
-                who = resolver.resolve(tail.group("who").split())[0] if tail else None
-                if tail and who:
-                    # "... to rebuild Russia's Kursk: Shoigu": the source after the colon
-                    fallback = Attribution(tail.start(), tail.start(), tail.end(), who, "said")
+            if fallback is None or idx == 0:
+                fallback = _headline_source(text, sent, resolver) or fallback
             if (
                 fallback is None
                 and params.inherit_on_anaphor

@@ -131,6 +131,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "military engineers",
         "combat engineers",
         "mercenaries",
+        "fighters",
         "sappers",
         "deaths",
         "dead",  # "200,000 dead and 400,000 wounded"; not "killed" or "injured", which
@@ -329,7 +330,7 @@ _MILITARY_CONTEXT = re.compile(
 
 
 def workers_as_troops(text: str, pos: int, start: int, stop: int) -> ItemPhrase | None:
-    """"5,000 construction workers" right after a number counts troops when the sentence
+    """ "5,000 construction workers" right after a number counts troops when the sentence
     (`start`-`stop`) speaks of a military deployment; None otherwise."""
     m = _WORKERS.match(text, pos, stop)
     if m is None or not _MILITARY_CONTEXT.search(text, start, stop):

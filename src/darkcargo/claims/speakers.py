@@ -43,12 +43,12 @@ HEAD_NOUNS = _words(
     officer generals general administration cabinet parliament assembly report study
     prosecutors observers watchdog organisation organization think bank newspaper broadcaster
     outlet department bureau commission embassy directorate investigation analysis assessment
-    observer portal website briefing agencies services ministries governments allies"""
+    observer portal website briefing agencies services ministries governments allies force media"""
 )
 MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
     think tank spy security western ukrainian russian american british european japanese korean
-    local regional independent government state federal naval central news intel"""
+    local regional independent government state federal naval central news intel air"""
 )
 ORG_WORDS = _words(
     """ministry service agency house council institute team staff centre center department
@@ -73,7 +73,7 @@ NOT_NAMES = _words(
     dec some about around more over up between according what which who where both each all
     many much most several such than then"""
 )
-PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "latter"})
 # Object forms, read as their subject after "according to" ("according to him").
 OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they", "us": "we", "me": "i"}
 # Heads of noun phrases that name evidence, not a speaker ("satellite imagery shows", "a report
@@ -284,7 +284,7 @@ class Resolver:
             return None, None
         low = [w.lower() for w in words]
         if len(words) == 1 and low[0] in PRONOUNS:
-            if low[0] in ("he", "she"):
+            if low[0] in ("he", "she", "latter"):  # "the latter stated": the last one named
                 ent = self._recent("person")
             elif low[0] in ("we", "i"):
                 return None, None
