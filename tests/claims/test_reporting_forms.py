@@ -787,3 +787,71 @@ def test_a_hedge_does_not_reach_a_part_and_as_of_dates_the_clauses_after_it() ->
         (600, "exact"),
     ]
     assert {(c.claim_date, c.date_precision) for c in claims} == {(date(2025, 4, 1), "month")}
+
+
+# -- twelfth batch (Al Jazeera, Asia Economy, KSE via the FT, HNGN, JoongAng, ASIAPRESS, Newsweek,
+# Ukrinform) ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "value", "item"),
+    [
+        (
+            "An estimated 11,000 North Koreans were deployed to Kursk last December.",
+            11_000,
+            "troops",
+        ),
+        ("Ukraine's Ministry of Defence estimated Russian casualties at 48,240.", 48_240, "troops"),
+        ("Our soldiers neutralised more than 15,000 invaders, Syrskii said.", 15_000, "troops"),
+        (
+            "The amount equals about 70% of North Korea's annual gross domestic product.",
+            70,
+            "economy",
+        ),
+    ],
+)
+def test_items_from_a_demonym_at_war_casualties_at_invaders_and_gdp(
+    text: str, value: float, item: str
+) -> None:
+    c = one(text)
+    assert (c.value, c.item) == (value, item)
+
+
+def test_put_the_figure_at_counts_what_the_sentence_before_counted() -> None:
+    text = (
+        "Zelenskyy said that as many as 4,000 North Korean soldiers had been wounded or killed. "
+        "The NIS put the figure at 3,000."
+    )
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.item, c.speaker) for c in claims][1] == (3000, "troops", "NIS")
+
+
+def test_a_change_from_the_existing_figure_is_two_figures_and_a_verb_ratio() -> None:
+    text = "North Korea has doubled the scale of its troop deployment from the existing 15,000 to 30,000 personnel."
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.unit, c.item) for c in claims] == [
+        (2, "ratio", None),
+        (15_000, "count", "troops"),
+        (30_000, "count", "troops"),
+    ]
+    c = one("According to the Kyiv School of Economics, Russia is halving its domestic supplies.")
+    assert (c.value, c.unit, c.speaker) == (0.5, "ratio", "Kyiv School of Economics")
+
+
+def test_a_distance_range_is_no_count() -> None:
+    assert (
+        extract_claims("The howitzer has a range of between 25 to 37 miles.", published=PUB) == []
+    )
+
+
+def test_each_figure_takes_the_date_right_after_it_and_statements_by_speak() -> None:
+    text = (
+        "According to a new analysis by the Kyiv School of Economics Institute (KSE), shipments "
+        "will fall from a peak of 242,000 tonnes in 2022 to 119,000 tonnes in 2025."
+    )
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.claim_date.year) for c in claims] == [(242_000, 2022), (119_000, 2025)]
+    assert {c.speaker for c in claims} == {"Kyiv School of Economics Institute"}
+    c = one(
+        "This is consistent with recent statements by the head of Ukrainian military "
+        "intelligence, Kyrylo Budanov, that North Korea supplied 40% of the ammunition."
+    )
+    assert c.speaker == "Kyrylo Budanov"

@@ -170,6 +170,9 @@ _REPORT_VERB_RE = re.compile(
 )
 
 
+_STATEMENTS_BY = re.compile(
+    r"\b(?:statements?|remarks|comments|words|testimony)\s+(?:made\s+)?by\s+", re.IGNORECASE
+)
 _CITED_AS_SAYING = re.compile(r"\b(?:cited|cites|quoted|quotes)\s+", re.IGNORECASE)
 _AS_SAYING = re.compile(r"\s*as\s+(?:saying|stating|telling)\b", re.IGNORECASE)
 # "based on a recent report from the think tank, Royal United Services Institute (RUSI)": the
@@ -744,6 +747,16 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
     # evidence speaks; "<speaker> (has) raised its estimate to": an estimate.
     for pattern, stance in ((_RELEASED_SHOWING_RE, SAID), (_ESTIMATE_NOUN_RE, ESTIMATED)):
         out += _subjects_before(pattern, stance, text, start, end, toks, index, resolver, out)
+    for m in _STATEMENTS_BY.finditer(text, start, end):
+        # "consistent with recent statements by the head of military intelligence, Kyrylo
+        # Budanov, that North Korea supplied 40%": the one whose statements they are speaks
+        k = index.get(m.end())
+        fw = _np_forward_named(toks, k) if k is not None else None
+        if fw is None:
+            continue
+        speaker, title = resolver.resolve(list(fw[1]))
+        if speaker is not None:
+            out.append(Attribution(m.start(), m.start(), toks[fw[0] - 1][1], speaker, SAID, title))
     for m in _CITED_AS_SAYING.finditer(text, start, end):
         # "Park cited Cho as saying the 3,000 soldiers ...": the one quoted speaks
         k = index.get(m.end())

@@ -109,6 +109,12 @@ _MEASURE_AFTER = re.compile(
     r"|degrees?\b|°|hectares?\b|sq\b|square\b|litres?\b|liters?\b|mph\b|km/h|TEU-|times\b"
     r"|people\b|persons?\b|points?\b|percentage\s+points?)",
 )
+# "a range of between 25 to 37 miles": the first figure of a range of a distance or a time
+_RANGE_MEASURE_AFTER = re.compile(
+    r"\s*(?:to|-|–|and)\s*\d[\d,.]*[ \u00a0]?(?:km\b|kilomet|miles?\b|nautical|nm\b|knots?\b"
+    r"|met(?:re|er)s?\b|feet\b|ft\b|kg\b|hours?\b|minutes?\b|days?\b|weeks?\b|months?\b"
+    r"|years?\b|degrees?\b|°|mph\b|km/h)"
+)
 # "headed to North Korea 32 times", "called at Rajin at least 33 times": voyages.
 _TIMES_AFTER = re.compile(r"[ \u00a0]+times\b", re.IGNORECASE)
 _VOYAGE_VERB = re.compile(
@@ -199,6 +205,29 @@ def _masks_for(text: str, sent: Sentence, dates: list[DateMention]) -> list[tupl
     return masks
 
 
+_TO_NEXT_NUMBER = re.compile(
+    r"\s+to\s+\d[\d,.]*(?:\s+(?:thousand|million|billion))?(?=\s)", re.IGNORECASE
+)
+# "estimated Russian casualties at 48,240": the item named right before "at" the figure
+_ITEM_AT = re.compile(
+    r"\b(?P<item>" + "|".join(sorted(ITEM_FORMS["troops"], key=len, reverse=True)) + r")\s+at\s+"
+    r"(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+)?$",
+    re.IGNORECASE,
+)
+# "The NIS put the figure at 3,000": the figure the sentence before counted
+_FIGURE_AT = re.compile(
+    r"\b(?:put|puts|putting|placed|places|estimated|estimates)\s+(?:the|its|their|this|that)\s+"
+    r"(?:figure|number|total|tally|toll|count|estimate)\s+at\s+(?:about\s+|around\s+)?$",
+    re.IGNORECASE,
+)
+# "rose from 5,000 to 8,000", "from the existing 15,000 to 30,000": a change, two figures
+_FROM_BEFORE = re.compile(
+    r"\bfrom(?:\s+(?:the|an?|its|their))?(?:\s+(?P<was>existing|current|previous|earlier"
+    r"|original|initial|former))?\s+$",
+    re.IGNORECASE,
+)
+
+
 def _ranges(
     text: str, nums: list[NumberMention], clause_of: list[tuple[int, int]], window: int
 ) -> list[_Cand]:
@@ -220,9 +249,13 @@ def _ranges(
             if re.fullmatch(r"\s*[-–]\s*", gap) and not a.percent:
                 is_range = True
             elif re.fullmatch(r"\s+to\s+", gap):
+                came_from = _FROM_BEFORE.search(text, max(cs, a.start - 40), a.start)
                 is_range = not (
-                    before.rstrip().endswith("from")
-                    and _CHANGE_VERB.search(text, max(cs, a.start - window), a.start) is not None
+                    came_from is not None
+                    and (
+                        came_from.group("was") is not None
+                        or _CHANGE_VERB.search(text, max(cs, a.start - window), a.start) is not None
+                    )
                 )
             elif re.fullmatch(r"\s+and\s+", gap):
                 is_range = before.rstrip().endswith("between")
@@ -320,8 +353,8 @@ def _sentence_candidates(
                 n = NumberMention(
                     n.start, n.end + len(" times"), n.value, ratio=True, words=n.words
                 )
-            elif _MEASURE_AFTER.match(after):
-                continue
+            elif _MEASURE_AFTER.match(after) or _RANGE_MEASURE_AFTER.match(after):
+                continue  # "a range of between 25 to 37 miles": a distance
         keep.append(n)
     clause_of = [clause_bounds(cstarts, e, n.start) for n in keep]
     cands = _ranges(text, keep, clause_of, params.context_window)
@@ -383,10 +416,17 @@ def _sentence_candidates(
             c.unit, c.item, c.basis = "tonnes", ip.item or "tonnes", MASS
         else:
             c.item = ip.item
+            if c.item is None and (nxt := _TO_NEXT_NUMBER.match(text, last.end, e)):
+                c.item = read_item(text, nxt.end(), e).item  # "from 15,000 to 30,000 personnel"
+            if c.item is None and (at := _ITEM_AT.search(text, wcs, c.first.start)):
+                c.item = normalize_item(at.group("item"))  # "Russian casualties at 48,240"
             if c.item is None and not _counts_something_else(text, last.end, e):
                 c.item = _item_from_context(text, wcs, c.first.start, prev_items)
                 if c.item is None and (
-                    c.first.magnitude or last.magnitude or _OF_THESE.match(text, s, c.first.start)
+                    c.first.magnitude
+                    or last.magnitude
+                    or _OF_THESE.match(text, s, c.first.start)
+                    or _FIGURE_AT.search(text, s, c.first.start)
                 ):
                     # "Half of the artillery shells come from North Korea. ... around 3 million
                     # a year are shipped": a bare large amount counts what the sentence
@@ -573,6 +613,12 @@ _PERCENT_STOP = frozenset(
 )
 
 
+_GDP = re.compile(
+    r"(?:(?:annual|yearly|nominal|total|national)\s+)?(?:gross\s+domestic\s+product|GDP)\b",
+    re.IGNORECASE,
+)
+
+
 def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
     """What a percentage is of: the head of the noun phrase after it. "30% of their capacity"
     and "30% capacity" -> capacity, "30% more goods" -> goods, "4% of North Korea's economy" ->
@@ -581,6 +627,9 @@ def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
     if not m:
         return None, pos
     i, head, head_end = m.end(), None, pos
+    gdp = _GDP.match(text, i, end)
+    if gdp:
+        return "economy", gdp.end()  # "70% of North Korea's annual gross domestic product"
     if match_caliber(text, i, end) is not None:
         # "60 percent of the 122 millimeter and 152 millimeter artillery ammunition"
         ip = read_item(text, i, end)

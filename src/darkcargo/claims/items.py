@@ -132,6 +132,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "combat engineers",
         "mercenaries",
         "fighters",
+        "invaders",  # Ukraine's word for Russia's soldiers ("neutralised more than 15,000 invaders")
         "sappers",
         "deaths",
         "dead",  # "200,000 dead and 400,000 wounded"; not "killed" or "injured", which
@@ -319,7 +320,8 @@ class ItemPhrase:
 # "5,000 construction workers" are Shoigu's military builders when the sentence is about an
 # army's deployment ("... and 1,000 sappers"); otherwise labourers, whom the ledger does not count.
 _WORKERS = re.compile(
-    r"\s*(?:(?:North\s+Korean|Korean|DPRK)\s+)?(?:construction\s+|building\s+)?workers\b",
+    r"\s*(?:(?:(?:North\s+Korean|Korean|DPRK)\s+)?(?:construction\s+|building\s+)?workers"
+    r"|North\s+Koreans)\b",  # "11,000 North Koreans were deployed to Kursk"
     re.IGNORECASE,
 )
 _MILITARY_CONTEXT = re.compile(
@@ -335,7 +337,9 @@ def workers_as_troops(text: str, pos: int, start: int, stop: int) -> ItemPhrase 
     m = _WORKERS.match(text, pos, stop)
     if m is None or not _MILITARY_CONTEXT.search(text, start, stop):
         return None
-    return ItemPhrase("troops", None, m.end(), None, m.end() - len("workers"))
+    return ItemPhrase(
+        "troops", None, m.end(), None, m.start() + len(m.group()) - len(m.group().lstrip())
+    )
 
 
 def _item_ahead(text: str, pos: int, stop: int) -> bool:

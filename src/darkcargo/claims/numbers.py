@@ -293,11 +293,12 @@ _FOLD = re.compile(r"\b(?P<n>\w+)-?fold\b", re.IGNORECASE)
 
 # "would triple the number of soldiers": a ratio written as a verb, with what it multiplies
 _MULTIPLY_VERB = re.compile(
-    r"\b(?P<v>double|triple|quadruple)(?:s|d)?(?=\s+(?:the|its|their|his|her)\s+(?:number|amount"
-    r"|total|size|volume|count|supply|supplies|output|production|deliveries|shipments)\b)",
+    r"\b(?P<v>doubl|tripl|quadrupl|halv)(?:e|es|ed|ing)(?=\s+(?:the|its|their|his|her)\s+"
+    r"(?:[a-z]+\s+)?(?:number|amount|total|size|scale|volume|count|supply|supplies|output"
+    r"|production|deliveries|shipments)\b)",
     re.IGNORECASE,
 )
-_MULTIPLY_VALUE = {"double": 2.0, "triple": 3.0, "quadruple": 4.0}
+_MULTIPLY_VALUE = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0, "halv": 0.5}
 
 
 def parse_folds(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:

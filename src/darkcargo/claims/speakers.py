@@ -56,7 +56,7 @@ ORG_WORDS = _words(
     nations reuters forces army navy military intelligence university foundation group bank
     parliament assembly cabinet commission organization organisation corps administration
     monitoring network project parallel initiative programme program tank studies chiefs
-    monitor railways"""
+    monitor railways school academy college"""
 )
 PLACES = _words(
     """korea russia ukraine pyongyang moscow kyiv kiev seoul washington tokyo beijing china
