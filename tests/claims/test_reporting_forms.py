@@ -855,3 +855,32 @@ def test_each_figure_takes_the_date_right_after_it_and_statements_by_speak() -> 
         "intelligence, Kyrylo Budanov, that North Korea supplied 40% of the ammunition."
     )
     assert c.speaker == "Kyrylo Budanov"
+
+
+# -- thirteenth batch (Anadolu/Yonhap, VOA, WION/Bloomberg, Reuters, RFA, Censor.NET, Essanews,
+# Conflictwatcher) -----------------------------------------------------------------------------
+def test_designations_in_cyrillic_and_one_of_n_are_no_counts() -> None:
+    assert extract_claims("It was a North Korean М-1978 Koksan howitzer.", published=PUB) == []
+    assert extract_claims("Kursk is one of four that Russia annexed.", published=PUB) == []
+    assert one("Lady R is one of four Russian cargo vessels that carried arms.").item == "ships"
+
+
+def test_estimates_at_counts_what_the_sentence_before_counted() -> None:
+    text = "North Korea lost about 4,000 troops. South Korea estimates at around 3,600."
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.item, c.speaker) for c in claims][1] == (3600, "troops", "South Korea")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The National Intelligence Service (NIS) of South Korea revealed that North Korea "
+            "earns $2,000 per soldier.",
+            "National Intelligence Service of South Korea",
+        ),
+        ("Zelensky highlighted that several thousand North Korean soldiers died.", "Zelensky"),
+    ],
+)
+def test_an_acronym_inside_a_name_and_highlighted(text: str, speaker: str) -> None:
+    assert one(text).speaker == speaker

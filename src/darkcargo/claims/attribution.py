@@ -63,7 +63,7 @@ for _stance, _verbs in (
         SAID,
         """said says say told tells tell stated states announced announces added adds noted
         notes wrote writes reported reports testified warned warns explained confirmed confirms
-        publicized publicised publicizes publicises
+        publicized publicised publicizes publicises highlighted highlights underlined underlines
         acknowledged revealed disclosed declared briefed clarified clarifies stressed stresses
         emphasized emphasizes emphasised emphasises quoted mentioned mentions indicate indicates
         indicated reads""",
@@ -383,6 +383,21 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             words.insert(0, t)
             first = j
             j -= 1
+            continue
+        if (
+            low == "of"
+            and words
+            and _is_cap(words[0])
+            and j > 3
+            and toks[j - 1][2] == ")"
+            and toks[j - 3][2] == "("
+            and _is_cap(toks[j - 4][2])
+        ):
+            # "The National Intelligence Service (NIS) of South Korea revealed": the acronym
+            # is an aside inside the name
+            words.insert(0, t)
+            first = j
+            j -= 4
             continue
         if (
             low == "the"

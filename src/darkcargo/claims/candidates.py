@@ -74,7 +74,7 @@ _MASKS = [
         r"|Order|Directive|Rule|Point|Box|Container)[\s#-]*\d[\d/.-]*\d?"
     ),
     re.compile(r"\b\d+\s+(?:Committee|Panel|Brigade|Regiment|Division|Corps|Group|Plan)\b"),
-    re.compile(r"\b[A-Za-z]+-\d[\w-]*"),  # KN-23, MAIA-1, F-16, Su-27
+    re.compile(r"\b[A-Za-zА-Яа-яЁё]+-\d[\w-]*"),  # KN-23, MAIA-1, F-16, Su-27, М-1978 (Cyrillic М)
     re.compile(r"\b\d+[A-Za-z]+\d[\w]*"),  # 9M22U
     re.compile(r"\b[A-Za-z]+\d+[A-Za-z\d]*\b"),  # G7, UBYT2
     re.compile(r"\b\d+/\d+\b"),  # 833/2014
@@ -91,6 +91,7 @@ _OF_THESE = re.compile(
     r"\s*(?:And\s+|But\s+)?[Oo]f\s+(?:these|them|those|which|that\s+number|this\s+number"
     r"|the\s+\d[\d,.]*)\s*,?\s*(?:[a-z]+\s+){0,5}$"
 )
+_ONE_OF = re.compile(r"\bone\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # "Of the 4,000, ... around 1,000 were killed": the 4,000 counted in the sentence before
 _OF_THE_FIGURE = re.compile(r"(?:And\s+|But\s+)?[Oo]f\s+the\s+$")
 _AGE_APPOSITIVE = re.compile(r"\b[A-Z][\w'’-]+,\s(\d{1,3}),\s")
@@ -216,8 +217,8 @@ _ITEM_AT = re.compile(
 )
 # "The NIS put the figure at 3,000": the figure the sentence before counted
 _FIGURE_AT = re.compile(
-    r"\b(?:put|puts|putting|placed|places|estimated|estimates)\s+(?:the|its|their|this|that)\s+"
-    r"(?:figure|number|total|tally|toll|count|estimate)\s+at\s+(?:about\s+|around\s+)?$",
+    r"\b(?:put|puts|putting|placed|places|estimated|estimates)\s+(?:(?:the|its|their|this|that)"
+    r"\s+(?:figure|number|total|tally|toll|count|estimate)\s+)?at\s+(?:about\s+|around\s+)?$",
     re.IGNORECASE,
 )
 # "rose from 5,000 to 8,000", "from the existing 15,000 to 30,000": a change, two figures
@@ -374,6 +375,8 @@ def _sentence_candidates(
         ip = read_item(text, tail.end() if tail else last.end, e)
         if ip.item is None:
             ip = workers_as_troops(text, ip.end, s, e) or ip
+        if ip.item is None and _ONE_OF.search(text, max(s, c.first.start - 12), c.first.start):
+            continue  # "one of four that Russia annexed": a count of what is named elsewhere
         if c.first.start in voyage_times:
             ip = ItemPhrase("voyages", None, voyage_times[c.first.start], None, last.end)
         # "2.5m shells" is 2.5 million; "a 120m vessel" and "120m-long" are metres.
