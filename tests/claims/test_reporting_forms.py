@@ -884,3 +884,15 @@ def test_estimates_at_counts_what_the_sentence_before_counted() -> None:
 )
 def test_an_acronym_inside_a_name_and_highlighted(text: str, speaker: str) -> None:
     assert one(text).speaker == speaker
+
+
+# -- fourteenth batch (Republic World, Yonhap copies, Dagens, Cambodia Tribune, Taiwan News/DW,
+# Fox News, TASS) ------------------------------------------------------------------------------
+def test_a_percentage_s_noun_ends_at_a_verb_and_a_bracketed_conversion_keeps_the_date() -> None:
+    c = one("Some 60% of the population lives below the poverty line, the UN said.")
+    assert (c.value, c.item) == (60, "population")
+    claims = extract_claims("Trade reached $24.5 billion (€22.6 billion) in 2022.", published=PUB)
+    assert [(c.item, c.claim_date) for c in claims] == [
+        ("dollars", date(2022, 1, 1)),
+        ("euros", date(2022, 1, 1)),
+    ]

@@ -612,6 +612,13 @@ _PERCENT_STOP = frozenset(
         "went",
         "go",
         "goes",
+        # "60% of the population lives below the poverty line": a verb or a preposition ends
+        # the noun phrase
+        "lives",
+        "live",
+        "below",
+        "above",
+        "under",
     ]
 )
 

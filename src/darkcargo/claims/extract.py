@@ -162,7 +162,8 @@ _CONTRAST_BEFORE = re.compile(r"\b(?:but|yet|however)\s*,?\s*$", re.IGNORECASE)
 _EVENT_OPENING = re.compile(r"(?:Following|After|Before|Despite|Under|Amid)\b")
 
 
-_OWN_DATE_GAP = re.compile(r"\s+(?:in|during|as\s+of|by)\s+")
+# "$24.5 billion (€22.6 billion) in 2022": a conversion in brackets may stand between
+_OWN_DATE_GAP = re.compile(r"\)?\s*(?:\([^()]{0,40}\)\s*)?\s(?:in|during|as\s+of|by)\s+")
 
 
 def _assign_dates(
@@ -212,7 +213,12 @@ def _assign_dates(
             others = [d for d in intro if d.role != "baseline"]
         # "from 242,000 tonnes in 2022 to 119,000 tonnes in 2025": the date right after a
         # figure's phrase is its own, however near the one before
-        own = [d for d in others if _OWN_DATE_GAP.fullmatch(text, c.end, d.start)]
+        own = [
+            d
+            for d in dates
+            if d.role not in ("statement", "baseline")
+            and _OWN_DATE_GAP.fullmatch(text, c.end, d.start)
+        ]
         claim_d = own[0] if own else _nearest(others, pos, window) if others else None
         base_d = _nearest(baseline, pos, window) if baseline else None
         if claim_d is None and statement is not None:
