@@ -896,3 +896,14 @@ def test_a_percentage_s_noun_ends_at_a_verb_and_a_bracketed_conversion_keeps_the
         ("dollars", date(2022, 1, 1)),
         ("euros", date(2022, 1, 1)),
     ]
+
+
+def test_arms_transfers_injuries_and_a_noun_left_out_across_sentences() -> None:
+    c = one("North Korea has made at least 10 arms transfers to Russia, Seoul officials say.")
+    assert (c.value, c.item, c.bound) == (10, "voyages", "lower")
+    claims = extract_claims("The NIS reported about 100 deaths and 1,000 injuries.", published=PUB)
+    assert [(c.value, c.item) for c in claims] == [(100, "troops"), (1000, "troops")]
+    text = (
+        "Some 5,000 North Korean troops died. This is half of the original 11,000 sent to Russia."
+    )
+    assert [(c.value, c.item) for c in extract_claims(text, published=PUB)][1] == (11_000, "troops")

@@ -430,6 +430,7 @@ def _sentence_candidates(
                     or last.magnitude
                     or _OF_THESE.match(text, s, c.first.start)
                     or _FIGURE_AT.search(text, s, c.first.start)
+                    or _noun_left_out(text, last.end, e)
                 ):
                     # "Half of the artillery shells come from North Korea. ... around 3 million
                     # a year are shipped": a bare large amount counts what the sentence
@@ -675,13 +676,23 @@ def _counts_something_else(text: str, pos: int, end: int) -> bool:
     word = m.group(1).lower()
     if word in STOP_WORDS or word in ("a", "per", "each", "this", "last", "next"):
         return False
-    if word in _ELIDED_NOUN_NEXT or (
+    if _noun_left_out(text, pos, end):
+        return False  # "the 148 already supplied", "150 delivered so far": no noun written
+    return not re.fullmatch(_MONTHS_WEEKDAYS, word)
+
+
+def _noun_left_out(text: str, pos: int, end: int) -> bool:
+    """The number at `pos` is followed by an adverb or a participle, not its noun ("the 148
+    already supplied", "the original 11,000 sent to Russia")."""
+    m = _NEXT_WORD.match(text, pos, end)
+    if not m:
+        return False
+    word = m.group(1).lower()
+    return word in _ELIDED_NOUN_NEXT or (
         word.endswith("ed")
         and m.group(1).islower()
         and _PARTICIPLE_NEXT.match(text, m.end(), end) is not None
-    ):
-        return False  # "the 148 already supplied", "150 delivered so far": no noun written
-    return not re.fullmatch(_MONTHS_WEEKDAYS, word)
+    )
 
 
 # After a participle ("150 delivered in 2024"): it qualifies a count whose noun is left out;

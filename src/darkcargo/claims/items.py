@@ -98,6 +98,8 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "tanker",
     ),
     "voyages": (
+        "arms transfers",  # "made at least 10 arms transfers to Russia" (Seoul's count of deliveries)
+        "weapons transfers",
         "round trips",
         "round-trips",
         "voyages",
@@ -137,6 +139,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "deaths",
         "dead",  # "200,000 dead and 400,000 wounded"; not "killed" or "injured", which
         "wounded",  # count civilians as often ("24 people have been killed and 115 injured")
+        "injuries",  # "about 100 deaths and 1,000 injuries from this battle"
         "officers",
         "generals",
         "troops",
