@@ -907,3 +907,29 @@ def test_arms_transfers_injuries_and_a_noun_left_out_across_sentences() -> None:
         "Some 5,000 North Korean troops died. This is half of the original 11,000 sent to Russia."
     )
     assert [(c.value, c.item) for c in extract_claims(text, published=PUB)][1] == (11_000, "troops")
+
+
+# -- fifteenth batch (Mehr, Kyiv Independent/Reuters, HNGN, UrduPoint/APP, Vesti/NYT, Tagtik,
+# Dong-A, Ukrainska Pravda) --------------------------------------------------------------------
+def test_killed_and_injured_others_and_tens_of_billions() -> None:
+    text = "Officials said 50 North Korean soldiers were killed and 47 injured."
+    assert [(c.value, c.item) for c in extract_claims(text, published=PUB)] == [
+        (50, "troops"),
+        (47, "troops"),
+    ]
+    claims = extract_claims("300 soldiers died, with nearly 1,000 others injured.", published=PUB)
+    assert [(c.value, c.item, c.bound) for c in claims][1] == (1000, "troops", "upper")
+    c = one("It could earn tens of billions of dollars, Budanov said.")
+    assert (c.low, c.high, c.item) == (2e10, 1e11, "dollars")
+    # casualties among civilians borrow nothing
+    assert extract_claims("Some 24 people have been killed and 115 injured.", published=PUB) == []
+
+
+def test_a_country_s_forces_speak_and_said_earlier_monday_dates_the_statement() -> None:
+    c = one("Ukraine's special operations forces stated that three North Korean soldiers died.")
+    assert c.speaker == "Ukraine's special operations forces"
+    c = one(
+        "South Korea said earlier Monday that around 1,100 troops were killed since December.",
+        date(2024, 12, 25),
+    )
+    assert (c.claim_date, c.date_precision) == (date(2024, 12, 23), "day")

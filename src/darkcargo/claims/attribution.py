@@ -368,8 +368,8 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             first = j
             j -= 1
             continue
-        if _np_word(t):
-            words.insert(0, t)
+        if _np_word(t) or (low == "forces" and not words):
+            words.insert(0, t)  # "Ukraine's special forces reported": checked at the end
             first = j
             j -= 1
             continue
@@ -429,8 +429,9 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
     if not core:
         return None
     last = re.sub(r"['’]s$", "", core[-1].lower())
-    if not (_is_cap(core[-1]) or last in HEAD_NOUNS or last in TITLE_WORDS):
-        return None
+    owned_forces = last == "forces" and any(w.endswith(("'s", "’s")) for w in core[:-1])
+    if not (_is_cap(core[-1]) or last in HEAD_NOUNS or last in TITLE_WORDS or owned_forces):
+        return None  # "Ukraine's special operations forces stated" speaks; "5,000 forces" not
     if core[-1].endswith(("'s", "’s")):
         return None
     return first, words

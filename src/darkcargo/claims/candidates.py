@@ -676,8 +676,8 @@ def _counts_something_else(text: str, pos: int, end: int) -> bool:
     word = m.group(1).lower()
     if word in STOP_WORDS or word in ("a", "per", "each", "this", "last", "next"):
         return False
-    if _noun_left_out(text, pos, end):
-        return False  # "the 148 already supplied", "150 delivered so far": no noun written
+    if _noun_left_out(text, pos, end) or word in _SAME_NOUN_NEXT:
+        return False  # "the 148 already supplied", "killed and 47 injured": no noun written
     return not re.fullmatch(_MONTHS_WEEKDAYS, word)
 
 
@@ -704,6 +704,11 @@ _PARTICIPLE_NEXT = re.compile(
 )
 
 
+# After a number that counts the noun of a figure before it in the sentence: "50 soldiers were
+# killed and 47 injured", "300 died, with nearly 1,000 others injured".
+_SAME_NOUN_NEXT = frozenset(
+    {"injured", "wounded", "killed", "captured", "missing", "others", "more"}
+)
 # Words after a number whose noun is left out: adverbs and irregular participles.
 _ELIDED_NOUN_NEXT = frozenset(
     {"already", "previously", "earlier", "reportedly", "allegedly", "still", "sent", "given"}

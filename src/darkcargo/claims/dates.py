@@ -98,6 +98,11 @@ _FUTURE_CUE = re.compile(
     r"|is\s+to|are\s+to|going\s+to|scheduled\s+to|seeks?\s+to)\b",
     re.IGNORECASE,
 )
+# "South Korea said earlier Monday that": the weekday of the statement
+_STATEMENT_EARLIER = re.compile(
+    r"\b(?:said|says|told\s+\w+|stated|announced|reported)\s+(?:earlier|later)\s+$",
+    re.IGNORECASE,
+)
 _STATEMENT_AFTER = re.compile(
     r"^\s+(?:said|says|told|stated|announced|estimated|claimed|reported|warned|wrote)\b",
     re.IGNORECASE,
@@ -349,8 +354,10 @@ def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateM
         ):
             value = date(value.year + 1, value.month, 1)  # the next such month, not the last
         after = text[m.end() : min(end, m.end() + 20)]
-        if _STATEMENT_BEFORE.search(before) or (
-            kind == "wd" and re.search(r"\bon\s+$", before) and _STATEMENT_AFTER.match(after)
+        if (
+            _STATEMENT_BEFORE.search(before)
+            or (kind == "wd" and re.search(r"\bon\s+$", before) and _STATEMENT_AFTER.match(after))
+            or (kind == "wd" and _STATEMENT_EARLIER.search(before))
         ):
             role = "statement"
         elif _BASELINE_CUE.search(before):

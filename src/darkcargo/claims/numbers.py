@@ -360,6 +360,8 @@ VAGUE_PLURALS: dict[str, tuple[float, float]] = {
     "tens of millions": (2e7, 1e8),
     "hundreds of millions": (2e8, 1e9),
     "billions": (2e9, 1e10),
+    "tens of billions": (2e10, 1e11),
+    "hundreds of billions": (2e11, 1e12),
 }
 _SCALE_WORD = r"(?:dozen|hundred|thousand|million|billion)"
 _VAGUE = re.compile(
@@ -368,7 +370,7 @@ _VAGUE = re.compile(
     + r"(?:\s+"
     + _SCALE_WORD
     + r")*)\b"
-    r"|(?P<plural>(?:tens|hundreds)\s+of\s+(?:thousands|millions)|dozens|hundreds|thousands"
+    r"|(?P<plural>(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions)|dozens|hundreds|thousands"
     r"|millions|billions)\b(?=\s+(?:of\b|more\b|[a-z]))"
     r")",
     re.IGNORECASE,
