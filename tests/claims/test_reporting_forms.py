@@ -933,3 +933,12 @@ def test_a_country_s_forces_speak_and_said_earlier_monday_dates_the_statement() 
         date(2024, 12, 25),
     )
     assert (c.claim_date, c.date_precision) == (date(2024, 12, 23), "day")
+
+
+# -- sixteenth batch (Mosaic/AFP, Dagens/ISW, NYT, Espreso/Bloomberg, Newsweek, Euromaidan/WSJ,
+# Caliber.az/NK Pro, Dailywrap) ----------------------------------------------------------------
+def test_thousands_written_once_in_a_range() -> None:
+    c = one("There are around 11 to 12,000 North Korean troops in Kursk.")
+    assert (c.low, c.high, c.item) == (11_000, 12_000, "troops")
+    c = one("Russia has 300 to 12,000 shells.")
+    assert (c.low, c.high) == (300, 12_000)

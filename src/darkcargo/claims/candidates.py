@@ -266,6 +266,13 @@ def _ranges(
                 lo, hi = a.value, b.value
                 if not a.magnitude and b.magnitude and not a.grouped and a.value < 1000:
                     lo = a.value * (b.value / _unscaled(b))
+                elif (
+                    not (a.magnitude or a.grouped or a.words)
+                    and b.grouped
+                    and b.value % 1000 == 0
+                    and b.value / 100 < a.value * 1000 <= b.value
+                ):
+                    lo = a.value * 1000  # "around 11 to 12,000": thousands, written once
                 cur = a.currency or b.currency
                 first = a
                 last = NumberMention(
