@@ -225,6 +225,38 @@ def _subjects_before(
     return found
 
 
+def _sources_after(
+    pattern: re.Pattern[str],
+    stance: str,
+    text: str,
+    start: int,
+    end: int,
+    toks: list[tuple[int, int, str]],
+    index: dict[int, int],
+    resolver: Resolver,
+    then: re.Pattern[str] | None = None,
+    named_only: bool = False,
+) -> list[Attribution]:
+    """Attributions to the noun phrase right after each cue `pattern` finds ("based on a
+    report from X", "statements by X"); `then` must follow the phrase ("as saying"), and with
+    `named_only` a source without a capital letter names no one."""
+    found: list[Attribution] = []
+    for m in pattern.finditer(text, start, end):
+        k = index.get(m.end())
+        fw = _np_forward_named(toks, k) if k is not None else None
+        if fw is None:
+            continue
+        j, words = fw
+        e_off = toks[j - 1][1] if j > 0 else m.end()
+        if then is not None and not then.match(text, e_off, end):
+            continue
+        speaker, title = resolver.resolve(list(words))
+        if speaker is None or (named_only and not any(ch.isupper() for ch in speaker)):
+            continue
+        found.append(Attribution(m.start(), m.start(), e_off, speaker, stance, title, _join(words)))
+    return found
+
+
 _MONTHS = _words(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec"""
@@ -763,39 +795,15 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
     # evidence speaks; "<speaker> (has) raised its estimate to": an estimate.
     for pattern, stance in ((_RELEASED_SHOWING_RE, SAID), (_ESTIMATE_NOUN_RE, ESTIMATED)):
         out += _subjects_before(pattern, stance, text, start, end, toks, index, resolver, out)
-    for m in _STATEMENTS_BY.finditer(text, start, end):
-        # "consistent with recent statements by the head of military intelligence, Kyrylo
-        # Budanov, that North Korea supplied 40%": the one whose statements they are speaks
-        k = index.get(m.end())
-        fw = _np_forward_named(toks, k) if k is not None else None
-        if fw is None:
-            continue
-        speaker, title = resolver.resolve(list(fw[1]))
-        if speaker is not None:
-            out.append(Attribution(m.start(), m.start(), toks[fw[0] - 1][1], speaker, SAID, title))
-    for m in _CITED_AS_SAYING.finditer(text, start, end):
-        # "Park cited Cho as saying the 3,000 soldiers ...": the one quoted speaks
-        k = index.get(m.end())
-        fw = _np_forward_named(toks, k) if k is not None else None
-        if fw is None or not _AS_SAYING.match(text, toks[fw[0] - 1][1], end):
-            continue
-        speaker, title = resolver.resolve(list(fw[1]))
-        if speaker is not None and any(ch.isupper() for ch in speaker):
-            # a named source; "quoted the spy agency as saying" leaves the one quoting it
-            out.append(Attribution(m.start(), m.start(), toks[fw[0] - 1][1], speaker, SAID, title))
-    for m in _BASED_ON_RE.finditer(text, start, end):
-        k = index.get(m.end())
-        fw = _np_forward_named(toks, k) if k is not None else None
-        if fw is None:
-            continue
-        j, words = fw
-        speaker, title = resolver.resolve(list(words))
-        if speaker is None:
-            continue
-        e_off = toks[j - 1][1] if j > 0 else m.end()
-        out.append(
-            Attribution(m.start(), m.start(), e_off, speaker, ACCORDING_TO, title, _join(words))
-        )
+    # "consistent with recent statements by the head of military intelligence, Kyrylo Budanov,
+    # that ...": the one whose statements they are speaks
+    out += _sources_after(_STATEMENTS_BY, SAID, text, start, end, toks, index, resolver)
+    # "Park cited Cho as saying ...": the one quoted, when named ("quoted the spy agency as
+    # saying" leaves the one quoting it)
+    out += _sources_after(
+        _CITED_AS_SAYING, SAID, text, start, end, toks, index, resolver, _AS_SAYING, True
+    )
+    out += _sources_after(_BASED_ON_RE, ACCORDING_TO, text, start, end, toks, index, resolver)
     for m in _REPORT_BY_RE.finditer(text, start, end):
         k = index.get(m.end())
         if k is None:
