@@ -73,6 +73,8 @@ def test_sigkill_half_way_leaves_workspace_unchanged_and_reingest_completes(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # SIGKILL leaves the child's temporary directory behind: keep it in the test's own.
+        env={**os.environ, "TMPDIR": str(tmp_path)},
     )
     assert child.stdout is not None
     seen: list[str] = []
