@@ -178,6 +178,63 @@ def test_crlf_trailing_spaces_and_any_talker() -> None:
     assert b.lines_read == 2
 
 
+def test_sentences_sharing_a_line_are_each_decoded_with_the_line_number() -> None:
+    # a logger that lost its line ends writes sentences one after another on one line
+    p1, p2 = type5_parts()
+    bad = type1(mmsi=273000003)[:-2] + "00"
+    b = _decode(
+        type1(mmsi=273000001) + type1(mmsi=273000002, lat=43.0),
+        p1 + p2,  # both parts of a multipart message on one line
+        _tag("c:1325394060") + type1(mmsi=273000004) + _tag("c:1325394061") + type1(mmsi=273000005),
+        "1325394062 " + type1(mmsi=273000006) + " " + type1(mmsi=273000007),
+        type1(mmsi=273000008) + "," + bad,  # a trailer-like comma, then a broken sentence
+        default_time=T_2012 - timedelta(hours=1),
+    )
+    rows = [(r["mmsi"], r["row_id"], r["ts"]) for r in b.positions.to_pylist()]
+    early = T_2012 - timedelta(hours=1)
+    assert rows == [
+        (273000001, 1, early),
+        (273000002, 1, early),
+        (273000004, 3, T_2012),
+        (273000005, 3, T_2012 + timedelta(seconds=1)),
+        (273000006, 4, T_2012 + timedelta(seconds=2)),  # the line's leading time, for both
+        (273000007, 4, T_2012 + timedelta(seconds=2)),
+        (273000008, 5, early),
+    ]
+    assert b.positions.column("lat").to_pylist()[:2] == [42.25, 43.0]
+    assert [(r["name"], r["row_id"]) for r in b.statics.to_pylist()] == [("ANGARA", 2)]
+    assert _reasons(b) == {5: "bad_checksum"}
+    assert b.rejects.column("raw").to_pylist() == [bad]  # the broken sentence alone
+    assert (b.lines_read, b.lines_accepted) == (10, 9)  # one per sentence
+
+
+def test_text_after_a_checksum_that_starts_no_sentence_stays_with_it() -> None:
+    # GPSD's sample ends some lines with a literal "\x0d\x0a"; USCG trailers hold "!"-less fields
+    b = _decode(
+        type1() + "\\x0d\\x0a",
+        type1() + ",s28145,d-104,T12.345,x5,r003669946,1325394060,1350000000",
+        type1() + "!1234,",  # no talker: not a sentence
+        default_time=T_2012,
+    )
+    assert b.positions.column("row_id").to_pylist() == [1, 2, 3]
+    assert (b.lines_read, b.rejects.num_rows) == (3, 0)
+
+
+def test_a_line_of_more_sentences_than_the_spare_rows_is_rejected_whole_not_cut() -> None:
+    empty = "!AIVDM,1,1,,B,,0*25"  # 19 bytes: far shorter than any position report
+    line = empty * 100
+    b = _decode(line, type1(), default_time=T_2012)
+    spare = (len(line) + 1 + len(type1()) + 1) // nmea.SPARE_ROW_BYTES + 16
+    assert spare < 99
+    assert Counter(b.rejects.column("reason").to_pylist()) == {
+        "empty_payload": spare,  # the sentences split off until the spare rows ran out
+        "unparseable": 1,
+    }
+    rest = [r["raw"] for r in b.rejects.to_pylist() if r["reason"] == "unparseable"]
+    assert rest == [empty * (100 - spare)]  # the rest of the line
+    assert b.positions.column("row_id").to_pylist() == [2]
+
+
 # ---------------------------------------------------------------- time sources
 
 

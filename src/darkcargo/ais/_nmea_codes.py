@@ -54,4 +54,7 @@ DEST_W = 20
 ST_PGHP_TIME = 0  # time of a $PGHP line not yet applied to a sentence
 ST_GROUP_ID = 1  # last tag-block group id seen with a time
 ST_GROUP_TIME = 2  # that group's time
-STATE_LEN = 3
+# Set by the caller before each buffer: how many sentences found after another on the same line
+# the output columns have room for, beyond one row per line (see nmea._Decoder.decode).
+ST_SPARE_ROWS = 3
+STATE_LEN = 4

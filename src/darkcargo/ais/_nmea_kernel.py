@@ -37,6 +37,7 @@ from darkcargo.ais._nmea_codes import (
     ST_GROUP_ID,
     ST_GROUP_TIME,
     ST_PGHP_TIME,
+    ST_SPARE_ROWS,
 )
 
 US = np.int64(1_000_000)
@@ -495,6 +496,22 @@ def _line_end(buf, words, pos, n):
 
 
 @njit(cache=True)
+def _sentence_start(buf, q, le):
+    """Does a sentence begin at buf[q]: "!" or "$" and an address field ("!AIVDM,", "$PGHP,"),
+    or a tag block ("\\s:...", "\\c:...")? Other text after a checksum stays with the sentence
+    before it (GPSD's sample ends lines with a literal "\\x0d\\x0a")."""
+    b = buf[q]
+    if b == _BS:
+        return q + 2 < le and 97 <= buf[q + 1] <= 122 and buf[q + 2] == 58
+    if (b != _BANG and b != _DOLLAR) or q + 1 >= le or not 65 <= buf[q + 1] <= 90:
+        return False
+    k = q + 2
+    while k < le and k - q <= 6 and (65 <= buf[k] <= 90 or 48 <= buf[k] <= 57):
+        k += 1
+    return k < le and k - q >= 5 and buf[k] == _COMMA
+
+
+@njit(cache=True)
 def _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, e, lno, reason):
     rej_s[nr] = s
     rej_e[nr] = e
@@ -604,22 +621,39 @@ def decode_buffer(
     n_words = n // 8
     words = buf[: n_words * 8].view(np.uint64)
 
+    # A line may hold several sentences one after another (a logger that dropped line ends):
+    # each is decoded on its own, with the line's number and time prefix, as long as the output
+    # columns have a spare row for it (state[ST_SPARE_ROWS]); past that, the rest of such a line
+    # is rejected whole, so nothing is dropped unseen.
+    spare = state[ST_SPARE_ROWS]
+    cont_s = -1  # start of the next sentence on the current line
+    cont_le = -1
+    line_prefix = NULL_TIME  # the current line's time prefix, for the sentences after its first
+
     pos = 0
     li = 0
-    while pos < n:
-        e = _line_end(buf, words, pos, n)
-        s = pos
-        le = e
-        pos = e + 1
-        carried = li < n_carry
-        lno = carry_line_no[li] if carried else line_base + li - n_carry
-        li += 1
-        while le > s and buf[le - 1] <= 32:
-            le -= 1
-        while s < le and buf[s] <= 32:
-            s += 1
-        if s >= le:
-            continue  # blank: not counted
+    lno = np.int64(0)
+    carried = False
+    while pos < n or cont_s >= 0:
+        continuing = cont_s >= 0
+        if continuing:
+            s = cont_s
+            le = cont_le
+            cont_s = -1
+        else:
+            e = _line_end(buf, words, pos, n)
+            s = pos
+            le = e
+            pos = e + 1
+            carried = li < n_carry
+            lno = carry_line_no[li] if carried else line_base + li - n_carry
+            li += 1
+            while le > s and buf[le - 1] <= 32:
+                le -= 1
+            while s < le and buf[s] <= 32:
+                s += 1
+            if s >= le:
+                continue  # blank: not counted
         n_read += 1
 
         p = s
@@ -627,7 +661,7 @@ def decode_buffer(
         if c0 == _HASH:  # sample feeds (GPSD's, libais's, pyais's) annotate with comments
             nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_COMMENT)
             continue
-        t_prefix = NULL_TIME
+        t_prefix = line_prefix if continuing else NULL_TIME
         if c0 != _BS and c0 != _BANG and c0 != _DOLLAR:
             q = p
             while q < le and buf[q] != _BS and buf[q] != _BANG and buf[q] != _DOLLAR:
@@ -637,6 +671,7 @@ def decode_buffer(
                 continue
             t_prefix = _prefix_time(buf, p, q, ms_threshold)
             p = q
+        line_prefix = t_prefix
 
         # NMEA 4.0 tag block
         t_tag = NULL_TIME
@@ -717,6 +752,20 @@ def decode_buffer(
                 if nf <= 5:
                     fs[nf] = star + 1
             star += 1
+        # another sentence after this one's checksum (and any trailer) on the same line?
+        q = star + 3
+        while q < le and not _sentence_start(buf, q, le):
+            q += 1
+        if q < le:
+            if spare <= 0:
+                nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_UNPARSEABLE)
+                continue
+            spare -= 1
+            cont_s = q
+            cont_le = le
+            le = q
+            while le > s and buf[le - 1] <= 32:
+                le -= 1
         has_cs = star + 2 < le and _hexval(buf[star + 1]) >= 0 and _hexval(buf[star + 2]) >= 0
         if not has_cs:
             nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_UNPARSEABLE)
@@ -1042,6 +1091,7 @@ def decode_buffer(
     state[ST_PGHP_TIME] = pghp_time
     state[ST_GROUP_ID] = grp_id
     state[ST_GROUP_TIME] = grp_time
+    state[ST_SPARE_ROWS] = spare
     return np_, ns, nr, nc, n_read, n_acc
 
 

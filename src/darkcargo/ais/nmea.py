@@ -16,6 +16,10 @@ What is read
 - Checksums are required and verified before anything else (`bad_checksum`, also for non-AIS
   `$`/`!` sentences); a sentence without `*hh` is `unparseable`. A tag block checksum, when
   present, must be valid too (`bad_checksum` otherwise). Text after the checksum is allowed.
+- A line may hold several sentences one after another (a logger that lost its line ends:
+  `...*5C!AIVDM,...`): each is decoded, or rejected, on its own with the line's number (and its
+  leading timestamp, if any), and counts as one line read. A line with more such sentences than the batch's spare room
+  (one per 32 bytes of the batch) is rejected whole as `unparseable`, never cut short.
 - Time of a sentence, first found of: NMEA 4.0 tag block `c:` (unix seconds, or milliseconds when
   the value exceeds `ms_threshold`); a receive-time trailer after the checksum (USCG style
   `,...,r003669946,1325394060,...`: the first all-digit field of >= 9 digits); a leading timestamp
@@ -95,6 +99,7 @@ MMSI_MIN = 100_000_000
 MMSI_MAX = 999_999_999
 
 KERNEL_ENV = "DARKCARGO_NMEA_KERNEL"  # auto (default), native or jit
+SPARE_ROW_BYTES = 32  # see _Decoder.decode
 FIRST_BATCH_BYTES = 256 << 10  # the first decoder batch; later ones double up to batch_bytes
 _NEWLINE = 10
 
@@ -329,8 +334,11 @@ class _Decoder:
     def decode(self, buf: bytes | memoryview, n_new_lines: int, final: bool) -> DecodedBatch:
         """Decode `buf`: the carried fragments (`self.carry`) followed by whole new lines (the last
         may lack its newline only when final); `n_new_lines` counts the physical new lines."""
-        cap = len(self.carry_lno) + n_new_lines + 1
-        out = _Outputs(cap)
+        # one row per line, and room for sentences that share a line with another: up to one
+        # per SPARE_ROW_BYTES of the buffer (a line of two sentences needs one per two sentences)
+        spare = len(buf) // SPARE_ROW_BYTES + 16
+        self.state[K.ST_SPARE_ROWS] = spare
+        out = _Outputs(len(self.carry_lno) + n_new_lines + 1 + spare)
         arr = np.frombuffer(buf, np.uint8)
         n_pos, n_sta, n_rej, n_car, n_read, n_acc = _KERNELS.decode_buffer(
             arr, len(self.carry_lno), self.carry_lno, self.carry_time, self.next_line,
