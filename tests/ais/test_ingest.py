@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
 import hashlib
 import shutil
@@ -234,6 +235,35 @@ def test_gzipped_nmea_is_read(shared_data: Path, tmp_path: Path, workspace_path:
         plain.accepted,
         plain.reasons,
     )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"), [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)]
+)
+def test_utf16_text_is_read_as_utf8_and_hashed_as_given(
+    shared_data: Path, tmp_path: Path, workspace_path: Path, encoding: str, bom: bytes
+) -> None:
+    # PowerShell 5's `>` writes UTF-16 LE with a byte order mark
+    src = shared_data / "ais" / "pyais" / "nmea_data_sample.txt"
+    wide = tmp_path / "feed.nmea"
+    wide.write_bytes(bom + src.read_text().encode(encoding))
+    text = marinecadastre_csv(200).replace("SHIP 7,", "ЮНОНА 7,")  # a name outside ASCII
+    csv_plain, csv_wide = tmp_path / "plain.csv", tmp_path / "wide.csv"
+    csv_plain.write_text(text)
+    csv_wide.write_bytes(bom + text.encode(encoding))
+    plain = ingest([src, csv_plain], tmp_path / "plain.duckdb").files
+    report = ingest([wide, csv_wide], workspace_path)
+    assert [f.format for f in report.files] == ["nmea+utf16", "csv:marinecadastre+utf16"]
+    for got, want in zip(report.files, plain, strict=True):
+        assert (got.lines_read, got.accepted, got.reasons) == (
+            want.lines_read, want.accepted, want.reasons
+        )  # fmt: skip
+        assert got.sha256 == hashlib.sha256(Path(got.path).read_bytes()).hexdigest()
+    with Workspace(workspace_path, read_only=True) as ws:
+        names = {r[0] for r in ws.con.execute("SELECT name FROM statics").fetchall()}
+    assert "ЮНОНА 7" in names
+    again = ingest([wide, csv_wide], workspace_path).files
+    assert [f.status for f in again] == [STATUS_DUPLICATE, STATUS_DUPLICATE]
 
 
 def test_corrupt_gzip_half_way_keeps_nothing_of_that_file_but_keeps_earlier_files(

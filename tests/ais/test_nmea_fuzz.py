@@ -52,21 +52,21 @@ def _non_blank(data: bytes) -> int:
     return sum(1 for line in _lines(data).split(b"\n") if any(c > 32 for c in line))
 
 
-# Where a sentence or a tag block may begin; a line holds at most this many sentences.
+# Where a sentence or a tag block may begin.
 _STARTS = re.compile(rb"[!$][A-Z][A-Z0-9]{3,4},|\\[a-z]:")
 
 
 def _check(data: bytes, batch: DecodedBatch) -> None:
     data = _lines(data)
     lines = data.split(b"\n")
-    starts = [len(_STARTS.findall(line)) for line in lines]
-    # a line holding several sentences counts (and is accepted or rejected) once per sentence
-    extra = sum(max(k - 1, 0) for k in starts)
-    assert _non_blank(data) <= batch.lines_read <= _non_blank(data) + extra
+    # a line holding several sentences counts (and is accepted or rejected) once per sentence;
+    # any after the first begins as a sentence or a tag block does
+    starts = [len(_STARTS.findall(line, 1)) for line in lines]
+    assert _non_blank(data) <= batch.lines_read <= _non_blank(data) + sum(starts)
     assert batch.lines_accepted + batch.rejects.num_rows == batch.lines_read
     line_nos = batch.rejects.column("line_no").to_pylist()
     assert all(1 <= n <= len(lines) for n in line_nos)
-    single = {i + 1 for i, k in enumerate(starts) if k <= 1}  # lines of one sentence at most
+    single = {i + 1 for i, k in enumerate(starts) if k == 0}  # lines of one sentence at most
     once = [n for n in line_nos if n in single]
     assert len(set(once)) == len(once)  # such a line is rejected at most once
     rejected = set(once)

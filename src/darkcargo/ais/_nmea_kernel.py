@@ -506,7 +506,7 @@ def _sentence_start(buf, q, le):
     if (b != _BANG and b != _DOLLAR) or q + 1 >= le or not 65 <= buf[q + 1] <= 90:
         return False
     k = q + 2
-    while k < le and k - q <= 6 and (65 <= buf[k] <= 90 or 48 <= buf[k] <= 57):
+    while k < le and k - q <= 5 and (65 <= buf[k] <= 90 or 48 <= buf[k] <= 57):
         k += 1
     return k < le and k - q >= 5 and buf[k] == _COMMA
 

@@ -1,5 +1,8 @@
 """Input files as given: open plain/gzip/bz2/zstd/zip by magic bytes, hash them, guess their format.
 
+A text file that opens with a UTF-16 byte order mark is read as UTF-8 (`Utf16ToUtf8`); its
+compression then reads "utf16" (or "gzip+utf16" ...), so it is copied before DuckDB reads it.
+
 A source is identified by the SHA-256 of its bytes exactly as given (compressed), so the same
 file ingested twice, under any name, is recognised. Decompression is chosen from the leading
 magic bytes, never from the file name. Reading errors from a damaged archive (a gzip cut half
@@ -186,12 +189,47 @@ class DamageGuard(io.RawIOBase):
         super().close()
 
 
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class Utf16ToUtf8(io.RawIOBase):
+    """A UTF-16 text stream (with its byte order mark) read as UTF-8 bytes.
+
+    Windows tools write text as UTF-16 (PowerShell 5's `>` redirection does, for one); every
+    reader downstream takes UTF-8, so the bytes are transcoded on the way, lines unmoved. Code
+    units that are not text (a lone surrogate) become U+FFFD, as any undecodable byte does.
+    """
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+        self._decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+        self._pending = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending and not self._done:
+            block = self._inner.read(DECODE_STEP)
+            self._done = not block
+            self._pending = self._decoder.decode(block, final=self._done).encode("utf-8")
+        n = min(len(buffer), len(self._pending))
+        memoryview(buffer)[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
 @dataclass
 class OpenedSource:
     """A decompressed, readable view of one input file."""
 
     stream: BinaryIO  # decompressed bytes
-    compression: str  # plain, gzip, bz2, zstd, zip
+    compression: str  # plain, gzip, bz2, zstd, zip; "+utf16" (or "utf16") when transcoded
     member: str | None  # the zip member read, if any
     counter: CountingReader  # raw bytes consumed so far (for progress)
 
@@ -253,6 +291,9 @@ def open_source(
             stream = io.BufferedReader(DamageGuard(inner, str(path), kind), 1 << 20)  # type: ignore[assignment]
         else:
             stream = io.BufferedReader(counter, 1 << 20)  # type: ignore[assignment]
+        if stream.peek(2)[:2] in UTF16_BOMS:  # type: ignore[attr-defined]
+            stream = io.BufferedReader(Utf16ToUtf8(stream), 1 << 20)  # type: ignore[assignment]
+            kind = "utf16" if kind == "plain" else f"{kind}+utf16"
         yield OpenedSource(stream=stream, compression=kind, member=member, counter=counter)
     finally:
         raw.close()
