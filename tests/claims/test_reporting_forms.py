@@ -942,3 +942,94 @@ def test_thousands_written_once_in_a_range() -> None:
     assert (c.low, c.high, c.item) == (11_000, 12_000, "troops")
     c = one("Russia has 300 to 12,000 shells.")
     assert (c.low, c.high) == (300, 12_000)
+
+
+# -- seventeenth batch (Ukrainian News/Bloomberg, Korea Herald, Kyiv Post, Irish Times,
+# Spokesman-Review/WaPo, Express copy, Glavnoe/Bloomberg, Moscow Times) ---------------------------
+def test_a_quote_mark_left_open_in_its_paragraph_quotes_nothing() -> None:
+    text = (
+        "The report shows two Russian ships, “Angara,” and “Maria, making at least four trips.\n"
+        "Later that day the Kremlin spoke.\n"
+        "“They report this all the time,” Peskov told reporters."
+    )
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.item, c.speaker) for c in claims] == [
+        (2, "ships", None),
+        (4, "voyages", None),
+    ]
+    # a quotation running on opens its next paragraph with a quote mark again
+    text = "“We saw 20 ships at Rajin.\n“They left at night,” an analyst said."
+    assert one(text).speaker == "analyst"
+
+
+def test_an_update_from_and_an_analysis_by_a_company_name_the_source() -> None:
+    c = one(
+        "At least 600 North Korean soldiers had died, according to the latest update from the "
+        "National Intelligence Service."
+    )
+    assert c.speaker == "National Intelligence Service"
+    for source in ("a recent analysis by the consulting company Bain", "the research firm Kpler"):
+        c = one(f"According to {source}, Russia will produce about 4.5 million shells this year.")
+        assert c.speaker == source.split()[-1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Around 300 North Korean soldiers have been killed and 2,700 wounded, a lawmaker said.",
+        'That includes "approximately 300 deaths and 2,700 injuries," Lee said.',
+    ],
+)
+def test_the_two_halves_of_a_toll_share_its_hedge(text: str) -> None:
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.item, c.bound) for c in claims] == [
+        (300, "troops", "approximate"),
+        (2700, "troops", "approximate"),
+    ]
+    # not a list of other things: "about 3,000 troops arrived and 50 soldiers were killed"
+    text = "Seoul said about 3,000 troops arrived and 50 soldiers were killed."
+    assert [c.bound for c in extract_claims(text, published=PUB)] == ["approximate", "exact"]
+
+
+def test_a_number_after_a_verb_of_harm_counts_people_and_a_toll_reached_counts_troops() -> None:
+    text = (
+        "Ukraine said it shot down 18 of 20 attack drones, but the strikes killed one person and "
+        "injured four in Nikopol."
+    )
+    assert [c.value for c in extract_claims(text, published=PUB)] == [18, 20]  # not 4 drones
+    text = "The shelling killed 12 North Korean soldiers and wounded at least 30."
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.item, c.bound) for c in claims][1] == (30, "troops", "lower")
+    c = one("Casualties among North Korean forces have surpassed 3,000, Lee said.")
+    assert (c.value, c.item, c.bound) == (3000, "troops", "lower")
+    assert extract_claims("Russian forces have reached 40 km from Kyiv.", published=PUB) == []
+    text = "North Korean troops have suffered losses. As many as 30 have been “killed or wounded.”"
+    c = one(text)
+    assert (c.value, c.item, c.bound) == (30, "troops", "upper")
+    assert extract_claims("Missiles hit Kharkiv. As many as 30 were killed.", published=PUB) == []
+
+
+def test_images_used_to_show_are_the_evidence_and_a_koksan_model_gives_its_calibre() -> None:
+    c = one("RUSI used dozens of satellite images to show at least four trips by the ships.")
+    assert (c.item, c.evidence) == ("voyages", "satellite imagery")
+    c = one("Budanov said North Korea has sent at least 120 M1989 Koksans.")
+    assert (c.item, c.caliber, c.bound) == ("howitzers", "170mm", "lower")
+
+
+def test_last_week_dates_a_figure_to_that_week_s_month() -> None:
+    c = one("Zelensky said last week that up to 3,000 more North Korean troops could come.")
+    assert (c.claim_date, c.date_precision) == (date(2024, 6, 1), "month")
+    c = one("Officials said last week that 1,500 troops had arrived.", date(2024, 11, 4))
+    assert (c.claim_date, c.date_precision) == (date(2024, 10, 1), "month")
+
+
+def test_the_figure_given_before_is_not_a_new_claim() -> None:
+    text = (
+        "About 600 North Korean soldiers had been killed and 4,100 injured, Lee said. He said "
+        "about half of the 4,100 wounded soldiers had been sent back."
+    )
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.item) for c in claims] == [(600, "troops"), (4100, "troops")]
+    # "the" before a figure not given before leaves it a claim
+    c = one("He said half of the 4,100 wounded soldiers had been sent back.")
+    assert (c.value, c.item) == (4100, "troops")

@@ -105,7 +105,8 @@ _ACCORDING_RE = re.compile(
 _ACCORDING_SOURCE = re.compile(
     r"(?:(?:a|an|the|new|latest|recent|its|their)\s+)*(?:[\w-]+\s+)?"
     r"(?:estimates?|analys[ie]s|reports?|assessments?|stud(?:y|ies)|data|figures|counts?|tall(?:y|ies)"
-    r"|reviews?|statements?|calculations?|research|imagery|images|information|intelligence)\s+"
+    r"|reviews?|statements?|calculations?|research|imagery|images|information|intelligence"
+    r"|updates?|briefings?|findings)\s+"
     r"(?:by|from|of|(?:compiled|published|released|revealed|obtained|provided|gathered)\s+by)\s+",
     re.IGNORECASE,
 )

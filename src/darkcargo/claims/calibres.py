@@ -16,7 +16,8 @@ CALIBRES_MM = (
     180, 203, 220, 240, 300,
 )  # fmt: skip
 SNAP_TOLERANCE = 0.03
-# Guns, launchers and rounds whose name gives the calibre (Soviet/Russian and NATO systems).
+# Guns, launchers and rounds whose name gives the calibre (Soviet/Russian, North Korean and NATO
+# systems).
 NAMED_CALIBRES: dict[str, str] = {
     "d-30": "122mm",
     "2s1": "122mm",
@@ -33,6 +34,8 @@ NAMED_CALIBRES: dict[str, str] = {
     "msta": "152mm",
     "msta-s": "152mm",
     "of-540": "152mm",
+    "m1978": "170mm",  # North Korea's Koksan self-propelled guns ("Koksan" is an item form)
+    "m1989": "170mm",
     "m107": "155mm",
     "m795": "155mm",
     "m777": "155mm",

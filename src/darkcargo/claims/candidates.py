@@ -215,6 +215,15 @@ _ITEM_AT = re.compile(
     r"(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+)?$",
     re.IGNORECASE,
 )
+# "casualties among North Korean forces have surpassed 3,000": the subject a toll reached
+_TROOPS_REACHED = re.compile(
+    r"\b(?P<item>" + "|".join(sorted(ITEM_FORMS["troops"], key=len, reverse=True)) + r")"
+    r"(?:\s+(?:among|of|in)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)?\s+(?:(?:have|has|had)\s+)?"
+    r"(?:(?:now|already)\s+)?(?:surpassed|exceeded|reached|topped|passed|hit|(?:risen|rose|climbed"
+    r"|grown|grew|jumped|increased)\s+to|(?:stand|stood|stands)\s+at)\s+"
+    r"(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?$",
+    re.IGNORECASE,
+)
 # "The NIS put the figure at 3,000": the figure the sentence before counted
 _FIGURE_AT = re.compile(
     r"\b(?:put|puts|putting|placed|places|estimated|estimates)\s+(?:(?:the|its|their|this|that)"
@@ -431,7 +440,12 @@ def _sentence_candidates(
             if c.item is None and (at := _ITEM_AT.search(text, wcs, c.first.start)):
                 c.item = normalize_item(at.group("item"))  # "Russian casualties at 48,240"
             if c.item is None and not _counts_something_else(text, last.end, e):
-                c.item = _item_from_context(text, wcs, c.first.start, prev_items)
+                if at := _TROOPS_REACHED.search(text, wcs, c.first.start):
+                    c.item = normalize_item(at.group("item"))
+                else:
+                    c.item = _item_from_context(text, wcs, c.first.start, prev_items)
+                if c.item != "troops" and _HARMED_BEFORE.search(text, wcs, c.first.start):
+                    c.item = None  # "the strikes killed one person and injured four": people
                 if c.item is None and (
                     c.first.magnitude
                     or last.magnitude
@@ -443,6 +457,12 @@ def _sentence_candidates(
                     # a year are shipped": a bare large amount counts what the sentence
                     # before named last.
                     c.item = _item_of_sentence_before(text, s)
+                if (
+                    c.item is None
+                    and _HARMED_AFTER.match(text, last.end, e)
+                    and _item_of_sentence_before(text, s) == "troops"
+                ):
+                    c.item = "troops"  # "North Korean troops ... As many as 30 were killed"
                 if c.item is not None and c.caliber is None:
                     c.caliber = next(
                         (cal for _, it, cal in reversed(prev_items[-5:]) if it == c.item), None
@@ -509,6 +529,18 @@ def _sentence_candidates(
                 # a list (not "about 3,000 troops and 50 missiles")
                 c.bound, c.hedge = prev.bound, prev.hedge
                 listed_ends.add(c.end)
+            elif (
+                prev is not None
+                and c.bound == cues.EXACT
+                and prev.bound in (cues.APPROXIMATE, cues.LOWER, cues.UPPER)
+                and prev.item == c.item == "troops"
+                and _CASUALTY_GAP.fullmatch(text, prev.end, c.span_start)
+                and _CASUALTY.search(text, prev.first.start, c.span_start)
+                and _CASUALTY_AFTER.match(text, last.end, e)
+            ):
+                # "about 600 had been killed and 4,100 injured", "at least 300 ... were killed
+                # and 2,700 wounded": the toll's two halves share its hedge
+                c.bound, c.hedge = prev.bound, prev.hedge
         # Capacity, per container, negation.
         cap_from = wcs
         if re.match(r"(?:or|and)\b", text[cs : cs + 4]):
@@ -534,6 +566,14 @@ def _sentence_candidates(
     return out
 
 
+# Between the two halves of a toll: "[North Korean soldiers] [had been] killed and", "deaths and"
+_CASUALTY_GAP = re.compile(r"(?:[ \u00a0]+[A-Za-z'’-]+){0,6}?[ \u00a0]*,?[ \u00a0]+and[ \u00a0]+")
+_CASUALTY = re.compile(r"\b(?:killed|dead|deaths|died|wounded|injured|injuries)\b", re.I)
+_CASUALTY_AFTER = re.compile(
+    r"[ \u00a0]+(?:(?:more|others?|people|soldiers|troops)[ \u00a0]+)?(?:were[ \u00a0]+|have"
+    r"[ \u00a0]+been[ \u00a0]+)?(?:wounded|injured|injuries|killed|dead|deaths|missing|captured)\b",
+    re.IGNORECASE,
+)
 # "a 1,000-container ship" is the size of a ship, not a count
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _GLUED_COUNT = re.compile(
@@ -711,6 +751,17 @@ _PARTICIPLE_NEXT = re.compile(
 )
 
 
+# A number right after a verb of harm counts people, whatever was counted before it.
+_HARMED_BEFORE = re.compile(
+    r"\b(?:kill|kills|killed|killing|injure|injures|injured|injuring|wound|wounds|wounded"
+    r"|wounding)[ \u00a0]+(?:[a-z]+[ \u00a0]+){0,2}$"
+)
+# A number whose noun is left out before a verb of harm: "30 have been killed or wounded"
+_HARMED_AFTER = re.compile(
+    r"[ \u00a0]+(?:(?:have|has|had|were|was)[ \u00a0]+)?(?:been[ \u00a0]+)?[“\"]?"
+    r"(?:killed|wounded|injured|died|captured)\b",
+    re.IGNORECASE,
+)
 # After a number that counts the noun of a figure before it in the sentence: "50 soldiers were
 # killed and 47 injured", "300 died, with nearly 1,000 others injured".
 _SAME_NOUN_NEXT = frozenset(

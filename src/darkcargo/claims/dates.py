@@ -284,8 +284,10 @@ def parse_date_span(span: str, base: date | None) -> tuple[date, str] | None:
             y = base.year + (mth - 1) // 12
             mth = (mth - 1) % 12 + 1
             return date(y, mth, 1), MONTH
-        # "last week" is left to the statement's own date: blind gold read it both as the
-        # week's month and as the report's day
+        if which in ("last", "past"):
+            # "last week": the month that week (mostly) lay in, as later blind gold reads it
+            prior = base - timedelta(days=7)
+            return date(prior.year, prior.month, 1), MONTH
         return None
     if re.fullmatch(_YEAR, s):
         return date(int(s), 1, 1), YEAR

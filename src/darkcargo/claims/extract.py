@@ -282,15 +282,25 @@ def _pick_attribution(
     return after or before
 
 
+# "the" right before a figure: one the article may have given already
+_BACK_REFERENCE = re.compile(r"\bthe[ \u00a0]+$", re.IGNORECASE)
+_OPENS_QUOTE = re.compile(r"\s*[“\"]")  # a paragraph that opens with a quote mark
+
+
 def _quote_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Quoted stretches in text[start:end] (curly or straight double quotes), possibly spanning
-    several sentences."""
+    several sentences and, when the next paragraph opens with a quote mark again (as a quotation
+    running on is printed), several paragraphs. A quote mark left open at the end of its paragraph
+    otherwise is a typo ("two Russian ships, “Angara,” and “Maria, making ..."), no quotation."""
     regions: list[tuple[int, int]] = []
     open_at: int | None = None
-    for m in re.finditer(r"[“”\"]", text[start:end]):
+    for m in re.finditer(r"[“”\"\n]", text[start:end]):
         ch = m.group()
         p = start + m.start()
-        if ch == "“" or (ch == '"' and open_at is None):
+        if ch == "\n":
+            if open_at is not None and not _OPENS_QUOTE.match(text, p, end):
+                open_at = None  # never closed: no quotation to attribute
+        elif ch == "“" or (ch == '"' and open_at is None):
             if open_at is None:
                 open_at = p
         elif open_at is not None:
@@ -540,5 +550,9 @@ def extract_claims(
                 evidence=evidence,
             )
             claim.sender_country, claim.recipient_country = clause_route(text, *c.clause)
+            if _BACK_REFERENCE.search(
+                text, max(sent.start, c.span_start - 8), c.span_start
+            ) and any((k.value, k.item) == (value, c.item) for k in claims):
+                continue  # "about half of the 4,100 wounded soldiers": a figure given before
             claims.append(claim)
     return claims

@@ -43,7 +43,8 @@ HEAD_NOUNS = _words(
     officer generals general administration cabinet parliament assembly report study
     prosecutors observers watchdog organisation organization think bank newspaper broadcaster
     outlet department bureau commission embassy directorate investigation analysis assessment
-    observer portal website briefing agencies services ministries governments allies force media"""
+    observer portal website briefing agencies services ministries governments allies force media
+    company firm consultancy"""
 )
 MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
