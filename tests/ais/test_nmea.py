@@ -208,6 +208,17 @@ def test_sentences_sharing_a_line_are_each_decoded_with_the_line_number() -> Non
     assert (b.lines_read, b.lines_accepted) == (10, 9)  # one per sentence
 
 
+def test_a_multipart_message_with_tag_blocks_on_one_line() -> None:
+    # MarineTraffic's feed as Global Fishing Watch's ais-tools keeps it (sample/bad-type5.nmea)
+    p1, p2 = type5_parts()
+    line = _tag("s:rMT2083,c:1325394061") + p1 + _tag("s:rMT2083,c:1325394060") + p2
+    b = _decode(line)
+    assert [(r["name"], r["row_id"], r["ts"]) for r in b.statics.to_pylist()] == [
+        ("ANGARA", 1, T_2012 + timedelta(seconds=1))  # the first part's time
+    ]
+    assert (b.lines_read, b.lines_accepted) == (2, 2)
+
+
 def test_text_after_a_checksum_that_starts_no_sentence_stays_with_it() -> None:
     # GPSD's sample ends some lines with a literal "\x0d\x0a"; USCG trailers hold "!"-less fields
     b = _decode(
