@@ -292,6 +292,52 @@ def test_pghp_line_times_only_the_next_sentence_and_counts_as_accepted(shared_da
     assert b.lines_accepted == 4  # three valid $PGHP lines + one position
 
 
+def _dollar(body: str) -> str:
+    cs = reduce(lambda a, c: a ^ ord(c), body, 0)
+    return f"${body}*{cs:02X}"
+
+
+def test_the_receivers_gps_clock_times_the_sentences_after_it() -> None:
+    # an onboard log (GPSD's test logs): AIS sentences between the GPS's own sentences
+    rmc = _dollar("GPRMC,050100.50,A,5241.99815,N,00517.56525,E,0.005,,010112,,,A")
+    no_fix = _dollar("GPRMC,050200.00,V,,,,,,,010112,,,N")
+    zda = _dollar("GPZDA,050300,01,01,2012,00,00")
+    b = _decode(
+        type1(mmsi=273000001),  # before any clock: no time
+        rmc,
+        type1(mmsi=273000002),
+        _tag("c:1325394000") + type1(mmsi=273000003),  # its own time first
+        no_fix,  # no valid fix: the clock may be unset, so it sets nothing
+        type1(mmsi=273000004),
+        zda,
+        type1(mmsi=273000005),
+        _dollar("GPGGA,050400.00,5241.99815,N,00517.56525,E,1,09,1.03,-6.0,M,45.8,M,,"),
+    )
+    got = [(r["mmsi"], r["ts"]) for r in b.positions.to_pylist()]
+    assert got == [
+        (273000002, T_2012 + timedelta(seconds=0.5)),
+        (273000003, T_2012 - timedelta(seconds=60)),
+        (273000004, T_2012 + timedelta(seconds=0.5)),
+        (273000005, T_2012 + timedelta(seconds=120)),
+    ]
+    assert _reasons(b) == {1: "no_time", 5: "unparseable", 9: "unparseable"}
+    assert b.lines_accepted == 6  # four positions and the two clock lines that timed them
+
+
+def test_a_clock_too_many_lines_back_times_nothing() -> None:
+    rmc = _dollar("GPRMC,050100,A,5241.99815,N,00517.56525,E,0.005,,010112,,,A")
+    lines = [rmc, *(["# note"] * 5), type1()]
+    tight = NmeaParams(clock_window_lines=5)
+    assert _reasons(_decode(*lines, params=tight))[7] == "no_time"
+    b = _decode(*lines, params=NmeaParams(clock_window_lines=6))
+    assert b.positions.column("ts").to_pylist() == [T_2012]
+    # the clock carries across batches
+    data = ("\n".join(lines) + "\n").encode()
+    batches = list(iter_nmea_batches(io.BytesIO(data), source_id=1, batch_bytes=len(rmc) + 2))
+    assert len(batches) > 1
+    assert _concat(batches).positions.column("ts").to_pylist() == [T_2012]
+
+
 def test_tag_block_group_shares_the_time_of_its_first_sentence() -> None:
     p1, p2 = type5_parts()
     b = _decode(_tag("g:1-2-77,c:1325394060") + p1, _tag("g:2-2-77") + p2)

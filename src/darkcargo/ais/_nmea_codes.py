@@ -57,4 +57,9 @@ ST_GROUP_TIME = 2  # that group's time
 # Set by the caller before each buffer: how many sentences found after another on the same line
 # the output columns have room for, beyond one row per line (see nmea._Decoder.decode).
 ST_SPARE_ROWS = 3
-STATE_LEN = 4
+# The receiver's clock: the time of the last GPS $--RMC (valid fix) or $--ZDA line, the line it
+# was on, and (set by the caller) for how many lines after it it times AIS sentences.
+ST_CLOCK_TIME = 4
+ST_CLOCK_LINE = 5
+ST_CLOCK_WINDOW = 6
+STATE_LEN = 7

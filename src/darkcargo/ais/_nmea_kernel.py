@@ -34,6 +34,9 @@ from darkcargo.ais._nmea_codes import (
     R_TRUNCATED,
     R_UNPARSEABLE,
     R_UNSUPPORTED,
+    ST_CLOCK_LINE,
+    ST_CLOCK_TIME,
+    ST_CLOCK_WINDOW,
     ST_GROUP_ID,
     ST_GROUP_TIME,
     ST_PGHP_TIME,
@@ -496,6 +499,58 @@ def _line_end(buf, words, pos, n):
 
 
 @njit(cache=True)
+def _clock_time(buf, p, star):
+    """The UTC time of a GPS "$--RMC" line with a valid fix ("$GPRMC,hhmmss.ss,A,...,ddmmyy,...")
+    or of a "$--ZDA" line ("$GPZDA,hhmmss.ss,dd,mm,yyyy,..."), or NULL_TIME."""
+    rmc = buf[p + 3] == 82 and buf[p + 4] == 77 and buf[p + 5] == 67  # RMC
+    zda = buf[p + 3] == 90 and buf[p + 4] == 68 and buf[p + 5] == 65  # ZDA
+    if not (rmc or zda) or star - p < 9 or buf[p + 6] != _COMMA:
+        return NULL_TIME
+    fs = np.zeros(10, np.int64)
+    fe = np.zeros(10, np.int64)
+    k = 0
+    f = p + 7
+    while k < 10 and f <= star:
+        g = f
+        while g < star and buf[g] != _COMMA:
+            g += 1
+        fs[k] = f
+        fe[k] = g
+        k += 1
+        f = g + 1
+    s0 = fs[0]
+    e0 = fe[0]
+    if e0 - s0 < 6 or (e0 > s0 + 6 and (buf[s0 + 6] != 46 or e0 - s0 > 13)):
+        return NULL_TIME
+    h = _uint(buf, s0, s0 + 2)
+    mi = _uint(buf, s0 + 2, s0 + 4)
+    sec = _uint(buf, s0 + 4, s0 + 6)
+    us = 0
+    if e0 > s0 + 7:
+        us = _uint(buf, s0 + 7, e0)
+        for _ in range(e0 - s0 - 7, 6):
+            us *= 10
+    if h < 0 or mi < 0 or sec < 0 or us < 0:
+        return NULL_TIME
+    if rmc:
+        if k < 9 or fe[1] - fs[1] != 1 or buf[fs[1]] != 65 or fe[8] - fs[8] != 6:
+            return NULL_TIME  # no date, or no valid fix ("V"): the clock may not be set
+        d = _uint(buf, fs[8], fs[8] + 2)
+        mo = _uint(buf, fs[8] + 2, fs[8] + 4)
+        y = _uint(buf, fs[8] + 4, fs[8] + 6)
+        if y < 0:
+            return NULL_TIME
+        y += 2000 if y < 80 else 1900
+    else:
+        if k < 4 or fe[3] - fs[3] != 4:
+            return NULL_TIME
+        d = _uint(buf, fs[1], fe[1])
+        mo = _uint(buf, fs[2], fe[2])
+        y = _uint(buf, fs[3], fe[3])
+    return _civil_to_us(y, mo, d, h, mi, sec, us)
+
+
+@njit(cache=True)
 def _sentence_start(buf, q, le):
     """Does a sentence begin at buf[q]: "!" or "$" and an address field ("!AIVDM,", "$PGHP,"),
     or a tag block ("\\s:...", "\\c:...")? Other text after a checksum stays with the sentence
@@ -616,6 +671,9 @@ def decode_buffer(
     pghp_time = state[ST_PGHP_TIME]
     grp_id = state[ST_GROUP_ID]
     grp_time = state[ST_GROUP_TIME]
+    clock_time = state[ST_CLOCK_TIME]
+    clock_line = state[ST_CLOCK_LINE]
+    clock_window = state[ST_CLOCK_WINDOW]
 
     # the buffer as 8-byte words, to find line ends eight bytes at a time
     n_words = n // 8
@@ -802,11 +860,17 @@ def decode_buffer(
                     tp = _civil_to_us(
                         vals[1], vals[2], vals[3], vals[4], vals[5], vals[6], vals[7] * 1000
                     )
-            if tp == NULL_TIME:
-                nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_UNPARSEABLE)
-            else:
+            if tp != NULL_TIME:
                 pghp_time = tp
                 n_acc += 1
+                continue
+            tc = _clock_time(buf, p, star)
+            if tc != NULL_TIME:  # the receiver's GPS clock, for the AIS sentences after it
+                clock_time = tc
+                clock_line = lno
+                n_acc += 1
+                continue
+            nr = _reject(rej_s, rej_e, rej_lno, rej_reason, nr, s, le, lno, R_UNPARSEABLE)
             continue
 
         # !ccVDM / !ccVDO header
@@ -841,6 +905,8 @@ def decode_buffer(
                 if t != NULL_TIME:
                     grp_id = tag_gid
                     grp_time = t
+            if t == NULL_TIME and clock_time != NULL_TIME and lno - clock_line <= clock_window:
+                t = clock_time
 
         # fields: count, number, sequence id, channel, payload, fill bits
         if nf != 5:
@@ -1092,6 +1158,8 @@ def decode_buffer(
     state[ST_GROUP_ID] = grp_id
     state[ST_GROUP_TIME] = grp_time
     state[ST_SPARE_ROWS] = spare
+    state[ST_CLOCK_TIME] = clock_time
+    state[ST_CLOCK_LINE] = clock_line
     return np_, ns, nr, nc, n_read, n_acc
 
 

@@ -25,7 +25,9 @@ What is read
   `,...,r003669946,1325394060,...`: the first all-digit field of >= 9 digits); a leading timestamp
   before the sentence (epoch seconds/ms or `YYYY-MM-DD[T ]HH:MM:SS[.f][Z|+hh:mm]`, any separator);
   a preceding Gatehouse `$PGHP,1,...` line (applies to the next AIS sentence only); the time of an
-  earlier sentence of the same tag-block group (`g:1-2-id` then `g:2-2-id` without `c:`). A
+  earlier sentence of the same tag-block group (`g:1-2-id` then `g:2-2-id` without `c:`); the
+  receiver's GPS clock, from the last `$--RMC` line with a valid fix or `$--ZDA` line within
+  `clock_window_lines` lines before (an onboard log, as GPSD's test logs are). A
   multipart message takes the first time among its parts. A type 4 message without any of these
   uses the base station's own UTC when that is a valid date. Otherwise `default_time`, else the
   message is rejected `no_time`.
@@ -51,7 +53,7 @@ Values
   a short destination is decoded from the characters present), else `truncated`.
 
 Line accounting: blank lines are not counted. Every other line is accepted (it is part of an
-accepted message, or a valid `$PGHP` time line) or rejected with a reason from
+accepted message, or a valid `$PGHP`, `$--RMC` or `$--ZDA` time line) or rejected with a reason from
 `darkcargo.ais.schema.REJECT_REASONS`: comment lines (`#...`, as sample feeds annotate) are
 `comment`; junk and non-AIS NMEA sentences (`$GPGGA`, ...) are `unparseable`; fill bits outside 0-5 or nonzero on a non-final part are
 `bad_fill_bits`; a sentence with an empty payload is `empty_payload`; characters outside the 6-bit
@@ -146,12 +148,16 @@ class NmeaParams:
     max_raw_chars: rejects keep at most this many characters of the offending line.
     max_line_bytes: a longer line (no AIS sentence is) is decoded from its start only, so that
         a file without newlines cannot grow the read buffer without bound.
+    clock_window_lines: a GPS "$--RMC"/"$--ZDA" line times the AIS sentences without a time of
+        their own for this many lines after it (a receiver logs its GPS about once a second;
+        a clock that stopped must not date the rest of the log).
     """
 
     window_lines: int = 1000
     ms_threshold: int = 10_000_000_000
     max_raw_chars: int = 2000
     max_line_bytes: int = 1 << 20
+    clock_window_lines: int = 1000
 
 
 DEFAULT_PARAMS = NmeaParams()
@@ -168,7 +174,7 @@ class DecodedBatch:
     statics: pa.Table  # exactly STATICS
     rejects: pa.Table  # exactly REJECTS (source_id, line_no, raw, reason)
     lines_read: int  # non-blank input lines consumed (resolved) by this batch
-    lines_accepted: int  # lines of accepted messages, plus $PGHP time lines
+    lines_accepted: int  # lines of accepted messages, plus $PGHP/RMC/ZDA time lines
 
 
 def mmsi_is_valid(mmsi: np.ndarray) -> np.ndarray:
@@ -326,6 +332,8 @@ class _Decoder:
         self.params = params
         self.state = np.full(K.STATE_LEN, K.NULL_TIME, np.int64)
         self.state[K.ST_GROUP_ID] = -1
+        self.state[K.ST_CLOCK_LINE] = 0
+        self.state[K.ST_CLOCK_WINDOW] = params.clock_window_lines
         self.next_line = 1  # physical line number of the next chunk's first line
         self.carry = b""
         self.carry_lno = np.empty(0, np.int64)
