@@ -1033,3 +1033,45 @@ def test_the_figure_given_before_is_not_a_new_claim() -> None:
     # "the" before a figure not given before leaves it a claim
     c = one("He said half of the 4,100 wounded soldiers had been sent back.")
     assert (c.value, c.item) == (4100, "troops")
+
+
+# -- eighteenth batch (Open Source Centre, Reuters, RFA, Firstpost, CNN, The Voice on the MSMT,
+# Caliber.az/NYT, Kyodo) ------------------------------------------------------------------------
+def test_a_part_of_a_hedged_whole_container_loads_and_reinforcements() -> None:
+    text = "Prosecutors examined debris from 21 of around 50 North Korean ballistic missiles."
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.item, c.bound) for c in claims] == [
+        (21, "missiles", "exact"),
+        (50, "missiles", "approximate"),
+    ]
+    c = one("North Korea shipped more than 20,000 container loads of missiles and artillery.")
+    assert (c.value, c.item, c.bound) == (20_000, "containers", "lower")
+    text = "The report estimates 11,000 troops were sent, with 3,000 reinforcements arriving."
+    assert [c.item for c in extract_claims(text, published=PUB)] == ["troops", "troops"]
+
+
+def test_a_subject_described_by_a_participle_and_a_body_s_report() -> None:
+    text = (
+        "The team, composed of representatives from 11 countries including the United States, "
+        "the United Kingdom, EU member states, and Japan, reported that North Korea has shipped "
+        "more than 20,000 containers."
+    )
+    assert one(text).speaker == "team"
+    text = (
+        "The Multilateral Sanctions Monitoring Team was set up in 2024. The monitoring team’s "
+        "first report disclosed that nearly nine million rounds have been transferred."
+    )
+    assert one(text).speaker == "Multilateral Sanctions Monitoring Team"
+
+
+def test_a_count_since_the_first_event_is_dated_now_and_a_ban_on_more_than_is_a_cap() -> None:
+    text = (
+        "Since the first North Korean tanker visited Vostochny in March 2024, the fleet has made "
+        "over 40 visits to this port."
+    )
+    c = one(text, date(2024, 11, 22))
+    assert (c.claim_date, c.baseline_date) == (date(2024, 11, 22), date(2024, 3, 1))
+    c = one("North Korea is banned from importing more than 500,000 barrels of oil a year.")
+    assert (c.value, c.low, c.high, c.bound) == (500_000, 500_000, 500_000, "exact")
+    c = one("North Korea imported more than 500,000 barrels of oil last year.")
+    assert c.bound == "lower"

@@ -310,10 +310,24 @@ def _owner_before(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[s
     while first > 0 and len(owner) < MAX_NP_WORDS and _is_cap(toks[first - 1][2]):
         first -= 1
         owner.insert(0, toks[first][2])
+    if len(owner) == 1 and owner[0].lower() in HEAD_NOUNS:
+        # "the monitoring team's first report": a body described, not named (the resolver
+        # takes it for the one of its kind named before)
+        while (
+            first > j - 2
+            and first > 0
+            and toks[first - 1][2].isalpha()
+            and toks[first - 1][2].islower()
+            and toks[first - 1][2] not in NOT_NAMES
+        ):
+            first -= 1
+            owner.insert(0, toks[first][2])
     if first > 0 and toks[first - 1][2].lower() == "the":
         first -= 1
         owner.insert(0, toks[first][2])
-    if not any(_is_cap(w) for w in owner):
+    if not any(_is_cap(w) for w in owner) and not (
+        owner[0].lower() == "the" and owner[-1].lower() in HEAD_NOUNS
+    ):
         return None
     return first, owner
 
@@ -632,6 +646,12 @@ def _np_forward_named(toks: list[tuple[int, int, str]], k: int) -> tuple[int, li
     return fw
 
 
+_APPOSITIVE_OPENERS = frozenset(
+    {"who", "which", "composed", "comprising", "made", "formed", "set", "created", "established"}
+    | {"led", "headed", "based", "launched"}
+)
+
+
 def _appositive_subject(
     toks: list[tuple[int, int, str]], k: int, sent_first: int
 ) -> tuple[int, list[str]] | None:
@@ -639,7 +659,7 @@ def _appositive_subject(
     j = k - 1
     commas = 0
     name_np: tuple[int, list[str]] | None = None
-    while j >= sent_first and commas < 4:
+    while j >= sent_first and commas < 6:
         if toks[j][2] == ",":
             commas += 1
             np = _np_backward(toks, j)
@@ -654,8 +674,10 @@ def _appositive_subject(
                 named = any(_is_cap(w) for w in words) or (
                     words[0].lower() == "the" and words[-1].lower() in MEDIA_HEADS
                 )  # "The newspaper, quoting data ..., said"
-                # "The officials, who spoke on grounds of anonymity, said": a relative clause
-                relative = j + 1 < k and toks[j + 1][2].lower() in ("who", "which")
+                # "The officials, who spoke on grounds of anonymity, said", "The team, composed
+                # of representatives from 11 countries including ..., reported": a relative
+                # clause or a participle describes the subject
+                relative = j + 1 < k and toks[j + 1][2].lower() in _APPOSITIVE_OPENERS
                 if at_start and (named or (relative and words[-1].lower() in HEAD_NOUNS)):
                     # "Ukraine's foreign minister, Dmytro Kuleba, said": the name, not the title.
                     if name_np is not None and _is_title_phrase(words):

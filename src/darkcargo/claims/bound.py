@@ -134,6 +134,12 @@ _PHRASAL_OVER = re.compile(
     r"|talks|row|clash|clashes)\s*$",
     re.IGNORECASE,
 )
+# A prohibition before "more than": the figure is a cap ("is banned from importing more than")
+_LIMIT_BEFORE = re.compile(
+    r"\b(?:banned|barred|prohibited|forbidden|not\s+allowed|not\s+permitted)\s+(?:from\s+|to\s+)?"
+    r"(?:[a-z]+ing\s+|[a-z]+\s+)?$",
+    re.IGNORECASE,
+)
 # How far back from a number a bound cue may start (characters).
 CUE_LOOKBACK = 40
 
@@ -149,6 +155,9 @@ def bound_before(text: str, num_start: int, floor: int = 0) -> tuple[str, str | 
             continue  # "handed over 1.5 million projectiles": a verb's particle, not a bound
         if m and m.group("cue").lower() == "up to" and _PHRASAL_UP.search(before, 0, m.start()):
             continue  # "gearing up to double the number": a verb's particle and "to"
+        if m and bound == LOWER and _LIMIT_BEFORE.search(text, max(floor, lo - 40), lo + m.start()):
+            # "banned from importing more than 500,000 barrels a year": a limit, given exactly
+            return EXACT, None, num_start
         if m and (best is None or lo + m.start("cue") < best[2]):
             # The longest cue wins: "no more than" (upper) over "more than" (lower).
             best = (bound, m.group("cue"), lo + m.start("cue"))

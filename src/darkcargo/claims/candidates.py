@@ -206,8 +206,11 @@ def _masks_for(text: str, sent: Sentence, dates: list[DateMention]) -> list[tupl
     return masks
 
 
+# "from 15,000 to 30,000 personnel", "21 of around 50 missiles": the item of the next number
 _TO_NEXT_NUMBER = re.compile(
-    r"\s+to\s+\d[\d,.]*(?:\s+(?:thousand|million|billion))?(?=\s)", re.IGNORECASE
+    r"\s+(?:to|(?:out\s+)?of(?:\s+the)?(?:\s+(?:around|about|some|roughly|approximately|nearly"
+    r"|almost|over|more\s+than|at\s+least))?)\s+\d[\d,.]*(?:\s+(?:thousand|million|billion))?(?=\s)",
+    re.IGNORECASE,
 )
 # "estimated Russian casualties at 48,240": the item named right before "at" the figure
 _ITEM_AT = re.compile(

@@ -73,6 +73,8 @@ _BASELINE_CUE = re.compile(
     r"\s+(?:the\s+|last\s+|this\s+|early\s+|late\s+|mid-?\s*)?$",
     re.IGNORECASE,
 )
+# "since the first tanker visited Vostochny in March 2024": the start of a count to date
+_SINCE_CLAUSE = re.compile(r"\bsince\s+the\s+(?:first|start|beginning)\b[^,.;:()]{0,140}?$", re.I)
 _PERIOD_CUE = re.compile(
     r"(?:\bin|\bduring|\bthroughout|\bfor|\bover|\bof|\balone\s+in)\s+"
     r"(?:the\s+(?:whole\s+of\s+)?|last\s+|this\s+)?$",
@@ -362,7 +364,9 @@ def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateM
             or (kind == "wd" and _STATEMENT_EARLIER.search(before))
         ):
             role = "statement"
-        elif _BASELINE_CUE.search(before):
+        elif _BASELINE_CUE.search(before) or _SINCE_CLAUSE.search(
+            text, max(start, m.start() - 160), m.start()
+        ):
             role = "baseline"
         elif kind == "endof" or _POINT_CUE.search(before):
             role = "point"

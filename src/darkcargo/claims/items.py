@@ -23,6 +23,9 @@ def _words(text: str) -> frozenset[str]:
 ITEM_FORMS: dict[str, tuple[str, ...]] = {
     "containers": (
         "container shipments",
+        "container loads",  # "more than 20,000 container loads of missiles, artillery ..."
+        "container-loads",
+        "containerloads",
         "shipping containers",
         "containers",
         "container",
@@ -133,6 +136,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "military engineers",
         "combat engineers",
         "mercenaries",
+        "reinforcements",  # "an additional 3,000 reinforcements arriving"
         "fighters",
         "invaders",  # Ukraine's word for Russia's soldiers ("neutralised more than 15,000 invaders")
         "sappers",
