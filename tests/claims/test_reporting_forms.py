@@ -647,8 +647,9 @@ def test_military_builders_and_deminers_are_troops(sentence: str) -> None:
 
 
 def test_construction_workers_without_a_military_context_are_not_troops() -> None:
-    c = one("North Korea has sent 15,000 construction workers to Russia this year, the NIS said.")
-    assert (c.value, c.item) == (15_000, None)
+    # nor any other count of the ledger: a number that counts something else is no claim
+    text = "North Korea has sent 15,000 construction workers to Russia this year, the NIS said."
+    assert extract_claims(text, published=PUB) == []
 
 
 def test_a_headline_s_source_after_a_colon_speaks() -> None:
@@ -1075,3 +1076,38 @@ def test_a_count_since_the_first_event_is_dated_now_and_a_ban_on_more_than_is_a_
     assert (c.value, c.low, c.high, c.bound) == (500_000, 500_000, 500_000, "exact")
     c = one("North Korea imported more than 500,000 barrels of oil last year.")
     assert c.bound == "lower"
+
+
+# -- nineteenth batch (Telegraph, Maritime Executive, A News, Odessa Journal/Reuters, NK Pro copy,
+# Meduza, DW copy, AP copy) -----------------------------------------------------------------------
+def test_approaches_is_an_upper_bound_and_had_been_injured_halves_a_toll() -> None:
+    text = '"At least 100 deaths have been reported, and the number of injured approaches 1,000."'
+    assert [c.bound for c in extract_claims(text, published=PUB)] == ["lower", "upper"]
+    text = "The NIS said about 300 North Korean soldiers had died and 2,700 had been injured."
+    assert [c.bound for c in extract_claims(text, published=PUB)] == ["approximate"] * 2
+
+
+def test_a_population_and_a_count_of_other_things_are_no_claims() -> None:
+    text = (
+        "Seoul puts the deal at 22.6 billion euros. The sector employs approximately two million "
+        "workers in a total population of 26 million."
+    )
+    assert [c.value for c in extract_claims(text, published=PUB)] == [22.6e9]
+
+
+def test_an_analysis_s_owner_speaks_and_satellite_imaging_is_evidence() -> None:
+    c = one("According to NK Pro’s analysis, a Russian ship carried 300 containers from Rajin.")
+    assert c.speaker == "NK Pro"
+    c = one("At least five tanker shipments have been detected by satellite imaging since March.")
+    assert c.evidence == "satellite imagery"
+    c = one("Satellite images over the past five years show about 20 railcars at this facility.")
+    assert (c.item, c.evidence) == ("railcars", "satellite imagery")
+
+
+def test_a_count_since_an_event_in_a_month_is_dated_now() -> None:
+    text = (
+        "North Korea has shipped as many as 6,700 containers to Russia since talks between "
+        "Vladimir Putin and Kim Jong-un in September last year, Seoul says."
+    )
+    c = one(text, date(2024, 2, 27))
+    assert (c.claim_date, c.baseline_date) == (date(2024, 2, 27), date(2023, 9, 1))

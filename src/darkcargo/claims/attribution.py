@@ -877,6 +877,8 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             # report is the evidence (and "the report" later in the text is theirs).
             resolver.note_document_author(author[-1], author[:-1])
             author = author[:-1]
+        if author and re.search(r"['’]s$", author[-1]):
+            author[-1] = author[-1][:-2]  # "according to NK Pro’s analysis": its owner
         speaker, title = resolver.resolve(author)
         if speaker is None:
             continue

@@ -442,7 +442,11 @@ def _sentence_candidates(
                 c.item = read_item(text, nxt.end(), e).item  # "from 15,000 to 30,000 personnel"
             if c.item is None and (at := _ITEM_AT.search(text, wcs, c.first.start)):
                 c.item = normalize_item(at.group("item"))  # "Russian casualties at 48,240"
-            if c.item is None and not _counts_something_else(text, last.end, e):
+            if (
+                c.item is None
+                and not _counts_something_else(text, last.end, e)
+                and not _POPULATION_OF.search(text, wcs, c.first.start)  # counts people
+            ):
                 if at := _TROOPS_REACHED.search(text, wcs, c.first.start):
                     c.item = normalize_item(at.group("item"))
                 else:
@@ -478,8 +482,12 @@ def _sentence_candidates(
             big = (c.first.grouped or c.first.magnitude or last.magnitude) and (
                 (c.value or c.high or 0) >= params.min_bare_value
             )
-            if not big:
-                continue
+            if (
+                not big
+                or _POPULATION_OF.search(text, wcs, c.first.start)
+                or _counts_something_else(text, last.end, e)
+            ):
+                continue  # small, or "a total population of 26 million": no count of a case
         if c.basis == RATE and c.item is None and not (c.first.grouped or last.magnitude):
             # "20 a day" with nothing to count.
             prev = c.item
@@ -570,11 +578,13 @@ def _sentence_candidates(
 
 
 # Between the two halves of a toll: "[North Korean soldiers] [had been] killed and", "deaths and"
+# ("and another 2,700 had been injured" is a count of its own: blind gold reads it exact)
 _CASUALTY_GAP = re.compile(r"(?:[ \u00a0]+[A-Za-z'’-]+){0,6}?[ \u00a0]*,?[ \u00a0]+and[ \u00a0]+")
 _CASUALTY = re.compile(r"\b(?:killed|dead|deaths|died|wounded|injured|injuries)\b", re.I)
 _CASUALTY_AFTER = re.compile(
-    r"[ \u00a0]+(?:(?:more|others?|people|soldiers|troops)[ \u00a0]+)?(?:were[ \u00a0]+|have"
-    r"[ \u00a0]+been[ \u00a0]+)?(?:wounded|injured|injuries|killed|dead|deaths|missing|captured)\b",
+    r"[ \u00a0]+(?:(?:more|others?|people|soldiers|troops)[ \u00a0]+)?"
+    r"(?:(?:were|was|have|has|had)[ \u00a0]+)?(?:been[ \u00a0]+)?"
+    r"(?:wounded|injured|injuries|killed|dead|deaths|missing|captured)\b",
     re.IGNORECASE,
 )
 # "a 1,000-container ship" is the size of a ship, not a count
@@ -754,6 +764,9 @@ _PARTICIPLE_NEXT = re.compile(
 )
 
 
+_POPULATION_OF = re.compile(
+    r"\bpopulation\s+of\s+(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+)?$", re.I
+)
 # A number right after a verb of harm counts people, whatever was counted before it.
 _HARMED_BEFORE = re.compile(
     r"\b(?:kill|kills|killed|killing|injure|injures|injured|injuring|wound|wounds|wounded"

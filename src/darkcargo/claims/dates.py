@@ -73,8 +73,11 @@ _BASELINE_CUE = re.compile(
     r"\s+(?:the\s+|last\s+|this\s+|early\s+|late\s+|mid-?\s*)?$",
     re.IGNORECASE,
 )
-# "since the first tanker visited Vostochny in March 2024": the start of a count to date
-_SINCE_CLAUSE = re.compile(r"\bsince\s+the\s+(?:first|start|beginning)\b[^,.;:()]{0,140}?$", re.I)
+# "since the first tanker visited Vostochny in March 2024", "since talks between Putin and Kim
+# in September last year": the start of a count to date
+_SINCE_CLAUSE = re.compile(
+    r"\bsince\s+[^,.;:()\d]{0,140}?\b(?:in|on)\s+(?:early\s+|late\s+)?$", re.I
+)
 _PERIOD_CUE = re.compile(
     r"(?:\bin|\bduring|\bthroughout|\bfor|\bover|\bof|\balone\s+in)\s+"
     r"(?:the\s+(?:whole\s+of\s+)?|last\s+|this\s+)?$",

@@ -13,8 +13,8 @@ import re
 # Canonical evidence type -> the phrases that name it (longest first when matched).
 EVIDENCE_FORMS: dict[str, tuple[str, ...]] = {
     "satellite imagery": (
-        r"(?:commercial\s+|high-resolution\s+)?satellite\s+(?:imagery|images?|photos?|photographs?"
-        r"|photography|pictures?|data|analysis)",
+        r"(?:commercial\s+|high-resolution\s+)?satellite\s+(?:imagery|images?|imaging|photos?"
+        r"|photographs?|photography|pictures?|data|analysis)",
         r"(?:commercial|high-resolution)\s+(?:imagery|images)",
         r"imagery",
     ),
@@ -32,7 +32,7 @@ _CUE_BEFORE = (
     r"|shows|show|analy[sz]ed|reviewed|obtained|using)\s+(?:an?\s+|the\s+|its\s+|their\s+|new\s+)*"
 )
 _VERB_AFTER = (
-    r"\s+(?:of\s+[\w\s'’-]{1,40}?\s+)?(?:to\s+)?(?:shows?|showed|show|indicates?|indicated|suggests?|suggested"
+    r"\s+(?:(?:of|over|from|taken)\s+[\w\s'’-]{1,40}?\s+)?(?:to\s+)?(?:shows?|showed|show|indicates?|indicated|suggests?|suggested"
     r"|reveals?|revealed|appears?|appeared|confirms?|confirmed|captured|found)\b"
 )
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
