@@ -1111,3 +1111,19 @@ def test_a_count_since_an_event_in_a_month_is_dated_now() -> None:
     )
     c = one(text, date(2024, 2, 27))
     assert (c.claim_date, c.baseline_date) == (date(2024, 2, 27), date(2023, 9, 1))
+
+
+def test_a_person_named_with_an_affiliation_is_she_and_reports_after_a_noun_are_a_noun() -> None:
+    text = (
+        "For the study, Olena Guseinova from Hankuk University evaluated intelligence reports, "
+        "leaked documents and prices. Based on this, she estimated the deliveries to be between "
+        "$1.7 billion and $5.5 billion."
+    )
+    assert one(text).speaker == "Olena Guseinova"
+    text = (
+        "Study puts North Korea's arms deliveries at up to $5.5bn\n"
+        "For the study, an analyst evaluated intelligence reports, leaked documents and prices."
+    )
+    assert one(text).speaker is None  # not "intelligence", as if it reported
+    c = one("Reuters reports, citing sources, that North Korea sent 300 containers.")
+    assert c.speaker == "Reuters"

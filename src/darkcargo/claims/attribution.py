@@ -646,6 +646,11 @@ def _np_forward_named(toks: list[tuple[int, int, str]], k: int) -> tuple[int, li
     return fw
 
 
+# Verbs that are plural nouns too: after a lowercase word and before a comma, a conjunction or
+# a preposition they are nouns ("intelligence reports, leaked documents", "member states, and")
+_NOUN_LIKE_VERBS = frozenset({"reports", "estimates", "claims", "notes", "states"})
+_AFTER_A_NOUN = frozenset({",", ";", ":", ")", "and", "or", "of", "from", "on", "about", "by"})
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "our"})
 _APPOSITIVE_OPENERS = frozenset(
     {"who", "which", "composed", "comprising", "made", "formed", "set", "created", "established"}
     | {"led", "headed", "based", "launched"}
@@ -719,6 +724,16 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             # "New reports say", "estimates suggest": a noun, the next verb's subject (but
             # "UN reports indicate" is read as the UN reporting)
             continue
+        if (
+            verb in _NOUN_LIKE_VERBS
+            and k > 0
+            and toks[k - 1][2].isalpha()
+            and toks[k - 1][2].islower()
+            and not (k > 1 and toks[k - 2][2].lower() in _DETERMINERS)  # "the report notes"
+            and k + 1 < len(toks)
+            and toks[k + 1][2].lower() in _AFTER_A_NOUN
+        ):
+            continue  # "evaluated intelligence reports, leaked documents and ...": a noun
         stance = VERB_STANCE[verb]
         np = _np_backward(toks, k)
         k_adv = k  # "Kyrylo Budanov, later claimed": the comma before an adverb

@@ -486,6 +486,24 @@ class Resolver:
                             self._touch(ent)
                             continue
                     self.register(_join(clean), "person", title)
+        # People named with their affiliation ("Olena Guseinova from Hankuk University ..."),
+        # whom a later "she estimated" refers to.
+        for i in range(1, n - 2):
+            if _is_cap(toks[i - 1][2]) or toks[i - 1][2].lower() in ("the", "of", "for", "and"):
+                continue
+            j = i
+            while j < n and j - i < 3 and _is_cap(toks[j][2]):
+                j += 1
+            person = [x[2] for x in toks[i:j]]
+            if (
+                j + 1 < n
+                and toks[j][2] in ("from", "of", "at")
+                and _is_cap(toks[j + 1][2])
+                and _is_name(person)
+                and not any(w.lower() in PLACES | NOT_NAMES | MODIFIER_WORDS for w in person)
+                and self.by_name.get(_join(person).lower()) is None
+            ):
+                self.register(_join(person), "person")
         # Organisations named in passing ("The Royal United Services Institute tracked ...").
         run: list[str] = []
         for _, _, w in [*toks, (0, 0, ".")]:
