@@ -1127,3 +1127,33 @@ def test_a_person_named_with_an_affiliation_is_she_and_reports_after_a_noun_are_
     assert one(text).speaker is None  # not "intelligence", as if it reported
     c = one("Reuters reports, citing sources, that North Korea sent 300 containers.")
     assert c.speaker == "Reuters"
+
+
+# -- twentieth batch (Korea Herald/Yonhap, Warrior Maven, Yonhap copy, Korea Daily/JoongAng,
+# 24 Ukraine, The Gaze/Korea Herald, Kyiv Independent, a reworded op-ed) --------------------------
+def test_scores_of_troopers_nationals_harmed_and_a_military_of() -> None:
+    c = one("Shin said the shipments included scores of short-range ballistic missiles.")
+    assert (c.low, c.high, c.item, c.bound) == (40, 200, "missiles", "vague")
+    assert extract_claims("The team scores well.", published=PUB) == []
+    c = one("Zelensky said that 3,000 North Koreans have been killed or wounded.")
+    assert (c.value, c.item) == (3000, "troops")
+    assert one("The West puts 11,000 North Korean troopers in Kursk.").item == "troops"
+    c = one("North Korea has bottomless reserves: a standing military of 1.3 million.")
+    assert (c.value, c.item) == (1.3e6, "troops")
+
+
+def test_a_conversion_in_brackets_shares_the_hedge_and_a_planned_month_lies_ahead() -> None:
+    text = "The GNI per capita was approximately 135,000 won ($98) in 2023, the bank said."
+    claims = extract_claims(text, published=PUB)
+    assert [(c.item, c.bound) for c in claims] == [
+        ("won", "approximate"),
+        ("dollars", "approximate"),
+    ]
+    text = (
+        "North Korea has deployed more than 3,000 troops, with plans to increase this number to "
+        "approximately 10,000 in December."
+    )
+    claims = extract_claims(text, published=date(2024, 10, 24))
+    assert (claims[1].claim_date, claims[1].date_precision) == (date(2024, 12, 1), "month")
+    c = one("North Korea sent 10,000 troops in December.", date(2024, 10, 24))
+    assert c.claim_date == date(2023, 12, 1)

@@ -438,6 +438,8 @@ def _sentence_candidates(
             c.unit, c.item, c.basis = "tonnes", ip.item or "tonnes", MASS
         else:
             c.item = ip.item
+            if c.item is None and _NATIONALS_HARMED.match(text, last.end, e):
+                c.item = "troops"  # "3,000 North Koreans have been killed or wounded"
             if c.item is None and (nxt := _TO_NEXT_NUMBER.match(text, last.end, e)):
                 c.item = read_item(text, nxt.end(), e).item  # "from 15,000 to 30,000 personnel"
             if c.item is None and (at := _ITEM_AT.search(text, wcs, c.first.start)):
@@ -449,6 +451,8 @@ def _sentence_candidates(
             ):
                 if at := _TROOPS_REACHED.search(text, wcs, c.first.start):
                     c.item = normalize_item(at.group("item"))
+                elif _MILITARY_OF.search(text, wcs, c.first.start):
+                    c.item = "troops"  # "a standing military of 1.3 million"
                 else:
                     c.item = _item_from_context(text, wcs, c.first.start, prev_items)
                 if c.item != "troops" and _HARMED_BEFORE.search(text, wcs, c.first.start):
@@ -540,6 +544,16 @@ def _sentence_candidates(
                 # a list (not "about 3,000 troops and 50 missiles")
                 c.bound, c.hedge = prev.bound, prev.hedge
                 listed_ends.add(c.end)
+            elif (
+                prev is not None
+                and c.bound == cues.EXACT
+                and prev.bound != cues.EXACT
+                and prev.basis == MONEY
+                and c.basis == MONEY
+                and re.fullmatch(r"\s*\(\s*", text[prev.end : c.span_start])
+            ):
+                # "approximately 135,000 won ($98)": the conversion shares the hedge
+                c.bound, c.hedge = prev.bound, prev.hedge
             elif (
                 prev is not None
                 and c.bound == cues.EXACT
@@ -764,6 +778,16 @@ _PARTICIPLE_NEXT = re.compile(
 )
 
 
+_MILITARY_OF = re.compile(
+    r"\b(?:army|military|armed\s+forces)\s+of\s+(?:about\s+|around\s+|some\s+|roughly\s+"
+    r"|nearly\s+|more\s+than\s+|over\s+)?$",
+    re.IGNORECASE,
+)
+# A people's name, then a verb of harm: soldiers ("3,000 North Koreans have been killed")
+_NATIONALS_HARMED = re.compile(
+    r"[ \u00a0]+(?:North[ \u00a0]+)?Koreans[ \u00a0]+(?:(?:have|has|had|were|was)[ \u00a0]+)?"
+    r"(?:been[ \u00a0]+)?(?:killed|wounded|injured|captured)\b"
+)
 _POPULATION_OF = re.compile(
     r"\bpopulation\s+of\s+(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+)?$", re.I
 )

@@ -100,6 +100,7 @@ _STATEMENT_BEFORE = re.compile(
 # A target ahead of the report: "aims to deploy 10,000 troops to Russia by December".
 _FUTURE_CUE = re.compile(
     r"\b(?:will|aims?\s+to|plans?\s+to|planning\s+to|expected\s+to|intends?\s+to|set\s+to"
+    r"|plans?\s+(?:\w+\s+)?(?:to|for)"
     r"|is\s+to|are\s+to|going\s+to|scheduled\s+to|seeks?\s+to)\b",
     re.IGNORECASE,
 )
@@ -356,7 +357,7 @@ def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateM
             and base is not None
             and value < base
             and not re.search(_YEAR, span)
-            and re.search(r"\bby\s+$", before)
+            and re.search(r"\b(?:by|in)\s+$", before)
             and _FUTURE_CUE.search(text, max(start, m.start() - 160), m.start())
         ):
             value = date(value.year + 1, value.month, 1)  # the next such month, not the last

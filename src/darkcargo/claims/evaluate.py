@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from darkcargo.claims.extract import Claim, extract_claims
+from darkcargo.claims.items import normalize_item
 
 REL_TOL = 1e-6
 
@@ -179,7 +180,12 @@ def pair_claims(
     score.extracted += len(claims)
     for c in claims:
         fig = claim_figure(c)
-        cands = [g for g in left if g.get("item") == c.item and _same_figure(gold_figure(g), fig)]
+        cands = [
+            g
+            for g in left
+            # gold may spell an item another way ("rubles"): read it as the extractor names it
+            if normalize_item(g.get("item")) == c.item and _same_figure(gold_figure(g), fig)
+        ]
         if not cands:
             score.extra.append((article, c))
             continue

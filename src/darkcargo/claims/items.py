@@ -137,6 +137,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "combat engineers",
         "mercenaries",
         "reinforcements",  # "an additional 3,000 reinforcements arriving"
+        "troopers",
         "fighters",
         "invaders",  # Ukraine's word for Russia's soldiers ("neutralised more than 15,000 invaders")
         "sappers",

@@ -344,7 +344,8 @@ def parse_point_words(text: str, start: int = 0, end: int | None = None) -> list
 
 
 # Vague amounts, as ranges: "millions" 2-10 million, "several million" 3-9 million, "hundreds
-# of thousands" 200,000-1,000,000, "a few thousand" 2,000-5,000, "dozens" 24-100.
+# of thousands" 200,000-1,000,000, "a few thousand" 2,000-5,000, "dozens" 24-100, "scores of"
+# 40-200.
 VAGUE_MULTIPLIERS: dict[str, tuple[float, float]] = {
     "several": (3, 9),
     "a few": (2, 5),
@@ -352,6 +353,7 @@ VAGUE_MULTIPLIERS: dict[str, tuple[float, float]] = {
 }
 VAGUE_PLURALS: dict[str, tuple[float, float]] = {
     "dozens": (24, 100),
+    "scores": (40, 200),  # "scores of missiles": only before "of" (a score is twenty)
     "hundreds": (200, 1000),
     "thousands": (2e3, 1e4),
     "tens of thousands": (2e4, 1e5),
@@ -372,6 +374,7 @@ _VAGUE = re.compile(
     + r")*)\b"
     r"|(?P<plural>(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions)|dozens|hundreds|thousands"
     r"|millions|billions)\b(?=\s+(?:of\b|more\b|[a-z]))"
+    r"|(?P<scores>scores)(?=\s+of\b)"
     r")",
     re.IGNORECASE,
 )
@@ -391,7 +394,8 @@ def parse_vague(text: str, start: int = 0, end: int | None = None) -> list[Numbe
                 scale *= _SCALE_VALUE[w]
             low, high = lo * scale, hi * scale
         else:
-            low, high = VAGUE_PLURALS[" ".join(m.group("plural").lower().split())]
+            word = m.group("plural") or m.group("scores")
+            low, high = VAGUE_PLURALS[" ".join(word.lower().split())]
         out.append(
             NumberMention(
                 m.start(), m.end(), low, magnitude="vague", words=True, high=high, vague=True
