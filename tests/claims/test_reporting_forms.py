@@ -1157,3 +1157,8 @@ def test_a_conversion_in_brackets_shares_the_hedge_and_a_planned_month_lies_ahea
     assert (claims[1].claim_date, claims[1].date_precision) == (date(2024, 12, 1), "month")
     c = one("North Korea sent 10,000 troops in December.", date(2024, 10, 24))
     assert c.claim_date == date(2023, 12, 1)
+
+
+def test_a_plural_subject_with_a_place_after_it_says() -> None:
+    c = one("State prosecutors in Ukraine say they examined debris from 21 North Korean missiles.")
+    assert c.speaker == "State prosecutors in Ukraine"

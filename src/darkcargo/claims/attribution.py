@@ -798,8 +798,14 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             "suggest",
             "indicate",
         ):
-            # Bare forms need a plural or pronoun subject ("officials estimate").
-            last = words[-1].lower()
+            # Bare forms need a plural or pronoun subject ("officials estimate"), its head
+            # before any prepositional phrase ("State prosecutors in Ukraine say")
+            low_words = [w.lower() for w in words]
+            cut = next(
+                (i for i, w in enumerate(low_words) if i > 0 and w in ("of", "in", "at", "for")),
+                len(words),
+            )
+            last = low_words[cut - 1]
             if not (last.endswith("s") or last in ("they", "we", "i")) or last in ("is",):
                 continue
         if (
