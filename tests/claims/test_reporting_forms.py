@@ -1162,3 +1162,30 @@ def test_a_conversion_in_brackets_shares_the_hedge_and_a_planned_month_lies_ahea
 def test_a_plural_subject_with_a_place_after_it_says() -> None:
     c = one("State prosecutors in Ukraine say they examined debris from 21 North Korean missiles.")
     assert c.speaker == "State prosecutors in Ukraine"
+
+
+# -- twenty-first batch (Kyiv Independent, KBS World, Yonhap copies, Novinite, KBS News, EFE, an
+# FT rewrite) -------------------------------------------------------------------------------------
+def test_respectively_pairs_figures_with_dates_and_their_number_counts_the_noun_before() -> None:
+    text = (
+        "Russia reported that it had exported 241,114 barrels and 277,365 barrels of such a "
+        "product in 2018 and 2019, respectively."
+    )
+    dates = [c.claim_date for c in extract_claims(text, published=PUB)]
+    assert dates == [date(2018, 1, 1), date(2019, 1, 1)]
+    text = (
+        "More North Korean troops have been deployed to Russia and their number is estimated "
+        "between 1,000 and 3,000."
+    )
+    c = one(text)
+    assert (c.low, c.high, c.item) == (1000, 3000, "troops")
+
+
+def test_launch_systems_a_floor_after_a_hedge_and_imagery_provided_by() -> None:
+    text = "The FT said 50 howitzers and 20 modernized multiple launch systems will be delivered."
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.item) for c in claims] == [(50, "howitzers"), (20, "launchers")]
+    c = one("Some 3,000 troops or more have been additionally dispatched, the JCS said.")
+    assert c.bound == "lower"
+    c = one("Satellite imagery provided by the BBC revealed that tankers made 43 visits.")
+    assert (c.value, c.item, c.evidence) == (43, "voyages", "satellite imagery")

@@ -453,6 +453,12 @@ def _sentence_candidates(
                     c.item = normalize_item(at.group("item"))
                 elif _MILITARY_OF.search(text, wcs, c.first.start):
                     c.item = "troops"  # "a standing military of 1.3 million"
+                elif (theirs := _THEIR_NUMBER.search(text, s, c.first.start)) and (
+                    named := find_item_words(text, s, theirs.start())
+                ):
+                    # "more North Korean troops have been deployed ... and their number is
+                    # estimated between 1,000 and 3,000": the noun named before in the sentence
+                    c.item = named[-1][2]
                 else:
                     c.item = _item_from_context(text, wcs, c.first.start, prev_items)
                 if c.item != "troops" and _HARMED_BEFORE.search(text, wcs, c.first.start):
@@ -528,7 +534,11 @@ def _sentence_candidates(
             c.span_start = cue_start if cue else c.first.start
             if c.first.plus and c.bound == cues.EXACT:
                 c.bound, c.hedge = cues.LOWER, "+"
-            if after_bound and c.bound == cues.EXACT:
+            if after_bound and (
+                c.bound == cues.EXACT
+                or (c.bound == cues.APPROXIMATE and after_bound in (cues.LOWER, cues.UPPER))
+            ):
+                # "some 3,000 or more": the floor the trailing cue sets outweighs the hedge
                 c.bound, c.hedge = after_bound, after_cue
             prev = out[-1] if out else None
             if (
@@ -778,6 +788,12 @@ _PARTICIPLE_NEXT = re.compile(
 )
 
 
+_THEIR_NUMBER = re.compile(
+    r"\btheir\s+(?:total\s+)?(?:number|count)\s+(?:is|was|has\s+been|stands|stood)?\s*"
+    r"(?:estimated|put|believed|thought|reported|said)?\s*(?:to\s+be\s+)?(?:at\s+)?"
+    r"(?:between\s+|about\s+|around\s+|some\s+|roughly\s+)?$",
+    re.IGNORECASE,
+)
 _MILITARY_OF = re.compile(
     r"\b(?:army|military|armed\s+forces)\s+of\s+(?:about\s+|around\s+|some\s+|roughly\s+"
     r"|nearly\s+|more\s+than\s+|over\s+)?$",

@@ -32,7 +32,8 @@ _CUE_BEFORE = (
     r"|shows|show|analy[sz]ed|reviewed|obtained|using)\s+(?:an?\s+|the\s+|its\s+|their\s+|new\s+)*"
 )
 _VERB_AFTER = (
-    r"\s+(?:(?:of|over|from|taken)\s+[\w\s'’-]{1,40}?\s+)?(?:to\s+)?(?:shows?|showed|show|indicates?|indicated|suggests?|suggested"
+    r"\s+(?:(?:of|over|from|taken|(?:provided|released|published|obtained|analy[sz]ed)\s+by)"
+    r"\s+[\w\s'’-]{1,40}?\s+)?(?:to\s+)?(?:shows?|showed|show|indicates?|indicated|suggests?|suggested"
     r"|reveals?|revealed|appears?|appeared|confirms?|confirmed|captured|found)\b"
 )
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []

@@ -230,6 +230,18 @@ def _assign_dates(
             c.dates["baseline_date"] = base_d.value
         elif claim_d is not None and claim_d.role == "period":
             c.dates["baseline_date"] = claim_d.value
+    # "241,114 barrels and 277,365 barrels ... in 2018 and 2019, respectively": in order
+    resp = _RESPECTIVELY.search(text, sent.start, sent.end)
+    figs = [c for c in cands if resp is not None and c.end <= resp.start()]
+    if resp is not None and len(figs) >= 2:
+        listed = [d for d in dates if figs[-1].end <= d.start < resp.start()]
+        if len(listed) == len(figs):
+            for c, d in zip(figs, listed, strict=True):
+                c.dates["claim_date"] = d.value
+                c.dates["date_precision"] = d.precision
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 
 # -- speakers -----------------------------------------------------------------------------------

@@ -160,6 +160,8 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "multiple launch rocket systems",
         "multiple-launch rocket systems",
         "multiple rocket launch systems",
+        "multiple launch systems",  # "20 modernized multiple launch systems based on the BM-27"
+        "multiple rocket launchers",
         "rocket launch systems",
         "launchers",
         "launcher",
