@@ -18,8 +18,9 @@ What is read
   present, must be valid too (`bad_checksum` otherwise). Text after the checksum is allowed.
 - A line may hold several sentences one after another (a logger that lost its line ends:
   `...*5C!AIVDM,...`): each is decoded, or rejected, on its own with the line's number (and its
-  leading timestamp, if any), and counts as one line read. A line with more such sentences than the batch's spare room
-  (one per 32 bytes of the batch) is rejected whole as `unparseable`, never cut short.
+  leading timestamp, if any), and counts as one line read. A line with more such sentences
+  than the batch's spare room (one per 32 bytes of the batch) is rejected whole as
+  `unparseable`, never cut short.
 - Time of a sentence, first found of: NMEA 4.0 tag block `c:` (unix seconds, or milliseconds when
   the value exceeds `ms_threshold`); a receive-time trailer after the checksum (USCG style
   `,...,r003669946,1325394060,...`: the first all-digit field of >= 9 digits); a leading timestamp
@@ -53,8 +54,8 @@ Values
   a short destination is decoded from the characters present), else `truncated`.
 
 Line accounting: blank lines are not counted. Every other line is accepted (it is part of an
-accepted message, or a valid `$PGHP`, `$--RMC` or `$--ZDA` time line) or rejected with a reason from
-`darkcargo.ais.schema.REJECT_REASONS`: comment lines (`#...`, as sample feeds annotate) are
+accepted message, or a valid `$PGHP`, `$--RMC` or `$--ZDA` time line) or rejected with a
+reason from `darkcargo.ais.schema.REJECT_REASONS`: comment lines (`#...`, as sample feeds annotate) are
 `comment`; junk and non-AIS NMEA sentences (`$GPGGA`, ...) are `unparseable`; fill bits outside 0-5 or nonzero on a non-final part are
 `bad_fill_bits`; a sentence with an empty payload is `empty_payload`; characters outside the 6-bit
 armour are `bad_payload`. When a message is rejected, every line of it is. `raw` in rejects is the

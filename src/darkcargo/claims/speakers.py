@@ -488,9 +488,11 @@ class Resolver:
                     self.register(_join(clean), "person", title)
         # People named with their affiliation ("Olena Guseinova from Hankuk University ..."),
         # whom a later "she estimated" refers to.
-        for i in range(1, n - 2):
-            if _is_cap(toks[i - 1][2]) or toks[i - 1][2].lower() in ("the", "of", "for", "and"):
-                continue
+        for i in range(n - 2):
+            if i > 0 and (
+                _is_cap(toks[i - 1][2]) or toks[i - 1][2].lower() in ("the", "of", "for", "and")
+            ):
+                continue  # inside a longer name, or an organisation's
             j = i
             while j < n and j - i < 3 and _is_cap(toks[j][2]):
                 j += 1
