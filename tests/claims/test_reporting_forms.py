@@ -1189,3 +1189,16 @@ def test_launch_systems_a_floor_after_a_hedge_and_imagery_provided_by() -> None:
     assert c.bound == "lower"
     c = one("Satellite imagery provided by the BBC revealed that tankers made 43 visits.")
     assert (c.value, c.item, c.evidence) == (43, "voyages", "satellite imagery")
+
+
+# -- twenty-second batch (Politico, a French wire in English, fakti.bg, an NYT copy, Babel, Aju
+# Press, United24, NewsBytes) ---------------------------------------------------------------------
+def test_said_last_week_dates_the_statement_and_their_losses_at_count_troops() -> None:
+    c = one(
+        "Moscow used 10 million rounds, a Western official told Reuters last week.",
+        date(2023, 9, 13),
+    )
+    assert (c.claim_date, c.date_precision) == (date(2023, 9, 1), "month")
+    c = one("Andriy Chernyak, who estimated their losses at 5 000, disagreed.")
+    assert (c.value, c.item) == (5000, "troops")
+    assert extract_claims("Now they move in groups of 1-2 fighters.", published=PUB) == []

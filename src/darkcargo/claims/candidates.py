@@ -214,7 +214,9 @@ _TO_NEXT_NUMBER = re.compile(
 )
 # "estimated Russian casualties at 48,240": the item named right before "at" the figure
 _ITEM_AT = re.compile(
-    r"\b(?P<item>" + "|".join(sorted(ITEM_FORMS["troops"], key=len, reverse=True)) + r")\s+at\s+"
+    r"\b(?P<item>"
+    + "|".join(sorted(ITEM_FORMS["troops"], key=len, reverse=True))
+    + r"|(?<=their\s)losses)\s+at\s+"  # "who estimated their losses at 5,000"
     r"(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+)?$",
     re.IGNORECASE,
 )
@@ -442,8 +444,8 @@ def _sentence_candidates(
                 c.item = "troops"  # "3,000 North Koreans have been killed or wounded"
             if c.item is None and (nxt := _TO_NEXT_NUMBER.match(text, last.end, e)):
                 c.item = read_item(text, nxt.end(), e).item  # "from 15,000 to 30,000 personnel"
-            if c.item is None and (at := _ITEM_AT.search(text, wcs, c.first.start)):
-                c.item = normalize_item(at.group("item"))  # "Russian casualties at 48,240"
+            if c.item is None and _ITEM_AT.search(text, wcs, c.first.start):
+                c.item = "troops"  # "Russian casualties at 48,240", "their losses at 5,000"
             if (
                 c.item is None
                 and not _counts_something_else(text, last.end, e)
@@ -488,6 +490,8 @@ def _sentence_candidates(
                 c.unit, c.basis = ip.rate, RATE
         if c.vague and c.item is None:
             continue  # "hundreds of factories": a vague amount of nothing the ledger counts
+        if _GROUP_SIZE.search(text, max(s, c.first.start - 12), c.first.start):
+            continue  # "they move in groups of 1-2 fighters": a size, not a count
         if c.item is None and c.basis == COUNT:
             big = (c.first.grouped or c.first.magnitude or last.magnitude) and (
                 (c.value or c.high or 0) >= params.min_bare_value
@@ -804,6 +808,7 @@ _NATIONALS_HARMED = re.compile(
     r"[ \u00a0]+(?:North[ \u00a0]+)?Koreans[ \u00a0]+(?:(?:have|has|had|were|was)[ \u00a0]+)?"
     r"(?:been[ \u00a0]+)?(?:killed|wounded|injured|captured)\b"
 )
+_GROUP_SIZE = re.compile(r"\b(?:groups|teams|units|squads)\s+of\s+(?:up\s+to\s+)?$", re.I)
 _POPULATION_OF = re.compile(
     r"\bpopulation\s+of\s+(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+)?$", re.I
 )

@@ -97,6 +97,12 @@ _STATEMENT_BEFORE = re.compile(
     r"\s+(?:on|late\s+on|early\s+on)\s+$",
     re.IGNORECASE,
 )
+# "a Western official told Reuters last week", "Seoul said last month": when it was said
+_STATEMENT_RIGHT_BEFORE = re.compile(
+    r"\b(?:said|says|told\s+\w+(?:\s+\w+)?|stated|announced|claimed|reported|wrote|added|warned"
+    r"|testified|noted|confirmed|denied)\s+$",
+    re.IGNORECASE,
+)
 # A target ahead of the report: "aims to deploy 10,000 troops to Russia by December".
 _FUTURE_CUE = re.compile(
     r"\b(?:will|aims?\s+to|plans?\s+to|planning\s+to|expected\s+to|intends?\s+to|set\s+to"
@@ -366,6 +372,7 @@ def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateM
             _STATEMENT_BEFORE.search(before)
             or (kind == "wd" and re.search(r"\bon\s+$", before) and _STATEMENT_AFTER.match(after))
             or (kind == "wd" and _STATEMENT_EARLIER.search(before))
+            or (kind == "rel" and _STATEMENT_RIGHT_BEFORE.search(before))
         ):
             role = "statement"
         elif _BASELINE_CUE.search(before) or _SINCE_CLAUSE.search(
