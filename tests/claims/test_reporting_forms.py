@@ -1202,3 +1202,22 @@ def test_said_last_week_dates_the_statement_and_their_losses_at_count_troops() -
     c = one("Andriy Chernyak, who estimated their losses at 5 000, disagreed.")
     assert (c.value, c.item) == (5000, "troops")
     assert extract_claims("Now they move in groups of 1-2 fighters.", published=PUB) == []
+
+
+# -- twenty-third batch (Kyiv Independent, Euromaidan Press, RBC-Ukraine, a Politico copy, Korea
+# Times/Yonhap, YTN, Babel) -----------------------------------------------------------------------
+def test_an_ambassador_to_the_un_is_named_and_she_is_never_a_newspaper() -> None:
+    text = (
+        "The New York Times (NYT) reported Monday that the idea was Pyongyang's. During a session "
+        "last week, U.S. Ambassador to the U.N. Linda Thomas-Greenfield revealed that Moscow sent "
+        "air defense systems. She also said that Pyongyang has shipped more than 20,000 shipping "
+        "containers of munitions to Russia."
+    )
+    c = one(text)
+    assert (c.value, c.speaker, c.speaker_title) == (
+        20_000,
+        "Linda Thomas-Greenfield",
+        "U.S. Ambassador to the U.N.",
+    )
+    text = "The New York Times reported the idea. She said 20,000 containers were shipped."
+    assert one(text).speaker is None

@@ -450,7 +450,11 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             low == "the"
             and words
             and j >= 2
-            and toks[j - 1][2].lower() in ("of", "at", "from")
+            and (
+                toks[j - 1][2].lower() in ("of", "at", "from")
+                # "U.S. Ambassador to the U.N. Linda Thomas-Greenfield"
+                or (toks[j - 1][2].lower() == "to" and toks[j - 2][2].lower() in TITLE_WORDS)
+            )
             and (_is_cap(toks[j - 2][2]) or toks[j - 2][2].lower() in HEAD_NOUNS)
         ):
             # "analysts at the Korea Institute ...", "Lee Sung-jun of the Joint Chiefs ..."

@@ -246,6 +246,13 @@ class Resolver:
         for ent in self.entities:
             if kind and ent.kind != kind:
                 continue
+            if (
+                kind == "person"
+                and not ent.title
+                and ent.tokens
+                and ent.tokens[-1] in MEDIA_NAME_WORDS
+            ):
+                continue  # "The New York Times" reads like a name; "she" never means it
             hay = f"{ent.title} {ent.name}".lower()
             if any(not re.search(rf"\b{re.escape(w)}", hay) for w in (word, *also) if w):
                 continue
@@ -376,10 +383,12 @@ class Resolver:
                 and not any(re.sub(r"['’]s$", "", w.lower()).rstrip(".") in PLACES for w in tail)
                 # "... of the Ministry of Defense Vadym Skibitskyi": no name starts "Defense"
                 and tail[0].lower() not in MODIFIER_WORDS
+                and not any(re.fullmatch(r"(?:[A-Z]\.){2,}", w) for w in tail)  # "U.N."
                 and any(re.sub(r"['’]s$", "", w) in TITLE_WORDS for w in head_words)
-                and any(w in ("of", "for") for w in head_words)
+                and any(w in ("of", "for", "to") for w in head_words)
             ):
-                # "President of Ukraine Volodymyr Zelensky": the name, titled by the rest.
+                # "President of Ukraine Volodymyr Zelensky", "U.S. Ambassador to the U.N. Linda
+                # Thomas-Greenfield": the name, titled by the rest.
                 ent = self.register(_join(tail), "person", _join(words[:-size]))
                 return ent.name, ent.title or None
         # Split a title from a name: "South Korean Defence Minister Shin Won-sik".
