@@ -64,16 +64,30 @@ def test_vessel_events_are_for_ships_unless_asked(
     assert classes[2190047] == "base_station" and classes[992191234] == "aid_to_navigation"
     assert classes[3669882] == "base_station" and classes[36926403] == "invalid"  # in the sample
 
-    code, _, err = run_cli(["detect", "-w", str(ws), "--ports", str(ports)], capsys, monkeypatch)
+    code, out, err = run_cli(["detect", "-w", str(ws), "--ports", str(ports)], capsys, monkeypatch)
     assert code == 0, err
     found = event_classes(ws)
     assert set(found) == {"ship"} and 367999001 in found["ship"]
     assert not set(NOT_SHIPS) & found["ship"]
+    # what was left unread, and why, is said (a file of such MMSIs alone would detect nothing)
+    with Workspace(ws, read_only=True) as w:
+        unread = dict(
+            w.con.execute(
+                "SELECT mmsi_class, count(DISTINCT mmsi) FROM positions JOIN mmsi_classes "
+                "USING (mmsi) WHERE mmsi_class <> 'ship' GROUP BY 1"
+            ).fetchall()
+        )
+    assert unread["invalid"] >= 3 and unread["base_station"] >= 2
+    line = next(x for x in out.splitlines() if x.startswith("not read for their MMSI class:"))
+    assert f"invalid {unread['invalid']:,} MMSIs" in line
+    assert f"base_station {unread['base_station']:,} MMSIs" in line
+    assert line.endswith("--classes or --all-classes reads them")
 
-    code, _, err = run_cli(
+    code, out, err = run_cli(
         ["detect", "-w", str(ws), "--ports", str(ports), "--all-classes"], capsys, monkeypatch
     )
     assert code == 0, err
+    assert "not read for their MMSI class" not in out
     found = event_classes(ws)
     assert {"base_station", "aid_to_navigation", "invalid"} <= set(found)
     assert set(NOT_SHIPS) <= set().union(*found.values())  # the filter is what kept them out

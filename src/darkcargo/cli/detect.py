@@ -130,6 +130,13 @@ def detect_cmd(
     )
     if report.ports:
         typer.echo(f"ports: {report.ports}")
+    if report.left_out:
+        skipped = ", ".join(
+            f"{k} {m:,} MMSIs ({n:,} positions)" for k, (m, n) in report.left_out.items()
+        )
+        typer.echo(
+            f"not read for their MMSI class: {skipped}; --classes or --all-classes reads them"
+        )
     if engine is Engine.spark:
         typer.echo(f"engine spark; events in {output_dir or workspace}")
 

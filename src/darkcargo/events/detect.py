@@ -60,6 +60,8 @@ class DetectReport:
     events: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     ports: str = ""  # how the ports were loaded (counts, renamed ids, duplicates)
+    # MMSIs and positions not read for their class: class -> (MMSIs, positions)
+    left_out: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def total_events(self) -> int:
@@ -303,6 +305,24 @@ def input_filter(
     return " AND ".join(clauses), params
 
 
+def left_out_by_class(
+    ws: Workspace, since: datetime | None, until: datetime | None, classes: Sequence[str] | None
+) -> dict[str, tuple[int, int]]:
+    """The MMSIs and positions of the time window that `classes` leave unread, by class (an
+    analyst whose file holds only such MMSIs must learn why nothing was detected)."""
+    if classes is None:
+        return {}
+    where, params = input_filter(since, until, None)
+    marks = ", ".join("?" for _ in classes) or "NULL"
+    rows = ws.con.execute(
+        "SELECT c.mmsi_class, count(DISTINCT p.mmsi), count(*) FROM positions p "
+        f"JOIN mmsi_classes c USING (mmsi) WHERE {where or 'true'} "
+        f"AND c.mmsi_class NOT IN ({marks}) GROUP BY 1 ORDER BY 3 DESC, 1",
+        [*params, *classes],
+    ).fetchall()
+    return {str(k): (int(m), int(n)) for k, m, n in rows}
+
+
 def _mmsi_batches(
     ws: Workspace, where: str, params: list[Any], size: int
 ) -> list[tuple[int, int, int]]:
@@ -360,6 +380,7 @@ def detect(
     )
     try:
         report = _detect(ws, p, geo, since, until, progress, batch_positions, classes)
+        report.left_out = left_out_by_class(ws, since, until, classes)
     finally:
         if own:
             ws.close()
