@@ -22,10 +22,10 @@ from darkcargo.sar.params import load_sar_preset
 from darkcargo.shipments.params import load_infer_preset
 
 EVENT_HASHES = {
-    "gfw": "202efc61eb339a29",
-    "sensitive": "2b614c2ccd6c493d",
-    "gpsdio": "176e4c3501ae5d05",
-    "gfw-pipe-tests": "3b564d8a50a85100",
+    "gfw": "acc198fdffb9c809",
+    "sensitive": "df75407435c6bd45",
+    "gpsdio": "92af95eae663d382",
+    "gfw-pipe-tests": "e3cb5c392db43fb9",
 }
 
 
@@ -50,11 +50,11 @@ def test_a_user_file_that_extends_a_built_in_one_keeps_its_hash(tmp_path: Path) 
     f.write_text('[preset]\nname = "mine"\nextends = "gfw"\n[gap]\nmin_hours = 3\n')
     mine = load_preset(f)
     assert mine.gap.min_hours == 3.0 and isinstance(mine.gap.min_hours, float)
-    assert mine.version == 3 and mine.description == load_preset("gfw").description
-    assert mine.params_hash == "12c3700cca82b527"
+    assert mine.version == 4 and mine.description == load_preset("gfw").description
+    assert mine.params_hash == "2a9978953fdd6b26"
     # a chain: mine -> sensitive -> gfw
     f.write_text('[preset]\nname = "mine"\nextends = "sensitive"\n[stop]\nmin_hours = 3\n')
-    assert load_preset(f).params_hash == "ddfb7a097715bdcd"
+    assert load_preset(f).params_hash == "2ba16c3c429cbc64"
     s = tmp_path / "radar.toml"
     s.write_text('[preset]\nname = "r"\nversion = 2\nextends = "s1"\n[detect]\npfa = 1e-7\n')
     radar = load_sar_preset(s)

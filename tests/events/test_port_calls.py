@@ -104,6 +104,28 @@ def test_a_stray_fix_does_not_split_a_40_hour_amsterdam_stay():
     assert call["details"]["entry"] and call["details"]["exit"] and call["details"]["stop"]
 
 
+def test_a_stay_holding_a_long_silence_is_proven_but_scores_0_5_and_its_silence_is_not_observed():
+    # the review of real GFW tracks: one fix at a berth, nothing for 20 months, then a fix at
+    # the same berth made a 14,855 h call at 1.0, "observed" throughout
+    lat, lon = at(AMSTERDAM.lat, AMSTERDAM.lon, 180.0, 1_000.0)
+    inbound = track(7, T0, *at(lat, lon, 270.0, 12_000.0), n=13, speed_kn=6.0, course=90.0)
+    t_berth = T0 + timedelta(hours=2, minutes=10)
+    stay = track(7, t_berth, lat, lon, n=60, speed_kn=0.0, first_row=100)  # 10 h, then silent
+    back_at = t_berth + timedelta(hours=410)
+    again = track(7, back_at, lat, lon, n=60, speed_kn=0.0, first_row=2_000)
+    leave = track(7, back_at + timedelta(hours=10), lat, lon, n=12, speed_kn=8.0, first_row=3_000)
+    rows = rows_of(concat(inbound, stay, again, leave), geo(ports=(AMSTERDAM,)))
+    (call,) = of(rows, "port_call")
+    d = call["details"]
+    assert d["hours"] > 410 and d["longest_silence_hours"] > 400
+    assert d["observed_hours"] == pytest.approx(d["hours"] - d["longest_silence_hours"], abs=0.2)
+    assert d["long_silence"] is True and call["conf"] == 0.5
+    # the same stay reported throughout keeps its 1.0, observed from end to end
+    (dense,) = of(rows_of(berth_stay(8, lat, lon, 40.0), geo(ports=(AMSTERDAM,))), "port_call")
+    assert dense["conf"] == 1.0 and dense["details"]["long_silence"] is False
+    assert dense["details"]["observed_hours"] == dense["details"]["hours"]
+
+
 def test_a_berth_4_1_km_from_the_port_point_is_not_missed():
     lat, lon = at(AMSTERDAM.lat, AMSTERDAM.lon, 135.0, 4_100.0)  # away from Zaandam
     rows = rows_of(berth_stay(3, lat, lon, 40.0), geo(ports=(AMSTERDAM, ZAANDAM)))
@@ -157,7 +179,10 @@ def test_ais_off_in_port_is_one_call_spanning_the_silence_and_the_gap_starts_in_
     assert d["departure"] == f"AIS off in port; left between {d['left_after']}Z and " + (
         f"{d['left_before']}Z"
     )
-    assert call["conf"] == 1.0  # entry seen, AIS off while stopped, departure bounded
+    # entry seen, AIS off while stopped, departure bounded: 1.0, but for the 650 h in which
+    # it left (more than max_silence_hours): the stay is proven, its length is not
+    assert d["long_silence"] is True and d["longest_silence_hours"] == pytest.approx(650.25, 0.01)
+    assert call["conf"] == 0.5
     (gap,) = [g for g in of(rows, "gap") if g["details"]["hours"] > 600]
     g = gap["details"]
     assert g["starts_in_port"] is True and g["ends_in_port"] is False

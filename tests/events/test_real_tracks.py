@@ -100,7 +100,8 @@ def test_gfw_track_silences_at_nouadhibou_are_calls_spanning_them(gfw_track: Pat
     assert d["departure"] == (
         f"AIS off in port; left between 2019-06-10T14:46:59Z and {d['left_before']}Z"
     )
-    assert d["hours"] == pytest.approx(650.2, abs=0.1) and june["confidence"] == 1.0
+    assert d["hours"] == pytest.approx(650.2, abs=0.1)
+    assert d["long_silence"] is True and june["confidence"] == 0.5  # one fix, 650 h unseen
     (gap,) = [g for g in in_port if g["start_ts"] == june["start_ts"]]
     assert gap["details"]["off_port_km"] == pytest.approx(2.95, abs=0.01)
 

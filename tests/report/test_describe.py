@@ -215,6 +215,25 @@ SAMPLES: list[tuple[dict[str, Any], str]] = [
         {"kind": "bunkering", "details": {"tanker": "X", "litres": 1200, "night": True}},
         "litres: 1200; night: yes; tanker: X",
     ),
+    (
+        {
+            "kind": "port_call",
+            "port_id": "NLD_DEN_HELDER",
+            "details": {
+                "entry": True,
+                "exit": True,
+                "stop": True,
+                "port_gap": True,
+                "hours": 14855.25,
+                "observed_hours": 12.5,
+                "longest_silence_hours": 14842.75,
+                "long_silence": True,
+            },
+        },
+        "In port at NLD_DEN_HELDER for 14855.3 h; seen: entry, a stop and exit; AIS silent for "
+        "hours inside the port; a silence of 14842.8 h in it, so the vessel may have left and "
+        "come back.",
+    ),
 ]
 
 

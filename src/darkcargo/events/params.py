@@ -58,6 +58,7 @@ class PortCallParams:
     report_presence: bool
     sparse_max_prior_positions: int
     sparse_prior_hours: float
+    max_silence_hours: float
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence_reported <= 1.0:

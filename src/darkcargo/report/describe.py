@@ -44,6 +44,8 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
             "observed_hours",
             "stay_port_km",
             "sparse_track",
+            "longest_silence_hours",
+            "long_silence",
         }
     ),
     "gap": frozenset(
@@ -211,6 +213,11 @@ def _port_call(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
         s += f"; left after {when(a)}"
     elif b:
         s += f"; left before {when(b)}"
+    if d.get("long_silence") and _is_num(d.get("longest_silence_hours")):
+        s += (
+            f"; a silence of {fixed(d['longest_silence_hours'], 1)} h in it, so the vessel may "
+            "have left and come back"
+        )
     if _is_num(d.get("stay_port_km")):
         s += f"; the stay centred {km(d['stay_port_km'])} km from the port's listed position"
     return s + "."

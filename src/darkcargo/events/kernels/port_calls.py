@@ -31,7 +31,10 @@ is a `port_presence` observation (when `report_presence`), never a call.
 Confidence, 0-1. port_call: 0.5 = a stay is proven; +0.25 when the proof is strong (a stop, or AIS
 went off while stopped at <= `stop_max_kn`); +0.25 when both the entry and the exit are seen (a
 departure bounded by a later fix elsewhere counts as an exit). GFW's levels map as 4 -> 1.0,
-3 -> 0.75. port_presence: always 0.25 (seen there, no stay shown).
+3 -> 0.75. A call holding a silence longer than `max_silence_hours`, between its fixes or before
+an unseen departure, scores 0.5 whatever its proofs: the vessel may have left and come back, or
+left long before the bound (`long_silence`; `observed_hours` leaves out the silences of
+`gap_hours` or more). port_presence: always 0.25 (seen there, no stay shown).
 """
 
 from __future__ import annotations
@@ -541,11 +544,25 @@ def _add_calls(
     gap = (flags & 16) > 0
     off = (flags & 32) > 0
     confidence = 0.5 + 0.25 * strong + 0.25 * (entry & exit_)
+    # the silences inside each call (between its first and last fix) and, when AIS went off in
+    # port, the window in which it left
+    inner_us = np.zeros(first.size, np.int64)
+    longest_us = np.zeros(first.size, np.int64)
+    calls = np.flatnonzero(sel)
+    if calls.size:
+        c_last = last[calls]
+        c_end = np.where(off[calls], left_before[it_ep[main[calls]]], view.ts[c_last])
+        inner, longest = _silences(view, first[calls], c_last, int(params.gap_hours * US_PER_HOUR))
+        inner_us[calls] = inner
+        longest_us[calls] = np.maximum(longest, c_end - view.ts[c_last])
+    long_silence = longest_us > params.max_silence_hours * US_PER_HOUR
+    confidence = np.where(long_silence, 0.5, confidence)
     sel = sel & (confidence >= params.min_confidence_reported)
     if not sel.any():
         return
     i, j, p, mi = first[sel], last[sel], port[sel], main[sel]
     entry, exit_, stop, gap, off = entry[sel], exit_[sel], stop[sel], gap[sel], off[sel]
+    inner_us, longest_us = inner_us[sel], longest_us[sel]
     lb = left_before[it_ep[mi]]
     sparse = off & off_sparse[it_ep[mi]]
     end = np.where(off, lb, view.ts[j])
@@ -582,7 +599,12 @@ def _add_calls(
                 "stop": json_column(stop),
                 "port_gap": json_column(gap),
                 "hours": json_column((end - view.ts[i]) / US_PER_HOUR, 3),
-                "observed_hours": json_column((view.ts[j] - view.ts[i]) / US_PER_HOUR, 3),
+                # fixes span it but for its silences of gap_hours or more
+                "observed_hours": json_column(
+                    (view.ts[j] - view.ts[i] - inner_us) / US_PER_HOUR, 3
+                ),
+                "longest_silence_hours": json_column(longest_us / US_PER_HOUR, 3),
+                "long_silence": json_column(long_silence[sel]),
                 "stop_start": json_column(_iso_or_none(view.ts, stop0[sel])),
                 "stop_end": json_column(_iso_or_none(view.ts, stop1[sel])),
                 "stay_port_km": json_column(stay_km, 2),
@@ -595,6 +617,22 @@ def _add_calls(
         ),
         confidence=confidence[sel],
     )
+
+
+def _silences(view: TrackView, first: I64, last: I64, gap_us: int) -> tuple[I64, I64]:
+    """Per call (fixes first..last of one track): the total of its silences of `gap_us` or
+    more between fixes, and its longest silence between fixes."""
+    dt = np.zeros(len(view), np.int64)
+    dt[:-1] = np.where(view.key[1:] == view.key[:-1], view.ts[1:] - view.ts[:-1], 0)
+    cum = np.concatenate(([0], np.cumsum(np.where(dt >= gap_us, dt, 0))))
+    inner = cum[last] - cum[first]
+    longest = np.zeros(first.size, np.int64)
+    many = last > first
+    if many.any():
+        # the gaps after fixes first..last-1: disjoint, sorted slices of dt
+        bounds = np.column_stack((first[many], last[many])).ravel()
+        longest[many] = np.maximum.reduceat(np.append(dt, 0), bounds)[::2]
+    return inner, longest
 
 
 def _add_presences(

@@ -14,7 +14,8 @@
   function set(list) { var o = {}; list.forEach(function (k) { o[k] = true; }); return o; }
   var KNOWN = {
     port_call: set(["entry", "exit", "stop", "port_gap", "hours", "stop_start", "stop_end", "ais_off_in_port", "left_after", "left_before",
-      "departure", "observed_hours", "stay_port_km", "sparse_track"]),
+      "departure", "observed_hours", "stay_port_km", "sparse_track", "longest_silence_hours",
+      "long_silence"]),
     gap: set(["hours", "distance_km", "implied_speed_kn", "start_shore_km", "end_shore_km", "start_port", "start_port_km", "end_port",
       "end_port_km", "prior_positions", "coastal_leg", "intentional_disabling", "sparse_track", "off_port", "off_port_km", "on_port", "on_port_km",
       "starts_in_port", "ends_in_port", "reachable_ports"]),
@@ -72,6 +73,7 @@
     if (d.left_after && d.left_before) s += "; left between " + when(d.left_after) + " and " + when(d.left_before);
     else if (d.left_after) s += "; left after " + when(d.left_after);
     else if (d.left_before) s += "; left before " + when(d.left_before);
+    if (d.long_silence && isNum(d.longest_silence_hours)) s += "; a silence of " + fixed(d.longest_silence_hours, 1) + " h in it, so the vessel may have left and come back";
     if (isNum(d.stay_port_km)) s += "; the stay centred " + km(d.stay_port_km) + " km from the port's listed position";
     return s + ".";
   }
