@@ -22,10 +22,10 @@ from darkcargo.sar.params import load_sar_preset
 from darkcargo.shipments.params import load_infer_preset
 
 EVENT_HASHES = {
-    "gfw": "acc198fdffb9c809",
-    "sensitive": "df75407435c6bd45",
-    "gpsdio": "92af95eae663d382",
-    "gfw-pipe-tests": "e3cb5c392db43fb9",
+    "gfw": "26c17394d529580b",
+    "sensitive": "4c256d7a81633dd5",
+    "gpsdio": "459458a1de96fec2",
+    "gfw-pipe-tests": "ec68b2ed5aed8a69",
 }
 
 
@@ -51,10 +51,10 @@ def test_a_user_file_that_extends_a_built_in_one_keeps_its_hash(tmp_path: Path) 
     mine = load_preset(f)
     assert mine.gap.min_hours == 3.0 and isinstance(mine.gap.min_hours, float)
     assert mine.version == 4 and mine.description == load_preset("gfw").description
-    assert mine.params_hash == "2a9978953fdd6b26"
+    assert mine.params_hash == "ab03125d1965fc79"
     # a chain: mine -> sensitive -> gfw
     f.write_text('[preset]\nname = "mine"\nextends = "sensitive"\n[stop]\nmin_hours = 3\n')
-    assert load_preset(f).params_hash == "2ba16c3c429cbc64"
+    assert load_preset(f).params_hash == "a33f49c930ca5565"
     s = tmp_path / "radar.toml"
     s.write_text('[preset]\nname = "r"\nversion = 2\nextends = "s1"\n[detect]\npfa = 1e-7\n')
     radar = load_sar_preset(s)

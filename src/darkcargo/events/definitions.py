@@ -8,7 +8,7 @@ CONFIDENCE: dict[str, str] = {
     "port_call": "strength of the proof of a stay: 0.5 a stay shown (a stop, or AIS off in "
     "port); +0.25 a stop seen, or AIS off while stopped (not on a sparse track); +0.25 entry and exit both seen "
     "(GFW's level 4 = 1.0, level 3 = 0.75); 0.5 at most when a silence longer than the preset's "
-    "max_silence_hours (3 days) lies in the call or before its unseen departure (long_silence)",
+    "max_silence_hours (a week) lies in the call or before its unseen departure (long_silence)",
     "port_presence": "always 0.25: seen inside the port's radius, no stay shown (not a call)",
     "stop": "share observed: 1.0 densely reported, down to 0.5 with a silence of the preset's "
     "max_gap_hours inside",
