@@ -190,6 +190,24 @@ def test_ais_off_in_port_is_one_call_spanning_the_silence_and_the_gap_starts_in_
     assert g["on_port"] == NOUADHIBOU.id and g["on_port_km"] > 190
 
 
+def test_entering_at_speed_then_found_stopped_at_a_berth_after_a_silence_is_a_weak_call():
+    # a thinned GFW track into IJmuiden: in at 6.3 kn, silent 14.5 h, then at 0.0 kn at a berth
+    # of the same port, and out again; it was only a presence ("no stop and no AIS-off")
+    berth = at(AMSTERDAM.lat, AMSTERDAM.lon, 180.0, 1_500.0)
+    inbound = track(9, T0, *at(*berth, 270.0, 10_000.0), n=5, speed_kn=6.3, course=90.0)
+    found_at = T0 + timedelta(hours=15)
+    found = track(9, found_at, *berth, n=1, speed_kn=0.0, first_row=50)
+    out = track(
+        9, found_at + timedelta(minutes=15), *berth, n=8, speed_kn=6.0, course=270.0, first_row=60
+    )
+    rows = rows_of(concat(inbound, found, out), geo(ports=(AMSTERDAM,)))
+    (call,) = of(rows, "port_call")
+    assert call["port"] == AMSTERDAM.id and call["details"]["port_gap"] is True
+    assert call["details"]["ais_off_in_port"] is False
+    assert call["conf"] == 0.75  # a stay shown, weakly (not stopped when AIS went off); in and out
+    assert of(rows, "port_presence") == []
+
+
 def test_a_vessel_passing_at_speed_then_silent_is_not_a_call():
     start = at(NOUADHIBOU.lat, NOUADHIBOU.lon, 180.0, 6_000.0)
     # 12 kn for 25 min: the last fix 3.3 km past the port's point, inside its zone

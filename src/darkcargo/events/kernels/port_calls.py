@@ -9,8 +9,11 @@ Within an episode, a stay is proven by
 - a *stop*: from a speed <= `stop_max_kn` until one >= `move_min_kn` (GFW), at least two positions
   spanning at least `stop_min_hours`; or
 - *AIS off in port*: a silence >= `gap_hours` that begins at a fix at <= `ais_off_max_kn`
-  (harbour speed) and is longer, by at least `gap_hours`, than the great-circle trip to the next
-  fix takes at `leave_max_speed_kn` (a vessel that could simply have sailed on did not stay).
+  (harbour speed), or that ends at a fix stopped (<= `stop_max_kn`) in the same port's zone
+  whatever the speed before it (it came in and was found at a berth), and is longer, by at
+  least `gap_hours`, than the great-circle trip to the next fix takes at `leave_max_speed_kn`
+  (a vessel that could simply have sailed on did not stay). Only a silence that begins
+  stopped is a strong proof.
   A *sparse* track, with at most `sparse_max_prior_positions` positions in the
   `sparse_prior_hours` before the silence (its last fix included: a satellite feed's fix or two
   a day, or a track thinned where the ship lay still), is silent between fixes as a rule: there
@@ -206,12 +209,16 @@ def _evidence(
             if nx >= n or key[nx] != key[k] or ts[nx] - ts[k] < gap_us:
                 continue
             s = speed[k]
-            if s == s and s > ais_off_max:
+            # back in this port's zone after the silence, stopped: whatever its speed before,
+            # it stayed ("entered at 6.6 kn, found at a berth 20 days later")
+            s_next = speed[nx]
+            found_stopped = nx <= b and s_next == s_next and s_next <= stop_max
+            if s == s and s > ais_off_max and not found_stopped:
                 continue
             back = k - sparse_max_prior  # dense when this earlier fix is in the window too
             sparse = back < 0 or key[back] != key[k] or ts[k] - ts[back] > sparse_prior_us
             stopped_here = s == s and s <= stop_max
-            if sparse and not stopped_here:
+            if sparse and not (stopped_here or found_stopped):
                 continue
             travel_us = _hav_km(lat[k], lon[k], lat[nx], lon[nx]) / leave_kmh * US_PER_HOUR
             if ts[nx] - ts[k] - travel_us < gap_us:
