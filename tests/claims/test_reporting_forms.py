@@ -1221,3 +1221,17 @@ def test_an_ambassador_to_the_un_is_named_and_she_is_never_a_newspaper() -> None
     )
     text = "The New York Times reported the idea. She said 20,000 containers were shipped."
     assert one(text).speaker is None
+
+
+# -- twenty-fourth batch (Obozrevatel, KBS World, Essanews, Asahi/Reuters, KBS News, ICARO, Voz,
+# RFA) --------------------------------------------------------------------------------------------
+def test_this_number_counts_the_noun_before_a_listed_subject_estimates_and_no_of_item() -> None:
+    text = "North Korea has sent 11,000 troops. Ukraine said this number could escalate to 15,000."
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.item) for c in claims] == [(11_000, "troops"), (15_000, "troops")]
+    text = (
+        "The Pentagon and South Korean intelligence estimate that around 12,000 troops are there."
+    )
+    assert one(text).speaker == "Pentagon and South Korean intelligence"
+    text = "Only about 30 percent of the hundreds of North Korean arms factories are operating."
+    assert [c.item for c in extract_claims(text, published=PUB)] in ([], [None])

@@ -810,7 +810,8 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
                 len(words),
             )
             last = low_words[cut - 1]
-            if not (last.endswith("s") or last in ("they", "we", "i")) or last in ("is",):
+            listed = "and" in low_words[:cut]  # "The Pentagon and South Korean intelligence"
+            if not (last.endswith("s") or last in ("they", "we", "i") or listed) or last in ("is",):
                 continue
         if (
             verb in OBSERVING_VERBS

@@ -455,12 +455,12 @@ def _sentence_candidates(
                     c.item = normalize_item(at.group("item"))
                 elif _MILITARY_OF.search(text, wcs, c.first.start):
                     c.item = "troops"  # "a standing military of 1.3 million"
-                elif (theirs := _THEIR_NUMBER.search(text, s, c.first.start)) and (
-                    named := find_item_words(text, s, theirs.start())
-                ):
+                elif theirs := _THEIR_NUMBER.search(text, s, c.first.start):
                     # "more North Korean troops have been deployed ... and their number is
                     # estimated between 1,000 and 3,000": the noun named before in the sentence
-                    c.item = named[-1][2]
+                    # (or in the one before: "... this number could escalate to 15,000")
+                    named = find_item_words(text, s, theirs.start())
+                    c.item = named[-1][2] if named else _item_of_sentence_before(text, s)
                 else:
                     c.item = _item_from_context(text, wcs, c.first.start, prev_items)
                 if c.item != "troops" and _HARMED_BEFORE.search(text, wcs, c.first.start):
@@ -678,6 +678,7 @@ _PERCENT_OF = re.compile(
     r"(?:(?:the|their|its|his|her|our|this|that|all|total)[ \u00a0]+"
     r"|(?:[A-Z][\w.-]*[ \u00a0]+){0,3}[A-Z][\w.-]*['’]s[ \u00a0]+)?"
 )
+_NOT_A_HEAD = frozenset({"of", "hundreds", "thousands", "dozens", "millions", "billions", "tens"})
 _PERCENT_WORD = re.compile(r"([a-z][a-z-]{1,})\b[ \u00a0]*")
 _PERCENT_STOP = frozenset(
     [
@@ -738,7 +739,12 @@ def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
         if not w:
             break
         word = w.group(1)
-        if word in STOP_WORDS or word in _PERCENT_STOP or word.endswith(("ed", "ing")):
+        if (
+            word in STOP_WORDS
+            or word in _PERCENT_STOP
+            or word in _NOT_A_HEAD  # "30 percent of the hundreds of ... factories"
+            or word.endswith(("ed", "ing"))
+        ):
             break
         head, head_end = word, w.start() + len(word)
         if word in _ITEM_NOUNS:
@@ -793,8 +799,9 @@ _PARTICIPLE_NEXT = re.compile(
 
 
 _THEIR_NUMBER = re.compile(
-    r"\btheir\s+(?:total\s+)?(?:number|count)\s+(?:is|was|has\s+been|stands|stood)?\s*"
-    r"(?:estimated|put|believed|thought|reported|said)?\s*(?:to\s+be\s+)?(?:at\s+)?"
+    r"\b(?:their|this)\s+(?:total\s+)?(?:number|count)\s+(?:is|was|has\s+been|stands|stood"
+    r"|could|may|might|will|would)?\s*(?:estimated|put|believed|thought|reported|said|escalate"
+    r"|rise|increase|grow|climb|reach)?\s*(?:to\s+be\s+)?(?:at\s+|to\s+)?"
     r"(?:between\s+|about\s+|around\s+|some\s+|roughly\s+)?$",
     re.IGNORECASE,
 )
