@@ -90,6 +90,11 @@ def test_compiled_and_jit_kernels_decode_alike(
 
     native = _native()
     real = b"".join((shared_data / "ais" / name).read_bytes() + b"\n" for name in NMEA_FILES)
+    # and the paths real logs take: sentences joined on a line, a GPS clock before sentences
+    lines = [x for x in real.splitlines() if x.startswith(b"!AIVDM")][:200]
+    joined = [a + b for a, b in zip(lines[::2], lines[1::2], strict=False)]
+    clock = b"$GPRMC,194907.00,A,5241.99815,N,00517.56525,E,0.005,,010809,,,A*7B"
+    real += b"\n".join([*joined, clock, *lines[:50]]) + b"\n"
     for data in (real, _mutated(real, 1), _mutated(real, 2)):
         for batch_bytes in (1 << 20, 4096):  # one batch, and many with multipart carry-over
             a = _decode_with(native, data, monkeypatch, batch_bytes)
