@@ -1235,3 +1235,16 @@ def test_this_number_counts_the_noun_before_a_listed_subject_estimates_and_no_of
     assert one(text).speaker == "Pentagon and South Korean intelligence"
     text = "Only about 30 percent of the hundreds of North Korean arms factories are operating."
     assert [c.item for c in extract_claims(text, published=PUB)] in ([], [None])
+
+
+# -- twenty-fifth batch (KBS News, Interfax-Ukraine, trendsnnews, News Rebeat, Kyiv Independent,
+# h24news, an OSC/BBC copy, Vista News 24) -------------------------------------------------------
+def test_whose_number_and_a_number_that_has_arrived_count_troops() -> None:
+    text = (
+        "The dispatch of North Korean troops, whose number is estimated at 14,000, helped Russia."
+    )
+    assert one(text).item == "troops"
+    text = "North Korean soldiers fought in Kursk. Zelenskyy said: “12,000 have arrived.”"
+    c = one(text)
+    assert (c.value, c.item) == (12_000, "troops")
+    assert extract_claims("Missiles hit Kharkiv. 12 have arrived since May.", published=PUB) == []

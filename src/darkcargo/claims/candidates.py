@@ -799,7 +799,7 @@ _PARTICIPLE_NEXT = re.compile(
 
 
 _THEIR_NUMBER = re.compile(
-    r"\b(?:their|this)\s+(?:total\s+)?(?:number|count)\s+(?:is|was|has\s+been|stands|stood"
+    r"\b(?:their|this|whose)\s+(?:total\s+)?(?:number|count)\s+(?:is|was|has\s+been|stands|stood"
     r"|could|may|might|will|would)?\s*(?:estimated|put|believed|thought|reported|said|escalate"
     r"|rise|increase|grow|climb|reach)?\s*(?:to\s+be\s+)?(?:at\s+|to\s+)?"
     r"(?:between\s+|about\s+|around\s+|some\s+|roughly\s+)?$",
@@ -824,10 +824,11 @@ _HARMED_BEFORE = re.compile(
     r"\b(?:kill|kills|killed|killing|injure|injures|injured|injuring|wound|wounds|wounded"
     r"|wounding)[ \u00a0]+(?:[a-z]+[ \u00a0]+){0,2}$"
 )
-# A number whose noun is left out before a verb of harm: "30 have been killed or wounded"
+# A number whose noun is left out before a verb of harm or of arrival: "30 have been killed or
+# wounded", "12,000 have arrived" (troops, when the sentence before speaks of troops)
 _HARMED_AFTER = re.compile(
-    r"[ \u00a0]+(?:(?:have|has|had|were|was)[ \u00a0]+)?(?:been[ \u00a0]+)?[“\"]?"
-    r"(?:killed|wounded|injured|died|captured)\b",
+    r"[ \u00a0]+(?:(?:have|has|had|were|was)[ \u00a0]+)?(?:(?:already|now)[ \u00a0]+)?"
+    r"(?:been[ \u00a0]+)?[“\"]?(?:killed|wounded|injured|died|captured|arrived|deployed|dispatched)\b",
     re.IGNORECASE,
 )
 # After a number that counts the noun of a figure before it in the sentence: "50 soldiers were
