@@ -1234,7 +1234,7 @@ def test_this_number_counts_the_noun_before_a_listed_subject_estimates_and_no_of
     )
     assert one(text).speaker == "Pentagon and South Korean intelligence"
     text = "Only about 30 percent of the hundreds of North Korean arms factories are operating."
-    assert [c.item for c in extract_claims(text, published=PUB)] in ([], [None])
+    assert [(c.value, c.item) for c in extract_claims(text, published=PUB)] == [(30, None)]
 
 
 # -- twenty-fifth batch (KBS News, Interfax-Ukraine, trendsnnews, News Rebeat, Kyiv Independent,

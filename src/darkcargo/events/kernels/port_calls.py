@@ -544,35 +544,29 @@ def _add_calls(
     main: I64,
     sel: B,
 ) -> None:
-    entry = (flags & 1) > 0
-    exit_ = (flags & 2) > 0
-    stop = (flags & 4) > 0
-    strong = (flags & 8) > 0
-    gap = (flags & 16) > 0
-    off = (flags & 32) > 0
-    confidence = 0.5 + 0.25 * strong + 0.25 * (entry & exit_)
-    # the silences inside each call (between its first and last fix) and, when AIS went off in
-    # port, the window in which it left
-    inner_us = np.zeros(first.size, np.int64)
-    longest_us = np.zeros(first.size, np.int64)
     calls = np.flatnonzero(sel)
-    if calls.size:
-        c_last = last[calls]
-        c_end = np.where(off[calls], left_before[it_ep[main[calls]]], view.ts[c_last])
-        inner, longest = _silences(view, first[calls], c_last, int(params.gap_hours * US_PER_HOUR))
-        inner_us[calls] = inner
-        longest_us[calls] = np.maximum(longest, c_end - view.ts[c_last])
-    long_silence = longest_us > params.max_silence_hours * US_PER_HOUR
-    confidence = np.where(long_silence, 0.5, confidence)
-    sel = sel & (confidence >= params.min_confidence_reported)
-    if not sel.any():
+    if not calls.size:
         return
-    i, j, p, mi = first[sel], last[sel], port[sel], main[sel]
-    entry, exit_, stop, gap, off = entry[sel], exit_[sel], stop[sel], gap[sel], off[sel]
-    inner_us, longest_us = inner_us[sel], longest_us[sel]
+    i, j, p, mi = first[calls], last[calls], port[calls], main[calls]
+    f = flags[calls]
+    entry, exit_, stop, strong = (f & 1) > 0, (f & 2) > 0, (f & 4) > 0, (f & 8) > 0
+    gap, off = (f & 16) > 0, (f & 32) > 0
     lb = left_before[it_ep[mi]]
-    sparse = off & off_sparse[it_ep[mi]]
     end = np.where(off, lb, view.ts[j])
+    # the silences between a call's fixes and, when AIS went off in port, the window in which
+    # it left
+    inner_us, longest_us = _silences(view, i, j, int(params.gap_hours * US_PER_HOUR))
+    longest_us = np.maximum(longest_us, end - view.ts[j])
+    long_silence = longest_us > params.max_silence_hours * US_PER_HOUR
+    confidence = np.where(long_silence, 0.5, 0.5 + 0.25 * strong + 0.25 * (entry & exit_))
+    keep = confidence >= params.min_confidence_reported
+    if not keep.any():
+        return
+    calls, i, j, p, mi, lb, end = (a[keep] for a in (calls, i, j, p, mi, lb, end))
+    entry, exit_, stop, gap, off = (a[keep] for a in (entry, exit_, stop, gap, off))
+    inner_us, longest_us = inner_us[keep], longest_us[keep]
+    long_silence, confidence = long_silence[keep], confidence[keep]
+    sparse = off & off_sparse[it_ep[mi]]
     lat, lon = it_lat[mi], it_lon[mi]
     stay_km = haversine_m(lat, lon, geo.port_lat[p], geo.port_lon[p]) / 1000.0
     after = _iso_or_none(view.ts, np.where(off, j, -1))
@@ -611,9 +605,9 @@ def _add_calls(
                     (view.ts[j] - view.ts[i] - inner_us) / US_PER_HOUR, 3
                 ),
                 "longest_silence_hours": json_column(longest_us / US_PER_HOUR, 3),
-                "long_silence": json_column(long_silence[sel]),
-                "stop_start": json_column(_iso_or_none(view.ts, stop0[sel])),
-                "stop_end": json_column(_iso_or_none(view.ts, stop1[sel])),
+                "long_silence": json_column(long_silence),
+                "stop_start": json_column(_iso_or_none(view.ts, stop0[calls])),
+                "stop_end": json_column(_iso_or_none(view.ts, stop1[calls])),
                 "stay_port_km": json_column(stay_km, 2),
                 "ais_off_in_port": json_column(off),
                 "left_after": json_column(after),
@@ -622,7 +616,7 @@ def _add_calls(
                 "sparse_track": json_column(sparse),
             }
         ),
-        confidence=confidence[sel],
+        confidence=confidence,
     )
 
 
