@@ -25,6 +25,7 @@ GFW = load_preset("gfw")
 AMSTERDAM = Port(id="NLD_AMSTERDAM", name="Amsterdam", lat=52.366667, lon=4.9, radius_km=4.0)
 ZAANDAM = Port(id="NLD_ZAANDAM", name="Zaandam", lat=52.433333, lon=4.833333, radius_km=4.0)
 NOUADHIBOU = Port(id="MRT_NOUADHIBOU", name="Nouadhibou", lat=20.916667, lon=-17.05, radius_km=4.0)
+IJMUIDEN = Port(id="NLD_IJMUIDEN", name="IJmuiden", lat=52.466667, lon=4.583333, radius_km=4.0)
 HOUR_US = 3_600_000_000
 
 
@@ -154,6 +155,27 @@ def test_two_stays_at_two_ports_are_two_calls():
     assert [c["port"] for c in calls] == [AMSTERDAM.id, ZAANDAM.id]
     assert calls[0]["end"] < calls[1]["start"]
     assert calls[0]["details"]["exit"] and calls[1]["details"]["entry"]
+
+
+def test_a_thinned_track_s_next_fix_at_another_port_ends_the_call_with_no_fix_between():
+    # the review of real GFW tracks (gfw_ff8d8031c, 2017-05-21): at an Amsterdam berth reporting
+    # 0.0 kn, then 41 min later at an IJmuiden berth (23 km away) until 17:55; one Amsterdam call
+    # used to run to 17:55, its "stop" spanning both berths
+    amsterdam, ijmuiden = (52.36369, 4.88020), (52.45867, 4.57963)
+    inbound = track(9, T0, *at(*amsterdam, 180.0, 12_000.0), n=13, speed_kn=6.0, course=0.0)
+    t_berth = T0 + timedelta(hours=2, minutes=10)
+    a = track(9, t_berth, *amsterdam, n=120, speed_kn=0.0, first_row=100)  # 20 h
+    t_next = t_berth + timedelta(hours=20, minutes=41)
+    b = track(9, t_next, *ijmuiden, n=54, speed_kn=0.0, first_row=500)  # 9 h
+    out = track(
+        9, t_next + timedelta(hours=9), *ijmuiden, n=12, speed_kn=8.0, course=270.0, first_row=900
+    )
+    assert km(*ijmuiden, AMSTERDAM) > 20.0 and km(*amsterdam, IJMUIDEN) > 20.0
+    rows = rows_of(concat(inbound, a, b, out), geo(ports=(AMSTERDAM, IJMUIDEN)))
+    calls = of(rows, "port_call")
+    assert [c["port"] for c in calls] == [AMSTERDAM.id, IJMUIDEN.id]
+    assert calls[0]["end"] == int(a["ts"][-1]) and calls[1]["start"] == int(b["ts"][0])
+    assert all(c["conf"] == 1.0 for c in calls)  # each seen stopped, entered and left
 
 
 def test_ais_off_in_port_is_one_call_spanning_the_silence_and_the_gap_starts_in_port():

@@ -86,6 +86,26 @@ def test_a_stray_fix_does_not_split_a_stop_but_a_long_silence_does():
     assert got[1]["start"] == ts_us(T0 + timedelta(hours=43))
 
 
+def test_two_fixes_away_end_a_stop_unless_it_is_back_within_the_hour():
+    # the review of real GFW tracks (gfw_62d12af6f, Port-en-Bessin): a thinned track showed a
+    # 9 h trip as two fixes 28 km out (3.4 and 2.1 kn), and one stop spanned the trip
+    def with_trip(off_min: float, back_min: float, north_deg: float) -> list[dict]:
+        before = swinging(8, T0, 14.0, *ANCHOR)  # the last fix at 14:00
+        t_off = T0 + timedelta(hours=14, minutes=off_min)
+        away = track(8, t_off, ANCHOR[0] + north_deg, ANCHOR[1], n=2, speed_kn=2.0, first_row=300)
+        back = T0 + timedelta(hours=14, minutes=back_min)
+        return stops(concat(before, away, swinging(8, back, 14.0, *ANCHOR, first_row=500)))
+
+    first, second = with_trip(180.0, 540.0, 0.25)  # 28 km out 3 h later, back after 9 h
+    assert first["details"]["hours"] == pytest.approx(14.0, abs=0.01)
+    assert second["start"] == ts_us(T0 + timedelta(hours=23))
+    assert second["details"]["hours"] == pytest.approx(14.0, abs=0.01)
+    # two fixes 2.2 km off and back on the spot 50 min after the last fix on it: strays
+    (one,) = with_trip(10.0, 50.0, 0.02)
+    assert one["details"]["hours"] == pytest.approx(28.0 + 50 / 60, abs=0.01)
+    assert GFW.stop.stray_max_hours == 1.0
+
+
 def test_a_silence_inside_a_stop_lowers_its_confidence():
     a = swinging(5, T0, 6.0, *ANCHOR)
     b = swinging(5, T0 + timedelta(hours=18), 6.0, *ANCHOR, first_row=500)  # 12 h silence

@@ -90,6 +90,7 @@ class StopParams:
     max_median_speed_kn: float
     max_gap_hours: float
     stray_max_positions: int
+    stray_max_hours: float
 
 
 @dataclass(frozen=True)

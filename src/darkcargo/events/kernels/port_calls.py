@@ -3,7 +3,9 @@
 *Episodes* are runs of consecutive positions of one track inside some port's zone (its radius
 plus `hysteresis_km`, GFW's enter-at-3-km, leave-beyond-4-km). Up to `stray_max_positions` fixes
 outside every zone, for at most `stray_max_hours`, then back inside are strays and do not end an
-episode; a silence of `gap_hours` or more after which the vessel reappears at another port does.
+episode; a silence of `gap_hours` or more after which the vessel reappears at another port does,
+and so does a fix in another port's zone that lies out of this port's (the vessel moved on, even
+when a thinned track has no fix between the two zones).
 
 Within an episode, a stay is proven by
 - a *stop*: from a speed <= `stop_max_kn` until one >= `move_min_kn` (GFW), at least two positions
@@ -79,6 +81,28 @@ def _hav_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 @numba.njit(cache=True)
+def _at_port_of(
+    k: int,
+    b: int,
+    lat: F64,
+    lon: F64,
+    near: I64,
+    inzone: B,
+    port_lat: F64,
+    port_lon: F64,
+    zone_km: F64,
+) -> bool:
+    """Whether position k is still at the port of position b: inside some port's zone, and
+    that is b's port or a zone overlapping it where k lies inside b's port's zone too."""
+    if not inzone[k]:
+        return False
+    p = near[b]
+    if near[k] == p:
+        return True
+    return _hav_km(lat[k], lon[k], port_lat[p], port_lon[p]) <= zone_km[p]
+
+
+@numba.njit(cache=True)
 def _episodes(
     key: I64,
     ts: I64,
@@ -90,6 +114,9 @@ def _episodes(
     stray_max: int,
     stray_us: int,
     same_place_km: float,
+    port_lat: F64,
+    port_lon: F64,
+    zone_km: F64,
 ) -> tuple[I64, I64]:
     """First and last position of each episode (runs inside port zones, strays tolerated)."""
     n = key.shape[0]
@@ -105,7 +132,7 @@ def _episodes(
         b = i
         j = i + 1
         while j < n and key[j] == key[a]:
-            if inzone[j]:
+            if _at_port_of(j, b, lat, lon, near, inzone, port_lat, port_lon, zone_km):
                 if (
                     ts[j] - ts[b] >= gap_us
                     and near[j] != near[b]
@@ -115,15 +142,22 @@ def _episodes(
                 b = j
                 j += 1
                 continue
+            # off this port (outside every zone, or in another port's zone only): strays when
+            # back within a few fixes and a short time, else the vessel has left
             m = j
-            while m < n and key[m] == key[a] and not inzone[m] and m - j <= stray_max:
+            while (
+                m < n
+                and key[m] == key[a]
+                and m - j <= stray_max
+                and not _at_port_of(m, b, lat, lon, near, inzone, port_lat, port_lon, zone_km)
+            ):
                 m += 1
             if (
                 m - j <= stray_max
                 and m < n
                 and key[m] == key[a]
-                and inzone[m]
                 and ts[m] - ts[b] <= stray_us
+                and _at_port_of(m, b, lat, lon, near, inzone, port_lat, port_lon, zone_km)
             ):
                 b = m
                 j = m + 1
@@ -415,6 +449,9 @@ def detect_port_calls(view: TrackView, geo: GeoContext, params: PortCallParams) 
         params.stray_max_positions,
         int(params.stray_max_hours * US_PER_HOUR),
         params.hysteresis_km,
+        geo.port_lat,
+        geo.port_lon,
+        zone_km,
     )
     (
         it_ep,

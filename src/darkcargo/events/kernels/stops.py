@@ -3,11 +3,12 @@
 A stop begins at a position and lasts while the track's positions stay within `max_radius_km` of
 it (GFW's stationary periods, from which it builds anchorages), with no silence longer than
 `max_gap_hours` (the vessel may have left). Up to `stray_max_positions` fixes off the spot followed
-by one back on it are strays, not a departure. A stop lasts at least `min_hours` and its median
-reported speed is at most `max_median_speed_kn` (not a vessel working in circles). It is placed
-at its median position and names the nearest port and its distance (`nearest_port`,
-`nearest_port_km`, whatever the distance), and sets `port_id` only when it lies inside that
-port's zone (radius + `in_port_km`).
+by one back on it within `stray_max_hours` are strays, not a departure (a longer time off the
+spot is a trip away, which a thinned track may show as a fix or two). A stop lasts at least
+`min_hours` and its median reported speed is at most `max_median_speed_kn` (not a vessel working
+in circles). It is placed at its median position and names the nearest port and its distance
+(`nearest_port`, `nearest_port_km`, whatever the distance), and sets `port_id` only when it lies
+inside that port's zone (radius + `in_port_km`).
 
 Confidence, 0-1: how much of the stop is directly observed, from its longest silence: 1.0 when
 densely reported, falling linearly to 0.5 when a silence of `max_gap_hours` lies inside it.
@@ -59,6 +60,7 @@ def _stops(
     min_us: int,
     max_gap_us: int,
     stray_max: int,
+    stray_us: int,
 ) -> tuple[I64, I64, I64, F64, F64, F64]:
     """First and last position of each stationary period, its longest silence (µs), and its
     median latitude, longitude and speed (NaN speeds left out)."""
@@ -88,7 +90,8 @@ def _stops(
                 continue
             m = j + 1
             back = -1
-            while m < n and key[m] == key[i] and m - j <= stray_max and ts[m] - ts[b] <= max_gap_us:
+            limit = min(max_gap_us, stray_us)
+            while m < n and key[m] == key[i] and m - j <= stray_max and ts[m] - ts[b] <= limit:
                 if _within(lat[i], lon[i], c, lat[m], lon[m], r_km):
                     back = m
                     break
@@ -134,6 +137,7 @@ def detect_stops(
         int(params.min_hours * US_PER_HOUR),
         int(params.max_gap_hours * US_PER_HOUR),
         params.stray_max_positions,
+        int(params.stray_max_hours * US_PER_HOUR),
     )
     if first.size == 0:
         return events
