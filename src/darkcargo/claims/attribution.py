@@ -174,6 +174,13 @@ _REPORT_VERB_RE = re.compile(
 _STATEMENTS_BY = re.compile(
     r"\b(?:statements?|remarks|comments|words|testimony)\s+(?:made\s+)?by\s+", re.IGNORECASE
 )
+# "the 1,100 casualty estimate (which includes around 100 killed) given by South Korea's Joint
+# Chiefs of Staff": the one who gave the estimate.
+_ESTIMATE_GIVEN_BY = re.compile(
+    r"\b(?:estimates?|figures?|count|tally|assessment)\b[^.;]{0,80}?\b(?:given|provided"
+    r"|released|published|issued|offered|made)\s+by\s+",
+    re.IGNORECASE,
+)
 _CITED_AS_SAYING = re.compile(r"\b(?:cited|cites|quoted|quotes)\s+", re.IGNORECASE)
 _AS_SAYING = re.compile(r"\s*as\s+(?:saying|stating|telling)\b", re.IGNORECASE)
 # "based on a recent report from the think tank, Royal United Services Institute (RUSI)": the
@@ -190,6 +197,15 @@ _RELEASED_SHOWING_RE = re.compile(
     r"\s+(?:[\w-]+\s+){0,4}?(?:imagery|images|photos|photographs|pictures|footage|data|maps?"
     r"|reports?|documents?|figures)\s+(?:showing|that\s+shows?|which\s+shows?|indicating"
     r"|suggesting)\b",
+    re.IGNORECASE,
+)
+
+# "The Open Source Center (OSC) used satellite imagery to identify at least 64 shipments": the
+# one who worked the evidence estimates.
+_USED_EVIDENCE_TO_RE = re.compile(
+    r"\b(?:used|uses|use|analy[sz]ed|analy[sz]es|reviewed|reviews|studied|studies|examined"
+    r"|examines)\s+(?:[\w-]+\s+){0,3}?(?:imagery|images|data|photos|photographs|records"
+    r"|footage)\s+to\s+(?:identify|count|track|estimate|find|detect|spot|determine|calculate)\b",
     re.IGNORECASE,
 )
 
@@ -842,11 +858,16 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         )
     # "the White House has released satellite images showing that ...": the publisher of the
     # evidence speaks; "<speaker> (has) raised its estimate to": an estimate.
-    for pattern, stance in ((_RELEASED_SHOWING_RE, SAID), (_ESTIMATE_NOUN_RE, ESTIMATED)):
+    for pattern, stance in (
+        (_RELEASED_SHOWING_RE, SAID),
+        (_ESTIMATE_NOUN_RE, ESTIMATED),
+        (_USED_EVIDENCE_TO_RE, ESTIMATED),
+    ):
         out += _subjects_before(pattern, stance, text, start, end, toks, index, resolver, out)
     # "consistent with recent statements by the head of military intelligence, Kyrylo Budanov,
     # that ...": the one whose statements they are speaks
     out += _sources_after(_STATEMENTS_BY, SAID, text, start, end, toks, index, resolver)
+    out += _sources_after(_ESTIMATE_GIVEN_BY, ESTIMATED, text, start, end, toks, index, resolver)
     # "Park cited Cho as saying ...": the one quoted, when named ("quoted the spy agency as
     # saying" leaves the one quoting it)
     out += _sources_after(

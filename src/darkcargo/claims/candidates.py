@@ -220,6 +220,13 @@ _ITEM_AT = re.compile(
     r"(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+)?$",
     re.IGNORECASE,
 )
+# "The total estimated North Korean casualty rate of 4,000", "a death toll of 300": a toll
+_TOLL_OF = re.compile(
+    r"\b(?:casualty|casualties|death|deaths|losses)\s+(?:rate|toll|count|figure|tally|number)s?"
+    r"\s+(?:of|at)\s+(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+"
+    r"|more\s+than\s+|over\s+)?$",
+    re.IGNORECASE,
+)
 # "casualties among North Korean forces have surpassed 3,000": the subject a toll reached
 _TROOPS_REACHED = re.compile(
     r"\b(?P<item>" + "|".join(sorted(ITEM_FORMS["troops"], key=len, reverse=True)) + r")"
@@ -444,7 +451,10 @@ def _sentence_candidates(
                 c.item = "troops"  # "3,000 North Koreans have been killed or wounded"
             if c.item is None and (nxt := _TO_NEXT_NUMBER.match(text, last.end, e)):
                 c.item = read_item(text, nxt.end(), e).item  # "from 15,000 to 30,000 personnel"
-            if c.item is None and _ITEM_AT.search(text, wcs, c.first.start):
+            if c.item is None and (
+                _ITEM_AT.search(text, wcs, c.first.start)
+                or _TOLL_OF.search(text, wcs, c.first.start)
+            ):
                 c.item = "troops"  # "Russian casualties at 48,240", "their losses at 5,000"
             if (
                 c.item is None

@@ -64,6 +64,7 @@ _DATE_RE = re.compile(
   | (?P<rel>\b(?:[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast)\s+(?:year|month|week)\b)
   | (?P<season>\b(?:(?:last|this|the)\s+)?(?:summer|winter|spring|autumn|fall)(?:\s+(?:of\s+)?{_YEAR})?\b)
   | (?P<wd>\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
+  | (?P<onth>(?<=\b[Oo]n\s)the\s+\d{{1,2}}(?:st|nd|rd|th)\b(?!\s+[a-z]))
     """,
     re.VERBOSE,
 )
@@ -91,7 +92,8 @@ _POINT_CUE = re.compile(
 # A statement date: "said on Monday", "said in a statement on Friday", "on Monday said".
 _STATEMENT_BEFORE = re.compile(
     r"\b(?:said|says|told\s+\w+(?:\s+\w+)?|stated|announced|estimated|estimates|claimed|believes|"
-    r"reported|wrote|added|warned|briefed\s+\w+|testified|noted|confirmed|denied|calculated)"
+    r"reported|wrote|added|warned|briefed\s+\w+|testified|noted|confirmed|denied|calculated"
+    r"|revealed|disclosed)"
     r"(?:\s+by\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"  # "reported by CNN on Wednesday"
     r"(?:\s+(?:in|at|after|during|before)\s+(?:a|an|the|its|his|her)\s+[\w-]+(?:\s+[\w-]+){0,2})?"
     r"\s+(?:on|late\s+on|early\s+on)\s+$",
@@ -216,6 +218,18 @@ def parse_date_span(span: str, base: date | None) -> tuple[date, str] | None:
         except ValueError:
             return None
     # Rules first for what dateparser does not read.
+    m = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", s, re.IGNORECASE)
+    if m:
+        # "revealed on the 13th": a day of the base date's month, or of the month before it
+        if base is None or not 1 <= int(m.group(1)) <= 31:
+            return None
+        day = int(m.group(1))
+        first = date(base.year, base.month, 1)
+        if day > base.day:
+            first = (first - timedelta(days=1)).replace(day=1)
+        if day > calendar.monthrange(first.year, first.month)[1]:
+            return None
+        return first.replace(day=day), DAY
     m = re.fullmatch(rf"(?:the\s+)?end\s+of\s+({_MONTH})(?:\s+({_YEAR}))?", s, re.IGNORECASE)
     if m:
         mon = _month_num(m.group(1))
@@ -370,7 +384,11 @@ def find_dates(text: str, start: int, end: int, base: date | None) -> list[DateM
         after = text[m.end() : min(end, m.end() + 20)]
         if (
             _STATEMENT_BEFORE.search(before)
-            or (kind == "wd" and re.search(r"\bon\s+$", before) and _STATEMENT_AFTER.match(after))
+            or (
+                kind in ("wd", "onth")
+                and re.search(r"\bon\s+$", before)
+                and _STATEMENT_AFTER.match(after)
+            )
             or (kind == "wd" and _STATEMENT_EARLIER.search(before))
             or (kind == "rel" and _STATEMENT_RIGHT_BEFORE.search(before))
         ):

@@ -29,13 +29,15 @@ EVIDENCE_FORMS: dict[str, tuple[str, ...]] = {
 }
 _CUE_BEFORE = (
     r"(?:citing|quoting|based\s+on|according\s+to|referring\s+to|in|from|on|by|of|with|showed"
-    r"|shows|show|analy[sz]ed|reviewed|obtained|using)\s+(?:an?\s+|the\s+|its\s+|their\s+|new\s+)*"
+    r"|shows|show|analy[sz]ed|reviewed|obtained|using|used|uses)\s+(?:an?\s+|the\s+|its\s+|their\s+|new\s+)*"
 )
 _VERB_AFTER = (
     r"\s+(?:(?:of|over|from|taken|(?:provided|released|published|obtained|analy[sz]ed)\s+by)"
     r"\s+[\w\s'’-]{1,40}?\s+)?(?:to\s+)?(?:shows?|showed|show|indicates?|indicated|suggests?|suggested"
     r"|reveals?|revealed|appears?|appeared|confirms?|confirmed|captured|found)\b"
 )
+# "Satellite images, provided exclusively to the BBC, reveal that": an aside between the two
+_ASIDE = r"(?:,[^,.;]{1,60},)?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _kind, _forms in EVIDENCE_FORMS.items():
     for _form in _forms:
@@ -43,7 +45,8 @@ for _kind, _forms in EVIDENCE_FORMS.items():
             (
                 _kind,
                 re.compile(
-                    rf"(?:\b{_CUE_BEFORE}(?P<a>{_form})\b|(?:^|(?<=[.,;:\"“]\s)|\b)(?P<b>{_form}){_VERB_AFTER})",
+                    rf"(?:\b{_CUE_BEFORE}(?P<a>{_form})\b|(?:^|(?<=[.,;:\"“]\s)|\b)(?P<b>{_form})"
+                    rf"{_ASIDE}{_VERB_AFTER})",
                     re.IGNORECASE,
                 ),
             )

@@ -36,6 +36,7 @@ from darkcargo.claims.dates import DateMention, find_date_lines, find_dates, rea
 from darkcargo.claims.evidence import find_evidence
 from darkcargo.claims.items import read_item
 from darkcargo.claims.route import clause_route
+from darkcargo.claims.speakers import _words
 from darkcargo.claims.text import (
     Sentence,
     clause_bounds,
@@ -132,6 +133,19 @@ def make_claim_id(*parts: object) -> str:
 _OWN_SOURCE = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
 # A headline that ends in its source after a colon: "... to rebuild Russia's Kursk: Shoigu".
 _HEADLINE_SOURCE = re.compile(r":\s*(?P<who>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\.?\s*$")
+# A headline or a line that opens with its source before a colon: "CNN: North Korea plans to
+# send up to 30,000 troops", "JCS: 1,100 Casualties". Labels that open a line the same way
+# ("Exclusive:", "Photo:") name no source.
+_LEADING_SOURCE = re.compile(
+    r"\s*[\"“]?(?P<who>[A-Z][\w.'’&-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.'’&-]*){0,3})\s*:\s+(?=\S)"
+)
+_NOT_A_SOURCE = _words(
+    """exclusive breaking update updated analysis opinion watch video photo photos picture
+    explainer live factbox timeline editorial comment commentary interview note read also
+    related source sources details addition summary background context correction why what
+    how key fact latest listen quote quotes caption credit image images file map chart
+    graphic table warning alert highlights takeaways war crisis conflict invasion"""
+)
 _ANAPHOR_START = re.compile(
     r"[\"“‘']?(?:That|This|These|Those|It|They|Such|Those|The\s+(?:figure|figures|number|total"
     r"|containers|shells|shipments|estimate|cargo|boxes|ships|vessels|rounds|amount))\b"
@@ -396,6 +410,21 @@ def _headline_source(text: str, sent: Sentence, resolver: Resolver) -> Attributi
     return Attribution(tail.start(), tail.start(), tail.end(), who, "said")
 
 
+def _leading_source(text: str, sent: Sentence, resolver: Resolver) -> Attribution | None:
+    """A sentence that opens with its source and a colon ("Zelensky: Over 3,000 North Korean
+    Soldiers Killed", "CNN: North Korea plans to send ...")."""
+    m = _LEADING_SOURCE.match(text, sent.start, sent.end)
+    if m is None:
+        return None
+    words = m.group("who").split()
+    if any(w.lower().strip(".") in _NOT_A_SOURCE for w in words):
+        return None
+    who, title = resolver.resolve(words)
+    if who is None:
+        return None
+    return Attribution(m.start("who"), m.start("who"), m.end(), who, "said", title)
+
+
 def extract_claims(
     text: str,
     *,
@@ -467,6 +496,8 @@ def extract_claims(
     for idx, (sent, cands, attrs) in enumerate(per_sent):
         fallback: Attribution | None = None
         if not attrs:
+            fallback = _leading_source(text, sent, resolver)
+        if not attrs and fallback is None:
             for region in (_region_at(regions, sent.start), _region_at(regions, sent.end - 1)):
                 if region is not None:
                     fallback = _attribution_near(per_sent, idx, region, params)

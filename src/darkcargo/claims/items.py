@@ -27,6 +27,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "container-loads",
         "containerloads",
         "shipping containers",
+        "container boxes",  # Korean outlets' English: "1,000 container boxes transferred"
         "containers",
         "container",
         "teus",
@@ -154,6 +155,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "personnel",
         "forces",
         "casualties",
+        "casualty",  # "the 1,100 casualty estimate given by the JCS"
     ),
     "explosives": ("explosives",),
     "launchers": (
@@ -237,6 +239,8 @@ ITEM_WINDOW = 6  # tokens read after a number when looking for its item
 # Words that count units of what follows "of" ("pieces of ammunition", "batches of shells").
 CLASSIFIERS = frozenset({"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds"})
 _OF_NEXT = re.compile(r"\s*of\s+")
+# A container's size between a count and its item: "300 20-foot containers", "40ft boxes".
+_SIZE_MODIFIER = re.compile(r"(?:\d{2}|twenty|forty)[-\s]?(?:foot|feet|ft)\b", re.IGNORECASE)
 # A model designation: "M1989", "KN-23", "2S7" (letters and digits, no spaces)
 _MODEL = re.compile(r"(?:[A-Z]{1,3}-?\d{1,4}[A-Za-z]?|\d[A-Z]\d{1,2})(?![\w-])")
 _AND_NEXT = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+")
@@ -448,6 +452,12 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
                 form.endswith("s") or item in CURRENCY_ITEMS or item == "ammunition" or bool(glued)
             )
             i = im.end()
+            n_tokens += 1
+            continue
+        sm = _SIZE_MODIFIER.match(text, i) if not items else None
+        if sm and sm.end() <= stop:
+            i = sm.end()  # "300 20-foot containers": the containers' size, then the item
+            words.append(sm.group())
             n_tokens += 1
             continue
         mm = _MODEL.match(text, i) if not items else None

@@ -44,7 +44,7 @@ HEAD_NOUNS = _words(
     prosecutors observers watchdog organisation organization think bank newspaper broadcaster
     outlet department bureau commission embassy directorate investigation analysis assessment
     observer portal website briefing agencies services ministries governments allies force media
-    company firm consultancy"""
+    company firm consultancy authors author"""
 )
 MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
