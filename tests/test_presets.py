@@ -22,10 +22,10 @@ from darkcargo.sar.params import load_sar_preset
 from darkcargo.shipments.params import load_infer_preset
 
 EVENT_HASHES = {
-    "gfw": "26c17394d529580b",
-    "sensitive": "4c256d7a81633dd5",
-    "gpsdio": "459458a1de96fec2",
-    "gfw-pipe-tests": "ec68b2ed5aed8a69",
+    "gfw": "7f750c958911a1f9",
+    "sensitive": "94e9cddd9803776e",
+    "gpsdio": "73f47b68e654b83b",
+    "gfw-pipe-tests": "48831a95cdbe7075",
 }
 
 
@@ -50,11 +50,11 @@ def test_a_user_file_that_extends_a_built_in_one_keeps_its_hash(tmp_path: Path) 
     f.write_text('[preset]\nname = "mine"\nextends = "gfw"\n[gap]\nmin_hours = 3\n')
     mine = load_preset(f)
     assert mine.gap.min_hours == 3.0 and isinstance(mine.gap.min_hours, float)
-    assert mine.version == 4 and mine.description == load_preset("gfw").description
-    assert mine.params_hash == "ab03125d1965fc79"
+    assert mine.version == 5 and mine.description == load_preset("gfw").description
+    assert mine.params_hash == "67df2c684850c20c"
     # a chain: mine -> sensitive -> gfw
     f.write_text('[preset]\nname = "mine"\nextends = "sensitive"\n[stop]\nmin_hours = 3\n')
-    assert load_preset(f).params_hash == "a33f49c930ca5565"
+    assert load_preset(f).params_hash == "18aa942ac7f23849"
     s = tmp_path / "radar.toml"
     s.write_text('[preset]\nname = "r"\nversion = 2\nextends = "s1"\n[detect]\npfa = 1e-7\n')
     radar = load_sar_preset(s)

@@ -238,7 +238,13 @@ def test_gzipped_nmea_is_read(shared_data: Path, tmp_path: Path, workspace_path:
 
 
 @pytest.mark.parametrize(
-    ("encoding", "bom"), [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)]
+    ("encoding", "bom"),
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-16-le", b""),  # `iconv -t UTF-16LE` writes no byte order mark
+        ("utf-16-be", b""),
+    ],
 )
 def test_utf16_text_is_read_as_utf8_and_hashed_as_given(
     shared_data: Path, tmp_path: Path, workspace_path: Path, encoding: str, bom: bytes
@@ -264,6 +270,18 @@ def test_utf16_text_is_read_as_utf8_and_hashed_as_given(
     assert "ЮНОНА 7" in names
     again = ingest([wide, csv_wide], workspace_path).files
     assert [f.status for f in again] == [STATUS_DUPLICATE, STATUS_DUPLICATE]
+
+
+def test_only_text_in_two_bytes_a_character_is_taken_for_utf16_without_a_mark() -> None:
+    line = "!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*26\n"
+    assert sources.utf16_encoding(line.encode("utf-16")) == "utf-16"  # with its mark
+    assert sources.utf16_encoding(line.encode("utf-16-le")) == "utf-16-le"
+    assert sources.utf16_encoding(line.encode("utf-16-be")) == "utf-16-be"
+    assert sources.utf16_encoding(line.encode()) is None  # ASCII
+    assert sources.utf16_encoding("MMSI,ИМЯ,ЮНОНА 7\n".encode()) is None  # UTF-8 beyond ASCII
+    assert sources.utf16_encoding("ЮНОНА 7,1\n".encode("utf-16-le")) is None  # no ASCII to tell by
+    assert sources.utf16_encoding("!A".encode("utf-16-le")) is None  # too short to tell
+    assert sources.utf16_encoding(gzip.compress(line.encode())) is None
 
 
 def test_corrupt_gzip_half_way_keeps_nothing_of_that_file_but_keeps_earlier_files(

@@ -1,7 +1,8 @@
 """Input files as given: open plain/gzip/bz2/zstd/zip by magic bytes, hash them, guess their format.
 
-A text file that opens with a UTF-16 byte order mark is read as UTF-8 (`Utf16ToUtf8`); its
-compression then reads "utf16" (or "gzip+utf16" ...), so it is copied before DuckDB reads it.
+A text file in UTF-16 (with a byte order mark, or without one when its first characters are
+ASCII) is read as UTF-8 (`Utf16ToUtf8`); its compression then reads "utf16" (or "gzip+utf16"
+...), so it is copied before DuckDB reads it.
 
 A source is identified by the SHA-256 of its bytes exactly as given (compressed), so the same
 file ingested twice, under any name, is recognised. Decompression is chosen from the leading
@@ -190,19 +191,37 @@ class DamageGuard(io.RawIOBase):
 
 
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+UTF16_SNIFF_BYTES = 64  # how much of a text without a byte order mark is looked at
+
+
+def utf16_encoding(head: bytes) -> str | None:
+    """The UTF-16 codec a text is in, from its first bytes: "utf-16" when it opens with a byte
+    order mark; "utf-16-le"/"-be" when it has none but its first characters are ASCII written
+    in two bytes each (`iconv -t UTF-16LE` writes no mark); None for any other text (an ASCII
+    or UTF-8 text never holds a NUL byte)."""
+    if head[:2] in UTF16_BOMS:
+        return "utf-16"
+    n = min(len(head), UTF16_SNIFF_BYTES) & ~1
+    if n < 8:
+        return None
+    even, odd = head[0:n:2], head[1:n:2]
+    for zeros, chars, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if not any(zeros) and all(32 <= c < 127 or c in (9, 10, 13) for c in chars):
+            return codec
+    return None
 
 
 class Utf16ToUtf8(io.RawIOBase):
-    """A UTF-16 text stream (with its byte order mark) read as UTF-8 bytes.
+    """A UTF-16 text stream read as UTF-8 bytes (`encoding`: see `utf16_encoding`).
 
     Windows tools write text as UTF-16 (PowerShell 5's `>` redirection does, for one); every
     reader downstream takes UTF-8, so the bytes are transcoded on the way, lines unmoved. Code
     units that are not text (a lone surrogate) become U+FFFD, as any undecodable byte does.
     """
 
-    def __init__(self, inner: BinaryIO) -> None:
+    def __init__(self, inner: BinaryIO, encoding: str = "utf-16") -> None:
         self._inner = inner
-        self._decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
         self._pending = b""
         self._done = False
 
@@ -291,8 +310,9 @@ def open_source(
             stream = io.BufferedReader(DamageGuard(inner, str(path), kind), 1 << 20)  # type: ignore[assignment]
         else:
             stream = io.BufferedReader(counter, 1 << 20)  # type: ignore[assignment]
-        if stream.peek(2)[:2] in UTF16_BOMS:  # type: ignore[attr-defined]
-            stream = io.BufferedReader(Utf16ToUtf8(stream), 1 << 20)  # type: ignore[assignment]
+        wide = utf16_encoding(stream.peek(UTF16_SNIFF_BYTES)[:UTF16_SNIFF_BYTES])  # type: ignore[attr-defined]
+        if wide is not None:
+            stream = io.BufferedReader(Utf16ToUtf8(stream, wide), 1 << 20)  # type: ignore[assignment]
             kind = "utf16" if kind == "plain" else f"{kind}+utf16"
         yield OpenedSource(stream=stream, compression=kind, member=member, counter=counter)
     finally:
