@@ -525,3 +525,63 @@ def test_on_the_13th_is_a_day_of_the_publication_s_month_or_the_one_before() -> 
     assert (c.value, c.speaker, c.claim_date) == (1_000, "John Kirby", date(2023, 10, 13))
     c = one("On the 28th, the ministry said 3,000 troops had arrived.", date(2023, 10, 16))
     assert c.claim_date == date(2023, 9, 28)  # after the 16th: the month before
+
+
+# Sentences of the blind batches heldout33 and heldout34 (third-party articles, 2024-2025)
+def test_infantrymen_recruits_and_prisoners_of_war_are_troops() -> None:
+    text = (
+        "He said about 11,000 North Korean infantrymen and dozens of North Korean recruits were "
+        "deployed. Ukraine captured two North Korean prisoners of war in Kursk, and took at "
+        "least two prisoner."
+    )
+    got = [(c.value, c.low, c.item) for c in extract_claims(text, published=date(2024, 10, 21))]
+    assert got == [
+        (11_000, None, "troops"),
+        (None, 24, "troops"),
+        (2, 2, "troops"),
+        (2, 2, "troops"),
+    ]
+
+
+def test_a_hedge_outside_the_quotation_of_its_figure_still_bounds_it() -> None:
+    c = one('Officials said at least "3,000 soldiers" were sent to Russia.', date(2025, 3, 31))
+    assert (c.value, c.bound, c.item) == (3_000, "lower", "troops")
+
+
+def test_numbers_half_in_digits_half_in_words() -> None:
+    text = "The number of casualties stands at 47-hundred North Korean soldiers."
+    assert (one(text).value, one(text).item) == (4_700, "troops")
+    c = one("Shin said six-thousand-700 containers were sent.")
+    assert (c.value, c.item, c.speaker) == (6_700, "containers", "Shin")
+
+
+def test_a_denial_or_a_source_in_another_clause_does_not_speak_for_the_figure() -> None:
+    text = (
+        "While North Korea and Russia deny any arms transfers, imagery from commercial "
+        "satellites has shown about four cargo vessels moving between the ports."
+    )
+    c = one(text, date(2024, 3, 26))
+    assert (c.value, c.item, c.speaker, c.negated) == (4, "ships", None, False)
+    assert c.evidence == "satellite imagery"
+    text = (
+        "North Korea may import 500,000 barrels of oil per year; according to calculations by "
+        "the research institute RUSI, Russia delivered a quarter of that cap."
+    )
+    c = one(text, date(2024, 3, 26))
+    assert (c.value, c.item, c.speaker) == (500_000, "barrels", None)
+
+
+def test_told_a_committee_last_week_dates_the_statement() -> None:
+    text = (
+        "About 200 long-range artillery pieces were sent, South Korea's Defense Ministry told a "
+        "parliamentary committee last week."
+    )
+    c = one(text, date(2025, 2, 18))
+    assert (c.value, c.claim_date, c.date_precision) == (200, date(2025, 2, 1), "month")
+
+
+def test_all_five_ships_is_the_five_ships_named_before() -> None:
+    text = "Five ships made the trips. All five ships had their transponders switched off."
+    assert [(c.value, c.item) for c in extract_claims(text, published=date(2024, 3, 26))] == [
+        (5, "ships")
+    ]

@@ -103,7 +103,8 @@ _CUE_RE: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?:^|(?<=[\s(\"'“‘—]))(?P<cue>"
             + "|".join(re.escape(c) for c in cues)
-            + r")[ \u00a0]*(?:the[ \u00a0]+)?$",
+            # 'at least "3,000 soldiers"': the cue outside the quotation of its figure
+            + r")[ \u00a0]*(?:the[ \u00a0]+)?[\"“‘']?$",
             re.IGNORECASE,
         ),
     )

@@ -28,7 +28,7 @@ from darkcargo.claims.items import (
     read_item,
     workers_as_troops,
 )
-from darkcargo.claims.numbers import SCALES, NumberMention, find_numbers
+from darkcargo.claims.numbers import SCALES, NumberMention, find_numbers, parse_mixed
 from darkcargo.claims.text import Sentence, clause_bounds, clause_starts
 
 COUNT, CAPACITY, RATE, MONEY, PERCENTAGE, RATIO, MASS, OBSERVED = (
@@ -195,8 +195,13 @@ def _masks_for(text: str, sent: Sentence, dates: list[DateMention]) -> list[tupl
     masks = [(d.start, d.end) for d in dates]
     masks.extend(day_of_month_spans(text, s, e))  # also those no year could be given to
     masks.extend((cs, ce) for cs, ce, _ in find_calibres(text, s, e))
+    mixed = [(n.start, n.end) for n in parse_mixed(text, s, e)]  # "four-thousand-100"
     for rx in _MASKS:
-        masks.extend((m.start(), m.end()) for m in rx.finditer(text, s, e))
+        masks.extend(
+            (m.start(), m.end())
+            for m in rx.finditer(text, s, e)
+            if not any(a <= m.start() and m.end() <= b for a, b in mixed)
+        )
     masks.extend((m.start(1), m.end(1)) for m in _AGE_APPOSITIVE.finditer(text, s, e))
     line_start = text.rfind("\n", 0, s) + 1
     if not text[line_start:s].strip():

@@ -91,7 +91,7 @@ _POINT_CUE = re.compile(
 )
 # A statement date: "said on Monday", "said in a statement on Friday", "on Monday said".
 _STATEMENT_BEFORE = re.compile(
-    r"\b(?:said|says|told\s+\w+(?:\s+\w+)?|stated|announced|estimated|estimates|claimed|believes|"
+    r"\b(?:said|says|told\s+\w+(?:\s+\w+){0,2}|stated|announced|estimated|estimates|claimed|believes|"
     r"reported|wrote|added|warned|briefed\s+\w+|testified|noted|confirmed|denied|calculated"
     r"|revealed|disclosed)"
     r"(?:\s+by\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"  # "reported by CNN on Wednesday"
@@ -101,7 +101,7 @@ _STATEMENT_BEFORE = re.compile(
 )
 # "a Western official told Reuters last week", "Seoul said last month": when it was said
 _STATEMENT_RIGHT_BEFORE = re.compile(
-    r"\b(?:said|says|told\s+\w+(?:\s+\w+)?|stated|announced|claimed|reported|wrote|added|warned"
+    r"\b(?:said|says|told\s+\w+(?:\s+\w+){0,2}|stated|announced|claimed|reported|wrote|added|warned"
     r"|testified|noted|confirmed|denied)\s+$",
     re.IGNORECASE,
 )

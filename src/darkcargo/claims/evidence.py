@@ -33,7 +33,8 @@ _CUE_BEFORE = (
 )
 _VERB_AFTER = (
     r"\s+(?:(?:of|over|from|taken|(?:provided|released|published|obtained|analy[sz]ed)\s+by)"
-    r"\s+[\w\s'’-]{1,40}?\s+)?(?:to\s+)?(?:shows?|showed|show|indicates?|indicated|suggests?|suggested"
+    r"\s+[\w\s'’-]{1,40}?\s+)?(?:to\s+|has\s+|have\s+|had\s+)?(?:shows?|showed|shown|show"
+    r"|indicates?|indicated|suggests?|suggested"
     r"|reveals?|revealed|appears?|appeared|confirms?|confirmed|captured|found)\b"
 )
 # "Satellite images, provided exclusively to the BBC, reveal that": an aside between the two

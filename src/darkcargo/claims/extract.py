@@ -284,10 +284,17 @@ def _pick_attribution(
     )
     if before is not None and before.anchor >= cs and before.speaker is not None:
         return before
+    if before is not None and before.anchor < cs and before.stance == "denied":
+        # "While North Korea and Russia deny any arms transfers, imagery ... has shown about
+        # four cargo vessels": a denial in another clause neither gives nor denies this figure
+        before = None
     following = [
         a
         for a in attrs[k : k + 2]
         if a.anchor > pos
+        # "500,000 barrels per year; according to calculations by RUSI, a quarter ...": a source
+        # past a semicolon speaks for its own clause
+        and ";" not in text[c.end : a.start]
         and not _RELATIVE_BEFORE.search(text, max(0, a.start - 12), a.start)
         # "... as many as 100,000 troops - but experts say that is unlikely": a speaker who
         # disputes the figure does not give it
@@ -308,8 +315,8 @@ def _pick_attribution(
     return after or before
 
 
-# "the" right before a figure: one the article may have given already
-_BACK_REFERENCE = re.compile(r"\bthe[ \u00a0]+$", re.IGNORECASE)
+# "the" right before a figure, or "all", one the article may have given already ("All five ships had their transponders switched off")
+_BACK_REFERENCE = re.compile(r"\b(?:the|all|all[ \u00a0]+the)[ \u00a0]+$", re.IGNORECASE)
 _OPENS_QUOTE = re.compile(r"\s*[“\"]")  # a paragraph that opens with a quote mark
 
 

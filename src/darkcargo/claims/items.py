@@ -139,6 +139,14 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "mercenaries",
         "reinforcements",  # "an additional 3,000 reinforcements arriving"
         "troopers",
+        "infantrymen",
+        "recruits",
+        "conscripts",
+        "prisoners of war",  # captured soldiers: casualties ("two North Korean prisoners of war")
+        "prisoner of war",
+        "prisoners",
+        "prisoner",  # "took at least two prisoner"
+        "pows",
         "fighters",
         "invaders",  # Ukraine's word for Russia's soldiers ("neutralised more than 15,000 invaders")
         "sappers",

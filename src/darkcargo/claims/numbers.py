@@ -343,6 +343,29 @@ def parse_point_words(text: str, start: int = 0, end: int | None = None) -> list
     return out
 
 
+# Numbers written half in digits, half in words, as some wires and translations do: "47-hundred"
+# (4,700), "four-thousand-100" (4,100), "six-thousand-700" (6,700).
+_MIXED = re.compile(
+    r"(?<![\w.,-])(?:(?P<hundreds>\d{1,2})[- ]hundred"
+    rf"|(?P<word>{'|'.join([*UNITS, *TENS])})-thousand-(?P<rest>\d{{1,3}}))(?![\w,-])",
+    re.IGNORECASE,
+)
+
+
+def parse_mixed(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
+    """Numbers mixing digits and number words ("47-hundred", "four-thousand-100")."""
+    stop = len(text) if end is None else end
+    out = []
+    for m in _MIXED.finditer(text, start, stop):
+        if m.group("hundreds"):
+            value = int(m.group("hundreds")) * 100.0
+        else:
+            lead = m.group("word").lower()
+            value = (UNITS.get(lead) or TENS[lead]) * 1000.0 + int(m.group("rest"))
+        out.append(NumberMention(m.start(), m.end(), value, words=True))
+    return out
+
+
 # Vague amounts, as ranges: "millions" 2-10 million, "several million" 3-9 million, "hundreds
 # of thousands" 200,000-1,000,000, "a few thousand" 2,000-5,000, "dozens" 24-100, "scores of"
 # 40-200.
@@ -411,6 +434,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
         + parse_folds(text, start, end)
         + parse_point_words(text, start, end)
         + parse_vague(text, start, end)
+        + parse_mixed(text, start, end)
     )
     taken = [(n.start, n.end) for n in found]
     for n in parse_words(text, start, end):
