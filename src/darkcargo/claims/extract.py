@@ -315,7 +315,8 @@ def _pick_attribution(
     return after or before
 
 
-# "the" right before a figure, or "all", one the article may have given already ("All five ships had their transponders switched off")
+# "the" or "all" right before a figure: one the article may have given already ("All five ships
+# had their transponders switched off")
 _BACK_REFERENCE = re.compile(r"\b(?:the|all|all[ \u00a0]+the)[ \u00a0]+$", re.IGNORECASE)
 _OPENS_QUOTE = re.compile(r"\s*[“\"]")  # a paragraph that opens with a quote mark
 

@@ -347,7 +347,8 @@ def parse_point_words(text: str, start: int = 0, end: int | None = None) -> list
 # (4,700), "four-thousand-100" (4,100), "six-thousand-700" (6,700).
 _MIXED = re.compile(
     r"(?<![\w.,-])(?:(?P<hundreds>\d{1,2})[- ]hundred"
-    rf"|(?P<word>{'|'.join([*UNITS, *TENS])})-thousand-(?P<rest>\d{{1,3}}))(?![\w,-])",
+    rf"|(?P<word>{'|'.join([*UNITS, *TENS])})-thousand-(?P<rest>\d{{1,3}}))(?![\w,-])"
+    r"(?![ \u00a0]+(?:thousand|million|billion)\b)",  # "2 hundred thousand" is no "2 hundred"
     re.IGNORECASE,
 )
 
@@ -361,7 +362,7 @@ def parse_mixed(text: str, start: int = 0, end: int | None = None) -> list[Numbe
             value = int(m.group("hundreds")) * 100.0
         else:
             lead = m.group("word").lower()
-            value = (UNITS.get(lead) or TENS[lead]) * 1000.0 + int(m.group("rest"))
+            value = (UNITS[lead] if lead in UNITS else TENS[lead]) * 1000.0 + int(m.group("rest"))
         out.append(NumberMention(m.start(), m.end(), value, words=True))
     return out
 

@@ -71,6 +71,7 @@ def _stops(
     mlat = np.empty(n, np.float64)
     mlon = np.empty(n, np.float64)
     msog = np.empty(n, np.float64)
+    away_us = min(max_gap_us, stray_us)  # the longest time off the spot that strays may take
     ns = 0
     i = 0
     while i < n:
@@ -90,8 +91,7 @@ def _stops(
                 continue
             m = j + 1
             back = -1
-            limit = min(max_gap_us, stray_us)
-            while m < n and key[m] == key[i] and m - j <= stray_max and ts[m] - ts[b] <= limit:
+            while m < n and key[m] == key[i] and m - j <= stray_max and ts[m] - ts[b] <= away_us:
                 if _within(lat[i], lon[i], c, lat[m], lon[m], r_km):
                     back = m
                     break
