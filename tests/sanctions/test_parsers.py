@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from darkcargo.errors import InputError
+from darkcargo.sanctions.identity import imo_is_valid, is_company_number
 from darkcargo.sanctions.load import read_list
 
 FIX = Path(__file__).parent / "fixtures"
@@ -182,7 +183,11 @@ def test_un_1718_table_with_numbered_cells_and_measures() -> None:
 
 def test_eu_xml_vessels_by_imo_identification_or_remark() -> None:
     got, notes, records, name = rows(["eu.xml"])
-    assert name == "EU_FSF" and records == 5 and notes == []
+    assert name == "EU_FSF" and records == 5
+    assert notes == [
+        "eu.xml line 31: MADE UP SHIPPING CO LTD: IMO company number 5990002, an enterprise, "
+        "not a vessel (skipped)"
+    ]
     by = {r["name"]: r for r in got}
     # not the company, not the person, not the shipowner whose "imo" identification is its IMO
     # company number (as the EU copies the UN's DPRK shipowners)
@@ -192,6 +197,37 @@ def test_eu_xml_vessels_by_imo_identification_or_remark() -> None:
     assert by["NEW REGENT"]["listed_on"] == date(2018, 11, 6)
     a = by["ANGARA"]
     assert (a["imo"], a["program"], a["listed_on"]) == (9179842, "UKR", date(2024, 6, 24))
+
+
+def test_an_eu_enterprise_named_as_a_company_keeps_its_imo_company_number(tmp_path: Path) -> None:
+    # The real list files the UN's DPRK shipowners as enterprises with an "imo" identification
+    # holding their IMO company number (Chongchongang Shipping Company: 5342883). About one
+    # company number in ten also passes a ship's check digit, as 5342910 does: it must not
+    # make the company a vessel. A vessel filed as an enterprise (NEW REGENT) still is one.
+    assert imo_is_valid(5342910) and is_company_number(5342910)
+    ident = (
+        '<identification number="{n}" identificationTypeCode="imo" countryDescription="UNKNOWN"/>'
+    )
+    entity = (
+        '<sanctionEntity logicalId="{id}" euReferenceNumber="EU.{id}.1">'
+        '<regulation programme="PRK" publicationDate="2018-04-05"/>'
+        '<subjectType code="enterprise"/><nameAlias wholeName="{name}" strong="true"/>'
+        + ident
+        + "</sanctionEntity>"
+    )
+    xml = tmp_path / "eu.xml"
+    xml.write_text(
+        '<export xmlns="http://eu.europa.ec/fpi/fsd/export">'
+        + entity.format(id=1, name="CHONGCHONGANG SHIPPING COMPANY", n=5342910)
+        + entity.format(id=2, name="NEW REGENT", n=8312497)
+        + "</export>"
+    )
+    parsed = read_list([xml])
+    assert [(v.name, v.ids.imos) for v in parsed.vessels] == [("NEW REGENT", [8312497])]
+    assert parsed.notes == [
+        "eu.xml line 1: CHONGCHONGANG SHIPPING COMPANY: IMO company number 5342910, an "
+        "enterprise, not a vessel (skipped)"
+    ]
 
 
 def test_imo_list_with_numbering_names_header_and_comments() -> None:

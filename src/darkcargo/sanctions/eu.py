@@ -5,11 +5,14 @@ logicalId, euReferenceNumber, designationDate; children subjectType (code person
 nameAlias (wholeName, strong), identification (identificationTypeCode, e.g. ``imo``; number),
 regulation (programme, publicationDate, entryIntoForceDate) and remark. The list has no vessel
 subject type: an entry is a vessel when it carries an ``imo`` identification, or an IMO number or
-MMSI in its remarks or names. People are counted and skipped.
+MMSI in its remarks or names. People are counted and skipped, and so is an enterprise named as a
+company ("... Shipping Company") whose ``imo`` identification is an IMO company number (the list
+files the UN's DPRK shipowners so), with a note.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -29,11 +32,22 @@ from darkcargo.sanctions.identity import (
     FoundIds,
     add_imo_cell,
     find_ids,
+    is_company_number,
     is_unknown,
     parse_mmsi,
 )
 
 LIST_NAME = "EU_FSF"
+# Legal forms in a name: an enterprise named so is a company, and the IMO number its
+# identification carries is the company's ("Chongchongang Shipping Company", IMO 5342883, on
+# the real list), even when that number happens to pass a ship's check digit too (about one
+# company number in ten does).
+_COMPANY_NAME = re.compile(
+    r"\b(?:company|co|corp|corporation|ltd|limited|llc|jsc|ojsc|pjsc|cjsc|inc|gmbh|s\.?a|plc"
+    r"|trading|shipping|group|holding|holdings|enterprise|bureau|bank|firm|agency|association)\b"
+    r"\.?",
+    re.IGNORECASE,
+)
 
 
 def parse_eu(path: Path, source: object) -> ParsedList:
@@ -75,12 +89,18 @@ def _entity(path: Path, ent: etree._Element, notes: list[str]) -> ListedVessel |
     ids = FoundIds()
     callsigns: list[str] = []
     flag_text = None
+    names = children(ent, "nameAlias")
+    whole = [clean(n.get("wholeName")) for n in names]
+    company = any(w and _COMPANY_NAME.search(w) for w in whole)
     for ident in children(ent, "identification"):
         code = (ident.get("identificationTypeCode") or "").lower()
         number = clean(ident.get("number") or ident.get("latinNumber"))
         if number is None:
             continue
         if code == "imo":
+            if company and number.isdigit() and is_company_number(int(number)):
+                ids.companies.append(int(number))  # a company's number, whatever else it passes
+                continue
             before = len(ids.imos)
             why = add_imo_cell(ids, number)
             if len(ids.imos) > before:
@@ -98,13 +118,16 @@ def _entity(path: Path, ent: etree._Element, notes: list[str]) -> ListedVessel |
                 notes.append(f"{path.name} line {ident.sourceline}: {why}")
         elif "call" in code:
             callsigns.append(number)
-    names = children(ent, "nameAlias")
-    whole = [clean(n.get("wholeName")) for n in names]
     remark = "; ".join(r for r in (text_of(x) for x in children(ent, "remark")) if r) or None
     for text in (remark, *whole):
         ids.merge(find_ids(text))
     vessel_subject = subject is not None and "vessel" in (subject.get("code") or "").lower()
     if not (ids.imos or ids.mmsis or ids.bad_imos or vessel_subject):
+        if ids.companies:
+            notes.append(
+                f"{path.name} line {line}: {whole[0] if whole else logical}: IMO company number "
+                f"{ids.companies[0]}, an enterprise, not a vessel (skipped)"
+            )
         return None
     strong = [w for n, w in zip(names, whole, strict=True) if w and n.get("strong") == "true"]
     named = strong or [w for w in whole if w]
