@@ -585,3 +585,30 @@ def test_all_five_ships_is_the_five_ships_named_before() -> None:
     assert [(c.value, c.item) for c in extract_claims(text, published=date(2024, 3, 26))] == [
         (5, "ships")
     ]
+
+
+# Sentences of the blind batch heldout35 (third-party articles, 2024-2025)
+def test_the_think_tank_that_identified_the_shipments_speaks() -> None:
+    text = (
+        "The Royal United Services Institute (RUSI), which monitors movements between North "
+        "Korea and Russia using satellite imagery, observed similar patterns. The think tank "
+        "identified 27 shipments between the North Korean port of Rajin and two Russian ports."
+    )
+    c = one(text, date(2024, 6, 23))
+    assert (c.value, c.item, c.speaker) == (27, "voyages", "Royal United Services Institute")
+
+
+def test_an_acronym_s_expansion_sits_between_a_figure_and_its_item() -> None:
+    text = (
+        "Of the 4,000 DPRK (Democratic People's Republic of Korea) soldiers who have become "
+        "casualties, around 1,000 are reported to have been killed."
+    )
+    got = [(c.value, c.item) for c in extract_claims(text, published=date(2025, 1, 31))]
+    assert got == [(4_000, "troops"), (1_000, "troops")]
+
+
+def test_a_dateline_before_a_colon_is_no_source_and_a_couple_thousand_is_vague() -> None:
+    c = one("WASHINGTON: North Korea has sent some 10,000 troops to Russia.", date(2024, 10, 29))
+    assert (c.value, c.item, c.speaker) == (10_000, "troops", None)
+    c = one("It sent a couple thousand troops to the Kursk region.", date(2024, 10, 28))
+    assert (c.low, c.high, c.bound, c.item) == (2_000, 3_000, "vague", "troops")

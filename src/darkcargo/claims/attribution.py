@@ -73,6 +73,7 @@ for _stance, _verbs in (
         """estimated estimates estimate calculated calculates assessed assesses assess analyzed
         analyses analyzes analysed analyse analyze found
         finds concluded concludes counted discovered discovers spotted spots detected detects
+        identified identifies
         observed observes suggests suggested suggest""",
     ),
     (BELIEVES, "believes believe believed thinks think suspects suspect suspected"),
@@ -90,6 +91,7 @@ for _stance, _verbs in (
 OBSERVING_VERBS = frozenset(
     {"found", "finds", "counted", "discovered", "discovers", "spotted", "spots", "detected"}
     | {"detects", "observed", "observes", "analyzed", "analysed", "analyzes", "analyses"}
+    | {"identified", "identifies"}  # "The think tank identified 27 shipments"
 )
 # Headlines write a few reporting verbs in title case ("Zelenskyy Says N. Korea Has Sent ...").
 HEADLINE_VERBS = ("Says", "Said", "Claims", "Warns", "Tells", "Confirms", "Believes", "Suggests")
@@ -885,7 +887,9 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         resolver.note_document_author(m.group("doc"), list(words))
         j = _past_acronym_and_coauthors(toks, j)
         vm = _REPORT_VERB_RE.match(text, toks[j - 1][1], end) if j > 0 else None
-        if vm is None or any(a.anchor == vm.start("v") for a in out):
+        # the verb read before with a subject of its own, not the report's last co-author
+        # ("reports by RUSI and NK News further identified": RUSI's, not NK News')
+        if vm is None or any(a.anchor == vm.start("v") and a.start < m.start() for a in out):
             continue
         verb = vm.group("v")
         speaker, title = resolver.resolve(list(words))

@@ -36,7 +36,7 @@ from darkcargo.claims.dates import DateMention, find_date_lines, find_dates, rea
 from darkcargo.claims.evidence import find_evidence
 from darkcargo.claims.items import read_item
 from darkcargo.claims.route import clause_route
-from darkcargo.claims.speakers import _words
+from darkcargo.claims.speakers import PLACES, _words
 from darkcargo.claims.text import (
     Sentence,
     clause_bounds,
@@ -427,6 +427,8 @@ def _leading_source(text: str, sent: Sentence, resolver: Resolver) -> Attributio
     words = m.group("who").split()
     if any(w.lower().strip(".") in _NOT_A_SOURCE for w in words):
         return None
+    if all(w.isupper() for w in words) and " ".join(words).lower() in PLACES:
+        return None  # a dateline ("WASHINGTON: North Korea has sent ..."), not a source
     who, title = resolver.resolve(words)
     if who is None:
         return None

@@ -254,6 +254,8 @@ _MODEL = re.compile(r"(?:[A-Z]{1,3}-?\d{1,4}[A-Za-z]?|\d[A-Z]\d{1,2})(?![\w-])")
 _AND_NEXT = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+")
 _THAN_NEXT = re.compile(r"\s*than\b", re.IGNORECASE)
 _PAREN_WORD = re.compile(r"\(\s*[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?\s*\)")
+_PAREN_EXPANSION = re.compile(r"\(\s*[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,7}\s*\)")
+_ACRONYM_BEFORE = re.compile(r"\b[A-Z]{2,6}\s*$")
 _CLOSING_QUOTES = frozenset({'"', "\u201d", "\u2019", "'"})
 _CALIBRE_WORD = re.compile(r"(?:\s+(?:caliber|calibre)\b)?")
 # Plural endings of nouns: a lower-case plural that is no item ends the phrase ("factories").
@@ -482,7 +484,15 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
         if (
             tok == "("
             and not items
-            and (pm := _PAREN_WORD.match(text, i, stop)) is not None
+            and (
+                (pm := _PAREN_WORD.match(text, i, stop)) is not None
+                # "4,000 DPRK (Democratic People's Republic of Korea) soldiers": an acronym's
+                # expansion
+                or (
+                    _ACRONYM_BEFORE.search(text, pos, i) is not None
+                    and (pm := _PAREN_EXPANSION.match(text, i, stop)) is not None
+                )
+            )
             and _item_ahead(text, pm.end(), stop)
         ):
             i = pm.end()  # "400,000 (artillery) rounds": a word set in brackets

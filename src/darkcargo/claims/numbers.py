@@ -374,6 +374,7 @@ VAGUE_MULTIPLIERS: dict[str, tuple[float, float]] = {
     "several": (3, 9),
     "a few": (2, 5),
     "a couple of": (2, 3),
+    "a couple": (2, 3),  # "approximately a couple thousand"
 }
 VAGUE_PLURALS: dict[str, tuple[float, float]] = {
     "dozens": (24, 100),
@@ -391,7 +392,7 @@ VAGUE_PLURALS: dict[str, tuple[float, float]] = {
 }
 _SCALE_WORD = r"(?:dozen|hundred|thousand|million|billion)"
 _VAGUE = re.compile(
-    r"\b(?:(?P<mult>several|a\s+few|a\s+couple\s+of)\s+(?P<scales>"
+    r"\b(?:(?P<mult>several|a\s+few|a\s+couple(?:\s+of)?)\s+(?P<scales>"
     + _SCALE_WORD
     + r"(?:\s+"
     + _SCALE_WORD
