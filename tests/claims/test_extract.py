@@ -612,3 +612,15 @@ def test_a_dateline_before_a_colon_is_no_source_and_a_couple_thousand_is_vague()
     assert (c.value, c.item, c.speaker) == (10_000, "troops", None)
     c = one("It sent a couple thousand troops to the Kursk region.", date(2024, 10, 28))
     assert (c.low, c.high, c.bound, c.item) == (2_000, 3_000, "vague", "troops")
+
+
+def test_a_person_named_before_a_title_in_apposition_is_the_he_who_speaks_later() -> None:
+    # heldout31 (Reuters via Daily8, 2025-06-17): "He" was read as Kim Jong Un, the last person
+    # named, because "Sergei Shoigu, secretary of ..." did not register Shoigu as a person
+    text = (
+        "Sergei Shoigu, secretary of Russia's Security Council, spoke after talks with North "
+        "Korean leader Kim Jong Un in Pyongyang. Shoigu said the talks had lasted more than two "
+        "hours. He told a news conference that North Korea would send thousands of troops."
+    )
+    c = one(text, date(2025, 6, 17))
+    assert (c.low, c.item, c.speaker) == (2_000, "troops", "Sergei Shoigu")

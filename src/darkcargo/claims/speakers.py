@@ -515,6 +515,34 @@ class Resolver:
                 and self.by_name.get(_join(person).lower()) is None
             ):
                 self.register(_join(person), "person")
+        # People named before a title in apposition ("Sergei Shoigu, secretary of Russia's
+        # Security Council, spoke ..."), whom a later "he told" refers to.
+        for i in range(n - 3):
+            if i > 0 and (
+                _is_cap(toks[i - 1][2]) or toks[i - 1][2].lower() in ("the", "of", "for", "and")
+            ):
+                continue
+            j = i
+            while j < n and j - i < 3 and _is_cap(toks[j][2]):
+                j += 1
+            person = [x[2] for x in toks[i:j]]
+            if (
+                j - i < 2
+                or j >= n
+                or toks[j][2] != ","
+                or not _is_name(person)
+                or any(w.lower() in PLACES | NOT_NAMES | MODIFIER_WORDS for w in person)
+                or any(re.sub(r"['’]s$", "", w.lower()) in ORG_WORDS for w in person)
+            ):
+                continue
+            k = j + 1
+            while k < n and k - j <= 5 and toks[k][2] not in (",", ".", ";", ":"):
+                if re.sub(r"['’]s$", "", toks[k][2].lower()) in TITLE_WORDS:
+                    title = _join([x[2] for x in toks[j + 1 : k + 1]])
+                    if self.by_name.get(_join(person).lower()) is None:
+                        self.register(_join(person), "person", title)
+                    break
+                k += 1
         # Organisations named in passing ("The Royal United Services Institute tracked ...").
         run: list[str] = []
         for _, _, w in [*toks, (0, 0, ".")]:
