@@ -624,3 +624,30 @@ def test_a_person_named_before_a_title_in_apposition_is_the_he_who_speaks_later(
     )
     c = one(text, date(2025, 6, 17))
     assert (c.low, c.item, c.speaker) == (2_000, "troops", "Sergei Shoigu")
+
+
+# Sentences of the blind batch heldout36 (third-party articles, 2024-2025)
+def test_he_affirmed_speaks_and_a_closing_quotation_does_not_hold_the_figures_before_it() -> None:
+    text = (
+        "Lieutenant General Kyrylo Budanov, head of Ukraine's Intelligence, revealed how many "
+        "troops North Korea sent. He affirmed the deployment of at least 500 North Korean "
+        "officers to Russia."
+    )
+    c = one(text, date(2024, 10, 19))
+    assert (c.low, c.item, c.speaker) == (500, "troops", "Kyrylo Budanov")
+    text = (
+        "Around 1,000 combat engineers have already arrived in Russia, while troops dispatched "
+        'earlier are reportedly stationed in the "rear front as reserve forces." North Korea has '
+        "claimed to have suffered only 350 casualties."
+    )
+    got = [(c.value, c.speaker) for c in extract_claims(text, published=date(2025, 9, 2))]
+    assert got == [(1_000, None), (350, "North Korea")]
+
+
+def test_a_percentage_larger_than_something_is_of_the_thing_compared() -> None:
+    text = (
+        "The volume of containers from Russia to North Korea is presumed to be 30 percent "
+        "larger than the shipments going in the opposite direction."
+    )
+    c = one(text, date(2024, 2, 27))
+    assert (c.value, c.unit, c.item) == (30, "percent", "containers")

@@ -65,6 +65,7 @@ for _stance, _verbs in (
         notes wrote writes reported reports testified warned warns explained confirmed confirms
         publicized publicised publicizes publicises highlighted highlights underlined underlines
         acknowledged revealed disclosed declared briefed clarified clarifies stressed stresses
+        affirmed affirms reaffirmed reaffirms
         emphasized emphasizes emphasised emphasises quoted mentioned mentions indicate indicates
         indicated reads""",
     ),

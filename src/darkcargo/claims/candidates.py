@@ -443,6 +443,12 @@ def _sentence_candidates(
         elif last.percent or c.first.percent:
             c.unit, c.basis = "percent", PERCENTAGE
             c.item, c.end = percent_of(text, last.end, e)
+            if c.item is None and _COMPARATIVE_AFTER.match(text, last.end, e):
+                # "The volume of containers ... is presumed to be 30 percent larger": a
+                # percentage of the thing compared, named before it in its clause
+                named = find_item_words(text, c.clause[0], c.first.start)
+                if named:
+                    c.item = named[-1][2]
         elif last.ratio or c.first.ratio:
             c.unit, c.item, c.basis = "ratio", None, RATIO
             c.end = last.end
@@ -730,6 +736,12 @@ _PERCENT_STOP = frozenset(
 
 _GDP = re.compile(
     r"(?:(?:annual|yearly|nominal|total|national)\s+)?(?:gross\s+domestic\s+product|GDP)\b",
+    re.IGNORECASE,
+)
+
+
+_COMPARATIVE_AFTER = re.compile(
+    r"\s+(?:larger|bigger|greater|higher|more|smaller|lower|fewer|less)\b(?!\s+\w+\s+of\b)",
     re.IGNORECASE,
 )
 

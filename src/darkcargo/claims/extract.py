@@ -509,7 +509,9 @@ def extract_claims(
             fallback = _leading_source(text, sent, resolver)
         if not attrs and fallback is None:
             for region in (_region_at(regions, sent.start), _region_at(regions, sent.end - 1)):
-                if region is not None:
+                # a quotation that only closes the sentence ('... are reportedly stationed in
+                # the "rear front as reserve forces."') does not hold the figures before it
+                if region is not None and region[0] <= sent.start + 1:
                     fallback = _attribution_near(per_sent, idx, region, params)
                     if fallback is not None:
                         break
