@@ -22,10 +22,10 @@ from darkcargo.sar.params import load_sar_preset
 from darkcargo.shipments.params import load_infer_preset
 
 EVENT_HASHES = {
-    "gfw": "7f750c958911a1f9",
-    "sensitive": "94e9cddd9803776e",
-    "gpsdio": "73f47b68e654b83b",
-    "gfw-pipe-tests": "48831a95cdbe7075",
+    "gfw": "0208d110e26f3b93",
+    "sensitive": "b7c25bea2212a23a",
+    "gpsdio": "debea6ef38b255ee",
+    "gfw-pipe-tests": "84d1f964be5df6a0",
 }
 
 
@@ -51,10 +51,10 @@ def test_a_user_file_that_extends_a_built_in_one_keeps_its_hash(tmp_path: Path) 
     mine = load_preset(f)
     assert mine.gap.min_hours == 3.0 and isinstance(mine.gap.min_hours, float)
     assert mine.version == 5 and mine.description == load_preset("gfw").description
-    assert mine.params_hash == "67df2c684850c20c"
+    assert mine.params_hash == "32c648ccbadce6f2"
     # a chain: mine -> sensitive -> gfw
     f.write_text('[preset]\nname = "mine"\nextends = "sensitive"\n[stop]\nmin_hours = 3\n')
-    assert load_preset(f).params_hash == "18aa942ac7f23849"
+    assert load_preset(f).params_hash == "3f2d118a92ab5687"
     s = tmp_path / "radar.toml"
     s.write_text('[preset]\nname = "r"\nversion = 2\nextends = "s1"\n[detect]\npfa = 1e-7\n')
     radar = load_sar_preset(s)

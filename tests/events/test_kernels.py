@@ -23,9 +23,10 @@ SENSITIVE = load_preset("sensitive")
 
 
 def run(cols, preset=GFW, g=None) -> tuple[BatchResult, list[dict]]:
-    res = detect_batch(cols, preset, g or geo())
+    g = g or geo()
+    res = detect_batch(cols, preset, g)
     ev = res.events
-    ev.extend(detect_encounters(res.candidates, preset.encounter))
+    ev.extend(detect_encounters(res.candidates, preset.encounter, g))
     rows = [
         {
             "kind": ev.kind[i],
@@ -139,6 +140,47 @@ def test_encounter_offshore_pairs_two_vessels_once():
     # sensitive preset: 250 m is too far
     _, sens = run(concat(b, c), SENSITIVE)
     assert kinds(sens, "encounter") == []
+
+
+def test_an_encounter_nearer_the_shore_than_a_km_may_be_a_harbour_and_scores_0_5():
+    # the review of real AIS (Puerto Banus marina, the Puttgarden ferry berth): moored side by
+    # side in harbours the World Port Index lacks, at confidence 1.0
+    b = track(555, T0, 41.0, 132.0, n=60, speed_kn=0.0)
+    c = track(666, T0, 41.0027, 132.0, n=60, speed_kn=0.0)
+    (moored,) = kinds(run(concat(b, c), g=geo(shore_km=0.0))[1], "encounter")
+    assert moored["conf"] == 0.5 and moored["details"]["near_shore"] is True
+    assert moored["details"]["shore_km"] == 0.0
+    (at_sea,) = kinds(run(concat(b, c), g=geo(shore_km=25.0))[1], "encounter")
+    assert at_sea["conf"] == 1.0 and at_sea["details"]["near_shore"] is False
+    assert at_sea["details"]["close_share"] == 1.0
+
+
+def test_a_ferry_at_its_berth_mate_20_minutes_an_hour_is_no_encounter():
+    # the review of real AIS (DEUTSCHLAND at Puttgarden, 1 Apr 2018): close 7 of 49 slots while
+    # the ferry made four round trips at 15 kn, joined into one 8 h encounter
+    moored = track(555, T0, 41.0, 132.0, n=60, speed_kn=0.0)
+    ferry = track(666, T0, 41.0027, 132.0, n=60, speed_kn=0.0)
+    away = np.arange(60) % 6 >= 2  # 20 min at the berth, 40 min out and back, every hour
+    ferry["lat"] = np.where(away, 41.05, ferry["lat"])
+    ferry["sog"] = np.where(away, 15.0, 0.0)
+    assert kinds(run(concat(moored, ferry))[1], "encounter") == []
+
+
+def test_an_encounter_goes_on_across_silences_of_both_vessels():
+    # two vessels side by side reporting for an hour every three hours (a silence longer than
+    # the 1 h the resampling bridges): no sample of either in between, so nothing says they
+    # parted, and the hour-long runs make one encounter
+    def bursts(mmsi: int, lat: float) -> dict:
+        return concat(
+            *(
+                track(mmsi, T0 + timedelta(hours=3 * k), lat, 132.0, n=7, first_row=100 * k)
+                for k in range(4)
+            )
+        )
+
+    (e,) = kinds(run(concat(bursts(555, 41.0), bursts(666, 41.0027)))[1], "encounter")
+    assert (e["start"], e["end"]) == (ts_us(T0), ts_us(T0 + timedelta(hours=10)))
+    assert e["details"]["n_slots"] == 28 and e["details"]["close_share"] == round(28 / 61, 3)
 
 
 def test_no_encounter_or_loitering_inside_a_port():

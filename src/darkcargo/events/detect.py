@@ -439,7 +439,7 @@ def _detect(
         if progress:
             progress(done, total)
     report.positions = total
-    events.extend(detect_encounters(Candidates.concat(cands), p.encounter))
+    events.extend(detect_encounters(Candidates.concat(cands), p.encounter, geo))
     events.extend(_identity(ws, p, where, params))
     ev_tbl = events_table(events, p)
     sg_tbl = segments_table(seg_rows, p)

@@ -104,6 +104,7 @@ class EncounterParams:
     merge_hours: float
     candidate_max_speed_kn: float
     per_direction: bool  # one record per direction (GFW pipe-encounters), else one per pair
+    near_shore_km: float  # nearer the shore than this: maybe two berths in an unlisted harbour
 
 
 @dataclass(frozen=True)

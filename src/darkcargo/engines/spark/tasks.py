@@ -411,7 +411,7 @@ def runs_task(table: pa.Table, job: DetectJob) -> pa.Table:
         sample=both("sample"),
     )
     a = np.arange(k, dtype=np.int64)
-    events = encounter_runs(cands, a, a + k, job.preset.encounter)
+    events = encounter_runs(cands, a, a + k, job.preset.encounter, worker_geo(job.geo))
     first = table.slice(0, 1).to_pylist()[0]
     keys = (first["a_mmsi"], first["a_track"], first["b_mmsi"], first["b_track"])
     return event_rows(events, job.preset.name, STAGE_ENCOUNTER, keys)

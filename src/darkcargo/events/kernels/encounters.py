@@ -1,5 +1,6 @@
 """Encounters (GFW): two vessels within `max_distance_m` for >= `min_hours`, median speed below
-`max_median_speed_kn`, at least `min_port_distance_km` from any port.
+`max_median_speed_kn`, at least `min_port_distance_km` from any port; nearer the shore than
+`near_shore_km` they score 0.5 (perhaps two berths in a harbour the ports file lacks).
 
 Two steps, so that batches of whole MMSIs can be processed one at a time:
 1. `encounter_candidates`: each track resampled every `slot_minutes` (interpolated across
@@ -10,9 +11,10 @@ Two steps, so that batches of whole MMSIs can be processed one at a time:
    neighbouring rows are compared: O(n log n), compiled), then `encounter_runs`, runs of close
    slots per pair of tracks (a distributed engine calls the two apart, see
    `darkcargo.engines.spark`):
-   - one record per pair (`per_direction = false`, darkcargo's default): the close slots of a
-     pair joined while they are <= `merge_hours` apart, kept when the joined run lasts
-     `min_hours`;
+   - one record per pair (`per_direction = false`, darkcargo's default): runs of close slots
+     of a pair lasting `min_hours` (a run goes on across slots where neither vessel has a
+     sample, and ends at one where either has a sample that is not close), then the runs less
+     than `merge_hours` apart joined into one;
    - one record per direction (`per_direction = true`, Global Fishing Watch's pipe-encounters):
      vessel 1's samples drive the run, which ends at the first sample of vessel 1 without
      vessel 2 close (and goes on across vessel 1's own silences), so the two directions of one
@@ -324,16 +326,21 @@ def close_pairs(slot: I64, lat: F64, lon: F64, mmsi: I64, r_m: float) -> tuple[I
     return a, b
 
 
-def detect_encounters(cands: Candidates, params: EncounterParams) -> EventColumns:
+def detect_encounters(
+    cands: Candidates, params: EncounterParams, geo: GeoContext | None = None
+) -> EventColumns:
     """Pair candidates of different vessels in the same slot and build encounter events."""
     if len(cands) < 2:
         return EventColumns()
     a, b = close_pairs(cands.slot, cands.lat, cands.lon, cands.mmsi, params.max_distance_m)
-    return encounter_runs(cands, a, b, params)
+    return encounter_runs(cands, a, b, params, geo)
 
 
-def encounter_runs(cands: Candidates, a: I64, b: I64, params: EncounterParams) -> EventColumns:
-    """Encounter events from the close pairs (a[k], b[k]) of candidates (from `close_pairs`).
+def encounter_runs(
+    cands: Candidates, a: I64, b: I64, params: EncounterParams, geo: GeoContext | None = None
+) -> EventColumns:
+    """Encounter events from the close pairs (a[k], b[k]) of candidates (from `close_pairs`);
+    `geo` gives the distance from shore (`near_shore_km`).
 
     Runs never mix track pairs, so the pairs can be split by (track, track) and each part
     handed over on its own (a distributed engine groups them so): the events are the same."""
@@ -341,24 +348,42 @@ def encounter_runs(cands: Candidates, a: I64, b: I64, params: EncounterParams) -
     if a.size == 0:
         return events
     if params.per_direction:
-        _per_direction(events, cands, a, b, params)
+        _per_direction(events, cands, a, b, params, geo)
         return events
     # order each pair by (mmsi, track)
     a, b = _ordered(cands, a, b)
     order = np.lexsort((cands.slot[a], cands.track[b], cands.track[a]))
     a, b = a[order], b[order]
     ta, tb, sl = cands.track[a], cands.track[b], cands.slot[a]
-    merge_slots = params.merge_hours * 60.0 / params.slot_minutes
-    new_run = np.ones(a.size, dtype=bool)
-    new_run[1:] = (ta[1:] != ta[:-1]) | (tb[1:] != tb[:-1]) | (sl[1:] - sl[:-1] > merge_slots)
+    # GFW: within max_distance_m for min_hours (a run of close slots), then the runs of a pair
+    # less than merge_hours apart are one encounter. A run goes on across slots where neither
+    # vessel has a sample (both silent), and ends at one where either has a sample that is not
+    # close (apart, or too fast or in port). Merging single close slots instead made an
+    # encounter of a ferry that passed its berth-mate every hour.
+    sa, sb = cands.sample[a], cands.sample[b]
+    pair_change = np.ones(a.size, dtype=bool)
+    pair_change[1:] = (ta[1:] != ta[:-1]) | (tb[1:] != tb[:-1])
+    new_run = pair_change.copy()
+    new_run[1:] |= (sl[1:] - sl[:-1] != 1) & ((sa[1:] - sa[:-1] != 1) | (sb[1:] - sb[:-1] != 1))
     starts = np.flatnonzero(new_run)
     ends = np.concatenate((starts[1:], [a.size]))
     slot_h = params.slot_minutes / 60.0
-    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        hours = (sl[e - 1] - sl[s]) * slot_h
-        if hours < params.min_hours:
-            continue
-        _add_encounter(events, cands, a[s:e], b[s:e], params, {})
+    kept = (sl[ends - 1] - sl[starts]) * slot_h >= params.min_hours
+    starts, ends = starts[kept], ends[kept]
+    merge_slots = params.merge_hours * 60.0 / params.slot_minutes
+    group_start = -1
+    for k, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        if group_start < 0:
+            group_start = s
+        joins = (
+            k + 1 < starts.size
+            and ta[starts[k + 1]] == ta[s]
+            and tb[starts[k + 1]] == tb[s]
+            and sl[starts[k + 1]] - sl[e - 1] < merge_slots
+        )
+        if not joins:
+            _add_encounter(events, cands, a[group_start:e], b[group_start:e], params, geo, {})
+            group_start = -1
     return events
 
 
@@ -371,7 +396,12 @@ def _ordered(cands: Candidates, a: I64, b: I64) -> tuple[I64, I64]:
 
 
 def _per_direction(
-    events: EventColumns, cands: Candidates, a: I64, b: I64, params: EncounterParams
+    events: EventColumns,
+    cands: Candidates,
+    a: I64,
+    b: I64,
+    params: EncounterParams,
+    geo: GeoContext | None,
 ) -> None:
     """GFW's raw encounters (one record per direction), merged per pair when `merge_hours`."""
     x = np.concatenate((a, b))  # vessel 1 of each record: its samples drive the run
@@ -391,7 +421,7 @@ def _per_direction(
         return
     if params.merge_hours <= 0:
         for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-            _add_encounter(events, cands, x[s : e + 1], y[s : e + 1], params, {"records": 1})
+            _add_encounter(events, cands, x[s : e + 1], y[s : e + 1], params, geo, {"records": 1})
         return
     # merge the runs of each pair (either direction) that start < merge_hours after the
     # previous ones ended, as GFW's MergeEncounters does
@@ -408,10 +438,10 @@ def _per_direction(
             run_end = max(run_end, int(sl[ends[r]]))
         else:
             if group:
-                _add_merged(events, cands, x, y, starts, ends, group, params)
+                _add_merged(events, cands, x, y, starts, ends, group, params, geo)
             group, run_end = [r], int(sl[ends[r]])
         if k == r_order.size - 1:
-            _add_merged(events, cands, x, y, starts, ends, group, params)
+            _add_merged(events, cands, x, y, starts, ends, group, params, geo)
 
 
 def _add_merged(
@@ -423,6 +453,7 @@ def _add_merged(
     ends: I64,
     group: list[int],
     params: EncounterParams,
+    geo: GeoContext | None,
 ) -> None:
     """One record for a pair's merged runs: their close slots, each slot once."""
     rows = np.concatenate([np.arange(starts[r], ends[r] + 1) for r in group])
@@ -431,7 +462,7 @@ def _add_merged(
     ia, ib = ia[order], ib[order]
     once = np.ones(ia.size, dtype=bool)
     once[1:] = cands.slot[ia[1:]] != cands.slot[ia[:-1]]
-    _add_encounter(events, cands, ia[once], ib[once], params, {"records": len(group)})
+    _add_encounter(events, cands, ia[once], ib[once], params, geo, {"records": len(group)})
 
 
 def _add_encounter(
@@ -440,9 +471,14 @@ def _add_encounter(
     ia: I64,
     ib: I64,
     params: EncounterParams,
+    geo: GeoContext | None,
     extra: dict[str, int],
 ) -> None:
-    """One `encounter` event from the close slots (ia[k], ib[k]) of a run, if slow enough."""
+    """One `encounter` event from the close slots (ia[k], ib[k]) of a run, if slow enough.
+
+    Confidence 1.0; 0.5 nearer the shore than `near_shore_km` (`near_shore`): at that scale
+    harbour basins lie inside the land, so two vessels moored side by side in a harbour the
+    ports file lacks (a marina, a ferry berth) look like a rendezvous."""
     slot_h = params.slot_minutes / 60.0
     sl = cands.slot[ia]
     hours = (sl[-1] - sl[0]) * slot_h
@@ -454,14 +490,17 @@ def _add_encounter(
     slot_us = params.slot_minutes * 60_000_000
     both_src = np.concatenate((cands.source_id[ia], cands.source_id[ib]))
     both_row = np.concatenate((cands.row_id[ia], cands.row_id[ib]))
+    lat, lon = float(np.mean(cands.lat[ia])), _mean_lon(cands.lon[ia])
+    shore = float(geo.shore_distance_km(lat, lon)[0]) if geo is not None else math.nan
+    near_shore = params.near_shore_km > 0 and shore < params.near_shore_km  # False for NaN
     events.add(
         "encounter",
         cands.mmsi[ia[0]],
         int(sl[0] * slot_us),
         int(sl[-1] * slot_us),
         other_mmsi=cands.mmsi[ib[0]],
-        lat=float(np.mean(cands.lat[ia])),
-        lon=_mean_lon(cands.lon[ia]),
+        lat=lat,
+        lon=lon,
         end_lat=cands.lat[ia[-1]],
         end_lon=cands.lon[ia[-1]],
         segment_id=cands.segment_name(int(ia[0])),
@@ -472,10 +511,14 @@ def _add_encounter(
             "median_speed_kn": rounded(med_a, 2),
             "other_median_speed_kn": rounded(med_b, 2),
             "n_slots": int(ia.size),
+            # the share of the span's slots in which the two were close
+            "close_share": rounded(ia.size / (sl[-1] - sl[0] + 1), 3),
             "other_segment": cands.segment_name(int(ib[0])),
+            "shore_km": rounded(shore, 2) if math.isfinite(shore) else None,
+            "near_shore": near_shore,
             **extra,
         },
-        confidence=1.0,
+        confidence=0.5 if near_shore else 1.0,
     )
 
 
