@@ -100,3 +100,26 @@ def test_vessel_events_are_for_ships_unless_asked(
     assert code == 0 and set(event_classes(ws)) == {"ship", "base_station"}
     code, _, err = run_cli(["detect", "-w", str(ws), "--classes", "boat"], capsys, monkeypatch)
     assert code == 2 and "unknown class 'boat'" in err
+
+
+def test_events_of_two_presets_are_said_to_be_so(
+    season: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the review of real AIS: after a second preset, `darkcargo events` listed each event twice
+    # with nothing said
+    ws, ports = season
+    for preset in ("gfw", "sensitive"):
+        code, _, err = run_cli(
+            ["detect", "-w", str(ws), "--ports", str(ports), "--preset", preset],
+            capsys,
+            monkeypatch,
+        )
+        assert code == 0, err
+    code, out, err = run_cli(["events", "-w", str(ws), "--format", "csv"], capsys, monkeypatch)
+    assert code == 0
+    assert "events of 2 presets (gfw, sensitive), each listed: --preset picks one" in err
+    both = len(out.splitlines())
+    code, out, err = run_cli(
+        ["events", "-w", str(ws), "--format", "csv", "--preset", "gfw"], capsys, monkeypatch
+    )
+    assert code == 0 and "presets" not in err and 1 < len(out.splitlines()) < both

@@ -56,6 +56,15 @@ def events_cmd(
             min_hours=min_hours,
         )
     print_table(table, fmt, title="events")
+    if preset is None and table.num_rows:
+        presets = sorted(set(table.column("preset").to_pylist()))
+        if len(presets) > 1:
+            # each preset's events are listed: the same stay once per preset
+            typer.echo(
+                f"events of {len(presets)} presets ({', '.join(presets)}), each listed: "
+                "--preset picks one",
+                err=True,
+            )
 
 
 KINDS_HELP = (
