@@ -234,6 +234,24 @@ SAMPLES: list[tuple[dict[str, Any], str]] = [
         "hours inside the port; a silence of 14842.8 h in it, so the vessel may have left and "
         "come back.",
     ),
+    (
+        {
+            "kind": "encounter",
+            "other_mmsi": 273000001,
+            "details": {
+                "hours": 5.833,
+                "median_distance_m": 212.0,
+                "median_speed_kn": 0.0,
+                "other_median_speed_kn": 0.1,
+                "n_slots": 24,
+                "close_share": 0.667,
+                "shore_km": 0.0,
+                "near_shore": True,
+            },
+        },
+        "Within 212 m (median) of MARIA (273000001) for 5.8 h, moving at 0.0 and 0.1 kn; close "
+        "in 67% of that time; 0.0 km from shore: perhaps moored in a harbour the ports file lacks.",
+    ),
 ]
 
 

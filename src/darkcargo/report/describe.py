@@ -80,6 +80,9 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
             "other_median_speed_kn",
             "n_slots",
             "other_segment",
+            "close_share",
+            "shore_km",
+            "near_shore",
         }
     ),
     "loitering": frozenset(
@@ -280,6 +283,11 @@ def _encounter(e: Mapping[str, Any], d: Mapping[str, Any], label: Label | None) 
     a, b = d.get("median_speed_kn"), d.get("other_median_speed_kn")
     if _is_num(a) and _is_num(b):
         s += f", moving at {fixed(a, 1)} and {fixed(b, 1)} kn"
+    if _is_num(d.get("close_share")) and d["close_share"] < 1:
+        s += f"; close in {fixed(100 * d['close_share'], 0)}% of that time"
+    if d.get("near_shore"):
+        where = f"{km(d['shore_km'])} km from shore" if _is_num(d.get("shore_km")) else "near shore"
+        s += f"; {where}: perhaps moored in a harbour the ports file lacks"
     return s + "."
 
 

@@ -19,7 +19,8 @@
     gap: set(["hours", "distance_km", "implied_speed_kn", "start_shore_km", "end_shore_km", "start_port", "start_port_km", "end_port",
       "end_port_km", "prior_positions", "coastal_leg", "intentional_disabling", "sparse_track", "off_port", "off_port_km", "on_port", "on_port_km",
       "starts_in_port", "ends_in_port", "reachable_ports"]),
-    encounter: set(["hours", "median_distance_m", "median_speed_kn", "other_median_speed_kn", "n_slots", "other_segment"]),
+    encounter: set(["hours", "median_distance_m", "median_speed_kn", "other_median_speed_kn", "n_slots", "other_segment", "close_share",
+      "shore_km", "near_shore"]),
     loitering: set(["hours", "mean_speed_kn", "min_shore_km", "n_positions", "shore_layer"]),
     identity_change: set(["field", "old", "new", "imo", "old_mmsi", "new_mmsi"]),
     spoof_jump: set(["jump_km", "implied_speed_kn", "n_positions", "mode", "host_segment", "from_segment", "hours"]),
@@ -114,6 +115,8 @@
     var h = hoursOf(e, d);
     if (h !== null) s += " for " + fixed(h, 1) + " h";
     if (isNum(d.median_speed_kn) && isNum(d.other_median_speed_kn)) s += ", moving at " + fixed(d.median_speed_kn, 1) + " and " + fixed(d.other_median_speed_kn, 1) + " kn";
+    if (isNum(d.close_share) && d.close_share < 1) s += "; close in " + fixed(100 * d.close_share, 0) + "% of that time";
+    if (d.near_shore) s += "; " + (isNum(d.shore_km) ? km(d.shore_km) + " km from shore" : "near shore") + ": perhaps moored in a harbour the ports file lacks";
     return s + ".";
   }
 
