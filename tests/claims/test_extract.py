@@ -651,3 +651,32 @@ def test_a_percentage_larger_than_something_is_of_the_thing_compared() -> None:
     )
     c = one(text, date(2024, 2, 27))
     assert (c.value, c.unit, c.item) == (30, "percent", "containers")
+
+
+# Sentences of the blind batch heldout37 (third-party articles, 2023-2025)
+def test_an_editors_bracketed_acronym_does_not_hide_the_speaker() -> None:
+    text = (
+        "Indeed, on December 16, the General Intelligence Directorate of the Ukrainian Ministry "
+        "of Defense [GUR] claimed that at least thirty North Korean soldiers were killed."
+    )
+    c = one(text, date(2024, 12, 23))
+    assert (c.low, c.item, c.stance, c.claim_date) == (30, "troops", "claimed", date(2024, 12, 16))
+    assert c.speaker == "General Intelligence Directorate of the Ukrainian Ministry of Defense"
+
+
+def test_troops_that_could_increase_to_a_figure_are_its_item() -> None:
+    text = (
+        "On November 19, 2024, President Volodymyr Zelenskyy stated that the contingent of North "
+        "Korean troops near Ukraine's borders could increase to 100,000."
+    )
+    c = one(text, date(2024, 12, 19))
+    assert (c.value, c.item, c.speaker) == (100_000, "troops", "Volodymyr Zelenskyy")
+
+
+def test_satellite_imagery_analysis_is_evidence() -> None:
+    text = (
+        "Satellite imagery analysis shows that in the past eight months, more than 12 North "
+        "Korean tankers made 43 trips."
+    )
+    got = [(c.value, c.evidence) for c in extract_claims(text, published=date(2024, 11, 22))]
+    assert got == [(12, "satellite imagery"), (43, "satellite imagery")]

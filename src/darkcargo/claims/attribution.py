@@ -397,12 +397,14 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
         t = toks[j][2]
         low = t.lower()
         if (
-            t == ")"
+            t in (")", "]")
             and j >= 2
-            and toks[j - 2][2] == "("
+            and toks[j - 2][2] == ("(" if t == ")" else "[")
             and re.fullmatch(r"[A-Z][A-Za-z0-9&.]{1,9}", toks[j - 1][2])  # "(C4ADS)" too
         ):
-            j -= 3  # "the Royal United Services Institute (RUSI)": the acronym is an aside
+            # "the Royal United Services Institute (RUSI)", an editor's "[GUR]": the acronym
+            # is an aside
+            j -= 3
             continue
         if low == "and" and words and _is_cap(words[0]) and j > 0 and _is_cap(toks[j - 1][2]):
             words.insert(0, t)  # "Center for Strategic and International Studies"

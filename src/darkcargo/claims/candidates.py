@@ -235,9 +235,11 @@ _TOLL_OF = re.compile(
 # "casualties among North Korean forces have surpassed 3,000": the subject a toll reached
 _TROOPS_REACHED = re.compile(
     r"\b(?P<item>" + "|".join(sorted(ITEM_FORMS["troops"], key=len, reverse=True)) + r")"
-    r"(?:\s+(?:among|of|in)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)?\s+(?:(?:have|has|had)\s+)?"
-    r"(?:(?:now|already)\s+)?(?:surpassed|exceeded|reached|topped|passed|hit|(?:risen|rose|climbed"
-    r"|grown|grew|jumped|increased)\s+to|(?:stand|stood|stands)\s+at)\s+"
+    r"(?:\s+(?:among|of|in|near|along|at|on)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)?\s+"
+    r"(?:(?:have|has|had)\s+)?"
+    r"(?:(?:now|already)\s+)?(?:(?:could|may|might|will|would|to)\s+)?"  # "could increase to"
+    r"(?:surpassed|exceeded|reached|reach|topped|passed|hit|(?:risen|rose|rise|climbed|climb"
+    r"|grown|grew|grow|jumped|increased|increase)\s+to|(?:stand|stood|stands)\s+at)\s+"
     r"(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?$",
     re.IGNORECASE,
 )

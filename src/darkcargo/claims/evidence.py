@@ -14,7 +14,7 @@ import re
 EVIDENCE_FORMS: dict[str, tuple[str, ...]] = {
     "satellite imagery": (
         r"(?:commercial\s+|high-resolution\s+)?satellite\s+(?:imagery|images?|imaging|photos?"
-        r"|photographs?|photography|pictures?|data|analysis)",
+        r"|photographs?|photography|pictures?|data|analysis)(?:\s+analysis)?",
         r"(?:commercial|high-resolution)\s+(?:imagery|images)",
         r"imagery",
     ),
