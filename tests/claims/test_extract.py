@@ -680,3 +680,35 @@ def test_satellite_imagery_analysis_is_evidence() -> None:
     )
     got = [(c.value, c.evidence) for c in extract_claims(text, published=date(2024, 11, 22))]
     assert got == [(12, "satellite imagery"), (43, "satellite imagery")]
+
+
+# Sentences of the blind batch heldout38 (third-party articles, 2024-2025)
+def test_a_toll_estimated_at_a_figure_and_up_to_a_total_of() -> None:
+    text = (
+        "Ukrainian President Volodymyr Zelenskyy estimated the number of North Koreans killed or "
+        "injured at 4,000."
+    )
+    c = one(text, date(2025, 2, 27))
+    assert (c.value, c.item, c.speaker, c.stance) == (
+        4_000,
+        "troops",
+        "Volodymyr Zelenskyy",
+        "estimated",
+    )
+    c = one("Analysts say North Korea can deploy up to a total of 100,000 personnel.")
+    assert (c.high, c.bound, c.item) == (100_000, "upper", "troops")
+
+
+def test_a_clause_that_is_only_a_date_dates_the_statement_after_it() -> None:
+    text = (
+        "As the Ukrainian News agency earlier reported, in November 2023, Bloomberg reported with "
+        "reference to its own sources that North Korea had transferred more than one million "
+        "artillery shells to russia."
+    )
+    c = one(text, date(2024, 4, 24))
+    assert (c.low, c.speaker, c.claim_date, c.date_precision) == (
+        1_000_000,
+        "Bloomberg",
+        date(2023, 11, 1),
+        "month",
+    )

@@ -104,7 +104,8 @@ _CUE_RE: list[tuple[str, re.Pattern[str]]] = [
             r"(?:^|(?<=[\s(\"'“‘—]))(?P<cue>"
             + "|".join(re.escape(c) for c in cues)
             # 'at least "3,000 soldiers"': the cue outside the quotation of its figure
-            + r")[ \u00a0]*(?:the[ \u00a0]+)?[\"“‘']?$",
+            # "up to a total of 100,000 personnel": the cue before "a total of"
+            + r")[ \u00a0]*(?:the[ \u00a0]+|a[ \u00a0]+total[ \u00a0]+of[ \u00a0]+)?[\"“‘']?$",
             re.IGNORECASE,
         ),
     )

@@ -232,6 +232,14 @@ _TOLL_OF = re.compile(
     r"|more\s+than\s+|over\s+)?$",
     re.IGNORECASE,
 )
+# "Zelenskyy estimated the number of North Koreans killed or injured at 4,000": a toll
+_TOLL_ESTIMATED_AT = re.compile(
+    r"\b(?:estimated|estimates|estimate|put|puts|placed|places)\s+the\s+(?:number|toll|total"
+    r"|figure|count)\s+of\s+[^.;:]{0,60}?\b(?:killed|wounded|injured|dead|casualties|losses"
+    r"|soldiers|troops)\b[^.;:]{0,20}?\s+at\s+(?:about\s+|around\s+|some\s+|roughly\s+"
+    r"|nearly\s+|almost\s+)?$",
+    re.IGNORECASE,
+)
 # "casualties among North Korean forces have surpassed 3,000": the subject a toll reached
 _TROOPS_REACHED = re.compile(
     r"\b(?P<item>" + "|".join(sorted(ITEM_FORMS["troops"], key=len, reverse=True)) + r")"
@@ -467,6 +475,7 @@ def _sentence_candidates(
             if c.item is None and (
                 _ITEM_AT.search(text, wcs, c.first.start)
                 or _TOLL_OF.search(text, wcs, c.first.start)
+                or _TOLL_ESTIMATED_AT.search(text, wcs, c.first.start)
             ):
                 c.item = "troops"  # "Russian casualties at 48,240", "their losses at 5,000"
             if (

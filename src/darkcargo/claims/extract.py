@@ -212,8 +212,15 @@ def _assign_dates(
         for cl, ds in by_clause.items()
         if cl not in claim_clauses
         and cl != first_clause
-        and all(d.role == "point" for d in ds)  # "as of April"; not "from May to June"
-        and not text[ds[-1].end : cl[1]].strip(" ,;")
+        and (
+            (
+                all(d.role == "point" for d in ds)  # "as of April"; not "from May to June"
+                and not text[ds[-1].end : cl[1]].strip(" ,;")
+            )
+            # "As the agency earlier reported, in November 2023, Bloomberg reported that ...":
+            # a clause that is only a date dates the clauses after it
+            or (len(ds) == 1 and _only_a_date(text, cl, ds[0]))
+        )
     )
     for c in cands:
         pos = c.first.start
@@ -256,6 +263,14 @@ def _assign_dates(
 
 
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+# A clause that is a date and at most a preposition: "in November 2023," ("@" stands for it)
+_DATE_ONLY_CLAUSE = re.compile(r"\s*(?:in|on|during|by|since|as\s+of)?\s*@\s*[,;]?\s*", re.I)
+
+
+def _only_a_date(text: str, clause: tuple[int, int], d: DateMention) -> bool:
+    """Whether a clause holds nothing but the date `d` and a preposition before it."""
+    rest = text[clause[0] : d.start] + "@" + text[d.end : clause[1]]
+    return _DATE_ONLY_CLAUSE.fullmatch(rest) is not None
 
 
 # -- speakers -----------------------------------------------------------------------------------
