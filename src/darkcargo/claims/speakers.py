@@ -496,7 +496,8 @@ class Resolver:
                             continue
                     self.register(_join(clean), "person", title)
         # People named with their affiliation ("Olena Guseinova from Hankuk University ..."),
-        # whom a later "she estimated" refers to.
+        # whom a later "she estimated" refers to, or before a title in apposition ("Sergei
+        # Shoigu, secretary of Russia's Security Council, spoke ..."), a later "he told".
         for i in range(n - 2):
             if i > 0 and (
                 _is_cap(toks[i - 1][2]) or toks[i - 1][2].lower() in ("the", "of", "for", "and")
@@ -507,42 +508,21 @@ class Resolver:
                 j += 1
             person = [x[2] for x in toks[i:j]]
             if (
-                j + 1 < n
-                and toks[j][2] in ("from", "of", "at")
-                and _is_cap(toks[j + 1][2])
-                and _is_name(person)
-                and not any(w.lower() in PLACES | NOT_NAMES | MODIFIER_WORDS for w in person)
-                and self.by_name.get(_join(person).lower()) is None
-            ):
-                self.register(_join(person), "person")
-        # People named before a title in apposition ("Sergei Shoigu, secretary of Russia's
-        # Security Council, spoke ..."), whom a later "he told" refers to.
-        for i in range(n - 3):
-            if i > 0 and (
-                _is_cap(toks[i - 1][2]) or toks[i - 1][2].lower() in ("the", "of", "for", "and")
-            ):
-                continue
-            j = i
-            while j < n and j - i < 3 and _is_cap(toks[j][2]):
-                j += 1
-            person = [x[2] for x in toks[i:j]]
-            if (
-                j - i < 2
-                or j >= n
-                or toks[j][2] != ","
+                j + 1 >= n
                 or not _is_name(person)
                 or any(w.lower() in PLACES | NOT_NAMES | MODIFIER_WORDS for w in person)
-                or any(re.sub(r"['’]s$", "", w.lower()) in ORG_WORDS for w in person)
+                or self.by_name.get(_join(person).lower()) is not None
             ):
                 continue
-            k = j + 1
-            while k < n and k - j <= 5 and toks[k][2] not in (",", ".", ";", ":"):
-                if re.sub(r"['’]s$", "", toks[k][2].lower()) in TITLE_WORDS:
-                    title = _join([x[2] for x in toks[j + 1 : k + 1]])
-                    if self.by_name.get(_join(person).lower()) is None:
-                        self.register(_join(person), "person", title)
-                    break
-                k += 1
+            if toks[j][2] in ("from", "of", "at") and _is_cap(toks[j + 1][2]):
+                self.register(_join(person), "person")
+            elif (
+                toks[j][2] == ","
+                and j - i >= 2
+                and not any(re.sub(r"['’]s$", "", w.lower()) in ORG_WORDS for w in person)
+                and (appositive := _title_after(toks, j + 1)) is not None
+            ):
+                self.register(_join(person), "person", appositive)
         # Organisations named in passing ("The Royal United Services Institute tracked ...").
         run: list[str] = []
         for _, _, w in [*toks, (0, 0, ".")]:
@@ -571,6 +551,17 @@ class Resolver:
                 w[0] for w in words if w[0].isupper()
             ).upper().startswith(alias[0]):
                 self.add_alias(_join(words), alias)
+
+
+def _title_after(toks: list[tuple[int, int, str]], j: int) -> str | None:
+    """The appositive title that starts at token j, up to its title word within five words
+    ("secretary", "a senior fellow at ..."), or None."""
+    k = j
+    while k < len(toks) and k - j < 5 and toks[k][2] not in (",", ".", ";", ":"):
+        if re.sub(r"['’]s$", "", toks[k][2].lower()) in TITLE_WORDS:
+            return _join([x[2] for x in toks[j : k + 1]])
+        k += 1
+    return None
 
 
 def _title_start(toks: list[tuple[int, int, str]], i: int) -> int:
