@@ -712,3 +712,41 @@ def test_a_clause_that_is_only_a_date_dates_the_statement_after_it() -> None:
         date(2023, 11, 1),
         "month",
     )
+
+
+# Sentences of the blind batch heldout39 (third-party articles, 2024-2025)
+def test_north_koreans_on_the_front_lines_and_engineers_to_remove_landmines_are_troops() -> None:
+    text = "Ukrainian intelligence indicates around 1,500 North Koreans are already on the front lines."
+    c = one(text, date(2025, 3, 5))
+    assert (c.value, c.item, c.speaker) == (1_500, "troops", "Ukrainian intelligence")
+    text = "Pyongyang will dispatch one-thousand engineers to remove landmines in Kursk."
+    assert (one(text).value, one(text).item) == (1_000, "troops")
+
+
+def test_a_participle_after_a_comma_speaks_for_the_sentence_s_subject() -> None:
+    text = "Yu also shared insights into the Russian army, noting an estimate of 63,000 troops."
+    c = one(text, date(2025, 3, 5))
+    assert (c.value, c.item, c.speaker) == (63_000, "troops", "Yu")
+
+
+def test_informed_speaks_a_leading_adverb_is_no_part_of_the_speaker_and_cited_images() -> None:
+    text = (
+        "The South Korean intelligence agency informed lawmakers that North Korea sent "
+        "thousands of military construction workers."
+    )
+    assert one(text, date(2025, 6, 26)).speaker == "South Korean intelligence agency"
+    text = "Previously, U.S. and South Korean intelligence said North Korea sent 12,000 troops."
+    assert one(text, date(2025, 3, 5)).speaker == "U.S. and South Korean intelligence"
+    text = (
+        "It cited satellite images showing that more than a dozen tankers made 43 trips, "
+        "according to a BBC report."
+    )
+    got = [
+        (c.value, c.evidence, c.speaker) for c in extract_claims(text, published=date(2024, 11, 22))
+    ]
+    assert got == [(12, "satellite imagery", "BBC"), (43, "satellite imagery", "BBC")]
+
+
+def test_several_of_a_named_missile_is_three_to_nine() -> None:
+    c = one("It delivered several Hwasong-11 missiles to Russia.", date(2024, 10, 8))
+    assert (c.low, c.high, c.bound, c.item) == (3, 9, "vague", "missiles")

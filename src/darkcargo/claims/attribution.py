@@ -65,7 +65,7 @@ for _stance, _verbs in (
         notes wrote writes reported reports testified warned warns explained confirmed confirms
         publicized publicised publicizes publicises highlighted highlights underlined underlines
         acknowledged revealed disclosed declared briefed clarified clarifies stressed stresses
-        affirmed affirms reaffirmed reaffirms
+        affirmed affirms reaffirmed reaffirms informed informs
         emphasized emphasizes emphasised emphasises quoted mentioned mentions indicate indicates
         indicated reads""",
     ),
@@ -211,6 +211,45 @@ _USED_EVIDENCE_TO_RE = re.compile(
     r"|footage)\s+to\s+(?:identify|count|track|estimate|find|detect|spot|determine|calculate)\b",
     re.IGNORECASE,
 )
+
+
+# "Yu also shared insights into the Russian army, noting an estimate of 63,000 troops": a
+# participle after a comma speaks for the clause's subject.
+_PARTICIPLE_RE = re.compile(
+    r",\s+(?P<v>noting|saying|adding|stating|claiming|estimating|warning|explaining)\b",
+    re.IGNORECASE,
+)
+_PARTICIPLE_STANCE = {"estimating": ESTIMATED, "claiming": CLAIMED}
+
+
+def _participle_speakers(
+    text: str,
+    start: int,
+    end: int,
+    toks: list[tuple[int, int, str]],
+    resolver: Resolver,
+    taken: list[Attribution],
+) -> list[Attribution]:
+    """Attributions for participles after a comma: the speaker named before them in the
+    sentence, else the name the sentence opens with."""
+    found: list[Attribution] = []
+    for m in _PARTICIPLE_RE.finditer(text, start, end):
+        v = m.start("v")
+        if any(a.start <= v < a.end or a.anchor == v for a in taken):
+            continue
+        stance = _PARTICIPLE_STANCE.get(m.group("v").lower(), SAID)
+        before = [a for a in taken if a.anchor < v and a.speaker is not None]
+        if before:
+            a = before[-1]
+            found.append(Attribution(v, v, m.end(), a.speaker, stance, a.title, a.raw))
+            continue
+        fw = _np_forward_named(toks, 0) if toks else None
+        if fw is None or not _is_cap(fw[1][0]):
+            continue
+        speaker, title = resolver.resolve(list(fw[1]))
+        if speaker is not None:
+            found.append(Attribution(v, toks[0][0], m.end(), speaker, stance, title, _join(fw[1])))
+    return found
 
 
 def _subjects_before(
@@ -792,6 +831,8 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         if np is None:
             continue
         first, words = np
+        while len(words) > 1 and (words[0].lower() in ADVERBS or words[0] == ","):
+            first, words = first + 1, words[1:]  # "Previously, U.S. and South Korean ..."
         if verb == "reads" and re.sub(r"['’]s$", "", words[-1].lower()) not in _WRITTEN_HEADS:
             continue  # "the statement reads"; not "he reads"
         if re.sub(r"['’]s$", "", words[-1].lower()) in EVIDENCE_HEADS:
@@ -879,6 +920,7 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         _CITED_AS_SAYING, SAID, text, start, end, toks, index, resolver, _AS_SAYING, True
     )
     out += _sources_after(_BASED_ON_RE, ACCORDING_TO, text, start, end, toks, index, resolver)
+    out += _participle_speakers(text, start, end, toks, resolver, out)
     for m in _REPORT_BY_RE.finditer(text, start, end):
         k = index.get(m.end())
         if k is None:

@@ -28,7 +28,7 @@ EVIDENCE_FORMS: dict[str, tuple[str, ...]] = {
     "intelligence": (r"intelligence(?:\s+(?:assessments?|estimates?|findings))?",),
 }
 _CUE_BEFORE = (
-    r"(?:citing|quoting|based\s+on|according\s+to|referring\s+to|in|from|on|by|of|with|showed"
+    r"(?:citing|cited|cites|quoting|based\s+on|according\s+to|referring\s+to|in|from|on|by|of|with|showed"
     r"|shows|show|analy[sz]ed|reviewed|obtained|using|used|uses)\s+(?:an?\s+|the\s+|its\s+|their\s+|new\s+)*"
 )
 _VERB_AFTER = (

@@ -250,7 +250,9 @@ _OF_NEXT = re.compile(r"\s*of\s+")
 # A container's size between a count and its item: "300 20-foot containers", "40ft boxes".
 _SIZE_MODIFIER = re.compile(r"(?:\d{2}|twenty|forty)[-\s]?(?:foot|feet|ft)\b", re.IGNORECASE)
 # A model designation: "M1989", "KN-23", "2S7" (letters and digits, no spaces)
-_MODEL = re.compile(r"(?:[A-Z]{1,3}-?\d{1,4}[A-Za-z]?|\d[A-Z]\d{1,2})(?![\w-])")
+_MODEL = re.compile(
+    r"(?:[A-Z]{1,3}-?\d{1,4}[A-Za-z]?|\d[A-Z]\d{1,2}|[A-Z][a-z]{2,9}-\d{1,3}[A-Za-z]{0,3})(?![\w-])"
+)  # and a named series: "Hwasong-11", "Hwasong-11Ga"
 _AND_NEXT = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+")
 _THAN_NEXT = re.compile(r"\s*than\b", re.IGNORECASE)
 _PAREN_WORD = re.compile(r"\(\s*[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?\s*\)")
@@ -344,13 +346,14 @@ class ItemPhrase:
 # "5,000 construction workers" are Shoigu's military builders when the sentence is about an
 # army's deployment ("... and 1,000 sappers"); otherwise labourers, whom the ledger does not count.
 _WORKERS = re.compile(
-    r"\s*(?:(?:(?:North\s+Korean|Korean|DPRK)\s+)?(?:construction\s+|building\s+)?workers"
+    r"\s*(?:(?:(?:North\s+Korean|Korean|DPRK)\s+)?(?:construction\s+|building\s+)?(?:workers"
+    r"|engineers)"
     r"|North\s+Koreans)\b",  # "11,000 North Koreans were deployed to Kursk"
     re.IGNORECASE,
 )
 _MILITARY_CONTEXT = re.compile(
-    r"\b(?:military|troops|soldiers|sappers|deminers|demining|mine[- ]clearance|army|armed "
-    r"forces|deploy(?:s|ed|ment)?)\b",
+    r"\b(?:military|troops|soldiers|sappers|deminers|demining|mine[- ]clearance|landmines?|army"
+    r"|armed forces|deploy(?:s|ed|ment)?|front[- ]?lines?|battlefield|combat)\b",
     re.IGNORECASE,
 )
 

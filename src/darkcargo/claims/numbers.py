@@ -400,6 +400,8 @@ _VAGUE = re.compile(
     r"|(?P<plural>(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions)|dozens|hundreds|thousands"
     r"|millions|billions)\b(?=\s+(?:of\b|more\b|[a-z]))"
     r"|(?P<scores>scores)(?=\s+of\b)"
+    # "several Hwasong-11 missiles", "several merchant ships": 3-9 of them
+    r"|(?P<several>several)(?=\s+(?!(?:dozen|hundred|thousand|million|billion)\b)[A-Za-z])"
     r")",
     re.IGNORECASE,
 )
@@ -418,6 +420,8 @@ def parse_vague(text: str, start: int = 0, end: int | None = None) -> list[Numbe
             for w in m.group("scales").lower().split():
                 scale *= _SCALE_VALUE[w]
             low, high = lo * scale, hi * scale
+        elif m.group("several"):
+            low, high = VAGUE_MULTIPLIERS["several"]
         else:
             word = m.group("plural") or m.group("scores")
             low, high = VAGUE_PLURALS[" ".join(word.lower().split())]
