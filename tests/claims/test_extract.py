@@ -719,6 +719,7 @@ def test_north_koreans_on_the_front_lines_and_engineers_to_remove_landmines_are_
     text = "Ukrainian intelligence indicates around 1,500 North Koreans are already on the front lines."
     c = one(text, date(2025, 3, 5))
     assert (c.value, c.item, c.speaker) == (1_500, "troops", "Ukrainian intelligence")
+    assert c.evidence is None  # the intelligence speaks; it is no evidence apart from itself
     text = "Pyongyang will dispatch one-thousand engineers to remove landmines in Kursk."
     assert (one(text).value, one(text).item) == (1_000, "troops")
 

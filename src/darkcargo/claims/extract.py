@@ -433,6 +433,14 @@ def _headline_source(text: str, sent: Sentence, resolver: Resolver) -> Attributi
     return Attribution(tail.start(), tail.start(), tail.end(), who, "said")
 
 
+def _evidence_apart(evidence: str | None, speaker: str | None) -> str | None:
+    """The evidence a figure rests on, unless it is the speaker itself ("Ukrainian intelligence
+    indicates ...": the intelligence speaks, it is no evidence apart from it)."""
+    if evidence and speaker and evidence.split()[-1] in speaker.lower():
+        return None
+    return evidence
+
+
 def _leading_source(text: str, sent: Sentence, resolver: Resolver) -> Attribution | None:
     """A sentence that opens with its source and a colon ("Zelensky: Over 3,000 North Korean
     Soldiers Killed", "CNN: North Korea plans to send ...")."""
@@ -617,7 +625,7 @@ def extract_claims(
                 ),
                 baseline_date=c.dates.get("baseline_date"),  # type: ignore[arg-type]
                 source_url=source_url,
-                evidence=evidence,
+                evidence=_evidence_apart(evidence, speaker),
             )
             claim.sender_country, claim.recipient_country = clause_route(text, *c.clause)
             if _BACK_REFERENCE.search(
