@@ -751,3 +751,23 @@ def test_informed_speaks_a_leading_adverb_is_no_part_of_the_speaker_and_cited_im
 def test_several_of_a_named_missile_is_three_to_nine() -> None:
     c = one("It delivered several Hwasong-11 missiles to Russia.", date(2024, 10, 8))
     assert (c.low, c.high, c.bound, c.item) == (3, 9, "vague", "missiles")
+
+
+# Sentences of the blind batch heldout40 (third-party articles, 2024-2025)
+def test_five_bare_digits_before_an_item_count_it_and_an_identifier_is_still_no_claim() -> None:
+    text = "12000 North Korean soldiers sent to the front line: The appalling truth"
+    assert [(c.value, c.item) for c in extract_claims(text, published=date(2024, 12, 28))] == [
+        (12_000, "troops")
+    ]
+    assert extract_claims("Call 12345 now for details.", published=date(2024, 12, 28)) == []
+
+
+def test_on_the_13th_that_and_two_north_koreans_captured() -> None:
+    text = (
+        "The National Intelligence Service announced on the 13th that the number of North "
+        "Korean casualties has reached approximately 3,000."
+    )
+    c = one(text, date(2025, 1, 14))
+    assert (c.value, c.item, c.claim_date) == (3_000, "troops", date(2025, 1, 13))
+    c = one("On Jan. 11, Ukrainian forces managed to capture two North Koreans alive.", None)
+    assert (c.value, c.item) == (2, "troops")

@@ -60,6 +60,8 @@ class ExtractParams:
 
 
 # -- spans that hold numbers which are not quantities -------------------------------------------
+# long bare digit strings: identifiers, phone numbers (but see `_masks_for`)
+_LONG_DIGITS = re.compile(r"\b\d{5,}\b(?![,.]\d)")
 _MASKS = [
     re.compile(r"\b\d{1,2}:\d{2}(?:\s?(?:a\.m\.|p\.m\.|am|pm|GMT|UTC|KST))?"),
     re.compile(r"\b\d{1,2}\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"),
@@ -83,7 +85,7 @@ _MASKS = [
     re.compile(r"\b(?:Type|Model)\s+\d{1,4}\b"),
     # "projectiles of 122 and 152 mm calibers": the calibres listed before their one unit
     re.compile(r"(?<![\w.,])\d{2,3}(?=(?:\s*(?:,|and|or|/)\s*\d{2,3})+\s*-?\s*(?:mm|millimet))"),
-    re.compile(r"\b\d{5,}\b(?![,.]\d)"),  # long bare digit strings: identifiers, phone numbers
+    _LONG_DIGITS,
 ]
 # "Of these, around 1,000 are believed to have been killed": a part of what the sentence
 # before counted.
@@ -201,6 +203,12 @@ def _masks_for(text: str, sent: Sentence, dates: list[DateMention]) -> list[tupl
             (m.start(), m.end())
             for m in rx.finditer(text, s, e)
             if not any(a <= m.start() and m.end() <= b for a, b in mixed)
+            # "12000 North Korean soldiers": five or six digits before an item count it
+            and not (
+                rx is _LONG_DIGITS
+                and m.end() - m.start() <= 6
+                and read_item(text, m.end(), e).item is not None
+            )
         )
     masks.extend((m.start(1), m.end(1)) for m in _AGE_APPOSITIVE.finditer(text, s, e))
     line_start = text.rfind("\n", 0, s) + 1

@@ -64,7 +64,8 @@ _DATE_RE = re.compile(
   | (?P<rel>\b(?:[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast)\s+(?:year|month|week)\b)
   | (?P<season>\b(?:(?:last|this|the)\s+)?(?:summer|winter|spring|autumn|fall)(?:\s+(?:of\s+)?{_YEAR})?\b)
   | (?P<wd>\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
-  | (?P<onth>(?<=\b[Oo]n\s)the\s+\d{{1,2}}(?:st|nd|rd|th)\b(?!\s+[a-z]))
+  | (?P<onth>(?<=\b[Oo]n\s)the\s+\d{{1,2}}(?:st|nd|rd|th)\b
+        (?!\s+(?!that\b|and\b|when\b|in\b|at\b|to\b|as\b|after\b|before\b)[a-z]))
     """,
     re.VERBOSE,
 )

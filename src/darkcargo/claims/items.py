@@ -353,7 +353,8 @@ _WORKERS = re.compile(
 )
 _MILITARY_CONTEXT = re.compile(
     r"\b(?:military|troops|soldiers|sappers|deminers|demining|mine[- ]clearance|landmines?|army"
-    r"|armed forces|deploy(?:s|ed|ment)?|front[- ]?lines?|battlefield|combat)\b",
+    r"|(?:armed|ukrainian|russian)\s+forces|deploy(?:s|ed|ment)?|front[- ]?lines?|battlefield"
+    r"|combat|captur(?:e|ed|ing))\b",
     re.IGNORECASE,
 )
 
