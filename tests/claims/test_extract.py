@@ -771,3 +771,15 @@ def test_on_the_13th_that_and_two_north_koreans_captured() -> None:
     assert (c.value, c.item, c.claim_date) == (3_000, "troops", date(2025, 1, 13))
     c = one("On Jan. 11, Ukrainian forces managed to capture two North Koreans alive.", None)
     assert (c.value, c.item) == (2, "troops")
+
+
+def test_the_number_is_higher_at_a_figure_counts_what_came_before_and_reports_do_not_speak() -> (
+    None
+):
+    # heldout38 (ZeroHedge, 2025-02-27): no item, and "Western" read as the one reporting
+    text = (
+        "North Korea has sent about 11,000 troops to Russia. Some international and Western "
+        "reports have said the number is actually higher, at 12,000."
+    )
+    got = [(c.value, c.item, c.speaker) for c in extract_claims(text, published=date(2025, 2, 27))]
+    assert got == [(11_000, "troops", None), (12_000, "troops", None)]

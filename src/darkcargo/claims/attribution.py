@@ -779,9 +779,16 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
         if k is None:
             continue
         verb = m.group().lower()
+        nxt = k + 1
         if (
-            k + 1 < len(toks)
-            and toks[k + 1][2].lower() in VERB_STANCE
+            verb in _NOUN_LIKE_VERBS
+            and nxt + 1 < len(toks)
+            and toks[nxt][2].lower() in ("have", "has", "had")
+        ):
+            nxt += 1  # "Western reports have said": the noun of a verb after an auxiliary
+        if (
+            nxt < len(toks)
+            and toks[nxt][2].lower() in VERB_STANCE
             and not verb.endswith("ed")  # "publicized reports that": a verb and its object
             and not (k > 0 and toks[k - 1][2].isupper() and len(toks[k - 1][2]) > 1)
         ):

@@ -261,8 +261,11 @@ _TROOPS_REACHED = re.compile(
 )
 # "The NIS put the figure at 3,000": the figure the sentence before counted
 _FIGURE_AT = re.compile(
-    r"\b(?:put|puts|putting|placed|places|estimated|estimates)\s+(?:(?:the|its|their|this|that)"
-    r"\s+(?:figure|number|total|tally|toll|count|estimate)\s+)?at\s+(?:about\s+|around\s+)?$",
+    r"(?:\b(?:put|puts|putting|placed|places|estimated|estimates)\s+(?:(?:the|its|their|this"
+    r"|that)\s+(?:figure|number|total|tally|toll|count|estimate)\s+)?"
+    # "reports have said the number is actually higher, at 12,000"
+    r"|\b(?:the|that|this)\s+(?:figure|number|total|tally|toll|count)\s+(?:is|was|stands|stood"
+    r"|could\s+be|may\s+be)\b[^.;:]{0,30}?,?\s+)at\s+(?:about\s+|around\s+)?$",
     re.IGNORECASE,
 )
 # "rose from 5,000 to 8,000", "from the existing 15,000 to 30,000": a change, two figures
