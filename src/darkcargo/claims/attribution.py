@@ -107,10 +107,13 @@ _ACCORDING_RE = re.compile(
 )
 _ACCORDING_SOURCE = re.compile(
     r"(?:(?:a|an|the|new|latest|recent|its|their)\s+)*(?:[\w-]+\s+)?"
+    # "an analysis of satellite imagery published on Friday by": the analysis's author
+    r"(?:analys[ie]s\s+of\s+(?:[\w-]+\s+){1,3}?(?:published|released|compiled|conducted)"
+    r"(?:\s+on\s+\w+)?\s+by\s+|"
     r"(?:estimates?|analys[ie]s|reports?|assessments?|stud(?:y|ies)|data|figures|counts?|tall(?:y|ies)"
     r"|reviews?|statements?|calculations?|research|imagery|images|information|intelligence"
     r"|updates?|briefings?|findings)\s+"
-    r"(?:by|from|of|(?:compiled|published|released|revealed|obtained|provided|gathered)\s+by)\s+",
+    r"(?:by|from|of|(?:compiled|published|released|revealed|obtained|provided|gathered)\s+by)\s+)",
     re.IGNORECASE,
 )
 _PASSIVE_RE = re.compile(

@@ -531,6 +531,12 @@ def _sentence_candidates(
                     )
             if ip.rate:
                 c.unit, c.basis = ip.rate, RATE
+        if c.item == "shells" and c.caliber is None:
+            # "If filled with 152mm artillery shells, these containers could hold up to 9.4
+            # million rounds": the one calibre its sentence named before
+            calibres = {cal for _, _, cal in find_calibres(text, s, c.first.start)}
+            if len(calibres) == 1:
+                c.caliber = calibres.pop()
         if c.vague and c.item is None:
             continue  # "hundreds of factories": a vague amount of nothing the ledger counts
         if _GROUP_SIZE.search(text, max(s, c.first.start - 12), c.first.start):

@@ -32,7 +32,8 @@ _CUE_BEFORE = (
     r"|shows|show|analy[sz]ed|reviewed|obtained|using|used|uses)\s+(?:an?\s+|the\s+|its\s+|their\s+|new\s+)*"
 )
 _VERB_AFTER = (
-    r"\s+(?:(?:of|over|from|taken|(?:provided|released|published|obtained|analy[sz]ed)\s+by)"
+    r"\s+(?:(?:of|over|from|taken|by|shared\s+with|(?:provided|released|published|obtained"
+    r"|analy[sz]ed)\s+by)"
     r"\s+[\w\s'’-]{1,40}?\s+)?(?:to\s+|has\s+|have\s+|had\s+)?(?:shows?|showed|shown|show"
     r"|indicates?|indicated|suggests?|suggested"
     r"|reveals?|revealed|appears?|appeared|confirms?|confirmed|captured|found)\b"

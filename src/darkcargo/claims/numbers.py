@@ -58,6 +58,7 @@ _DIGITS = re.compile(
         (?P<magw>[ \u00a0-]?(?i:trillion|billion|million|thousand)\b)
       | (?P<maga>[ \u00a0]?(?i:bn|mn|mln|bln|trn|tn|mil)\b|(?:m|b|k|M|B|K)\b)
     )?
+    (?P<curafter>[ \u00a0](?:USD|EUR|GBP|KRW|RUB)\b)?    # "9.8 billion USD"
     (?P<plus>\+|-plus\b)?
     (?:
         (?P<pct>[ \u00a0]?%|[ \u00a0](?:per[ \u00a0]?cent|percent)\b)
@@ -172,7 +173,7 @@ def parse_digits(text: str, start: int = 0, end: int | None = None) -> list[Numb
             magnitude = magnitude.lstrip("-")
             key = magnitude if magnitude in SCALES else magnitude.lower()
             value *= SCALES[key]
-        cur = m.group("cur")
+        cur = m.group("cur") or m.group("curafter")
         currency = CURRENCY_PREFIX[cur.strip()] if cur else None
         out.append(
             NumberMention(
