@@ -827,3 +827,12 @@ def test_a_list_with_a_serial_comma_speaks_and_a_source_in_quotation_marks() -> 
     assert one(text, date(2024, 6, 23)).speaker == "Washington Post"
     c = one("Washington, Seoul and Kyiv have accused Pyongyang of supplying 6,700 containers.")
     assert c.speaker == "Washington, Seoul and Kyiv"
+
+
+# Sentences of the blind batch heldout43 (third-party articles, 2024-2025)
+def test_fatalities_are_troops_and_a_ruling_party_lawmaker_is_named_whole() -> None:
+    text = "Pyongyang had officially acknowledged only 350 fatalities from its first deployments."
+    c = one(text, date(2025, 9, 2))
+    assert (c.value, c.item) == (350, "troops")
+    text = "North Korea sent 3,500 troops, according to South Korean ruling party lawmaker Yu Yong-weon."
+    assert one(text, date(2025, 3, 5)).speaker == "Yu Yong-weon"

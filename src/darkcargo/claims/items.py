@@ -151,6 +151,7 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "invaders",  # Ukraine's word for Russia's soldiers ("neutralised more than 15,000 invaders")
         "sappers",
         "deaths",
+        "fatalities",  # "acknowledged only 350 fatalities from its first and second deployments"
         "dead",  # "200,000 dead and 400,000 wounded"; not "killed" or "injured", which
         "wounded",  # count civilians as often ("24 people have been killed and 115 injured")
         "injuries",  # "about 100 deaths and 1,000 injuries from this battle"

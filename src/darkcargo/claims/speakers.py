@@ -50,7 +50,7 @@ MODIFIER_WORDS = _words(
     """senior top defence defense foreign military intelligence deputy former retired national
     think tank spy security western ukrainian russian american british european japanese korean
     local regional independent government state federal naval central news intel air special
-    operations armed"""
+    operations armed ruling opposition party parliamentary"""
 )
 ORG_WORDS = _words(
     """ministry service agency house council institute team staff centre center department
