@@ -225,27 +225,31 @@ _TO_NEXT_NUMBER = re.compile(
     r"|almost|over|more\s+than|at\s+least))?)\s+\d[\d,.]*(?:\s+(?:thousand|million|billion))?(?=\s)",
     re.IGNORECASE,
 )
+# Hedges between a phrase and the figure it introduces ("at about 5,000", "reached more than")
+_HEDGE = r"(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+)?"
+_HEDGE_OR_LOWER = (
+    r"(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?"
+)
 # "estimated Russian casualties at 48,240": the item named right before "at" the figure
 _ITEM_AT = re.compile(
     r"\b(?P<item>"
     + "|".join(sorted(ITEM_FORMS["troops"], key=len, reverse=True))
     + r"|(?<=their\s)losses)\s+at\s+"  # "who estimated their losses at 5,000"
-    r"(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+)?$",
+    + _HEDGE
+    + "$",
     re.IGNORECASE,
 )
 # "The total estimated North Korean casualty rate of 4,000", "a death toll of 300": a toll
 _TOLL_OF = re.compile(
     r"\b(?:casualty|casualties|death|deaths|losses)\s+(?:rate|toll|count|figure|tally|number)s?"
-    r"\s+(?:of|at)\s+(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+"
-    r"|more\s+than\s+|over\s+)?$",
+    r"\s+(?:of|at)\s+" + _HEDGE_OR_LOWER + "$",
     re.IGNORECASE,
 )
 # "Zelenskyy estimated the number of North Koreans killed or injured at 4,000": a toll
 _TOLL_ESTIMATED_AT = re.compile(
     r"\b(?:estimated|estimates|estimate|put|puts|placed|places)\s+the\s+(?:number|toll|total"
     r"|figure|count)\s+of\s+[^.;:]{0,60}?\b(?:killed|wounded|injured|dead|casualties|losses"
-    r"|soldiers|troops)\b[^.;:]{0,20}?\s+at\s+(?:about\s+|around\s+|some\s+|roughly\s+"
-    r"|nearly\s+|almost\s+)?$",
+    r"|soldiers|troops)\b[^.;:]{0,20}?\s+at\s+" + _HEDGE + "$",
     re.IGNORECASE,
 )
 # "casualties among North Korean forces have surpassed 3,000": the subject a toll reached
@@ -256,7 +260,8 @@ _TROOPS_REACHED = re.compile(
     r"(?:(?:now|already)\s+)?(?:(?:could|may|might|will|would|to)\s+)?"  # "could increase to"
     r"(?:surpassed|exceeded|reached|reach|topped|passed|hit|(?:risen|rose|rise|climbed|climb"
     r"|grown|grew|grow|jumped|increased|increase)\s+to|(?:stand|stood|stands)\s+at)\s+"
-    r"(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?$",
+    + _HEDGE_OR_LOWER
+    + "$",
     re.IGNORECASE,
 )
 # "The NIS put the figure at 3,000": the figure the sentence before counted

@@ -32,7 +32,6 @@ from darkcargo.sanctions.identity import (
     FoundIds,
     add_imo_cell,
     find_ids,
-    is_company_number,
     is_unknown,
     parse_mmsi,
 )
@@ -98,11 +97,8 @@ def _entity(path: Path, ent: etree._Element, notes: list[str]) -> ListedVessel |
         if number is None:
             continue
         if code == "imo":
-            if company and number.isdigit() and is_company_number(int(number)):
-                ids.companies.append(int(number))  # a company's number, whatever else it passes
-                continue
             before = len(ids.imos)
-            why = add_imo_cell(ids, number)
+            why = add_imo_cell(ids, number, holder_is_company=company)
             if len(ids.imos) > before:
                 country = clean(ident.get("countryDescription"))
                 if not is_unknown(country):

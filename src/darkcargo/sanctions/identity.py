@@ -255,11 +255,19 @@ def parse_imo(text: str | None) -> tuple[int | None, str | None]:
     return n, None
 
 
-def add_imo_cell(ids: FoundIds, text: str | None) -> str | None:
+def add_imo_cell(ids: FoundIds, text: str | None, *, holder_is_company: bool = False) -> str | None:
     """Put the IMO number of a cell meant to hold one into `ids`: a ship's into `imos`, a
-    company / registered owner number into `companies`, a failing one into `bad_imos`.
+    company / registered owner number into `companies`, a failing one into `bad_imos`. When the
+    holder is named as a company, a valid company number is its company number even if it also
+    passes a ship's check digit (about one company number in ten does).
 
     Returns why a number was refused (None when it was taken or the cell says none)."""
+    if holder_is_company and text is not None and text.strip().isdigit():
+        n = int(text.strip())
+        if is_company_number(n):
+            if n not in ids.companies:
+                ids.companies.append(n)
+            return None
     imo, why = parse_imo(text)
     if imo is not None:
         if imo not in ids.imos:
