@@ -17,38 +17,38 @@ and the SQL of `tabular` (compressed inputs are decompressed to a temporary plai
 from __future__ import annotations
 
 import logging
-import queue
+import os
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import duckdb
 import pyarrow as pa
 
 from darkcargo.ais import mmsi, sources
+from darkcargo.ais.decode_ahead import NmeaDecoding, start_if_nmea
 from darkcargo.ais.schema import SOURCES
 from darkcargo.errors import InputError
-from darkcargo.workspace import Workspace, default_workspace_path
 
 # The CSV and Parquet readers (tabular, layout) are imported where a tabular file is met: an
-# NMEA ingest never needs them (6 ms of every NMEA ingest process).
+# NMEA ingest never needs them (6 ms of every NMEA ingest process). DuckDB and the workspace
+# are imported by `ingest` once the first file is decoding (see ais/decode_ahead.py).
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from darkcargo.ais.layout import CsvPlan, Layout
+    from darkcargo.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 INPUT_FORMATS: tuple[str, ...] = ("auto", "nmea", "csv", "parquet", "json")
 NMEA_BATCH_BYTES = 2 << 20  # decompressed NMEA bytes per decoder batch (smaller: more overlap)
-NMEA_READ_AHEAD = 2  # decoded NMEA batches held ahead of the writer
 # DuckDB while ingesting NMEA: one thread (decoding uses the other cores; appending from one
 # thread also fills row groups in order, so closing the workspace has no partial row groups to
 # merge), and each full row group compressed and written as soon as it fills. Tabular files are
@@ -182,23 +182,46 @@ def ingest(
 
         known = load_layouts(files)
     default_time = _naive_utc(default_time)
-    own = not isinstance(workspace, Workspace)
-    created = own and not (Path(workspace) if workspace else default_workspace_path()).exists()  # type: ignore[arg-type]
-    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+    inputs = [Path(p) for p in paths]
+    # Opening a workspace loads DuckDB: the first file, when it is NMEA, decodes meanwhile.
+    ahead = (
+        start_if_nmea(
+            inputs[0],
+            lambda path, head, member: resolve_format(path, input_format, head, member),
+            default_time=default_time,
+            batch_bytes=nmea_batch_bytes,
+        )
+        if inputs and (workspace is None or isinstance(workspace, str | os.PathLike))
+        else None
+    )
+    try:
+        from darkcargo.workspace import Workspace, default_workspace_path
+
+        own = not isinstance(workspace, Workspace)
+        created = own and not (Path(workspace) if workspace else default_workspace_path()).exists()  # type: ignore[arg-type]
+        ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+    except BaseException:
+        if ahead is not None:
+            ahead.close()
+        raise
     report = IngestReport()
     try:
         with _duckdb_settings(ws, INGEST_DUCKDB_SETTINGS):
-            for path in paths:
+            for path in inputs:
                 result = ingest_file(
                     ws,
-                    Path(path),
+                    path,
                     default_time=default_time,
                     column_map=column_map,
                     progress=progress,
                     input_format=input_format,
                     layouts=known,
                     nmea_batch_bytes=nmea_batch_bytes,
+                    ahead=ahead,
                 )
+                if ahead is not None:  # the first file's decoding, used or not: done with
+                    ahead.close()
+                    ahead = None
                 report.files.append(result)
                 if progress is not None:
                     progress.done(result)
@@ -210,6 +233,8 @@ def ingest(
             own = False
         raise
     finally:
+        if ahead is not None:
+            ahead.close()
         if own:
             ws.close()
     return report
@@ -219,6 +244,8 @@ def ingest(
 def _duckdb_settings(ws: Workspace, settings: Mapping[str, Any]) -> Iterator[None]:
     """Run DuckDB with some settings for a while, restoring them after (settings this DuckDB
     does not know are left alone)."""
+    import duckdb
+
     before: dict[str, Any] = {}
     for name, value in settings.items():
         try:
@@ -312,8 +339,10 @@ def ingest_file(
     input_format: str = "auto",
     layouts: tuple[Layout, ...] | None = None,
     nmea_batch_bytes: int = NMEA_BATCH_BYTES,
+    ahead: NmeaDecoding | None = None,
 ) -> FileResult:
-    """Ingest one file in one transaction (see `ingest`)."""
+    """Ingest one file in one transaction (see `ingest`); `ahead` is an NMEA file already
+    decoding, used when it is this one."""
     started = time.perf_counter()
     shown = str(path)
     size = sources.check_readable(path)
@@ -364,6 +393,7 @@ def ingest_file(
                     sha,
                     repair,
                     layouts,
+                    ahead,
                 )
             break
         except _AlreadyIngestedError as dup:
@@ -395,13 +425,19 @@ def _ingest_one(
     sha: str | None,
     repair: bool,
     layouts: tuple[Layout, ...] | None = None,
+    ahead: NmeaDecoding | None = None,
 ) -> None:
     """The work of one file inside its transaction: rows, the sources row, MMSI classes."""
     shown = result.path
     source_id = int(_one(ws, "SELECT coalesce(max(source_id), 0) + 1 FROM sources")[0])
     result.source_id = source_id
     if fmt == "nmea":
-        got = _ingest_nmea(ws, path, result, progress, default_time, nmea_batch_bytes)
+        decoding = (
+            ahead
+            if ahead is not None and ahead.claim(path, default_time, nmea_batch_bytes)
+            else None
+        )
+        got = _ingest_nmea(ws, path, result, progress, default_time, nmea_batch_bytes, decoding)
     else:
         got = _ingest_tabular(
             ws, path, result, plan, compression, progress, default_time, repair, layouts
@@ -494,44 +530,53 @@ def _ingest_nmea(
     progress: IngestProgress | None,
     default_time: datetime | None,
     batch_bytes: int,
+    decoding: NmeaDecoding | None = None,
 ) -> str:
-    """Decode an NMEA file in batches into the open transaction; returns its SHA-256."""
-    from darkcargo.ais.nmea import iter_nmea_batches  # the compiled decoder: only when needed
-
-    reasons: Counter[str] = Counter()
-    on_read = progress.advance if progress is not None else None
-    with sources.open_source(path, on_read) as src:
-        # Decode the next batch in a worker while this thread writes the last one to DuckDB
-        # (DuckDB releases the GIL while it inserts).
-        decoded = read_ahead(
-            iter_nmea_batches(
-                src.stream,
-                source_id=int(result.source_id or 0),
-                default_time=default_time,
-                batch_bytes=batch_bytes,
-            ),
-            depth=NMEA_READ_AHEAD,
+    """Decode an NMEA file in batches into the open transaction (from `decoding` when it was
+    started before); returns its SHA-256."""
+    source_id = int(result.source_id or 0)
+    if decoding is None:
+        decoding = NmeaDecoding(
+            path, source_id=source_id, default_time=default_time, batch_bytes=batch_bytes
         )
-        with closing(decoded):
-            for batch in decoded:
-                result.positions += append_rows(ws, "positions", batch.positions)
-                result.statics += append_rows(ws, "statics", batch.statics)
-                append_rows(ws, "rejects", batch.rejects)
-                result.lines_read += batch.lines_read
-                result.accepted += batch.lines_accepted
-                result.rejected += batch.rejects.num_rows
-        sha = src.counter.sha256(path.stat().st_size)
+    decoding.report_reads(progress.advance if progress is not None else None)
+    restamp = decoding.source_id != source_id
+    with closing(decoding):
+        # Every batch decoded meanwhile, in one insert per table (see ais/decode_ahead.py).
+        for group in decoding.batches.groups():
+            tables = {
+                name: _concat([getattr(b, name) for b in group], source_id if restamp else None)
+                for name in ("positions", "statics", "rejects")
+            }
+            result.positions += append_rows(ws, "positions", tables["positions"])
+            result.statics += append_rows(ws, "statics", tables["statics"])
+            append_rows(ws, "rejects", tables["rejects"])
+            result.lines_read += sum(b.lines_read for b in group)
+            result.accepted += sum(b.lines_accepted for b in group)
+            result.rejected += tables["rejects"].num_rows
+        sha = decoding.sha256()
+    reasons: Counter[str] = Counter()
     if result.rejected:  # counted once, by DuckDB, over what this file's batches wrote
         reasons = Counter(
             dict(
                 ws.con.execute(
                     "SELECT reason, count(*) FROM rejects WHERE source_id = ? GROUP BY reason",
-                    [int(result.source_id or 0)],
+                    [source_id],
                 ).fetchall()
             )
         )
     result.reasons = dict(reasons.most_common())
     return sha or sources.sha256_file(path)
+
+
+def _concat(tables: list[pa.Table], source_id: int | None) -> pa.Table:
+    """Batches as one table (without copying), their source_id set to `source_id` if given."""
+    table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+    if source_id is None or table.num_rows == 0:
+        return table
+    at = table.schema.get_field_index("source_id")
+    stamp = pa.repeat(pa.scalar(source_id, table.schema.field(at).type), table.num_rows)
+    return table.set_column(at, table.schema.field(at), stamp)
 
 
 def _ingest_tabular(
@@ -605,6 +650,8 @@ def _follow(
     shown = [0]
 
     def poll() -> None:
+        import duckdb
+
         while not stop.wait(0.1):
             try:
                 pct = float(ws.con.query_progress())
@@ -666,50 +713,6 @@ class _AlreadyIngestedError(Exception):
     def __init__(self, result: FileResult) -> None:
         super().__init__(result.path)
         self.result = result
-
-
-_END = object()
-
-
-def read_ahead(produce: Iterator[Any], depth: int = 1) -> Generator[Any, None, None]:
-    """Run an iterator in a worker thread, `depth` items ahead (decoding overlaps writing).
-
-    Exceptions in the worker are re-raised here; closing this generator stops the worker.
-    """
-    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item: Any) -> None:
-        while not stop.is_set():
-            try:
-                q.put(item, timeout=0.05)
-                return
-            except queue.Full:
-                continue
-
-    def work() -> None:
-        try:
-            for item in produce:
-                if stop.is_set():
-                    return
-                put(item)
-            put(_END)
-        except BaseException as exc:  # handed to the consumer
-            put(exc)
-
-    worker = threading.Thread(target=work, name="darkcargo-read-ahead", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = q.get()
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        worker.join(timeout=30)
 
 
 # ---------------------------------------------------------------------------------------------
