@@ -133,25 +133,35 @@ def test_the_first_file_decodes_while_the_workspace_opens(
 ) -> None:
     path = tmp_path / "feed.nmea"
     path.write_text(nmea_text(2_000))
-    decoding_at_open: list[bool] = []
-    real_init = Workspace.__init__
+    order: list[str] = []
+    real_workspace, real_decoding = Workspace.__init__, NmeaDecoding.__init__
 
     def opening(self: Workspace, *args: object, **kw: object) -> None:
-        decoding_at_open.append(
-            any(t.name == "darkcargo-read-ahead" for t in threading.enumerate())
-        )
-        real_init(self, *args, **kw)  # type: ignore[arg-type]
+        order.append("workspace")
+        real_workspace(self, *args, **kw)  # type: ignore[arg-type]
+
+    def decoding(self: NmeaDecoding, *args: object, **kw: object) -> None:
+        order.append("decoding")
+        real_decoding(self, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Workspace, "__init__", opening)
+    monkeypatch.setattr(NmeaDecoding, "__init__", decoding)
     rec = Recorder()
     report = ingest([path], workspace_path, progress=rec)
-    assert decoding_at_open == [True]
+    assert order == ["decoding", "workspace"]  # and that decoding is the one stored
     assert report.files[0].status == STATUS_INGESTED
     assert (report.files[0].positions, report.files[0].statics) == (2_000, 1)
     assert report.files[0].reasons == {"unparseable": 1}
     # bytes read before the progress bar existed are reported once it does
     assert rec.bytes == path.stat().st_size
     assert not any(t.name == "darkcargo-read-ahead" for t in threading.enumerate())
+    # a workspace given open: nothing to overlap, the file decodes when its turn comes
+    order.clear()
+    again = tmp_path / "again.nmea"
+    again.write_text(nmea_text(20, first_mmsi=273_500_000))
+    with Workspace(workspace_path) as ws:
+        ingest([again], ws)
+    assert order == ["workspace", "decoding"]
 
 
 def test_a_file_decoded_ahead_into_a_workspace_with_sources_gets_the_next_source_id(
