@@ -113,7 +113,10 @@ _ACCORDING_SOURCE = re.compile(
     r"(?:estimates?|analys[ie]s|reports?|assessments?|stud(?:y|ies)|data|figures|counts?|tall(?:y|ies)"
     r"|reviews?|statements?|calculations?|research|imagery|images|information|intelligence"
     r"|updates?|briefings?|findings)\s+"
-    r"(?:by|from|of|(?:compiled|published|released|revealed|obtained|provided|gathered)\s+by)\s+)",
+    r"(?:by|from|of|(?:compiled|published|released|revealed|obtained|provided|gathered)\s+by)\s+|"
+    # "according to six sources cited by Reuters": the outlet that cites them speaks
+    r"(?:[\w-]+\s+){0,2}(?:sources?|officials?|people|diplomats?|insiders?)\s+"
+    r"(?:cited|quoted|interviewed|contacted)\s+by\s+)",
     re.IGNORECASE,
 )
 _PASSIVE_RE = re.compile(

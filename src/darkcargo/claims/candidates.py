@@ -118,6 +118,12 @@ _RANGE_MEASURE_AFTER = re.compile(
     r"|met(?:re|er)s?\b|feet\b|ft\b|kg\b|hours?\b|minutes?\b|days?\b|weeks?\b|months?\b"
     r"|years?\b|degrees?\b|°|mph\b|km/h)"
 )
+# "with a displacement of 3,000 tons", "a deadweight tonnage of about 5,000 tonnes": a size.
+_SHIP_SIZE_BEFORE = re.compile(
+    r"\b(?:displacement|displacing|displaces|deadweight|tonnage)\s+(?:of\s+)?"
+    r"(?:(?:about|around|some|roughly|nearly|almost|over|more\s+than)\s+)?$",
+    re.IGNORECASE,
+)
 # "headed to North Korea 32 times", "called at Rajin at least 33 times": voyages.
 _TIMES_AFTER = re.compile(r"[ \u00a0]+times\b", re.IGNORECASE)
 _VOYAGE_VERB = re.compile(
@@ -438,6 +444,10 @@ def _sentence_candidates(
             continue  # "one of four that Russia annexed": a count of what is named elsewhere
         if c.first.start in voyage_times:
             ip = ItemPhrase("voyages", None, voyage_times[c.first.start], None, last.end)
+        if (ip.item in MASS_ITEMS or ip.mass) and _SHIP_SIZE_BEFORE.search(
+            text, max(s, c.first.start - 40), c.first.start
+        ):
+            continue  # "a cargo ship with a displacement of 3,000 tons": the ship's size
         # "2.5m shells" is 2.5 million; "a 120m vessel" and "120m-long" are metres.
         if last.ambiguous_m:
             before = text[max(s, c.first.start - 4) : c.first.start].lower()

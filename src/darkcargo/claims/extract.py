@@ -399,7 +399,11 @@ def _attribution_near(
     ]
     if not pool:
         return None
-    return min(pool, key=lambda a: min(abs(a.anchor - qe), abs(a.anchor - qs)))
+    # The speaker who closes the quotation in its last sentence ('... in Ukraine," Kirby
+    # noted.') speaks it, before one whose sentence ends ahead of it ("This is reported by AP.")
+    closing = next((s for s, _, _ in per_sent if s.start < qe <= s.end), None)
+    closers = [a for a in pool if closing is not None and qe <= a.anchor <= closing.end]
+    return min(closers or pool, key=lambda a: min(abs(a.anchor - qe), abs(a.anchor - qs)))
 
 
 def _next_paragraph_starts(text: str, sentences: list[Sentence]) -> list[int | None]:
@@ -557,8 +561,10 @@ def extract_claims(
             ):
                 # a headline (its own line, no full stop) speaks with its lead's source:
                 # "Satellite images show how hundreds of soldiers were transported\nHundreds
-                # ... have likely been transported ..., according to a new analysis by ..."
-                fallback = next((a for a in per_sent[1][2] if a.speaker is not None), None)
+                # ... have likely been transported ..., according to a new analysis by ...";
+                # the lead is the first line after it with a figure (not a photo's caption)
+                lead = next((p for p in per_sent[1:4] if p[1]), per_sent[1])
+                fallback = next((a for a in lead[2] if a.speaker is not None), None)
             if fallback is None or idx == 0:
                 fallback = _headline_source(text, sent, resolver) or fallback
             if (

@@ -46,6 +46,8 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "projectile",
         "munitions",
         "ammunition",
+        "bullets",  # "about 100 million bullets" (small-arms rounds; also a translator's word
+        "bullet",  # for shells: "the containers could carry up to three million bullets")
     ),
     "rockets": ("rockets", "rocket"),
     "missiles": ("missiles", "missile"),
@@ -185,6 +187,17 @@ ITEM_FORMS: dict[str, tuple[str, ...]] = {
         "howitzer",
         "koksans",
         "koksan",
+    ),
+    # Small arms, as seizures at sea count them ("more than 3,000 assault rifles", "2,100
+    # AK-47s"). Not "weapons": "millions of weapons" are shells, "100 long-range weapons" guns.
+    "rifles": (
+        "assault rifles",
+        "sniper rifles",
+        "rifles",
+        "rifle",
+        "ak-47s",
+        "ak-47",
+        "kalashnikovs",
     ),
     "trucks": ("trucks", "truck", "lorries"),
     "drones": ("drones", "drone"),

@@ -52,8 +52,9 @@ _DIGITS = re.compile(
     r"""
     (?<![\w.,/#])                                   # not glued to a word, a decimal or an id
     (?P<cur>US\$|\$|€|£|₩|¥|₽|(?:USD|EUR|GBP|KRW|RUB)[ \u00a0]?)?
+    # "2. 5 million": a decimal point a web page's text spaced out (never a sentence's end)
     (?P<num>\d{1,3}(?P<sep>[,\u00a0\u2009\u202f'’ ])\d{3}(?:(?P=sep)\d{3})*(?![\d])(?:\.\d+)?
-      |\d+(?:\.\d+)?)
+      |\d+(?:\.(?:[ ](?=\d{1,2}[ \u00a0](?i:trillion|billion|million)\b))?\d+)?)
     (?:
         (?P<magw>[ \u00a0-]?(?i:trillion|billion|million|thousand)\b)
       | (?P<maga>[ \u00a0]?(?i:bn|mn|mln|bln|trn|tn|mil)\b|(?:m|b|k|M|B|K)\b)

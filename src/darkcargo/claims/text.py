@@ -299,6 +299,7 @@ ABBREVIATIONS = _words(
 )
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|(?<=[a-z]{2}[.!?])(?=[A-Z][A-Za-z]|[AI]\s)")
 _NEXT_START = re.compile(r"\s+[\"'“‘(\[]*[A-Z0-9]")
+_SPACED_DECIMAL = re.compile(r"\d\. \d{1,2}[ \u00a0](?:trillion|billion|million)\b", re.IGNORECASE)
 _LIST_LINE = re.compile(r"\s*(?:\(?\d{1,3}[.)]|[-*•]|\(?[a-z][.)])\s")
 
 
@@ -309,10 +310,34 @@ class Sentence:
     paragraph: int
 
 
+# Text wrapped at a fixed width (a wire feed, an e-mail) has no line longer than this; a page's
+# text, a line per paragraph, mostly has longer ones, and there every line ends a sentence or
+# a title.
+WRAP_WIDTH = 100
+# A line that breaks a sentence: it ends in a comma or a word that cannot end one, or the next
+# line goes on in lower case.
+_MID_SENTENCE_BREAK = re.compile(
+    r"(?:,|\b(?i:the|a|an|of|to|in|on|at|by|for|from|with|and|or|that|which|its|their))"
+    r"[ \t]*\n|[^.!?:\"”'’)\s][ \t]*\n[ \t]*[a-z]"
+)
+
+
+def hard_wrapped(text: str) -> bool:
+    """Whether text looks wrapped at a fixed width, so that a newline may fall inside a
+    sentence: no line longer than WRAP_WIDTH, and some line break inside a sentence."""
+    lengths = [len(line.rstrip()) for line in text.split("\n") if line.strip()]
+    return (
+        len(lengths) >= 2
+        and max(lengths) <= WRAP_WIDTH
+        and _MID_SENTENCE_BREAK.search(text) is not None
+    )
+
+
 def _split_lines(
-    text: str, start: int, end: int, breaks: frozenset[int] = frozenset()
+    text: str, start: int, end: int, breaks: frozenset[int] = frozenset(), wrapped: bool = True
 ) -> list[tuple[int, int]]:
-    """Split a paragraph at newlines that end a line (not soft wraps inside a sentence)."""
+    """Split a paragraph at newlines that end a line (not soft wraps inside a sentence, which
+    only text wrapped at a fixed width has)."""
     pieces: list[tuple[int, int]] = []
     s = start
     pos = start
@@ -323,7 +348,8 @@ def _split_lines(
         line = text[pos:nl]  # the physical line that ends here
         prev_line = line.rstrip()
         hard = (
-            nl in breaks
+            not wrapped
+            or nl in breaks
             or not prev_line
             or prev_line[-1] in ".!?:\"”'’"
             or _LIST_LINE.match(text, nl + 1, end) is not None
@@ -354,17 +380,20 @@ def split_sentences(
     head = re.match(r"[ \t]*([^\n]{8,200})\n[ \t]*(?=[A-Z0-9\"“])", text[start:])
     if head and head.group(1).rstrip()[-1:].isalnum():
         breaks = breaks | {start + head.end(1)}
+    wrapped = hard_wrapped(text[start:])
     for pm in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text[start:]):
         p_start, p_end = start + pm.start(), start + pm.end()
         if not text[p_start:p_end].strip():
             continue
-        for ls, le in _split_lines(text, p_start, p_end, breaks):
+        for ls, le in _split_lines(text, p_start, p_end, breaks, wrapped):
             s = ls
             for bm in _BOUNDARY.finditer(text, ls, le):
                 b_end = bm.end()
                 glued = bm.start() == bm.end()  # "Pyongyang.A defense official": no space
                 if not glued and not _NEXT_START.match(text, b_end, le):
                     continue
+                if _SPACED_DECIMAL.match(text, bm.start() - 1):
+                    continue  # "more than 2. 5 million shells": a page's spaced-out decimal
                 word_m = re.search(
                     r"([A-Za-z][A-Za-z.]*)\.+[\"'”’)\]]*$", text[max(s, b_end - 40) : b_end]
                 )

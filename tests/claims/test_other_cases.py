@@ -1,0 +1,123 @@
+"""Claims from reporting on other covert shipments (Iran to Russia, arms bound for the Houthis)
+and from page texts as the web gives them: what two blind batches of real articles showed."""
+
+from __future__ import annotations
+
+from darkcargo.claims import extract_claims
+from darkcargo.claims.text import hard_wrapped, split_sentences
+from tests.claims.helpers import PUB, one
+
+
+def _figures(text: str) -> list[tuple[float | None, str | None, str]]:
+    return [(c.value, c.item, c.bound) for c in extract_claims(text, published=PUB)]
+
+
+# -- items ------------------------------------------------------------------------------------
+def test_bullets_are_ammunition_and_rifles_are_counted() -> None:
+    text = "The ships were carrying about 100 million bullets and 300,000 artillery shells."
+    assert _figures(text)[0] == (100_000_000, "shells", "approximate")
+    text = (
+        "If filled with 152 millimeter artillery shells, the containers could carry up to three "
+        "million bullets, South Korea's defense minister said."
+    )
+    c = one(text)
+    assert (c.value, c.item, c.bound, c.caliber) == (3_000_000, "shells", "upper", "152mm")
+    text = (
+        "More than 3,000 assault rifles and 578,000 rounds of ammunition were intercepted on "
+        "Jan. 15, CENTCOM reports."
+    )
+    assert [(v, i) for v, i, _ in _figures(text)] == [(3_000, "rifles"), (578_000, "shells")]
+    text = "Six Yemeni nationals were carrying more than 2,100 AK-47s, according to a release."
+    assert _figures(text) == [(2_100, "rifles", "lower")]
+    # weapons of no named kind are no item: "millions of weapons" are shells in one report,
+    # "100 long-range weapons" guns in another
+    assert _figures("Officials seized more than 5,000 weapons last year.") == []
+
+
+def test_a_ships_displacement_is_its_size_not_a_cargo() -> None:
+    text = (
+        "There were 13 people on board the cargo ship with a displacement of 3,000 tons: the "
+        "captain and 12 crew."
+    )
+    assert _figures(text) == []
+    text = "The tanker, with a deadweight tonnage of about 5,000 tonnes, sailed from Nakhodka."
+    assert _figures(text) == []
+    assert _figures("North Korea shipped 74,000 metric tons of explosives to Russia.") == [
+        (74_000, "explosives", "exact")
+    ]
+
+
+# -- page texts -------------------------------------------------------------------------------
+def test_a_decimal_the_page_spaced_out_is_one_number() -> None:
+    text = (
+        "Since August 2023, the DPRK has transferred more than 2. 5 million ammunition to the "
+        "Russian Federation, CSIS said."
+    )
+    c = one(text)
+    assert (c.value, c.item, c.bound, c.speaker) == (2_500_000, "shells", "lower", "CSIS")
+    # a sentence that ends in a digit, then one that opens with a number of no scale
+    assert len(split_sentences("The convoy had 12 trucks in 2. 5 more came later.")) == 2
+
+
+def test_every_line_of_a_page_text_ends_a_sentence_but_a_wrapped_text_keeps_its_sentences() -> None:
+    page = (
+        "Iran sends Russia millions of bullets to fuel Ukraine war, source tells Sky News\n"
+        "Two cargo ships crossed the Caspian Sea with about 100 million bullets and other ammunition\n"
+        "Iran has covertly supplied Russia with hundreds of thousands of shells, a security source said.\n"
+    )
+    assert not hard_wrapped(page)
+    quotes = [c.quote for c in extract_claims(page, published=PUB)]
+    assert quotes[1].startswith("Two cargo ships") and quotes[1].endswith("ammunition")
+    wrapped = (
+        "North Korea has sent more than 10,000 containers to Russia since September, the\n"
+        "Pentagon said on Friday, in its first estimate of the shipments seen from the\n"
+        "air; officials expect more to follow before the end of the year, they added.\n"
+    )
+    assert hard_wrapped(wrapped)
+    c = one(wrapped)
+    assert (c.value, c.item, c.speaker) == (10_000, "containers", "Pentagon")
+
+
+def test_a_headline_speaks_with_the_first_line_after_it_that_gives_a_figure() -> None:
+    text = (
+        "Around 1K North Korean Soldiers Killed Fighting for Russia\n"
+        "A captured North Korean soldier in Ukraine.\n"
+        "@V_Zelenskiy_official\n"
+        "Around 1,000 North Korean soldiers have been killed while fighting in Russia's war "
+        "against Ukraine, the BBC's Russian service reported.\n"
+    )
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.speaker) for c in claims] == [
+        (1_000, "BBC's Russian service"),
+        (1_000, "BBC's Russian service"),
+    ]
+
+
+# -- speakers ---------------------------------------------------------------------------------
+def test_the_speaker_closing_a_quotation_speaks_it_not_a_source_named_before_it() -> None:
+    text = (
+        "Since August 2022, Iran has supplied Russia with almost 400 drones. This is reported by "
+        "the Associated Press.\n"
+        '"Iran also continues to supply Russia with attack drones. Since August, Iran has '
+        "provided the Russian Federation with more than 400 drones, mostly of the Shahed type. "
+        'Russia spent most of these drones on attacks in Ukraine," the White House National '
+        "Security Council official John Kirby noted.\n"
+    )
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value, c.bound, c.speaker) for c in claims] == [
+        (400, "upper", "Associated Press"),
+        (400, "lower", "John Kirby"),
+    ]
+
+
+def test_sources_cited_by_an_outlet_speak_through_it() -> None:
+    text = (
+        "According to six sources cited by Reuters, the transfer includes around 400 missiles, "
+        "mostly from the Fateh-110 family."
+    )
+    assert one(text).speaker == "Reuters"
+    text = (
+        "According to three Western officials quoted by the Financial Times, North Korea sent "
+        "1,000 containers."
+    )
+    assert one(text).speaker == "Financial Times"
