@@ -267,6 +267,29 @@ def test_column_map_reads_any_csv_with_offsets_and_epochs(read) -> None:
     assert [s["name"] for s in got.rows("statics")] == ["ANGARA"]
 
 
+def test_epoch_times_in_scientific_notation_as_r_writes_round_ones(read) -> None:
+    """R's write.csv writes a round number in scientific notation when that is shorter: a
+    Baltic sample of 20,000 rows had 15 such times ("1.522551e+12" = 02:50:00), all exact."""
+    text = (
+        '"timestamp_pretty";"timestamp";"mmsi";"lat";"long"\n'
+        '"01/04/2018 02:50:00";1.522551e+12;210318000;54.798595;12.748257\n'
+        '"01/04/2018 08:06:40";1.52257e+12;218179000;54.33432;9.734435\n'
+        '"01/04/2018 08:06:41";1522570001000;218179000;54.33433;9.734436\n'
+        '"01/04/2018 08:06:42";1.522570002e+09;218179000;54.33434;9.734437\n'
+        '"01/04/2018 08:06:43";1.5e+07;218179000;54.33435;9.734438\n'
+    )
+    got = read(text, columns="mmsi=mmsi,ts=timestamp,lat=lat,lon=long")
+    assert [p["ts"] for p in got.rows("positions")] == [
+        datetime(2018, 4, 1, 2, 50),
+        datetime(2018, 4, 1, 8, 6, 40),
+        datetime(2018, 4, 1, 8, 6, 41),
+        datetime(2018, 4, 1, 8, 6, 42),
+    ]
+    assert got.by_line == {
+        6: ("unparseable", "ts", '"01/04/2018 08:06:43";1.5e+07;218179000;54.33435;9.734438')
+    }
+
+
 def test_column_map_with_a_time_format(read) -> None:
     text = "id,t,la,lo\n273210440,12/03/2024 06:30,42.25,130.3\n"
     got = read(text, columns="mmsi=id,ts=t,lat=la,lon=lo,ts_format=%d/%m/%Y %H:%M")

@@ -115,9 +115,13 @@ def parse_sql(rule: str, col: str, name: str, layout: Layout, ctype: str = "VARC
         iso = f"TRY_CAST(regexp_replace(trim({col}), ' (Z|[+-]\\d\\d:?\\d\\d)$', '\\1') AS TIMESTAMPTZ)"
         if rule == "time":
             return f"{iso}::TIMESTAMP"
+        # Epoch seconds or milliseconds; also in scientific notation, as R's write.csv writes
+        # a round one when that is shorter ("1.522551e+12", "1.52257e+12": exact values).
         epoch = (
             f"CASE WHEN regexp_full_match(trim({col}), '\\d{{9,10}}(\\.\\d+)?') THEN to_timestamp({num}) "
-            f"WHEN regexp_full_match(trim({col}), '\\d{{12,13}}') THEN to_timestamp({num} / 1000) END"
+            f"WHEN regexp_full_match(trim({col}), '\\d{{12,13}}') THEN to_timestamp({num} / 1000) "
+            f"WHEN regexp_full_match(trim({col}), '\\d(\\.\\d+)?[eE]\\+?(09|12)') "
+            f"THEN to_timestamp(CASE WHEN {num} > 1e11 THEN {num} / 1000 ELSE {num} END) END"
         )
         return f"coalesce({iso}, {epoch})::TIMESTAMP"
     if ctype != "VARCHAR":  # a typed column (Parquet, JSON) under a text rule: its text
