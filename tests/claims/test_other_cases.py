@@ -121,3 +121,13 @@ def test_sources_cited_by_an_outlet_speak_through_it() -> None:
         "1,000 containers."
     )
     assert one(text).speaker == "Financial Times"
+
+
+def test_a_percentage_of_change_is_of_the_thing_counted_before_it() -> None:
+    text = "About 9,000 rockets were seized that year, a 200% increase."
+    assert [(c.value, c.item) for c in extract_claims(text, published=PUB)] == [
+        (9_000, "rockets"),
+        (200, "rockets"),
+    ]
+    text = "About 9,000 weapons were seized that year, a 200% increase."
+    assert [(c.value, c.item) for c in extract_claims(text, published=PUB)] == [(200, None)]

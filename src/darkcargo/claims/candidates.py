@@ -479,6 +479,11 @@ def _sentence_candidates(
         elif last.percent or c.first.percent:
             c.unit, c.basis = "percent", PERCENTAGE
             c.item, c.end = percent_of(text, last.end, e)
+            if c.item in _CHANGE_NOUNS:
+                # "9,000 rockets were seized that year, a 200% increase": a growth of the
+                # thing counted before it in its sentence (or of nothing the text names)
+                named = find_item_words(text, s, c.first.start)
+                c.item = named[-1][2] if named else None
             if c.item is None and _COMPARATIVE_AFTER.match(text, last.end, e):
                 # "The volume of containers ... is presumed to be 30 percent larger": a
                 # percentage of the thing compared, named before it in its clause
@@ -776,6 +781,13 @@ _PERCENT_STOP = frozenset(
     ]
 )
 
+
+# What a percentage of change names after it ("a 200% increase"): no item of its own.
+_CHANGE_NOUNS = frozenset(
+    {"increase", "increases", "rise", "rises", "growth", "jump", "jumps", "surge", "drop"}
+    | {"drops", "decline", "declines", "fall", "falls", "decrease", "decreases", "reduction"}
+    | {"cut", "cuts", "gain", "gains", "hike", "rebound"}
+)
 
 _GDP = re.compile(
     r"(?:(?:annual|yearly|nominal|total|national)\s+)?(?:gross\s+domestic\s+product|GDP)\b",
