@@ -131,3 +131,30 @@ def test_a_percentage_of_change_is_of_the_thing_counted_before_it() -> None:
     ]
     text = "About 9,000 weapons were seized that year, a 200% increase."
     assert [(c.value, c.item) for c in extract_claims(text, published=PUB)] == [(200, None)]
+
+
+def test_an_adverb_between_a_speaker_and_the_verb_keeps_the_speaker() -> None:
+    text = "Shoigu reportedly said the group will include 1,000 demining personnel."
+    assert one(text).speaker == "Shoigu"
+    text = "Pyongyang had officially acknowledged only 350 fatalities from its deployments."
+    assert one(text).speaker == "Pyongyang"
+
+
+def test_a_report_of_no_named_author_speaks_for_itself_but_imagery_does_not() -> None:
+    text = "Reports say as many as 30 DPRK soldiers were killed."
+    assert one(text).speaker == "Reports"
+    text = '"We have found that at least 25 different visits to Najin were made," the report said.'
+    assert one(text).speaker == "report"
+    text = "A report by CSIS counted 25 visits to Najin. The report said 19 ships took part."
+    assert [c.speaker for c in extract_claims(text, published=PUB)] == ["CSIS", "CSIS"]
+    c = one("Satellite imagery shows 300 containers at Rajin.")
+    assert (c.speaker, c.evidence) == (None, "satellite imagery")
+
+
+def test_a_report_by_someone_after_the_verb_speaks_through_its_author() -> None:
+    text = (
+        "Since mid-2022, North Korea has sent over 13,000 containers to Russia, says a military "
+        "intelligence report by South Korea's ruling People Power Party representative, Kang "
+        "Dae-sik."
+    )
+    assert one(text).speaker == "Kang Dae-sik"

@@ -231,7 +231,8 @@ def test_according_to_is_not_undone_by_a_later_passive_nor_read_as_an_appositive
     [
         ("The MSMT report said North Korea sent at least 20,000 containers.", "MSMT"),
         ("A new UN report said North Korea sent 20,000 containers.", "UN"),
-        ("The report said North Korea sent at least 20,000 containers.", None),
+        # a report of no named author speaks for itself (gold lists accept "the report")
+        ("The report said North Korea sent at least 20,000 containers.", "report"),
         ("Satellite imagery showed 1,000 containers.", None),
     ],
 )
@@ -326,9 +327,9 @@ def test_the_document_named_before_speaks_for_its_author() -> None:
     )
     c = one(text)
     assert (c.value, c.item, c.speaker) == (64, "voyages", "Reuters")
-    # another document ("a report"), or one never attributed, has no speaker
+    # another document ("a study") has no speaker; one never attributed speaks for itself
     assert one("A study by CSIS came out. A study found 5,000 containers.").speaker is None
-    assert one("The investigation found 5,000 containers.").speaker is None
+    assert one("The investigation found 5,000 containers.").speaker == "investigation"
 
 
 # -- fourth and fifth batches: speakers ------------------------------------------------------------

@@ -97,6 +97,10 @@ OBSERVING_VERBS = frozenset(
 # Headlines write a few reporting verbs in title case ("Zelenskyy Says N. Korea Has Sent ...").
 HEADLINE_VERBS = ("Says", "Said", "Claims", "Warns", "Tells", "Confirms", "Believes", "Suggests")
 # Heads of what is written, the only subjects "reads" reports for ("the study reads").
+# Documents that speak when no author is named: "the report said" (not imagery or data).
+_SPEAKING_DOCUMENTS = frozenset(
+    {"report", "reports", "study", "analysis", "assessment", "investigation"}
+)
 _WRITTEN_HEADS = EVIDENCE_HEADS | {"statement", "letter", "message", "resolution", "text"}
 _VERB_RE = re.compile(
     r"\b(?:" + "|".join(sorted([*VERB_STANCE, *HEADLINE_VERBS], key=len, reverse=True)) + r")\b"
@@ -879,8 +883,15 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             # evidence. "Satellite imagery showed ...": no speaker at all.
             by = k + 1 < len(toks) and toks[k + 1][2].lower() == "by"
             fw = _np_forward(toks, k + 2) if by else None
+            after = first + len(words)  # "says a military intelligence report by Kang"
+            if fw is None and inverted and after + 1 < len(toks) and toks[after][2] == "by":
+                fw = _np_forward(toks, after + 1)
+                named = _np_forward(toks, fw[0] + 1) if fw and fw[0] < len(toks) else None
+                if fw and toks[fw[0]][2] == "," and named and all(map(_is_cap, named[1])):
+                    fw = named  # "... by the ruling party's representative, Kang Dae-sik"
+                by = fw is not None
             if fw is not None:
-                first, words = k + 2, fw[1]
+                first, words = (k + 2 if not inverted else after + 1), fw[1]
             elif (owned := _owner_before(toks, k)) is not None:
                 first, words = owned  # "the Pentagon's latest report revealed"
             elif author := _author_modifier(words):
@@ -888,6 +899,12 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             elif _definite(toks, first, words) and (earlier := resolver.document_author(words[-1])):
                 # "The new investigation confirmed": the one whose author was named before
                 words = earlier
+            elif re.sub(r"['’]s$", "", words[-1].lower()) in _SPEAKING_DOCUMENTS and (
+                _definite(toks, first, words) or (words == [words[-1]] and words[0].endswith("s"))
+            ):
+                # "Reports say", "..., the report said": a document of no named author speaks
+                # for itself (its author, when named earlier, was found above)
+                words = [words[-1]]
             else:
                 continue
         if verb in (

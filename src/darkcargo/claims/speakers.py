@@ -91,7 +91,9 @@ MAX_NP_WORDS = 14
 ADVERBS = _words(
     """now also previously earlier later recently separately repeatedly publicly privately
     has have had will would separately again already once then first further here today
-    yesterday monday tuesday wednesday thursday friday saturday sunday all both jointly"""
+    yesterday monday tuesday wednesday thursday friday saturday sunday all both jointly
+    reportedly officially allegedly formally openly initially originally subsequently
+    additionally still even just"""
 )
 # Generic descriptors that refer back to the last organisation named ("the think tank").
 GENERIC_ORG = frozenset(
