@@ -158,3 +158,13 @@ def test_a_report_by_someone_after_the_verb_speaks_through_its_author() -> None:
         "Dae-sik."
     )
     assert one(text).speaker == "Kang Dae-sik"
+
+
+def test_estimates_from_someone_are_a_noun_whose_author_speaks() -> None:
+    text = (
+        "Intelligence estimates from Seoul suggest that deploying at least 10,000 military "
+        "personnel could cost around $200 million."
+    )
+    assert [c.speaker for c in extract_claims(text, published=PUB)] == ["Seoul", "Seoul"]
+    # a verb all the same before a range: "The NIS estimates from 10,000 to 12,000 ..."
+    assert one("The NIS estimates from 10,000 to 12,000 troops are in Russia.").speaker == "NIS"

@@ -841,6 +841,15 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             and toks[k + 1][2].lower() in _AFTER_A_NOUN
         ):
             continue  # "evaluated intelligence reports, leaked documents and ...": a noun
+        if (
+            verb in _NOUN_LIKE_VERBS
+            and k > 0
+            and toks[k - 1][2].isalpha()
+            and k + 2 < len(toks)
+            and toks[k + 1][2].lower() in ("from", "by")
+            and not toks[k + 2][2][:1].isdigit()
+        ):
+            continue  # "Intelligence estimates from Seoul suggest": a noun, whoever writes it
         stance = VERB_STANCE[verb]
         np = _np_backward(toks, k)
         k_adv = k  # "Kyrylo Budanov, later claimed": the comma before an adverb
@@ -907,7 +916,13 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
                 words = [words[-1]]
             else:
                 continue
-        if verb in (
+        # "Intelligence estimates from Seoul suggest": the author of a plural document
+        written_by = (
+            first > 1
+            and toks[first - 1][2].lower() in ("from", "by")
+            and toks[first - 2][2].lower() in EVIDENCE_HEADS
+        )
+        if not written_by and verb in (
             "estimate",
             "claim",
             "deny",
