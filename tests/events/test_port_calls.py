@@ -105,6 +105,36 @@ def test_a_stray_fix_does_not_split_a_40_hour_amsterdam_stay():
     assert call["details"]["entry"] and call["details"]["exit"] and call["details"]["stop"]
 
 
+def test_a_call_of_two_stops_says_so_and_its_stop_span_covers_both():
+    """Moored, then shifted 2.5 km at 5 kn to lie elsewhere in the same port (as at Algeciras on
+    real AIS): one call, whose stop_start..stop_end spans two stops, not one unbroken stop."""
+    from darkcargo.report.describe import describe_event
+
+    lat, lon = 52.38, 4.90  # 1.5 km north of Amsterdam's point
+    first = berth_stay(3, lat, lon, 6.0)
+    inbound, moored = first["ts"][:13], first["ts"][13:49]  # 13 inbound fixes, then 6 h moored
+    assert len(inbound) == 13 and len(moored) == 36
+    shift_from = T0 + timedelta(hours=8, minutes=10)
+    shift = track(3, shift_from, lat, lon, n=3, speed_kn=5.0, course=180.0, first_row=400)
+    second = track(
+        3, shift_from + timedelta(minutes=30), *at(lat, lon, 180.0, 2_500.0), n=24, first_row=500
+    )
+    leave = track(
+        3, shift_from + timedelta(hours=4, minutes=30), *at(lat, lon, 180.0, 2_500.0), n=12,
+        speed_kn=8.0, course=90.0, first_row=900,
+    )  # fmt: skip
+    cols = concat({k: v[:49] for k, v in first.items()}, shift, second, leave)
+    rows = rows_of(cols, geo(ports=(AMSTERDAM,)))
+    (call,) = of(rows, "port_call")
+    d = call["details"]
+    assert d["stops"] == 2 and d["stop"]
+    assert d["stop_start"] < shift_from.isoformat() < d["stop_end"]
+    event = {"kind": "port_call", "port_id": call["port"], "details": d}
+    assert "seen: entry, 2 separate stops and exit" in describe_event(event)
+    one = rows_of(berth_stay(4, lat, lon, 6.0), geo(ports=(AMSTERDAM,)))
+    assert of(one, "port_call")[0]["details"]["stops"] == 1
+
+
 def test_a_stay_holding_a_long_silence_is_proven_but_scores_0_5_and_its_silence_is_not_observed():
     # the review of real GFW tracks: one fix at a berth, nothing for 20 months, then a fix at
     # the same berth made a 14,855 h call at 1.0, "observed" throughout

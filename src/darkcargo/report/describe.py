@@ -37,6 +37,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
             "hours",
             "stop_start",
             "stop_end",
+            "stops",
             "ais_off_in_port",
             "left_after",
             "left_before",
@@ -195,7 +196,9 @@ def _port_call(e: Mapping[str, Any], d: Mapping[str, Any]) -> str:
     s = f"In port at {e.get('port_id') or 'a watched port'}"
     if h is not None:
         s += f" for {fixed(h, 1)} h"
-    seen = [w for k, w in (("entry", "entry"), ("stop", "a stop"), ("exit", "exit")) if d.get(k)]
+    stops = d.get("stops")
+    a_stop = f"{stops} separate stops" if isinstance(stops, int) and stops > 1 else "a stop"
+    seen = [w for k, w in (("entry", "entry"), ("stop", a_stop), ("exit", "exit")) if d.get(k)]
     if any(k in d for k in ("entry", "stop", "exit")):
         s += "; seen: " + _join_and(seen) if seen else "; no entry, stop or exit seen"
     if d.get("port_gap"):

@@ -321,6 +321,7 @@ def _calls(
     c_flags = np.zeros(m, np.int64)  # bits: 1 entry, 2 exit, 4 stop, 8 strong, 16 gap, 32 off
     c_stop0 = np.full(m, -1, np.int64)
     c_stop1 = np.full(m, -1, np.int64)
+    c_stops = np.zeros(m, np.int64)  # stops in the call: a span over two is no unbroken stop
     c_main = np.full(m, -1, np.int64)  # the proof whose median places the call
     c_presence = np.zeros(m, np.int64)
     nc = 0
@@ -393,6 +394,7 @@ def _calls(
                     if c_stop0[nc] < 0:
                         c_stop0[nc] = it_first[r]
                     c_stop1[nc] = it_last[r]
+                    c_stops[nc] += 1
                 if it_strong[r]:
                     flags |= 8
                 size = it_last[r] - it_first[r] + (1 if it_kind[r] == 0 else 0)
@@ -419,6 +421,7 @@ def _calls(
         c_flags[:nc],
         c_stop0[:nc],
         c_stop1[:nc],
+        c_stops[:nc],
         c_main[:nc],
         c_presence[:nc],
     )
@@ -496,7 +499,7 @@ def detect_port_calls(view: TrackView, geo: GeoContext, params: PortCallParams) 
     ok = it_port >= 0
     ok[ok] = it_km[ok] <= geo.port_radius_km[it_port[ok]] + params.stay_tolerance_km
     it_port = np.where(ok, it_port, -1)
-    port, first, last, flags, stop0, stop1, main, presence = _calls(
+    port, first, last, flags, stop0, stop1, stops, main, presence = _calls(
         view.key,
         near,
         near_km,
@@ -530,6 +533,7 @@ def detect_port_calls(view: TrackView, geo: GeoContext, params: PortCallParams) 
         flags,
         stop0,
         stop1,
+        stops,
         main,
         ~is_presence,
     )
@@ -578,6 +582,7 @@ def _add_calls(
     flags: I64,
     stop0: I64,
     stop1: I64,
+    stops: I64,
     main: I64,
     sel: B,
 ) -> None:
@@ -643,8 +648,10 @@ def _add_calls(
                 ),
                 "longest_silence_hours": json_column(longest_us / US_PER_HOUR, 3),
                 "long_silence": json_column(long_silence),
+                # from the first stop's start to the last one's end, over `stops` stops
                 "stop_start": json_column(_iso_or_none(view.ts, stop0[calls])),
                 "stop_end": json_column(_iso_or_none(view.ts, stop1[calls])),
+                "stops": json_column(stops[calls]),
                 "stay_port_km": json_column(stay_km, 2),
                 "ais_off_in_port": json_column(off),
                 "left_after": json_column(after),

@@ -13,7 +13,7 @@
   };
   function set(list) { var o = {}; list.forEach(function (k) { o[k] = true; }); return o; }
   var KNOWN = {
-    port_call: set(["entry", "exit", "stop", "port_gap", "hours", "stop_start", "stop_end", "ais_off_in_port", "left_after", "left_before",
+    port_call: set(["entry", "exit", "stop", "port_gap", "hours", "stop_start", "stop_end", "stops", "ais_off_in_port", "left_after", "left_before",
       "departure", "observed_hours", "stay_port_km", "sparse_track", "longest_silence_hours",
       "long_silence"]),
     gap: set(["hours", "distance_km", "implied_speed_kn", "start_shore_km", "end_shore_km", "start_port", "start_port_km", "end_port",
@@ -64,7 +64,8 @@
     var h = hoursOf(e, d);
     var s = "In port at " + (e.port_id || "a watched port");
     if (h !== null) s += " for " + fixed(h, 1) + " h";
-    var seen = [["entry", "entry"], ["stop", "a stop"], ["exit", "exit"]].filter(function (p) { return d[p[0]]; }).map(function (p) { return p[1]; });
+    var aStop = isNum(d.stops) && d.stops > 1 ? d.stops + " separate stops" : "a stop";
+    var seen = [["entry", "entry"], ["stop", aStop], ["exit", "exit"]].filter(function (p) { return d[p[0]]; }).map(function (p) { return p[1]; });
     if ("entry" in d || "stop" in d || "exit" in d) s += seen.length ? "; seen: " + joinAnd(seen) : "; no entry, stop or exit seen";
     if (d.port_gap) s += "; AIS silent for hours inside the port";
     if (d.ais_off_in_port) {
