@@ -168,3 +168,30 @@ def test_estimates_from_someone_are_a_noun_whose_author_speaks() -> None:
     assert [c.speaker for c in extract_claims(text, published=PUB)] == ["Seoul", "Seoul"]
     # a verb all the same before a range: "The NIS estimates from 10,000 to 12,000 ..."
     assert one("The NIS estimates from 10,000 to 12,000 troops are in Russia.").speaker == "NIS"
+
+
+# -- heldout47 (Korean outlets) ---------------------------------------------------------------
+def test_two_and_a_half_years_is_a_duration_not_a_count() -> None:
+    text = (
+        "He added that tens of thousands of Russian soldiers have died on the front lines over "
+        "the past two and a half years."
+    )
+    assert [(c.low, c.item) for c in extract_claims(text, published=PUB)] == [(20_000, "troops")]
+    assert _figures("North Korea sent two and a half million shells.") == [
+        (2_500_000, "shells", "exact")
+    ]
+
+
+def test_sources_assert_and_artillery_pieces_in_quotation_marks() -> None:
+    text = (
+        "Western sources assert that over the past eight months, Russia has delivered one "
+        "million barrels of oil to the DPRK."
+    )
+    assert one(text).speaker == "Western sources"
+    text = (
+        "Shin Won-sik first disclosed North Korea's artillery support to Russia, estimating the "
+        'number at "more than 160 pieces."'
+    )
+    c = one(text)
+    assert (c.value, c.item, c.bound, c.speaker) == (160, "howitzers", "lower", "Shin Won-sik")
+    assert _figures("Seoul sent 5,000 pieces of ammunition.") == [(5_000, "shells", "exact")]

@@ -80,7 +80,8 @@ for _stance, _verbs in (
     (BELIEVES, "believes believe believed thinks think suspects suspect suspected"),
     (
         CLAIMED,
-        "claimed claims claim alleged alleges asserted asserts insisted insists argued accused accuses",
+        "claimed claims claim alleged alleges asserted asserts assert insisted insists insist "
+        "argued argues argue accused accuses",
     ),
     (DENIED, "denied denies deny rejected rejects dismissed dismisses"),
 ):
@@ -934,6 +935,9 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
             "assess",
             "suggest",
             "indicate",
+            "assert",
+            "insist",
+            "argue",
         ):
             # Bare forms need a plural or pronoun subject ("officials estimate"), its head
             # before any prepositional phrase ("State prosecutors in Ukraine say")

@@ -112,6 +112,10 @@ _MEASURE_AFTER = re.compile(
     r"|degrees?\b|°|hectares?\b|sq\b|square\b|litres?\b|liters?\b|mph\b|km/h|TEU-|times\b"
     r"|people\b|persons?\b|points?\b|percentage\s+points?)",
 )
+# "estimating the number at "more than 160 pieces"" in a sentence about artillery: guns
+_PIECES_AFTER = re.compile(r"[ \u00a0]+pieces\b(?!\s+of\b)", re.IGNORECASE)
+_ARTILLERY_IN = re.compile(r"\b(?:artillery|howitzers?|guns)\b", re.IGNORECASE)
+_AND_A_HALF = re.compile(r"\s*(?:and\s+)?a\s+half\b", re.IGNORECASE)
 # "a range of between 25 to 37 miles": the first figure of a range of a distance or a time
 _RANGE_MEASURE_AFTER = re.compile(
     r"\s*(?:to|-|–|and)\s*\d[\d,.]*[ \u00a0]?(?:km\b|kilomet|miles?\b|nautical|nm\b|knots?\b"
@@ -419,8 +423,12 @@ def _sentence_candidates(
                 n = NumberMention(
                     n.start, n.end + len(" times"), n.value, ratio=True, words=n.words
                 )
-            elif _MEASURE_AFTER.match(after) or _RANGE_MEASURE_AFTER.match(after):
-                continue  # "a range of between 25 to 37 miles": a distance
+            elif (
+                _MEASURE_AFTER.match(after)
+                or _RANGE_MEASURE_AFTER.match(after)
+                or ((half := _AND_A_HALF.match(after)) and _MEASURE_AFTER.match(after, half.end()))
+            ):
+                continue  # "a range of between 25 to 37 miles", "two and a half years"
         keep.append(n)
     clause_of = [clause_bounds(cstarts, e, n.start) for n in keep]
     cands = _ranges(text, keep, clause_of, params.context_window)
@@ -509,6 +517,12 @@ def _sentence_candidates(
                 or _TOLL_ESTIMATED_AT.search(text, wcs, c.first.start)
             ):
                 c.item = "troops"  # "Russian casualties at 48,240", "their losses at 5,000"
+            if (
+                c.item is None
+                and _PIECES_AFTER.match(text, last.end, e)
+                and _ARTILLERY_IN.search(text, s, e)
+            ):
+                c.item = "howitzers"  # "North Korea's artillery support ... "160 pieces""
             if (
                 c.item is None
                 and not _counts_something_else(text, last.end, e)
