@@ -195,3 +195,38 @@ def test_sources_assert_and_artillery_pieces_in_quotation_marks() -> None:
     c = one(text)
     assert (c.value, c.item, c.bound, c.speaker) == (160, "howitzers", "lower", "Shin Won-sik")
     assert _figures("Seoul sent 5,000 pieces of ammunition.") == [(5_000, "shells", "exact")]
+
+
+# -- heldout46 (Ukrainian outlets) --------------------------------------------------------------
+def test_a_hedge_covers_two_round_figures_of_one_item_but_not_a_small_count() -> None:
+    text = (
+        "This quantity is sufficient to accommodate approximately 3 million 152mm artillery "
+        "shells and 500,000 122mm artillery shells."
+    )
+    assert [c.bound for c in extract_claims(text, published=PUB)] == ["approximate"] * 2
+    text = "Some 12,000 troops, including around 500 officers and three generals, are there."
+    assert [(c.value, c.bound) for c in extract_claims(text, published=PUB)][1:] == [
+        (500, "approximate"),
+        (3, "exact"),
+    ]
+    text = "North Korea sent about 3,000 troops and 50 missiles."
+    assert [c.bound for c in extract_claims(text, published=PUB)] == ["approximate", "exact"]
+
+
+def test_a_speaker_before_an_aside_between_dashes_speaks() -> None:
+    text = (
+        "Earlier this year, the Multilateral Sanctions Monitoring Team – a U.N.-member group that "
+        "includes the U.S., U.K. and South Korea – confirmed late last month that Pyongyang "
+        "supplied Moscow with more than 11,000 troops."
+    )
+    assert one(text).speaker == "Multilateral Sanctions Monitoring Team"
+
+
+def test_rounds_for_each_shell_is_a_ratio() -> None:
+    text = (
+        "Russia's artillery advantage against Ukraine dropped to 1.5 rounds for each Ukrainian "
+        "shell, Western officials said."
+    )
+    c = one(text)
+    assert (c.value, c.item, c.unit, c.speaker) == (1.5, None, "ratio", "Western officials")
+    assert one("Russia fired 10,000 shells per day.").item == "shells"

@@ -426,6 +426,9 @@ def _list_item_before(toks: list[tuple[int, int, str]], j: int) -> bool:
     return r == 0 or toks[r - 1][2] in (",", '"', "“", ":")
 
 
+_ASIDE_DASHES = frozenset({"–", "—"})
+
+
 def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[str]] | None:
     """Speaker noun phrase ending just before token k: (index of its first token, words)."""
     j = k - 1
@@ -444,6 +447,12 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             and toks[j - 2][2].lower() == "on"
         ):
             j -= 3  # "British Defense Intelligence on June 15 estimated"
+        elif low in _ASIDE_DASHES and j > 1:
+            # "the Monitoring Team – a group that includes ... – confirmed": past the aside
+            opening = next((q for q in range(j - 1, max(-1, j - 60), -1) if toks[q][2] == low), -1)
+            if opening < 1:
+                break
+            j = opening - 1
         else:
             break
     if j < 0:

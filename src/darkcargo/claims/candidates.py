@@ -115,6 +115,11 @@ _MEASURE_AFTER = re.compile(
 # "estimating the number at "more than 160 pieces"" in a sentence about artillery: guns
 _PIECES_AFTER = re.compile(r"[ \u00a0]+pieces\b(?!\s+of\b)", re.IGNORECASE)
 _ARTILLERY_IN = re.compile(r"\b(?:artillery|howitzers?|guns)\b", re.IGNORECASE)
+_FOR_EACH_AFTER = re.compile(
+    r"\s+(?:for\s+(?:each|every)|per|to\s+(?:each|every))\s+(?:[A-Za-z-]+\s+){0,2}?"
+    r"(?:shell|round|soldier|troop|container|ship|missile|one)\b",
+    re.IGNORECASE,
+)
 _AND_A_HALF = re.compile(r"\s*(?:and\s+)?a\s+half\b", re.IGNORECASE)
 # "a range of between 25 to 37 miles": the first figure of a range of a distance or a time
 _RANGE_MEASURE_AFTER = re.compile(
@@ -359,6 +364,11 @@ def _ranges(
     return out
 
 
+def _round_figure(value: float | None) -> bool:
+    """A figure as estimates give them ("500,000"), not a count ("three generals")."""
+    return value is not None and value >= 100 and value % 100 == 0
+
+
 def _unscaled(n: NumberMention) -> float:
     """The number as written before its scale word ("2 million" -> 2)."""
     if n.magnitude is None:
@@ -501,6 +511,10 @@ def _sentence_candidates(
         elif last.ratio or c.first.ratio:
             c.unit, c.item, c.basis = "ratio", None, RATIO
             c.end = last.end
+        elif ip.item and (per := _FOR_EACH_AFTER.match(text, ip.end, e)):
+            # "1.5 rounds for each Ukrainian shell": a ratio of two counts, no count itself
+            c.unit, c.item, c.basis = "ratio", None, RATIO
+            c.end = per.end()
         elif ip.mass:
             # "5,000 tonnes of ammunition" counts shells by weight; "56,000 tons of crude oil",
             # of nothing the ledger counts, is a mass all the same (item: tonnes)
@@ -634,11 +648,16 @@ def _sentence_candidates(
                 and prev.bound == cues.APPROXIMATE
                 and prev.item is not None
                 and (gap := _LIST_GAP.fullmatch(text, prev.end, c.span_start))
-                and ("," in gap.group() or prev.end in listed_ends)
+                and (
+                    "," in gap.group()
+                    or prev.end in listed_ends
+                    or (prev.item == c.item and _round_figure(c.first.value))
+                )
                 and not _PARTITIVE.match(text, c.first.end, e)  # "4,700 soldiers, 600 of them"
             ):
-                # "approximately 175 ore cars, 14 box cars and 66 tank cars": the hedge covers
-                # a list (not "about 3,000 troops and 50 missiles")
+                # "approximately 175 ore cars, 14 box cars and 66 tank cars", "about 3 million
+                # 152mm shells and 500,000 122mm shells": the hedge covers a list, or two
+                # figures of one item (not "about 3,000 troops and 50 missiles")
                 c.bound, c.hedge = prev.bound, prev.hedge
                 listed_ends.add(c.end)
             elif (
