@@ -230,3 +230,30 @@ def test_rounds_for_each_shell_is_a_ratio() -> None:
     c = one(text)
     assert (c.value, c.item, c.unit, c.speaker) == (1.5, None, "ratio", "Western officials")
     assert one("Russia fired 10,000 shells per day.").item == "shells"
+
+
+# -- heldout48 (US and UN officials) and heldout49 (wire stories far from Korea) ---------------
+def test_wont_is_no_won_and_caps_and_upward_of_are_bounds() -> None:
+    text = "“This 10,000 won’t come close to replacing the numbers that the Russians have lost.”"
+    assert [c.item for c in extract_claims(text, published=PUB)] != ["won"]
+    assert one("Russia has launched upward of 65 North Korean missiles.").bound == "lower"
+    text = (
+        "Under U.N. sanctions, Pyongyang is limited to importing 500,000 barrels of refined "
+        "products a year."
+    )
+    assert (one(text).value, one(text).bound) == (500_000, "upper")
+
+
+def test_more_speakers_seen_in_official_and_wire_reporting() -> None:
+    # not "expects": "Russia expects several million more shells ..., according to Zelenskyy"
+    text = "Russia expects several million more shells in 2025, according to Volodymyr Zelenskyy."
+    assert one(text).speaker == "Volodymyr Zelenskyy"
+    text = (
+        "That assessment was in line with a briefing last week by South Korea's spy agency, "
+        "which reported about 100 deaths with another 1,000 wounded in the region."
+    )
+    assert [c.speaker for c in extract_claims(text, published=PUB)] == [
+        "South Korea's spy agency"
+    ] * 2
+    c = one("UK intelligence estimates 6,000 N. Korean casualties in Russia's Kursk region")
+    assert (c.value, c.item, c.speaker) == (6_000, "troops", "UK intelligence")

@@ -119,7 +119,7 @@ class _ReadRelay:
 
 
 class NmeaDecoding:
-    """An NMEA file being decoded in a worker thread (see `start`): its batches, and its SHA-256
+    """An NMEA file being decoded in a worker thread (see `start_if_nmea`): its batches, its SHA-256
     once read to the end. Batches carry `source_id`; the writer restamps them when the file's
     id turns out otherwise (decoding can start before the workspace is open)."""
 

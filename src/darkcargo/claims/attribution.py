@@ -77,7 +77,10 @@ for _stance, _verbs in (
         identified identifies
         observed observes suggests suggested suggest""",
     ),
-    (BELIEVES, "believes believe believed thinks think suspects suspect suspected"),
+    (
+        BELIEVES,
+        "believes believe believed thinks think suspects suspect suspected",
+    ),
     (
         CLAIMED,
         "claimed claims claim alleged alleges asserted asserts assert insisted insists insist "
@@ -97,11 +100,11 @@ OBSERVING_VERBS = frozenset(
 )
 # Headlines write a few reporting verbs in title case ("Zelenskyy Says N. Korea Has Sent ...").
 HEADLINE_VERBS = ("Says", "Said", "Claims", "Warns", "Tells", "Confirms", "Believes", "Suggests")
-# Heads of what is written, the only subjects "reads" reports for ("the study reads").
 # Documents that speak when no author is named: "the report said" (not imagery or data).
 _SPEAKING_DOCUMENTS = frozenset(
     {"report", "reports", "study", "analysis", "assessment", "investigation"}
 )
+# Heads of what is written, the only subjects "reads" reports for ("the study reads").
 _WRITTEN_HEADS = EVIDENCE_HEADS | {"statement", "letter", "message", "resolution", "text"}
 _VERB_RE = re.compile(
     r"\b(?:" + "|".join(sorted([*VERB_STANCE, *HEADLINE_VERBS], key=len, reverse=True)) + r")\b"
@@ -457,8 +460,10 @@ def _np_backward(toks: list[tuple[int, int, str]], k: int) -> tuple[int, list[st
             break
     if j < 0:
         return None
-    if toks[j][2].lower() == "who" and j > 1 and toks[j - 1][2] == ",":
-        return _np_backward(toks, j - 1)  # "Governor Alexander Hinstein, who said in June that"
+    if toks[j][2].lower() in ("who", "which") and j > 1 and toks[j - 1][2] == ",":
+        # "Governor Alexander Hinstein, who said in June that", "South Korea's spy agency,
+        # which reported about 100 deaths"
+        return _np_backward(toks, j - 1)
     if toks[j][2].lower() in PRONOUNS:
         return j, [toks[j][2]]
     words: list[str] = []

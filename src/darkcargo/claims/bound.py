@@ -27,6 +27,7 @@ _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "not less than",
             "in excess of",
             "upwards of",
+            "upward of",
             "greater than",
             "well over",
             "just over",
@@ -52,6 +53,9 @@ _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "no more than",
             "not more than",
             "a maximum of",
+            "limited to importing",  # "Pyongyang is limited to importing 500,000 barrels a year"
+            "limited to",
+            "capped at",
             "as many as",
             "as much as",
             "as high as",

@@ -235,7 +235,8 @@ _FORM_TO_ITEM = {form: item for item, forms in ITEM_FORMS.items() for form in fo
 _ANY_FORM = (
     "(?:" + "|".join(re.escape(f) for f in sorted(_FORM_TO_ITEM, key=len, reverse=True)) + ")"
 )
-_ITEM_RE = re.compile(r"(?<![\w-])" + _ANY_FORM + r"(?![\w-])", re.IGNORECASE)
+# not "won't" (the won), nor any form glued to a word
+_ITEM_RE = re.compile(r"(?<![\w-])" + _ANY_FORM + r"(?![\w-]|['’]t\b)", re.IGNORECASE)
 # the same forms right after a hyphen ("a 500,000-shell shortage"), which _ITEM_RE refuses
 _ITEM_GLUED_RE = re.compile(_ANY_FORM + r"\b", re.IGNORECASE)
 # Words that mark the noun phrase as rockets or missiles even when its head is "rounds".
@@ -262,6 +263,7 @@ ITEM_WINDOW = 6  # tokens read after a number when looking for its item
 CLASSIFIERS = frozenset({"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds"})
 _OF_NEXT = re.compile(r"\s*of\s+")
 # A container's size between a count and its item: "300 20-foot containers", "40ft boxes".
+_INITIAL = re.compile(r"[A-Z]\.[ \u00a0]+(?=[A-Z][a-z])")
 _SIZE_MODIFIER = re.compile(r"(?:\d{2}|twenty|forty)[-\s]?(?:foot|feet|ft)\b", re.IGNORECASE)
 # A model designation: "M1989", "KN-23", "2S7" (letters and digits, no spaces)
 _MODEL = re.compile(
@@ -492,6 +494,11 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
         if mm and mm.end() <= stop:
             i = mm.end()  # "10 M1989 Koksans", "5 KN-23 missiles": a model's designation
             words.append(mm.group())
+            n_tokens += 1
+            continue
+        init = _INITIAL.match(text, i) if not items else None
+        if init and init.end() <= stop:
+            i = init.end()  # "6,000 N. Korean casualties": an initial of the next word's name
             n_tokens += 1
             continue
         tm = _TOKEN.match(text, i)
