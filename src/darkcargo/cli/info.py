@@ -17,7 +17,7 @@ from darkcargo.cli.options import WorkspaceOpt
 from darkcargo.cli.output import console, text
 
 if TYPE_CHECKING:
-    from darkcargo.ais.ingest import WorkspaceInfo
+    from darkcargo.ais.info import WorkspaceInfo
 
 HASH_PREFIX = 12
 
@@ -105,7 +105,7 @@ def info_cmd(
     """Show what a workspace holds: sources (path, format, rows, hash prefix), positions and
     statics counts, time span, distinct vessels, rejects by reason, MMSIs per class, and
     every table's rows."""
-    from darkcargo.ais.ingest import workspace_info
+    from darkcargo.ais.info import workspace_info
     from darkcargo.workspace import Workspace
 
     with Workspace(workspace, read_only=True) as ws:
