@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from darkcargo.claims import bound as cues
-from darkcargo.claims.calibres import find_calibres, match_caliber
+from darkcargo.claims.calibres import find_calibres
 from darkcargo.claims.dates import DateMention, day_of_month_spans
 from darkcargo.claims.items import (
     CURRENCY_ITEMS,
@@ -29,6 +29,7 @@ from darkcargo.claims.items import (
     workers_as_troops,
 )
 from darkcargo.claims.numbers import SCALES, NumberMention, find_numbers, parse_mixed
+from darkcargo.claims.percent import CHANGE_NOUNS, percent_of
 from darkcargo.claims.text import Sentence, clause_bounds, clause_starts
 
 COUNT, CAPACITY, RATE, MONEY, PERCENTAGE, RATIO, MASS, OBSERVED = (
@@ -497,7 +498,7 @@ def _sentence_candidates(
         elif last.percent or c.first.percent:
             c.unit, c.basis = "percent", PERCENTAGE
             c.item, c.end = percent_of(text, last.end, e)
-            if c.item in _CHANGE_NOUNS:
+            if c.item in CHANGE_NOUNS:
                 # "9,000 rockets were seized that year, a 200% increase": a growth of the
                 # thing counted before it in its sentence (or of nothing the text names)
                 named = find_item_words(text, s, c.first.start)
@@ -774,104 +775,10 @@ def _is_anaphoric(text: str, c: _Cand, floor: int) -> bool:
 
 
 _FIGURE_NAMED = re.compile(r"\s+(?:figure|estimate|number|total|claim|tally)\b", re.IGNORECASE)
-_PERCENT_OF = re.compile(
-    r"[ \u00a0]+(?:(?:more|less|fewer|larger|smaller|bigger|higher|lower|greater)[ \u00a0]+"
-    r"(?:by[ \u00a0]+|in[ \u00a0]+)?)?(?:of[ \u00a0]+)?"
-    r"(?:(?:the|their|its|his|her|our|this|that|all|total)[ \u00a0]+"
-    r"|(?:[A-Z][\w.-]*[ \u00a0]+){0,3}[A-Z][\w.-]*['’]s[ \u00a0]+)?"
-)
-_NOT_A_HEAD = frozenset({"of", "hundreds", "thousands", "dozens", "millions", "billions", "tens"})
-_PERCENT_WORD = re.compile(r"([a-z][a-z-]{1,})\b[ \u00a0]*")
-_PERCENT_STOP = frozenset(
-    [
-        "due",
-        "owing",
-        "compared",
-        "relative",
-        "according",
-        "per",
-        "cent",
-        "percent",
-        "them",
-        "us",
-        "you",
-        "him",
-        "me",
-        "whom",
-        "came",
-        "come",
-        "comes",
-        "went",
-        "go",
-        "goes",
-        # "60% of the population lives below the poverty line": a verb or a preposition ends
-        # the noun phrase
-        "lives",
-        "live",
-        "below",
-        "above",
-        "under",
-    ]
-)
-
-
-# What a percentage of change names after it ("a 200% increase"): no item of its own.
-_CHANGE_NOUNS = frozenset(
-    {"increase", "increases", "rise", "rises", "growth", "jump", "jumps", "surge", "drop"}
-    | {"drops", "decline", "declines", "fall", "falls", "decrease", "decreases", "reduction"}
-    | {"cut", "cuts", "gain", "gains", "hike", "rebound"}
-)
-
-_GDP = re.compile(
-    r"(?:(?:annual|yearly|nominal|total|national)\s+)?(?:gross\s+domestic\s+product|GDP)\b",
-    re.IGNORECASE,
-)
-
-
 _COMPARATIVE_AFTER = re.compile(
     r"\s+(?:larger|bigger|greater|higher|more|smaller|lower|fewer|less)\b(?!\s+\w+\s+of\b)",
     re.IGNORECASE,
 )
-
-
-def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
-    """What a percentage is of: the head of the noun phrase after it. "30% of their capacity"
-    and "30% capacity" -> capacity, "30% more goods" -> goods, "4% of North Korea's economy" ->
-    economy, "60% of the shells fired" -> shells. (item, end of the phrase)."""
-    m = _PERCENT_OF.match(text, pos, end)
-    if not m:
-        return None, pos
-    i, head, head_end = m.end(), None, pos
-    gdp = _GDP.match(text, i, end)
-    if gdp:
-        return "economy", gdp.end()  # "70% of North Korea's annual gross domestic product"
-    if match_caliber(text, i, end) is not None:
-        # "60 percent of the 122 millimeter and 152 millimeter artillery ammunition"
-        ip = read_item(text, i, end)
-        return (ip.item, ip.end) if ip.item else (None, pos)
-    for _ in range(3):
-        w = _PERCENT_WORD.match(text, i, end)
-        if not w:
-            break
-        word = w.group(1)
-        if (
-            word in STOP_WORDS
-            or word in _PERCENT_STOP
-            or word in _NOT_A_HEAD  # "30 percent of the hundreds of ... factories"
-            or word.endswith(("ed", "ing"))
-        ):
-            break
-        head, head_end = word, w.start() + len(word)
-        if word in _ITEM_NOUNS:
-            break
-        i = w.end()
-    if head is None:
-        return None, pos
-    if head not in _ITEM_NOUNS and i < end and text[i].isdigit():
-        # "33.7 percent of the annual 500,000-barrel limit": the word was a modifier, and what
-        # the percentage is of is not read here
-        return None, pos
-    return (normalize_item(head) if head in _ITEM_NOUNS else head), head_end
 
 
 def _counts_something_else(text: str, pos: int, end: int) -> bool:
