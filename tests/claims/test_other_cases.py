@@ -257,3 +257,22 @@ def test_more_speakers_seen_in_official_and_wire_reporting() -> None:
     ] * 2
     c = one("UK intelligence estimates 6,000 N. Korean casualties in Russia's Kursk region")
     assert (c.value, c.item, c.speaker) == (6_000, "troops", "UK intelligence")
+
+
+def test_a_line_opening_with_a_quotation_mark_speaks_with_the_line_before() -> None:
+    text = (
+        "However, economist Vladislav Inozemtsev told The Insider that these sanctions are "
+        "unlikely to be notably effective.\n"
+        "“With this latest expansion, around 60 vessels are now under sanctions, out of several "
+        "hundred. Of these, only a few dozen are actually under sanctions.\n"
+        "Officials in London disagree.\n"
+    )
+    claims = extract_claims(text, published=PUB)
+    assert [(c.value or c.low, c.speaker) for c in claims] == [
+        (60, "Vladislav Inozemtsev"),
+        (300, "Vladislav Inozemtsev"),
+        (24, "Vladislav Inozemtsev"),
+    ]
+    # a line with no quotation mark does not borrow the speaker before it
+    text = "Kirby said the figures were right.\nNorth Korea sent 1,000 containers.\n"
+    assert one(text).speaker is None

@@ -336,6 +336,22 @@ _BACK_REFERENCE = re.compile(r"\b(?:the|all|all[ \u00a0]+the)[ \u00a0]+$", re.IG
 _OPENS_QUOTE = re.compile(r"\s*[“\"]")  # a paragraph that opens with a quote mark
 
 
+def _speaker_introducing_quote_line(
+    text: str, per_sent: list[tuple[Sentence, list[_Cand], list[Attribution]]], idx: int
+) -> Attribution | None:
+    """A line that opens with a quotation mark speaks with the speaker who ends the line before
+    it ("... Vladislav Inozemtsev told The Insider that ...\n“With this latest expansion,
+    around 60 vessels ..."), for every sentence of that line."""
+    sent = per_sent[idx][0]
+    line_start = text.rfind("\n", 0, sent.start) + 1
+    if line_start == 0 or not _OPENS_QUOTE.match(text, line_start - 1):
+        return None
+    prev = next((i for i in range(idx - 1, -1, -1) if per_sent[i][0].end <= line_start - 1), None)
+    if prev is None or "\n" in text[per_sent[prev][0].end : line_start - 1]:
+        return None  # the line before is blank or holds no sentence
+    return next((a for a in reversed(per_sent[prev][2]) if a.speaker is not None), None)
+
+
 def _quote_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Quoted stretches in text[start:end] (curly or straight double quotes), possibly spanning
     several sentences and, when the next paragraph opens with a quote mark again (as a quotation
@@ -567,6 +583,8 @@ def extract_claims(
                 fallback = next((a for a in lead[2] if a.speaker is not None), None)
             if fallback is None or idx == 0:
                 fallback = _headline_source(text, sent, resolver) or fallback
+            if fallback is None and idx > 0:
+                fallback = _speaker_introducing_quote_line(text, per_sent, idx)
             if (
                 fallback is None
                 and params.inherit_on_anaphor
