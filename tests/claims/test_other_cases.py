@@ -276,3 +276,16 @@ def test_a_line_opening_with_a_quotation_mark_speaks_with_the_line_before() -> N
     # a line with no quotation mark does not borrow the speaker before it
     text = "Kirby said the figures were right.\nNorth Korea sent 1,000 containers.\n"
     assert one(text).speaker is None
+
+
+def test_ratios_written_as_a_pair_and_a_half_dozen() -> None:
+    text = (
+        "North Korean shells helped to reduce the previous ammunition ratio disadvantage "
+        "against Russia from 1-to-10 to about 1-to-2."
+    )
+    got = [(c.value, c.unit, c.bound) for c in extract_claims(text, published=PUB)]
+    assert got == [(10, "ratio", "exact"), (2, "ratio", "approximate")]
+    assert (one("Russia outfires Ukraine at a ratio of 5 to 1.").value) == 5
+    # not a ratio: a score, a time, a range
+    assert _figures("The game ended 3 to 1 and the ships left at 10:15.") == []
+    assert _figures("North Korea sent a half dozen ships.") == [(6, "ships", "exact")]

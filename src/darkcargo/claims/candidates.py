@@ -77,7 +77,8 @@ _MASKS = [
         r"|Order|Directive|Rule|Point|Box|Container)[\s#-]*\d[\d/.-]*\d?"
     ),
     re.compile(r"\b\d+\s+(?:Committee|Panel|Brigade|Regiment|Division|Corps|Group|Plan)\b"),
-    re.compile(r"\b[A-Za-zА-Яа-яЁё]+-\d[\w-]*"),  # KN-23, MAIA-1, F-16, Su-27, М-1978 (Cyrillic М)
+    # KN-23, MAIA-1, F-16, Su-27, М-1978 (Cyrillic М); not the "to-2" of a ratio "1-to-2"
+    re.compile(r"(?<!\d-)\b[A-Za-zА-Яа-яЁё]+-\d[\w-]*"),
     re.compile(r"\b\d+[A-Za-z]+\d[\w]*"),  # 9M22U
     re.compile(r"\b[A-Za-z]+\d+[A-Za-z\d]*\b"),  # G7, UBYT2
     re.compile(r"\b\d+/\d+\b"),  # 833/2014

@@ -197,6 +197,8 @@ def _word_value(words: list[str]) -> float | None:
     ws = [w.lower() for w in words]
     # Fractions of a scale: "half a million", "a quarter of a million", "one and a half million".
     joined = " ".join(ws)
+    if re.fullmatch(r"(?:(?:a|an)\s+)?half\s+(?:a\s+)?dozen", joined):
+        return 6.0  # "a half dozen ships", "half a dozen"
     m = re.fullmatch(r"(?:(?:a|an|one)\s+)?(half|quarter)\s+(?:of\s+)?an?\s+(\w+)", joined)
     if m and m.group(2) in WORD_SCALES:
         frac = 0.5 if m.group(1) == "half" else 0.25
@@ -435,10 +437,39 @@ def parse_vague(text: str, start: int = 0, end: int | None = None) -> list[Numbe
     return out
 
 
+# "from 1-to-10 to about 1-to-2", "a 3:1 ratio", "a ratio of 5 to 1": one side is 1, the
+# figure the other. Unhyphenated pairs only beside the word "ratio" (else "3 to 1" or "10:1"
+# may be a score, a range or a time).
+_RATIO_PAIR = re.compile(
+    r"(?<![\w.,])(?P<a>\d+(?:\.\d+)?)(?P<sep>-to-|[ \u00a0]to[ \u00a0]|[ \u00a0]?:[ \u00a0]?)"
+    r"(?P<b>\d+(?:\.\d+)?)(?![\w:-]|[.,]\d)"
+)
+_RATIO_WORD_BEFORE = re.compile(r"\bratios?\s+(?:of\s+)?(?:about\s+|around\s+|nearly\s+)?$", re.I)
+_RATIO_WORD_AFTER = re.compile(r"[ \u00a0-]ratio\b", re.I)
+
+
+def parse_ratio_pairs(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
+    """Ratios written as a pair with one side 1 ("1-to-10", "3:1 ratio"): the other side."""
+    stop = len(text) if end is None else end
+    out: list[NumberMention] = []
+    for m in _RATIO_PAIR.finditer(text, start, stop):
+        a, b = float(m.group("a")), float(m.group("b"))
+        if (a == 1.0) == (b == 1.0):
+            continue
+        hyphenated = m.group("sep") == "-to-"
+        beside = _RATIO_WORD_BEFORE.search(text, max(start, m.start() - 30), m.start()) or (
+            _RATIO_WORD_AFTER.match(text, m.end(), stop)
+        )
+        if hyphenated or beside:
+            out.append(NumberMention(m.start(), m.end(), b if a == 1.0 else a, ratio=True))
+    return out
+
+
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
     """Every number in text[start:end], digits and words, sorted, without overlaps."""
     found = (
-        parse_digits(text, start, end)
+        parse_ratio_pairs(text, start, end)
+        + parse_digits(text, start, end)
         + parse_folds(text, start, end)
         + parse_point_words(text, start, end)
         + parse_vague(text, start, end)
