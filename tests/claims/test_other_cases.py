@@ -289,3 +289,32 @@ def test_ratios_written_as_a_pair_and_a_half_dozen() -> None:
     # not a ratio: a score, a time, a range
     assert _figures("The game ended 3 to 1 and the ships left at 10:15.") == []
     assert _figures("North Korea sent a half dozen ships.") == [(6, "ships", "exact")]
+
+
+# -- heldout50 (denials in state media) and heldout51 (analysis pages) -------------------------
+def test_numbering_in_the_thousands_counts_the_noun_before_it() -> None:
+    text = (
+        "The United States joined Ukraine and South Korea to accuse North Korea of dispatching "
+        "the troops, estimated to number in the thousands, to aid Russia."
+    )
+    c = one(text)
+    assert (c.low, c.high, c.item, c.bound) == (2_000, 10_000, "troops", "vague")
+    assert _figures("He lived in the thousands of islands.") == []
+
+
+def test_reports_about_a_figure_and_bodies_of_soldiers() -> None:
+    text = "CCD Refutes Reports About 100,000 North Korean Troops Being Trained For War"
+    assert one(text).bound == "exact"
+    assert one("North Korea sent about 100,000 shells.").bound == "approximate"
+    text = (
+        "In December 2024, Ukrainian authorities claimed to have found 30 bodies of North "
+        "Korean soldiers in Kursk region."
+    )
+    c = one(text)
+    assert (c.value, c.item, c.speaker) == (30, "troops", "Ukrainian authorities")
+    assert _figures("They found 30 bodies.") == []
+    text = (
+        "South Korean Defense Minister Shin Wonsik nevertheless testifies that his northward "
+        "neighbor sent 7,000 containers of weapons to Russia last year."
+    )
+    assert one(text).speaker == "Shin Wonsik"

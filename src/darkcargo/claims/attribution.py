@@ -66,7 +66,8 @@ for _stance, _verbs in (
     (
         SAID,
         """said says say told tells tell stated states announced announces added adds noted
-        notes wrote writes reported reports testified warned warns explained confirmed confirms
+        notes wrote writes reported reports testified testifies warned warns explained confirmed
+        confirms
         publicized publicised publicizes publicises highlighted highlights underlined underlines
         acknowledged revealed disclosed declared briefed clarified clarifies stressed stresses
         affirmed affirms reaffirmed reaffirms informed informs
@@ -132,7 +133,7 @@ _ACCORDING_SOURCE = re.compile(
     re.IGNORECASE,
 )
 _PASSIVE_RE = re.compile(
-    r"\b(?:is|are|was|were|been|being)\s+(?:widely\s+|now\s+|also\s+)?"
+    r"\b(?:is|are|was|were|been|being)\s+(?:(?:widely|now|also|initially|originally|previously|first|later)\s+)?"
     r"(?P<v>believed|thought|estimated|said|reported|suspected|understood|alleged|assessed|"
     r"calculated|claimed|told|stated|announced|disclosed|confirmed|revealed|noted)\b"
     r"(?:\s+by\s+)?",

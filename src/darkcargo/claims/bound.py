@@ -143,6 +143,12 @@ _PHRASAL_OVER = re.compile(
     r"|talks|row|clash|clashes)\s*$",
     re.IGNORECASE,
 )
+# "about" after what speaks of something: a topic, not a hedge ("reports about 100,000 troops")
+_TOPIC_ABOUT = re.compile(
+    r"\b(?:reports?|rumou?rs?|claims?|news|allegations?|information|stories|story|speculation"
+    r"|talk)\s*$",
+    re.IGNORECASE,
+)
 # A prohibition before "more than": the figure is a cap ("is banned from importing more than")
 _LIMIT_BEFORE = re.compile(
     r"\b(?:banned|barred|prohibited|forbidden|not\s+allowed|not\s+permitted)\s+(?:from\s+|to\s+)?"
@@ -164,6 +170,8 @@ def bound_before(text: str, num_start: int, floor: int = 0) -> tuple[str, str | 
             continue  # "handed over 1.5 million projectiles": a verb's particle, not a bound
         if m and m.group("cue").lower() == "up to" and _PHRASAL_UP.search(before, 0, m.start()):
             continue  # "gearing up to double the number": a verb's particle and "to"
+        if m and m.group("cue").lower() == "about" and _TOPIC_ABOUT.search(before, 0, m.start()):
+            continue  # "Refutes Reports About 100,000 Troops": what the reports are about
         if m and bound == LOWER and _LIMIT_BEFORE.search(text, max(floor, lo - 40), lo + m.start()):
             # "banned from importing more than 500,000 barrels a year": a limit, given exactly
             return EXACT, None, num_start

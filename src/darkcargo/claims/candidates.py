@@ -548,7 +548,10 @@ def _sentence_candidates(
                     c.item = normalize_item(at.group("item"))
                 elif _MILITARY_OF.search(text, wcs, c.first.start):
                     c.item = "troops"  # "a standing military of 1.3 million"
-                elif theirs := _THEIR_NUMBER.search(text, s, c.first.start):
+                elif theirs := (
+                    _THEIR_NUMBER.search(text, s, c.first.start)
+                    or _NUMBERING_IN_THE.search(text, s, c.first.start)
+                ):
                     # "more North Korean troops have been deployed ... and their number is
                     # estimated between 1,000 and 3,000": the noun named before in the sentence
                     # (or in the one before: "... this number could escalate to 15,000")
@@ -827,6 +830,10 @@ _THEIR_NUMBER = re.compile(
     r"|rise|increase|grow|climb|reach)?\s*(?:to\s+be\s+)?(?:at\s+|to\s+)?"
     r"(?:between\s+|about\s+|around\s+|some\s+|roughly\s+)?$",
     re.IGNORECASE,
+)
+# "the troops, estimated to number in the thousands": the noun named before it
+_NUMBERING_IN_THE = re.compile(
+    r"\b(?:number|numbering|numbered|numbers)\s+in\s+the\s+$", re.IGNORECASE
 )
 _MILITARY_OF = re.compile(
     r"\b(?:army|military|armed\s+forces)\s+of\s+(?:about\s+|around\s+|some\s+|roughly\s+"

@@ -260,7 +260,9 @@ ED_MODIFIERS = frozenset(
 )
 ITEM_WINDOW = 6  # tokens read after a number when looking for its item
 # Words that count units of what follows "of" ("pieces of ammunition", "batches of shells").
-CLASSIFIERS = frozenset({"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds"})
+CLASSIFIERS = frozenset(
+    {"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds", "bodies"}
+)
 _OF_NEXT = re.compile(r"\s*of\s+")
 # A container's size between a count and its item: "300 20-foot containers", "40ft boxes".
 _INITIAL = re.compile(r"[A-Z]\.[ \u00a0]+(?=[A-Z][a-z])")

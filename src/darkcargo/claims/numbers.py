@@ -404,6 +404,8 @@ _VAGUE = re.compile(
     r"|(?P<plural>(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions)|dozens|hundreds|thousands"
     r"|millions|billions)\b(?=\s+(?:of\b|more\b|[a-z]))"
     r"|(?P<scores>scores)(?=\s+of\b)"
+    # "troops, estimated to number in the thousands, ...": the amount, with no noun after it
+    r"|(?<=in the )(?P<inthe>(?:tens\s+of\s+)?(?:hundreds|thousands|millions))\b"
     # "several Hwasong-11 missiles", "several merchant ships": 3-9 of them
     r"|(?P<several>several)(?=\s+(?!(?:dozen|hundred|thousand|million|billion)\b)[A-Za-z])"
     r")",
@@ -427,7 +429,7 @@ def parse_vague(text: str, start: int = 0, end: int | None = None) -> list[Numbe
         elif m.group("several"):
             low, high = VAGUE_MULTIPLIERS["several"]
         else:
-            word = m.group("plural") or m.group("scores")
+            word = m.group("plural") or m.group("scores") or m.group("inthe")
             low, high = VAGUE_PLURALS[" ".join(word.lower().split())]
         out.append(
             NumberMention(

@@ -93,7 +93,7 @@ ADVERBS = _words(
     has have had will would separately again already once then first further here today
     yesterday monday tuesday wednesday thursday friday saturday sunday all both jointly
     reportedly officially allegedly formally openly initially originally subsequently
-    additionally still even just"""
+    additionally still even just nevertheless nonetheless meanwhile"""
 )
 # Generic descriptors that refer back to the last organisation named ("the think tank").
 GENERIC_ORG = frozenset(
