@@ -318,3 +318,10 @@ def test_reports_about_a_figure_and_bodies_of_soldiers() -> None:
         "neighbor sent 7,000 containers of weapons to Russia last year."
     )
     assert one(text).speaker == "Shin Wonsik"
+
+
+def test_a_percentage_of_the_armys_officers_is_of_troops() -> None:
+    text = "He wrote that less than 1% of the North Korean army's officers speak Russian."
+    c = one(text)
+    assert (c.value, c.item, c.bound) == (1, "troops", "upper")
+    assert one("About 60% of their capacity is used.").item == "capacity"

@@ -12,8 +12,9 @@ _ITEM_NOUNS = frozenset(f for forms in ITEM_FORMS.values() for f in forms)
 _PERCENT_OF = re.compile(
     r"[ \u00a0]+(?:(?:more|less|fewer|larger|smaller|bigger|higher|lower|greater)[ \u00a0]+"
     r"(?:by[ \u00a0]+|in[ \u00a0]+)?)?(?:of[ \u00a0]+)?"
-    r"(?:(?:the|their|its|his|her|our|this|that|all|total)[ \u00a0]+"
-    r"|(?:[A-Z][\w.-]*[ \u00a0]+){0,3}[A-Z][\w.-]*['’]s[ \u00a0]+)?"
+    r"(?:(?:the|their|its|his|her|our|this|that|all|total)[ \u00a0]+)?"
+    # "of North Korea's troops", "of the North Korean army's officers": whose they are
+    r"(?:(?:[A-Z][\w.-]*[ \u00a0]+){0,3}(?:[A-Z][\w.-]*|army|military|navy)['’]s[ \u00a0]+)?"
 )
 _NOT_A_HEAD = frozenset({"of", "hundreds", "thousands", "dozens", "millions", "billions", "tens"})
 _PERCENT_WORD = re.compile(r"([a-z][a-z-]{1,})\b[ \u00a0]*")
