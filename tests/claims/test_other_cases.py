@@ -325,3 +325,12 @@ def test_a_percentage_of_the_armys_officers_is_of_troops() -> None:
     c = one(text)
     assert (c.value, c.item, c.bound) == (1, "troops", "upper")
     assert one("About 60% of their capacity is used.").item == "capacity"
+
+
+def test_losses_estimated_at_a_figure_by_someone() -> None:
+    text = (
+        "The North Korean casualty losses were initially estimated at 4,000 by South Korean media."
+    )
+    c = one(text)
+    assert (c.value, c.item, c.speaker) == (4_000, "troops", "South Korean media")
+    assert one("Economic losses were estimated at $4 billion.").item == "dollars"

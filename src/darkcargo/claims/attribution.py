@@ -193,6 +193,12 @@ _REPORT_VERB_RE = re.compile(
 )
 
 
+# "estimated at 4,000 by": a figure, then the agent of the passive before it
+_AT_FIGURE_BY = re.compile(
+    r"\s*at\s+(?:about\s+|around\s+|some\s+|roughly\s+|more\s+than\s+|over\s+)?"
+    r"[\d,.]+(?:\s+(?:million|thousand|billion))?\s+by\s+",
+    re.IGNORECASE,
+)
 _STATEMENTS_BY = re.compile(
     r"\b(?:statements?|remarks|comments|words|testimony)\s+(?:made\s+)?by\s+", re.IGNORECASE
 )
@@ -755,6 +761,14 @@ def find_attributions(text: str, start: int, end: int, resolver: Resolver) -> li
                 if fw is not None:
                     raw = _join(fw[1])
                     speaker, title = resolver.resolve(list(fw[1]))
+        elif (at_by := _AT_FIGURE_BY.match(text, m.end(), end)) is not None:
+            # "were initially estimated at 4,000 by South Korean media": the agent after the
+            # figure speaks
+            k = index.get(at_by.end())
+            fw = np_forward_named(toks, k) if k is not None else None
+            if fw is not None:
+                raw = _join(fw[1])
+                speaker, title = resolver.resolve(list(fw[1]))
         else:
             doc = _STATED_IN_DOC.match(text, m.end(), end)
             if doc is not None:

@@ -269,6 +269,12 @@ _TOLL_ESTIMATED_AT = re.compile(
     r"|soldiers|troops)\b[^.;:]{0,20}?\s+at\s+" + _HEDGE + "$",
     re.IGNORECASE,
 )
+# "The North Korean casualty losses were initially estimated at 4,000": a toll, no noun after
+_LOSSES_ESTIMATED_AT = re.compile(
+    r"\b(?:casualty\s+)?(?:losses|casualties|toll)\s+(?:(?:were|was|are|is|have\s+been|had\s+been)"
+    r"\s+)?(?:[a-z]+ly\s+)?(?:estimated|put|reported|assessed|placed)\s+at\s+" + _HEDGE + "$",
+    re.IGNORECASE,
+)
 # "casualties among North Korean forces have surpassed 3,000": the subject a toll reached
 _TROOPS_REACHED = re.compile(
     r"\b(?P<item>" + "|".join(sorted(ITEM_FORMS["troops"], key=len, reverse=True)) + r")"
@@ -531,6 +537,7 @@ def _sentence_candidates(
                 _ITEM_AT.search(text, wcs, c.first.start)
                 or _TOLL_OF.search(text, wcs, c.first.start)
                 or _TOLL_ESTIMATED_AT.search(text, wcs, c.first.start)
+                or _LOSSES_ESTIMATED_AT.search(text, wcs, c.first.start)
             ):
                 c.item = "troops"  # "Russian casualties at 48,240", "their losses at 5,000"
             if (
