@@ -334,3 +334,27 @@ def test_losses_estimated_at_a_figure_by_someone() -> None:
     c = one(text)
     assert (c.value, c.item, c.speaker) == (4_000, "troops", "South Korean media")
     assert one("Economic losses were estimated at $4 billion.").item == "dollars"
+
+
+# -- heldout53 (maritime trade press) ----------------------------------------------------------
+def test_shipping_press_percentages_and_caps() -> None:
+    text = (
+        "Why was there a 300% increase in the number of North Korean-flagged vessels that "
+        "called port in Chongjin?"
+    )
+    assert (one(text).value, one(text).item) == (300, "ships")
+    text = "US Russia shipping crackdown brings 35% of dark fleet under sanctions"
+    assert one(text).item == "ships"
+    text = (
+        "The Security Council limited North Korean refined oil imports to 500,000 barrels per "
+        "year through Resolution 2397."
+    )
+    assert one(text).bound == "upper"
+
+
+def test_a_bare_several_is_no_amount_unless_harm_follows() -> None:
+    assert _figures("Several are also marked as high or moderate risk for smuggling.") == []
+    text = "A total of 20 soldiers are said to have died in the attack and several were injured."
+    assert [(c.low, c.high, c.item) for c in extract_claims(text, published=PUB)][1:] == [
+        (3, 9, "troops")
+    ]

@@ -55,6 +55,7 @@ _BOUND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "a maximum of",
             "limited to importing",  # "Pyongyang is limited to importing 500,000 barrels a year"
             "limited to",
+            "imports to",  # "limited North Korean refined oil imports to 500,000 barrels"
             "capped at",
             "as many as",
             "as much as",

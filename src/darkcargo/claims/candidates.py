@@ -114,6 +114,7 @@ _MEASURE_AFTER = re.compile(
     r"|degrees?\b|°|hectares?\b|sq\b|square\b|litres?\b|liters?\b|mph\b|km/h|TEU-|times\b"
     r"|people\b|persons?\b|points?\b|percentage\s+points?)",
 )
+_CHANGE_IN_NUMBER_OF = re.compile(r"\s+in\s+the\s+(?:number|volume|count)\s+of\s+", re.I)
 # "estimating the number at "more than 160 pieces"" in a sentence about artillery: guns
 _PIECES_AFTER = re.compile(r"[ \u00a0]+pieces\b(?!\s+of\b)", re.IGNORECASE)
 _ARTILLERY_IN = re.compile(r"\b(?:artillery|howitzers?|guns)\b", re.IGNORECASE)
@@ -506,10 +507,16 @@ def _sentence_candidates(
             c.unit, c.basis = "percent", PERCENTAGE
             c.item, c.end = percent_of(text, last.end, e)
             if c.item in CHANGE_NOUNS:
-                # "9,000 rockets were seized that year, a 200% increase": a growth of the
-                # thing counted before it in its sentence (or of nothing the text names)
-                named = find_item_words(text, s, c.first.start)
-                c.item = named[-1][2] if named else None
+                # "a 300% increase in the number of North Korean-flagged vessels": of what it
+                # names; "9,000 rockets were seized that year, a 200% increase": of the thing
+                # counted before it in its sentence (or of nothing the text names)
+                counted = _CHANGE_IN_NUMBER_OF.match(text, c.end, e)
+                named = (
+                    find_item_words(text, counted.end(), min(e, counted.end() + 60))[:1]
+                    if counted
+                    else []
+                ) or find_item_words(text, s, c.first.start)[-1:]
+                c.item = named[0][2] if named else None
             if c.item is None and _COMPARATIVE_AFTER.match(text, last.end, e):
                 # "The volume of containers ... is presumed to be 30 percent larger": a
                 # percentage of the thing compared, named before it in its clause

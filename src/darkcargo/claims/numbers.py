@@ -407,7 +407,11 @@ _VAGUE = re.compile(
     # "troops, estimated to number in the thousands, ...": the amount, with no noun after it
     r"|(?<=in the )(?P<inthe>(?:tens\s+of\s+)?(?:hundreds|thousands|millions))\b"
     # "several Hwasong-11 missiles", "several merchant ships": 3-9 of them
-    r"|(?P<several>several)(?=\s+(?!(?:dozen|hundred|thousand|million|billion)\b)[A-Za-z])"
+    # but not a bare "Several are also marked as high risk": a pronoun, no amount of anything
+    # (unless harm follows: "20 soldiers died and several were injured")
+    r"|(?P<several>several)(?=\s+(?:(?:were|are|was|have\s+been|had\s+been)\s+(?:[a-z]+\s+)?"
+    r"(?:killed|injured|wounded|captured|missing)\b|(?!(?:dozen|hundred|thousand|million"
+    r"|billion|are|were|is|was|have|had|has|will|would|could|may|might)\b)[A-Za-z]))"
     r")",
     re.IGNORECASE,
 )

@@ -16,6 +16,7 @@ _PERCENT_OF = re.compile(
     # "of North Korea's troops", "of the North Korean army's officers": whose they are
     r"(?:(?:[A-Z][\w.-]*[ \u00a0]+){0,3}(?:[A-Z][\w.-]*|army|military|navy)['’]s[ \u00a0]+)?"
 )
+_FLEET_WORDS = frozenset({"fleet", "fleets"})
 _NOT_A_HEAD = frozenset({"of", "hundreds", "thousands", "dozens", "millions", "billions", "tens"})
 _PERCENT_WORD = re.compile(r"([a-z][a-z-]{1,})\b[ \u00a0]*")
 _PERCENT_STOP = frozenset(
@@ -101,4 +102,6 @@ def percent_of(text: str, pos: int, end: int) -> tuple[str | None, int]:
         # "33.7 percent of the annual 500,000-barrel limit": the word was a modifier, and what
         # the percentage is of is not read here
         return None, pos
+    if head in _FLEET_WORDS:
+        return "ships", head_end  # "35% of the dark fleet": of its ships
     return (normalize_item(head) if head in _ITEM_NOUNS else head), head_end
