@@ -358,3 +358,16 @@ def test_a_bare_several_is_no_amount_unless_harm_follows() -> None:
     assert [(c.low, c.high, c.item) for c in extract_claims(text, published=PUB)][1:] == [
         (3, 9, "troops")
     ]
+
+
+# -- heldout52 (European and Japanese outlets in English) ---------------------------------------
+def test_fractions_of_a_scale_and_units_of_personnel() -> None:
+    text = (
+        "While the European Union collected a third of a million shells at the beginning of "
+        "March, North Korea was able to send a million and a half shells to the invaders."
+    )
+    assert [c.value for c in extract_claims(text, published=PUB)] == [333_333, 1_500_000]
+    assert _figures("A third of the shells were faulty.") == []
+    text = "We have information that two units of military personnel from North Korea are here."
+    assert _figures(text) == []
+    assert _figures("They sent two units of ammunition.") == [(2, "shells", "exact")]

@@ -264,6 +264,8 @@ CLASSIFIERS = frozenset(
     {"pieces", "piece", "units", "batches", "lots", "loads", "types", "kinds", "bodies"}
 )
 _OF_NEXT = re.compile(r"\s*of\s+")
+# Units of people: "two units of military personnel" counts the units
+_FORMATIONS = frozenset({"units", "unit"})
 # A container's size between a count and its item: "300 20-foot containers", "40ft boxes".
 _INITIAL = re.compile(r"[A-Z]\.[ \u00a0]+(?=[A-Z][a-z])")
 _SIZE_MODIFIER = re.compile(r"(?:\d{2}|twenty|forty)[-\s]?(?:foot|feet|ft)\b", re.IGNORECASE)
@@ -608,6 +610,9 @@ def read_item(text: str, pos: int, limit: int | None = None) -> ItemPhrase:
                 items.clear()
                 item_start = item_end = None
             break
+        of = _OF_NEXT.match(text, tm.end())
+        if low in _FORMATIONS and of and read_item(text, of.end(), stop).item == "troops":
+            break  # "two units of military personnel": formations, not a count of troops
         if low in CLASSIFIERS and _OF_NEXT.match(text, tm.end()):
             # "1.5 million pieces of artillery ammunition": the count is of what follows "of".
             through_of = True

@@ -107,7 +107,10 @@ TENS = {
 }
 WORD_SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER_WORDS = (
-    set(UNITS) | set(TENS) | set(WORD_SCALES) | {"a", "an", "and", "half", "quarter", "dozen", "of"}
+    set(UNITS)
+    | set(TENS)
+    | set(WORD_SCALES)
+    | {"a", "an", "and", "half", "quarter", "third", "dozen", "of"}
 )
 _WORD = re.compile(r"[A-Za-z]+")
 # Words that may start a written-out number ("a" and "an" only before a scale word).
@@ -199,10 +202,14 @@ def _word_value(words: list[str]) -> float | None:
     joined = " ".join(ws)
     if re.fullmatch(r"(?:(?:a|an)\s+)?half\s+(?:a\s+)?dozen", joined):
         return 6.0  # "a half dozen ships", "half a dozen"
-    m = re.fullmatch(r"(?:(?:a|an|one)\s+)?(half|quarter)\s+(?:of\s+)?an?\s+(\w+)", joined)
+    m = re.fullmatch(r"(?:(?:a|an|one)\s+)?(half|quarter|third)\s+(?:of\s+)?an?\s+(\w+)", joined)
     if m and m.group(2) in WORD_SCALES:
-        frac = 0.5 if m.group(1) == "half" else 0.25
-        return frac * WORD_SCALES[m.group(2)]
+        frac = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}[m.group(1)]
+        return float(round(frac * WORD_SCALES[m.group(2)]))
+    # "a million and a half": one and a half of the scale
+    m = re.fullmatch(r"(?:a|an|one)\s+(\w+)\s+and\s+an?\s+half", joined)
+    if m and m.group(1) in WORD_SCALES and m.group(1) != "hundred":
+        return 1.5 * WORD_SCALES[m.group(1)]
     m = re.fullmatch(r"(\w+(?:[\s-]\w+)*)\s+and\s+an?\s+half\s+(\w+)", joined)
     if m and m.group(2) in WORD_SCALES:
         base = _word_value(m.group(1).split())
