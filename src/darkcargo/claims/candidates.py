@@ -14,6 +14,13 @@ import re
 from dataclasses import dataclass, field
 
 from darkcargo.claims import bound as cues
+from darkcargo.claims.bare import (
+    PARTITIVE,
+    counts_something_else,
+    item_from_context,
+    item_of_sentence_before,
+    noun_left_out,
+)
 from darkcargo.claims.calibres import find_calibres
 from darkcargo.claims.dates import DateMention, day_of_month_spans
 from darkcargo.claims.items import (
@@ -21,7 +28,6 @@ from darkcargo.claims.items import (
     CURRENCY_NAMES,
     ITEM_FORMS,
     MASS_ITEMS,
-    STOP_WORDS,
     ItemPhrase,
     find_item_words,
     normalize_item,
@@ -160,13 +166,6 @@ _CHANGE_VERB = re.compile(
 _GROWTH_BEFORE = re.compile(
     r"\b(?:rose|risen|increased|grew|grown|jumped|surged|climbed|multiplied|expanded)\b"
     r"(?:\s+[\w-]+){0,6}\s+$",
-    re.IGNORECASE,
-)
-PREVIOUS_SENTENCE_CHARS = 300  # how far back a bare amount looks for what it counts
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_BACK_ITEM = re.compile(
-    r"\b(?:number|total|tally|count|figure|amount|volume|quantity)\s+of\s+(?:the\s+)?"
-    r"(?:[\w-]+\s+){0,3}?(?P<item>[A-Za-z][\w-]*)",
     re.IGNORECASE,
 )
 
@@ -555,7 +554,7 @@ def _sentence_candidates(
                 c.item = "howitzers"  # "North Korea's artillery support ... "160 pieces""
             if (
                 c.item is None
-                and not _counts_something_else(text, last.end, e)
+                and not counts_something_else(text, last.end, e)
                 and not _POPULATION_OF.search(text, wcs, c.first.start)  # counts people
             ):
                 if at := _TROOPS_REACHED.search(text, wcs, c.first.start):
@@ -570,9 +569,9 @@ def _sentence_candidates(
                     # estimated between 1,000 and 3,000": the noun named before in the sentence
                     # (or in the one before: "... this number could escalate to 15,000")
                     named = find_item_words(text, s, theirs.start())
-                    c.item = named[-1][2] if named else _item_of_sentence_before(text, s)
+                    c.item = named[-1][2] if named else item_of_sentence_before(text, s)
                 else:
-                    c.item = _item_from_context(text, wcs, c.first.start, prev_items)
+                    c.item = item_from_context(text, wcs, c.first.start, prev_items)
                 if c.item != "troops" and _HARMED_BEFORE.search(text, wcs, c.first.start):
                     c.item = None  # "the strikes killed one person and injured four": people
                 if c.item is None and (
@@ -580,16 +579,16 @@ def _sentence_candidates(
                     or last.magnitude
                     or _OF_THESE.match(text, s, c.first.start)
                     or _FIGURE_AT.search(text, s, c.first.start)
-                    or _noun_left_out(text, last.end, e)
+                    or noun_left_out(text, last.end, e)
                 ):
                     # "Half of the artillery shells come from North Korea. ... around 3 million
                     # a year are shipped": a bare large amount counts what the sentence
                     # before named last.
-                    c.item = _item_of_sentence_before(text, s)
+                    c.item = item_of_sentence_before(text, s)
                 if (
                     c.item is None
                     and _HARMED_AFTER.match(text, last.end, e)
-                    and _item_of_sentence_before(text, s) == "troops"
+                    and item_of_sentence_before(text, s) == "troops"
                 ):
                     c.item = "troops"  # "North Korean troops ... As many as 30 were killed"
                 if c.item is not None and c.caliber is None:
@@ -615,7 +614,7 @@ def _sentence_candidates(
             if (
                 not big
                 or _POPULATION_OF.search(text, wcs, c.first.start)
-                or _counts_something_else(text, last.end, e)
+                or counts_something_else(text, last.end, e)
             ):
                 continue  # small, or "a total population of 26 million": no count of a case
         if c.basis == RATE and c.item is None and not (c.first.grouped or last.magnitude):
@@ -672,7 +671,7 @@ def _sentence_candidates(
                     or prev.end in listed_ends
                     or (prev.item == c.item and _round_figure(c.first.value))
                 )
-                and not _PARTITIVE.match(text, c.first.end, e)  # "4,700 soldiers, 600 of them"
+                and not PARTITIVE.match(text, c.first.end, e)  # "4,700 soldiers, 600 of them"
             ):
                 # "approximately 175 ore cars, 14 box cars and 66 tank cars", "about 3 million
                 # 152mm shells and 500,000 122mm shells": the hedge covers a list, or two
@@ -717,7 +716,7 @@ def _sentence_candidates(
             c.unit = "per_container"
         if c.basis == COUNT and c.unit == "count" and cues.observed_cue(text, wcs, wce):
             c.basis = OBSERVED
-        if c.basis == COUNT and _PARTITIVE.match(text, last.end, e):
+        if c.basis == COUNT and PARTITIVE.match(text, last.end, e):
             c.basis = PART
         c.negated = cues.negated(text, wcs, c.span_start)
         if c.item:
@@ -743,9 +742,6 @@ _GLUED_COUNT = re.compile(
     r"(?![ \u00a0]+(?:ships?|vessels?|tankers?|freighters?|carriers?|trains?|trucks?)\b)",
     re.IGNORECASE,
 )
-_NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
-# "6 of those trips", "3 of them": a part of something counted before.
-_PARTITIVE = re.compile(r"[ \u00a0]+of[ \u00a0]+(?:those|these|them|which|its|their)\b", re.I)
 # A bound written after the number, before the item: "73 or so freight cars".
 _TRAILING_CUE = re.compile(r"[ \u00a0]+or[ \u00a0]+(?:so|more|fewer|less|thereabouts)\b")
 _SMALL_WORDS = frozenset(
@@ -799,45 +795,6 @@ _COMPARATIVE_AFTER = re.compile(
 )
 
 
-def _counts_something_else(text: str, pos: int, end: int) -> bool:
-    """True when the number is followed by a noun that is not an item ("5 companies"): such a
-    number does not borrow the item of an earlier claim. "4,000 of them" does borrow it."""
-    if _PARTITIVE.match(text, pos, end):
-        return False
-    m = _NEXT_WORD.match(text, pos, end)
-    if not m:
-        return False
-    word = m.group(1).lower()
-    if word in STOP_WORDS or word in ("a", "per", "each", "this", "last", "next"):
-        return False
-    if _noun_left_out(text, pos, end) or word in _SAME_NOUN_NEXT:
-        return False  # "the 148 already supplied", "killed and 47 injured": no noun written
-    return not re.fullmatch(_MONTHS_WEEKDAYS, word)
-
-
-def _noun_left_out(text: str, pos: int, end: int) -> bool:
-    """The number at `pos` is followed by an adverb or a participle, not its noun ("the 148
-    already supplied", "the original 11,000 sent to Russia")."""
-    m = _NEXT_WORD.match(text, pos, end)
-    if not m:
-        return False
-    word = m.group(1).lower()
-    return word in _ELIDED_NOUN_NEXT or (
-        word.endswith("ed")
-        and m.group(1).islower()
-        and _PARTICIPLE_NEXT.match(text, m.end(), end) is not None
-    )
-
-
-# After a participle ("150 delivered in 2024"): it qualifies a count whose noun is left out;
-# a finite verb takes an object instead ("400 reached the island").
-_PARTICIPLE_NEXT = re.compile(
-    r"\s+(?:in|to|by|from|since|during|so|earlier|already|last|this|over|into|through|at|on"
-    r"|previously|before)\b",
-    re.IGNORECASE,
-)
-
-
 _THEIR_NUMBER = re.compile(
     r"\b(?:their|this|whose)\s+(?:total\s+)?(?:number|count)\s+(?:is|was|has\s+been|stands|stood"
     r"|could|may|might|will|would)?\s*(?:estimated|put|believed|thought|reported|said|escalate"
@@ -875,63 +832,3 @@ _HARMED_AFTER = re.compile(
     r"(?:been[ \u00a0]+)?[“\"]?(?:killed|wounded|injured|died|captured|arrived|deployed|dispatched)\b",
     re.IGNORECASE,
 )
-# After a number that counts the noun of a figure before it in the sentence: "50 soldiers were
-# killed and 47 injured", "300 died, with nearly 1,000 others injured".
-_SAME_NOUN_NEXT = frozenset(
-    {"injured", "wounded", "killed", "captured", "missing", "others", "more"}
-)
-# Words after a number whose noun is left out: adverbs and irregular participles.
-_ELIDED_NOUN_NEXT = frozenset(
-    {"already", "previously", "earlier", "reportedly", "allegedly", "still", "sent", "given"}
-    | {"taken", "brought", "made", "built", "seen", "found", "shot", "fought", "bought"}
-)
-
-
-_ITEM_NOUNS = frozenset(f for forms in ITEM_FORMS.values() for f in forms)
-
-_MONTHS_WEEKDAYS = (
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:mon|tues|wednes|thurs|fri"
-    r"|satur|sun)day"
-)
-
-
-_PLACE_AFTER_NOUN = re.compile(
-    r"\s+(?:from|of|to|for|in|by)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}\s*"
-)
-_ASIDE_OPENING = re.compile(r"(?:—|\(|\s–|\s--)\s*$")
-
-
-def _item_of_sentence_before(text: str, sentence_start: int) -> str | None:
-    """The last item named in the text just before `sentence_start` (not past a blank line)."""
-    start = max(0, sentence_start - PREVIOUS_SENTENCE_CHARS)
-    # not past a blank line: that is another section
-    start = max([start, *(m.end() for m in _BLANK_LINE.finditer(text, start, sentence_start))])
-    words = find_item_words(text, start, sentence_start)
-    return words[-1][2] if words else None
-
-
-def _item_from_context(
-    text: str, clause_start: int, pos: int, prev_items: list[tuple[int, str, str | None]]
-) -> str | None:
-    """Item of a bare number: "the number of containers ... passed 5,000", or the item of the
-    previous claim in the same sentence ("73 rail cars ..., against 20 a day")."""
-    # An aside on the noun just before it: "multiple trips—at least five—", "containers (1,000)"
-    opener = _ASIDE_OPENING.search(text, max(0, clause_start - 6), clause_start)
-    if opener:
-        before = find_item_words(text, max(0, opener.start() - 60), opener.start())
-        if before and (
-            not text[before[-1][1] : opener.start()].strip()
-            # "ballistic missiles from the DPRK (several dozen)": past a place after the noun
-            or _PLACE_AFTER_NOUN.fullmatch(text, before[-1][1], opener.start())
-        ):
-            return before[-1][2]
-    best = None
-    for m in _BACK_ITEM.finditer(text, max(0, clause_start - 200, pos - 400), pos):
-        words = find_item_words(text, m.start(), min(pos, m.end() + 30))
-        if words:
-            best = words[0][2]
-    if best:
-        return best
-    if prev_items:
-        return prev_items[-1][1]
-    return None
