@@ -206,8 +206,8 @@ def ingest(
         raise
     report = IngestReport()
     try:
-        with _duckdb_settings(ws, INGEST_DUCKDB_SETTINGS):
-            for path in inputs:
+        with _duckdb_settings(ws, INGEST_DUCKDB_SETTINGS, restore=not own):
+            for n, path in enumerate(inputs, 1):
                 result = ingest_file(
                     ws,
                     path,
@@ -218,6 +218,7 @@ def ingest(
                     layouts=known,
                     nmea_batch_bytes=nmea_batch_bytes,
                     ahead=ahead,
+                    restore_settings=not (own and n == len(inputs)),
                 )
                 if ahead is not None:  # the first file's decoding, used or not: done with
                     ahead.close()
@@ -241,9 +242,12 @@ def ingest(
 
 
 @contextmanager
-def _duckdb_settings(ws: Workspace, settings: Mapping[str, Any]) -> Iterator[None]:
-    """Run DuckDB with some settings for a while, restoring them after (settings this DuckDB
-    does not know are left alone)."""
+def _duckdb_settings(
+    ws: Workspace, settings: Mapping[str, Any], restore: bool = True
+) -> Iterator[None]:
+    """Run DuckDB with some settings for a while, restoring them after unless `restore` is
+    False (a workspace about to close: setting the threads back costs 5 ms); settings this
+    DuckDB does not know are left alone."""
     import duckdb
 
     before: dict[str, Any] = {}
@@ -256,7 +260,7 @@ def _duckdb_settings(ws: Workspace, settings: Mapping[str, Any]) -> Iterator[Non
     try:
         yield
     finally:
-        for name, value in before.items():
+        for name, value in before.items() if restore else ():
             _set(ws, name, value)
 
 
@@ -340,9 +344,11 @@ def ingest_file(
     layouts: tuple[Layout, ...] | None = None,
     nmea_batch_bytes: int = NMEA_BATCH_BYTES,
     ahead: NmeaDecoding | None = None,
+    restore_settings: bool = True,
 ) -> FileResult:
     """Ingest one file in one transaction (see `ingest`); `ahead` is an NMEA file already
-    decoding, used when it is this one."""
+    decoding, used when it is this one; `restore_settings` False leaves DuckDB's settings as
+    the file's reading set them (the last file of a workspace about to close)."""
     started = time.perf_counter()
     shown = str(path)
     size = sources.check_readable(path)
@@ -379,7 +385,7 @@ def ingest_file(
     for repair in (False, True):  # a CSV DuckDB's strict reader refuses: again, repaired
         result = FileResult(path=shown, status=STATUS_INGESTED, format=label, bytes=size)
         try:
-            with _duckdb_settings(ws, settings), ws.transaction():
+            with _duckdb_settings(ws, settings, restore_settings), ws.transaction():
                 _ingest_one(
                     ws,
                     path,
