@@ -49,7 +49,9 @@ def test_read_ahead_hands_over_everything_in_order_grouping_what_is_ready() -> N
         yield from range(5, 8)
 
     ahead: ReadAhead[int] = ReadAhead(produce(), depth=16)
-    time.sleep(0.2)
+    deadline = time.monotonic() + 10
+    while ahead._queue.qsize() < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)  # the five ready ones are queued before anyone reads
     groups = ahead.groups()
     first = next(groups)
     gate.set()

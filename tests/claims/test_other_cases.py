@@ -235,7 +235,7 @@ def test_rounds_for_each_shell_is_a_ratio() -> None:
 # -- heldout48 (US and UN officials) and heldout49 (wire stories far from Korea) ---------------
 def test_wont_is_no_won_and_caps_and_upward_of_are_bounds() -> None:
     text = "“This 10,000 won’t come close to replacing the numbers that the Russians have lost.”"
-    assert [c.item for c in extract_claims(text, published=PUB)] != ["won"]
+    assert extract_claims(text, published=PUB) == []
     assert one("Russia has launched upward of 65 North Korean missiles.").bound == "lower"
     text = (
         "Under U.N. sanctions, Pyongyang is limited to importing 500,000 barrels of refined "

@@ -11,6 +11,11 @@ if TYPE_CHECKING:
     from darkcargo.workspace import Workspace
 
 
+def _counted(ws: Workspace, sql: str) -> dict[str, int]:
+    """Counts by key, from a query of (key, count) rows, in its order."""
+    return {str(k): int(v) for k, v in ws.con.execute(sql).fetchall()}
+
+
 def _one(ws: Workspace, sql: str) -> tuple[Any, ...]:
     """The one row of an aggregate query."""
     return tuple(ws.con.execute(sql).fetchall()[0])
@@ -72,22 +77,16 @@ def workspace_info(ws: Workspace) -> WorkspaceInfo:
     if mmsi_sets:
         union = " UNION ALL ".join(mmsi_sets)
         vessels = int(_one(ws, f"SELECT count(DISTINCT mmsi) FROM ({union})")[0])
-    rejects: dict[str, int] = {}
-    if "rejects" in present:
-        rejects = {
-            str(k): int(v)
-            for k, v in con.execute(
-                "SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY count(*) DESC, reason"
-            ).fetchall()
-        }
-    classes: dict[str, int] = {}
-    if "mmsi_classes" in present:
-        classes = {
-            str(k): int(v)
-            for k, v in con.execute(
-                "SELECT mmsi_class, count(*) FROM mmsi_classes GROUP BY 1 ORDER BY 2 DESC, 1"
-            ).fetchall()
-        }
+    rejects = (
+        _counted(ws, "SELECT reason, count(*) FROM rejects GROUP BY 1 ORDER BY 2 DESC, 1")
+        if "rejects" in present
+        else {}
+    )
+    classes = (
+        _counted(ws, "SELECT mmsi_class, count(*) FROM mmsi_classes GROUP BY 1 ORDER BY 2 DESC, 1")
+        if "mmsi_classes" in present
+        else {}
+    )
     return WorkspaceInfo(
         path=str(ws.path),
         sources=src,

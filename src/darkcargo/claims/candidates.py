@@ -129,7 +129,6 @@ _FOR_EACH_AFTER = re.compile(
     r"(?:shell|round|soldier|troop|container|ship|missile|one)\b",
     re.IGNORECASE,
 )
-_AND_A_HALF = re.compile(r"\s*(?:and\s+)?a\s+half\b", re.IGNORECASE)
 # "a range of between 25 to 37 miles": the first figure of a range of a distance or a time
 _RANGE_MEASURE_AFTER = re.compile(
     r"\s*(?:to|-|–|and)\s*\d[\d,.]*[ \u00a0]?(?:km\b|kilomet|miles?\b|nautical|nm\b|knots?\b"
@@ -441,12 +440,8 @@ def _sentence_candidates(
                 n = NumberMention(
                     n.start, n.end + len(" times"), n.value, ratio=True, words=n.words
                 )
-            elif (
-                _MEASURE_AFTER.match(after)
-                or _RANGE_MEASURE_AFTER.match(after)
-                or ((half := _AND_A_HALF.match(after)) and _MEASURE_AFTER.match(after, half.end()))
-            ):
-                continue  # "a range of between 25 to 37 miles", "two and a half years"
+            elif _MEASURE_AFTER.match(after) or _RANGE_MEASURE_AFTER.match(after):
+                continue  # "a range of between 25 to 37 miles": a distance
         keep.append(n)
     clause_of = [clause_bounds(cstarts, e, n.start) for n in keep]
     cands = _ranges(text, keep, clause_of, params.context_window)
@@ -735,8 +730,8 @@ _CASUALTY_AFTER = re.compile(
     r"(?:wounded|injured|injuries|killed|dead|deaths|missing|captured)\b",
     re.IGNORECASE,
 )
-# "a 1,000-container ship" is the size of a ship, not a count
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+# "a 1,000-container ship" is the size of a ship, not a count
 _GLUED_COUNT = re.compile(
     r"-(?:shells?|rounds?|containers?|missiles?|rockets?|troops?|soldiers?|barrels?)\b"
     r"(?![ \u00a0]+(?:ships?|vessels?|tankers?|freighters?|carriers?|trains?|trucks?)\b)",

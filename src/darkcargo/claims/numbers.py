@@ -210,11 +210,12 @@ def _word_value(words: list[str]) -> float | None:
     m = re.fullmatch(r"(?:a|an|one)\s+(\w+)\s+and\s+an?\s+half", joined)
     if m and m.group(1) in WORD_SCALES and m.group(1) != "hundred":
         return 1.5 * WORD_SCALES[m.group(1)]
-    m = re.fullmatch(r"(\w+(?:[\s-]\w+)*)\s+and\s+an?\s+half\s+(\w+)", joined)
-    if m and m.group(2) in WORD_SCALES:
+    m = re.fullmatch(r"(\w+(?:[\s-]\w+)*)\s+and\s+an?\s+half(?:\s+(\w+))?", joined)
+    if m and (m.group(2) is None or m.group(2) in WORD_SCALES):
+        # "one and a half million"; "two and a half (years)"
         base = _word_value(m.group(1).split())
         if base is not None:
-            return (base + 0.5) * WORD_SCALES[m.group(2)]
+            return (base + 0.5) * (WORD_SCALES[m.group(2)] if m.group(2) else 1.0)
     if "of" in ws or "half" in ws or "quarter" in ws:
         return None
     total = 0.0
